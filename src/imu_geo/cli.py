@@ -1,0 +1,107 @@
+"""The ``imu-geo`` command: validate data and start the dashboard from the shell.
+
+Every sub-command prints a one-line reason and exits non-zero on failure; none
+prints a traceback for a problem with its input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from imu_geo.data import DATA_ENV_VAR, PROJECT_DIR, default_data_dir
+from imu_geo.validate import validate_directory
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_UNREADABLE = 2
+
+
+def _write(text: str, stream=None) -> None:
+    (stream or sys.stdout).write(text + "\n")
+
+
+def command_validate(arguments: argparse.Namespace) -> int:
+    """Validate a data directory; print each problem and a summary line."""
+    source_text = None
+    if arguments.source is not None:
+        try:
+            source_text = Path(arguments.source).read_text(encoding="utf-8")
+        except OSError as error:
+            _write(f"imu-geo: cannot read the source text: {error}", sys.stderr)
+            return EXIT_UNREADABLE
+    directory = Path(arguments.directory) if arguments.directory else None
+    report = validate_directory(directory or default_data_dir(), source_text)
+    for problem in report.problems:
+        _write(str(problem))
+    _write(report.summary())
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    """Start the dashboard with ``streamlit run`` on the chosen data directory."""
+    environment = dict(os.environ)
+    if arguments.data:
+        data = Path(arguments.data).resolve()
+        report = validate_directory(data)
+        if not report.ok:
+            for problem in report.problems[:20]:
+                _write(str(problem), sys.stderr)
+            _write(f"imu-geo: {report.summary()}", sys.stderr)
+            return EXIT_PROBLEMS
+        environment[DATA_ENV_VAR] = str(data)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_DIR / "app.py"),
+        "--server.port",
+        str(arguments.port),
+        "--server.address",
+        arguments.address,
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    return subprocess.call(command, cwd=PROJECT_DIR, env=environment)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imu-geo",
+        description="A geospatial atlas of the Islamic Movement of Uzbekistan.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="check a data directory and report every problem"
+    )
+    validate.add_argument(
+        "directory", nargs="?", help="data directory (default: the bundled data)"
+    )
+    validate.add_argument(
+        "--source",
+        help="the source text; every source_quote must occur in it verbatim",
+    )
+    validate.set_defaults(handler=command_validate)
+
+    run = commands.add_parser("run", help="start the dashboard")
+    run.add_argument("--data", help="data directory (default: the bundled data)")
+    run.add_argument("--port", type=int, default=8501)
+    run.add_argument("--address", default="localhost")
+    run.set_defaults(handler=command_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``imu-geo`` console script."""
+    arguments = build_parser().parse_args(argv)
+    return arguments.handler(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

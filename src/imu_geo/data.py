@@ -1,0 +1,128 @@
+"""Where the data lives, and loading it into typed frames.
+
+A dataset is a directory with ``events.csv``, ``places.geojson`` and
+``regions.geojson``. It is validated first (:mod:`imu_geo.validate`); only a clean
+directory is loaded, so every frame that leaves this module satisfies the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS
+from imu_geo.validate import (
+    EVENTS_FILE,
+    PLACES_FILE,
+    REGIONS_FILE,
+    Problem,
+    validate_directory,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parents[1]
+BUNDLED_DATA_DIR = PROJECT_DIR / "data"
+DATA_ENV_VAR = "IMU_GEO_DATA"
+CRS = "EPSG:4326"
+
+
+class DataError(Exception):
+    """A data directory that cannot be loaded; ``problems`` says why, row by row."""
+
+    def __init__(self, directory: Path, problems: list[Problem]):
+        self.directory = directory
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"{directory} cannot be loaded: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The events with their places, and the regions for maps and summaries.
+
+    ``events`` has one row per event with the columns of ``events.csv`` typed
+    (dates as ``datetime64``, fatalities as nullable ``Int64``) plus ``place_name``,
+    ``lat``, ``lon`` and ``country`` from its place (empty for events with no
+    place). For an area place, ``lat``/``lon`` is a point inside the area, chosen
+    by ``representative_point``; ``geo_precision`` says how much it can be trusted.
+    """
+
+    directory: Path
+    events: pd.DataFrame
+    places: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+
+
+def default_data_dir() -> Path:
+    """The data directory to use: ``$IMU_GEO_DATA`` when set, else the bundled one."""
+    configured = os.environ.get(DATA_ENV_VAR, "").strip()
+    return Path(configured) if configured else BUNDLED_DATA_DIR
+
+
+def fingerprint(directory: Path) -> str:
+    """A content hash of a data directory's three files, for cache keys."""
+    digest = hashlib.sha256()
+    for name in (EVENTS_FILE, PLACES_FILE, REGIONS_FILE):
+        path = Path(directory) / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()[:16]
+
+
+def _typed_events(path: Path) -> pd.DataFrame:
+    # Every column as text first, so nothing is inferred or turned into NaN.
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")[
+        list(EVENT_COLUMNS)
+    ]
+    events = raw.copy()
+    for column in ("date_start", "date_end"):
+        events[column] = pd.to_datetime(raw[column], format="%Y-%m-%d")
+    for column in FATALITY_COLUMNS:
+        events[column] = pd.to_numeric(raw[column].replace("", None)).astype("Int64")
+    return events
+
+
+def _anchor_points(places: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """One point per place: the point itself, or a point inside the area."""
+    return places.geometry.where(
+        places.geom_type == "Point", places.geometry.representative_point()
+    )
+
+
+def load_dataset(directory: Path | None = None) -> Dataset:
+    """Validate and load a data directory.
+
+    Raises
+    ------
+    DataError
+        When validation finds any problem; nothing is loaded half-way.
+    """
+    directory = Path(directory) if directory is not None else default_data_dir()
+    report = validate_directory(directory)
+    if not report.ok:
+        raise DataError(directory, report.problems)
+
+    places = gpd.read_file(directory / PLACES_FILE).to_crs(CRS)
+    regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
+    events = _typed_events(directory / EVENTS_FILE)
+
+    anchors = _anchor_points(places)
+    place_columns = pd.DataFrame(
+        {
+            "place_id": places["place_id"],
+            "place_name": places["name"],
+            "lat": anchors.y.round(4),
+            "lon": anchors.x.round(4),
+            "country": places["country"],
+        }
+    )
+    events = events.merge(place_columns, on="place_id", how="left", validate="m:1")
+    for column in ("place_name", "country"):
+        events[column] = events[column].fillna("")
+    return Dataset(directory, events, places, regions)

@@ -1,0 +1,123 @@
+"""The event and place schema: column names and every controlled vocabulary.
+
+One place for the names, so the loader, the validator, the exports and the
+documentation agree. ``data/README.md`` explains each value in words.
+"""
+
+from __future__ import annotations
+
+from imu_geo.dates import DATE_PRECISIONS
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_origin",
+    "layer",
+    "event_type",
+    "place_id",
+    "geo_precision",
+    "place_origin",
+    "actors",
+    "target",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "attribution",
+    "title",
+    "description",
+    "source_quote",
+    "source",
+    "notes",
+)
+FATALITY_COLUMNS: tuple[str, ...] = (
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+)
+# Columns that may be empty; every other column needs a value on every row.
+# geo_precision and place_origin are needed exactly when place_id is given.
+OPTIONAL_EVENT_COLUMNS: frozenset[str] = frozenset(
+    {"place_id", "geo_precision", "place_origin", "target", "notes", *FATALITY_COLUMNS}
+)
+
+LAYERS: tuple[str, ...] = ("attack", "base", "context")
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "attack": (
+        "bombing",
+        "suicide_bombing",
+        "hostage_taking",
+        "hijacking",
+        "armed_assault",
+        "armed_incursion",
+        "foiled_plot",
+    ),
+    "base": ("group_base", "leader_base"),
+    "context": (
+        "founding",
+        "renaming",
+        "alliance",
+        "pledge",
+        "designation",
+        "statement",
+        "state_offensive",
+        "crackdown",
+        "leader_killed",
+        "relocation",
+        "armed_clash",
+        "security_measure",
+        "fragmentation",
+    ),
+}
+DATE_ORIGINS: tuple[str, ...] = ("source", "derived", "assumed")
+GEO_PRECISIONS: tuple[str, ...] = (
+    "exact",
+    "near",
+    "district",
+    "province",
+    "region",
+    "country",
+)
+PLACE_ORIGINS: tuple[str, ...] = ("source", "inferred", "reference")
+ATTRIBUTIONS: tuple[str, ...] = ("claimed", "attributed", "suspected")
+
+EVENT_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "date_precision": DATE_PRECISIONS,
+    "date_origin": DATE_ORIGINS,
+    "layer": LAYERS,
+    "geo_precision": GEO_PRECISIONS,
+    "place_origin": PLACE_ORIGINS,
+    "attribution": ATTRIBUTIONS,
+}
+
+PLACE_PROPERTIES: tuple[str, ...] = (
+    "place_id",
+    "name",
+    "alt_names",
+    "kind",
+    "country",
+    "admin1",
+)
+PLACE_KINDS: tuple[str, ...] = (
+    "city",
+    "airport",
+    "border_town",
+    "district",
+    "province",
+    "region",
+    "valley",
+    "country",
+)
+POINT_GEOMETRIES = ("Point",)
+AREA_GEOMETRIES = ("Polygon", "MultiPolygon")
+
+QUOTE_SEPARATOR = " [...] "
+SOURCE_CITATION = (
+    'GlobalSecurity.org, "Islamic Movement of Uzbekistan (IMU) / Islamic Party of '
+    'Turkestan", last modified 2015-12-07.'
+)
+CREDITS = (
+    "Boundaries: Natural Earth (public domain). Place coordinates: GeoNames "
+    "(geonames.org), CC BY 4.0; airportsdata (MIT); iso3166-2 (MIT)."
+)

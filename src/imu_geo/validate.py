@@ -1,0 +1,565 @@
+"""Check a data directory and say, row by row, what is wrong with it.
+
+The validator reads the raw files itself (the standard ``csv`` and ``json``
+modules, no type inference), so that nothing is coerced, dropped or guessed on the
+way: a value that is not what the schema says becomes a :class:`Problem` naming the
+file, the row and the column. ``imu-geo validate`` prints these problems, and the
+dashboard refuses to start on a directory that has any.
+
+Row numbers count as a spreadsheet does: the header is row 1, the first event row 2.
+Features of a GeoJSON file are numbered from 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from shapely.geometry import shape
+from shapely.ops import unary_union
+
+from imu_geo.dates import DateParseError, parse_partial_date, precision_problem
+from imu_geo.schema import (
+    AREA_GEOMETRIES,
+    EVENT_COLUMNS,
+    EVENT_TYPES,
+    EVENT_VOCABULARIES,
+    FATALITY_COLUMNS,
+    OPTIONAL_EVENT_COLUMNS,
+    PLACE_KINDS,
+    PLACE_PROPERTIES,
+    POINT_GEOMETRIES,
+    QUOTE_SEPARATOR,
+)
+
+EVENTS_FILE = "events.csv"
+PLACES_FILE = "places.geojson"
+REGIONS_FILE = "regions.geojson"
+REGION_LEVELS = ("country", "admin1", "valley")
+REGION_PROPERTIES = ("region_id", "name", "level", "country")
+
+# Natural Earth 1:10m borders are generalised by up to ~2 km, so a town on a
+# border can fall on the wrong side of the drawn line. A point within this many
+# degrees (~3 km) of its stated country counts as inside it.
+BORDER_TOLERANCE_DEG = 0.03
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_COUNTRY_CODES = re.compile(r"[A-Z]{2}(\|[A-Z]{2})*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", {self.unit} {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Report:
+    """What validating a directory found."""
+
+    directory: Path
+    problems: list[Problem] = field(default_factory=list)
+    n_events: int = 0
+    n_places: int = 0
+    n_regions: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: the counts when clean, the number of problems otherwise."""
+        if self.ok:
+            return (
+                f"OK: {self.n_events} events, {self.n_places} places and "
+                f"{self.n_regions} regions in {self.directory}"
+            )
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        return f"{len(self.problems)} {noun} in {self.directory}"
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of white space to one space, as quote checks compare."""
+    return " ".join(text.split())
+
+
+def quote_segments(quote: str) -> list[str]:
+    """Split a ``source_quote`` into the verbatim passages it joins."""
+    return [part for part in quote.split(QUOTE_SEPARATOR.strip()) if part.strip()]
+
+
+def missing_quote_segments(quote: str, source_text: str) -> list[str]:
+    """Return the passages of ``quote`` that do not occur verbatim in the source.
+
+    White space is normalised on both sides; nothing else is (not case, not
+    punctuation, not curly quotes).
+    """
+    haystack = normalise_space(source_text)
+    return [
+        segment
+        for segment in (normalise_space(s) for s in quote_segments(quote))
+        if segment not in haystack
+    ]
+
+
+# --- events -------------------------------------------------------------------
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Read a CSV file as text, header and rows, without any type inference.
+
+    Raises
+    ------
+    ValueError
+        With a user-facing reason when the file is not UTF-8 text or not CSV.
+    """
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ValueError("is not a text file (it contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"is not UTF-8 text (undecodable byte at offset {error.start})"
+        ) from None
+    try:
+        rows = list(csv.reader(text.splitlines(keepends=True), strict=True))
+    except csv.Error as error:
+        raise ValueError(f"is not valid CSV ({error})") from None
+    if not rows:
+        raise ValueError("is empty")
+    return rows[0], rows[1:]
+
+
+def _full_date(value: str) -> date:
+    interval = parse_partial_date(value)
+    if interval.precision != "day" or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise DateParseError(f"{value!r} is not a full ISO date YYYY-MM-DD")
+    return interval.start
+
+
+def _with_article(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def _non_negative_int(value: str) -> int:
+    if not re.fullmatch(r"\d+", value):
+        raise ValueError(f"{value!r} is not a whole number of people (0 or more)")
+    return int(value)
+
+
+def check_event_rows(
+    header: list[str],
+    rows: Iterable[list[str]],
+    file: str = EVENTS_FILE,
+    place_ids: set[str] | None = None,
+    source_text: str | None = None,
+) -> Iterator[Problem]:
+    """Yield every problem of an events table given as raw text rows.
+
+    Parameters
+    ----------
+    header, rows
+        The CSV header and data rows, as strings.
+    file
+        The name to report problems under.
+    place_ids
+        Known ``place_id`` values; ``None`` skips the place check.
+    source_text
+        The source text; when given, every ``source_quote`` passage must occur in it.
+    """
+    seen_columns: set[str] = set()
+    for name in header:
+        if name in seen_columns:
+            yield Problem(file, 1, name, "the column appears more than once")
+        seen_columns.add(name)
+    missing = [c for c in EVENT_COLUMNS if c not in seen_columns]
+    unknown = [c for c in header if c not in EVENT_COLUMNS]
+    if missing:
+        yield Problem(file, 1, None, f"missing columns: {', '.join(missing)}")
+    if unknown:
+        yield Problem(file, 1, None, f"unknown columns: {', '.join(unknown)}")
+    if missing or len(seen_columns) != len(header):
+        return
+
+    first_row_of: dict[str, int] = {}
+    for index, values in enumerate(rows, start=2):
+        if len(values) != len(header):
+            yield Problem(
+                file,
+                index,
+                None,
+                f"has {len(values)} fields where the header has {len(header)}",
+            )
+            continue
+        record = dict(zip(header, values, strict=True))
+        yield from _check_event(record, index, file, first_row_of, place_ids)
+        if source_text is not None and record["source_quote"].strip():
+            for segment in missing_quote_segments(record["source_quote"], source_text):
+                yield Problem(
+                    file,
+                    index,
+                    "source_quote",
+                    f"this passage is not in the source text: {segment[:80]!r}",
+                )
+
+
+def _check_event(
+    record: Mapping[str, str],
+    row: int,
+    file: str,
+    first_row_of: dict[str, int],
+    place_ids: set[str] | None,
+) -> Iterator[Problem]:
+    for column in EVENT_COLUMNS:
+        if column in OPTIONAL_EVENT_COLUMNS:
+            continue
+        if not record[column].strip():
+            yield Problem(file, row, column, "is empty")
+
+    event_id = record["event_id"]
+    if event_id:
+        if not _SLUG.fullmatch(event_id):
+            yield Problem(
+                file,
+                row,
+                "event_id",
+                f"{event_id!r} is not a slug (lower-case letters, digits, - and _)",
+            )
+        if event_id in first_row_of:
+            yield Problem(
+                file,
+                row,
+                "event_id",
+                f"{event_id!r} is a duplicate of row {first_row_of[event_id]}",
+            )
+        else:
+            first_row_of[event_id] = row
+
+    for column, allowed in EVENT_VOCABULARIES.items():
+        value = record[column]
+        if value and value not in allowed:
+            yield Problem(
+                file, row, column, f"{value!r} is not one of {', '.join(allowed)}"
+            )
+    layer, event_type = record["layer"], record["event_type"]
+    if layer in EVENT_TYPES and event_type and event_type not in EVENT_TYPES[layer]:
+        yield Problem(
+            file,
+            row,
+            "event_type",
+            f"{event_type!r} is not {_with_article(layer)} type "
+            f"({', '.join(EVENT_TYPES[layer])})",
+        )
+
+    dates: dict[str, date] = {}
+    for column in ("date_start", "date_end"):
+        if not record[column]:
+            continue
+        try:
+            dates[column] = _full_date(record[column])
+        except DateParseError as error:
+            yield Problem(file, row, column, str(error))
+    if len(dates) == 2:
+        reason = precision_problem(
+            dates["date_start"], dates["date_end"], record["date_precision"]
+        )
+        if reason and record["date_precision"] in EVENT_VOCABULARIES["date_precision"]:
+            column = "date_end" if "before" in reason else "date_precision"
+            yield Problem(file, row, column, reason)
+
+    place_id = record["place_id"]
+    if not place_id and layer in ("attack", "base"):
+        yield Problem(
+            file, row, "place_id", f"is empty, but {_with_article(layer)} needs a place"
+        )
+    if place_id and place_ids is not None and place_id not in place_ids:
+        yield Problem(
+            file, row, "place_id", f"{place_id!r} is not a place in {PLACES_FILE}"
+        )
+    for column in ("geo_precision", "place_origin"):
+        if place_id and not record[column]:
+            yield Problem(file, row, column, "is empty, but the row has a place")
+        if not place_id and record[column]:
+            yield Problem(file, row, column, "is given, but the row has no place")
+
+    counts: dict[str, int] = {}
+    for column in FATALITY_COLUMNS:
+        if not record[column]:
+            continue
+        try:
+            counts[column] = _non_negative_int(record[column])
+        except ValueError as error:
+            yield Problem(file, row, column, str(error))
+    ordered = [counts[c] for c in FATALITY_COLUMNS if c in counts]
+    if ordered != sorted(ordered):
+        yield Problem(
+            file,
+            row,
+            "fatalities_best",
+            "fatalities must satisfy low <= best <= high",
+        )
+
+
+# --- places and regions -------------------------------------------------------
+
+
+def read_feature_collection(path: Path) -> list[dict]:
+    """Read a GeoJSON FeatureCollection's features, or raise ValueError with why."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"is not valid JSON (line {error.lineno}, column {error.colno})"
+        ) from None
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise ValueError("is not a GeoJSON FeatureCollection")
+    features = document.get("features")
+    if not isinstance(features, list):
+        raise ValueError("has no list of features")
+    return features
+
+
+def _coordinates_problem(coordinates: object) -> str | None:
+    """Say what is wrong with nested GeoJSON coordinates, or return None."""
+    stack = [coordinates]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, list) or not item:
+            return "has malformed coordinates"
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in item):
+            if len(item) < 2:
+                return "has a position with fewer than two numbers"
+            lon, lat = item[0], item[1]
+            if not (math.isfinite(lon) and math.isfinite(lat)):
+                return "has a coordinate that is not a finite number"
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                return (
+                    f"has a coordinate out of range (lon {lon}, lat {lat}); "
+                    "GeoJSON is longitude first, latitude second"
+                )
+            continue
+        stack.extend(item)
+    return None
+
+
+def _feature_geometry(feature: object, index: int, file: str, allowed: tuple[str, ...]):
+    """Return (shapely geometry or None, problems) for one feature."""
+    if not isinstance(feature, dict):
+        return None, [Problem(file, index, None, "is not a JSON object", "feature")]
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict):
+        return None, [Problem(file, index, None, "has no geometry", "feature")]
+    kind = geometry.get("type")
+    if kind not in allowed:
+        return None, [
+            Problem(
+                file,
+                index,
+                None,
+                f"geometry type {kind!r} is not one of {', '.join(allowed)}",
+                "feature",
+            )
+        ]
+    reason = _coordinates_problem(geometry.get("coordinates"))
+    if reason:
+        return None, [Problem(file, index, None, f"geometry {reason}", "feature")]
+    try:
+        shaped = shape(geometry)
+    except (ValueError, TypeError, AttributeError) as error:
+        return None, [
+            Problem(file, index, None, f"geometry cannot be read ({error})", "feature")
+        ]
+    if not shaped.is_valid:
+        return None, [Problem(file, index, None, "geometry is not valid", "feature")]
+    return shaped, []
+
+
+def check_regions(features: list) -> tuple[list[Problem], dict[str, object]]:
+    """Check regions and return the country geometries keyed by ISO alpha-2."""
+    problems: list[Problem] = []
+    countries: dict[str, object] = {}
+    seen: set[str] = set()
+    for index, feature in enumerate(features, start=1):
+        geometry, found = _feature_geometry(
+            feature, index, REGIONS_FILE, AREA_GEOMETRIES
+        )
+        problems.extend(found)
+        if not isinstance(feature, dict):
+            continue
+        properties = feature.get("properties") or {}
+        for name in REGION_PROPERTIES:
+            if not str(properties.get(name) or "").strip():
+                problems.append(
+                    Problem(REGIONS_FILE, index, name, "is missing", "feature")
+                )
+        region_id = str(properties.get("region_id") or "")
+        if region_id in seen:
+            problems.append(
+                Problem(REGIONS_FILE, index, "region_id", "is a duplicate", "feature")
+            )
+        seen.add(region_id)
+        level = properties.get("level")
+        if level and level not in REGION_LEVELS:
+            problems.append(
+                Problem(
+                    REGIONS_FILE,
+                    index,
+                    "level",
+                    f"{level!r} is not one of {', '.join(REGION_LEVELS)}",
+                    "feature",
+                )
+            )
+        if level == "country" and geometry is not None:
+            countries[str(properties.get("country"))] = geometry
+    return problems, countries
+
+
+def check_places(
+    features: list, countries: Mapping[str, object] | None
+) -> tuple[list[Problem], set[str]]:
+    """Check places; return the problems and the set of ``place_id`` values.
+
+    ``countries`` maps ISO alpha-2 codes to boundary geometries; when given, every
+    place must lie in (a point) or have its representative point in (an area) one
+    of the countries it states.
+    """
+    problems: list[Problem] = []
+    place_ids: set[str] = set()
+    for index, feature in enumerate(features, start=1):
+        geometry, found = _feature_geometry(
+            feature, index, PLACES_FILE, POINT_GEOMETRIES + AREA_GEOMETRIES
+        )
+        problems.extend(found)
+        if not isinstance(feature, dict):
+            continue
+        properties = feature.get("properties")
+        if not isinstance(properties, dict):
+            problems.append(
+                Problem(PLACES_FILE, index, None, "has no properties", "feature")
+            )
+            continue
+
+        def report(column: str | None, message: str, at: int = index) -> None:
+            problems.append(Problem(PLACES_FILE, at, column, message, "feature"))
+
+        for name in PLACE_PROPERTIES:
+            if name not in properties:
+                report(name, "is missing")
+        place_id = str(properties.get("place_id") or "")
+        if not _SLUG.fullmatch(place_id):
+            report("place_id", f"{place_id!r} is not a slug")
+        elif place_id in place_ids:
+            report("place_id", f"{place_id!r} is a duplicate")
+        place_ids.add(place_id)
+        if not str(properties.get("name") or "").strip():
+            report("name", "is empty")
+        kind = properties.get("kind")
+        if kind not in PLACE_KINDS:
+            report("kind", f"{kind!r} is not one of {', '.join(PLACE_KINDS)}")
+        country = str(properties.get("country") or "")
+        if not _COUNTRY_CODES.fullmatch(country):
+            report("country", f"{country!r} is not ISO 3166-1 alpha-2 (e.g. UZ)")
+            continue
+        if geometry is None or countries is None:
+            continue
+        codes = country.split("|")
+        unknown = [code for code in codes if code not in countries]
+        if unknown:
+            report(
+                "country",
+                f"no boundary for {', '.join(unknown)} in {REGIONS_FILE}",
+            )
+            continue
+        boundary = unary_union([countries[code] for code in codes])
+        probe = (
+            geometry
+            if geometry.geom_type == "Point"
+            else (geometry.representative_point())
+        )
+        if boundary.distance(probe) > BORDER_TOLERANCE_DEG:
+            report(
+                None,
+                f"lies outside its stated country {country} "
+                f"(at lon {probe.x:.4f}, lat {probe.y:.4f})",
+            )
+    return problems, place_ids
+
+
+# --- a whole directory --------------------------------------------------------
+
+
+def validate_directory(directory: Path, source_text: str | None = None) -> Report:
+    """Validate ``events.csv``, ``places.geojson`` and ``regions.geojson`` together.
+
+    Parameters
+    ----------
+    directory
+        The data directory.
+    source_text
+        When given, every quote must occur verbatim in it.
+    """
+    directory = Path(directory)
+    report = Report(directory)
+    if not directory.is_dir():
+        report.problems.append(Problem(str(directory), None, None, "is not a folder"))
+        return report
+
+    countries: dict[str, object] | None = None
+    regions_path = directory / REGIONS_FILE
+    try:
+        region_features = read_feature_collection(regions_path)
+    except FileNotFoundError:
+        report.problems.append(Problem(REGIONS_FILE, None, None, "is missing"))
+    except ValueError as error:
+        report.problems.append(Problem(REGIONS_FILE, None, None, str(error)))
+    else:
+        found, countries = check_regions(region_features)
+        report.problems.extend(found)
+        report.n_regions = len(region_features)
+
+    place_ids: set[str] | None = None
+    try:
+        place_features = read_feature_collection(directory / PLACES_FILE)
+    except FileNotFoundError:
+        report.problems.append(Problem(PLACES_FILE, None, None, "is missing"))
+    except ValueError as error:
+        report.problems.append(Problem(PLACES_FILE, None, None, str(error)))
+    else:
+        found, place_ids = check_places(place_features, countries)
+        report.problems.extend(found)
+        report.n_places = len(place_features)
+
+    try:
+        header, rows = read_csv_rows(directory / EVENTS_FILE)
+    except FileNotFoundError:
+        report.problems.append(Problem(EVENTS_FILE, None, None, "is missing"))
+    except ValueError as error:
+        report.problems.append(Problem(EVENTS_FILE, None, None, str(error)))
+    else:
+        report.problems.extend(
+            check_event_rows(header, rows, EVENTS_FILE, place_ids, source_text)
+        )
+        report.n_events = len(rows)
+    return report

@@ -1,0 +1,126 @@
+"""Shared fixtures: paths, the source text, and a real Streamlit server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_DIR / "data"
+SOURCE_DIR = PROJECT_DIR.parent / "shared" / "source"
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+SERVER_START_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    """The source text the bundled events quote; skipped where it is not present."""
+    files = sorted(SOURCE_DIR.glob("*.txt")) if SOURCE_DIR.is_dir() else []
+    if not files:
+        pytest.skip(
+            "the source text (shared/source/*.txt beside the repository) is not "
+            "present, so quotes cannot be checked against it"
+        )
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+    port = _free_port()
+    home = tmp_path_factory.mktemp("streamlit-home")
+    environment = dict(os.environ, HOME=str(home))
+    environment.pop("IMU_GEO_DATA", None)
+    log = (home / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT_DIR,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    "streamlit exited early:\n" + (home / "server.log").read_text()
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not answer its health check")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
+    """Use Debian's Chromium when it is installed, else Playwright's own browser."""
+    arguments = dict(browser_type_launch_args)
+    arguments["headless"] = True
+    arguments["args"] = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    executable = os.environ.get("IMU_GEO_CHROMIUM") or (
+        str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else shutil.which("chromium")
+    )
+    if executable:
+        arguments["executable_path"] = executable
+    return arguments
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """A git-ignored folder for screenshots the tests leave for people to look at."""
+    folder = PROJECT_DIR / "artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
