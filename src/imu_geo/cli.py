@@ -13,7 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from imu_geo.data import DATA_ENV_VAR, PROJECT_DIR, default_data_dir
+from imu_geo.data import (
+    DATA_ENV_VAR,
+    PROJECT_DIR,
+    DataError,
+    default_data_dir,
+    load_dataset,
+)
+from imu_geo.export import to_csv_bytes, to_geojson_bytes
+from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
 from imu_geo.validate import validate_directory
 
 EXIT_OK = 0
@@ -40,6 +48,54 @@ def command_validate(arguments: argparse.Namespace) -> int:
         _write(str(problem))
     _write(report.summary())
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _filtered_events(arguments: argparse.Namespace):
+    """Load the data and apply the filters given on the command line, exactly as
+    the dashboard applies the same values from its URL."""
+    dataset = load_dataset(Path(arguments.data) if arguments.data else None)
+    events = dataset.events
+    params = {
+        name: value
+        for name, value in (
+            ("start", arguments.start),
+            ("end", arguments.end),
+            ("layers", arguments.layers),
+            ("mode", arguments.mode),
+            ("types", arguments.types),
+            ("q", arguments.query),
+        )
+        if value is not None
+    }
+    spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
+    return apply_filters(events, spec), warnings
+
+
+def command_export(arguments: argparse.Namespace) -> int:
+    """Write the filtered events as CSV or GeoJSON, as the dashboard downloads them."""
+    try:
+        selected, warnings = _filtered_events(arguments)
+    except DataError as error:
+        _write(f"imu-geo: {error}", sys.stderr)
+        return EXIT_PROBLEMS
+    for warning in warnings:
+        _write(f"imu-geo: {warning}", sys.stderr)
+    payload = (
+        to_geojson_bytes(selected)
+        if arguments.format == "geojson"
+        else to_csv_bytes(selected)
+    )
+    if arguments.output in (None, "-"):
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    else:
+        try:
+            Path(arguments.output).write_bytes(payload)
+        except OSError as error:
+            _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
+            return EXIT_UNREADABLE
+        _write(f"{len(selected)} events written to {arguments.output}", sys.stderr)
+    return EXIT_OK
 
 
 def command_run(arguments: argparse.Namespace) -> int:
@@ -88,6 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the source text; every source_quote must occur in it verbatim",
     )
     validate.set_defaults(handler=command_validate)
+
+    export = commands.add_parser(
+        "export", help="write the filtered events as the dashboard's download does"
+    )
+    export.add_argument("--start", help="window start, YYYY-MM-DD")
+    export.add_argument("--end", help="window end, YYYY-MM-DD")
+    export.add_argument("--layers", help="comma list of attack,base,context")
+    export.add_argument("--mode", choices=["window", "cumulative"])
+    export.add_argument("--types", help="comma list of event types")
+    export.add_argument("--query", help="free-text search")
+    export.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    export.add_argument("-o", "--output", help="file to write (default: stdout)")
+    export.add_argument("--data", help="data directory (default: the bundled data)")
+    export.set_defaults(handler=command_export)
 
     run = commands.add_parser("run", help="start the dashboard")
     run.add_argument("--data", help="data directory (default: the bundled data)")

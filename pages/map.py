@@ -1,0 +1,85 @@
+"""Map page: the time window on the map, the details of one event, the table."""
+
+import streamlit as st
+
+from imu_geo import ui
+from imu_geo.export import to_csv_bytes, to_geojson_bytes
+from imu_geo.filters import apply_filters, describe
+from imu_geo.layers import EVENT_LAYER_IDS, build_deck, legend_svg
+from imu_geo.views import TABLE_COLUMNS, event_details
+
+data = ui.require_dataset()
+spec = ui.current_spec(data)
+selected = apply_filters(data.dataset.events, spec)
+
+st.title("The IMU on the map, 1991–2015")
+st.caption(describe(selected, spec))
+
+map_column, side_column = st.columns([3, 1])
+with map_column:
+    chosen = st.pydeck_chart(
+        build_deck(selected, data.display_geometry, ui.map_options()),
+        on_select="rerun",
+        selection_mode="single-object",
+        key="map",
+        height=600,
+    )
+    picked = [
+        obj.get("event_id")
+        for layer_id in EVENT_LAYER_IDS
+        for obj in (chosen.selection.objects.get(layer_id) or [])
+        if isinstance(obj, dict)
+    ]
+    if picked and picked[0]:
+        ui.select_event(picked[0])
+with side_column:
+    st.image(legend_svg(), caption="Legend")
+
+details_slot = st.container()
+
+st.subheader("Events in view")
+table = st.dataframe(
+    selected[list(TABLE_COLUMNS)],
+    hide_index=True,
+    use_container_width=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="table",
+)
+rows = table.selection.rows
+if rows:
+    ui.select_event(selected.iloc[rows[0]]["event_id"])
+
+details = event_details(data.dataset.events, st.session_state.get("selected_event"))
+if details:
+    with details_slot.container(border=True):
+        st.subheader(details.title)
+        st.markdown(details.facts)
+        st.markdown(details.description)
+        st.markdown(details.quote)
+        st.caption(details.citation)
+        if details.notes:
+            st.caption(details.notes)
+else:
+    details_slot.info(
+        "Click an event on the map or a row of the table to read its source.",
+        icon="👆",
+    )
+
+left, right = st.columns(2)
+left.download_button(
+    "Download CSV",
+    data=lambda: to_csv_bytes(selected),
+    file_name="imu-geo-events.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+right.download_button(
+    "Download GeoJSON",
+    data=lambda: to_geojson_bytes(selected),
+    file_name="imu-geo-events.geojson",
+    mime="application/geo+json",
+    on_click="ignore",
+    icon=":material/download:",
+)

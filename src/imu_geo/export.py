@@ -1,0 +1,99 @@
+"""Files people take away: the filtered events as CSV or GeoJSON bytes.
+
+The dashboard's download buttons and ``imu-geo export`` both call these functions,
+so the same filters give byte-for-byte the same file from either.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import pandas as pd
+
+from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS
+
+EXPORT_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "lat", "lon", "place_name")
+NUMERIC_COLUMNS = frozenset({*FATALITY_COLUMNS, "lat", "lon"})
+DATE_COLUMNS = ("date_start", "date_end")
+# A spreadsheet runs a cell that starts with one of these as a formula, even when
+# the CSV quotes it (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix ``'`` to text that a spreadsheet would read as a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _cell(value: object, column: str) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if column in DATE_COLUMNS:
+        return pd.Timestamp(value).date().isoformat()
+    if column in FATALITY_COLUMNS:
+        return str(int(value))
+    if column in NUMERIC_COLUMNS:
+        return repr(round(float(value), 4))
+    return str(value)
+
+
+def export_records(events: pd.DataFrame) -> list[dict[str, str]]:
+    """The export columns of each event as plain strings (empty when unknown)."""
+    frame = events.reindex(columns=list(EXPORT_COLUMNS))
+    return [
+        {
+            column: _cell(value, column)
+            for column, value in zip(frame.columns, row, strict=True)
+        }
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+def to_csv_bytes(events: pd.DataFrame) -> bytes:
+    """The events as UTF-8 CSV (RFC 4180: CRLF, quoted when needed), formula-safe.
+
+    Text cells that start with ``= + - @``, a tab or a carriage return get a
+    leading ``'``; numeric columns are written as numbers and left alone.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(EXPORT_COLUMNS)
+    for record in export_records(events):
+        writer.writerow(
+            value if column in NUMERIC_COLUMNS else neutralise_formula(value)
+            for column, value in record.items()
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_geojson_bytes(events: pd.DataFrame) -> bytes:
+    """The events as a GeoJSON FeatureCollection of points (EPSG:4326).
+
+    Each event is a point at its place (for an area, a point inside it; see
+    ``geo_precision``); an event with no place has a null geometry.
+    """
+    features = []
+    for record in export_records(events):
+        properties: dict[str, object] = {
+            column: value
+            for column, value in record.items()
+            if column not in ("lat", "lon")
+        }
+        for column in FATALITY_COLUMNS:
+            properties[column] = int(record[column]) if record[column] else None
+        geometry = None
+        if record["lat"] and record["lon"]:
+            geometry = {
+                "type": "Point",
+                "coordinates": [float(record["lon"]), float(record["lat"])],
+            }
+        features.append(
+            {"type": "Feature", "geometry": geometry, "properties": properties}
+        )
+    document = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,324 @@
+"""What the user asked to see: a frozen filter spec, applied, described and shared.
+
+A :class:`FilterSpec` is small and hashable, so it can key caches and travel in the
+URL query string. :func:`apply_filters` is the one place where events are selected,
+and :func:`describe` says in words what the selection shows.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import pandas as pd
+
+from imu_geo.schema import ATTRIBUTIONS, LAYERS
+
+MODES = ("window", "cumulative")
+SEARCH_COLUMNS = (
+    "title",
+    "description",
+    "source_quote",
+    "place_name",
+    "actors",
+    "target",
+    "notes",
+    "event_id",
+)
+LAYER_NAMES = {"attack": ("attack", "attacks"), "base": ("base", "bases")}
+
+
+def month_start(moment: date) -> date:
+    """The first day of the month of ``moment``."""
+    return moment.replace(day=1)
+
+
+def month_end(moment: date) -> date:
+    """The last day of the month of ``moment``."""
+    return moment.replace(day=calendar.monthrange(moment.year, moment.month)[1])
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """Every month start from the month of ``first`` to the month of ``last``."""
+    months = []
+    current = month_start(first)
+    while current <= last:
+        months.append(current)
+        current = (
+            date(current.year + 1, 1, 1)
+            if current.month == 12
+            else date(current.year, current.month + 1, 1)
+        )
+    return months
+
+
+def month_label(moment: date) -> str:
+    """``Jan 1999``: how a month is written in captions."""
+    return f"{calendar.month_abbr[moment.month]} {moment.year}"
+
+
+def data_months(events: pd.DataFrame) -> list[date]:
+    """The month starts that the events span, first to last."""
+    return month_starts(
+        events["date_start"].min().date(), events["date_end"].max().date()
+    )
+
+
+def facet_choices(events: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """The values a user can pick for each facet, as found in the events."""
+    actors = {a for cell in events["actors"] for a in split_list(cell)}
+    countries = {c for cell in events["country"] for c in split_list(cell, "|")}
+    return {
+        "types": tuple(sorted(events["event_type"].unique())),
+        "actors": tuple(sorted(actors)),
+        "countries": tuple(sorted(countries)),
+    }
+
+
+def full_span(events: pd.DataFrame) -> FilterSpec:
+    """The default view: every layer over the whole span of the data."""
+    months = data_months(events)
+    return FilterSpec(start=months[0], end=month_end(months[-1]))
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """A selection of events.
+
+    ``start`` and ``end`` are whole days; an event is in a ``window`` when its
+    ``[date_start, date_end]`` overlaps ``[start, end]``, and in ``cumulative`` mode
+    when it began on or before ``end``. An empty tuple for a facet means "all".
+    """
+
+    start: date
+    end: date
+    mode: str = "window"
+    layers: tuple[str, ...] = LAYERS
+    event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    attributions: tuple[str, ...] = ()
+    text: str = ""
+    selected: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("the window ends before it starts")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+
+
+def split_list(value: str, separator: str = ";") -> list[str]:
+    """Split a multi-valued cell (``IMU;Taliban``) into trimmed, non-empty items."""
+    return [item.strip() for item in str(value).split(separator) if item.strip()]
+
+
+def _any_of(column: pd.Series, wanted: Iterable[str], separator: str) -> pd.Series:
+    wanted = set(wanted)
+    return column.map(lambda cell: bool(wanted & set(split_list(cell, separator))))
+
+
+def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
+    """Boolean mask of the events that ``spec`` selects."""
+    end = pd.Timestamp(spec.end)
+    mask = events["date_start"] <= end
+    if spec.mode == "window":
+        mask &= events["date_end"] >= pd.Timestamp(spec.start)
+    mask &= events["layer"].isin(spec.layers)
+    if spec.event_types:
+        mask &= events["event_type"].isin(spec.event_types)
+    if spec.attributions:
+        mask &= events["attribution"].isin(spec.attributions)
+    if spec.actors:
+        mask &= _any_of(events["actors"], spec.actors, ";")
+    if spec.countries:
+        mask &= _any_of(events["country"], spec.countries, "|")
+    if spec.text.strip():
+        needle = spec.text.strip().casefold()
+        haystack = events[list(SEARCH_COLUMNS)].astype(str).agg(" ".join, axis=1)
+        mask &= haystack.str.casefold().str.contains(needle, regex=False)
+    return mask
+
+
+def apply_filters(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
+    """The events that ``spec`` selects, in date order, index reset."""
+    selected = events[filter_mask(events, spec)]
+    return selected.sort_values(["date_start", "date_end", "event_id"]).reset_index(
+        drop=True
+    )
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def describe(selected: pd.DataFrame, spec: FilterSpec) -> str:
+    """Say in words what is shown.
+
+    Example: ``14 events — 9 attacks, 3 bases, 2 context — from Jan 1999 to
+    Dec 2004``.
+    """
+    counts = selected["layer"].value_counts()
+    parts = []
+    for layer in spec.layers:
+        n = int(counts.get(layer, 0))
+        singular, plural = LAYER_NAMES.get(layer, (layer, layer))
+        parts.append(_count(n, singular, plural))
+    period = (
+        f"up to {month_label(spec.end)}"
+        if spec.mode == "cumulative"
+        else f"from {month_label(spec.start)} to {month_label(spec.end)}"
+    )
+    text = _count(len(selected), "event", "events")
+    if parts:
+        text += " — " + ", ".join(parts) + " —"
+    text += " " + period
+    extras = []
+    if spec.event_types:
+        extras.append("types: " + ", ".join(spec.event_types))
+    if spec.actors:
+        extras.append("actors: " + ", ".join(spec.actors))
+    if spec.countries:
+        extras.append("countries: " + ", ".join(spec.countries))
+    if spec.attributions:
+        extras.append("attribution: " + ", ".join(spec.attributions))
+    if spec.text.strip():
+        extras.append(f"matching “{spec.text.strip()}”")
+    if extras:
+        text += " (" + "; ".join(extras) + ")"
+    return text
+
+
+# --- the URL query string -----------------------------------------------------
+
+_LIST_PARAMS = {
+    "layers": "layers",
+    "types": "event_types",
+    "actors": "actors",
+    "countries": "countries",
+    "attribution": "attributions",
+}
+
+
+def spec_to_query(spec: FilterSpec, default: FilterSpec) -> dict[str, str]:
+    """The query parameters that restore ``spec``; values equal to the default are
+    left out except ``start``, ``end`` and ``layers``, which are always written."""
+    query = {
+        "start": spec.start.isoformat(),
+        "end": spec.end.isoformat(),
+        "layers": ",".join(spec.layers),
+    }
+    if spec.mode != default.mode:
+        query["mode"] = spec.mode
+    for param, attribute in _LIST_PARAMS.items():
+        if param == "layers":
+            continue
+        values = getattr(spec, attribute)
+        if values:
+            query[param] = ",".join(values)
+    if spec.text.strip():
+        query["q"] = spec.text.strip()
+    if spec.selected:
+        query["event"] = spec.selected
+    return query
+
+
+def _parse_iso(value: str) -> date:
+    return date.fromisoformat(value.strip())
+
+
+def spec_from_query(
+    params: Mapping[str, str],
+    default: FilterSpec,
+    choices: Mapping[str, Iterable[str]],
+) -> tuple[FilterSpec, list[str]]:
+    """Read a spec from URL query parameters, falling back per parameter.
+
+    Parameters
+    ----------
+    params
+        The query parameters (``st.query_params`` or a plain dict).
+    default
+        The spec to fall back on; its ``start`` and ``end`` are also the bounds.
+    choices
+        The allowed values for ``types``, ``actors``, ``countries`` and
+        ``attribution``.
+
+    Returns
+    -------
+    spec, warnings
+        The spec, and one sentence per value that was refused (the default was
+        used for it instead).
+    """
+    warnings: list[str] = []
+    values: dict[str, object] = {}
+    lower, upper = default.start, default.end
+
+    for name in ("start", "end"):
+        raw = params.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            moment = _parse_iso(str(raw))
+        except ValueError:
+            warnings.append(
+                f"The {name} date “{raw}” is not an ISO date (YYYY-MM-DD); "
+                f"showing the default {name}."
+            )
+            continue
+        clamped = min(max(moment, lower), upper)
+        if clamped != moment:
+            warnings.append(
+                f"The {name} date {moment.isoformat()} is outside the data "
+                f"({lower.isoformat()} to {upper.isoformat()}); using "
+                f"{clamped.isoformat()}."
+            )
+        values[name] = month_start(clamped) if name == "start" else month_end(clamped)
+    start = values.get("start", default.start)
+    end = values.get("end", default.end)
+    if end < start:
+        warnings.append(
+            f"The window ends ({end.isoformat()}) before it starts "
+            f"({start.isoformat()}); showing the default window."
+        )
+        values.pop("start", None)
+        values.pop("end", None)
+
+    mode = params.get("mode")
+    if mode:
+        if mode in MODES:
+            values["mode"] = mode
+        else:
+            warnings.append(
+                f"The mode “{mode}” is not one of {', '.join(MODES)}; "
+                "showing a moving window."
+            )
+
+    allowed = dict(choices) | {"layers": LAYERS, "attribution": ATTRIBUTIONS}
+    for param, attribute in _LIST_PARAMS.items():
+        raw = params.get(param)
+        if raw is None:
+            continue
+        items = split_list(str(raw), ",")
+        known = [item for item in items if item in set(allowed.get(param, ()))]
+        unknown = [item for item in items if item not in known]
+        if unknown:
+            warnings.append(
+                f"Unknown {param} in the link: {', '.join(unknown)}; "
+                + ("ignored." if known else "showing all.")
+            )
+        if param == "layers" and not items:
+            values["layers"] = ()
+            continue
+        if known or not unknown:
+            values[attribute] = tuple(known)
+
+    text = params.get("q")
+    if text:
+        values["text"] = str(text)[:200]
+    event = params.get("event")
+    if event:
+        values["selected"] = str(event)[:200]
+    return replace(default, **values), warnings

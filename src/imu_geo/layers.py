@@ -1,0 +1,561 @@
+"""The map: one builder per pydeck layer, the colours and the legend in one place.
+
+What is drawn, and how uncertainty shows:
+
+- attacks are dots coloured by ``event_type`` (Okabe-Ito, a colour-blind-safe
+  palette) and sized by ``fatalities_best``;
+- a date known to the day or month gives a solid dot; a vaguer date (season, year,
+  range, approximate) a hollow ring;
+- a place known only roughly gets a faint halo whose radius grows with
+  ``geo_precision`` (25 km "near" up to 400 km "country");
+- bases are purple: the area itself for provinces, regions and countries, a ring for
+  towns; arcs join each base to the next one in time;
+- context events with a place are grey.
+
+The basemap (countries, admin-1 units and their labels) is served once as a static
+file and referenced by URL, so it is not re-sent with every rerun.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import pydeck as pdk
+
+from imu_geo.schema import EVENT_TYPES
+
+Colour = tuple[int, int, int]
+
+# Okabe & Ito (2008), "Color Universal Design".
+ATTACK_COLOURS: dict[str, Colour] = {
+    "bombing": (213, 94, 0),
+    "suicide_bombing": (204, 121, 167),
+    "hostage_taking": (230, 159, 0),
+    "hijacking": (86, 180, 233),
+    "armed_assault": (0, 114, 178),
+    "armed_incursion": (0, 158, 115),
+    "foiled_plot": (240, 228, 66),
+}
+BASE_COLOUR: Colour = (94, 60, 153)
+CONTEXT_COLOUR: Colour = (110, 110, 110)
+HALO_RADIUS_M: dict[str, int] = {
+    "exact": 0,
+    "near": 25_000,
+    "district": 50_000,
+    "province": 100_000,
+    "region": 200_000,
+    "country": 400_000,
+}
+PRECISE_DATES = frozenset({"day", "month"})
+SOLID_ALPHA = 225
+HOLLOW_ALPHA = 40
+
+STATIC_URL = "app/static"
+BASEMAP_FILE = "basemap.geojson"
+LABELS_FILE = "labels.json"
+DEFAULT_VIEW = {"latitude": 36.5, "longitude": 68.5, "zoom": 3.7}
+
+LAYER_IDS = {
+    "basemap": "basemap",
+    "labels": "labels",
+    "halos": "uncertainty-halos",
+    "base_areas": "base-areas",
+    "base_points": "base-points",
+    "relocation": "base-relocation",
+    "context": "context-events",
+    "attacks": "attacks",
+}
+# Layers whose picked objects are events (they carry an ``event_id``).
+EVENT_LAYER_IDS = (
+    LAYER_IDS["attacks"],
+    LAYER_IDS["context"],
+    LAYER_IDS["base_points"],
+    LAYER_IDS["base_areas"],
+)
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Which optional layers to draw."""
+
+    relocation: bool = True
+    halos: bool = True
+
+
+def format_dates(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
+    """``1999-02-01 – 1999-02-28 (month)``, or one day when start equals end."""
+    first, last = start.date().isoformat(), end.date().isoformat()
+    span = first if first == last else f"{first} – {last}"
+    return f"{span} ({precision})"
+
+
+def format_fatalities(low: object, best: object, high: object) -> str:
+    """``16``, ``at least 5`` or ``unknown``, from the three fatality columns."""
+    known = {
+        name: int(value)
+        for name, value in (("low", low), ("best", best), ("high", high))
+        if value is not None and value is not pd.NA and not pd.isna(value)
+    }
+    if "best" in known:
+        if known.get("low", known["best"]) == known.get("high", known["best"]):
+            return str(known["best"])
+        return (
+            f"{known['best']} (range {known.get('low', '?')}–{known.get('high', '?')})"
+        )
+    if "low" in known:
+        return f"at least {known['low']}"
+    return "unknown"
+
+
+def tooltip_text(event: Mapping[str, object]) -> str:
+    """Plain text for the hover tooltip; it is shown as text, never as HTML."""
+    place = event.get("place_name") or "no place"
+    return "\n".join(
+        [
+            str(event["title"]),
+            format_dates(
+                event["date_start"], event["date_end"], event["date_precision"]
+            ),
+            f"Place: {place} ({event.get('geo_precision') or 'no place'})",
+            "Fatalities: "
+            + format_fatalities(
+                event["fatalities_low"],
+                event["fatalities_best"],
+                event["fatalities_high"],
+            ),
+            f"Attribution: {event['attribution']}",
+        ]
+    )
+
+
+def marker_radius(fatalities_best: object) -> float:
+    """Dot radius in pixels: 5 for unknown or none, growing with the square root."""
+    if fatalities_best is None or pd.isna(fatalities_best):
+        return 5.0
+    return round(5.0 + 2.0 * math.sqrt(max(int(fatalities_best), 0)), 2)
+
+
+def _fill(colour: Colour, precision: str) -> list[int]:
+    alpha = SOLID_ALPHA if precision in PRECISE_DATES else HOLLOW_ALPHA
+    return [*colour, alpha]
+
+
+def _point_records(events: pd.DataFrame, colour_of) -> list[dict]:
+    records = []
+    for event in events.to_dict("records"):
+        if pd.isna(event.get("lat")) or pd.isna(event.get("lon")):
+            continue
+        colour = colour_of(event)
+        records.append(
+            {
+                "event_id": event["event_id"],
+                "lon": float(event["lon"]),
+                "lat": float(event["lat"]),
+                "fill": _fill(colour, event["date_precision"]),
+                "line": [*colour, 255],
+                "radius": marker_radius(event["fatalities_best"]),
+                "tooltip": tooltip_text(event),
+            }
+        )
+    return records
+
+
+def attack_layer(attacks: pd.DataFrame) -> pdk.Layer:
+    """Attacks: coloured by type, sized by fatalities, hollow when the date is vague."""
+    records = _point_records(
+        attacks, lambda e: ATTACK_COLOURS.get(e["event_type"], CONTEXT_COLOUR)
+    )
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=records,
+        id=LAYER_IDS["attacks"],
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="pixels",
+        get_fill_color="fill",
+        get_line_color="line",
+        line_width_min_pixels=2,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def context_layer(context: pd.DataFrame) -> pdk.Layer:
+    """Context events that have a place: small grey dots."""
+    records = _point_records(context, lambda e: CONTEXT_COLOUR)
+    for record in records:
+        record["radius"] = 5.0
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=records,
+        id=LAYER_IDS["context"],
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="pixels",
+        get_fill_color="fill",
+        get_line_color="line",
+        line_width_min_pixels=1.5,
+        stroked=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+
+
+def halo_layer(events: pd.DataFrame) -> pdk.Layer:
+    """Faint discs whose radius says how roughly each point place is known."""
+    records = []
+    for event in events.to_dict("records"):
+        radius = HALO_RADIUS_M.get(event.get("geo_precision") or "", 0)
+        if radius == 0 or pd.isna(event.get("lat")):
+            continue
+        colour = (
+            BASE_COLOUR
+            if event["layer"] == "base"
+            else ATTACK_COLOURS.get(event["event_type"], CONTEXT_COLOUR)
+        )
+        records.append(
+            {
+                "lon": float(event["lon"]),
+                "lat": float(event["lat"]),
+                "radius": radius,
+                "fill": [*colour, 28],
+                "line": [*colour, 90],
+            }
+        )
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=records,
+        id=LAYER_IDS["halos"],
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="meters",
+        get_fill_color="fill",
+        get_line_color="line",
+        line_width_min_pixels=1,
+        stroked=True,
+        pickable=False,
+    )
+
+
+def polygon_rings(geometry) -> list[list[list[list[float]]]]:
+    """Each polygon of a (Multi)Polygon as [outer ring, *holes], 4-decimal lon/lat."""
+    parts = list(geometry.geoms) if geometry.geom_type == "MultiPolygon" else [geometry]
+    return [
+        [
+            [[round(x, 4), round(y, 4)] for x, y in ring.coords]
+            for ring in (part.exterior, *part.interiors)
+        ]
+        for part in parts
+    ]
+
+
+def base_layers(
+    bases: pd.DataFrame, display_geometry: Mapping[str, object]
+) -> list[pdk.Layer]:
+    """Bases: the area for provinces and regions, a ring for towns."""
+    areas, points = [], []
+    for event in bases.to_dict("records"):
+        geometry = display_geometry.get(event["place_id"])
+        if geometry is None:
+            continue
+        fill = _fill(BASE_COLOUR, event["date_precision"])
+        tooltip = tooltip_text(event)
+        if geometry.geom_type == "Point":
+            points.append(
+                {
+                    "event_id": event["event_id"],
+                    "lon": round(geometry.x, 4),
+                    "lat": round(geometry.y, 4),
+                    "fill": fill,
+                    "tooltip": tooltip,
+                }
+            )
+            continue
+        for rings in polygon_rings(geometry):
+            areas.append(
+                {
+                    "event_id": event["event_id"],
+                    "polygon": rings,
+                    "fill": [*BASE_COLOUR, 45],
+                    "tooltip": tooltip,
+                }
+            )
+    return [
+        pdk.Layer(
+            "PolygonLayer",
+            data=areas,
+            id=LAYER_IDS["base_areas"],
+            get_polygon="polygon",
+            get_fill_color="fill",
+            get_line_color=[*BASE_COLOUR, 220],
+            line_width_min_pixels=2,
+            stroked=True,
+            filled=True,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=points,
+            id=LAYER_IDS["base_points"],
+            get_position=["lon", "lat"],
+            get_radius=11,
+            radius_units="pixels",
+            get_fill_color="fill",
+            get_line_color=[*BASE_COLOUR, 255],
+            line_width_min_pixels=3,
+            stroked=True,
+            pickable=True,
+            auto_highlight=True,
+        ),
+    ]
+
+
+def relocation_pairs(bases: pd.DataFrame) -> list[tuple[str, str]]:
+    """Pairs (from event_id, to event_id): each base to the next base(s) in time.
+
+    Bases are ordered by (date_start, date_end). A base's successors are the bases
+    with the smallest later key; ties all count, so two bases that begin together
+    (two leaders going separate ways) both get an arc. Moves within one place are
+    left out.
+    """
+    ordered = bases.sort_values(["date_start", "date_end", "event_id"])
+    rows = list(
+        ordered[["event_id", "place_id", "date_start", "date_end"]].itertuples(
+            index=False, name=None
+        )
+    )
+    pairs = []
+    for event_id, place_id, start, end in rows:
+        later = [r for r in rows if (r[2], r[3]) > (start, end)]
+        if not later:
+            continue
+        nearest = min((r[2], r[3]) for r in later)
+        pairs.extend(
+            (event_id, r[0])
+            for r in later
+            if (r[2], r[3]) == nearest and r[1] != place_id
+        )
+    return pairs
+
+
+def relocation_layer(bases: pd.DataFrame) -> pdk.Layer:
+    """Arcs from each base to the next one in time."""
+    where = bases.set_index("event_id")[["lon", "lat", "place_name", "date_start"]]
+    records = []
+    for source, target in relocation_pairs(bases):
+        a, b = where.loc[source], where.loc[target]
+        if pd.isna(a["lon"]) or pd.isna(b["lon"]):
+            continue
+        records.append(
+            {
+                "from": [float(a["lon"]), float(a["lat"])],
+                "to": [float(b["lon"]), float(b["lat"])],
+                "tooltip": f"Base moved: {a['place_name']} → {b['place_name']} "
+                f"({b['date_start'].year})",
+            }
+        )
+    return pdk.Layer(
+        "ArcLayer",
+        data=records,
+        id=LAYER_IDS["relocation"],
+        get_source_position="from",
+        get_target_position="to",
+        get_source_color=[*BASE_COLOUR, 120],
+        get_target_color=[*BASE_COLOUR, 255],
+        get_width=3,
+        get_height=0.5,
+        pickable=True,
+    )
+
+
+def basemap_layers() -> list[pdk.Layer]:
+    """Countries and admin-1 units with labels, from static files (offline)."""
+    return [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data=f"{STATIC_URL}/{BASEMAP_FILE}",
+            id=LAYER_IDS["basemap"],
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color="properties.line",
+            get_line_width="properties.width",
+            line_width_units="pixels",
+            pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            data=f"{STATIC_URL}/{LABELS_FILE}",
+            id=LAYER_IDS["labels"],
+            get_position=["lon", "lat"],
+            get_text="name",
+            get_size="size",
+            get_color="colour",
+            get_text_anchor='"middle"',
+            get_alignment_baseline='"center"',
+            font_family='"Helvetica Neue", Arial, sans-serif',
+            pickable=False,
+        ),
+    ]
+
+
+def build_deck(
+    selected: pd.DataFrame,
+    display_geometry: Mapping[str, object],
+    options: MapOptions = MapOptions(),
+) -> pdk.Deck:
+    """The whole map for a selection of events.
+
+    Parameters
+    ----------
+    selected
+        Filtered events with ``lat``/``lon``/``place_name`` (see
+        :class:`imu_geo.data.Dataset`).
+    display_geometry
+        ``place_id`` to a simplified shapely geometry for drawing areas.
+    options
+        Optional layers.
+    """
+    by_layer = {name: selected[selected["layer"] == name] for name in EVENT_TYPES}
+    located = selected[selected["lat"].notna()]
+    layers = basemap_layers()
+    if options.halos:
+        layers.append(halo_layer(located[located["layer"] != "base"]))
+    layers.extend(base_layers(by_layer["base"], display_geometry))
+    if options.relocation:
+        layers.append(relocation_layer(by_layer["base"]))
+    layers.append(context_layer(by_layer["context"]))
+    layers.append(attack_layer(by_layer["attack"]))
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**DEFAULT_VIEW),
+        map_provider=None,
+        tooltip={"text": "{tooltip}"},
+    )
+
+
+# --- the static basemap -------------------------------------------------------
+
+LEVEL_STYLE = {
+    "country": {"fill": [246, 244, 239, 255], "line": [90, 90, 90, 255], "width": 1.6},
+    "admin1": {"fill": [246, 244, 239, 0], "line": [170, 170, 170, 200], "width": 0.5},
+    "valley": {"fill": [214, 234, 200, 150], "line": [120, 160, 100, 200], "width": 1},
+}
+
+
+def basemap_geojson(regions: gpd.GeoDataFrame, tolerance: float = 0.02) -> dict:
+    """The basemap as GeoJSON: regions simplified further, with their style.
+
+    Countries are drawn first (filled), then admin-1 outlines, then the valley.
+    """
+    order = {"country": 0, "admin1": 1, "valley": 2}
+    ordered = regions.assign(_order=regions["level"].map(order)).sort_values(
+        ["_order", "region_id"]
+    )
+    features = []
+    for row in ordered.itertuples(index=False):
+        geometry = row.geometry.simplify(tolerance, preserve_topology=True)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"id": row.region_id, **LEVEL_STYLE[row.level]},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": polygon_rings(geometry),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
+    """Text labels: countries large and dark, admin-1 units small and grey."""
+    style = {
+        "country": (15, [60, 60, 60, 255]),
+        "admin1": (10, [130, 130, 130, 220]),
+        "valley": (11, [70, 110, 60, 255]),
+    }
+    records = []
+    for row in regions.sort_values(["level", "region_id"]).itertuples(index=False):
+        size, colour = style[row.level]
+        records.append(
+            {
+                "name": row.name,
+                "lon": round(float(row.label_lon), 3),
+                "lat": round(float(row.label_lat), 3),
+                "size": size,
+                "colour": colour,
+            }
+        )
+    return records
+
+
+# --- the legend ---------------------------------------------------------------
+
+
+def _svg_colour(colour: Colour, alpha: float = 1.0) -> str:
+    return f"rgba({colour[0]},{colour[1]},{colour[2]},{alpha})"
+
+
+def legend_svg() -> str:
+    """The legend as an SVG document, built from the constants above only."""
+    rows: list[str] = []
+    y = 14
+
+    def heading(text: str) -> None:
+        nonlocal y
+        rows.append(
+            f'<text x="4" y="{y}" font-weight="bold" font-size="12">{text}</text>'
+        )
+        y += 18
+
+    def dot(colour: Colour, label: str, alpha: float = 0.9, r: int = 6) -> None:
+        nonlocal y
+        rows.append(
+            f'<circle cx="12" cy="{y - 4}" r="{r}" fill="{_svg_colour(colour, alpha)}" '
+            f'stroke="{_svg_colour(colour)}" stroke-width="2"/>'
+            f'<text x="26" y="{y}" font-size="12">{label}</text>'
+        )
+        y += 18
+
+    heading("Attacks (size: fatalities)")
+    for event_type, colour in ATTACK_COLOURS.items():
+        dot(colour, event_type.replace("_", " "))
+    heading("Bases and context")
+    rows.append(
+        f'<rect x="5" y="{y - 11}" width="14" height="12" '
+        f'fill="{_svg_colour(BASE_COLOUR, 0.2)}" stroke="{_svg_colour(BASE_COLOUR)}" '
+        f'stroke-width="2"/><text x="26" y="{y}" font-size="12">base (area)</text>'
+    )
+    y += 18
+    dot(BASE_COLOUR, "base (town)", alpha=0.9)
+    rows.append(
+        f'<path d="M4,{y - 2} Q12,{y - 14} 20,{y - 2}" fill="none" '
+        f'stroke="{_svg_colour(BASE_COLOUR)}" stroke-width="2"/>'
+        f'<text x="26" y="{y}" font-size="12">base moved to next</text>'
+    )
+    y += 18
+    dot(CONTEXT_COLOUR, "context event", r=5)
+    heading("How sure")
+    dot(CONTEXT_COLOUR, "solid: date to the day or month")
+    dot(CONTEXT_COLOUR, "hollow: season, year or range", alpha=0.15)
+    faint = _svg_colour(CONTEXT_COLOUR, 0.12)
+    rows.append(
+        f'<circle cx="12" cy="{y - 2}" r="9" fill="{faint}" '
+        f'stroke="{_svg_colour(CONTEXT_COLOUR, 0.4)}"/>'
+        f'<circle cx="12" cy="{y - 2}" r="3" fill="{_svg_colour(CONTEXT_COLOUR)}"/>'
+        f'<text x="26" y="{y}" font-size="12">halo: place known only roughly</text>'
+    )
+    y += 8
+    body = "".join(rows)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="230" height="{y + 6}" '
+        f'font-family="Helvetica, Arial, sans-serif" fill="#333">{body}</svg>'
+    )

@@ -1,0 +1,332 @@
+"""The one module that imports Streamlit: cached loading and the shared widgets.
+
+Pages call :func:`require_dataset` and :func:`filter_controls`, then pass frames to
+the pure functions of the package. State lives in ``st.session_state`` under the
+keys below and is mirrored to the URL query string, so a link restores the view.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from imu_geo.data import DataError, Dataset, default_data_dir, load_dataset
+from imu_geo.filters import (
+    FilterSpec,
+    data_months,
+    facet_choices,
+    full_span,
+    month_end,
+    month_label,
+    month_start,
+    spec_from_query,
+    spec_to_query,
+)
+from imu_geo.layers import MapOptions
+from imu_geo.schema import ATTRIBUTIONS, CREDITS, LAYERS, SOURCE_CITATION
+
+log = logging.getLogger("imu_geo")
+
+DISPLAY_TOLERANCE_DEG = 0.02
+PLAY_STEPS = {"1 month": 1, "3 months": 3, "1 year": 12}
+PLAY_INTERVAL_S = 1.2
+LAYER_LABELS = {"attack": "Attacks", "base": "Bases", "context": "Context"}
+COUNTRY_NAMES = {
+    "AF": "Afghanistan",
+    "KG": "Kyrgyzstan",
+    "KZ": "Kazakhstan",
+    "PK": "Pakistan",
+    "TJ": "Tajikistan",
+    "TM": "Turkmenistan",
+    "UZ": "Uzbekistan",
+    "CN": "China",
+}
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """A dataset plus what every rerun needs from it, computed once."""
+
+    dataset: Dataset
+    display_geometry: dict
+    months: tuple[date, ...]
+    choices: dict[str, tuple[str, ...]]
+    default_spec: FilterSpec
+
+
+def _file_stamp(directory: Path) -> tuple:
+    """Cheap cache key: each file's name, size and modification time."""
+    stamp = []
+    for path in sorted(directory.glob("*")):
+        if path.is_file():
+            info = path.stat()
+            stamp.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+@st.cache_resource(show_spinner="Loading the atlas…", max_entries=4)
+def _load(directory: str, stamp: tuple) -> LoadedData:
+    # ``stamp`` is only part of the cache key: a changed file loads afresh.
+    dataset = load_dataset(Path(directory))
+    places = dataset.places
+    display_geometry = {
+        place_id: (
+            geometry
+            if geometry.geom_type == "Point"
+            else geometry.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=True)
+        )
+        for place_id, geometry in zip(places["place_id"], places.geometry, strict=True)
+    }
+    months = tuple(data_months(dataset.events))
+    choices = facet_choices(dataset.events)
+    return LoadedData(
+        dataset, display_geometry, months, choices, full_span(dataset.events)
+    )
+
+
+def require_dataset() -> LoadedData:
+    """The current dataset, loaded once per content; stops the page with a clear
+    message (never a traceback) when the data cannot be loaded."""
+    directory = default_data_dir()
+    try:
+        return _load(str(directory.resolve()), _file_stamp(directory))
+    except DataError as error:
+        log.error("data directory %s cannot be loaded: %s", directory, error)
+        st.error(
+            f"The data in “{directory.name}” cannot be loaded: "
+            f"{len(error.problems)} problem(s). Nothing was changed.",
+            icon="⚠️",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "file": p.file,
+                        "row": p.row,
+                        "column": p.column,
+                        "problem": p.message,
+                    }
+                    for p in error.problems
+                ]
+            ),
+            hide_index=True,
+        )
+        st.stop()
+    except OSError as error:
+        log.exception("data directory %s cannot be read", directory)
+        st.error(
+            f"The data folder cannot be read ({error.strerror or error}).",
+            icon="⚠️",
+        )
+        st.stop()
+
+
+# --- shared filter state ------------------------------------------------------
+
+_STATE_KEYS = {
+    "window": "f_window",
+    "mode": "f_mode",
+    "layers": "f_layers",
+    "types": "f_types",
+    "actors": "f_actors",
+    "countries": "f_countries",
+    "attribution": "f_attribution",
+    "text": "f_text",
+    "playing": "f_playing",
+    "step": "f_step",
+    "arcs": "f_arcs",
+    "halos": "f_halos",
+}
+
+
+def _initialise_state(data: LoadedData) -> None:
+    """On a session's first run, take the view from the URL (warning on bad values)."""
+    if st.session_state.get("_initialised"):
+        return
+    params = {key: st.query_params.get(key) for key in st.query_params}
+    spec, warnings = spec_from_query(params, data.default_spec, data.choices)
+    state = st.session_state
+    state[_STATE_KEYS["window"]] = (month_start(spec.start), month_start(spec.end))
+    state[_STATE_KEYS["mode"]] = spec.mode
+    state[_STATE_KEYS["layers"]] = list(spec.layers)
+    state[_STATE_KEYS["types"]] = list(spec.event_types)
+    state[_STATE_KEYS["actors"]] = list(spec.actors)
+    state[_STATE_KEYS["countries"]] = list(spec.countries)
+    state[_STATE_KEYS["attribution"]] = list(spec.attributions)
+    state[_STATE_KEYS["text"]] = spec.text
+    state["selected_event"] = spec.selected
+    state["_url_warnings"] = warnings
+    state["_initialised"] = True
+
+
+def current_spec(data: LoadedData) -> FilterSpec:
+    """The filter spec that the widgets (or the URL, before they exist) describe."""
+    _initialise_state(data)
+    state = st.session_state
+    first, last = state[_STATE_KEYS["window"]]
+    return FilterSpec(
+        start=first,
+        end=month_end(last),
+        mode=state[_STATE_KEYS["mode"]],
+        layers=tuple(
+            layer for layer in LAYERS if layer in state[_STATE_KEYS["layers"]]
+        ),
+        event_types=tuple(state[_STATE_KEYS["types"]]),
+        actors=tuple(state[_STATE_KEYS["actors"]]),
+        countries=tuple(state[_STATE_KEYS["countries"]]),
+        attributions=tuple(state[_STATE_KEYS["attribution"]]),
+        text=state[_STATE_KEYS["text"]],
+        selected=state.get("selected_event", ""),
+    )
+
+
+def map_options() -> MapOptions:
+    """The optional map layers the user switched on or off."""
+    state = st.session_state
+    return MapOptions(
+        relocation=state.get(_STATE_KEYS["arcs"], True),
+        halos=state.get(_STATE_KEYS["halos"], True),
+    )
+
+
+def _advance_window(data: LoadedData) -> None:
+    """One Play step: move the window forward; stop at the end of the data."""
+    state = st.session_state
+    first, last = state[_STATE_KEYS["window"]]
+    months = list(data.months)
+    step = PLAY_STEPS[state.get(_STATE_KEYS["step"], "3 months")]
+    i, j = months.index(first), months.index(last)
+    if j + step > len(months) - 1:
+        state[_STATE_KEYS["playing"]] = False
+        return
+    if state[_STATE_KEYS["mode"]] == "cumulative":
+        state[_STATE_KEYS["window"]] = (first, months[j + step])
+    else:
+        state[_STATE_KEYS["window"]] = (months[i + step], months[j + step])
+
+
+def filter_controls(data: LoadedData) -> FilterSpec:
+    """Draw the shared sidebar filters and return the spec they describe.
+
+    The URL query string is rewritten to match, so the address bar always holds a
+    link to the current view.
+    """
+    _initialise_state(data)
+    for warning in st.session_state.get("_url_warnings", []):
+        st.warning(warning, icon="🔗")
+    sidebar = st.sidebar
+    sidebar.header("Time window")
+    sidebar.select_slider(
+        "Months shown",
+        options=list(data.months),
+        format_func=month_label,
+        key=_STATE_KEYS["window"],
+        help="An event is shown when its date span overlaps the window.",
+    )
+    sidebar.radio(
+        "Mode",
+        options=["window", "cumulative"],
+        format_func={"window": "Moving window", "cumulative": "Cumulative"}.get,
+        key=_STATE_KEYS["mode"],
+        horizontal=True,
+        help="Cumulative shows everything that began up to the window's end.",
+    )
+    play, step = sidebar.columns([1, 1])
+    playing = st.session_state.get(_STATE_KEYS["playing"], False)
+    if play.button("⏸ Pause" if playing else "▶ Play", use_container_width=True):
+        st.session_state[_STATE_KEYS["playing"]] = not playing
+        st.rerun()
+    step.selectbox(
+        "Step",
+        options=list(PLAY_STEPS),
+        index=1,
+        key=_STATE_KEYS["step"],
+        label_visibility="collapsed",
+    )
+
+    sidebar.header("Filters")
+    sidebar.multiselect(
+        "Layers",
+        options=list(LAYERS),
+        format_func=LAYER_LABELS.get,
+        key=_STATE_KEYS["layers"],
+    )
+    sidebar.checkbox("Base relocation arcs", value=True, key=_STATE_KEYS["arcs"])
+    sidebar.checkbox(
+        "Place uncertainty halos",
+        value=True,
+        key=_STATE_KEYS["halos"],
+        help="A faint disc around a point whose place is known only roughly.",
+    )
+    sidebar.multiselect(
+        "Event types",
+        options=list(data.choices["types"]),
+        key=_STATE_KEYS["types"],
+        placeholder="All types",
+    )
+    sidebar.multiselect(
+        "Actors",
+        options=list(data.choices["actors"]),
+        key=_STATE_KEYS["actors"],
+        placeholder="All actors",
+    )
+    sidebar.multiselect(
+        "Countries",
+        options=list(data.choices["countries"]),
+        format_func=lambda code: COUNTRY_NAMES.get(code, code),
+        key=_STATE_KEYS["countries"],
+        placeholder="All countries",
+    )
+    sidebar.multiselect(
+        "Attribution",
+        options=list(ATTRIBUTIONS),
+        key=_STATE_KEYS["attribution"],
+        placeholder="Any attribution",
+        help="How firmly the source ties the event to the IMU.",
+    )
+    sidebar.text_input(
+        "Search", key=_STATE_KEYS["text"], placeholder="words in title, quote, place…"
+    )
+    spec = current_spec(data)
+    sync_url(spec, data)
+    return spec
+
+
+def run_player(data: LoadedData) -> None:
+    """While Play is on, step the window forward on a timer."""
+    if not st.session_state.get(_STATE_KEYS["playing"]):
+        return
+
+    @st.fragment(run_every=PLAY_INTERVAL_S)
+    def _tick() -> None:
+        if not st.session_state.get(_STATE_KEYS["playing"]):
+            return
+        _advance_window(data)
+        st.rerun(scope="app")
+
+    _tick()
+
+
+def sync_url(spec: FilterSpec, data: LoadedData) -> None:
+    """Write the spec to the query string, touching only what changed."""
+    wanted = spec_to_query(spec, data.default_spec)
+    current = {key: st.query_params.get(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def select_event(event_id: str) -> None:
+    """Make ``event_id`` the event shown in the detail panel (and in the URL)."""
+    st.session_state["selected_event"] = event_id
+
+
+def credits_footer() -> None:
+    """The citation and the credits that the data's licences ask for."""
+    st.divider()
+    st.caption(f"Source of every event: {SOURCE_CITATION}")
+    st.caption(CREDITS)

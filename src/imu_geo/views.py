@@ -1,0 +1,88 @@
+"""What pages show about events, as plain values: table columns, detail text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from imu_geo.layers import format_dates, format_fatalities
+from imu_geo.text import escape_markdown
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "date_start",
+    "date_end",
+    "date_precision",
+    "layer",
+    "event_type",
+    "title",
+    "place_name",
+    "geo_precision",
+    "fatalities_best",
+    "attribution",
+    "event_id",
+)
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """Markdown-safe text for the detail panel of one event."""
+
+    event_id: str
+    title: str
+    facts: str
+    description: str
+    quote: str
+    citation: str
+    notes: str
+
+
+def event_details(events: pd.DataFrame, event_id: str | None) -> EventDetails | None:
+    """The detail panel's text for ``event_id``, or None if there is no such event.
+
+    Every value from the data is escaped, so it shows as written and can neither
+    format nor link anything.
+    """
+    if not event_id:
+        return None
+    rows = events[events["event_id"] == event_id]
+    if rows.empty:
+        return None
+    e = rows.iloc[0]
+    place = e["place_name"] or "no place"
+    facts = "  \n".join(
+        [
+            "**When:** "
+            + escape_markdown(
+                format_dates(e["date_start"], e["date_end"], e["date_precision"])
+            )
+            + f" · date from the text: {escape_markdown(e['date_origin'])}",
+            f"**Where:** {escape_markdown(place)} · precision "
+            f"{escape_markdown(e['geo_precision'] or 'none')}"
+            + (
+                f" · place from: {escape_markdown(e['place_origin'])}"
+                if e["place_origin"]
+                else ""
+            ),
+            f"**Who:** {escape_markdown(e['actors'])}"
+            + (f" · target: {escape_markdown(e['target'])}" if e["target"] else ""),
+            "**Fatalities:** "
+            + escape_markdown(
+                format_fatalities(
+                    e["fatalities_low"], e["fatalities_best"], e["fatalities_high"]
+                )
+            )
+            + f" · attribution: {escape_markdown(e['attribution'])}",
+            f"**Layer:** {escape_markdown(e['layer'])} · "
+            f"{escape_markdown(e['event_type'])} · id {escape_markdown(e['event_id'])}",
+        ]
+    )
+    return EventDetails(
+        event_id=str(e["event_id"]),
+        title=escape_markdown(e["title"]),
+        facts=facts,
+        description=escape_markdown(e["description"]),
+        quote="> " + escape_markdown(e["source_quote"]),
+        citation="Source: " + escape_markdown(e["source"]),
+        notes=("Notes: " + escape_markdown(e["notes"])) if e["notes"] else "",
+    )

@@ -1,0 +1,216 @@
+"""Layer building: colours, sizes, uncertainty, relocation arcs, plain tooltips."""
+
+import json
+
+import pytest
+from shapely.geometry import Point, box
+
+from imu_geo.layers import (
+    ATTACK_COLOURS,
+    HOLLOW_ALPHA,
+    LAYER_IDS,
+    SOLID_ALPHA,
+    build_deck,
+    format_fatalities,
+    legend_svg,
+    marker_radius,
+    relocation_pairs,
+    tooltip_text,
+)
+from tests.helpers import make_events
+
+EVENTS = make_events(
+    [
+        {
+            "event_id": "a1",
+            "date_start": "1999-02-01",
+            "date_end": "1999-02-28",
+            "date_precision": "month",
+            "event_type": "bombing",
+            "fatalities_low": "16",
+            "fatalities_best": "16",
+            "fatalities_high": "16",
+            "place_id": "tashkent",
+            "place_name": "Tashkent",
+            "geo_precision": "near",
+            "lat": 41.26,
+            "lon": 69.22,
+            "title": '<img src=x onerror="window.__xss=1">',
+        },
+        {
+            "event_id": "a2",
+            "date_start": "2004-01-01",
+            "date_end": "2004-12-31",
+            "date_precision": "year",
+            "event_type": "suicide_bombing",
+            "place_id": "tashkent",
+            "place_name": "Tashkent",
+            "geo_precision": "exact",
+            "lat": 41.26,
+            "lon": 69.22,
+        },
+        {
+            "event_id": "b1",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "1998-01-01",
+            "date_end": "2001-12-31",
+            "date_precision": "approximate",
+            "place_id": "afghanistan",
+            "place_name": "Afghanistan",
+            "geo_precision": "country",
+            "lat": 34.0,
+            "lon": 66.0,
+        },
+        {
+            "event_id": "b2",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "2001-09-01",
+            "date_end": "2001-12-31",
+            "date_precision": "approximate",
+            "place_id": "kunduz",
+            "place_name": "Kunduz",
+            "geo_precision": "province",
+            "lat": 36.8,
+            "lon": 68.7,
+        },
+        {
+            "event_id": "b3",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "2001-09-01",
+            "date_end": "2001-12-31",
+            "date_precision": "approximate",
+            "place_id": "takhar",
+            "place_name": "Takhar",
+            "geo_precision": "province",
+            "lat": 36.7,
+            "lon": 69.7,
+        },
+        {
+            "event_id": "b4",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "2001-09-01",
+            "date_end": "2014-12-31",
+            "date_precision": "range",
+            "place_id": "peshawar",
+            "place_name": "Peshawar",
+            "geo_precision": "near",
+            "lat": 34.0,
+            "lon": 71.6,
+        },
+        {
+            "event_id": "c1",
+            "layer": "context",
+            "event_type": "designation",
+            "date_start": "2002-09-25",
+            "date_end": "2002-09-25",
+        },
+    ]
+)
+GEOMETRY = {
+    "afghanistan": box(61, 29, 75, 38),
+    "kunduz": box(68, 36, 69.5, 37.5),
+    "takhar": box(69.5, 36, 70.5, 37.5),
+    "peshawar": Point(71.6, 34.0),
+}
+
+
+def deck_layers(events=EVENTS, **kwargs):
+    built = build_deck(events, GEOMETRY, **kwargs)
+    deck = json.loads(built.to_json())
+    deck["tooltip"] = built._tooltip  # Streamlit sends it beside the spec
+    return deck, {layer["id"]: layer for layer in deck["layers"]}
+
+
+def test_deck_is_offline_and_references_the_static_basemap():
+    deck, layers = deck_layers()
+    built = build_deck(EVENTS, GEOMETRY)
+    assert built.map_provider is None
+    # No tile server, no style URL, no token: nothing to fetch from outside.
+    assert "http" not in built.to_json()
+    assert "mapbox" not in built.to_json().lower()
+    assert layers[LAYER_IDS["basemap"]]["data"] == "app/static/basemap.geojson"
+    assert layers[LAYER_IDS["labels"]]["data"] == "app/static/labels.json"
+    assert deck["initialViewState"]["zoom"] == 3.7
+
+
+def test_attacks_are_coloured_sized_and_hollow_when_the_date_is_vague():
+    _, layers = deck_layers()
+    month, year = layers[LAYER_IDS["attacks"]]["data"]
+    assert month["fill"] == [*ATTACK_COLOURS["bombing"], SOLID_ALPHA]
+    assert year["fill"] == [*ATTACK_COLOURS["suicide_bombing"], HOLLOW_ALPHA]
+    assert month["radius"] == marker_radius(16) == 13.0
+    assert year["radius"] == 5.0
+
+
+def test_halos_only_for_imprecise_non_base_places():
+    _, layers = deck_layers()
+    halos = layers[LAYER_IDS["halos"]]["data"]
+    assert [h["radius"] for h in halos] == [25_000]
+
+
+def test_bases_split_into_areas_and_points():
+    _, layers = deck_layers()
+    areas = layers[LAYER_IDS["base_areas"]]["data"]
+    points = layers[LAYER_IDS["base_points"]]["data"]
+    assert sorted(a["event_id"] for a in areas) == ["b1", "b2", "b3"]
+    assert [p["event_id"] for p in points] == ["b4"]
+    assert areas[0]["polygon"][0][0] == [61.0, 29.0] or len(areas[0]["polygon"][0]) == 5
+
+
+def test_relocation_goes_to_the_next_bases_in_time():
+    bases = EVENTS[EVENTS["layer"] == "base"]
+    assert relocation_pairs(bases) == [
+        ("b1", "b2"),
+        ("b1", "b3"),
+        ("b2", "b4"),
+        ("b3", "b4"),
+    ]
+
+
+def test_optional_layers_can_be_switched_off():
+    from imu_geo.layers import MapOptions
+
+    _, layers = deck_layers(options=MapOptions(relocation=False, halos=False))
+    assert LAYER_IDS["relocation"] not in layers
+    assert LAYER_IDS["halos"] not in layers
+
+
+def test_tooltip_is_plain_text_template():
+    deck, layers = deck_layers()
+    assert deck["tooltip"] == {"text": "{tooltip}"}
+    tip = layers[LAYER_IDS["attacks"]]["data"][0]["tooltip"]
+    assert tip.splitlines() == [
+        '<img src=x onerror="window.__xss=1">',
+        "1999-02-01 – 1999-02-28 (month)",
+        "Place: Tashkent (near)",
+        "Fatalities: 16",
+        "Attribution: attributed",
+    ]
+    assert tooltip_text(EVENTS.iloc[6].to_dict()).splitlines()[2] == (
+        "Place: no place (no place)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("low", "best", "high", "text"),
+    [
+        (16, 16, 16, "16"),
+        (5, None, None, "at least 5"),
+        (10, 12, 20, "12 (range 10–20)"),
+        (None, None, None, "unknown"),
+    ],
+)
+def test_format_fatalities(low, best, high, text):
+    assert format_fatalities(low, best, high) == text
+
+
+def test_legend_names_every_attack_type_and_the_uncertainty_marks():
+    svg = legend_svg()
+    for event_type in ATTACK_COLOURS:
+        assert event_type.replace("_", " ") in svg
+    for phrase in ("hollow: season, year or range", "halo: place known only roughly"):
+        assert phrase in svg
