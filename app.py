@@ -7,10 +7,7 @@ from imu_geo import ui
 st.set_page_config(page_title="IMU Geo", page_icon="🗺️", layout="wide")
 # Navigation comes before any widget, so shared widgets keep their state.
 page = st.navigation(
-    [st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map", default=True)]
+    [st.Page("views/map.py", title="Map", icon="🗺️", url_path="map", default=True)]
 )
-data = ui.require_dataset()
-ui.filter_controls(data)
-page.run()
-ui.run_player(data)
-ui.credits_footer()
+with ui.frame():
+    page.run()

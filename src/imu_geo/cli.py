@@ -13,7 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import geopandas as gpd
+
 from imu_geo.data import (
+    BUNDLED_DATA_DIR,
     DATA_ENV_VAR,
     PROJECT_DIR,
     DataError,
@@ -22,8 +25,10 @@ from imu_geo.data import (
 )
 from imu_geo.export import to_csv_bytes, to_geojson_bytes
 from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
-from imu_geo.validate import validate_directory
+from imu_geo.layers import basemap_files
+from imu_geo.validate import REGIONS_FILE, validate_directory
 
+STATIC_DIR = PROJECT_DIR / "static"
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
@@ -98,6 +103,22 @@ def command_export(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_basemap(arguments: argparse.Namespace) -> int:
+    """Write the static basemap files from the regions of a data directory."""
+    directory = Path(arguments.data) if arguments.data else BUNDLED_DATA_DIR
+    try:
+        regions = gpd.read_file(directory / REGIONS_FILE)
+    except Exception as error:  # noqa: BLE001 - any reader failure is one message
+        _write(f"imu-geo: cannot read {directory / REGIONS_FILE}: {error}", sys.stderr)
+        return EXIT_UNREADABLE
+    out = Path(arguments.out) if arguments.out else STATIC_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    for name, payload in basemap_files(regions).items():
+        (out / name).write_bytes(payload)
+        _write(f"wrote {out / name} ({len(payload):,} bytes)")
+    return EXIT_OK
+
+
 def command_run(arguments: argparse.Namespace) -> int:
     """Start the dashboard with ``streamlit run`` on the chosen data directory."""
     environment = dict(os.environ)
@@ -158,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="file to write (default: stdout)")
     export.add_argument("--data", help="data directory (default: the bundled data)")
     export.set_defaults(handler=command_export)
+
+    basemap = commands.add_parser(
+        "basemap", help="rebuild the static basemap files from regions.geojson"
+    )
+    basemap.add_argument("--data", help="data directory (default: the bundled data)")
+    basemap.add_argument("--out", help="folder to write (default: static/)")
+    basemap.set_defaults(handler=command_basemap)
 
     run = commands.add_parser("run", help="start the dashboard")
     run.add_argument("--data", help="data directory (default: the bundled data)")

@@ -18,6 +18,7 @@ file and referenced by URL, so it is not re-sent with every rerun.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,6 +70,9 @@ LAYER_IDS = {
     "context": "context-events",
     "attacks": "attacks",
 }
+# pydeck reads every string argument as a data accessor expression; a constant
+# string must be quoted inside the string ('"pixels"') to reach deck.gl as text.
+
 # Layers whose picked objects are events (they carry an ``event_id``).
 EVENT_LAYER_IDS = (
     LAYER_IDS["attacks"],
@@ -175,7 +179,7 @@ def attack_layer(attacks: pd.DataFrame) -> pdk.Layer:
         id=LAYER_IDS["attacks"],
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units="pixels",
+        radius_units='"pixels"',
         get_fill_color="fill",
         get_line_color="line",
         line_width_min_pixels=2,
@@ -197,7 +201,7 @@ def context_layer(context: pd.DataFrame) -> pdk.Layer:
         id=LAYER_IDS["context"],
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units="pixels",
+        radius_units='"pixels"',
         get_fill_color="fill",
         get_line_color="line",
         line_width_min_pixels=1.5,
@@ -234,7 +238,7 @@ def halo_layer(events: pd.DataFrame) -> pdk.Layer:
         id=LAYER_IDS["halos"],
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units="meters",
+        radius_units='"meters"',
         get_fill_color="fill",
         get_line_color="line",
         line_width_min_pixels=1,
@@ -306,7 +310,7 @@ def base_layers(
             id=LAYER_IDS["base_points"],
             get_position=["lon", "lat"],
             get_radius=11,
-            radius_units="pixels",
+            radius_units='"pixels"',
             get_fill_color="fill",
             get_line_color=[*BASE_COLOUR, 255],
             line_width_min_pixels=3,
@@ -387,7 +391,7 @@ def basemap_layers() -> list[pdk.Layer]:
             get_fill_color="properties.fill",
             get_line_color="properties.line",
             get_line_width="properties.width",
-            line_width_units="pixels",
+            line_width_units='"pixels"',
             pickable=False,
         ),
         pdk.Layer(
@@ -398,9 +402,13 @@ def basemap_layers() -> list[pdk.Layer]:
             get_text="name",
             get_size="size",
             get_color="colour",
+            # Sizes are in metres, so small labels appear only as one zooms in.
+            size_units='"meters"',
+            size_min_pixels=0,
+            size_max_pixels=16,
             get_text_anchor='"middle"',
             get_alignment_baseline='"center"',
-            font_family='"Helvetica Neue", Arial, sans-serif',
+            font_family='"Helvetica Neue, Arial, sans-serif"',
             pickable=False,
         ),
     ]
@@ -477,10 +485,12 @@ def basemap_geojson(regions: gpd.GeoDataFrame, tolerance: float = 0.02) -> dict:
 
 def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
     """Text labels: countries large and dark, admin-1 units small and grey."""
+    # Label sizes in metres (see the labels layer): about 15 px for countries at
+    # the opening zoom, admin-1 names readable from about zoom 6.
     style = {
-        "country": (15, [60, 60, 60, 255]),
-        "admin1": (10, [130, 130, 130, 220]),
-        "valley": (11, [70, 110, 60, 255]),
+        "country": (150_000, [60, 60, 60, 255]),
+        "admin1": (25_000, [130, 130, 130, 220]),
+        "valley": (60_000, [70, 110, 60, 255]),
     }
     records = []
     for row in regions.sort_values(["level", "region_id"]).itertuples(index=False):
@@ -495,6 +505,22 @@ def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
             }
         )
     return records
+
+
+def basemap_files(regions: gpd.GeoDataFrame) -> dict[str, bytes]:
+    """The static files the basemap layers load, by file name.
+
+    They are derived from ``regions.geojson`` and committed under ``static/``;
+    ``imu-geo basemap`` writes them again after the regions change.
+    """
+
+    def compact(document: object) -> bytes:
+        return (json.dumps(document, separators=(",", ":")) + "\n").encode("utf-8")
+
+    return {
+        BASEMAP_FILE: compact(basemap_geojson(regions)),
+        LABELS_FILE: compact(label_records(regions)),
+    }
 
 
 # --- the legend ---------------------------------------------------------------

@@ -8,6 +8,9 @@ keys below and is mirrored to the URL query string, so a link restores the view.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,6 +39,19 @@ DISPLAY_TOLERANCE_DEG = 0.02
 PLAY_STEPS = {"1 month": 1, "3 months": 3, "1 year": 12}
 PLAY_INTERVAL_S = 1.2
 LAYER_LABELS = {"attack": "Attacks", "base": "Bases", "context": "Context"}
+TABLE_CONFIG = {
+    "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
+    "date_precision": st.column_config.TextColumn("Date precision"),
+    "layer": st.column_config.TextColumn("Layer"),
+    "event_type": st.column_config.TextColumn("Type"),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "place_name": st.column_config.TextColumn("Place"),
+    "geo_precision": st.column_config.TextColumn("Place precision"),
+    "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
+    "attribution": st.column_config.TextColumn("Attribution"),
+    "event_id": st.column_config.TextColumn("Id"),
+}
 COUNTRY_NAMES = {
     "AF": "Afghanistan",
     "KG": "Kyrgyzstan",
@@ -100,7 +116,7 @@ def require_dataset() -> LoadedData:
         st.error(
             f"The data in “{directory.name}” cannot be loaded: "
             f"{len(error.problems)} problem(s). Nothing was changed.",
-            icon="⚠️",
+            icon=":material/error:",
         )
         st.dataframe(
             pd.DataFrame(
@@ -121,7 +137,7 @@ def require_dataset() -> LoadedData:
         log.exception("data directory %s cannot be read", directory)
         st.error(
             f"The data folder cannot be read ({error.strerror or error}).",
-            icon="⚠️",
+            icon=":material/error:",
         )
         st.stop()
 
@@ -213,17 +229,20 @@ def _advance_window(data: LoadedData) -> None:
 def filter_controls(data: LoadedData) -> FilterSpec:
     """Draw the shared sidebar filters and return the spec they describe.
 
-    The URL query string is rewritten to match, so the address bar always holds a
-    link to the current view.
+    The frame then rewrites the URL query string to match, so the address bar
+    always holds a link to the current view.
     """
     _initialise_state(data)
     for warning in st.session_state.get("_url_warnings", []):
-        st.warning(warning, icon="🔗")
+        st.warning(warning, icon=":material/link:")
     sidebar = st.sidebar
     sidebar.header("Time window")
     sidebar.select_slider(
         "Months shown",
         options=list(data.months),
+        # A constant range default makes this a two-handled slider; the state
+        # set from the URL or by Play overrides it.
+        value=(data.months[0], data.months[-1]),
         format_func=month_label,
         key=_STATE_KEYS["window"],
         help="An event is shown when its date span overlaps the window.",
@@ -238,7 +257,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     )
     play, step = sidebar.columns([1, 1])
     playing = st.session_state.get(_STATE_KEYS["playing"], False)
-    if play.button("⏸ Pause" if playing else "▶ Play", use_container_width=True):
+    if play.button("⏸ Pause" if playing else "▶ Play", width="stretch"):
         st.session_state[_STATE_KEYS["playing"]] = not playing
         st.rerun()
     step.selectbox(
@@ -292,9 +311,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.text_input(
         "Search", key=_STATE_KEYS["text"], placeholder="words in title, quote, place…"
     )
-    spec = current_spec(data)
-    sync_url(spec, data)
-    return spec
+    return current_spec(data)
 
 
 def run_player(data: LoadedData) -> None:
@@ -330,3 +347,44 @@ def credits_footer() -> None:
     st.divider()
     st.caption(f"Source of every event: {SOURCE_CITATION}")
     st.caption(CREDITS)
+
+
+# --- the frame around pages ---------------------------------------------------
+
+# Each session's script runs in its own thread; this says whether the frame
+# (app.py) is around the page running now in this thread.
+_frame_state = threading.local()
+
+
+@contextmanager
+def frame() -> Iterator[LoadedData]:
+    """The frame around every page: the shared filters before, credits after."""
+    data = require_dataset()
+    filter_controls(data)
+    _frame_state.active = True
+    try:
+        yield data
+    finally:
+        _frame_state.active = False
+    # After the page, so that what it selected is in the link too.
+    sync_url(current_spec(data), data)
+    run_player(data)
+    credits_footer()
+
+
+def page_context() -> tuple[LoadedData, FilterSpec]:
+    """The dataset and the current spec, for a page script.
+
+    A page can also run without the frame (AppTest of a page file, or a script
+    opened directly); it then draws the shared filters itself, with the same state
+    keys, so the view is the same either way. Page scripts live in ``views/``, not
+    ``pages/``: a ``pages/`` folder beside ``app.py`` puts Streamlit into its legacy
+    folder mode, which runs the page without the frame and gives its widgets other
+    identities, so filter state is lost between the first runs of a session.
+    """
+    data = require_dataset()
+    spec = current_spec(data)
+    if not getattr(_frame_state, "active", False):
+        spec = filter_controls(data)
+        sync_url(spec, data)
+    return data, spec

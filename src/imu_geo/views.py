@@ -56,11 +56,11 @@ def event_details(events: pd.DataFrame, event_id: str | None) -> EventDetails | 
             + escape_markdown(
                 format_dates(e["date_start"], e["date_end"], e["date_precision"])
             )
-            + f" · date from the text: {escape_markdown(e['date_origin'])}",
+            + f" · date origin: {escape_markdown(e['date_origin'])}",
             f"**Where:** {escape_markdown(place)} · precision "
             f"{escape_markdown(e['geo_precision'] or 'none')}"
             + (
-                f" · place from: {escape_markdown(e['place_origin'])}"
+                f" · place origin: {escape_markdown(e['place_origin'])}"
                 if e["place_origin"]
                 else ""
             ),

@@ -8,8 +8,7 @@ from imu_geo.filters import apply_filters, describe
 from imu_geo.layers import EVENT_LAYER_IDS, build_deck, legend_svg
 from imu_geo.views import TABLE_COLUMNS, event_details
 
-data = ui.require_dataset()
-spec = ui.current_spec(data)
+data, spec = ui.page_context()
 selected = apply_filters(data.dataset.events, spec)
 
 st.title("The IMU on the map, 1991–2015")
@@ -41,7 +40,8 @@ st.subheader("Events in view")
 table = st.dataframe(
     selected[list(TABLE_COLUMNS)],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
+    column_config=ui.TABLE_CONFIG,
     on_select="rerun",
     selection_mode="single-row",
     key="table",
@@ -63,7 +63,7 @@ if details:
 else:
     details_slot.info(
         "Click an event on the map or a row of the table to read its source.",
-        icon="👆",
+        icon=":material/touch_app:",
     )
 
 left, right = st.columns(2)

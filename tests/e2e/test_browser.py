@@ -1,0 +1,155 @@
+"""The user's path in a real Chromium against a real ``streamlit run``.
+
+Assertions are on the DOM, the URL and downloaded files, never on map pixels.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
+from imu_geo.export import to_csv_bytes
+from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
+from tests.conftest import serve
+
+pytestmark = pytest.mark.browser
+LOAD_TIMEOUT_MS = 60_000
+XSS_TITLE = '<img src=x onerror="window.__xss=1">'
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_text("Events in view")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
+    )
+
+
+def caption(page: Page):
+    return page.get_by_text(re.compile(r"^\d+ events? — "))
+
+
+def query_of(page: Page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def expected_rows(params: dict[str, str]):
+    events = load_dataset(BUNDLED_DATA_DIR).events
+    spec, _ = spec_from_query(params, full_span(events), facet_choices(events))
+    return apply_filters(events, spec)
+
+
+def test_opens_with_map_table_and_credits(page: Page, streamlit_server, artifacts_dir):
+    open_app(page, streamlit_server)
+    expect(caption(page)).to_have_text(
+        "48 events — 14 attacks, 9 bases, 25 context — from Jan 1991 to Dec 2015"
+    )
+    # deck.gl draws into a canvas inside the chart element.
+    expect(
+        page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    ).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    expect(
+        page.get_by_text("Boundaries: Natural Earth (public domain)")
+    ).to_be_visible()
+    # The basemap comes from this server, nowhere else.
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(artifacts_dir / "map-full-span.png"), full_page=True)
+
+
+def test_url_slider_and_download(page: Page, streamlit_server, artifacts_dir):
+    params = {"start": "1999-01-01", "end": "2004-12-31", "layers": "attack,base"}
+    open_app(
+        page, f"{streamlit_server}/?start=1999-01-01&end=2004-12-31&layers=attack,base"
+    )
+    expect(caption(page)).to_have_text(
+        "16 events — 11 attacks, 5 bases — from Jan 1999 to Dec 2004"
+    )
+    page.screenshot(path=str(artifacts_dir / "map-1999-2004.png"), full_page=True)
+
+    # Keyboard on the window's end handle: one month later.
+    end_handle = page.get_by_role("slider").nth(1)
+    end_handle.focus()
+    end_handle.press("ArrowRight")
+    expect(caption(page)).to_have_text(re.compile(r"to Jan 2005$"), timeout=20_000)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('end') === '2005-01-31'",
+        timeout=10_000,
+    )
+    params["end"] = "2005-01-31"
+    assert query_of(page)["layers"] == "attack,base"
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    downloaded = download_info.value.path().read_bytes()
+    expected = expected_rows(params)
+    assert downloaded == to_csv_bytes(expected)
+    rows = list(csv.DictReader(downloaded.decode("utf-8").splitlines()))
+    assert [r["event_id"] for r in rows] == list(expected["event_id"])
+    assert caption(page).inner_text().startswith(f"{len(rows)} events")
+
+
+def test_clicking_a_table_row_opens_its_source(page: Page, streamlit_server):
+    open_app(page, f"{streamlit_server}/?start=1999-01-01&end=1999-12-31&layers=attack")
+    first = expected_rows(
+        {"start": "1999-01-01", "end": "1999-12-31", "layers": "attack"}
+    ).iloc[0]
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    # The row-selection checkbox of the first data row (the grid is a canvas).
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    expect(page.get_by_role("heading", name=first["title"])).to_be_visible(
+        timeout=20_000
+    )
+    quote_start = first["source_quote"].split(" [...] ")[0][:40]
+    expect(page.get_by_text(quote_start, exact=False).first).to_be_visible()
+    page.wait_for_function(
+        f"() => new URLSearchParams(location.search).get('event') === "
+        f"'{first['event_id']}'",
+        timeout=10_000,
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """The dashboard on a copy of the data whose first event carries an XSS title."""
+    data = tmp_path_factory.mktemp("hostile-data")
+    for path in BUNDLED_DATA_DIR.glob("*"):
+        shutil.copy(path, data / path.name)
+    with (data / "events.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["event_id"] == "1991-namangan-confrontation":
+            row["title"] = XSS_TITLE
+            row["description"] = f"**bold** [link](javascript:alert(1)) {XSS_TITLE}"
+    with (data / "events.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with serve(tmp_path_factory.mktemp("hostile-server"), data) as url:
+        yield url
+
+
+def test_markup_in_data_is_shown_as_text_and_runs_nothing(page: Page, hostile_server):
+    open_app(
+        page,
+        f"{hostile_server}/?start=1991-01-01&end=1992-12-31"
+        "&event=1991-namangan-confrontation",
+    )
+    expect(page.get_by_role("heading", name=XSS_TITLE)).to_be_visible()
+    # Markdown in data is not interpreted either: no bold, no link.
+    expect(
+        page.get_by_text("**bold** [link](javascript:alert(1))", exact=False)
+    ).to_be_visible()
+    assert page.locator('a[href^="javascript"]').count() == 0
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator('img[src="x"]').count() == 0

@@ -1,0 +1,120 @@
+"""The app under AppTest: they load, the slider moves the count, the URL works."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
+TIMEOUT = 60
+
+
+def run_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def caption(at: AppTest) -> str:
+    return next(
+        c.value for c in at.caption if " events — " in c.value or " event — " in c.value
+    )
+
+
+def deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def test_opens_on_the_whole_span_with_every_layer():
+    at = run_app()
+    assert caption(at).startswith("48 events — 14 attacks, 9 bases, 25 context — ")
+    assert caption(at).endswith("from Jan 1991 to Dec 2015")
+    assert at.query_params["start"] == "1991-01-01"
+    assert at.query_params["layers"] == "attack,base,context"
+
+
+def test_url_parameters_restore_the_view():
+    at = run_app(start="1999-01-01", end="2004-12-31", layers="attack,base")
+    assert caption(at) == (
+        "16 events — 11 attacks, 5 bases — from Jan 1999 to Dec 2004"
+    )
+    ids = {layer["id"]: layer for layer in deck(at)["layers"]}
+    assert {r["event_id"] for r in ids["context-events"]["data"]} == set()
+    assert "1999-02-tashkent-car-bombs" in {
+        r["event_id"] for r in ids["attacks"]["data"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "warning"),
+    [
+        ({"start": "yesterday"}, "The start date “yesterday” is not an ISO date"),
+        ({"layers": "rockets"}, "Unknown layers in the link: rockets; showing all."),
+        ({"start": "2010-01-01", "end": "2000-01-01"}, "before it starts"),
+    ],
+)
+def test_bad_url_values_warn_and_show_the_default(params, warning):
+    at = run_app(**params)
+    assert any(warning in w.value for w in at.warning), [w.value for w in at.warning]
+    assert caption(at).startswith("48 events")
+
+
+def test_moving_the_slider_changes_the_count_and_the_url():
+    at = run_app()
+    slider = at.select_slider(key="f_window")
+    first, last = slider.value
+    at = slider.set_range(
+        first.replace(year=2009), last.replace(year=2009, month=12)
+    ).run()
+    assert caption(at) == (
+        "7 events — 2 attacks, 1 base, 4 context — from Jan 2009 to Dec 2009"
+    )
+    assert at.query_params["start"] == "2009-01-01"
+    assert at.query_params["end"] == "2009-12-31"
+
+
+def test_cumulative_mode_counts_everything_up_to_the_end():
+    at = run_app(start="2004-01-01", end="2004-12-31", mode="cumulative")
+    # Hand count: 32 rows of events.csv have date_start <= 2004-12-31.
+    assert caption(at) == (
+        "32 events — 11 attacks, 7 bases, 14 context — up to Dec 2004"
+    )
+    assert caption(at).endswith("up to Dec 2004")
+
+
+def test_search_and_layer_filters():
+    # "Karachi" is in the airport attack and in the quotes of two context rows.
+    at = run_app(q="Karachi")
+    assert caption(at).startswith("3 events — 1 attack, 0 bases, 2 context")
+    at = run_app(q="Karachi", layers="attack")
+    assert caption(at).startswith("1 event — 1 attack —")
+
+
+def test_selected_event_opens_its_details_from_the_url():
+    at = run_app(event="1999-02-tashkent-car-bombs")
+    texts = " ".join(m.value for m in at.markdown)
+    assert "five car bombs in Tashkent in February 1999" in texts.replace("\\", "")
+
+
+def test_the_map_page_runs_on_its_own():
+    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert caption(at).startswith("48 events")
+
+
+def test_a_broken_data_directory_gives_a_clear_page(tmp_path, monkeypatch):
+    (tmp_path / "events.csv").write_text("event_id\n1999-x\n", encoding="utf-8")
+    monkeypatch.setenv("IMU_GEO_DATA", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "cannot be loaded" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert "regions.geojson" in set(problems["file"])
