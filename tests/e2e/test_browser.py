@@ -6,6 +6,7 @@ Assertions are on the DOM, the URL and downloaded files, never on map pixels.
 from __future__ import annotations
 
 import csv
+import math
 import re
 import shutil
 from urllib.parse import parse_qs, urlparse
@@ -13,9 +14,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
+from imu_geo.layers import DEFAULT_VIEW
 from tests.conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -90,6 +93,20 @@ def test_url_slider_and_download(page: Page, streamlit_server, artifacts_dir):
     downloaded = download_info.value.path().read_bytes()
     expected = expected_rows(params)
     assert downloaded == to_csv_bytes(expected)
+    # The shell gives the same file for the same filters.
+    exported = artifacts_dir / "export-1999-2005.csv"
+    assert (
+        main(
+            [
+                "export",
+                *sum(([f"--{k}", v] for k, v in params.items()), []),
+                "-o",
+                str(exported),
+            ]
+        )
+        == 0
+    )
+    assert exported.read_bytes() == downloaded
     rows = list(csv.DictReader(downloaded.decode("utf-8").splitlines()))
     assert [r["event_id"] for r in rows] == list(expected["event_id"])
     assert caption(page).inner_text().startswith(f"{len(rows)} events")
@@ -153,3 +170,53 @@ def test_markup_in_data_is_shown_as_text_and_runs_nothing(page: Page, hostile_se
     page.wait_for_timeout(1000)
     assert page.evaluate("() => window.__xss") is None
     assert page.locator('img[src="x"]').count() == 0
+
+
+def test_play_steps_the_window_and_pause_stops_it(page: Page, streamlit_server):
+    open_app(page, f"{streamlit_server}/?start=1999-01-01&end=1999-12-31")
+    expect(caption(page)).to_have_text(re.compile(r"from Jan 1999 to Dec 1999$"))
+    page.get_by_role("button", name="▶ Play").click()
+    # The default step is three months.
+    expect(caption(page)).to_have_text(
+        re.compile(r"from Apr 1999 to Mar 2000$"), timeout=20_000
+    )
+    page.get_by_role("button", name="⏸ Pause").click()
+    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=20_000)
+    stopped_at = caption(page).inner_text()
+    page.wait_for_timeout(3000)
+    assert caption(page).inner_text() == stopped_at
+
+
+def _project(lon: float, lat: float, view: dict, width: float, height: float):
+    """Web Mercator as deck.gl's MapView draws it (512-pixel tiles)."""
+    world = 512 * 2 ** view["zoom"]
+
+    def to_world(lo: float, la: float) -> tuple[float, float]:
+        x = (lo + 180) / 360 * world
+        y = 1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi
+        return x, y / 2 * world
+
+    cx, cy = to_world(view["longitude"], view["latitude"])
+    px, py = to_world(lon, lat)
+    return width / 2 + px - cx, height / 2 + py - cy
+
+
+def test_clicking_an_event_on_the_map_opens_its_details(page: Page, streamlit_server):
+    open_app(page, f"{streamlit_server}/?start=2014-01-01&end=2014-12-31&layers=attack")
+    karachi = expected_rows(
+        {"start": "2014-01-01", "end": "2014-12-31", "layers": "attack"}
+    ).iloc[0]
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]')
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(2000)  # deck.gl draws after the rerun has finished
+    box = chart.bounding_box()
+    x, y = _project(
+        karachi["lon"], karachi["lat"], DEFAULT_VIEW, box["width"], box["height"]
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    expect(page.get_by_role("heading", name=karachi["title"])).to_be_visible(
+        timeout=20_000
+    )
+    expect(
+        page.get_by_text("Karachi airport attack in June 2014", exact=False).first
+    ).to_be_visible()
