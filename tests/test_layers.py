@@ -214,3 +214,27 @@ def test_legend_names_every_attack_type_and_the_uncertainty_marks():
         assert event_type.replace("_", " ") in svg
     for phrase in ("hollow: season, year or range", "halo: place known only roughly"):
         assert phrase in svg
+
+
+def test_one_halo_per_place_and_precision_however_many_events():
+    twice = make_events(
+        [
+            {
+                "event_id": f"c{i}",
+                "layer": "context",
+                "event_type": "crackdown",
+                "date_start": "1999-01-01",
+                "date_end": "1999-12-31",
+                "date_precision": "year",
+                "place_id": "uzbekistan",
+                "geo_precision": "country",
+                "lat": 41.4,
+                "lon": 63.4,
+            }
+            for i in range(3)
+        ]
+    )
+    _, layers = deck_layers(twice)
+    assert layers[LAYER_IDS["halos"]]["data"] == [
+        {"lon": 63.4, "lat": 41.4, "radius": 400_000}
+    ]

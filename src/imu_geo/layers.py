@@ -211,36 +211,35 @@ def context_layer(context: pd.DataFrame) -> pdk.Layer:
     )
 
 
+HALO_COLOUR: Colour = (90, 90, 90)
+
+
 def halo_layer(events: pd.DataFrame) -> pdk.Layer:
-    """Faint discs whose radius says how roughly each point place is known."""
-    records = []
+    """Faint discs whose radius says how roughly each point place is known.
+
+    One disc per place and precision, in neutral grey, however many events share
+    it: stacked discs would darken a place for having many events, not for being
+    vaguer.
+    """
+    discs: dict[tuple[float, float, int], dict] = {}
     for event in events.to_dict("records"):
         radius = HALO_RADIUS_M.get(event.get("geo_precision") or "", 0)
         if radius == 0 or pd.isna(event.get("lat")):
             continue
-        colour = (
-            BASE_COLOUR
-            if event["layer"] == "base"
-            else ATTACK_COLOURS.get(event["event_type"], CONTEXT_COLOUR)
-        )
-        records.append(
-            {
-                "lon": float(event["lon"]),
-                "lat": float(event["lat"]),
-                "radius": radius,
-                "fill": [*colour, 28],
-                "line": [*colour, 90],
-            }
+        key = (float(event["lon"]), float(event["lat"]), radius)
+        discs.setdefault(
+            key,
+            {"lon": key[0], "lat": key[1], "radius": radius},
         )
     return pdk.Layer(
         "ScatterplotLayer",
-        data=records,
+        data=list(discs.values()),
         id=LAYER_IDS["halos"],
         get_position=["lon", "lat"],
         get_radius="radius",
         radius_units='"meters"',
-        get_fill_color="fill",
-        get_line_color="line",
+        get_fill_color=[*HALO_COLOUR, 22],
+        get_line_color=[*HALO_COLOUR, 110],
         line_width_min_pixels=1,
         stroked=True,
         pickable=False,
