@@ -71,6 +71,34 @@ def to_csv_bytes(events: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def table_csv_bytes(table: pd.DataFrame) -> bytes:
+    """Any summary table as UTF-8 CSV (RFC 4180), formula-safe like the events.
+
+    Text cells get the same ``'`` prefix as in :func:`to_csv_bytes`; numbers,
+    dates and empty cells are written plainly.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([neutralise_formula(str(c)) for c in table.columns])
+    for row in table.itertuples(index=False, name=None):
+        cells = []
+        for value in row:
+            if (
+                value is None
+                or value is pd.NA
+                or (isinstance(value, float) and math.isnan(value))
+            ):
+                cells.append("")
+            elif isinstance(value, pd.Timestamp):
+                cells.append(value.date().isoformat())
+            elif isinstance(value, str):
+                cells.append(neutralise_formula(value))
+            else:
+                cells.append(str(value))
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
 def to_geojson_bytes(events: pd.DataFrame) -> bytes:
     """The events as a GeoJSON FeatureCollection of points (EPSG:4326).
 

@@ -52,6 +52,22 @@ TABLE_CONFIG = {
     "attribution": st.column_config.TextColumn("Attribution"),
     "event_id": st.column_config.TextColumn("Id"),
 }
+SOURCE_TABLE_CONFIG = {
+    "event_id": st.column_config.TextColumn("Id"),
+    "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
+    "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
+    "date_precision": st.column_config.TextColumn("Date precision"),
+    "date_origin": st.column_config.TextColumn("Date origin"),
+    "title": st.column_config.TextColumn("Title"),
+    "place_name": st.column_config.TextColumn("Place"),
+    "geo_precision": st.column_config.TextColumn("Place precision"),
+    "place_origin": st.column_config.TextColumn("Place origin"),
+    "attribution": st.column_config.TextColumn("Attribution"),
+    "source_quote": st.column_config.TextColumn(
+        "Source quote (verbatim)", width="large"
+    ),
+    "notes": st.column_config.TextColumn("Notes", width="large"),
+}
 COUNTRY_NAMES = {
     "AF": "Afghanistan",
     "KG": "Kyrgyzstan",
@@ -335,6 +351,21 @@ def sync_url(spec: FilterSpec, data: LoadedData) -> None:
     current = {key: st.query_params.get(key) for key in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
+
+
+def set_window(data: LoadedData, start: date, end: date) -> None:
+    """Move the shared time window (e.g. to an era), snapped to the data's months.
+
+    Call it from a widget callback or before the sidebar slider is drawn; the next
+    run shows every page with the new window.
+    """
+    months = list(data.months)
+    first = max(month_start(start), months[0])
+    last = min(month_start(end), months[-1])
+    if last < first:
+        first, last = months[0], months[-1]
+    st.session_state[_STATE_KEYS["window"]] = (first, last)
+    st.session_state[_STATE_KEYS["playing"]] = False
 
 
 def select_event(event_id: str) -> None:

@@ -1,0 +1,43 @@
+"""The Sources & method page: every event's quote, the vocabularies, the credits."""
+
+from streamlit.testing.v1 import AppTest
+
+from imu_geo.data import load_dataset
+from imu_geo.method import DEFINITIONS, VOCABULARIES, vocabulary_table
+from tests.conftest import PROJECT_DIR
+
+PAGE = str(PROJECT_DIR / "views" / "sources.py")
+
+
+def test_every_vocabulary_value_has_a_definition():
+    for column, values in VOCABULARIES.items():
+        assert set(DEFINITIONS[column]) == set(values), column
+
+
+def test_vocabulary_table_counts_and_examples():
+    events = load_dataset().events
+    table = vocabulary_table(events, "attribution").set_index("value")
+    counts = events["attribution"].value_counts()
+    assert table["events"].to_dict() == {
+        value: int(counts.get(value, 0)) for value in VOCABULARIES["attribution"]
+    }
+    assert table.loc["claimed", "example"].startswith("1999-imu-incursions-into-")
+
+
+def test_page_lists_the_filtered_events_with_their_quotes():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["start"] = "2014-01-01"
+    at.query_params["end"] = "2014-12-31"
+    at.query_params["layers"] = "attack"
+    at.run()
+    assert not at.exception
+    quotes = at.dataframe[0].value
+    assert list(quotes["event_id"]) == ["2014-06-karachi-airport-attack"]
+    assert "Karachi airport attack in June 2014" in quotes["source_quote"].iloc[0]
+    assert [h.value for h in at.main.header] == [
+        "Events and their sources",
+        "How sure: the vocabularies",
+        "What other datasets cover",
+        "Credits",
+    ]
+    assert "GeoNames (geonames.org), CC BY 4.0" in at.markdown[-1].value

@@ -1,0 +1,73 @@
+"""Sources & method: every event with its quote, the vocabularies, the credits."""
+
+import streamlit as st
+
+from imu_geo import ui
+from imu_geo.export import table_csv_bytes
+from imu_geo.filters import apply_filters, describe
+from imu_geo.method import (
+    OTHER_DATASETS,
+    SOURCE_COLUMNS,
+    VOCABULARIES,
+    vocabulary_table,
+)
+from imu_geo.schema import CREDITS, SOURCE_CITATION
+from imu_geo.views import event_details
+
+data, spec = ui.page_context()
+selected = apply_filters(data.dataset.events, spec)
+quotes = selected[list(SOURCE_COLUMNS)]
+
+st.title("Sources & method")
+st.markdown(
+    "Every event is curated by hand from one source text and quotes the passage it "
+    "rests on, verbatim. What the text does not say is marked: dates and places "
+    "carry a precision and an origin, and the notes say where anything else comes "
+    "from."
+)
+st.caption(f"Source: {SOURCE_CITATION}")
+
+st.header("Events and their sources")
+st.caption(
+    describe(selected, spec) + " · the sidebar filters and search apply here too"
+)
+table = st.dataframe(
+    quotes,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="sources_table",
+    column_config=ui.SOURCE_TABLE_CONFIG,
+)
+st.download_button(
+    "Download quotes as CSV",
+    data=lambda: table_csv_bytes(quotes),
+    file_name="imu-geo-sources.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+if table.selection.rows:
+    ui.select_event(quotes.iloc[table.selection.rows[0]]["event_id"])
+details = event_details(data.dataset.events, st.session_state.get("selected_event"))
+if details:
+    with st.container(border=True):
+        st.subheader(details.title)
+        st.markdown(details.quote)
+        st.markdown(details.facts)
+        if details.notes:
+            st.caption(details.notes)
+
+st.header("How sure: the vocabularies")
+for column in VOCABULARIES:
+    st.subheader(column.replace("_", " ").capitalize())
+    st.dataframe(
+        vocabulary_table(data.dataset.events, column), hide_index=True, width="stretch"
+    )
+
+st.header("What other datasets cover")
+st.dataframe(OTHER_DATASETS, hide_index=True, width="stretch")
+
+st.header("Credits")
+st.markdown(f"- {SOURCE_CITATION}\n- {CREDITS}")
