@@ -8,6 +8,7 @@ from imu_geo.filters import (
     FilterSpec,
     apply_filters,
     describe,
+    play_position,
     spec_from_query,
     spec_to_query,
 )
@@ -253,3 +254,28 @@ def test_bad_lists_in_the_url_warn_and_fall_back(params, field, value, warning):
     spec, warnings = spec_from_query(params, ALL, CHOICES)
     assert getattr(spec, field) == value
     assert warnings == ([warning] if warning else [])
+
+
+def test_a_search_on_no_events_selects_nothing_without_error():
+    spec = FilterSpec(**(vars(ALL) | {"text": "Tashkent"}))
+    assert apply_filters(EVENTS.iloc[0:0], spec).empty
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step", "ticks", "cumulative", "expected"),
+    [
+        (0, 11, 3, 0, False, (0, 11, False)),
+        (0, 11, 3, 1, False, (3, 14, False)),
+        (0, 11, 3, 2, False, (6, 17, False)),
+        (0, 11, 12, 1, True, (0, 23, False)),
+        # Stops at the last month (index 29 of 30), keeping the width.
+        (10, 25, 3, 1, False, (13, 28, False)),
+        (10, 25, 3, 2, False, (14, 29, True)),
+        (10, 25, 3, 9, False, (14, 29, True)),
+        (0, 29, 3, 1, False, (0, 29, True)),
+    ],
+)
+def test_play_position_follows_the_tick_count(
+    first, last, step, ticks, cumulative, expected
+):
+    assert play_position(30, first, last, step, ticks, cumulative) == expected

@@ -83,6 +83,23 @@ def full_span(events: pd.DataFrame) -> FilterSpec:
     return FilterSpec(start=months[0], end=month_end(months[-1]))
 
 
+def play_position(
+    n_months: int, first: int, last: int, step: int, ticks: int, cumulative: bool
+) -> tuple[int, int, bool]:
+    """Where Play has moved a window of month indices after ``ticks`` steps.
+
+    The window ``[first, last]`` moves ``step`` months per tick (only its end in
+    cumulative mode) and stops at the last month. Returns the new indices and
+    whether Play has reached the end. Computing the position from the number of
+    ticks, not by adding a step per call, makes an extra rerun harmless.
+    """
+    shift = min(step * max(ticks, 0), n_months - 1 - last)
+    done = last + step * max(ticks, 0) >= n_months - 1
+    if cumulative:
+        return first, last + shift, done
+    return first + shift, last + shift, done
+
+
 @dataclass(frozen=True)
 class FilterSpec:
     """A selection of events.
@@ -135,7 +152,7 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
         mask &= _any_of(events["actors"], spec.actors, ";")
     if spec.countries:
         mask &= _any_of(events["country"], spec.countries, "|")
-    if spec.text.strip():
+    if spec.text.strip() and len(events):
         needle = spec.text.strip().casefold()
         haystack = events[list(SEARCH_COLUMNS)].astype(str).agg(" ".join, axis=1)
         mask &= haystack.str.casefold().str.contains(needle, regex=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,16 +23,19 @@ from imu_geo.data import DataError, Dataset, default_data_dir, load_dataset
 from imu_geo.filters import (
     FilterSpec,
     data_months,
+    describe,
     facet_choices,
     full_span,
     month_end,
     month_label,
     month_start,
+    play_position,
     spec_from_query,
     spec_to_query,
 )
 from imu_geo.layers import MapOptions
 from imu_geo.schema import ATTRIBUTIONS, CREDITS, LAYERS, SOURCE_CITATION
+from imu_geo.text import escape_markdown
 
 log = logging.getLogger("imu_geo")
 
@@ -160,6 +164,10 @@ def require_dataset() -> LoadedData:
 
 # --- shared filter state ------------------------------------------------------
 
+# Widget keys. Each bound widget also has a value key ("v_" + name) that holds the
+# canonical value: Streamlit drops a widget's state on a page change when the
+# browser did not report that widget, so the widget is re-seeded from the value
+# key whenever its own state is missing, and writes back to it on every change.
 _STATE_KEYS = {
     "window": "f_window",
     "mode": "f_mode",
@@ -176,70 +184,100 @@ _STATE_KEYS = {
 }
 
 
+def _value_key(name: str) -> str:
+    return f"v_{name}"
+
+
+def _value(name: str):
+    return st.session_state[_value_key(name)]
+
+
+def _put(name: str, value) -> None:
+    """Set a bound value (from a callback, or before its widget is drawn)."""
+    st.session_state[_value_key(name)] = value
+    st.session_state[_STATE_KEYS[name]] = value
+
+
+def _store(name: str) -> None:
+    st.session_state[_value_key(name)] = st.session_state[_STATE_KEYS[name]]
+
+
+def _bound(name: str) -> dict:
+    """Keyword arguments that bind a widget to its canonical value."""
+    widget_key = _STATE_KEYS[name]
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = _value(name)
+    return {"key": widget_key, "on_change": _store, "args": (name,)}
+
+
 def _initialise_state(data: LoadedData) -> None:
     """On a session's first run, take the view from the URL (warning on bad values)."""
-    if st.session_state.get("_initialised"):
+    state = st.session_state
+    if state.get("_initialised"):
         return
     params = {key: st.query_params.get(key) for key in st.query_params}
     spec, warnings = spec_from_query(params, data.default_spec, data.choices)
-    state = st.session_state
-    state[_STATE_KEYS["window"]] = (month_start(spec.start), month_start(spec.end))
-    state[_STATE_KEYS["mode"]] = spec.mode
-    state[_STATE_KEYS["layers"]] = list(spec.layers)
-    state[_STATE_KEYS["types"]] = list(spec.event_types)
-    state[_STATE_KEYS["actors"]] = list(spec.actors)
-    state[_STATE_KEYS["countries"]] = list(spec.countries)
-    state[_STATE_KEYS["attribution"]] = list(spec.attributions)
-    state[_STATE_KEYS["text"]] = spec.text
+    _put("window", (month_start(spec.start), month_start(spec.end)))
+    _put("mode", spec.mode)
+    _put("layers", list(spec.layers))
+    _put("types", list(spec.event_types))
+    _put("actors", list(spec.actors))
+    _put("countries", list(spec.countries))
+    _put("attribution", list(spec.attributions))
+    _put("text", spec.text)
+    _put("step", "3 months")
+    _put("arcs", True)
+    _put("halos", True)
     state["selected_event"] = spec.selected
     state["_url_warnings"] = warnings
     state["_initialised"] = True
 
 
 def current_spec(data: LoadedData) -> FilterSpec:
-    """The filter spec that the widgets (or the URL, before they exist) describe."""
+    """The filter spec of this session: from the URL at first, then the widgets."""
     _initialise_state(data)
-    state = st.session_state
-    first, last = state[_STATE_KEYS["window"]]
+    first, last = _value("window")
     return FilterSpec(
         start=first,
         end=month_end(last),
-        mode=state[_STATE_KEYS["mode"]],
-        layers=tuple(
-            layer for layer in LAYERS if layer in state[_STATE_KEYS["layers"]]
-        ),
-        event_types=tuple(state[_STATE_KEYS["types"]]),
-        actors=tuple(state[_STATE_KEYS["actors"]]),
-        countries=tuple(state[_STATE_KEYS["countries"]]),
-        attributions=tuple(state[_STATE_KEYS["attribution"]]),
-        text=state[_STATE_KEYS["text"]],
-        selected=state.get("selected_event", ""),
+        mode=_value("mode"),
+        layers=tuple(layer for layer in LAYERS if layer in _value("layers")),
+        event_types=tuple(_value("types")),
+        actors=tuple(_value("actors")),
+        countries=tuple(_value("countries")),
+        attributions=tuple(_value("attribution")),
+        text=_value("text"),
+        selected=st.session_state.get("selected_event", ""),
     )
 
 
 def map_options() -> MapOptions:
     """The optional map layers the user switched on or off."""
-    state = st.session_state
-    return MapOptions(
-        relocation=state.get(_STATE_KEYS["arcs"], True),
-        halos=state.get(_STATE_KEYS["halos"], True),
-    )
+    return MapOptions(relocation=_value("arcs"), halos=_value("halos"))
 
 
-def _advance_window(data: LoadedData) -> None:
-    """One Play step: move the window forward; stop at the end of the data."""
+def _play_tick(data: LoadedData) -> bool:
+    """Put the window where Play should be by now; True when it moved."""
     state = st.session_state
-    first, last = state[_STATE_KEYS["window"]]
     months = list(data.months)
-    step = PLAY_STEPS[state.get(_STATE_KEYS["step"], "3 months")]
-    i, j = months.index(first), months.index(last)
-    if j + step > len(months) - 1:
+    origin = state.get("_play_origin")
+    step = PLAY_STEPS[_value("step")]
+    if origin is None or origin[3] != step:
+        first, last = _value("window")
+        origin = (time.monotonic(), months.index(first), months.index(last), step)
+        state["_play_origin"] = origin
+    started, first, last, step = origin
+    ticks = int((time.monotonic() - started) / PLAY_INTERVAL_S)
+    i, j, done = play_position(
+        len(months), first, last, step, ticks, _value("mode") == "cumulative"
+    )
+    if done:
         state[_STATE_KEYS["playing"]] = False
-        return
-    if state[_STATE_KEYS["mode"]] == "cumulative":
-        state[_STATE_KEYS["window"]] = (first, months[j + step])
-    else:
-        state[_STATE_KEYS["window"]] = (months[i + step], months[j + step])
+    window = (months[i], months[j])
+    if window == tuple(_value("window")):
+        return False
+    _put("window", window)
+    return True
 
 
 def filter_controls(data: LoadedData) -> FilterSpec:
@@ -256,32 +294,32 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.select_slider(
         "Months shown",
         options=list(data.months),
-        # A constant range default makes this a two-handled slider; the state
-        # set from the URL or by Play overrides it.
+        # A constant range default makes this a two-handled slider; the bound
+        # value (from the URL, an era or Play) overrides it.
         value=(data.months[0], data.months[-1]),
         format_func=month_label,
-        key=_STATE_KEYS["window"],
         help="An event is shown when its date span overlaps the window.",
+        **_bound("window"),
     )
     sidebar.radio(
         "Mode",
         options=["window", "cumulative"],
         format_func={"window": "Moving window", "cumulative": "Cumulative"}.get,
-        key=_STATE_KEYS["mode"],
         horizontal=True,
         help="Cumulative shows everything that began up to the window's end.",
+        **_bound("mode"),
     )
     play, step = sidebar.columns([1, 1])
     playing = st.session_state.get(_STATE_KEYS["playing"], False)
     if play.button("⏸ Pause" if playing else "▶ Play", width="stretch"):
         st.session_state[_STATE_KEYS["playing"]] = not playing
+        st.session_state["_play_origin"] = None
         st.rerun()
     step.selectbox(
         "Step",
         options=list(PLAY_STEPS),
-        index=1,
-        key=_STATE_KEYS["step"],
         label_visibility="collapsed",
+        **_bound("step"),
     )
 
     sidebar.header("Filters")
@@ -289,43 +327,42 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         "Layers",
         options=list(LAYERS),
         format_func=LAYER_LABELS.get,
-        key=_STATE_KEYS["layers"],
+        **_bound("layers"),
     )
-    sidebar.checkbox("Base relocation arcs", value=True, key=_STATE_KEYS["arcs"])
+    sidebar.checkbox("Base relocation arcs", **_bound("arcs"))
     sidebar.checkbox(
         "Place uncertainty halos",
-        value=True,
-        key=_STATE_KEYS["halos"],
         help="A faint disc around a point whose place is known only roughly.",
+        **_bound("halos"),
     )
     sidebar.multiselect(
         "Event types",
         options=list(data.choices["types"]),
-        key=_STATE_KEYS["types"],
         placeholder="All types",
+        **_bound("types"),
     )
     sidebar.multiselect(
         "Actors",
         options=list(data.choices["actors"]),
-        key=_STATE_KEYS["actors"],
         placeholder="All actors",
+        **_bound("actors"),
     )
     sidebar.multiselect(
         "Countries",
         options=list(data.choices["countries"]),
         format_func=lambda code: COUNTRY_NAMES.get(code, code),
-        key=_STATE_KEYS["countries"],
         placeholder="All countries",
+        **_bound("countries"),
     )
     sidebar.multiselect(
         "Attribution",
         options=list(ATTRIBUTIONS),
-        key=_STATE_KEYS["attribution"],
         placeholder="Any attribution",
         help="How firmly the source ties the event to the IMU.",
+        **_bound("attribution"),
     )
     sidebar.text_input(
-        "Search", key=_STATE_KEYS["text"], placeholder="words in title, quote, place…"
+        "Search", placeholder="words in title, quote, place…", **_bound("text")
     )
     return current_spec(data)
 
@@ -335,12 +372,12 @@ def run_player(data: LoadedData) -> None:
     if not st.session_state.get(_STATE_KEYS["playing"]):
         return
 
-    @st.fragment(run_every=PLAY_INTERVAL_S)
+    @st.fragment(run_every=PLAY_INTERVAL_S / 2)
     def _tick() -> None:
-        if not st.session_state.get(_STATE_KEYS["playing"]):
-            return
-        _advance_window(data)
-        st.rerun(scope="app")
+        # Runs inline with every app run and then on the timer; the window
+        # follows the clock, so only a real step triggers a rerun of the app.
+        if st.session_state.get(_STATE_KEYS["playing"]) and _play_tick(data):
+            st.rerun(scope="app")
 
     _tick()
 
@@ -364,8 +401,20 @@ def set_window(data: LoadedData, start: date, end: date) -> None:
     last = min(month_start(end), months[-1])
     if last < first:
         first, last = months[0], months[-1]
-    st.session_state[_STATE_KEYS["window"]] = (first, last)
+    _put("window", (first, last))
     st.session_state[_STATE_KEYS["playing"]] = False
+    st.session_state["_play_origin"] = None
+
+
+def describe_selection(
+    selected: pd.DataFrame, spec: FilterSpec, extra: str = ""
+) -> None:
+    """The sentence that says what is shown, as a caption.
+
+    It contains the user's search words, so it is escaped: Markdown typed into the
+    search box shows as typed and cannot format, link or load anything.
+    """
+    st.caption(escape_markdown(describe(selected, spec) + extra))
 
 
 def select_event(event_id: str) -> None:
