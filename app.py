@@ -7,7 +7,17 @@ from imu_geo import ui
 st.set_page_config(page_title="IMU Geo", page_icon="🗺️", layout="wide")
 # Navigation comes before any widget, so shared widgets keep their state.
 page = st.navigation(
-    [st.Page("views/map.py", title="Map", icon="🗺️", url_path="map", default=True)]
+    [
+        st.Page("views/map.py", title="Map", icon=":material/map:", default=True),
+        st.Page("views/regions.py", title="Regions", icon=":material/bar_chart:"),
+        st.Page("views/timeline.py", title="Timeline", icon=":material/timeline:"),
+        st.Page(
+            "views/sources.py",
+            title="Sources & method",
+            icon=":material/menu_book:",
+            url_path="sources",
+        ),
+    ]
 )
 with ui.frame():
     page.run()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import to_csv_bytes, to_geojson_bytes
-from imu_geo.filters import apply_filters, describe
+from imu_geo.filters import apply_filters
 from imu_geo.layers import EVENT_LAYER_IDS, build_deck, legend_svg
 from imu_geo.views import TABLE_COLUMNS, event_details
 
@@ -12,7 +12,7 @@ data, spec = ui.page_context()
 selected = apply_filters(data.dataset.events, spec)
 
 st.title("The IMU on the map, 1991–2015")
-st.caption(describe(selected, spec))
+ui.describe_selection(selected, spec)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import table_csv_bytes
-from imu_geo.filters import apply_filters, describe
+from imu_geo.filters import apply_filters
 from imu_geo.method import (
     OTHER_DATASETS,
     SOURCE_COLUMNS,
@@ -28,8 +28,8 @@ st.markdown(
 st.caption(f"Source: {SOURCE_CITATION}")
 
 st.header("Events and their sources")
-st.caption(
-    describe(selected, spec) + " · the sidebar filters and search apply here too"
+ui.describe_selection(
+    selected, spec, " · the sidebar filters and search apply here too"
 )
 table = st.dataframe(
     quotes,

@@ -1,4 +1,4 @@
-"""The ``imu-geo`` command: validate data and start the dashboard from the shell.
+"""The ``imu-geo`` command: validate, export, summarise and serve from the shell.
 
 Every sub-command prints a one-line reason and exits non-zero on failure; none
 prints a traceback for a problem with its input.
@@ -23,9 +23,10 @@ from imu_geo.data import (
     default_data_dir,
     load_dataset,
 )
-from imu_geo.export import to_csv_bytes, to_geojson_bytes
+from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
 from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
 from imu_geo.layers import basemap_files
+from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
 from imu_geo.validate import REGIONS_FILE, validate_directory
 
 STATIC_DIR = PROJECT_DIR / "static"
@@ -55,9 +56,9 @@ def command_validate(arguments: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
-def _filtered_events(arguments: argparse.Namespace):
-    """Load the data and apply the filters given on the command line, exactly as
-    the dashboard applies the same values from its URL."""
+def _filtered_dataset(arguments: argparse.Namespace):
+    """The loaded dataset, the events the command-line filters select, and one
+    warning per refused value: the same filters the dashboard reads from its URL."""
     dataset = load_dataset(Path(arguments.data) if arguments.data else None)
     events = dataset.events
     params = {
@@ -73,13 +74,13 @@ def _filtered_events(arguments: argparse.Namespace):
         if value is not None
     }
     spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
-    return apply_filters(events, spec), warnings
+    return dataset, apply_filters(events, spec), warnings
 
 
 def command_export(arguments: argparse.Namespace) -> int:
     """Write the filtered events as CSV or GeoJSON, as the dashboard downloads them."""
     try:
-        selected, warnings = _filtered_events(arguments)
+        _, selected, warnings = _filtered_dataset(arguments)
     except DataError as error:
         _write(f"imu-geo: {error}", sys.stderr)
         return EXIT_PROBLEMS
@@ -100,6 +101,25 @@ def command_export(arguments: argparse.Namespace) -> int:
             _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
             return EXIT_UNREADABLE
         _write(f"{len(selected)} events written to {arguments.output}", sys.stderr)
+    return EXIT_OK
+
+
+def command_summary(arguments: argparse.Namespace) -> int:
+    """Print the region table of one level for the filtered events, as the
+    dashboard's Regions page shows it (text) or downloads it (CSV)."""
+    try:
+        dataset, selected, warnings = _filtered_dataset(arguments)
+    except DataError as error:
+        _write(f"imu-geo: {error}", sys.stderr)
+        return EXIT_PROBLEMS
+    for warning in warnings:
+        _write(f"imu-geo: {warning}", sys.stderr)
+    table = summarise(selected, dataset.places, dataset.regions, arguments.by)
+    if arguments.format == "csv":
+        sys.stdout.buffer.write(table_csv_bytes(table))
+        sys.stdout.flush()
+    else:
+        _write(format_text_table(table, arguments.by))
     return EXIT_OK
 
 
@@ -179,6 +199,27 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="file to write (default: stdout)")
     export.add_argument("--data", help="data directory (default: the bundled data)")
     export.set_defaults(handler=command_export)
+
+    summary = commands.add_parser(
+        "summary",
+        help="print the region table (per country, admin-1 unit or the valley) "
+        "as the Regions page shows it",
+    )
+    summary.add_argument("--by", choices=list(SUMMARY_LEVELS), default="country")
+    summary.add_argument("--start", help="window start, YYYY-MM-DD")
+    summary.add_argument("--end", help="window end, YYYY-MM-DD")
+    summary.add_argument("--layers", help="comma list of attack,base,context")
+    summary.add_argument("--mode", choices=["window", "cumulative"])
+    summary.add_argument("--types", help="comma list of event types")
+    summary.add_argument("--query", help="free-text search")
+    summary.add_argument(
+        "--format",
+        choices=["table", "csv"],
+        default="table",
+        help="a text table (default) or CSV as the page's download",
+    )
+    summary.add_argument("--data", help="data directory (default: the bundled data)")
+    summary.set_defaults(handler=command_summary)
 
     basemap = commands.add_parser(
         "basemap", help="rebuild the static basemap files from regions.geojson"

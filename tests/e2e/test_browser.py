@@ -5,6 +5,7 @@ Assertions are on the DOM, the URL and downloaded files, never on map pixels.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import math
 import re
@@ -19,6 +20,7 @@ from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
 from imu_geo.layers import DEFAULT_VIEW
+from imu_geo.summaries import summarise, totals_line
 from tests.conftest import serve
 
 pytestmark = pytest.mark.browser
@@ -35,7 +37,7 @@ def open_app(page: Page, url: str) -> None:
 
 
 def caption(page: Page):
-    return page.get_by_text(re.compile(r"^\d+ events? — "))
+    return page.get_by_text(re.compile(r"^\d+ events? — ")).first
 
 
 def query_of(page: Page) -> dict[str, str]:
@@ -172,17 +174,33 @@ def test_markup_in_data_is_shown_as_text_and_runs_nothing(page: Page, hostile_se
     assert page.locator('img[src="x"]').count() == 0
 
 
+def _window_months(text: str) -> tuple[int, int]:
+    """Month numbers (year * 12 + month) of a caption's window."""
+    found = re.search(r"from (\w{3}) (\d{4}) to (\w{3}) (\d{4})", text)
+    first_month, first_year, last_month, last_year = found.groups()
+    months = list(calendar.month_abbr)
+    return (
+        int(first_year) * 12 + months.index(first_month),
+        int(last_year) * 12 + months.index(last_month),
+    )
+
+
 def test_play_steps_the_window_and_pause_stops_it(page: Page, streamlit_server):
     open_app(page, f"{streamlit_server}/?start=1999-01-01&end=1999-12-31")
     expect(caption(page)).to_have_text(re.compile(r"from Jan 1999 to Dec 1999$"))
+    start = _window_months(caption(page).inner_text())
     page.get_by_role("button", name="▶ Play").click()
-    # The default step is three months.
-    expect(caption(page)).to_have_text(
-        re.compile(r"from Apr 1999 to Mar 2000$"), timeout=20_000
+    expect(caption(page)).not_to_have_text(
+        re.compile(r"from Jan 1999 to Dec 1999$"), timeout=20_000
     )
     page.get_by_role("button", name="⏸ Pause").click()
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=20_000)
+    page.wait_for_timeout(1500)
     stopped_at = caption(page).inner_text()
+    first, last = _window_months(stopped_at)
+    # The window moved forward by whole steps of three months, keeping its width.
+    assert first > start[0] and (first - start[0]) % 3 == 0
+    assert last - first == start[1] - start[0]
     page.wait_for_timeout(3000)
     assert caption(page).inner_text() == stopped_at
 
@@ -220,3 +238,58 @@ def test_clicking_an_event_on_the_map_opens_its_details(page: Page, streamlit_se
     expect(
         page.get_by_text("Karachi airport attack in June 2014", exact=False).first
     ).to_be_visible()
+
+
+def _regions_totals(start: str, end: str) -> str:
+    dataset = load_dataset(BUNDLED_DATA_DIR)
+    rows = expected_rows({"start": start, "end": end})
+    return totals_line(
+        summarise(rows, dataset.places, dataset.regions, "country"), "country"
+    )
+
+
+def test_every_page_keeps_the_window_and_an_era_moves_it(
+    page: Page, streamlit_server, artifacts_dir
+):
+    open_app(page, f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
+    window = "28 events — 11 attacks, 5 bases, 12 context — from Jan 1999 to Dec 2004"
+    expect(caption(page)).to_have_text(window)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+
+    nav.get_by_role("link", name="Regions").click()
+    expect(page.get_by_role("heading", name="Regions", exact=True)).to_be_visible(
+        timeout=20_000
+    )
+    expect(caption(page)).to_have_text(window)
+    expect(
+        page.get_by_text(_regions_totals("1999-01-01", "2004-12-31"))
+    ).to_be_visible()
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/regions') && "
+        "new URLSearchParams(location.search).get('start') === '1999-01-01'",
+        timeout=10_000,
+    )
+    page.screenshot(path=str(artifacts_dir / "regions.png"), full_page=True)
+
+    nav.get_by_role("link", name="Timeline").click()
+    expect(caption(page)).to_have_text(window, timeout=20_000)
+    page.get_by_role("button", name="2 · Founding and raids").click()
+    era = re.compile(r"from Jan 1998 to Sep 2001$")
+    expect(caption(page)).to_have_text(era, timeout=20_000)
+    page.screenshot(path=str(artifacts_dir / "timeline.png"), full_page=True)
+
+    nav.get_by_role("link", name="Regions").click()
+    expect(caption(page)).to_have_text(era, timeout=20_000)
+    expect(
+        page.get_by_text(_regions_totals("1998-01-01", "2001-09-30"))
+    ).to_be_visible()
+
+    nav.get_by_role("link", name="Sources & method").click()
+    expect(page.get_by_role("heading", name="Sources & method")).to_be_visible(
+        timeout=20_000
+    )
+    expect(caption(page)).to_have_text(re.compile(r"from Jan 1998 to Sep 2001 · "))
+    page.screenshot(path=str(artifacts_dir / "sources.png"), full_page=True)
+
+    nav.get_by_role("link", name="Map").click()
+    expect(caption(page)).to_have_text(era, timeout=20_000)

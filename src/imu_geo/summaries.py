@@ -1,0 +1,631 @@
+"""Region summaries: what happened in each country, admin-1 unit and the valley.
+
+One table per level of ``regions.geojson`` (``country``, ``admin1``, ``valley``),
+one row per unit that has events in the selection, with counts by layer, fatality
+sums and the first and last date. The dashboard's Regions page and
+``imu-geo summary`` print the same tables, built here.
+
+How an event finds its unit
+---------------------------
+Events are joined to units through their place, with :func:`geopandas.sjoin`.
+
+- **Point places** (towns, the airport, a district drawn as its headquarters) go
+  to the unit they lie in. A point on the edge between two units (or in the
+  sliver where two independently simplified units overlap) touches both; it is
+  counted once, in the unit whose ``region_id`` sorts first, so the result does
+  not depend on row order. A point stands for an area as large as the event's
+  ``geo_precision`` says: ``exact``, ``near`` and ``district`` are finer than any
+  unit, but a point coded ``province`` is not placed in or out of the valley, and
+  one coded ``region`` or ``country`` is not placed in an admin-1 unit
+  (:data:`POINT_PRECISION_LIMIT`); such events are counted on a marked row of
+  their own, like the coarser areas below.
+- **Area places** (provinces, multi-unit regions, countries, the valley) go to a
+  unit only when they lie within it: when that unit holds at least
+  :data:`WITHIN_SHARE` of the place's area (measured in an equal-area projection;
+  the allowance absorbs the slivers of up to about 1 km that simplified
+  boundaries leave). A place that is larger than one unit, such as a country in
+  the admin-1 table or the Ferghana Valley (Uzbekistan, Kyrgyzstan and Tajikistan)
+  in the country table, is coded at a coarser level than the table: its events
+  are counted on a row of their own, marked with a ``note``, and never assigned
+  to one of the units it overlaps. A province that only overlaps the valley
+  (Batken Region, about 1% inside) is such a row in the valley table.
+- A place that lies in no unit (a point outside every polygon, an area that
+  overlaps none) is counted on one marked "outside" row.
+- Events with no place (some context events) are counted on a "no place" row.
+
+So every selected event is counted on exactly one row of every table, and the
+``events`` column always adds up to the number of selected events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from imu_geo.layers import DEFAULT_VIEW, LAYER_IDS, basemap_layers, polygon_rings
+
+SUMMARY_LEVELS: tuple[str, ...] = ("country", "admin1", "valley")
+LEVEL_LABELS: dict[str, str] = {
+    "country": "Countries",
+    "admin1": "Provinces (admin-1)",
+    "valley": "Ferghana Valley",
+}
+# What a unit of each level is called in a sentence, one and several.
+UNIT_NOUNS: dict[str, tuple[str, str]] = {
+    "country": ("country", "countries"),
+    "admin1": ("admin-1 unit", "admin-1 units"),
+    "valley": ("valley", "the valley"),
+}
+OUTSIDE_LABELS: dict[str, str] = {
+    "country": "Outside the mapped countries",
+    "admin1": "Outside the mapped admin-1 units",
+    "valley": "Outside the valley",
+}
+OUTSIDE_NOTES: dict[str, str] = {
+    "country": "the place lies in none of the mapped countries",
+    "admin1": "the place lies in none of the mapped admin-1 units",
+    "valley": "the place does not lie in the valley",
+}
+NO_PLACE_LABEL = "No place"
+# The measures a choropleth can show, with the words for them.
+MEASURES: dict[str, str] = {
+    "events": "Events",
+    "attacks": "Attacks",
+    "fatalities_low": "Killed (at least)",
+    "fatalities_best": "Killed (best)",
+    "fatalities_high": "Killed (at most)",
+    "bases": "Bases active",
+    "context": "Context events",
+}
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "region_id",
+    "region",
+    "level",
+    "coded_at",
+    "country",
+    "events",
+    "attacks",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "bases",
+    "context",
+    "first_event",
+    "last_event",
+    "note",
+)
+COUNT_COLUMNS: tuple[str, ...] = ("events", "attacks", "bases", "context")
+FATALITY_SUMS: tuple[str, ...] = (
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+)
+
+# A unit holding this share of an area place's area contains the place.
+WITHIN_SHARE = 0.9
+# How coarse an event at a point place may be coded and still be assigned to the
+# unit the point lies in, per level (ranks of PRECISION_RANK).
+PRECISION_RANK: dict[str, int] = {
+    "exact": 0,
+    "near": 0,
+    "district": 0,
+    "province": 1,
+    "region": 2,
+    "country": 3,
+}
+POINT_PRECISION_LIMIT: dict[str, int] = {"valley": 0, "admin1": 1, "country": 3}
+EQUAL_AREA_CRS = "EPSG:6933"
+# Coarser codings first in the marked rows: finest (province) to coarsest.
+_PRECISION_ORDER = {"province": 0, "region": 1, "country": 2}
+_KIND_ORDER = {"unit": 0, "coarser": 1, "outside": 2, "no_place": 3}
+
+DISPLAY_TOLERANCE_DEG = 0.02
+CHOROPLETH_LAYER_ID = "region-choropleth"
+# ColorBrewer YlOrRd (Brewer & Harrower), five classes: light yellow for few, dark
+# red for many. ColorBrewer rates it colour-blind safe; its lightness falls
+# steadily, so it also reads in greyscale, and it stays clear of the basemap's
+# grey land and green valley.
+SEQUENTIAL_STOPS: tuple[tuple[int, int, int], ...] = (
+    (255, 255, 178),
+    (254, 204, 92),
+    (253, 141, 60),
+    (240, 59, 32),
+    (189, 0, 38),
+)
+CHOROPLETH_ALPHA = 190
+
+
+def _units(regions: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    if level not in SUMMARY_LEVELS:
+        raise ValueError(f"level must be one of {', '.join(SUMMARY_LEVELS)}")
+    units = regions[regions["level"] == level]
+    return units[["region_id", "name", "country", "geometry"]].reset_index(drop=True)
+
+
+def place_units(
+    places: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, level: str
+) -> pd.DataFrame:
+    """Where each place falls among the units of one level.
+
+    Parameters
+    ----------
+    places
+        Places with ``place_id`` and geometry (EPSG:4326).
+    regions
+        Regions with ``region_id``, ``name``, ``level``, ``country`` and geometry.
+    level
+        One of :data:`SUMMARY_LEVELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place: ``place_id``, ``point`` (whether the place is a
+        point), ``status`` (``unit`` when the place is in one unit, ``coarser``
+        when it is not within one unit but overlaps some, ``outside`` when it is
+        in none), ``region_id`` (the unit, for ``unit`` only) and ``share`` (for
+        area places: the largest share of the place's area that lies in one
+        unit; 1.0 for points in a unit, 0.0 outside). The rules are in the module
+        docstring; the event's ``geo_precision`` is applied by :func:`summarise`.
+    """
+    units = _units(regions, level)
+    places = places[["place_id", "geometry"]].reset_index(drop=True)
+    is_point = places.geom_type == "Point"
+
+    # Points: the unit they touch; on a shared edge, the first region_id.
+    points = gpd.sjoin(
+        places[is_point], units[["region_id", "geometry"]], how="left"
+    ).sort_values(["place_id", "region_id"], na_position="last")
+    points = points.drop_duplicates("place_id")
+    point_rows = pd.DataFrame(
+        {
+            "place_id": points["place_id"],
+            "region_id": points["region_id"].fillna(""),
+            "share": np.where(points["region_id"].notna(), 1.0, 0.0),
+        }
+    )
+
+    # Areas: the share of each place's area in each unit it overlaps.
+    areas = places[~is_point].to_crs(EQUAL_AREA_CRS)
+    projected = units.to_crs(EQUAL_AREA_CRS).set_index("region_id").geometry
+    pairs = gpd.sjoin(areas, units[["region_id", "geometry"]].to_crs(EQUAL_AREA_CRS))
+    shares = [
+        (
+            place_id,
+            region_id,
+            geometry.intersection(projected[region_id]).area / geometry.area,
+        )
+        for place_id, region_id, geometry in zip(
+            pairs["place_id"], pairs["region_id"], pairs.geometry, strict=True
+        )
+    ]
+    best = (
+        pd.DataFrame(shares, columns=["place_id", "region_id", "share"])
+        .sort_values(["place_id", "share", "region_id"], ascending=[True, False, True])
+        .drop_duplicates("place_id")
+    )
+    area_rows = areas[["place_id"]].merge(best, on="place_id", how="left")
+    area_rows["share"] = area_rows["share"].fillna(0.0)
+    area_rows["region_id"] = area_rows["region_id"].fillna("")
+
+    result = pd.concat(
+        [point_rows.assign(point=True), area_rows.assign(point=False)],
+        ignore_index=True,
+    )
+    result["status"] = np.select(
+        [
+            result["share"] >= WITHIN_SHARE,
+            result["share"] > 0,
+        ],
+        ["unit", "coarser"],
+        default="outside",
+    )
+    result.loc[result["status"] != "unit", "region_id"] = ""
+    return (
+        result[["place_id", "point", "status", "region_id", "share"]]
+        .sort_values("place_id")
+        .reset_index(drop=True)
+    )
+
+
+def _percent(share: float) -> str:
+    return "under 1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
+def _aggregate(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Counts, fatality sums and dates per group of ``keys``."""
+    layer = events["layer"]
+    frame = events[keys].assign(
+        events=1,
+        attacks=(layer == "attack").astype(int),
+        bases=(layer == "base").astype(int),
+        context=(layer == "context").astype(int),
+        date_start=events["date_start"],
+        date_end=events["date_end"],
+        **{column: events[column].astype("Int64") for column in FATALITY_SUMS},
+    )
+    grouped = frame.groupby(keys, sort=False, dropna=False)
+    table = grouped[list(COUNT_COLUMNS)].sum()
+    for column in FATALITY_SUMS:
+        # Unknowns are skipped; a row where no event gives a figure stays unknown.
+        table[column] = grouped[column].sum(min_count=1).astype("Int64")
+    table["first_event"] = grouped["date_start"].min().dt.date
+    table["last_event"] = grouped["date_end"].max().dt.date
+    return table.reset_index()
+
+
+def _empty_summary() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {column: pd.Series(dtype=object) for column in SUMMARY_COLUMNS}
+    )
+    for column in COUNT_COLUMNS:
+        frame[column] = frame[column].astype("int64")
+    for column in FATALITY_SUMS:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def summarise(
+    events: pd.DataFrame,
+    places: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    level: str,
+) -> pd.DataFrame:
+    """The region table of one level for a selection of events.
+
+    Parameters
+    ----------
+    events
+        The selected events (typed as :class:`imu_geo.data.Dataset` has them).
+    places, regions
+        The dataset's places and regions.
+    level
+        ``country``, ``admin1`` or ``valley``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUMMARY_COLUMNS`. First one row per unit with events
+        (``region_id`` set, ``coded_at`` equal to ``level``, empty ``note``),
+        sorted by ``region_id``; then the marked rows, each with a ``note`` saying
+        why it is not a unit: one per place coded coarser than the units
+        (``coded_at`` is its ``geo_precision``), one for places outside every unit
+        and one for events with no place. ``events``, ``attacks``, ``bases`` and
+        ``context`` are counts; ``fatalities_*`` are sums over the events that
+        give a figure, empty when none does (empty means unknown, not zero);
+        ``first_event`` is the earliest ``date_start`` and ``last_event`` the
+        latest ``date_end`` of the row's events, as dates. Every event is on
+        exactly one row.
+    """
+    units = _units(regions, level)
+    if events.empty:
+        return _empty_summary()
+    assignment = place_units(places, regions, level)
+    names = places.set_index("place_id")["name"]
+    place_country = places.set_index("place_id")["country"]
+
+    frame = events.merge(assignment, on="place_id", how="left")
+    no_place = frame["place_id"].fillna("") == ""
+    frame.loc[no_place, "status"] = "no_place"
+    frame["status"] = frame["status"].fillna("outside")
+    frame["region_id"] = frame["region_id"].fillna("")
+    frame["geo_precision"] = frame["geo_precision"].fillna("")
+    frame["point"] = frame["point"].fillna(False).astype(bool)
+    # A point coded coarser than the units stands for more than the point.
+    vague_point = frame["point"] & (
+        frame["geo_precision"].map(PRECISION_RANK).fillna(0)
+        > POINT_PRECISION_LIMIT[level]
+    )
+    frame.loc[vague_point, "status"] = "coarser"
+    frame.loc[vague_point, "region_id"] = ""
+    # One group per unit, per coarser place and precision, and one each for
+    # outside and no place.
+    frame["_place"] = np.where(frame["status"] == "coarser", frame["place_id"], "")
+    frame["_precision"] = np.where(
+        frame["status"] == "coarser", frame["geo_precision"], ""
+    )
+    keys = ["status", "region_id", "_place", "_precision"]
+    table = _aggregate(frame, keys)
+    shares = frame.groupby("_place")["share"].first()
+    is_point = frame.groupby("_place")["point"].first()
+
+    unit_info = units.set_index("region_id")
+    noun = UNIT_NOUNS[level][0]
+    rows = []
+    for record in table.to_dict("records"):
+        status = record["status"]
+        row = {"region_id": "", "level": level, "coded_at": "", "country": ""}
+        if status == "unit":
+            unit = unit_info.loc[record["region_id"]]
+            row |= {
+                "region_id": record["region_id"],
+                "region": unit["name"],
+                "coded_at": level,
+                "country": unit["country"],
+                "note": "",
+            }
+        elif status == "coarser":
+            place = record["_place"]
+            precision = record["_precision"]
+            share = _percent(float(shares[place]))
+            if is_point[place]:
+                where = "the point stands for a wider area"
+            elif level == "valley":
+                where = f"only {share} of the place lies in the valley"
+            else:
+                where = f"at most {share} of the place lies in any one {noun}"
+            where += (
+                ", so its events are not assigned to it"
+                if level == "valley"
+                else ", so its events are not assigned to one"
+            )
+            row |= {
+                "region": names.get(place, place),
+                "coded_at": precision,
+                "country": place_country.get(place, ""),
+                "note": f"coded at {precision} level: {where}",
+            }
+        elif status == "outside":
+            row |= {"region": OUTSIDE_LABELS[level], "note": OUTSIDE_NOTES[level]}
+        else:
+            row |= {
+                "region": NO_PLACE_LABEL,
+                "note": "the source gives no place for these events",
+            }
+        rows.append(
+            row
+            | {column: record[column] for column in COUNT_COLUMNS + FATALITY_SUMS}
+            | {
+                "first_event": record["first_event"],
+                "last_event": record["last_event"],
+                "_order": (
+                    _KIND_ORDER[status],
+                    _PRECISION_ORDER.get(row["coded_at"], 9)
+                    if status == "coarser"
+                    else 0,
+                    row["region_id"],
+                    row["region"],
+                ),
+            }
+        )
+    rows.sort(key=lambda r: r.pop("_order"))
+    summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    for column in COUNT_COLUMNS:
+        summary[column] = summary[column].astype("int64")
+    for column in FATALITY_SUMS:
+        summary[column] = summary[column].astype("Int64")
+    return summary
+
+
+def totals_line(summary: pd.DataFrame, level: str) -> str:
+    """Say where the events of a table went, so that none is silently lost.
+
+    Example: ``12 events: 7 in 3 countries, 4 coded at a coarser level, 1 with
+    no place.``
+    """
+    if summary.empty:
+        return "0 events."
+    units = summary[summary["region_id"] != ""]
+    marked = summary[summary["region_id"] == ""]
+    total = int(summary["events"].sum())
+    singular, plural = UNIT_NOUNS[level]
+    in_units = int(units["events"].sum())
+    where = plural if level == "valley" else _count(len(units), singular, plural)
+    parts = [f"{in_units} in {where}"]
+    for label, wanted in (
+        ("coded at a coarser level", marked["coded_at"] != ""),
+        ("outside", marked["region"] == OUTSIDE_LABELS[level]),
+        ("with no place", marked["region"] == NO_PLACE_LABEL),
+    ):
+        n = int(marked.loc[wanted, "events"].sum())
+        if n:
+            parts.append(f"{n} {label}")
+    word = "event" if total == 1 else "events"
+    return f"{total} {word}: " + ", ".join(parts) + "."
+
+
+# --- the choropleth -----------------------------------------------------------
+
+
+def sequential_colour(value: float, maximum: float) -> list[int]:
+    """The fill for ``value`` on a 0..``maximum`` scale (YlOrRd, RGBA)."""
+    t = 0.0 if maximum <= 0 else min(max(value / maximum, 0.0), 1.0)
+    position = t * (len(SEQUENTIAL_STOPS) - 1)
+    i = min(int(position), len(SEQUENTIAL_STOPS) - 2)
+    f = position - i
+    low, high = SEQUENTIAL_STOPS[i], SEQUENTIAL_STOPS[i + 1]
+    return [round(a + (b - a) * f) for a, b in zip(low, high, strict=True)] + [
+        CHOROPLETH_ALPHA
+    ]
+
+
+def _format_value(value: object) -> str:
+    return "no figure" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _tooltip(unit: Mapping[str, object], measure: str) -> str:
+    """Plain text for hovering a unit: its name, the measure, the counts."""
+    counts = (
+        f"{_count(int(unit['events']), 'event', 'events')} — "
+        f"{_count(int(unit['attacks']), 'attack', 'attacks')}, "
+        f"{_count(int(unit['bases']), 'base', 'bases')}, "
+        f"{int(unit['context'])} context"
+    )
+    lines = [str(unit["name"])]
+    if measure != "events":
+        lines.append(f"{MEASURES[measure]}: {_format_value(unit['value'])}")
+    lines.append(counts)
+    return "\n".join(lines)
+
+
+def choropleth_frame(
+    summary: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    level: str,
+    measure: str,
+    tolerance: float = DISPLAY_TOLERANCE_DEG,
+) -> gpd.GeoDataFrame:
+    """The units to colour: geometry (simplified for display) and value.
+
+    Only units with a known, non-zero value are returned; the basemap shows the
+    others. Marked rows (coarser, outside, no place) have no unit to colour.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``region_id``, ``name``, ``value``, ``fill`` (RGBA), ``tooltip`` (plain
+        text) and ``geometry``, sorted by ``region_id``.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(MEASURES)}")
+    units = _units(regions, level)
+    rows = summary[(summary["region_id"] != "") & summary[measure].notna()]
+    rows = rows[rows[measure] > 0]
+    wanted = ["region_id", *dict.fromkeys([*COUNT_COLUMNS, measure])]
+    frame = units.merge(rows[wanted], on="region_id", how="inner")
+    frame["value"] = frame[measure]
+    maximum = float(frame["value"].max()) if len(frame) else 0.0
+    frame["fill"] = [sequential_colour(float(v), maximum) for v in frame["value"]]
+    frame["tooltip"] = [
+        _tooltip(r._asdict(), measure) for r in frame.itertuples(index=False)
+    ]
+    frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    columns = ["region_id", "name", "value", "fill", "tooltip", "geometry"]
+    return gpd.GeoDataFrame(
+        frame[columns].sort_values("region_id").reset_index(drop=True),
+        geometry="geometry",
+        crs=regions.crs,
+    )
+
+
+def choropleth_deck(frame: gpd.GeoDataFrame) -> pdk.Deck:
+    """A map of :func:`choropleth_frame` over the offline basemap.
+
+    The units are drawn between the basemap and its labels, so names stay
+    readable; the tooltip is plain text.
+    """
+    records = [
+        {
+            "region_id": r.region_id,
+            "polygon": rings,
+            "fill": r.fill,
+            "tooltip": r.tooltip,
+        }
+        for r in frame.itertuples(index=False)
+        for rings in polygon_rings(r.geometry)
+    ]
+    choropleth = pdk.Layer(
+        "PolygonLayer",
+        data=records,
+        id=CHOROPLETH_LAYER_ID,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        get_line_color=[60, 60, 60, 200],
+        line_width_min_pixels=1,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
+    basemap = basemap_layers()
+    labels = [layer for layer in basemap if layer.id == LAYER_IDS["labels"]]
+    below = [layer for layer in basemap if layer.id != LAYER_IDS["labels"]]
+    return pdk.Deck(
+        layers=[*below, choropleth, *labels],
+        initial_view_state=pdk.ViewState(**DEFAULT_VIEW),
+        map_provider=None,
+        tooltip={"text": "{tooltip}"},
+    )
+
+
+def legend_svg(frame: gpd.GeoDataFrame, measure: str) -> str:
+    """The colour ramp of a :func:`choropleth_frame`, 0 to its largest value, as
+    an SVG document built from the constants above, a label and a number."""
+    label = MEASURES[measure]
+    top = _format_value(frame["value"].max()) if len(frame) else "0"
+    stops = "".join(
+        f'<stop offset="{i / (len(SEQUENTIAL_STOPS) - 1):.2f}" '
+        f'stop-color="rgb({r},{g},{b})"/>'
+        for i, (r, g, b) in enumerate(SEQUENTIAL_STOPS)
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="54" '
+        'font-family="Helvetica, Arial, sans-serif" font-size="12" fill="#333">'
+        f'<defs><linearGradient id="ramp">{stops}</linearGradient></defs>'
+        f'<text x="4" y="13" font-weight="bold">{label}</text>'
+        '<rect x="4" y="20" width="220" height="14" fill="url(#ramp)" '
+        'stroke="#666" stroke-width="0.5"/>'
+        '<text x="4" y="48">0</text>'
+        f'<text x="224" y="48" text-anchor="end">{top}</text>'
+        "</svg>"
+    )
+
+
+# --- text tables --------------------------------------------------------------
+
+TEXT_COLUMNS: Mapping[str, str] = {
+    "region_id": "id",
+    "region": "region",
+    "coded_at": "coded at",
+    "country": "country",
+    "events": "events",
+    "attacks": "attacks",
+    "fatalities_low": "killed low",
+    "fatalities_best": "best",
+    "fatalities_high": "high",
+    "bases": "bases",
+    "context": "context",
+    "first_event": "first",
+    "last_event": "last",
+}
+
+
+def format_text_table(summary: pd.DataFrame, level: str) -> str:
+    """The table as aligned plain text, notes as numbered footnotes.
+
+    Empty cells are blank (an empty fatality sum means unknown). The last line is
+    :func:`totals_line`.
+    """
+    notes: list[str] = []
+    cells: list[list[str]] = []
+    for record in summary.to_dict("records"):
+        row = []
+        for column in TEXT_COLUMNS:
+            value = record[column]
+            row.append("" if value is None or pd.isna(value) else str(value))
+        if record["note"]:
+            notes.append(record["note"])
+            row[1] += f" [{len(notes)}]"
+        cells.append(row)
+    header = list(TEXT_COLUMNS.values())
+    numeric = {
+        i
+        for i, column in enumerate(TEXT_COLUMNS)
+        if column in COUNT_COLUMNS or column in FATALITY_SUMS
+    }
+    widths = [
+        max(len(text) for text in [name, *(row[i] for row in cells)])
+        for i, name in enumerate(header)
+    ]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            value.rjust(width) if i in numeric else value.ljust(width)
+            for i, (value, width) in enumerate(zip(values, widths, strict=True))
+        ).rstrip()
+
+    lines = [line(header), line(["-" * width for width in widths])]
+    lines.extend(line(row) for row in cells)
+    if notes:
+        lines.append("")
+        lines.extend(f"[{i}] {note}" for i, note in enumerate(notes, start=1))
+    lines.append("")
+    lines.append(totals_line(summary, level))
+    return "\n".join(lines)

@@ -1,0 +1,160 @@
+"""The Regions page under AppTest: it runs, its table follows the time window and
+the level, and its map colours the units of the table."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_DIR
+
+PAGE = str(PROJECT_DIR / "views" / "regions.py")
+TIMEOUT = 60
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def counts(at: AppTest) -> dict[str, tuple[int, int, int, int]]:
+    """region -> (events, attacks, bases, context), as the table shows them."""
+    table = at.dataframe[0].value
+    return {
+        r.region: (r.events, r.attacks, r.bases, r.context)
+        for r in table.itertuples(index=False)
+    }
+
+
+def coloured(at: AppTest) -> dict[str, int]:
+    """region_id -> number of polygons drawn for it on the choropleth."""
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layer = next(
+        layer for layer in deck["layers"] if layer["id"] == "region-choropleth"
+    )
+    drawn: dict[str, int] = {}
+    for record in layer["data"]:
+        drawn[record["region_id"]] = drawn.get(record["region_id"], 0) + 1
+    return drawn
+
+
+def test_the_page_runs_and_shows_the_country_table_for_the_url_window():
+    at = open_page(start="1999-01-01", end="1999-12-31")
+    assert at.title[0].value == "Regions"
+    assert at.caption[0].value == (
+        "10 events — 5 attacks, 2 bases, 3 context — from Jan 1999 to Dec 1999"
+    )
+    # Hand count in tests/test_summaries.py (HAND_COUNTS, 1999, country).
+    assert counts(at) == {
+        "Afghanistan": (2, 0, 1, 1),
+        "Kyrgyzstan": (2, 2, 0, 0),
+        "Pakistan": (1, 0, 1, 0),
+        "Uzbekistan": (5, 3, 0, 2),
+    }
+    assert set(coloured(at)) == {"AF", "KG", "PK", "UZ"}
+    assert any(c.value == "10 events: 10 in 4 countries." for c in at.caption)
+    chart = at.get("deck_gl_json_chart")[0].proto
+    assert json.loads(chart.tooltip) == {"text": "{tooltip}"}
+    assert at.download_button[0].label == "Download table as CSV"
+
+
+def test_moving_the_window_changes_the_numbers():
+    at = open_page(start="1999-01-01", end="1999-12-31")
+    before = counts(at)
+    at = (
+        at.select_slider(key="f_window")
+        .set_range(date(2009, 1, 1), date(2015, 12, 1))
+        .run()
+    )
+    assert not at.exception
+    after = counts(at)
+    assert after != before
+    # Hand count in tests/test_summaries.py (HAND_COUNTS, 2009-2015, country).
+    assert after == {
+        "Afghanistan": (5, 0, 2, 3),
+        "Pakistan": (4, 1, 1, 2),
+        "Tajikistan": (1, 0, 0, 1),
+        "Uzbekistan": (4, 2, 0, 2),
+        "Ferghana Valley": (1, 0, 0, 1),
+        "No place": (5, 0, 0, 5),
+    }
+    assert at.query_params["start"] == "2009-01-01"
+    # Marked rows (the valley spans three countries; no place) are not drawn.
+    assert set(coloured(at)) == {"AF", "PK", "TJ", "UZ"}
+
+
+@pytest.mark.parametrize(
+    ("level", "expected", "drawn"),
+    [
+        (
+            "admin1",
+            {
+                "Zabul": (2, 0, 1, 1),
+                "Sindh": (1, 1, 0, 0),
+                "Federally Administered Tribal Areas (FATA)": (2, 0, 1, 1),
+                "Andijan": (2, 2, 0, 0),
+                "Ferghana Valley": (1, 0, 0, 1),
+                "Northern Afghanistan (provinces bordering Central Asia)": (
+                    2,
+                    0,
+                    1,
+                    1,
+                ),
+                "Afghanistan": (1, 0, 0, 1),
+                "Pakistan": (1, 0, 0, 1),
+                "Tajikistan": (1, 0, 0, 1),
+                "Uzbekistan": (2, 0, 0, 2),
+                "No place": (5, 0, 0, 5),
+            },
+            {"AF-ZAB", "PK-SD", "PK-TA", "UZ-AN"},
+        ),
+        (
+            "valley",
+            {
+                "Ferghana Valley": (3, 2, 0, 1),
+                "Tajikistan": (1, 0, 0, 1),
+                "Uzbekistan": (2, 0, 0, 2),
+                "Outside the valley": (9, 1, 3, 5),
+                "No place": (5, 0, 0, 5),
+            },
+            {"ferghana_valley"},
+        ),
+    ],
+)
+def test_the_level_selector_switches_the_table(level, expected, drawn):
+    at = open_page(start="2009-01-01", end="2015-12-31")
+    at = at.segmented_control(key="r_level").set_value(level).run()
+    assert not at.exception
+    assert counts(at) == expected
+    assert set(coloured(at)) == drawn
+    assert set(at.dataframe[0].value["level"]) == {level}
+
+
+def test_the_measure_colours_only_units_with_a_value():
+    at = open_page(start="1999-01-01", end="1999-12-31")
+    at = at.selectbox(key="r_measure").set_value("fatalities_best").run()
+    assert not at.exception
+    # Only Uzbekistan has a best fatality figure in 1999 (Tashkent, 16).
+    assert set(coloured(at)) == {"UZ"}
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layer = next(
+        layer for layer in deck["layers"] if layer["id"] == "region-choropleth"
+    )
+    assert layer["data"][0]["tooltip"].splitlines()[:2] == [
+        "Uzbekistan",
+        "Killed (best): 16",
+    ]
+
+
+def test_an_empty_window_shows_an_empty_table():
+    at = open_page(start="1999-01-01", end="1999-12-31", layers="")
+    assert at.dataframe[0].value.empty
+    assert any(c.value == "0 events." for c in at.caption)
+    assert coloured(at) == {}

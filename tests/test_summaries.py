@@ -1,0 +1,627 @@
+"""Region summaries: the join rules on hand-made polygons, hand counts on the
+bundled data, the choropleth values and ``imu-geo summary``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from imu_geo.cli import main
+from imu_geo.data import load_dataset
+from imu_geo.export import table_csv_bytes
+from imu_geo.filters import FilterSpec, apply_filters
+from imu_geo.summaries import (
+    NO_PLACE_LABEL,
+    OUTSIDE_LABELS,
+    SEQUENTIAL_STOPS,
+    SUMMARY_COLUMNS,
+    SUMMARY_LEVELS,
+    choropleth_deck,
+    choropleth_frame,
+    format_text_table,
+    legend_svg,
+    place_units,
+    sequential_colour,
+    summarise,
+    totals_line,
+)
+from tests.helpers import make_events
+
+# --- a tiny world built in code -------------------------------------------------
+#
+#   y=2 +---------+---------+-------------------+
+#       |         |         |                   |
+#       |  AA-1   |  AA-2   |       BB-1        |     countries: AA = x 0..2
+#   1.5 |    +----+---------+----+              |                BB = x 2..4
+#       |    |  edge*    border* |  vale        |     valley "vale": x 0.5..2.5,
+#   0.5 |    +----+---------+----+              |                    y 0.5..1.5
+#       | in*     |         |                   |
+#   y=0 +---------+---------+-------------------+
+#       x=0      x=1       x=2                 x=4
+#
+# "edge" (1, 1) lies on the edge between AA-1 and AA-2; "border" (2, 1) on the
+# border between AA and BB (and AA-2 and BB-1). "out" (10, 10) is in nothing.
+# Province P2 is the polygon of AA-2; country AA is the polygon of AA; "vale" is
+# a place spanning AA and BB, and is the valley unit too.
+
+REGIONS = gpd.GeoDataFrame(
+    {
+        "region_id": ["AA", "BB", "AA-1", "AA-2", "BB-1", "vale"],
+        "name": ["Aland", "Bland", "North A", "South A", "Only B", "The Vale"],
+        "level": ["country", "country", "admin1", "admin1", "admin1", "valley"],
+        "country": ["AA", "BB", "AA", "AA", "BB", "AA|BB"],
+        "label_lat": [1.0] * 6,
+        "label_lon": [1.0] * 6,
+    },
+    geometry=[
+        box(0, 0, 2, 2),
+        box(2, 0, 4, 2),
+        box(0, 0, 1, 2),
+        box(1, 0, 2, 2),
+        box(2, 0, 4, 2),
+        box(0.5, 0.5, 2.5, 1.5),
+    ],
+    crs="EPSG:4326",
+)
+PLACES = gpd.GeoDataFrame(
+    {
+        "place_id": ["in", "edge", "border", "out", "p2", "aa", "vale", "far"],
+        "name": [
+            "Inside town",
+            "Edge town",
+            "Border town",
+            "Faraway town",
+            "Province Two",
+            "Aland",
+            "The Vale",
+            "Far province",
+        ],
+        "kind": [
+            "city",
+            "city",
+            "border_town",
+            "city",
+            "province",
+            "country",
+            "valley",
+            "province",
+        ],
+        "country": ["AA", "AA", "AA", "ZZ", "AA", "AA", "AA|BB", "ZZ"],
+        "admin1": ["AA-1", "AA-1", "AA-2", "", "AA-2", "", "", ""],
+    },
+    geometry=[
+        Point(0.25, 0.25),
+        Point(1.0, 1.0),
+        Point(2.0, 1.0),
+        Point(10.0, 10.0),
+        box(1, 0, 2, 2),
+        box(0, 0, 2, 2),
+        box(0.5, 0.5, 2.5, 1.5),
+        box(10, 10, 11, 11),
+    ],
+    crs="EPSG:4326",
+)
+
+
+def tiny_events():
+    def event(event_id, layer, place_id, precision, start, end, **more):
+        event_type = {"attack": "bombing", "base": "group_base"}.get(layer, "statement")
+        return {
+            "event_id": event_id,
+            "layer": layer,
+            "event_type": event_type,
+            "place_id": place_id,
+            "geo_precision": precision,
+            "date_start": start,
+            "date_end": end,
+            **more,
+        }
+
+    return make_events(
+        [
+            event("e1", "attack", "in", "near", "2000-01-01", "2000-01-01")
+            | {"fatalities_low": "3", "fatalities_best": "3", "fatalities_high": "4"},
+            event("e2", "attack", "edge", "exact", "2000-03-01", "2000-03-31")
+            | {"fatalities_low": "1"},
+            event("e3", "base", "p2", "province", "2000-02-01", "2001-12-31"),
+            event("e4", "context", "aa", "country", "1999-01-01", "2000-06-30"),
+            event("e5", "context", "vale", "region", "2000-05-01", "2000-05-31"),
+            event("e6", "context", "", "", "2000-07-01", "2000-07-01"),
+            event("e7", "attack", "out", "exact", "2000-08-01", "2000-08-01"),
+            event("e8", "context", "border", "exact", "2000-09-01", "2000-09-30"),
+            event("e9", "base", "far", "province", "2000-10-01", "2000-10-31"),
+        ]
+    )
+
+
+def rows_of(summary: pd.DataFrame) -> list[tuple]:
+    """(region_id, region, coded_at, events, attacks, bases, context) per row."""
+    return [
+        (r.region_id, r.region, r.coded_at, r.events, r.attacks, r.bases, r.context)
+        for r in summary.itertuples(index=False)
+    ]
+
+
+# Expected rows, worked out from the drawing above.
+TINY_TABLES = {
+    "country": [
+        # e1 (inside), e2 (edge of two provinces, inside AA), e3 (province P2
+        # lies in AA), e4 (the country itself), e8 (on the AA/BB border: AA, as
+        # "AA" sorts before "BB").
+        ("AA", "Aland", "country", 5, 2, 1, 2),
+        # The vale spans AA and BB (75% in AA): coarser than a country.
+        ("", "The Vale", "region", 1, 0, 0, 1),
+        ("", OUTSIDE_LABELS["country"], "", 2, 1, 1, 0),  # e7 and e9
+        ("", NO_PLACE_LABEL, "", 1, 0, 0, 1),  # e6
+    ],
+    "admin1": [
+        ("AA-1", "North A", "admin1", 2, 2, 0, 0),  # e1; e2 on the edge: AA-1 first
+        ("AA-2", "South A", "admin1", 2, 0, 1, 1),  # e3 (P2 is AA-2) and e8
+        ("", "The Vale", "region", 1, 0, 0, 1),  # e5: 50% at most in one unit
+        ("", "Aland", "country", 1, 0, 0, 1),  # e4: a country in a province table
+        ("", OUTSIDE_LABELS["admin1"], "", 2, 1, 1, 0),
+        ("", NO_PLACE_LABEL, "", 1, 0, 0, 1),
+    ],
+    "valley": [
+        ("vale", "The Vale", "valley", 3, 1, 0, 2),  # e2, e8 (points) and e5
+        ("", "Province Two", "province", 1, 0, 1, 0),  # P2 is half in the vale
+        ("", "Aland", "country", 1, 0, 0, 1),
+        ("", OUTSIDE_LABELS["valley"], "", 3, 2, 1, 0),  # e1, e7, e9
+        ("", NO_PLACE_LABEL, "", 1, 0, 0, 1),
+    ],
+}
+
+
+@pytest.mark.parametrize("level", SUMMARY_LEVELS)
+def test_tiny_world_tables(level):
+    summary = summarise(tiny_events(), PLACES, REGIONS, level)
+    assert list(summary.columns) == list(SUMMARY_COLUMNS)
+    assert rows_of(summary) == TINY_TABLES[level]
+    assert summary["events"].sum() == 9  # every event on exactly one row
+    assert set(summary["level"]) == {level}
+
+
+@pytest.mark.parametrize(
+    ("place_id", "level", "status", "region_id"),
+    [
+        ("in", "country", "unit", "AA"),
+        ("in", "admin1", "unit", "AA-1"),
+        ("in", "valley", "outside", ""),
+        ("edge", "admin1", "unit", "AA-1"),  # on the AA-1/AA-2 edge: counted once
+        ("border", "country", "unit", "AA"),  # on the AA/BB border
+        ("border", "admin1", "unit", "AA-2"),  # on the AA-2/BB-1 border
+        ("border", "valley", "unit", "vale"),
+        ("out", "country", "outside", ""),
+        ("p2", "admin1", "unit", "AA-2"),
+        ("p2", "country", "unit", "AA"),
+        ("p2", "valley", "coarser", ""),
+        ("aa", "country", "unit", "AA"),
+        ("aa", "admin1", "coarser", ""),
+        ("vale", "country", "coarser", ""),
+        ("vale", "valley", "unit", "vale"),
+        ("far", "admin1", "outside", ""),
+    ],
+)
+def test_place_units(place_id, level, status, region_id):
+    units = place_units(PLACES, REGIONS, level).set_index("place_id")
+    assert (units.loc[place_id, "status"], units.loc[place_id, "region_id"]) == (
+        status,
+        region_id,
+    )
+
+
+def test_a_point_on_an_edge_goes_to_the_same_unit_whatever_the_order():
+    shuffled = REGIONS.iloc[::-1].reset_index(drop=True)
+    for level in SUMMARY_LEVELS:
+        assert (
+            rows_of(summarise(tiny_events(), PLACES, shuffled, level))
+            == (TINY_TABLES[level])
+        )
+    units = place_units(PLACES, shuffled, "admin1").set_index("place_id")
+    assert units.loc["edge", "region_id"] == "AA-1"
+
+
+@pytest.mark.parametrize(
+    ("precision", "level", "expected"),
+    [
+        # The point "in" lies in AA and AA-1, outside the vale.
+        ("near", "admin1", ("AA-1", "North A", "admin1")),
+        ("province", "admin1", ("AA-1", "North A", "admin1")),
+        ("country", "admin1", ("", "Inside town", "country")),
+        ("region", "admin1", ("", "Inside town", "region")),
+        ("country", "country", ("AA", "Aland", "country")),
+        ("district", "valley", ("", OUTSIDE_LABELS["valley"], "")),
+        ("province", "valley", ("", "Inside town", "province")),
+    ],
+)
+def test_a_point_coded_coarser_than_the_units_is_marked(precision, level, expected):
+    events = make_events(
+        [
+            {
+                "event_id": "e",
+                "place_id": "in",
+                "geo_precision": precision,
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+            }
+        ]
+    )
+    summary = summarise(events, PLACES, REGIONS, level)
+    assert len(summary) == 1
+    row = summary.iloc[0]
+    assert (row["region_id"], row["region"], row["coded_at"]) == expected
+    if expected[0] == "" and expected[2]:
+        assert row["note"] == (
+            f"coded at {precision} level: the point stands for a wider area, so "
+            "its events are not assigned to " + ("it" if level == "valley" else "one")
+        )
+
+
+def test_a_partly_outside_area_is_marked_with_its_share():
+    summary = summarise(tiny_events(), PLACES, REGIONS, "admin1")
+    notes = dict(zip(summary["region"], summary["note"], strict=True))
+    assert notes["Aland"] == (
+        "coded at country level: at most 50% of the place lies in any one "
+        "admin-1 unit, so its events are not assigned to one"
+    )
+    assert notes[NO_PLACE_LABEL] == "the source gives no place for these events"
+    assert notes["North A"] == ""
+    valley = summarise(tiny_events(), PLACES, REGIONS, "valley")
+    province = valley[valley["region"] == "Province Two"].iloc[0]
+    assert province["note"] == (
+        "coded at province level: only 50% of the place lies in the valley, so its "
+        "events are not assigned to it"
+    )
+
+
+def test_fatalities_skip_unknowns_and_dates_span_the_rows_events():
+    summary = summarise(tiny_events(), PLACES, REGIONS, "country").set_index("region")
+    aland = summary.loc["Aland"]
+    # e1 gives 3/3/4, e2 only a low of 1; the others give nothing.
+    assert (aland["fatalities_low"], aland["fatalities_best"]) == (4, 3)
+    assert aland["fatalities_high"] == 4
+    # Rows where no event gives a figure stay unknown, not zero.
+    assert pd.isna(summary.loc[NO_PLACE_LABEL, "fatalities_best"])
+    assert (aland["first_event"], aland["last_event"]) == (
+        date(1999, 1, 1),
+        date(2001, 12, 31),
+    )
+    assert str(summary["events"].dtype) == "int64"
+
+
+def test_an_empty_selection_gives_an_empty_table():
+    events = tiny_events().iloc[0:0]
+    summary = summarise(events, PLACES, REGIONS, "admin1")
+    assert summary.empty
+    assert list(summary.columns) == list(SUMMARY_COLUMNS)
+    assert totals_line(summary, "admin1") == "0 events."
+
+
+def test_unknown_level_is_refused():
+    with pytest.raises(ValueError, match="level must be one of"):
+        summarise(tiny_events(), PLACES, REGIONS, "district")
+
+
+# --- hand counts on the bundled data ---------------------------------------------
+
+DATASET = load_dataset()
+
+
+def table_for(start: date, end: date, level: str) -> list[tuple]:
+    events = apply_filters(DATASET.events, FilterSpec(start=start, end=end))
+    summary = summarise(events, DATASET.places, DATASET.regions, level)
+    return [
+        (
+            r.region,
+            r.coded_at,
+            r.events,
+            r.attacks,
+            r.bases,
+            r.context,
+            None if pd.isna(r.fatalities_low) else int(r.fatalities_low),
+            None if pd.isna(r.fatalities_best) else int(r.fatalities_best),
+            r.first_event.isoformat(),
+            r.last_event.isoformat(),
+        )
+        for r in summary.itertuples(index=False)
+    ]
+
+
+# Counted by hand from data/events.csv: a row is in the window when date_start <=
+# the window's end and date_end >= its start. The place of each row comes from its
+# place_id: towns by the admin1 column of places.geojson (Tashkent UZ-TK, Peshawar
+# PK-KP, Andijan and Khanabad UZ-AN, North Waziristan PK-TA, Karachi airport
+# PK-SD); Andijan, Khanabad and Namangan are the towns inside the valley polygon.
+#
+# 1999 (10 rows): yoldashev-in-peshawar (base, Peshawar), imu-formed-around-1998
+# (context, Afghanistan), uzbekistan-low-intensity-insurgency (context,
+# Uzbekistan), imu-based-in-afghanistan (base, Afghanistan), bus-hijacking
+# (attack, Uzbekistan, low 5), incursions-into-kyrgyzstan (attack, Kyrgyzstan),
+# incursions-into-uzbekistan (attack, Uzbekistan, low 2), uzbek-crackdown (context,
+# Uzbekistan), tashkent-car-bombs (attack, Tashkent, 16/16/16),
+# japanese-geologists-hostage (attack, Batken Region).
+#
+# 2009-2015 (20 rows): uzbek-crackdown and uzbek-tajik-border-security (context,
+# Uzbekistan), tajikistan-imu-more-active (context, Tajikistan),
+# imu-shelters-in-fata (base, FATA), andijan-suicide-bombing and
+# khanabad-border-post-assault (attacks, towns in Andijan), ferghana-border-security
+# (context, the valley), jundullah-in-northern-afghanistan (base) and
+# fighters-move-to-northern-afghanistan (context) (Northern Afghanistan),
+# north-waziristan-offensive (context, North Waziristan), karachi-airport-attack
+# (attack, Karachi airport), flees-back-to-afghanistan (context, Afghanistan),
+# pakistan-makes-imu-priority-target (context, Pakistan), splinter-in-zabul (base)
+# and zabul-splinter-crushed (context) (Zabul), and five context rows with no
+# place (fractures-and-disperses, is-announces-khorasan-expansion,
+# pledges-allegiance, omar-death-announced, accuses-taliban-of-lying).
+HAND_COUNTS = {
+    (date(1999, 1, 1), date(1999, 12, 31), "country"): [
+        # region, coded at, events, attacks, bases, context, killed low, best,
+        # first, last
+        ("Afghanistan", "country", 2, 0, 1, 1, None, None, "1997-01-01", "2001-12-31"),
+        # incursions-into-kyrgyzstan and the Batken hostage-taking
+        ("Kyrgyzstan", "country", 2, 2, 0, 0, None, None, "1999-01-01", "2002-09-25"),
+        ("Pakistan", "country", 1, 0, 1, 0, None, None, "1992-01-01", "1999-12-31"),
+        # four country-level rows and Tashkent; low 5 + 2 + 16, best only Tashkent
+        ("Uzbekistan", "country", 5, 3, 0, 2, 23, 16, "1997-01-01", "2015-12-07"),
+    ],
+    (date(1999, 1, 1), date(1999, 12, 31), "admin1"): [
+        ("Batken", "admin1", 1, 1, 0, 0, None, None, "1999-08-01", "1999-08-31"),
+        (
+            "Khyber Pakhtunkhwa",
+            "admin1",
+            1,
+            0,
+            1,
+            0,
+            None,
+            None,
+            "1992-01-01",
+            "1999-12-31",
+        ),
+        ("Tashkent (city)", "admin1", 1, 1, 0, 0, 16, 16, "1999-02-01", "1999-02-28"),
+        # country-level rows: counted on their own, not in a province
+        ("Afghanistan", "country", 2, 0, 1, 1, None, None, "1997-01-01", "2001-12-31"),
+        ("Kyrgyzstan", "country", 1, 1, 0, 0, None, None, "1999-01-01", "2002-09-25"),
+        ("Uzbekistan", "country", 4, 2, 0, 2, 7, None, "1997-01-01", "2015-12-07"),
+    ],
+    (date(2009, 1, 1), date(2015, 12, 31), "country"): [
+        # northern Afghanistan x2, flees-back, Zabul x2
+        ("Afghanistan", "country", 5, 0, 2, 3, None, None, "2011-01-01", "2015-12-07"),
+        # FATA, North Waziristan, Karachi, priority-target
+        ("Pakistan", "country", 4, 1, 1, 2, None, None, "2001-09-01", "2015-12-07"),
+        ("Tajikistan", "country", 1, 0, 0, 1, None, None, "2001-01-01", "2015-12-07"),
+        # crackdown, border security, Andijan, Khanabad
+        ("Uzbekistan", "country", 4, 2, 0, 2, None, None, "1999-01-01", "2015-12-07"),
+        # the valley spans three countries: marked, not assigned
+        (
+            "Ferghana Valley",
+            "region",
+            1,
+            0,
+            0,
+            1,
+            None,
+            None,
+            "2009-05-01",
+            "2009-05-31",
+        ),
+        ("No place", "", 5, 0, 0, 5, None, None, "2012-01-01", "2015-12-07"),
+    ],
+    (date(2009, 1, 1), date(2015, 12, 31), "valley"): [
+        # Andijan and Khanabad (points in the valley) and the valley itself
+        (
+            "Ferghana Valley",
+            "valley",
+            3,
+            2,
+            0,
+            1,
+            None,
+            None,
+            "2009-05-01",
+            "2009-05-31",
+        ),
+        ("Tajikistan", "country", 1, 0, 0, 1, None, None, "2001-01-01", "2015-12-07"),
+        ("Uzbekistan", "country", 2, 0, 0, 2, None, None, "1999-01-01", "2015-12-07"),
+        # FATA, North Waziristan, Karachi, Pakistan, Afghanistan, northern
+        # Afghanistan x2, Zabul x2: none overlaps the valley
+        (
+            "Outside the valley",
+            "",
+            9,
+            1,
+            3,
+            5,
+            None,
+            None,
+            "2001-09-01",
+            "2015-12-07",
+        ),
+        ("No place", "", 5, 0, 0, 5, None, None, "2012-01-01", "2015-12-07"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "level"), list(HAND_COUNTS), ids=lambda v: str(v)
+)
+def test_bundled_data_matches_the_hand_count(start, end, level):
+    assert table_for(start, end, level) == HAND_COUNTS[(start, end, level)]
+
+
+def test_every_bundled_event_is_counted_once_at_every_level():
+    for level in SUMMARY_LEVELS:
+        summary = summarise(DATASET.events, DATASET.places, DATASET.regions, level)
+        assert summary["events"].sum() == 48
+        assert summary.loc[summary["region"] == NO_PLACE_LABEL, "events"].item() == 8
+
+
+# --- the choropleth --------------------------------------------------------------
+
+
+def test_sequential_colour_runs_from_the_first_stop_to_the_last():
+    assert sequential_colour(0, 5)[:3] == list(SEQUENTIAL_STOPS[0])
+    assert sequential_colour(5, 5)[:3] == list(SEQUENTIAL_STOPS[-1])
+    assert sequential_colour(2.5, 5)[:3] == list(SEQUENTIAL_STOPS[2])
+    assert sequential_colour(9, 0)[:3] == list(SEQUENTIAL_STOPS[0])
+
+
+@pytest.mark.parametrize(
+    ("level", "measure", "expected"),
+    [
+        ("country", "events", {"AA": 5}),
+        ("admin1", "events", {"AA-1": 2, "AA-2": 2}),
+        ("admin1", "attacks", {"AA-1": 2}),  # AA-2 has no attack: not coloured
+        ("admin1", "fatalities_best", {"AA-1": 3}),
+        ("valley", "context", {"vale": 2}),
+    ],
+)
+def test_choropleth_colours_the_units_with_a_value(level, measure, expected):
+    summary = summarise(tiny_events(), PLACES, REGIONS, level)
+    frame = choropleth_frame(summary, REGIONS, level, measure)
+    assert dict(zip(frame["region_id"], frame["value"], strict=True)) == expected
+    top = max(expected.values())
+    assert all(
+        fill[:3] == sequential_colour(value, top)[:3]
+        for fill, value in zip(frame["fill"], frame["value"], strict=True)
+    )
+
+
+def test_choropleth_deck_is_offline_with_plain_text_tooltips():
+    summary = summarise(tiny_events(), PLACES, REGIONS, "admin1")
+    deck = choropleth_deck(choropleth_frame(summary, REGIONS, "admin1", "attacks"))
+    assert [layer.id for layer in deck.layers] == [
+        "basemap",
+        "region-choropleth",
+        "labels",
+    ]
+    assert deck.map_provider is None
+    assert "mapbox" not in deck.to_json()
+    (record,) = deck.layers[1].data
+    assert record["region_id"] == "AA-1"
+    assert (
+        record["tooltip"]
+        == "North A\nAttacks: 2\n2 events — 2 attacks, 0 bases, 0 context"
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "top"),
+    [("events", ">5</text>"), ("fatalities_high", ">4</text>"), ("bases", ">1</text>")],
+)
+def test_legend_runs_from_zero_to_the_largest_value(measure, top):
+    summary = summarise(tiny_events(), PLACES, REGIONS, "country")
+    svg = legend_svg(choropleth_frame(summary, REGIONS, "country", measure), measure)
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<stop ") == len(SEQUENTIAL_STOPS)
+    assert '<text x="4" y="48">0</text>' in svg
+    assert svg.endswith(top + "</svg>")
+    empty = summarise(tiny_events().iloc[0:0], PLACES, REGIONS, "country")
+    nothing = choropleth_frame(empty, REGIONS, "country", measure)
+    assert legend_svg(nothing, measure).endswith(">0</text></svg>")
+
+
+# --- text and CSV ---------------------------------------------------------------
+
+
+def test_text_table_lists_notes_as_footnotes():
+    summary = summarise(tiny_events(), PLACES, REGIONS, "country")
+    lines = format_text_table(summary, "country").splitlines()
+    assert lines[0].split() == [
+        "id",
+        "region",
+        "coded",
+        "at",
+        "country",
+        "events",
+        "attacks",
+        "killed",
+        "low",
+        "best",
+        "high",
+        "bases",
+        "context",
+        "first",
+        "last",
+    ]
+    assert lines[2].split() == (
+        "AA Aland country AA 5 2 4 3 4 1 2 1999-01-01 2001-12-31".split()
+    )
+    assert "The Vale [1]" in lines[3]
+    assert lines[-1] == (
+        "9 events: 5 in 1 country, 1 coded at a coarser level, 2 outside, "
+        "1 with no place."
+    )
+    assert any(
+        line.startswith("[1] coded at region level: at most 75%") for line in lines
+    )
+
+
+def test_cli_summary_prints_the_table(capsys):
+    code = main(
+        ["summary", "--by", "valley", "--start", "2009-01-01", "--end", "2015-12-31"]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[2].split()[:8] == [
+        "ferghana_valley",
+        "Ferghana",
+        "Valley",
+        "valley",
+        "UZ|KG|TJ",
+        "3",
+        "2",
+        "0",
+    ]
+    assert out[-1] == (
+        "20 events: 3 in the valley, 3 coded at a coarser level, 9 outside, "
+        "5 with no place."
+    )
+
+
+def test_cli_summary_csv_is_the_page_download(capsysbinary):
+    code = main(
+        [
+            "summary",
+            "--by",
+            "admin1",
+            "--start",
+            "1999-01-01",
+            "--end",
+            "1999-12-31",
+            "--format",
+            "csv",
+        ]
+    )
+    out = capsysbinary.readouterr().out
+    assert code == 0
+    events = apply_filters(
+        DATASET.events, FilterSpec(start=date(1999, 1, 1), end=date(1999, 12, 31))
+    )
+    summary = summarise(events, DATASET.places, DATASET.regions, "admin1")
+    assert out == table_csv_bytes(summary)
+    lines = out.decode().split("\r\n")
+    assert lines[3] == (
+        "UZ-TK,Tashkent (city),admin1,admin1,UZ,1,1,16,16,16,0,0,1999-02-01,1999-02-28,"
+    )
+    assert len(lines) == 1 + 6 + 1  # header, six rows, the final CRLF
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--data", "{tmp}"], 1, "imu-geo: {tmp} cannot be loaded: "),
+        (["--start", "someday"], 0, "imu-geo: The start date “someday” is not"),
+    ],
+)
+def test_cli_summary_problems_are_one_line(tmp_path, capsys, args, code, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    assert main(["summary", *args]) == code
+    err = capsys.readouterr().err
+    assert err.startswith(message.replace("{tmp}", str(tmp_path)))
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in err

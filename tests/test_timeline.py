@@ -1,0 +1,575 @@
+"""The timeline: eras, bars, base lanes, the chart spec, and the page under AppTest."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imu_geo.data import load_dataset
+from imu_geo.filters import FilterSpec, full_span
+from imu_geo.layers import ATTACK_COLOURS, BASE_COLOUR
+from imu_geo.timeline import (
+    ERA_ROW,
+    ERAS,
+    SECTION_ROWS,
+    SPAN_PARAM,
+    Era,
+    base_lanes,
+    build_timeline_chart,
+    chart_rows,
+    era_for,
+    era_frame,
+    event_bars,
+    relocation_links,
+    window_from_selection,
+)
+from tests.conftest import DATA_DIR, PROJECT_DIR
+from tests.helpers import make_events
+
+TIMELINE_PAGE = str(PROJECT_DIR / "views" / "timeline.py")
+TIMEOUT = 60
+ERA = {era.key: era for era in ERAS}
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_dataset(DATA_DIR).events
+
+
+# --- eras ---------------------------------------------------------------------
+
+
+def test_eras_are_in_order_contiguous_and_cover_1991_to_2015():
+    assert ERAS[0].start == date(1991, 1, 1)
+    assert ERAS[-1].end == date(2015, 12, 31)
+    for before, after in zip(ERAS, ERAS[1:], strict=False):
+        assert before.start <= before.end
+        assert (after.start - before.end).days == 1, (before.key, after.key)
+    assert 4 <= len(ERAS) <= 6
+    assert len({era.key for era in ERAS}) == len(ERAS)
+
+
+@pytest.mark.parametrize("era", ERAS, ids=lambda era: era.key)
+def test_each_era_has_a_one_line_reason(era):
+    assert era.name.strip() and era.reason.strip()
+    assert "\n" not in era.reason
+    assert era.reason.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("key", "phrases"),
+    [
+        ("roots", ["1991 confrontation in Namangan", "early 1992", "Peshawar"]),
+        ("formation", ["around 1998 in Afghanistan", "before October 2001"]),
+        ("pakistan", ["Kunduz and Takhar", "Pakistan's tribal areas"]),
+        ("north", ["North Waziristan", "Karachi airport attack", "June 2014"]),
+        ("islamic-state", ["expansion into Khorasan", "mid-2015", "Zabul"]),
+    ],
+)
+def test_each_reason_rests_on_words_of_the_source(key, phrases, source_text):
+    for phrase in phrases:
+        assert phrase in ERA[key].reason
+        assert phrase in source_text, phrase
+
+
+@pytest.mark.parametrize(
+    ("event_id", "key"),
+    [
+        ("1991-namangan-confrontation", "roots"),
+        ("1992-namangani-in-tajik-civil-war", "roots"),
+        ("1999-02-tashkent-car-bombs", "formation"),
+        ("2001-06-renamed-islamic-party-of-turkestan", "formation"),
+        ("2001-11-namangani-killed", "pakistan"),
+        ("2009-05-andijan-suicide-bombing", "pakistan"),
+        ("2014-spring-north-waziristan-offensive", "north"),
+        ("2014-06-karachi-airport-attack", "north"),
+        ("2015-01-is-announces-khorasan-expansion", "islamic-state"),
+        ("2015-11-imu-splinter-in-zabul", "islamic-state"),
+    ],
+)
+def test_the_eras_put_the_turning_points_where_the_source_does(events, event_id, key):
+    began = events.set_index("event_id").loc[event_id, "date_start"].date()
+    assert ERA[key].start <= began <= ERA[key].end
+
+
+@pytest.mark.parametrize(
+    ("key", "period"),
+    [
+        ("roots", "1991–1997"),
+        ("formation", "Jan 1998–Sep 2001"),
+        ("pakistan", "Oct 2001–Feb 2014"),
+        ("north", "Mar 2014–Dec 2014"),
+        ("islamic-state", "2015"),
+    ],
+)
+def test_era_periods_read_as_years_or_months(key, period):
+    assert ERA[key].period == period
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "key"),
+    [
+        (date(1998, 1, 1), date(2001, 9, 30), "formation"),
+        (date(1998, 1, 1), date(2001, 9, 1), "formation"),
+        (date(2015, 1, 1), date(2015, 12, 31), "islamic-state"),
+        (date(1998, 1, 1), date(2001, 10, 1), None),
+        (date(1991, 1, 1), date(2015, 12, 31), None),
+    ],
+)
+def test_era_for_matches_a_window_by_month(first, last, key):
+    found = era_for(first, last)
+    assert (found.key if found else None) == key
+
+
+def test_narrow_eras_are_labelled_by_number_on_the_chart():
+    frame = era_frame(ERAS)
+    assert list(frame["text"]) == [
+        "1 Roots and exile",
+        "2 Founding and raids",
+        "3 Shelter in Pakistan",
+        "4",
+        "5",
+    ]
+    assert list(frame["end"].dt.date) == [
+        date(1998, 1, 1),
+        date(2001, 10, 1),
+        date(2014, 3, 1),
+        date(2015, 1, 1),
+        date(2016, 1, 1),
+    ]
+
+
+# --- bars ---------------------------------------------------------------------
+
+
+BARS = make_events(
+    [
+        {
+            "event_id": "context-day",
+            "layer": "context",
+            "event_type": "designation",
+            "date_start": "2002-09-25",
+            "date_end": "2002-09-25",
+            "date_precision": "day",
+            "title": "Designation",
+        },
+        {
+            "event_id": "attack-year",
+            "date_start": "1999-01-01",
+            "date_end": "1999-12-31",
+            "date_precision": "year",
+            "event_type": "hijacking",
+            "place_name": "Uzbekistan",
+            "title": "Hijacking",
+        },
+        {
+            "event_id": "attack-month",
+            "date_start": "1999-02-01",
+            "date_end": "1999-02-28",
+            "date_precision": "month",
+            "event_type": "suicide_bombing",
+            "title": "Hijacking",
+        },
+        {
+            "event_id": "base-range",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "1992-01-01",
+            "date_end": "1997-12-31",
+            "date_precision": "range",
+            "place_name": "Tajikistan",
+            "title": "Base",
+        },
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("event_id", "start", "end", "vague", "kind", "label", "place"),
+    [
+        # A year-precision event is a bar over the whole year.
+        ("attack-year", "1999-01-01", "2000-01-01", True, "hijacking", "Hijacking",
+         "Uzbekistan"),
+        ("attack-month", "1999-02-01", "1999-03-01", False, "suicide bombing",
+         "Hijacking (2)", "no place"),
+        # A single day still has a width: one day.
+        ("context-day", "2002-09-25", "2002-09-26", False, "context", "Designation",
+         "no place"),
+        ("base-range", "1992-01-01", "1998-01-01", True, "base", "Base",
+         "Tajikistan"),
+    ],
+)  # fmt: skip
+def test_event_bars_span_the_whole_interval(
+    event_id, start, end, vague, kind, label, place
+):
+    bar = event_bars(BARS).set_index("event_id").loc[event_id]
+    assert bar["start"] == pd.Timestamp(start)
+    assert bar["end"] == pd.Timestamp(end)
+    assert bool(bar["vague"]) is vague
+    assert (bar["kind"], bar["label"], bar["place"]) == (kind, label, place)
+
+
+def test_event_bars_are_ordered_by_layer_then_date():
+    assert list(event_bars(BARS)["event_id"]) == [
+        "attack-year",
+        "attack-month",
+        "base-range",
+        "context-day",
+    ]
+
+
+def test_event_bars_of_no_events_is_an_empty_frame():
+    assert event_bars(BARS.iloc[0:0]).empty
+
+
+# --- base lanes ---------------------------------------------------------------
+
+
+def _base(event_id, start, end, place):
+    return {
+        "event_id": event_id,
+        "layer": "base",
+        "event_type": "group_base",
+        "date_start": start,
+        "date_end": end,
+        "date_precision": "year",
+        "place_id": place.lower(),
+        "place_name": place,
+        "title": f"Base {event_id}",
+    }
+
+
+BASES = make_events(
+    [
+        _base("b3", "2001-01-01", "2001-12-31", "Kabul"),
+        _base("b1", "1991-01-01", "1991-12-31", "Kabul"),
+        _base("b2", "1995-01-01", "1999-12-31", "Dushanbe"),
+        _base("b4", "2005-01-01", "2005-12-31", "Peshawar"),
+    ]
+)
+
+
+def test_base_lanes_follow_first_appearance_and_share_a_place():
+    lanes = base_lanes(BASES)
+    assert list(lanes["lane"]) == ["Kabul", "Kabul", "Dushanbe", "Peshawar"]
+    assert list(lanes["event_id"]) == ["b1", "b3", "b2", "b4"]
+    assert list(lanes["lane_order"]) == [0, 0, 1, 2]
+
+
+def test_relocation_links_join_each_base_to_the_next():
+    links = relocation_links(BASES)
+    assert list(zip(links["from_lane"], links["to_lane"], strict=True)) == [
+        ("Kabul", "Dushanbe"),
+        ("Dushanbe", "Kabul"),
+        ("Kabul", "Peshawar"),
+    ]
+    assert list(links["start"].dt.year) == [1995, 2001, 2005]
+    assert links["label"].iloc[0] == "Kabul → Dushanbe (1995)"
+
+
+def test_the_bundled_bases_read_as_the_group_moving(events):
+    lanes = base_lanes(events)
+    assert list(dict.fromkeys(lanes["lane"])) == [
+        "Namangan",
+        "Tajikistan",
+        "Peshawar",
+        "Afghanistan",
+        "Kunduz Province",
+        "Takhar Province",
+        "Federally Administered Tribal Areas (FATA)",
+        "Northern Afghanistan (provinces bordering Central Asia)",
+        "Zabul Province",
+    ]
+    links = relocation_links(events)
+    assert list(zip(links["from_id"], links["to_id"], strict=True)) == [
+        ("1991-founders-in-namangan", "1992-namangani-in-tajik-civil-war"),
+        ("1992-namangani-in-tajik-civil-war", "1992-yoldashev-in-peshawar"),
+        ("1992-yoldashev-in-peshawar", "1997-imu-based-in-afghanistan"),
+        ("1997-imu-based-in-afghanistan", "2001-late-imu-in-kunduz"),
+        ("1997-imu-based-in-afghanistan", "2001-late-imu-in-takhar"),
+        ("2001-late-imu-in-kunduz", "2001-late-imu-shelters-in-fata"),
+        ("2001-late-imu-in-takhar", "2001-late-imu-shelters-in-fata"),
+        ("2001-late-imu-shelters-in-fata", "2011-jundullah-in-northern-afghanistan"),
+        ("2011-jundullah-in-northern-afghanistan", "2015-11-imu-splinter-in-zabul"),
+    ]
+
+
+def test_a_lane_named_like_an_event_gets_its_own_row():
+    bars = event_bars(BARS)
+    bars = bars[bars["layer"] != "base"]
+    lanes = base_lanes(BASES).assign(lane="Hijacking")
+    rows, bars, lanes = chart_rows(bars, lanes)
+    assert rows == [
+        ERA_ROW,
+        SECTION_ROWS["attack"],
+        "Hijacking",
+        "Hijacking (2)",
+        SECTION_ROWS["context"],
+        "Designation",
+        SECTION_ROWS["base"],
+        "Hijacking (base)",
+    ]
+    assert set(lanes["row"]) == {"Hijacking (base)"}
+
+
+# --- the span selection -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("selection", "window"),
+    [
+        # What Streamlit sends for a drag over the chart (epoch milliseconds).
+        (
+            {"span": {"start": [881063916032, 1167351805439]}},
+            (date(1997, 12, 2), date(2006, 12, 29)),
+        ),
+        ({"span": {"start": [946684800000.5, 915148800000]}},
+         (date(1999, 1, 1), date(2000, 1, 1))),
+        ({"span": {"start": ["1999-01-01T00:00:00.000Z", "2004-06-30T23:00:00Z"]}},
+         (date(1999, 1, 1), date(2004, 6, 30))),
+        ({"span": {}}, None),
+        ({}, None),
+        (None, None),
+        ({"other": {"start": [0, 1]}}, None),
+        ({"span": {"start": [0]}}, None),
+        ({"span": {"start": ["soon", "later"]}}, None),
+        ({"span": {"start": [True, False]}}, None),
+    ],
+)  # fmt: skip
+def test_window_from_selection(selection, window):
+    assert window_from_selection(selection) == window
+
+
+# --- the chart ----------------------------------------------------------------
+
+
+def _spec(events, **changes) -> FilterSpec:
+    return replace(full_span(events), **changes)
+
+
+def _layers(chart) -> tuple[dict, list[dict]]:
+    spec = chart.to_dict()
+    return spec, spec["layer"]
+
+
+def _data(spec: dict, layer: dict) -> list[dict]:
+    return spec["datasets"][layer["data"]["name"]]
+
+
+def test_the_chart_has_a_span_selection_on_the_time_axis(events):
+    spec, layers = _layers(build_timeline_chart(events, full_span(events)))
+    params = [p for layer in layers for p in layer.get("params", [])]
+    params += spec.get("params", [])
+    assert [(p["name"], p["select"]) for p in params] == [
+        (SPAN_PARAM, {"type": "interval", "encodings": ["x"]})
+    ]
+    # The era bands (the first layer) carry it: they fill the chart's height.
+    assert layers[0]["encoding"]["x"]["scale"]["type"] == "utc"
+    assert [row["start"] for row in _data(spec, layers[0])] == [
+        era.start.isoformat() for era in ERAS
+    ]
+
+
+def test_the_chart_draws_eras_window_bars_lanes_and_moves(events):
+    spec, layers = _layers(build_timeline_chart(events, full_span(events)))
+    marks = [layer["mark"]["type"] for layer in layers]
+    assert marks == ["rect", "text", "rect", "rule", "bar", "bar", "rule", "point"]
+    bars, lanes, moves = layers[4], layers[5], layers[6]
+    assert len(_data(spec, bars)) == 14 + 25
+    assert len(_data(spec, lanes)) == 9
+    assert len(_data(spec, moves)) == 9
+    rows = bars["encoding"]["y"]["scale"]["domain"]
+    assert rows[:3] == [ERA_ROW, SECTION_ROWS["attack"], "Bus hijacking"]
+    assert rows[-10:-8] == [SECTION_ROWS["base"], "Namangan"]
+    assert rows[-1] == "Zabul Province"
+    assert spec["height"] == 17 * len(rows) + 110
+
+
+def test_bars_carry_only_plain_fields_and_hollow_when_vague(events):
+    spec, layers = _layers(build_timeline_chart(events, full_span(events)))
+    bars = layers[4]
+    row = _data(spec, bars)[0]
+    assert set(row) == {
+        "row",
+        "kind",
+        "start",
+        "end",
+        "label",
+        "dates",
+        "precision",
+        "place",
+        "vague",
+        "in_window",
+    }
+    assert row == {
+        "row": "Bus hijacking",
+        "kind": "hijacking",
+        "start": "1999-01-01",
+        "end": "2000-01-01",
+        "label": "Bus hijacking",
+        "dates": "1999-01-01 – 1999-12-31",
+        "precision": "year",
+        "place": "Uzbekistan",
+        "vague": True,
+        "in_window": True,
+    }
+    encoding = bars["encoding"]
+    assert [t["field"] for t in encoding["tooltip"]] == [
+        "label",
+        "dates",
+        "precision",
+        "place",
+        "kind",
+    ]
+    assert encoding["fillOpacity"]["condition"] == {"test": "datum.vague", "value": 0.2}
+    colours = dict(
+        zip(
+            encoding["color"]["scale"]["domain"],
+            encoding["color"]["scale"]["range"],
+            strict=True,
+        )
+    )
+    assert colours["bombing"] == "#{:02x}{:02x}{:02x}".format(
+        *ATTACK_COLOURS["bombing"]
+    )
+    assert colours["base"] == "#{:02x}{:02x}{:02x}".format(*BASE_COLOUR)
+
+
+@pytest.mark.parametrize(
+    ("window", "veiled", "inside", "outside"),
+    [
+        (
+            {"start": date(2009, 1, 1), "end": date(2009, 12, 31)},
+            [("1991-01-01", "2009-01-01"), ("2010-01-01", "2016-01-01")],
+            "Suicide bombing in Andijon",
+            "Car bombs in Tashkent",
+        ),
+        (
+            {
+                "start": date(2009, 1, 1),
+                "end": date(2009, 12, 31),
+                "mode": "cumulative",
+            },
+            [("2010-01-01", "2016-01-01")],
+            "Car bombs in Tashkent",
+            "Karachi airport attack",
+        ),
+        (
+            {},
+            [],
+            "Karachi airport attack",
+            None,
+        ),
+    ],
+)
+def test_the_window_is_marked(events, window, veiled, inside, outside):
+    spec, layers = _layers(build_timeline_chart(events, _spec(events, **window)))
+    veil, edges, bars = layers[2], layers[3], layers[4]
+    assert [(r["start"], r["end"]) for r in _data(spec, veil)] == veiled
+    assert len(_data(spec, edges)) == 2
+    in_window = {r["label"]: r["in_window"] for r in _data(spec, bars)}
+    assert in_window[inside] is True
+    if outside:
+        assert in_window[outside] is False
+
+
+def test_the_chart_keeps_the_other_filters_but_not_the_window(events):
+    spec = _spec(
+        events, start=date(2009, 1, 1), end=date(2009, 12, 31), layers=("attack",)
+    )
+    chart_spec, layers = _layers(build_timeline_chart(events, spec))
+    assert [layer["mark"]["type"] for layer in layers] == [
+        "rect",
+        "text",
+        "rect",
+        "rule",
+        "bar",
+    ]
+    rows = layers[4]["encoding"]["y"]["scale"]["domain"]
+    assert SECTION_ROWS["context"] not in rows
+    assert SECTION_ROWS["base"] not in rows
+    assert len(_data(chart_spec, layers[4])) == 14
+
+
+def test_a_chart_of_no_events_has_only_the_eras(events):
+    spec = _spec(events, text="no event says this")
+    _, layers = _layers(build_timeline_chart(events, spec))
+    assert [layer["mark"]["type"] for layer in layers] == [
+        "rect",
+        "text",
+        "rect",
+        "rule",
+    ]
+
+
+def test_custom_eras_draw_their_own_bands(events):
+    eras = (
+        Era("a", "First", date(1991, 1, 1), date(1999, 12, 31), "A reason."),
+        Era("b", "Second", date(2000, 1, 1), date(2015, 12, 31), "Another."),
+    )
+    spec, layers = _layers(build_timeline_chart(events, full_span(events), eras))
+    assert [r["end"] for r in _data(spec, layers[0])] == ["2000-01-01", "2016-01-01"]
+    assert [r["text"] for r in _data(spec, layers[1])] == ["1 First", "2 Second"]
+
+
+# --- the page -----------------------------------------------------------------
+
+
+def _caption(at: AppTest) -> str:
+    return next(
+        c.value for c in at.caption if " events — " in c.value or " event — " in c.value
+    )
+
+
+def _chart_spec(at: AppTest) -> dict:
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)
+
+
+def test_the_timeline_page_runs_on_its_own():
+    at = AppTest.from_file(TIMELINE_PAGE, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _caption(at) == (
+        "48 events — 14 attacks, 9 bases, 25 context — from Jan 1991 to Dec 2015"
+    )
+    assert [b.label for b in at.button if b.key and b.key.startswith("era_")] == [
+        f"{n} · {era.name}" for n, era in enumerate(ERAS, start=1)
+    ]
+    chart = at.get("vega_lite_chart")[0].proto
+    assert list(chart.selection_mode) == [SPAN_PARAM]
+    assert _chart_spec(at)["params"][0]["name"] == SPAN_PARAM
+
+
+@pytest.mark.parametrize(
+    ("key", "caption"),
+    [
+        ("roots",
+         "8 events — 0 attacks, 4 bases, 4 context — from Jan 1991 to Dec 1997"),
+        ("formation",
+         "23 events — 8 attacks, 5 bases, 10 context — from Jan 1998 to Sep 2001"),
+        ("pakistan",
+         "23 events — 9 attacks, 5 bases, 9 context — from Oct 2001 to Feb 2014"),
+        ("north",
+         "11 events — 1 attack, 2 bases, 8 context — from Mar 2014 to Dec 2014"),
+        ("islamic-state",
+         "15 events — 0 attacks, 3 bases, 12 context — from Jan 2015 to Dec 2015"),
+    ],
+)  # fmt: skip
+def test_an_era_button_sets_the_shared_window(key, caption):
+    era = ERA[key]
+    at = AppTest.from_file(TIMELINE_PAGE, default_timeout=TIMEOUT).run()
+    at = at.button(key=f"era_{key}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["f_window"] == (
+        era.start.replace(day=1),
+        era.end.replace(day=1),
+    )
+    assert _caption(at) == caption
+    assert at.select_slider(key="f_window").value == at.session_state["f_window"]
+    assert at.query_params["start"] == era.start.isoformat()
+    assert at.button(key=f"era_{key}").proto.type == "primary"
+    assert any(era.reason in c.value.replace("\\", "") for c in at.caption)

@@ -1,0 +1,112 @@
+"""Regions page: the time window summed up per country, admin-1 unit or valley."""
+
+import streamlit as st
+
+from imu_geo import ui
+from imu_geo.export import table_csv_bytes
+from imu_geo.filters import apply_filters
+from imu_geo.summaries import (
+    LEVEL_LABELS,
+    MEASURES,
+    SUMMARY_LEVELS,
+    choropleth_deck,
+    choropleth_frame,
+    legend_svg,
+    summarise,
+    totals_line,
+)
+
+data, spec = ui.page_context()
+selected = apply_filters(data.dataset.events, spec)
+
+st.title("Regions")
+ui.describe_selection(selected, spec)
+
+level_column, measure_column = st.columns([3, 2])
+with level_column:
+    level = st.segmented_control(
+        "Summarise by",
+        options=list(SUMMARY_LEVELS),
+        format_func=LEVEL_LABELS.get,
+        default=SUMMARY_LEVELS[0],
+        required=True,
+        key="r_level",
+    )
+with measure_column:
+    measure = st.selectbox(
+        "Colour the map by",
+        options=list(MEASURES),
+        format_func=MEASURES.get,
+        key="r_measure",
+    )
+
+table = summarise(selected, data.dataset.places, data.dataset.regions, level)
+shaded = choropleth_frame(table, data.dataset.regions, level, measure)
+
+map_column, table_column = st.columns([2, 3])
+with map_column:
+    st.pydeck_chart(choropleth_deck(shaded), key="regions_map", height=520)
+    st.image(legend_svg(shaded, measure))
+    st.caption(
+        "Units with nothing to show are left uncoloured. Rows marked with a note "
+        "are not drawn: their place is larger than one unit, lies outside the "
+        "units, or is not given."
+    )
+with table_column:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        # Tall enough for every row up to a point, then it scrolls.
+        height=min(36 * (len(table) + 1) + 3, 560),
+        placeholder="",
+        column_order=[
+            "region",
+            "coded_at",
+            "events",
+            "attacks",
+            "fatalities_low",
+            "fatalities_best",
+            "fatalities_high",
+            "bases",
+            "context",
+            "first_event",
+            "last_event",
+            "note",
+            "country",
+            "region_id",
+        ],
+        column_config={
+            "region": st.column_config.TextColumn(
+                "Region", width="medium", pinned=True
+            ),
+            "coded_at": st.column_config.TextColumn("Coded at"),
+            "events": st.column_config.NumberColumn("Events"),
+            "attacks": st.column_config.NumberColumn("Attacks"),
+            "fatalities_low": st.column_config.NumberColumn("Killed (at least)"),
+            "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
+            "fatalities_high": st.column_config.NumberColumn("Killed (at most)"),
+            "bases": st.column_config.NumberColumn("Bases"),
+            "context": st.column_config.NumberColumn("Context"),
+            "first_event": st.column_config.DateColumn("First", format="YYYY-MM-DD"),
+            "last_event": st.column_config.DateColumn("Last", format="YYYY-MM-DD"),
+            "note": st.column_config.TextColumn("Note", width="large"),
+            "country": st.column_config.TextColumn("Country"),
+            "region_id": st.column_config.TextColumn("Id"),
+        },
+        key="regions_table",
+    )
+    st.caption(totals_line(table, level))
+    st.caption(
+        "Fatalities add up the events that give a figure; an empty cell means no "
+        "event of the row gives one, not that nobody died. First and last are the "
+        "events' own dates, which may reach beyond the window."
+    )
+    st.download_button(
+        "Download table as CSV",
+        data=lambda: table_csv_bytes(table),
+        file_name=f"imu-geo-regions-{level}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )

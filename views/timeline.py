@@ -1,0 +1,79 @@
+"""Timeline page: events as bars over time, the bases as lanes, eras as presets."""
+
+from functools import partial
+
+import streamlit as st
+
+from imu_geo import ui
+from imu_geo.filters import apply_filters, describe
+from imu_geo.text import escape_markdown
+from imu_geo.timeline import (
+    ERAS,
+    SPAN_PARAM,
+    build_timeline_chart,
+    era_for,
+    window_from_selection,
+)
+
+data, spec = ui.page_context()
+selected = apply_filters(data.dataset.events, spec)
+
+st.title("The IMU over time, 1991–2015")
+st.caption(describe(selected, spec))
+
+
+def _on_span(key: str) -> None:
+    """A span dragged on the chart becomes the shared time window."""
+    chosen = st.session_state.get(key)
+    window = window_from_selection(chosen["selection"] if chosen else None)
+    if window:
+        ui.set_window(data, *window)
+
+
+current = era_for(spec.start, spec.end)
+st.markdown("**Eras** — set the time window to a period of the group's history:")
+columns = st.columns(len(ERAS))
+for number, (column, era) in enumerate(zip(columns, ERAS, strict=True), start=1):
+    column.button(
+        f"{number} · {era.name}",
+        key=f"era_{era.key}",
+        help=f"{era.period}. {era.reason}",
+        type="primary" if era == current else "secondary",
+        width="stretch",
+        on_click=ui.set_window,
+        args=(data, era.start, era.end),
+    )
+if current:
+    st.caption(
+        f"{escape_markdown(current.name)}, {escape_markdown(current.period)}: "
+        f"{escape_markdown(current.reason)}"
+    )
+
+# The chart's key follows the window, so a span dragged out earlier is cleared
+# whenever the window moves (by a drag, an era, the slider or Play).
+chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
+st.altair_chart(
+    build_timeline_chart(data.dataset.events, spec),
+    width="stretch",
+    key=chart_key,
+    on_select=partial(_on_span, chart_key),
+    selection_mode=SPAN_PARAM,
+)
+st.caption(
+    "Each bar runs from the first to the last day the source allows. A hollow bar "
+    "(pale fill, coloured outline) has a vague date: season, year, range or "
+    "approximate; a solid one is dated to the day or month. The lanes at the "
+    "bottom are the bases, one per place, in the order the group reached them; "
+    "dashed lines join each base to the next. The time window is the clear part "
+    "between the blue lines, and what lies outside it is veiled: drag across the "
+    "chart to choose another window, or pick an era above."
+)
+
+with st.expander("What marks each era"):
+    st.markdown(
+        "\n".join(
+            f"{number}. **{escape_markdown(era.name)}, {escape_markdown(era.period)}**"
+            f": {escape_markdown(era.reason)}"
+            for number, era in enumerate(ERAS, start=1)
+        )
+    )
