@@ -51,3 +51,31 @@ def test_export_from_a_broken_directory_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"imu-geo: {tmp_path} cannot be loaded: regions.geojson: ")
     assert len(err.splitlines()) == 1
+
+
+ACLED = (
+    "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,"
+    "country,location,latitude,longitude,geo_precision,source,notes,fatalities\n"
+    "KGZ1,2018-05-02,1,Riots,Violent demonstration,Rioters,Kyrgyzstan,Osh,"
+    "40.5283,72.7985,1,AKIpress,Clashes at a market,0\n"
+    "KGZ2,2018-13-02,1,Riots,Violent demonstration,Rioters,Kyrgyzstan,Osh,"
+    "40.5283,72.7985,1,AKIpress,Impossible month,0\n"
+)
+
+
+def test_import_writes_a_valid_directory_and_reports_rejects(tmp_path, capsys):
+    source = tmp_path / "acled.csv"
+    source.write_text(ACLED, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["import", str(source), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("acled: 2 rows — 1 accepted, 0 repaired, 1 rejected")
+    assert main(["validate", str(out)]) == 0
+    rejects = (out / "rejects.csv").read_text(encoding="utf-8")
+    assert "month 13 does not exist (months run 1-12)" in rejects
+
+
+def test_import_of_a_missing_file_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "none.csv"), "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == "none.csv: cannot be read (No such file or directory)\n"

@@ -294,11 +294,6 @@ def test_a_row_with_too_many_fields_is_reported(tmp_path):
             "3166-1 alpha-2 (e.g. UZ)",
         ),
         (
-            _place(country="TJ"),
-            "places.geojson, feature 1, column country: no boundary for TJ in "
-            "regions.geojson",
-        ),
-        (
             _place(kind="hamlet"),
             "places.geojson, feature 1, column kind: 'hamlet' is not one of city, "
             "airport, border_town, district, province, region, valley, country",
@@ -308,6 +303,28 @@ def test_a_row_with_too_many_fields_is_reported(tmp_path):
 def test_bad_places_are_named(tmp_path, place, expected):
     folder = write_dataset(tmp_path, places=[place])
     assert problems_of(folder) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("place", "problems"),
+    [
+        # No boundary for TJ (or SY) here, so there is nothing to check against.
+        (_place(country="TJ"), []),
+        (_place(lon=37.15, lat=36.2, country="SY"), []),
+        # Unknown country: allowed, as imports from elsewhere need it.
+        (_place(country=""), []),
+        # A country with a boundary is still checked, even beside one without.
+        (
+            _place(lon=41.3, lat=69.2, country="UZ|TJ"),
+            [
+                "places.geojson, feature 1: lies outside its stated country UZ|TJ "
+                "(at lon 41.3000, lat 69.2000)"
+            ],
+        ),
+    ],
+)
+def test_countries_without_a_boundary_are_not_checked(tmp_path, place, problems):
+    assert problems_of(write_dataset(tmp_path, places=[place])) == problems
 
 
 def test_a_point_just_across_a_generalised_border_is_accepted(tmp_path):
@@ -372,3 +389,10 @@ def test_cli_validate_exit_codes_and_output(tmp_path, capsys):
         "events.csv, row 2, column layer: 'raid' is not one of attack, base, context",
         f"1 problem in {broken}",
     ]
+
+
+def test_a_line_separator_inside_a_field_does_not_split_the_row(tmp_path):
+    folder = write_dataset(
+        tmp_path, events=[_event(description="one\u2028two\x0cthree")]
+    )
+    assert problems_of(folder) == []

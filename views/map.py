@@ -11,7 +11,7 @@ from imu_geo.views import TABLE_COLUMNS, event_details
 data, spec = ui.page_context()
 selected = apply_filters(data.dataset.events, spec)
 
-st.title("The IMU on the map, 1991–2015")
+st.title("The IMU on the map, 1991–2015" if ui.showing_atlas() else "Events on the map")
 ui.describe_selection(selected, spec)
 
 map_column, side_column = st.columns([3, 1])

@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from imu_geo import ui
-from imu_geo.filters import apply_filters, describe
+from imu_geo.filters import apply_filters
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import (
     ERAS,
@@ -18,8 +18,11 @@ from imu_geo.timeline import (
 data, spec = ui.page_context()
 selected = apply_filters(data.dataset.events, spec)
 
-st.title("The IMU over time, 1991–2015")
-st.caption(describe(selected, spec))
+atlas = ui.showing_atlas()
+# The eras are a reading of the atlas's source; another dataset has none.
+eras = ERAS if atlas else ()
+st.title("The IMU over time, 1991–2015" if atlas else "Events over time")
+ui.describe_selection(selected, spec)
 
 
 def _on_span(key: str) -> None:
@@ -30,10 +33,12 @@ def _on_span(key: str) -> None:
         ui.set_window(data, *window)
 
 
-current = era_for(spec.start, spec.end)
-st.markdown("**Eras** — set the time window to a period of the group's history:")
-columns = st.columns(len(ERAS))
-for number, (column, era) in enumerate(zip(columns, ERAS, strict=True), start=1):
+current = era_for(spec.start, spec.end) if atlas else None
+columns = []
+if eras:
+    st.markdown("**Eras** — set the time window to a period of the group's history:")
+    columns = st.columns(len(eras))
+for number, (column, era) in enumerate(zip(columns, eras, strict=True), start=1):
     column.button(
         f"{number} · {era.name}",
         key=f"era_{era.key}",
@@ -53,7 +58,7 @@ if current:
 # whenever the window moves (by a drag, an era, the slider or Play).
 chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
 st.altair_chart(
-    build_timeline_chart(data.dataset.events, spec),
+    build_timeline_chart(data.dataset.events, spec, eras),
     width="stretch",
     key=chart_key,
     on_select=partial(_on_span, chart_key),
@@ -69,11 +74,12 @@ st.caption(
     "chart to choose another window, or pick an era above."
 )
 
-with st.expander("What marks each era"):
-    st.markdown(
-        "\n".join(
-            f"{number}. **{escape_markdown(era.name)}, {escape_markdown(era.period)}**"
-            f": {escape_markdown(era.reason)}"
-            for number, era in enumerate(ERAS, start=1)
+if eras:
+    with st.expander("What marks each era"):
+        st.markdown(
+            "\n".join(
+                f"{number}. **{escape_markdown(era.name)}, "
+                f"{escape_markdown(era.period)}**: {escape_markdown(era.reason)}"
+                for number, era in enumerate(eras, start=1)
+            )
         )
-    )

@@ -25,6 +25,7 @@ from imu_geo.data import (
 )
 from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
 from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
+from imu_geo.importers import FORMATS, Limits, run_import
 from imu_geo.layers import basemap_files
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
 from imu_geo.validate import REGIONS_FILE, validate_directory
@@ -121,6 +122,18 @@ def command_summary(arguments: argparse.Namespace) -> int:
     else:
         _write(format_text_table(table, arguments.by))
     return EXIT_OK
+
+
+def command_import(arguments: argparse.Namespace) -> int:
+    """Import an ACLED, UCDP GED, GTD or native file into a data directory."""
+    code, message = run_import(
+        arguments.file,
+        arguments.format,
+        arguments.output,
+        Limits(max_bytes=int(arguments.max_mb * 2**20)),
+    )
+    _write(message, sys.stdout if code == EXIT_OK else sys.stderr)
+    return code
 
 
 def command_basemap(arguments: argparse.Namespace) -> int:
@@ -220,6 +233,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--data", help="data directory (default: the bundled data)")
     summary.set_defaults(handler=command_summary)
+
+    importer = commands.add_parser(
+        "import",
+        help="read an ACLED, UCDP GED, GTD or native file into a data directory",
+    )
+    importer.add_argument("file", help="CSV, TSV, GeoJSON or Parquet file")
+    importer.add_argument(
+        "--format", choices=["auto", *FORMATS], default="auto", help="default: auto"
+    )
+    importer.add_argument(
+        "-o", "--output", required=True, help="folder for events.csv and the rest"
+    )
+    importer.add_argument(
+        "--max-mb", type=float, default=200, help="largest file accepted (MB)"
+    )
+    importer.set_defaults(handler=command_import)
 
     basemap = commands.add_parser(
         "basemap", help="rebuild the static basemap files from regions.geojson"

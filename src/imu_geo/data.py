@@ -75,12 +75,10 @@ def fingerprint(directory: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _typed_events(path: Path) -> pd.DataFrame:
-    # Every column as text first, so nothing is inferred or turned into NaN.
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")[
-        list(EVENT_COLUMNS)
-    ]
-    events = raw.copy()
+def type_events(raw: pd.DataFrame) -> pd.DataFrame:
+    """The event columns of a text frame, typed: dates as ``datetime64`` and
+    fatalities as nullable ``Int64``. The frame must already be valid."""
+    events = raw[list(EVENT_COLUMNS)].copy()
     for column in ("date_start", "date_end"):
         events[column] = pd.to_datetime(raw[column], format="%Y-%m-%d")
     for column in FATALITY_COLUMNS:
@@ -110,19 +108,55 @@ def load_dataset(directory: Path | None = None) -> Dataset:
 
     places = gpd.read_file(directory / PLACES_FILE).to_crs(CRS)
     regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
-    events = _typed_events(directory / EVENTS_FILE)
+    # Every column as text first, so nothing is inferred or turned into NaN.
+    raw = pd.read_csv(
+        directory / EVENTS_FILE, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    return assemble_dataset(directory, raw, places, regions)
 
+
+def assemble_dataset(
+    directory: Path,
+    raw_events: pd.DataFrame,
+    places: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+) -> Dataset:
+    """A :class:`Dataset` from valid events as text, their places and the regions.
+
+    Used for the bundled data and for an imported file alike, so both reach the
+    pages in the same shape.
+    """
+    events = type_events(raw_events)
     anchors = _anchor_points(places)
     place_columns = pd.DataFrame(
         {
-            "place_id": places["place_id"],
-            "place_name": places["name"],
-            "lat": anchors.y.round(4),
-            "lon": anchors.x.round(4),
-            "country": places["country"],
+            "place_id": places["place_id"].to_numpy(),
+            "place_name": places["name"].to_numpy(),
+            "lat": anchors.y.round(4).to_numpy(),
+            "lon": anchors.x.round(4).to_numpy(),
+            "country": places["country"].to_numpy(),
         }
     )
     events = events.merge(place_columns, on="place_id", how="left", validate="m:1")
     for column in ("place_name", "country"):
         events[column] = events[column].fillna("")
-    return Dataset(directory, events, places, regions)
+    return Dataset(Path(directory), events, places, regions)
+
+
+def combine_datasets(first: Dataset, second: Dataset) -> Dataset:
+    """Two datasets shown together: their events and places side by side.
+
+    Imported event ids carry their format as a prefix, so they do not collide
+    with the atlas's. A place id used by both (an import placed from the bundled
+    gazetteer reuses its id) is kept once, from the first dataset; each event keeps
+    its own ``lat``/``lon``. The regions are the first dataset's.
+    """
+    events = pd.concat([first.events, second.events], ignore_index=True)
+    places = pd.concat([first.places, second.places], ignore_index=True)
+    places = places.drop_duplicates("place_id", keep="first")
+    return Dataset(
+        first.directory,
+        events,
+        gpd.GeoDataFrame(places, geometry="geometry", crs=CRS),
+        first.regions,
+    )

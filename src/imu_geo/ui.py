@@ -19,7 +19,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from imu_geo.data import DataError, Dataset, default_data_dir, load_dataset
+from imu_geo.data import (
+    DataError,
+    Dataset,
+    assemble_dataset,
+    combine_datasets,
+    default_data_dir,
+    load_dataset,
+)
+from imu_geo.export import table_csv_bytes
 from imu_geo.filters import (
     FilterSpec,
     data_months,
@@ -33,6 +41,7 @@ from imu_geo.filters import (
     spec_from_query,
     spec_to_query,
 )
+from imu_geo.importers import FORMATS, ImportFailure, ImportResult, import_file
 from imu_geo.layers import MapOptions
 from imu_geo.schema import ATTRIBUTIONS, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import escape_markdown
@@ -105,10 +114,8 @@ def _file_stamp(directory: Path) -> tuple:
     return tuple(stamp)
 
 
-@st.cache_resource(show_spinner="Loading the atlas…", max_entries=4)
-def _load(directory: str, stamp: tuple) -> LoadedData:
-    # ``stamp`` is only part of the cache key: a changed file loads afresh.
-    dataset = load_dataset(Path(directory))
+def prepare(dataset: Dataset) -> LoadedData:
+    """What every rerun needs from a dataset, computed once."""
     places = dataset.places
     display_geometry = {
         place_id: (
@@ -125,9 +132,40 @@ def _load(directory: str, stamp: tuple) -> LoadedData:
     )
 
 
+@st.cache_resource(show_spinner="Loading the atlas…", max_entries=4)
+def _load(directory: str, stamp: tuple) -> LoadedData:
+    # ``stamp`` is only part of the cache key: a changed file loads afresh.
+    return prepare(load_dataset(Path(directory)))
+
+
 def require_dataset() -> LoadedData:
-    """The current dataset, loaded once per content; stops the page with a clear
+    """The dataset this session shows: the atlas (loaded once per content and
+    shared), the user's uploaded file, or both. Stops the page with a clear
     message (never a traceback) when the data cannot be loaded."""
+    atlas = _require_atlas()
+    shown = st.session_state.get(_SHOW_KEY, "atlas")
+    upload = st.session_state.get(_UPLOAD_KEY)
+    if upload is None or shown == "atlas" or upload.data is None:
+        chosen, key = atlas, ("atlas",)
+    elif shown == "upload":
+        chosen, key = upload.data, ("upload", upload.key)
+    else:
+        if upload.combined is None:
+            upload.combined = prepare(
+                combine_datasets(atlas.dataset, upload.data.dataset)
+            )
+        chosen, key = upload.combined, ("both", upload.key)
+    if st.session_state.get("_shown_dataset") != key:
+        # Another dataset: its own span and choices, so the filters start afresh
+        # (from the URL on a session's first run).
+        first_run = "_shown_dataset" not in st.session_state
+        st.session_state["_shown_dataset"] = key
+        if not first_run:
+            _reset_filters(chosen)
+    return chosen
+
+
+def _require_atlas() -> LoadedData:
     directory = default_data_dir()
     try:
         return _load(str(directory.resolve()), _file_stamp(directory))
@@ -231,6 +269,18 @@ def _initialise_state(data: LoadedData) -> None:
     state["selected_event"] = spec.selected
     state["_url_warnings"] = warnings
     state["_initialised"] = True
+
+
+def _reset_filters(data: LoadedData) -> None:
+    """Start the filters afresh on ``data``: its whole span, every layer."""
+    spec = data.default_spec
+    _put("window", (month_start(spec.start), month_start(spec.end)))
+    for name in ("types", "actors", "countries", "attribution"):
+        _put(name, [])
+    _put("layers", list(LAYERS))
+    _put("text", "")
+    st.session_state[_STATE_KEYS["playing"]] = False
+    st.session_state["selected_event"] = ""
 
 
 def current_spec(data: LoadedData) -> FilterSpec:
@@ -422,10 +472,27 @@ def select_event(event_id: str) -> None:
     st.session_state["selected_event"] = event_id
 
 
+def showing_atlas() -> bool:
+    """True when the curated atlas alone is on screen."""
+    upload = st.session_state.get(_UPLOAD_KEY)
+    return _shown() == "atlas" or upload is None or upload.data is None
+
+
 def credits_footer() -> None:
     """The citation and the credits that the data's licences ask for."""
     st.divider()
-    st.caption(f"Source of every event: {SOURCE_CITATION}")
+    if showing_atlas():
+        st.caption(f"Source of every event: {SOURCE_CITATION}")
+    else:
+        upload = st.session_state[_UPLOAD_KEY]
+        st.caption(
+            f"Events from your file {escape_markdown(upload.name)}"
+            + (
+                f"; the atlas's events from {SOURCE_CITATION}"
+                if _shown() == "both"
+                else ""
+            )
+        )
     st.caption(CREDITS)
 
 
@@ -439,8 +506,10 @@ _frame_state = threading.local()
 @contextmanager
 def frame() -> Iterator[LoadedData]:
     """The frame around every page: the shared filters before, credits after."""
+    upload_controls()
     data = require_dataset()
     filter_controls(data)
+    dataset_marker()
     _frame_state.active = True
     try:
         yield data
@@ -462,9 +531,150 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
     folder mode, which runs the page without the frame and gives its widgets other
     identities, so filter state is lost between the first runs of a session.
     """
+    standalone = not getattr(_frame_state, "active", False)
+    if standalone:
+        upload_controls()
     data = require_dataset()
     spec = current_spec(data)
-    if not getattr(_frame_state, "active", False):
+    if standalone:
         spec = filter_controls(data)
         sync_url(spec, data)
     return data, spec
+
+
+# --- the user's own file --------------------------------------------------------
+
+_UPLOAD_KEY = "_upload"
+_SHOW_KEY = "v_show"
+_SHOW_WIDGET = "u_show"
+UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet")
+SHOW_LABELS = {
+    "atlas": "Curated atlas",
+    "upload": "Your file",
+    "both": "Both, overlaid",
+}
+
+
+@dataclass
+class Upload:
+    """One session's imported file: the result, and the data ready to show."""
+
+    key: tuple
+    name: str
+    result: ImportResult | None
+    failure: str = ""
+    data: LoadedData | None = None
+    combined: LoadedData | None = None
+
+
+def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
+    try:
+        result = import_file(name, payload, fmt)
+    except ImportFailure as failure:
+        return Upload(key, name, None, str(failure))
+    upload = Upload(key, name, result)
+    if len(result.events):
+        atlas = _require_atlas()
+        dataset = assemble_dataset(
+            Path(name), result.events, result.places, atlas.dataset.regions
+        )
+        upload.data = prepare(dataset)
+    return upload
+
+
+def upload_controls() -> None:
+    """The sidebar box to bring one's own events: upload, report, what to show.
+
+    The file is read in memory for this browser session only; nothing is written
+    to the data folder and no other session sees it.
+    """
+    box = st.sidebar.expander(
+        "Your data", icon=":material/upload_file:", expanded=False
+    )
+    file = box.file_uploader(
+        "Events file (CSV, GeoJSON or Parquet)",
+        type=list(UPLOAD_TYPES),
+        key=f"u_file_{st.session_state.get('u_file_n', 0)}",
+        help="Our schema, or ACLED, UCDP GED or GTD columns. It stays in this "
+        "browser session and is never saved.",
+    )
+    fmt = box.selectbox(
+        "Format",
+        options=["auto", *FORMATS],
+        format_func=lambda f: "Detect from the columns" if f == "auto" else f,
+        key="u_format",
+    )
+    upload = st.session_state.get(_UPLOAD_KEY)
+    if file is not None and (upload is None or upload.key != (file.file_id, fmt)):
+        with box, st.spinner("Reading and checking every row…"):
+            upload = _import_upload(
+                file.name, file.getvalue(), fmt, (file.file_id, fmt)
+            )
+        st.session_state[_UPLOAD_KEY] = upload
+        _set_shown("upload" if upload.data is not None else "atlas")
+    # The import is kept until the user forgets it, even if the uploader widget
+    # loses its file (Streamlit may reset widgets when the page changes).
+    if upload is None:
+        return
+    if upload.failure:
+        box.error(escape_markdown(upload.failure), icon=":material/error:")
+    else:
+        result = upload.result
+        box.markdown(escape_markdown(f"{upload.name}: {result.summary()}"))
+        for note in result.file_notes:
+            box.caption(escape_markdown(note))
+        if len(result.report):
+            box.dataframe(result.report.head(1000), hide_index=True, height=180)
+            box.download_button(
+                "Download the report (CSV)",
+                data=lambda: table_csv_bytes(result.report_frame()),
+                file_name="imu-geo-import-report.csv",
+                mime="text/csv",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        if upload.data is None:
+            box.warning("No row could be used, so the atlas stays on screen.")
+        else:
+            if _SHOW_WIDGET not in st.session_state:
+                st.session_state[_SHOW_WIDGET] = _shown()
+            box.radio(
+                "Show",
+                options=list(SHOW_LABELS),
+                format_func=SHOW_LABELS.get,
+                key=_SHOW_WIDGET,
+                on_change=lambda: _set_shown(st.session_state[_SHOW_WIDGET]),
+                help="Your file alone, or on top of the curated atlas.",
+            )
+    box.button("Forget my file", on_click=_forget_upload, icon=":material/delete:")
+
+
+def _shown() -> str:
+    return st.session_state.get(_SHOW_KEY, "atlas")
+
+
+def _set_shown(value: str) -> None:
+    """Choose the dataset on screen (from a callback, or before the radio)."""
+    st.session_state[_SHOW_KEY] = value
+    st.session_state[_SHOW_WIDGET] = value
+
+
+def _forget_upload() -> None:
+    st.session_state.pop(_UPLOAD_KEY, None)
+    # A new uploader key gives an empty uploader.
+    st.session_state["u_file_n"] = st.session_state.get("u_file_n", 0) + 1
+    _set_shown("atlas")
+
+
+def dataset_marker() -> None:
+    """Say which dataset is on screen when it is not the curated atlas alone."""
+    if showing_atlas():
+        return
+    upload = st.session_state[_UPLOAD_KEY]
+    name = escape_markdown(upload.name)
+    n = len(upload.data.dataset.events)
+    if _shown() == "upload":
+        text = f"Showing your file {name} ({n:,} events), not the curated atlas."
+    else:
+        text = f"Showing the curated atlas with your file {name} ({n:,} events) on top."
+    st.info(text, icon=":material/upload_file:")

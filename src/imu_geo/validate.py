@@ -13,6 +13,7 @@ Features of a GeoJSON file are numbered from 1.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -142,7 +143,9 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
             f"is not UTF-8 text (undecodable byte at offset {error.start})"
         ) from None
     try:
-        rows = list(csv.reader(text.splitlines(keepends=True), strict=True))
+        # newline="" keeps line breaks inside quoted fields and does not split on
+        # characters such as U+2028 that str.splitlines treats as line ends.
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
         raise ValueError(f"is not valid CSV ({error})") from None
     if not rows:
@@ -443,7 +446,8 @@ def check_places(
 
     ``countries`` maps ISO alpha-2 codes to boundary geometries; when given, every
     place must lie in (a point) or have its representative point in (an area) one
-    of the countries it states.
+    of the countries it states that have a boundary there. ``country`` may be empty
+    (unknown), as for an imported place the source does not locate in a country.
     """
     problems: list[Problem] = []
     place_ids: set[str] = set()
@@ -479,18 +483,15 @@ def check_places(
         if kind not in PLACE_KINDS:
             report("kind", f"{kind!r} is not one of {', '.join(PLACE_KINDS)}")
         country = str(properties.get("country") or "")
-        if not _COUNTRY_CODES.fullmatch(country):
+        if country and not _COUNTRY_CODES.fullmatch(country):
             report("country", f"{country!r} is not ISO 3166-1 alpha-2 (e.g. UZ)")
             continue
         if geometry is None or countries is None:
             continue
-        codes = country.split("|")
-        unknown = [code for code in codes if code not in countries]
-        if unknown:
-            report(
-                "country",
-                f"no boundary for {', '.join(unknown)} in {REGIONS_FILE}",
-            )
+        # Only countries with a boundary in regions.geojson can be checked; an
+        # imported place elsewhere (or of unknown country) is taken as it is.
+        codes = [code for code in country.split("|") if code in countries]
+        if not codes:
             continue
         boundary = unary_union([countries[code] for code in codes])
         probe = (

@@ -276,6 +276,8 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
     page.get_by_role("button", name="2 · Founding and raids").click()
     era = re.compile(r"from Jan 1998 to Sep 2001$")
     expect(caption(page)).to_have_text(era, timeout=20_000)
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts_dir / "timeline.png"), full_page=True)
 
     nav.get_by_role("link", name="Regions").click()
@@ -293,3 +295,71 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
 
     nav.get_by_role("link", name="Map").click()
     expect(caption(page)).to_have_text(era, timeout=20_000)
+
+
+ACLED_SAMPLE = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
+    "sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,"
+    "geo_precision,source,notes,fatalities\n"
+    "AFG1001,15 March 2018,2018,1,Political violence,Explosions/Remote violence,"
+    "Suicide bomb,Islamic State (Afghanistan),Civilians (Afghanistan),Afghanistan,"
+    'Kabul,Kabul,34.5281,69.1723,1,Pajhwok,"A suicide bomber, =HYPERLINK(""x"")",12\n'
+    "AFG1002,2018-04-02,2018,2,Political violence,Battles,Armed clash,Taliban,"
+    "Military Forces of Afghanistan,Afghanistan,Kunduz,Kunduz,,,1,Pajhwok,"
+    "Clashes near Kunduz city,3\n"
+    "AFG1003,2018-05-10,2018,3,Political violence,Battles,Armed clash,Taliban,"
+    "Military Forces of Afghanistan,Afghanistan,Zabul,Qalat,66.9083,32.1058,2,"
+    "TOLOnews,Fighting in Qalat,\n"
+    "AFG1004,31/04/2018,2018,1,Political violence,Battles,Armed clash,Taliban,"
+    "Police Forces,Afghanistan,Takhar,Taloqan,36.7360,69.5345,1,Pajhwok,"
+    "Attack on police post,1\n"
+)
+
+
+def test_upload_reports_every_row_then_maps_scrubs_and_downloads(
+    page: Page, streamlit_server, tmp_path, artifacts_dir, browser
+):
+    sample = tmp_path / "acled-kunduz.csv"
+    sample.write_text(ACLED_SAMPLE, encoding="utf-8")
+    open_app(page, streamlit_server)
+    page.get_by_text("Your data").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(sample)
+    )
+    expect(
+        page.get_by_text(
+            "acled-kunduz.csv: acled: 4 rows — 1 accepted, 2 repaired, 1 rejected"
+        )
+    ).to_be_visible(timeout=30_000)
+    expect(
+        page.get_by_text("Showing your file acled-kunduz.csv (3 events)", exact=False)
+    ).to_be_visible()
+    expect(caption(page)).to_have_text(
+        "3 events — 3 attacks, 0 bases, 0 context — from Mar 2018 to May 2018"
+    )
+    page.screenshot(path=str(artifacts_dir / "upload.png"), full_page=True)
+
+    # Scrub: the window's end one month earlier drops the May event.
+    end_handle = page.get_by_role("slider").nth(1)
+    end_handle.focus()
+    end_handle.press("ArrowLeft")
+    expect(caption(page)).to_have_text(
+        "2 events — 2 attacks, 0 bases, 0 context — from Mar 2018 to Apr 2018",
+        timeout=20_000,
+    )
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = list(
+        csv.DictReader(
+            download_info.value.path().read_bytes().decode("utf-8").splitlines()
+        )
+    )
+    assert [r["event_id"] for r in rows] == ["acled-afg1001", "acled-afg1002"]
+    assert rows[0]["source_quote"].startswith("A suicide bomber, =HYPERLINK")
+    assert rows[0]["fatalities_best"] == "12"
+
+    # Another browser session still sees the curated atlas only.
+    other = browser.new_context().new_page()
+    open_app(other, streamlit_server)
+    expect(caption(other)).to_have_text(re.compile(r"^48 events — "))
+    other.close()
