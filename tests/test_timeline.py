@@ -573,3 +573,12 @@ def test_an_era_button_sets_the_shared_window(key, caption):
     assert at.query_params["start"] == era.start.isoformat()
     assert at.button(key=f"era_{key}").proto.type == "primary"
     assert any(era.reason in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_a_chart_without_eras_still_offers_the_span_selection():
+    from imu_geo.data import load_dataset
+    from imu_geo.filters import full_span
+
+    events = load_dataset().events
+    spec = build_timeline_chart(events, full_span(events), ()).to_dict()
+    assert "span" in json.dumps(spec)

@@ -692,6 +692,10 @@ def build_timeline_chart(
     lanes = base_lanes(shown).assign(in_window=lambda b: b["event_id"].isin(inside))
     rows, bars, lanes = chart_rows(bars, lanes)
 
+    if not eras:
+        # No eras (another dataset than the atlas): one unlabelled band over the
+        # whole span still carries the span selection.
+        eras = (Era("all", "", whole.start, whole.end, ""),)
     layers = [*_era_layers(eras, rows, domain), *_window_layers(spec, whole, domain)]
     if not bars.empty:
         layers.append(_bar_layer(bars, rows, domain))
