@@ -52,14 +52,8 @@ if rows:
 
 details = event_details(data.dataset.events, st.session_state.get("selected_event"))
 if details:
-    with details_slot.container(border=True):
-        st.subheader(details.title)
-        st.markdown(details.facts)
-        st.markdown(details.description)
-        st.markdown(details.quote)
-        st.caption(details.citation)
-        if details.notes:
-            st.caption(details.notes)
+    with details_slot:
+        ui.event_panel(details)
 else:
     details_slot.info(
         "Click an event on the map or a row of the table to read its source.",
@@ -67,19 +61,12 @@ else:
     )
 
 left, right = st.columns(2)
-left.download_button(
-    "Download CSV",
-    data=lambda: to_csv_bytes(selected),
-    file_name="imu-geo-events.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-right.download_button(
-    "Download GeoJSON",
-    data=lambda: to_geojson_bytes(selected),
-    file_name="imu-geo-events.geojson",
-    mime="application/geo+json",
-    on_click="ignore",
-    icon=":material/download:",
-)
+with left:
+    ui.download("Download CSV", lambda: to_csv_bytes(selected), "imu-geo-events.csv")
+with right:
+    ui.download(
+        "Download GeoJSON",
+        lambda: to_geojson_bytes(selected),
+        "imu-geo-events.geojson",
+        "application/geo+json",
+    )

@@ -102,11 +102,8 @@ with table_column:
         "event of the row gives one, not that nobody died. First and last are the "
         "events' own dates, which may reach beyond the window."
     )
-    st.download_button(
+    ui.download(
         "Download table as CSV",
-        data=lambda: table_csv_bytes(table),
-        file_name=f"imu-geo-regions-{level}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
+        lambda: table_csv_bytes(table),
+        f"imu-geo-regions-{level}.csv",
     )

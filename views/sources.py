@@ -40,24 +40,14 @@ table = st.dataframe(
     key="sources_table",
     column_config=ui.SOURCE_TABLE_CONFIG,
 )
-st.download_button(
-    "Download quotes as CSV",
-    data=lambda: table_csv_bytes(quotes),
-    file_name="imu-geo-sources.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
+ui.download(
+    "Download quotes as CSV", lambda: table_csv_bytes(quotes), "imu-geo-sources.csv"
 )
 if table.selection.rows:
     ui.select_event(quotes.iloc[table.selection.rows[0]]["event_id"])
 details = event_details(data.dataset.events, st.session_state.get("selected_event"))
 if details:
-    with st.container(border=True):
-        st.subheader(details.title)
-        st.markdown(details.quote)
-        st.markdown(details.facts)
-        if details.notes:
-            st.caption(details.notes)
+    ui.event_panel(details)
 
 st.header("How sure: the vocabularies")
 for column in VOCABULARIES:

@@ -241,7 +241,12 @@ def _store(name: str) -> None:
 
 
 def _bound(name: str) -> dict:
-    """Keyword arguments that bind a widget to its canonical value."""
+    """Keyword arguments that bind a widget to its canonical value.
+
+    Each widget is also given the canonical value as its default: after a page
+    change the browser may mount a widget afresh and report its default as a
+    change, which must then be no change at all.
+    """
     widget_key = _STATE_KEYS[name]
     if widget_key not in st.session_state:
         st.session_state[widget_key] = _value(name)
@@ -344,9 +349,9 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.select_slider(
         "Months shown",
         options=list(data.months),
-        # A constant range default makes this a two-handled slider; the bound
-        # value (from the URL, an era or Play) overrides it.
-        value=(data.months[0], data.months[-1]),
+        # The default is the current value too (see _bound); a tuple makes this
+        # a two-handled slider.
+        value=tuple(_value("window")),
         format_func=month_label,
         help="An event is shown when its date span overlaps the window.",
         **_bound("window"),
@@ -355,6 +360,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         "Mode",
         options=["window", "cumulative"],
         format_func={"window": "Moving window", "cumulative": "Cumulative"}.get,
+        index=["window", "cumulative"].index(_value("mode")),
         horizontal=True,
         help="Cumulative shows everything that began up to the window's end.",
         **_bound("mode"),
@@ -368,6 +374,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     step.selectbox(
         "Step",
         options=list(PLAY_STEPS),
+        index=list(PLAY_STEPS).index(_value("step")),
         label_visibility="collapsed",
         **_bound("step"),
     )
@@ -377,11 +384,13 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         "Layers",
         options=list(LAYERS),
         format_func=LAYER_LABELS.get,
+        default=_value("layers"),
         **_bound("layers"),
     )
-    sidebar.checkbox("Base relocation arcs", **_bound("arcs"))
+    sidebar.checkbox("Base relocation arcs", value=_value("arcs"), **_bound("arcs"))
     sidebar.checkbox(
         "Place uncertainty halos",
+        value=_value("halos"),
         help="A faint disc around a point whose place is known only roughly.",
         **_bound("halos"),
     )
@@ -389,12 +398,14 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         "Event types",
         options=list(data.choices["types"]),
         placeholder="All types",
+        default=_value("types"),
         **_bound("types"),
     )
     sidebar.multiselect(
         "Actors",
         options=list(data.choices["actors"]),
         placeholder="All actors",
+        default=_value("actors"),
         **_bound("actors"),
     )
     sidebar.multiselect(
@@ -402,17 +413,22 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         options=list(data.choices["countries"]),
         format_func=lambda code: COUNTRY_NAMES.get(code, code),
         placeholder="All countries",
+        default=_value("countries"),
         **_bound("countries"),
     )
     sidebar.multiselect(
         "Attribution",
         options=list(ATTRIBUTIONS),
         placeholder="Any attribution",
+        default=_value("attribution"),
         help="How firmly the source ties the event to the IMU.",
         **_bound("attribution"),
     )
     sidebar.text_input(
-        "Search", placeholder="words in title, quote, place…", **_bound("text")
+        "Search",
+        value=_value("text"),
+        placeholder="words in title, quote, place…",
+        **_bound("text"),
     )
     return current_spec(data)
 
@@ -465,6 +481,34 @@ def describe_selection(
     search box shows as typed and cannot format, link or load anything.
     """
     st.caption(escape_markdown(describe(selected, spec) + extra))
+
+
+def download(label: str, build, file_name: str, mime: str = "text/csv", where=st):
+    """A download button whose file is built only when it is clicked.
+
+    ``build`` is a function returning the bytes; the click does not rerun the app,
+    so moving the slider never rebuilds a file nobody asked for.
+    """
+    where.download_button(
+        label,
+        data=build,
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def event_panel(details) -> None:
+    """The detail panel of one event: facts, description, the verbatim quote."""
+    with st.container(border=True):
+        st.subheader(details.title)
+        st.markdown(details.facts)
+        st.markdown(details.description)
+        st.markdown(details.quote)
+        st.caption(details.citation)
+        if details.notes:
+            st.caption(details.notes)
 
 
 def select_event(event_id: str) -> None:
@@ -625,13 +669,11 @@ def upload_controls() -> None:
             box.caption(escape_markdown(note))
         if len(result.report):
             box.dataframe(result.report.head(1000), hide_index=True, height=180)
-            box.download_button(
+            download(
                 "Download the report (CSV)",
-                data=lambda: table_csv_bytes(result.report_frame()),
-                file_name="imu-geo-import-report.csv",
-                mime="text/csv",
-                on_click="ignore",
-                icon=":material/download:",
+                lambda: table_csv_bytes(result.report_frame()),
+                "imu-geo-import-report.csv",
+                where=box,
             )
         if upload.data is None:
             box.warning("No row could be used, so the atlas stays on screen.")
@@ -642,6 +684,7 @@ def upload_controls() -> None:
                 "Show",
                 options=list(SHOW_LABELS),
                 format_func=SHOW_LABELS.get,
+                index=list(SHOW_LABELS).index(_shown()),
                 key=_SHOW_WIDGET,
                 on_change=lambda: _set_shown(st.session_state[_SHOW_WIDGET]),
                 help="Your file alone, or on top of the curated atlas.",

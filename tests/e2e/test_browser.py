@@ -36,6 +36,16 @@ def open_app(page: Page, url: str) -> None:
     )
 
 
+def go_to(page: Page, nav, name: str) -> None:
+    """Click a page in the sidebar once the current run has finished, as a reader
+    who waits for the page does."""
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
+    )
+    page.wait_for_timeout(300)
+    nav.get_by_role("link", name=name).click()
+
+
 def caption(page: Page):
     return page.get_by_text(re.compile(r"^\d+ events? — ")).first
 
@@ -256,7 +266,7 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
     expect(caption(page)).to_have_text(window)
     nav = page.locator('[data-testid="stSidebarNav"]')
 
-    nav.get_by_role("link", name="Regions").click()
+    go_to(page, nav, "Regions")
     expect(page.get_by_role("heading", name="Regions", exact=True)).to_be_visible(
         timeout=20_000
     )
@@ -271,7 +281,7 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
     )
     page.screenshot(path=str(artifacts_dir / "regions.png"), full_page=True)
 
-    nav.get_by_role("link", name="Timeline").click()
+    go_to(page, nav, "Timeline")
     expect(caption(page)).to_have_text(window, timeout=20_000)
     page.get_by_role("button", name="2 · Founding and raids").click()
     era = re.compile(r"from Jan 1998 to Sep 2001$")
@@ -280,20 +290,20 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
     page.wait_for_timeout(1000)
     page.screenshot(path=str(artifacts_dir / "timeline.png"), full_page=True)
 
-    nav.get_by_role("link", name="Regions").click()
+    go_to(page, nav, "Regions")
     expect(caption(page)).to_have_text(era, timeout=20_000)
     expect(
         page.get_by_text(_regions_totals("1998-01-01", "2001-09-30"))
     ).to_be_visible()
 
-    nav.get_by_role("link", name="Sources & method").click()
+    go_to(page, nav, "Sources & method")
     expect(page.get_by_role("heading", name="Sources & method")).to_be_visible(
         timeout=20_000
     )
     expect(caption(page)).to_have_text(re.compile(r"from Jan 1998 to Sep 2001 · "))
     page.screenshot(path=str(artifacts_dir / "sources.png"), full_page=True)
 
-    nav.get_by_role("link", name="Map").click()
+    go_to(page, nav, "Map")
     expect(caption(page)).to_have_text(era, timeout=20_000)
 
 
