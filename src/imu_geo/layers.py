@@ -168,21 +168,18 @@ def _point_records(events: pd.DataFrame, colour_of) -> list[dict]:
     return records
 
 
-def attack_layer(attacks: pd.DataFrame) -> pdk.Layer:
-    """Attacks: coloured by type, sized by fatalities, hollow when the date is vague."""
-    records = _point_records(
-        attacks, lambda e: ATTACK_COLOURS.get(e["event_type"], CONTEXT_COLOUR)
-    )
+def _dots(records: list[dict], layer_id: str, line_width: float) -> pdk.Layer:
+    """Pickable event dots sized in pixels, with their own fill and outline."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=records,
-        id=LAYER_IDS["attacks"],
+        id=layer_id,
         get_position=["lon", "lat"],
         get_radius="radius",
         radius_units='"pixels"',
         get_fill_color="fill",
         get_line_color="line",
-        line_width_min_pixels=2,
+        line_width_min_pixels=line_width,
         stroked=True,
         filled=True,
         pickable=True,
@@ -190,25 +187,20 @@ def attack_layer(attacks: pd.DataFrame) -> pdk.Layer:
     )
 
 
+def attack_layer(attacks: pd.DataFrame) -> pdk.Layer:
+    """Attacks: coloured by type, sized by fatalities, hollow when the date is vague."""
+    records = _point_records(
+        attacks, lambda e: ATTACK_COLOURS.get(e["event_type"], CONTEXT_COLOUR)
+    )
+    return _dots(records, LAYER_IDS["attacks"], 2)
+
+
 def context_layer(context: pd.DataFrame) -> pdk.Layer:
     """Context events that have a place: small grey dots."""
     records = _point_records(context, lambda e: CONTEXT_COLOUR)
     for record in records:
         record["radius"] = 5.0
-    return pdk.Layer(
-        "ScatterplotLayer",
-        data=records,
-        id=LAYER_IDS["context"],
-        get_position=["lon", "lat"],
-        get_radius="radius",
-        radius_units='"pixels"',
-        get_fill_color="fill",
-        get_line_color="line",
-        line_width_min_pixels=1.5,
-        stroked=True,
-        pickable=True,
-        auto_highlight=True,
-    )
+    return _dots(records, LAYER_IDS["context"], 1.5)
 
 
 HALO_COLOUR: Colour = (90, 90, 90)
