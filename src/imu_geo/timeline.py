@@ -340,7 +340,10 @@ def era_frame(eras: Sequence[Era] = ERAS) -> pd.DataFrame:
         named = months >= NAMED_ERA_MONTHS
         rows.append(
             {
-                "text": f"{number} {era.name}" if named else str(number),
+                # An unnamed band (no eras to show) carries no label.
+                "text": (f"{number} {era.name}" if named else str(number))
+                if era.name
+                else "",
                 "name": f"{number} · {era.name}",
                 "period": era.period,
                 "reason": era.reason,
