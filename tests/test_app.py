@@ -118,3 +118,28 @@ def test_a_broken_data_directory_gives_a_clear_page(tmp_path, monkeypatch):
     assert "cannot be loaded" in at.error[0].value
     problems = at.dataframe[0].value
     assert "regions.geojson" in set(problems["file"])
+
+
+def test_a_large_selection_caps_the_table_but_says_so(tmp_path, monkeypatch):
+    import csv
+    import shutil
+
+    from imu_geo.data import BUNDLED_DATA_DIR
+
+    for path in BUNDLED_DATA_DIR.glob("*"):
+        shutil.copy(path, tmp_path / path.name)
+    with (BUNDLED_DATA_DIR / "events.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    template = next(r for r in rows if r["event_id"] == "1999-02-tashkent-car-bombs")
+    extra = [template | {"event_id": f"copy-{i:05d}"} for i in range(5_001)]
+    with (tmp_path / "events.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows + extra)
+    monkeypatch.setenv("IMU_GEO_DATA", str(tmp_path))
+    at = run_app(start="1999-02-01", end="1999-02-28", layers="attack")
+    assert len(at.dataframe[0].value) == 5_000, [c.value for c in at.caption]
+    # 5,001 copies plus the 4 bundled attacks whose dates overlap February 1999
+    # (the car bombs, the 1999 hijacking, the two 1999-2002 incursions).
+    captions = [c.value for c in at.caption]
+    assert any("first 5,000 of 5,005 events" in c for c in captions), captions

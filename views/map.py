@@ -6,7 +6,7 @@ from imu_geo import ui
 from imu_geo.export import to_csv_bytes, to_geojson_bytes
 from imu_geo.filters import apply_filters
 from imu_geo.layers import EVENT_LAYER_IDS, build_deck, legend_svg
-from imu_geo.views import TABLE_COLUMNS, event_details
+from imu_geo.views import TABLE_COLUMNS, TABLE_ROW_LIMIT, event_details
 
 data, spec = ui.page_context()
 selected = apply_filters(data.dataset.events, spec)
@@ -37,8 +37,14 @@ with side_column:
 details_slot = st.container()
 
 st.subheader("Events in view")
+shown = selected.head(TABLE_ROW_LIMIT)
+if len(selected) > len(shown):
+    st.caption(
+        f"The table shows the first {len(shown):,} of {len(selected):,} events in "
+        "date order; the downloads below hold all of them."
+    )
 table = st.dataframe(
-    selected[list(TABLE_COLUMNS)],
+    shown[list(TABLE_COLUMNS)],
     hide_index=True,
     width="stretch",
     column_config=ui.TABLE_CONFIG,
@@ -48,7 +54,7 @@ table = st.dataframe(
 )
 rows = table.selection.rows
 if rows:
-    ui.select_event(selected.iloc[rows[0]]["event_id"])
+    ui.select_event(shown.iloc[rows[0]]["event_id"])
 
 details = event_details(data.dataset.events, st.session_state.get("selected_event"))
 if details:

@@ -9,6 +9,10 @@ import pandas as pd
 from imu_geo.layers import format_dates, format_fatalities
 from imu_geo.text import escape_markdown
 
+# More rows than this are not sent to the browser's table (a large imported file
+# would otherwise ship every row on every step); the downloads hold them all.
+TABLE_ROW_LIMIT = 5_000
+
 TABLE_COLUMNS: tuple[str, ...] = (
     "date_start",
     "date_end",
