@@ -7,7 +7,6 @@ directory is loaded, so every frame that leaves this module satisfies the schema
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +62,6 @@ def default_data_dir() -> Path:
     """The data directory to use: ``$IMU_GEO_DATA`` when set, else the bundled one."""
     configured = os.environ.get(DATA_ENV_VAR, "").strip()
     return Path(configured) if configured else BUNDLED_DATA_DIR
-
-
-def fingerprint(directory: Path) -> str:
-    """A content hash of a data directory's three files, for cache keys."""
-    digest = hashlib.sha256()
-    for name in (EVENTS_FILE, PLACES_FILE, REGIONS_FILE):
-        path = Path(directory) / name
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()[:16]
 
 
 def type_events(raw: pd.DataFrame) -> pd.DataFrame:
