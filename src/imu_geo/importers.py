@@ -148,6 +148,7 @@ from imu_geo.data import BUNDLED_DATA_DIR, CRS
 from imu_geo.dates import DateParseError, parse_partial_date, precision_problem
 from imu_geo.export import EXPORT_COLUMNS, neutralise_formula
 from imu_geo.schema import (
+    COUNTRY_NAMES,
     EVENT_COLUMNS,
     EVENT_TYPES,
     EVENT_VOCABULARIES,
@@ -317,19 +318,6 @@ COUNTRY_CODES: dict[str, str] = {
     "russia": "RU",
     "russian federation": "RU",
     "russia (soviet union)": "RU",
-}
-COUNTRY_NAMES: dict[str, str] = {
-    "AF": "Afghanistan",
-    "KZ": "Kazakhstan",
-    "KG": "Kyrgyzstan",
-    "PK": "Pakistan",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "UZ": "Uzbekistan",
-    "CN": "China",
-    "IR": "Iran",
-    "IN": "India",
-    "RU": "Russia",
 }
 
 # Gazetteer kinds: the place kind written to places.geojson and the geo_precision a

@@ -112,6 +112,21 @@ PLACE_KINDS: tuple[str, ...] = (
 POINT_GEOMETRIES = ("Point",)
 AREA_GEOMETRIES = ("Polygon", "MultiPolygon")
 
+# English names of the ISO 3166-1 alpha-2 codes the atlas and imports meet.
+COUNTRY_NAMES: dict[str, str] = {
+    "AF": "Afghanistan",
+    "KZ": "Kazakhstan",
+    "KG": "Kyrgyzstan",
+    "PK": "Pakistan",
+    "TJ": "Tajikistan",
+    "TM": "Turkmenistan",
+    "UZ": "Uzbekistan",
+    "CN": "China",
+    "IR": "Iran",
+    "IN": "India",
+    "RU": "Russia",
+}
+
 QUOTE_SEPARATOR = " [...] "
 SOURCE_CITATION = (
     'GlobalSecurity.org, "Islamic Movement of Uzbekistan (IMU) / Islamic Party of '

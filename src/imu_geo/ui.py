@@ -43,7 +43,7 @@ from imu_geo.filters import (
 )
 from imu_geo.importers import FORMATS, ImportFailure, ImportResult, import_file
 from imu_geo.layers import MapOptions
-from imu_geo.schema import ATTRIBUTIONS, CREDITS, LAYERS, SOURCE_CITATION
+from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import escape_markdown
 
 log = logging.getLogger("imu_geo")
@@ -80,16 +80,6 @@ SOURCE_TABLE_CONFIG = {
         "Source quote (verbatim)", width="large"
     ),
     "notes": st.column_config.TextColumn("Notes", width="large"),
-}
-COUNTRY_NAMES = {
-    "AF": "Afghanistan",
-    "KG": "Kyrgyzstan",
-    "KZ": "Kazakhstan",
-    "PK": "Pakistan",
-    "TJ": "Tajikistan",
-    "TM": "Turkmenistan",
-    "UZ": "Uzbekistan",
-    "CN": "China",
 }
 
 
