@@ -20,7 +20,7 @@ from imu_geo.validate import (
     PLACES_FILE,
     REGIONS_FILE,
     Problem,
-    validate_directory,
+    read_and_validate,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -91,16 +91,20 @@ def load_dataset(directory: Path | None = None) -> Dataset:
         When validation finds any problem; nothing is loaded half-way.
     """
     directory = Path(directory) if directory is not None else default_data_dir()
-    report = validate_directory(directory)
+    report, raw = read_and_validate(directory)
     if not report.ok:
         raise DataError(directory, report.problems)
 
     places = gpd.read_file(directory / PLACES_FILE).to_crs(CRS)
     regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
-    # Every column as text first, so nothing is inferred or turned into NaN.
-    raw = pd.read_csv(
-        directory / EVENTS_FILE, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
+    if raw is None:
+        # Every column as text, so nothing is inferred or turned into NaN.
+        raw = pd.read_csv(
+            directory / EVENTS_FILE,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
     return assemble_dataset(directory, raw, places, regions)
 
 
