@@ -4,30 +4,32 @@ import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import to_csv_bytes, to_geojson_bytes
-from imu_geo.filters import apply_filters
-from imu_geo.layers import EVENT_LAYER_IDS, build_deck, legend_svg
+from imu_geo.layers import EVENT_LAYER_IDS, legend_svg
 from imu_geo.views import TABLE_COLUMNS, TABLE_ROW_LIMIT, event_details
 
 data, spec = ui.page_context()
-selected = apply_filters(data.dataset.events, spec)
+events = data.dataset.events
+rows = ui.select_rows(data, spec)
 
 st.title("The IMU on the map, 1991–2015" if ui.showing_atlas() else "Events on the map")
-ui.describe_selection(selected, spec)
+ui.describe_rows(data, rows, spec)
+deck, notice = ui.map_deck(data, spec, rows)
+if notice:
+    st.caption(notice)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
     chosen = st.pydeck_chart(
-        build_deck(selected, data.display_geometry, ui.map_options()),
+        deck,
         on_select="rerun",
         selection_mode="single-object",
         key="map",
         height=600,
     )
     picked = [
-        obj.get("event_id")
+        ui.picked_event(data, obj)
         for layer_id in EVENT_LAYER_IDS
         for obj in (chosen.selection.objects.get(layer_id) or [])
-        if isinstance(obj, dict)
     ]
     if picked and picked[0]:
         ui.select_event(picked[0])
@@ -37,14 +39,15 @@ with side_column:
 details_slot = st.container()
 
 st.subheader("Events in view")
-shown = selected.head(TABLE_ROW_LIMIT)
-if len(selected) > len(shown):
+# Columns first: taking rows from the narrow frame is several times faster.
+shown = events[list(TABLE_COLUMNS)].iloc[rows[:TABLE_ROW_LIMIT]]
+if len(rows) > len(shown):
     st.caption(
-        f"The table shows the first {len(shown):,} of {len(selected):,} events in "
+        f"The table shows the first {len(shown):,} of {len(rows):,} events in "
         "date order; the downloads below hold all of them."
     )
 table = st.dataframe(
-    shown[list(TABLE_COLUMNS)],
+    shown,
     hide_index=True,
     width="stretch",
     column_config=ui.TABLE_CONFIG,
@@ -52,11 +55,11 @@ table = st.dataframe(
     selection_mode="single-row",
     key="table",
 )
-rows = table.selection.rows
-if rows:
-    ui.select_event(shown.iloc[rows[0]]["event_id"])
+picked_rows = table.selection.rows
+if picked_rows:
+    ui.select_event(shown.iloc[picked_rows[0]]["event_id"])
 
-details = event_details(data.dataset.events, st.session_state.get("selected_event"))
+details = event_details(events, st.session_state.get("selected_event"))
 if details:
     with details_slot:
         ui.event_panel(details)
@@ -68,11 +71,13 @@ else:
 
 left, right = st.columns(2)
 with left:
-    ui.download("Download CSV", lambda: to_csv_bytes(selected), "imu-geo-events.csv")
+    ui.download(
+        "Download CSV", lambda: to_csv_bytes(events.iloc[rows]), "imu-geo-events.csv"
+    )
 with right:
     ui.download(
         "Download GeoJSON",
-        lambda: to_geojson_bytes(selected),
+        lambda: to_geojson_bytes(events.iloc[rows]),
         "imu-geo-events.geojson",
         "application/geo+json",
     )

@@ -4,33 +4,38 @@ import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import table_csv_bytes
-from imu_geo.filters import apply_filters
-from imu_geo.method import (
-    OTHER_DATASETS,
-    SOURCE_COLUMNS,
-    VOCABULARIES,
-    vocabulary_table,
-)
+from imu_geo.method import OTHER_DATASETS, SOURCE_COLUMNS, VOCABULARIES
 from imu_geo.schema import CREDITS, SOURCE_CITATION
-from imu_geo.views import event_details
+from imu_geo.views import TABLE_ROW_LIMIT, event_details
 
 data, spec = ui.page_context()
-selected = apply_filters(data.dataset.events, spec)
-quotes = selected[list(SOURCE_COLUMNS)]
+events = data.dataset.events
+rows = ui.select_rows(data, spec)
+quotes = events[list(SOURCE_COLUMNS)].iloc[rows[:TABLE_ROW_LIMIT]]
 
 st.title("Sources & method")
-st.markdown(
-    "Every event is curated by hand from one source text and quotes the passage it "
-    "rests on, verbatim. What the text does not say is marked: dates and places "
-    "carry a precision and an origin, and the notes say where anything else comes "
-    "from."
-)
-st.caption(f"Source: {SOURCE_CITATION}")
+if ui.showing_atlas():
+    st.markdown(
+        "Every event is curated by hand from one source text and quotes the passage "
+        "it rests on, verbatim. What the text does not say is marked: dates and "
+        "places carry a precision and an origin, and the notes say where anything "
+        "else comes from."
+    )
+    st.caption(f"Source: {SOURCE_CITATION}")
+else:
+    st.markdown(
+        "These events are not the curated atlas: each row names its own source and "
+        "quote, as its file gave them. The vocabularies below are the atlas's; "
+        "imported rows were mapped onto them as the import guide describes."
+    )
 
 st.header("Events and their sources")
-ui.describe_selection(
-    selected, spec, " · the sidebar filters and search apply here too"
-)
+ui.describe_rows(data, rows, spec, " · the sidebar filters and search apply here too")
+if len(rows) > len(quotes):
+    st.caption(
+        f"The table shows the first {len(quotes):,} of {len(rows):,} events in date "
+        "order; the download holds all of them."
+    )
 table = st.dataframe(
     quotes,
     hide_index=True,
@@ -41,20 +46,20 @@ table = st.dataframe(
     column_config=ui.SOURCE_TABLE_CONFIG,
 )
 ui.download(
-    "Download quotes as CSV", lambda: table_csv_bytes(quotes), "imu-geo-sources.csv"
+    "Download quotes as CSV",
+    lambda: table_csv_bytes(events[list(SOURCE_COLUMNS)].iloc[rows]),
+    "imu-geo-sources.csv",
 )
 if table.selection.rows:
     ui.select_event(quotes.iloc[table.selection.rows[0]]["event_id"])
-details = event_details(data.dataset.events, st.session_state.get("selected_event"))
+details = event_details(events, st.session_state.get("selected_event"))
 if details:
     ui.event_panel(details)
 
 st.header("How sure: the vocabularies")
 for column in VOCABULARIES:
     st.subheader(column.replace("_", " ").capitalize())
-    st.dataframe(
-        vocabulary_table(data.dataset.events, column), hide_index=True, width="stretch"
-    )
+    st.dataframe(ui.vocabulary_tables(data)[column], hide_index=True, width="stretch")
 
 st.header("What other datasets cover")
 st.dataframe(OTHER_DATASETS, hide_index=True, width="stretch")

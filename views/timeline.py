@@ -5,24 +5,27 @@ from functools import partial
 import streamlit as st
 
 from imu_geo import ui
-from imu_geo.filters import apply_filters
+from imu_geo.index import facet_rows
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import (
     ERAS,
+    GANTT_LIMIT,
     SPAN_PARAM,
     build_timeline_chart,
+    build_volume_chart,
     era_for,
     window_from_selection,
 )
 
 data, spec = ui.page_context()
-selected = apply_filters(data.dataset.events, spec)
+rows = ui.select_rows(data, spec)
+candidates = facet_rows(data.index, spec)
 
 atlas = ui.showing_atlas()
 # The eras are a reading of the atlas's source; another dataset has none.
 eras = ERAS if atlas else ()
 st.title("The IMU over time, 1991–2015" if atlas else "Events over time")
-ui.describe_selection(selected, spec)
+ui.describe_rows(data, rows, spec)
 
 
 def _on_span(key: str) -> None:
@@ -57,22 +60,39 @@ if current:
 # The chart's key follows the window, so a span dragged out earlier is cleared
 # whenever the window moves (by a drag, an era, the slider or Play).
 chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
+many = len(candidates) > GANTT_LIMIT
+if many:
+    chart = build_volume_chart(
+        data.dataset.events.iloc[candidates], spec, data.default_spec, eras
+    )
+else:
+    chart = build_timeline_chart(data.dataset.events, spec, eras)
 st.altair_chart(
-    build_timeline_chart(data.dataset.events, spec, eras),
+    chart,
     width="stretch",
     key=chart_key,
     on_select=partial(_on_span, chart_key),
     selection_mode=SPAN_PARAM,
 )
-st.caption(
-    "Each bar runs from the first to the last day the source allows. A hollow bar "
-    "(pale fill, coloured outline) has a vague date: season, year, range or "
-    "approximate; a solid one is dated to the day or month. The lanes at the "
-    "bottom are the bases, one per place, in the order the group reached them; "
-    "dashed lines join each base to the next. The time window is the clear part "
-    "between the blue lines, and what lies outside it is veiled: drag across the "
-    "chart to choose another window, or pick an era above."
-)
+if many:
+    st.caption(
+        f"{len(candidates):,} events pass the filters: too many for a bar each, so "
+        "the chart counts them per month, stacked by layer. An event counts in the "
+        "month of its first possible day; pale segments are events dated only to a "
+        "season, a year or a range, which may lie later in their span. The time "
+        "window is the clear part between the blue lines: drag across the chart "
+        "to choose another."
+    )
+else:
+    st.caption(
+        "Each bar runs from the first to the last day the source allows. A hollow "
+        "bar (pale fill, coloured outline) has a vague date: season, year, range or "
+        "approximate; a solid one is dated to the day or month. The lanes at the "
+        "bottom are the bases, one per place, in the order the group reached them; "
+        "dashed lines join each base to the next. The time window is the clear part "
+        "between the blue lines, and what lies outside it is veiled: drag across "
+        "the chart to choose another window, or pick an era above."
+    )
 
 if eras:
     with st.expander("What marks each era"):

@@ -68,8 +68,11 @@ def data_months(events: pd.DataFrame) -> list[date]:
 
 def facet_choices(events: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """The values a user can pick for each facet, as found in the events."""
-    actors = {a for cell in events["actors"] for a in split_list(cell)}
-    countries = {c for cell in events["country"] for c in split_list(cell, "|")}
+    # Distinct cells first: a million rows hold few distinct actor lists.
+    actors = {a for cell in events["actors"].unique() for a in split_list(cell)}
+    countries = {
+        c for cell in events["country"].unique() for c in split_list(cell, "|")
+    }
     return {
         "types": tuple(sorted(events["event_type"].unique())),
         "actors": tuple(sorted(actors)),
@@ -168,7 +171,7 @@ def apply_filters(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
 
 
 def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
+    return f"{n:,} {singular if n == 1 else plural}"
 
 
 def describe(selected: pd.DataFrame, spec: FilterSpec) -> str:
@@ -178,6 +181,11 @@ def describe(selected: pd.DataFrame, spec: FilterSpec) -> str:
     Dec 2004``.
     """
     counts = selected["layer"].value_counts()
+    return describe_counts(len(selected), {k: int(v) for k, v in counts.items()}, spec)
+
+
+def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> str:
+    """:func:`describe` from the number of events and their count per layer."""
     parts = []
     for layer in spec.layers:
         n = int(counts.get(layer, 0))
@@ -188,7 +196,7 @@ def describe(selected: pd.DataFrame, spec: FilterSpec) -> str:
         if spec.mode == "cumulative"
         else f"from {month_label(spec.start)} to {month_label(spec.end)}"
     )
-    text = _count(len(selected), "event", "events")
+    text = _count(total, "event", "events")
     if parts:
         text += " — " + ", ".join(parts) + " —"
     text += " " + period

@@ -576,3 +576,115 @@ def legend_svg() -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="230" height="{y + 6}" '
         f'font-family="Helvetica, Arial, sans-serif" fill="#333">{body}</svg>'
     )
+
+
+# --- large maps: points loaded once, filtered by date in the browser ----------
+
+FAR_DAYS = 1_000_000  # an open end of the date filter, in days from 1970
+
+
+def large_palettes(layer: str) -> tuple[list[list[int]], list[list[int]]]:
+    """Fill and outline colours of one event layer, indexed by colour code.
+
+    Attack code ``2 * k`` is type ``k`` of :data:`ATTACK_COLOURS` with a date
+    known to the day or month (solid), ``2 * k + 1`` the same type with a vaguer
+    date (hollow); the other layers have codes 0 (solid) and 1 (hollow).
+    """
+    colours = (
+        list(ATTACK_COLOURS.values())
+        if layer == "attack"
+        else [BASE_COLOUR if layer == "base" else CONTEXT_COLOUR]
+    )
+    fill, line = [], []
+    for colour in colours:
+        fill += [[*colour, SOLID_ALPHA], [*colour, HOLLOW_ALPHA]]
+        line += [[*colour, 255], [*colour, 255]]
+    return fill, line
+
+
+def large_colour_codes(events: pd.DataFrame, layer: str) -> pd.Series:
+    """The colour code of each event of ``layer`` (see :func:`large_palettes`)."""
+    hollow = (~events["date_precision"].isin(PRECISE_DATES)).astype(int)
+    if layer != "attack":
+        return hollow
+    kinds = {name: k for k, name in enumerate(ATTACK_COLOURS)}
+    return events["event_type"].map(kinds).fillna(0).astype(int) * 2 + hollow
+
+
+def large_radii(events: pd.DataFrame, layer: str) -> pd.Series:
+    """Dot radius in pixels: by fatalities for attacks, fixed for the rest."""
+    if layer == "attack":
+        best = events["fatalities_best"].astype("Float64").clip(lower=0)
+        return (5.0 + 2.0 * best.pow(0.5)).fillna(5.0).round(2).astype(float)
+    return pd.Series(11.0 if layer == "base" else 5.0, index=events.index)
+
+
+def date_filter_range(start_day: int, end_day: int, cumulative: bool) -> list:
+    """The DataFilterExtension range for a window of days.
+
+    Each point's filter value is ``[first day, last day]`` of its event. In a
+    moving window an event is shown when it begins by the window's end and ends
+    on or after its start; in cumulative mode when it begins by the end.
+    """
+    if cumulative:
+        return [[-FAR_DAYS, end_day], [-FAR_DAYS, FAR_DAYS]]
+    return [[-FAR_DAYS, end_day], [start_day, FAR_DAYS]]
+
+
+def palette_expression(palette: list[list[int]]) -> str:
+    """A deck.gl JSON accessor picking ``palette[c]`` for each point.
+
+    deck.gl's expression language has no indexing into a literal array, so it
+    is a chain of conditions: ``c==0?[..]:c==1?[..]:[..]``.
+    """
+    *first, last = palette
+    chain = "".join(
+        f"c=={code}?{json.dumps(colour, separators=(',', ':'))}:"
+        for code, colour in enumerate(first)
+    )
+    return chain + json.dumps(last, separators=(",", ":"))
+
+
+LARGE_LAYER_IDS = {
+    "attack": LAYER_IDS["attacks"],
+    "context": LAYER_IDS["context"],
+    "base": LAYER_IDS["base_points"],
+}
+
+
+def large_point_layer(layer: str, url: str, filter_range: list) -> pdk.Layer:
+    """One event layer drawn from a point file and filtered by date on the GPU."""
+    fill, line = large_palettes(layer)
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=url,
+        id=LARGE_LAYER_IDS[layer],
+        get_position=["x", "y"],
+        get_radius="r",
+        radius_units='"pixels"',
+        get_fill_color=palette_expression(fill),
+        get_line_color=palette_expression(line),
+        line_width_min_pixels=3 if layer == "base" else 1.5,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+        extensions=[{"@@type": "DataFilterExtension", "filterSize": 2}],
+        get_filter_value=["s", "e"],
+        filter_range=filter_range,
+    )
+
+
+def build_large_deck(urls: Mapping[str, str], filter_range: list) -> pdk.Deck:
+    """The map for many events: the basemap and one point-file layer per layer
+    (``urls`` maps a layer name to its file's URL), bases below attacks."""
+    layers = basemap_layers()
+    for layer in ("base", "context", "attack"):
+        if layer in urls:
+            layers.append(large_point_layer(layer, urls[layer], filter_range))
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**DEFAULT_VIEW),
+        map_provider=None,
+        tooltip={"text": "{n}"},
+    )

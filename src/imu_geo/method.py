@@ -100,23 +100,35 @@ def vocabulary_table(events: pd.DataFrame, column: str) -> pd.DataFrame:
     The example is the first event (by date) that uses the value, so a reader can
     look it up; values no event uses are listed with a count of 0.
     """
+    return vocabulary_tables(events, (column,))[column]
+
+
+def vocabulary_tables(
+    events: pd.DataFrame, columns: tuple[str, ...] = tuple(VOCABULARIES)
+) -> dict[str, pd.DataFrame]:
+    """:func:`vocabulary_table` for several columns, sorting the events once."""
     ordered = events.sort_values(["date_start", "event_id"])
-    rows = []
-    for value in VOCABULARIES[column]:
-        using = ordered[ordered[column] == value]
-        rows.append(
-            {
-                "value": value,
-                "meaning": DEFINITIONS[column][value],
-                "events": len(using),
-                "example": (
-                    f"{using.iloc[0]['event_id']}: {using.iloc[0]['title']}"
-                    if len(using)
-                    else ""
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
+    tables = {}
+    for column in columns:
+        counts = ordered[column].value_counts()
+        firsts = ordered.drop_duplicates(column).set_index(column)
+        rows = []
+        for value in VOCABULARIES[column]:
+            first = firsts.loc[value] if value in firsts.index else None
+            rows.append(
+                {
+                    "value": value,
+                    "meaning": DEFINITIONS[column][value],
+                    "events": int(counts.get(value, 0)),
+                    "example": (
+                        f"{first['event_id']}: {first['title']}"
+                        if first is not None
+                        else ""
+                    ),
+                }
+            )
+        tables[column] = pd.DataFrame(rows)
+    return tables
 
 
 SOURCE_COLUMNS: tuple[str, ...] = (

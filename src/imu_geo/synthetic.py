@@ -82,7 +82,10 @@ def synthetic_events(places: gpd.GeoDataFrame, n: int, seed: int = 0) -> pd.Data
 
     # Each hub is active over its own years; events fall within them.
     total_days = (LAST_DAY - FIRST_DAY).days
-    active_start = rng.integers(0, total_days - 3 * 365, size=len(hubs))
+    # Starts spread evenly (in a random hub order) so that together the hubs
+    # cover 1991-2015, as the atlas does.
+    spread = np.linspace(0, total_days - 3 * 365, len(hubs)).astype("int64")
+    active_start = rng.permutation(spread)
     active_length = rng.integers(3 * 365, 9 * 365, size=len(hubs))
     offset = (rng.random(n) * active_length[hub_of]).astype("int64")
     day = FIRST_DAY + pd.to_timedelta(

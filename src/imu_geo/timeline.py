@@ -716,3 +716,102 @@ def build_timeline_chart(
         .configure_view(stroke=None)
         .configure_legend(orient="bottom", columns=3, symbolType="square")
     )
+
+
+# --- many events: a count per month -------------------------------------------
+
+# Above this many events (after the non-time filters) a bar per event would be
+# unreadable and slow to draw; the page shows monthly counts instead.
+GANTT_LIMIT = 400
+VOLUME_HEIGHT_PX = 320
+VOLUME_COLOURS = {"attack": "#d55e00", "base": _hex(BASE_COLOUR), "context": "#6e6e6e"}
+
+
+def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """How many events begin in each month, per layer and date precision.
+
+    An event is counted once, in the month of its first possible day; ``vague``
+    says its date is coarser than a month (season, year, range, approximate), so
+    that it may in fact lie later in its span.
+
+    Returns
+    -------
+    DataFrame
+        ``start`` (month start), ``end`` (next month start), ``layer``, ``vague``,
+        ``count``; only months with events.
+    """
+    if events.empty:
+        return pd.DataFrame(columns=["start", "end", "layer", "vague", "count"])
+    month = events["date_start"].to_numpy(dtype="datetime64[M]")
+    frame = pd.DataFrame(
+        {
+            "start": month,
+            "layer": events["layer"].to_numpy(),
+            "vague": ~events["date_precision"].isin(PRECISE_DATES).to_numpy(),
+        }
+    )
+    counts = frame.groupby(["start", "layer", "vague"], sort=True).size()
+    counts = counts.rename("count").reset_index()
+    counts["start"] = pd.to_datetime(counts["start"])
+    counts["end"] = counts["start"] + pd.offsets.MonthBegin(1)
+    return counts
+
+
+def build_volume_chart(
+    events: pd.DataFrame,
+    spec: FilterSpec,
+    whole: FilterSpec,
+    eras: Sequence[Era] = (),
+) -> alt.LayerChart:
+    """Monthly counts of ``events`` (already filtered, all of time), stacked by
+    layer, vague dates paler, with the window marked and a draggable span.
+
+    ``whole`` is the data's full span (the x domain).
+    """
+    domain = (whole.start, whole.end + timedelta(days=1))
+    if not eras:
+        eras = (Era("all", "", whole.start, whole.end, ""),)
+    bands = (
+        alt.Chart(_iso(era_frame(eras), ["start", "end"])[["start", "end", "shade"]])
+        .mark_rect()
+        .encode(
+            x=_x(domain), x2="end:T", fill=alt.Fill("shade:N", scale=None, legend=None)
+        )
+        .add_params(alt.selection_interval(name=SPAN_PARAM, encodings=["x"]))
+    )
+    counts = monthly_counts(events)
+    counts["precision"] = counts["vague"].map(
+        {True: "vaguer than a month", False: "day or month"}
+    )
+    counts["month"] = counts["start"].dt.strftime("%b %Y")
+    layers = list(VOLUME_COLOURS)
+    bars = (
+        alt.Chart(_iso(counts, ["start", "end"]))
+        .mark_bar(strokeWidth=0)
+        .encode(
+            x=_x(domain),
+            x2="end:T",
+            y=alt.Y("count:Q", title="events per month", stack="zero"),
+            color=alt.Color(
+                "layer:N",
+                scale=alt.Scale(domain=layers, range=list(VOLUME_COLOURS.values())),
+                title=None,
+            ),
+            fillOpacity=alt.condition(
+                "datum.vague", alt.value(0.35), alt.value(SOLID_FILL_OPACITY)
+            ),
+            order=alt.Order("vague:N"),
+            tooltip=[
+                alt.Tooltip("month:N", title="Month"),
+                alt.Tooltip("layer:N", title="Layer"),
+                alt.Tooltip("precision:N", title="Dates"),
+                alt.Tooltip("count:Q", title="Events", format=","),
+            ],
+        )
+    )
+    return (
+        alt.layer(bands, bars, *_window_layers(spec, whole, domain))
+        .properties(height=VOLUME_HEIGHT_PX)
+        .configure_view(stroke=None)
+        .configure_legend(orient="bottom", columns=3, symbolType="square")
+    )

@@ -20,6 +20,8 @@ import pandas as pd
 import streamlit as st
 
 from imu_geo.data import (
+    BUNDLED_DATA_DIR,
+    PROJECT_DIR,
     DataError,
     Dataset,
     assemble_dataset,
@@ -32,6 +34,7 @@ from imu_geo.filters import (
     FilterSpec,
     data_months,
     describe,
+    describe_counts,
     facet_choices,
     full_span,
     month_end,
@@ -42,7 +45,24 @@ from imu_geo.filters import (
     spec_to_query,
 )
 from imu_geo.importers import FORMATS, ImportFailure, ImportResult, import_file
-from imu_geo.layers import MapOptions
+from imu_geo.index import EventIndex, build_index, facet_rows, layer_counts, select
+from imu_geo.layers import (
+    MapOptions,
+    build_deck,
+    build_large_deck,
+    date_filter_range,
+    large_colour_codes,
+    large_radii,
+)
+from imu_geo.method import vocabulary_tables as all_vocabulary_tables
+from imu_geo.pointfiles import (
+    INLINE_LIMIT,
+    PointFileTooLarge,
+    PointStore,
+    epoch_days,
+    point_file_bytes,
+    point_records,
+)
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import escape_markdown
 
@@ -85,13 +105,21 @@ SOURCE_TABLE_CONFIG = {
 
 @dataclass(frozen=True)
 class LoadedData:
-    """A dataset plus what every rerun needs from it, computed once."""
+    """A dataset plus what every rerun needs from it, computed once.
+
+    ``index`` holds the events' date order and facet codes; its positions point
+    into ``dataset.events``.
+    ``key`` names the dataset's content (the files' stamp, or an upload's id);
+    it keys the map's point files.
+    """
 
     dataset: Dataset
     display_geometry: dict
     months: tuple[date, ...]
     choices: dict[str, tuple[str, ...]]
     default_spec: FilterSpec
+    index: EventIndex
+    key: tuple = ()
 
 
 def _file_stamp(directory: Path) -> tuple:
@@ -104,8 +132,9 @@ def _file_stamp(directory: Path) -> tuple:
     return tuple(stamp)
 
 
-def prepare(dataset: Dataset) -> LoadedData:
+def prepare(dataset: Dataset, key: tuple = ()) -> LoadedData:
     """What every rerun needs from a dataset, computed once."""
+    index = build_index(dataset.events)
     places = dataset.places
     display_geometry = {
         place_id: (
@@ -118,14 +147,20 @@ def prepare(dataset: Dataset) -> LoadedData:
     months = tuple(data_months(dataset.events))
     choices = facet_choices(dataset.events)
     return LoadedData(
-        dataset, display_geometry, months, choices, full_span(dataset.events)
+        dataset,
+        display_geometry,
+        months,
+        choices,
+        full_span(dataset.events),
+        index,
+        key,
     )
 
 
 @st.cache_resource(show_spinner="Loading the atlas…", max_entries=4)
 def _load(directory: str, stamp: tuple) -> LoadedData:
     # ``stamp`` is only part of the cache key: a changed file loads afresh.
-    return prepare(load_dataset(Path(directory)))
+    return prepare(load_dataset(Path(directory)), ("folder", directory, stamp))
 
 
 def require_dataset() -> LoadedData:
@@ -142,7 +177,8 @@ def require_dataset() -> LoadedData:
     else:
         if upload.combined is None:
             upload.combined = prepare(
-                combine_datasets(atlas.dataset, upload.data.dataset)
+                combine_datasets(atlas.dataset, upload.data.dataset),
+                ("both", upload.key),
             )
         chosen, key = upload.combined, ("both", upload.key)
     if st.session_state.get("_shown_dataset") != key:
@@ -506,10 +542,19 @@ def select_event(event_id: str) -> None:
     st.session_state["selected_event"] = event_id
 
 
+def _folder_is_bundled() -> bool:
+    """True when the server shows the bundled data folder (not ``--data``)."""
+    return default_data_dir().resolve() == BUNDLED_DATA_DIR.resolve()
+
+
+def _upload_shown() -> bool:
+    upload = st.session_state.get(_UPLOAD_KEY)
+    return not (_shown() == "atlas" or upload is None or upload.data is None)
+
+
 def showing_atlas() -> bool:
     """True when the curated atlas alone is on screen."""
-    upload = st.session_state.get(_UPLOAD_KEY)
-    return _shown() == "atlas" or upload is None or upload.data is None
+    return _folder_is_bundled() and not _upload_shown()
 
 
 def credits_footer() -> None:
@@ -517,6 +562,11 @@ def credits_footer() -> None:
     st.divider()
     if showing_atlas():
         st.caption(f"Source of every event: {SOURCE_CITATION}")
+    elif not _upload_shown():
+        st.caption(
+            f"Events from the data folder “{escape_markdown(default_data_dir().name)}”;"
+            " each row's source is in its source column."
+        )
     else:
         upload = st.session_state[_UPLOAD_KEY]
         st.caption(
@@ -612,7 +662,7 @@ def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
         dataset = assemble_dataset(
             Path(name), result.events, result.places, atlas.dataset.regions
         )
-        upload.data = prepare(dataset)
+        upload.data = prepare(dataset, ("upload", key))
     return upload
 
 
@@ -644,6 +694,9 @@ def upload_controls() -> None:
             upload = _import_upload(
                 file.name, file.getvalue(), fmt, (file.file_id, fmt)
             )
+        previous = st.session_state.get(_UPLOAD_KEY)
+        if previous is not None:
+            _forget_point_files(previous)
         st.session_state[_UPLOAD_KEY] = upload
         _set_shown("upload" if upload.data is not None else "atlas")
     # The import is kept until the user forgets it, even if the uploader widget
@@ -693,7 +746,9 @@ def _set_shown(value: str) -> None:
 
 
 def _forget_upload() -> None:
-    st.session_state.pop(_UPLOAD_KEY, None)
+    upload = st.session_state.pop(_UPLOAD_KEY, None)
+    if upload is not None:
+        _forget_point_files(upload)
     # A new uploader key gives an empty uploader.
     st.session_state["u_file_n"] = st.session_state.get("u_file_n", 0) + 1
     _set_shown("atlas")
@@ -703,6 +758,15 @@ def dataset_marker() -> None:
     """Say which dataset is on screen when it is not the curated atlas alone."""
     if showing_atlas():
         return
+    if not _upload_shown():
+        folder = escape_markdown(default_data_dir().name)
+        n = len(require_dataset().dataset.events)
+        st.info(
+            f"Showing the data folder “{folder}” ({n:,} events), not the curated "
+            "atlas.",
+            icon=":material/folder_open:",
+        )
+        return
     upload = st.session_state[_UPLOAD_KEY]
     name = escape_markdown(upload.name)
     n = len(upload.data.dataset.events)
@@ -711,3 +775,177 @@ def dataset_marker() -> None:
     else:
         text = f"Showing the curated atlas with your file {name} ({n:,} events) on top."
     st.info(text, icon=":material/upload_file:")
+
+
+# --- the map at any size ----------------------------------------------------------
+
+POINTS_URL = "app/static/points"
+FALLBACK_POINTS = 5_000
+
+
+@st.cache_resource
+def point_store() -> PointStore:
+    """The folder of map point files, shared by every session of this server.
+
+    It is emptied when the server starts, so files of a previous run (and their
+    secret names) do not outlive it.
+    """
+    store = PointStore(PROJECT_DIR / "static" / "points", POINTS_URL)
+    try:
+        store.clear()
+    except OSError:
+        log.exception("the point file folder %s cannot be cleared", store.folder)
+    return store
+
+
+def _forget_point_files(upload: Upload) -> None:
+    store = point_store()
+    for key in (("upload", upload.key), ("both", upload.key)):
+        store.forget(repr(key))
+
+
+def select_rows(data: LoadedData, spec: FilterSpec):
+    """Positions in ``data.dataset.events`` of the selected events, in date order."""
+    return select(data.index, spec)
+
+
+def describe_rows(data: LoadedData, rows, spec: FilterSpec, extra: str = "") -> None:
+    """:func:`describe_selection` for selected positions (no frame is built)."""
+    text = describe_counts(len(rows), layer_counts(data.index, rows), spec)
+    st.caption(escape_markdown(text + extra))
+
+
+def _facet_key(spec: FilterSpec) -> tuple:
+    return (
+        spec.event_types,
+        spec.actors,
+        spec.countries,
+        spec.attributions,
+        spec.text.strip().casefold(),
+    )
+
+
+@st.cache_resource(max_entries=32)
+def _facet_layers(key: tuple, facets: tuple, layers: tuple, _index: EventIndex):
+    """The events passing the non-time filters, and their positions per layer.
+
+    Cached by the dataset's key and those filters (not the window), so a slider
+    step does not look at every event again.
+    """
+    del key  # only part of the cache key
+    return facet_layers(_index, facets, layers)
+
+
+def facet_layers(index: EventIndex, facets: tuple, layers: tuple):
+    """Uncached :func:`_facet_layers`."""
+    types, actors, countries, attributions, text = facets
+    spec = FilterSpec(
+        start=date.min,
+        end=date.min,
+        layers=layers,
+        event_types=types,
+        actors=actors,
+        countries=countries,
+        attributions=attributions,
+        text=text,
+    )
+    candidates = facet_rows(index, spec)
+    by_layer = {
+        layer: candidates[index.layer.isin([layer], candidates)]
+        for layer in spec.layers
+    }
+    return candidates, by_layer
+
+
+def map_deck(data: LoadedData, spec: FilterSpec, rows):
+    """The deck for the selected events, and a notice to show with it (or "").
+
+    Up to :data:`INLINE_LIMIT` events (after the non-time filters) the events are
+    in the deck itself, with every detail (areas, arcs, halos). Above it each
+    layer's points are written once to a point file and filtered by date in the
+    browser, so a slider step sends only the new date range.
+    """
+    events = data.dataset.events
+    arguments = (_facet_key(spec), tuple(spec.layers))
+    if data.key:
+        candidates, by_layer = _facet_layers(data.key, *arguments, data.index)
+    else:  # a dataset without a key cannot share a cache entry
+        candidates, by_layer = facet_layers(data.index, *arguments)
+    if len(candidates) <= INLINE_LIMIT:
+        selected = events.iloc[rows].reset_index(drop=True)
+        return build_deck(selected, data.display_geometry, map_options()), ""
+    store = point_store()
+    urls = {}
+    try:
+        for layer, layer_rows in by_layer.items():
+            if not len(layer_rows):
+                continue
+
+            def build(layer=layer, layer_rows=layer_rows) -> bytes:
+                part = events.iloc[layer_rows]
+                return point_file_bytes(
+                    point_records(
+                        part,
+                        layer_rows,
+                        large_colour_codes(part, layer).to_numpy(),
+                        large_radii(part, layer).to_numpy(),
+                    )
+                )
+
+            with st.spinner(f"Preparing the map's {layer} points…"):
+                urls[layer] = store.ensure(
+                    (data.key, _facet_key(spec), layer), build, group=repr(data.key)
+                )
+    except (OSError, PointFileTooLarge) as error:
+        log.warning("map points served inline instead of from a file: %s", error)
+        shown = rows[:: max(1, -(-len(rows) // FALLBACK_POINTS))]
+        selected = events.iloc[shown].reset_index(drop=True)
+        notice = (
+            f"The map shows {len(shown):,} of the {len(rows):,} events in the window, "
+            "evenly spread in time: the map's point file could not be prepared. "
+            "The table and downloads hold all of them."
+        )
+        return build_deck(selected, data.display_geometry, map_options()), notice
+    days = epoch_days(pd.Series(pd.to_datetime([spec.start, spec.end])))
+    deck = build_large_deck(
+        urls, date_filter_range(int(days[0]), int(days[1]), spec.mode == "cumulative")
+    )
+    notice = (
+        f"{len(candidates):,} events pass the filters, so the map draws each as a "
+        "dot and filters them by date in your browser; base areas, relocation arcs "
+        f"and place halos are drawn when at most {INLINE_LIMIT:,} events pass. "
+        "Hollow dots still mark vague dates; each event's place precision is in "
+        "the table and the details."
+    )
+    return deck, notice
+
+
+@st.cache_resource(max_entries=8, show_spinner="Counting the vocabularies…")
+def _vocabulary_tables(key: tuple, _events: pd.DataFrame) -> dict:
+    # Keyed by the dataset's key; the frame itself is not hashed (see LoadedData).
+    return all_vocabulary_tables(_events)
+
+
+def vocabulary_tables(data: LoadedData) -> dict:
+    """Each vocabulary's table (:func:`imu_geo.method.vocabulary_table`), once per
+    dataset: at a million events each takes about a second."""
+    if not data.key:
+        return all_vocabulary_tables(data.dataset.events)
+    return _vocabulary_tables(data.key, data.dataset.events)
+
+
+def picked_event(data: LoadedData, picked) -> str:
+    """The event id of a point clicked on the map, or "".
+
+    An inline point carries its ``event_id``; a point from a point file carries
+    its position ``i`` in the dataset's events.
+    """
+    if not isinstance(picked, dict):
+        return ""
+    if picked.get("event_id"):
+        return str(picked["event_id"])
+    position = picked.get("i")
+    events = data.dataset.events
+    if isinstance(position, int) and 0 <= position < len(events):
+        return str(events["event_id"].iloc[position])
+    return ""

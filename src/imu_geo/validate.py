@@ -395,15 +395,9 @@ def _needs_row_reader(raw: bytes) -> bool:
     Both are found here byte-wise and sent to the row reader, which names them. A
     quote inside an unquoted field is sent there too.
     """
-    data = np.frombuffer(raw, dtype=np.uint8)
-    newline = np.flatnonzero(data == 10)
-    after = newline + 1
-    after = after[after < len(data)]
-    blank = (data[after] == 10) | (
-        (data[after] == 13) & (data[np.minimum(after + 1, len(data) - 1)] == 10)
-    )
-    if blank.any() or (len(data) and data[0] in (10, 13)):
+    if raw[:1] in (b"\n", b"\r") or b"\n\n" in raw or b"\n\r\n" in raw:
         return True
+    data = np.frombuffer(raw, dtype=np.uint8)
     quotes = np.flatnonzero(data == 34)
     if not len(quotes):
         return False

@@ -1,0 +1,197 @@
+"""Large maps: the events go to the browser once, as a file, and are filtered there.
+
+With more events than :data:`INLINE_LIMIT`, the map does not put the events in
+the deck (pydeck sends the whole deck as one JSON string on every rerun, and the
+browser parses it slowly). Instead each event layer's points are written once to
+a JSON file under ``static/points/``, which Streamlit serves, and the layer
+names that file's URL. deck.gl's ``DataFilterExtension`` then shows only the
+points whose dates fall in the window, on the GPU, so a slider step sends a deck
+of a few kilobytes whatever the number of events.
+
+A file holds the events that pass every filter except time. Its name is a keyed
+hash of what it holds (the dataset, the filters, the layer) with a secret made
+when the server starts, so a name cannot be guessed from a dataset's contents;
+an uploaded file's points are therefore reachable only by the session that was
+given the URL. The folder is emptied when the server starts, capped in total
+size (least recently used files go first), and an upload's files are deleted
+when its session forgets it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Above this many events (after the non-time filters) the map uses point files.
+INLINE_LIMIT = 300
+# One point file may not exceed this (Streamlit serves static files up to 200 MB).
+MAX_FILE_BYTES = 180 * 1024 * 1024
+# All point files together; beyond it the least recently used are deleted.
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+TOOLTIP_CHARS = 60
+_DAY_NS = 86_400 * 10**9
+
+
+class PointFileTooLarge(Exception):
+    """The points of one layer would make a file larger than the cap."""
+
+
+def epoch_days(column: pd.Series) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (what the browser filters on)."""
+    return column.to_numpy(dtype="datetime64[ns]").astype(np.int64) // _DAY_NS
+
+
+def point_records(
+    events: pd.DataFrame,
+    positions: np.ndarray,
+    colour_code: np.ndarray,
+    radius: np.ndarray,
+) -> pd.DataFrame:
+    """The columns of a point file, one row per located event.
+
+    ``events`` are the rows at ``positions`` of the dataset's events frame; a
+    point carries its position (``i``) so that a click on it finds the event.
+    ``colour_code`` indexes the layer's palette (see
+    :func:`imu_geo.layers.large_point_layer`); ``radius`` is in pixels. Events
+    without coordinates are left out (they are counted in the caption and listed
+    in the table, but cannot be drawn).
+    """
+    located = events["lat"].notna().to_numpy()
+    part = events[located]
+    first = part["date_start"].to_numpy(dtype="datetime64[D]")
+    last = part["date_end"].to_numpy(dtype="datetime64[D]")
+    first_text = pa.array(first.astype("U10"), type=pa.string())
+    last_text = pa.array(last.astype("U10"), type=pa.string())
+    span = pc.if_else(
+        pa.array(first == last),
+        first_text,
+        pc.binary_join_element_wise(first_text, last_text, " – "),
+    )
+    title = pc.utf8_slice_codeunits(
+        pa.array(part["title"], type=pa.string()),
+        0,
+        TOOLTIP_CHARS,
+    )
+    label = pc.binary_join_element_wise(title, span, "\n")
+    return pd.DataFrame(
+        {
+            "i": np.asarray(positions)[located],
+            "x": part["lon"].astype(float).round(4).to_numpy(),
+            "y": part["lat"].astype(float).round(4).to_numpy(),
+            "s": first.astype(np.int64),
+            "e": last.astype(np.int64),
+            "c": np.asarray(colour_code)[located].astype(np.int16),
+            "r": np.round(np.asarray(radius, dtype=float)[located], 1),
+            "n": label.to_numpy(zero_copy_only=False),
+        }
+    )
+
+
+def point_file_bytes(records: pd.DataFrame) -> bytes:
+    """A point file: a JSON array of one small object per event."""
+    return records.to_json(orient="records", force_ascii=False).encode("utf-8")
+
+
+class PointStore:
+    """The folder of point files: named by a keyed hash, capped, cleaned up.
+
+    Thread-safe: every session's script runs in its own thread.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        url_prefix: str,
+        max_file_bytes: int = MAX_FILE_BYTES,
+        max_total_bytes: int = MAX_TOTAL_BYTES,
+        secret: bytes | None = None,
+    ):
+        self.folder = Path(folder)
+        self.url_prefix = url_prefix.rstrip("/")
+        self.max_file_bytes = max_file_bytes
+        self.max_total_bytes = max_total_bytes
+        self._secret = secret or secrets.token_bytes(32)
+        self._lock = threading.Lock()
+        self._groups: dict[str, set[str]] = {}
+
+    def name_for(self, key: tuple) -> str:
+        """The file name for ``key``: unguessable without the server's secret."""
+        digest = hmac.new(self._secret, repr(key).encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:40] + ".json"
+
+    def url(self, name: str) -> str:
+        return f"{self.url_prefix}/{name}"
+
+    def clear(self) -> int:
+        """Delete every point file (on start); return how many there were."""
+        removed = 0
+        with self._lock:
+            if self.folder.is_dir():
+                for path in self.folder.glob("*.json"):
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            self._groups.clear()
+        return removed
+
+    def ensure(self, key: tuple, build: Callable[[], bytes], group: str = "") -> str:
+        """The URL of the file for ``key``, written with ``build()`` if missing.
+
+        Raises
+        ------
+        PointFileTooLarge
+            When the file would exceed the per-file cap; nothing is written.
+        OSError
+            When the folder cannot be written.
+        """
+        name = self.name_for(key)
+        path = self.folder / name
+        with self._lock:
+            if path.exists():
+                os.utime(path)  # most recently used
+            else:
+                payload = build()
+                if len(payload) > self.max_file_bytes:
+                    raise PointFileTooLarge(
+                        f"{len(payload) / 1e6:.0f} MB is over the "
+                        f"{self.max_file_bytes / 1e6:.0f} MB cap for one map layer"
+                    )
+                self.folder.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(".part")
+                partial.write_bytes(payload)
+                os.replace(partial, path)
+                self._evict(keep=name)
+            if group:
+                self._groups.setdefault(group, set()).add(name)
+        return self.url(name)
+
+    def forget(self, group: str) -> int:
+        """Delete the files written for ``group`` (e.g. one session's upload)."""
+        with self._lock:
+            names = self._groups.pop(group, set())
+            for name in names:
+                (self.folder / name).unlink(missing_ok=True)
+        return len(names)
+
+    def total_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.folder.glob("*.json"))
+
+    def _evict(self, keep: str) -> None:
+        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        total = sum(p.stat().st_size for p in files)
+        for path in files:
+            if total <= self.max_total_bytes:
+                break
+            if path.name == keep:
+                continue
+            total -= path.stat().st_size
+            path.unlink(missing_ok=True)
