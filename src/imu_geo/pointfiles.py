@@ -12,9 +12,10 @@ A file holds the events that pass every filter except time. Its name is a keyed
 hash of what it holds (the dataset, the filters, the layer) with a secret made
 when the server starts, so a name cannot be guessed from a dataset's contents;
 an uploaded file's points are therefore reachable only by the session that was
-given the URL. The folder is emptied when the server starts, capped in total
-size (least recently used files go first), and an upload's files are deleted
-when its session forgets it.
+given the URL. Each server process writes to its own folder, removed when the
+process exits (or, if it died, by the next server to start); the folder is
+capped in total size (least recently used files go first), and an upload's
+files are deleted when its session forgets it or loads another.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +43,37 @@ MAX_FILE_BYTES = 180 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 TOOLTIP_CHARS = 60
 _DAY_NS = 86_400 * 10**9
+
+
+_FOLDER = re.compile(r"(\d+)-[0-9a-f]{16}")
+
+
+def process_folder_name() -> str:
+    """This process's folder name: its pid and a random part."""
+    return f"{os.getpid()}-{secrets.token_hex(8)}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_folders(root: Path) -> int:
+    """Remove the point folders of processes that no longer run; return how many."""
+    removed = 0
+    if not Path(root).is_dir():
+        return 0
+    for folder in Path(root).iterdir():
+        match = _FOLDER.fullmatch(folder.name)
+        if folder.is_dir() and match and not _alive(int(match.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 class PointFileTooLarge(Exception):
@@ -132,17 +166,6 @@ class PointStore:
     def url(self, name: str) -> str:
         return f"{self.url_prefix}/{name}"
 
-    def clear(self) -> int:
-        """Delete every point file (on start); return how many there were."""
-        removed = 0
-        with self._lock:
-            if self.folder.is_dir():
-                for path in self.folder.glob("*.json"):
-                    path.unlink(missing_ok=True)
-                    removed += 1
-            self._groups.clear()
-        return removed
-
     def ensure(self, key: tuple, build: Callable[[], bytes], group: str = "") -> str:
         """The URL of the file for ``key``, written with ``build()`` if missing.
 
@@ -181,6 +204,12 @@ class PointStore:
             for name in names:
                 (self.folder / name).unlink(missing_ok=True)
         return len(names)
+
+    def remove_folder(self) -> None:
+        """Delete the folder and everything in it (when the server stops)."""
+        with self._lock:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._groups.clear()
 
     def total_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.folder.glob("*.json"))

@@ -7,6 +7,7 @@ keys below and is mirrored to the URL query string, so a link restores the view.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -62,6 +63,8 @@ from imu_geo.pointfiles import (
     epoch_days,
     point_file_bytes,
     point_records,
+    process_folder_name,
+    remove_stale_folders,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import escape_markdown
@@ -785,16 +788,22 @@ FALLBACK_POINTS = 5_000
 
 @st.cache_resource
 def point_store() -> PointStore:
-    """The folder of map point files, shared by every session of this server.
+    """The folder of map point files of this server process.
 
-    It is emptied when the server starts, so files of a previous run (and their
-    secret names) do not outlive it.
+    Each process has its own folder under ``static/points`` (two servers on one
+    checkout must not delete each other's files); folders left by processes
+    that are gone are removed, and this one is removed when the process exits.
     """
-    store = PointStore(PROJECT_DIR / "static" / "points", POINTS_URL)
+    root = PROJECT_DIR / "static" / "points"
     try:
-        store.clear()
+        removed = remove_stale_folders(root)
+        if removed:
+            log.info("removed %d point folder(s) of stopped servers", removed)
     except OSError:
-        log.exception("the point file folder %s cannot be cleared", store.folder)
+        log.exception("the point folder %s cannot be tidied", root)
+    name = process_folder_name()
+    store = PointStore(root / name, f"{POINTS_URL}/{name}")
+    atexit.register(store.remove_folder)
     return store
 
 

@@ -1,0 +1,219 @@
+"""Point files for large maps: content, names, caps, clean-up, and the layers."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imu_geo.filters import FilterSpec
+from imu_geo.layers import (
+    ATTACK_COLOURS,
+    FAR_DAYS,
+    build_large_deck,
+    date_filter_range,
+    large_colour_codes,
+    large_palettes,
+    large_radii,
+    palette_expression,
+)
+from imu_geo.pointfiles import (
+    PointFileTooLarge,
+    PointStore,
+    epoch_days,
+    point_file_bytes,
+    point_records,
+    remove_stale_folders,
+)
+from imu_geo.timeline import build_volume_chart, monthly_counts
+
+
+def _events():
+    return pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c"],
+            "date_start": pd.to_datetime(["1999-02-16", "1999-01-01", "2001-03-01"]),
+            "date_end": pd.to_datetime(["1999-02-16", "1999-12-31", "2001-03-31"]),
+            "date_precision": ["day", "year", "month"],
+            "layer": ["attack", "attack", "context"],
+            "event_type": ["bombing", "hijacking", "statement"],
+            "fatalities_best": pd.array([16, None, 0], dtype="Int64"),
+            "title": ["Tashkent bombings", "x" * 100, "A statement"],
+            "lat": [41.3, np.nan, 36.7],
+            "lon": [69.25, np.nan, 68.86],
+        }
+    )
+
+
+def test_point_records_carry_position_dates_colour_and_a_short_label():
+    events = _events()
+    records = point_records(events, np.array([7, 8, 9]), np.array([0, 3, 1]), [9, 5, 5])
+    # The event without coordinates is not drawn.
+    assert list(records["i"]) == [7, 9]
+    assert list(records["s"]) == [10638, 11382]  # 1999-02-16 and 2001-03-01
+    assert list(records["e"]) == [10638, 11412]
+    assert list(records["c"]) == [0, 1]
+    assert list(records["n"]) == [
+        "Tashkent bombings\n1999-02-16",
+        "A statement\n2001-03-01 – 2001-03-31",
+    ]
+    payload = json.loads(point_file_bytes(records))
+    assert payload[0] == {
+        "i": 7,
+        "x": 69.25,
+        "y": 41.3,
+        "s": 10638,
+        "e": 10638,
+        "c": 0,
+        "r": 9.0,
+        "n": "Tashkent bombings\n1999-02-16",
+    }
+
+
+def test_epoch_days_count_from_1970():
+    days = epoch_days(pd.Series(pd.to_datetime(["1970-01-01", "1999-02-16"])))
+    assert list(days) == [0, 10638]
+
+
+def test_colour_codes_follow_type_and_date_precision():
+    events = _events()
+    attacks = events[events["layer"] == "attack"]
+    kinds = list(ATTACK_COLOURS)
+    assert list(large_colour_codes(attacks, "attack")) == [
+        2 * kinds.index("bombing"),
+        2 * kinds.index("hijacking") + 1,  # a year: hollow
+    ]
+    fill, line = large_palettes("attack")
+    assert fill[1][3] < fill[0][3]  # hollow is paler
+    assert len(fill) == len(line) == 2 * len(ATTACK_COLOURS)
+    assert list(large_radii(attacks, "attack")) == [13.0, 5.0]
+
+
+def test_palette_expression_is_a_chain_of_conditions():
+    assert palette_expression([[1, 2, 3, 4], [5, 6, 7, 8], [9, 9, 9, 9]]) == (
+        "c==0?[1,2,3,4]:c==1?[5,6,7,8]:[9,9,9,9]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cumulative", "expected"),
+    [
+        (False, [[-FAR_DAYS, 11000], [10000, FAR_DAYS]]),
+        (True, [[-FAR_DAYS, 11000], [-FAR_DAYS, FAR_DAYS]]),
+    ],
+)
+def test_the_date_filter_matches_the_window_rule(cumulative, expected):
+    assert date_filter_range(10000, 11000, cumulative) == expected
+
+
+def test_the_large_deck_names_files_and_sends_no_points():
+    deck = json.loads(
+        build_large_deck(
+            {
+                "attack": "app/static/points/p/a.json",
+                "base": "app/static/points/p/b.json",
+            },
+            date_filter_range(10000, 11000, False),
+        ).to_json()
+    )
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    assert layers["attacks"]["data"] == "app/static/points/p/a.json"
+    assert layers["attacks"]["extensions"] == [
+        {"@@type": "DataFilterExtension", "filterSize": 2}
+    ]
+    assert layers["attacks"]["getFilterValue"] == "@@=[s, e]"
+    assert layers["attacks"]["filterRange"] == [[-FAR_DAYS, 11000], [10000, FAR_DAYS]]
+    assert "context-events" not in layers
+    assert len(json.dumps(deck)) < 6000
+
+
+def test_file_names_are_keyed_by_the_secret(tmp_path):
+    one = PointStore(tmp_path / "a", "app/static/points/a", secret=b"1" * 32)
+    two = PointStore(tmp_path / "b", "app/static/points/b", secret=b"2" * 32)
+    key = (("upload", ("file-id", "auto")), (), "attack")
+    assert one.name_for(key) == one.name_for(key)
+    assert one.name_for(key) != two.name_for(key)
+    assert one.name_for(key) != one.name_for((*key[:2], "base"))
+    assert len(one.name_for(key)) == 45  # 40 hex digits and ".json"
+
+
+def test_a_file_is_written_once_and_served_by_url(tmp_path):
+    store = PointStore(tmp_path / "p", "app/static/points/p")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return b"[]"
+
+    url = store.ensure(("k",), build)
+    assert url == f"app/static/points/p/{store.name_for(('k',))}"
+    assert store.ensure(("k",), build) == url
+    assert calls == [1]
+    assert (tmp_path / "p" / store.name_for(("k",))).read_bytes() == b"[]"
+
+
+def test_a_file_over_the_cap_is_refused_and_not_written(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_file_bytes=10)
+    with pytest.raises(PointFileTooLarge, match="over the 0 MB cap"):
+        store.ensure(("big",), lambda: b"x" * 11)
+    assert not (tmp_path / "p").exists() or not list((tmp_path / "p").iterdir())
+
+
+def test_the_least_recently_used_files_go_first(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_total_bytes=25)
+    for number, key in enumerate("abc"):
+        store.ensure((key,), lambda: b"x" * 10)
+        path = tmp_path / "p" / store.name_for((key,))
+        os.utime(path, ns=(number * 10**9, number * 10**9))
+    store.ensure(("a",), lambda: b"x" * 10)  # used again: now the newest
+    store.ensure(("d",), lambda: b"x" * 10)
+    left = {p.name for p in (tmp_path / "p").iterdir()}
+    assert left == {store.name_for(("a",)), store.name_for(("d",))}
+    assert store.total_bytes() <= 25
+
+
+def test_forgetting_an_upload_deletes_its_files_only(tmp_path):
+    store = PointStore(tmp_path / "p", "u")
+    store.ensure(("atlas",), lambda: b"[]", group="atlas")
+    store.ensure(("mine", 1), lambda: b"[]", group="mine")
+    store.ensure(("mine", 2), lambda: b"[]", group="mine")
+    assert store.forget("mine") == 2
+    assert [p.name for p in (tmp_path / "p").iterdir()] == [store.name_for(("atlas",))]
+
+
+def test_folders_of_stopped_servers_are_removed(tmp_path):
+    alive = tmp_path / f"{os.getpid()}-{'0' * 16}"
+    dead = tmp_path / f"{2**22 + 12345}-{'1' * 16}"
+    other = tmp_path / "not-a-point-folder"
+    for folder in (alive, dead, other):
+        folder.mkdir()
+    assert remove_stale_folders(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [alive.name, other.name]
+    )
+
+
+def test_monthly_counts_put_each_event_in_its_first_month():
+    counts = monthly_counts(_events())
+    assert counts[["layer", "vague", "count"]].to_dict("records") == [
+        {"layer": "attack", "vague": True, "count": 1},
+        {"layer": "attack", "vague": False, "count": 1},
+        {"layer": "context", "vague": False, "count": 1},
+    ]
+    assert [d.date() for d in counts["start"]] == [
+        date(1999, 1, 1),
+        date(1999, 2, 1),
+        date(2001, 3, 1),
+    ]
+
+
+def test_the_volume_chart_keeps_the_span_selection():
+    whole = FilterSpec(date(1999, 1, 1), date(2001, 12, 31))
+    spec = FilterSpec(date(1999, 1, 1), date(1999, 12, 31))
+    chart = build_volume_chart(_events(), spec, whole).to_dict()
+    assert [p["name"] for p in chart["params"]] == ["span"]
+    assert chart["params"][0]["select"] == {"type": "interval", "encodings": ["x"]}

@@ -1,0 +1,107 @@
+"""At scale: what a slider step sends does not grow with the number of events,
+and the counts stay right. Sizes here are small enough for the suite; the
+benchmark (benchmarks/scale.py) measures speed up to a million events."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo.synthetic import write_synthetic
+from tests.conftest import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+WINDOWS = [
+    (date(1995, 1, 1), date(1997, 12, 1)),
+    (date(1999, 6, 1), date(2003, 5, 1)),
+    (date(2008, 1, 1), date(2008, 12, 1)),
+]
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scale")
+    return {
+        n: write_synthetic(root / f"n{n}", n, BUNDLED_DATA_DIR, seed=2)
+        for n in (10_000, 100_000)
+    }
+
+
+def _count(at: AppTest) -> int:
+    text = next(c.value for c in at.caption if " events — " in c.value)
+    return int(re.match(r"([\d,]+) events", text).group(1).replace(",", ""))
+
+
+def _pandas_count(folder, first: date, last: date) -> int:
+    events = pd.read_csv(folder / "events.csv", usecols=["date_start", "date_end"])
+    start = pd.to_datetime(events["date_start"])
+    end = pd.to_datetime(events["date_end"])
+    window_end = pd.Timestamp(last) + pd.offsets.MonthEnd(0)
+    return int(((start <= window_end) & (end >= pd.Timestamp(first))).sum())
+
+
+def _steps(folder, monkeypatch):
+    monkeypatch.setenv("IMU_GEO_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    sizes, counts = [], []
+    for first, last in WINDOWS:
+        at = at.select_slider(key="f_window").set_range(first, last).run()
+        assert not at.exception, [e.value for e in at.exception]
+        sizes.append(len(at.get("deck_gl_json_chart")[0].proto.json.encode()))
+        counts.append((_count(at), _pandas_count(folder, first, last)))
+    return at, sizes, counts
+
+
+def test_a_step_sends_the_same_deck_at_ten_and_a_hundred_thousand(folders, monkeypatch):
+    _, small, small_counts = _steps(folders[10_000], monkeypatch)
+    at, large, large_counts = _steps(folders[100_000], monkeypatch)
+    # The only per-step content is the date range; file names differ by a
+    # fixed-length hash, so the sizes are equal to the byte.
+    assert small == large
+    assert max(large) < 8_000
+    for shown, expected in small_counts + large_counts:
+        assert shown == expected > 0
+    # The points are in files, not in the deck.
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    events = [layer for layer in deck["layers"] if layer["id"] == "attacks"]
+    assert re.fullmatch(
+        r"app/static/points/\d+-[0-9a-f]{16}/[0-9a-f]{40}\.json", events[0]["data"]
+    )
+
+
+def test_the_point_file_holds_every_located_event_of_its_layer(folders, monkeypatch):
+    folder = folders[10_000]
+    monkeypatch.setenv("IMU_GEO_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    url = next(layer["data"] for layer in deck["layers"] if layer["id"] == "attacks")
+    path = PROJECT_DIR / url.removeprefix("app/")
+    points = json.loads(path.read_text(encoding="utf-8"))
+    events = pd.read_csv(folder / "events.csv", usecols=["layer"])
+    assert len(points) == int((events["layer"] == "attack").sum())
+    assert len({p["i"] for p in points}) == len(points)
+
+
+def test_pages_summarise_large_data_instead_of_listing_it(folders, monkeypatch):
+    monkeypatch.setenv("IMU_GEO_DATA", str(folders[10_000]))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    texts = [c.value for c in at.caption]
+    assert any("pass the filters, so the map draws each as a dot" in t for t in texts)
+    assert any(
+        "Showing the data folder “n10000” (10,000 events)" in i.value for i in at.info
+    )
+    at.switch_page("views/timeline.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Events over time"]
+    assert any("counts them per month" in c.value for c in at.caption)
+    at.switch_page("views/sources.py").run()
+    assert not at.exception
+    assert any("The table shows the first 5,000 of" in c.value for c in at.caption)
+    assert not any("curated by hand" in m.value for m in at.markdown)
