@@ -90,7 +90,7 @@ def test_colour_codes_follow_type_and_date_precision():
     fill, line = large_palettes("attack")
     assert fill[1][3] < fill[0][3]  # hollow is paler
     assert len(fill) == len(line) == 2 * len(ATTACK_COLOURS)
-    assert list(large_radii(attacks, "attack")) == [13.0, 5.0]
+    assert list(large_radii(attacks, "attack")) == [9.0, 3.0]
 
 
 def test_palette_expression_is_a_chain_of_conditions():

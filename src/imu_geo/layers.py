@@ -612,11 +612,15 @@ def large_colour_codes(events: pd.DataFrame, layer: str) -> pd.Series:
 
 
 def large_radii(events: pd.DataFrame, layer: str) -> pd.Series:
-    """Dot radius in pixels: by fatalities for attacks, fixed for the rest."""
+    """Dot radius in pixels: by fatalities for attacks, fixed for the rest.
+
+    Smaller than on the detailed map: with thousands of events, large dots only
+    cover each other (and every pixel drawn costs time where there is no GPU).
+    """
     if layer == "attack":
         best = events["fatalities_best"].astype("Float64").clip(lower=0)
-        return (5.0 + 2.0 * best.pow(0.5)).fillna(5.0).round(2).astype(float)
-    return pd.Series(11.0 if layer == "base" else 5.0, index=events.index)
+        return (3.0 + 1.5 * best.pow(0.5)).fillna(3.0).clip(upper=20).round(1)
+    return pd.Series(6.0 if layer == "base" else 3.0, index=events.index)
 
 
 def date_filter_range(start_day: int, end_day: int, cumulative: bool) -> list:
@@ -664,7 +668,7 @@ def large_point_layer(layer: str, url: str, filter_range: list) -> pdk.Layer:
         radius_units='"pixels"',
         get_fill_color=palette_expression(fill),
         get_line_color=palette_expression(line),
-        line_width_min_pixels=3 if layer == "base" else 1.5,
+        line_width_min_pixels=2 if layer == "base" else 1,
         stroked=True,
         filled=True,
         pickable=True,
