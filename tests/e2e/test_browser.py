@@ -373,3 +373,54 @@ def test_upload_reports_every_row_then_maps_scrubs_and_downloads(
     open_app(other, streamlit_server)
     expect(caption(other)).to_have_text(re.compile(r"^48 events — "))
     other.close()
+
+
+def _acled_rows(n: int) -> str:
+    """``n`` ACLED rows at four real towns, one a day from 2010 on."""
+    towns = [
+        ("Kunduz", "Kunduz", 36.7286, 68.8681),
+        ("Takhar", "Taloqan", 36.7360, 69.5345),
+        ("Zabul", "Qalat", 32.1058, 66.9083),
+        ("Kabul", "Kabul", 34.5281, 69.1723),
+    ]
+    header = ACLED_SAMPLE.splitlines()[0]
+    lines = [header]
+    for k in range(n):
+        admin1, location, lat, lon = towns[k % len(towns)]
+        day = f"{2010 + k // 360}-{1 + (k // 30) % 12:02d}-{1 + k % 28:02d}"
+        lines.append(
+            f"AFG{9000 + k},{day},{day[:4]},1,Political violence,Battles,Armed clash,"
+            f"Taliban,Military Forces of Afghanistan,Afghanistan,{admin1},{location},"
+            f"{lat},{lon},1,Pajhwok,Clash {k},1"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_upload_is_mapped_from_a_file_that_forgetting_removes(
+    page: Page, streamlit_server, tmp_path
+):
+    sample = tmp_path / "acled-large.csv"
+    sample.write_text(_acled_rows(2_000), encoding="utf-8")
+    open_app(page, streamlit_server)
+    page.get_by_text("Your data").click()
+    with page.expect_response(
+        re.compile(r"/app/static/points/\d+-[0-9a-f]{16}/[0-9a-f]{40}\.json$"),
+        timeout=60_000,
+    ) as response_info:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(sample)
+        )
+    response = response_info.value
+    assert response.status == 200
+    points = response.json()
+    assert len(points) == 2_000
+    assert {round(p["y"], 2) for p in points} == {36.73, 36.74, 32.11, 34.53}
+    expect(page.get_by_text("2,000 events pass the filters")).to_be_visible()
+    # The deck itself carries no points: the browser filters the file by date.
+    expect(
+        page.get_by_text(re.compile(r"^2,000 events — 2,000 attacks"))
+    ).to_be_visible()
+
+    page.get_by_role("button", name="Forget my file").click()
+    expect(caption(page)).to_have_text(re.compile(r"^48 events — "), timeout=30_000)
+    assert page.request.get(response.url).status == 404
