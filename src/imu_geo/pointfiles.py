@@ -166,6 +166,10 @@ class PointStore:
     def url(self, name: str) -> str:
         return f"{self.url_prefix}/{name}"
 
+    def has(self, key: tuple) -> bool:
+        """Whether the file for ``key`` is already written."""
+        return (self.folder / self.name_for(key)).exists()
+
     def ensure(self, key: tuple, build: Callable[[], bytes], group: str = "") -> str:
         """The URL of the file for ``key``, written with ``build()`` if missing.
 

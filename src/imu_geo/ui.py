@@ -8,7 +8,7 @@ keys below and is mirrored to the URL query string, so a link restores the view.
 from __future__ import annotations
 
 import atexit
-import logging
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from imu_geo import logs
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
     PROJECT_DIR,
@@ -69,7 +70,7 @@ from imu_geo.pointfiles import (
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import escape_markdown
 
-log = logging.getLogger("imu_geo")
+log = logs.configure()
 
 DISPLAY_TOLERANCE_DEG = 0.02
 PLAY_STEPS = {"1 month": 1, "3 months": 3, "1 year": 12}
@@ -600,12 +601,34 @@ def frame() -> Iterator[LoadedData]:
     _frame_state.active = True
     try:
         yield data
+    except Exception:
+        # st.stop() and st.rerun() raise BaseExceptions and pass through here.
+        report_page_error()
     finally:
         _frame_state.active = False
     # After the page, so that what it selected is in the link too.
     sync_url(current_spec(data), data)
     run_player(data)
     credits_footer()
+
+
+def report_page_error() -> str:
+    """Log the exception being handled, with its trace, and tell the reader.
+
+    The page shows a short reference and no trace; the log line (JSON, see
+    :mod:`imu_geo.logs`) has the same reference and the whole trace.
+    """
+    reference = secrets.token_hex(4)
+    log.exception(
+        "a page failed",
+        extra={"event": "page_error", "ref": reference},
+    )
+    st.error(
+        "Part of this page could not be shown because of an error. Nothing was "
+        f"changed. The server's log has the details under reference {reference}.",
+        icon=":material/error:",
+    )
+    return reference
 
 
 def page_context() -> tuple[LoadedData, FilterSpec]:
@@ -901,10 +924,12 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
                     )
                 )
 
+            key = (data.key, _facet_key(spec), layer)
+            if store.has(key):
+                urls[layer] = store.ensure(key, build, group=repr(data.key))
+                continue
             with st.spinner(f"Preparing the map's {layer} points…"):
-                urls[layer] = store.ensure(
-                    (data.key, _facet_key(spec), layer), build, group=repr(data.key)
-                )
+                urls[layer] = store.ensure(key, build, group=repr(data.key))
     except (OSError, PointFileTooLarge) as error:
         log.warning("map points served inline instead of from a file: %s", error)
         shown = rows[:: max(1, -(-len(rows) // FALLBACK_POINTS))]
