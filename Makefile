@@ -6,19 +6,20 @@ PORT ?= 8501
 ADDRESS ?= localhost
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install install-test browser bench clean
+.PHONY: run serve test lint install install-test browser bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The stamp files are rebuilt whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Both install the exact versions in requirements.lock. The stamp files are
+# rebuilt whenever pyproject.toml or the lock changes.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -32,6 +33,24 @@ browser: install-test
 run: install
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT) \
 		--server.address $(ADDRESS) --browser.gatherUsageStats false
+
+# Headless, for serving to others: `make serve ADDRESS=0.0.0.0 PORT=8080`.
+# Health check: GET /_stcore/health answers "ok".
+serve: install
+	$(BIN)/python -m streamlit run app.py --server.headless true \
+		--server.port $(PORT) --server.address $(ADDRESS) \
+		--browser.gatherUsageStats false --server.fileWatcherType none
+
+# Re-pin every dependency to the newest versions pyproject.toml allows.
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	build/lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	{ echo "# Exact versions used by \`make run\` and \`make test\` (pip constraints)."; \
+	  echo "# Regenerate with \`make lock\` after changing dependencies in pyproject.toml."; \
+	  build/lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	rm -rf build/lock-venv
 
 lint: install-test
 	$(BIN)/ruff check .
