@@ -111,6 +111,14 @@ class Server:
                 fields[name] = int(value.split()[0])
         return fields.get("VmRSS", 0), fields.get("VmHWM", 0)
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user and system) the process has used so far."""
+        stat = Path(f"/proc/{self.pid}/stat").read_text(encoding="utf-8")
+        # Fields after the command name (which may hold spaces) start at state.
+        after_name = stat.rsplit(")", 1)[1].split()
+        user, system = int(after_name[11]), int(after_name[12])
+        return (user + system) / os.sysconf("SC_CLK_TCK")
+
 
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
@@ -360,6 +368,8 @@ class ScenarioResult:
     rss_kb: int = 0
     peak_kb: int = 0
     stepping_s: float = 0.0
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
 
     @property
     def latencies(self) -> list[float]:
@@ -378,6 +388,14 @@ class ScenarioResult:
         for record in self.records:
             total.update(record.errors)
         return total
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every session does: ``steps`` slider moves, ``pause_s`` apart."""
+
+    steps: int
+    pause_s: float = 0.0
 
 
 def session_window(
@@ -423,11 +441,17 @@ async def open_session(port: int, record: SessionRecord) -> Session | None:
 
 
 async def scrub(
-    session: Session, index: int, count: int, steps: int, record: SessionRecord
+    session: Session,
+    index: int,
+    count: int,
+    plan: Plan,
+    record: SessionRecord,
 ) -> None:
-    """Move the session's window ``steps`` times, timing and checking each step."""
+    """Move the session's window ``plan.steps`` times, timing and checking each."""
     try:
-        for step in range(1, steps + 1):
+        for step in range(1, plan.steps + 1):
+            if step > 1 and plan.pause_s:
+                await asyncio.sleep(plan.pause_s)
             window = session_window(index, count, step, session.slider_options)
             run = await asyncio.wait_for(session.rerun(window), STEP_TIMEOUT_S)
             record.latencies.append(run.seconds)
@@ -465,8 +489,9 @@ async def _within(
     ]
 
 
-async def drive(port: int, sessions: int, steps: int, result: ScenarioResult) -> None:
-    """Warm the server up, then run ``sessions`` scrubbing sessions at once."""
+async def drive(server: Server, plan: Plan, result: ScenarioResult) -> None:
+    """Warm the server up, then run ``result.sessions`` scrubbing sessions at once."""
+    port, sessions = server.port, result.sessions
     deadline = time.monotonic() + SCENARIO_TIMEOUT_S
     # A first session loads the data into the server's cache; its page time is
     # the cold start a first visitor sees. It is not one of the K sessions.
@@ -482,9 +507,10 @@ async def drive(port: int, sessions: int, steps: int, result: ScenarioResult) ->
         [open_session(port, record) for record in result.records], deadline, result
     )
     started = time.monotonic()
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
     await _within(
         [
-            scrub(session, index, sessions, steps, result.records[index])
+            scrub(session, index, sessions, plan, result.records[index])
             for index, session in enumerate(opened)
             if isinstance(session, Session)
         ],
@@ -492,16 +518,18 @@ async def drive(port: int, sessions: int, steps: int, result: ScenarioResult) ->
         result,
     )
     result.stepping_s = time.monotonic() - started
+    result.server_cpu_s = server.cpu_seconds() - server_cpu
+    result.client_cpu_s = time.process_time() - client_cpu
 
 
-def run_scenario(dataset: str, sessions: int, steps: int) -> ScenarioResult:
+def run_scenario(dataset: str, sessions: int, plan: Plan) -> ScenarioResult:
     """One dataset at one number of sessions, on a fresh server."""
-    result = ScenarioResult(dataset, sessions, steps)
+    result = ScenarioResult(dataset, sessions, plan.steps)
     data_dir = None if dataset == "bundled" else synthetic_folder()
     log_path = LOAD_DIR / f"server-{dataset}-{sessions}.log"
     try:
         with streamlit_server(data_dir, log_path) as server:
-            asyncio.run(drive(server.port, sessions, steps, result))
+            asyncio.run(drive(server, plan, result))
             result.rss_kb, result.peak_kb = server.memory_kb()
     except Exception as error:
         result.errors[f"server ({type(error).__name__}: {error})"] += 1
@@ -547,9 +575,10 @@ def table(results: Sequence[ScenarioResult]) -> str:
     """The results as one Markdown table."""
     lines = [
         "| data | sessions | steps done | p50 step (s) | p95 step (s) "
-        "| max step (s) | steps/s | first page p50 / max (s) | cold first page (s) "
-        "| errors | server RSS / peak (MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| max step (s) | steps/s | server busy | CPU per step, server / client (ms) "
+        "| first page p50 / max (s) | cold first page (s) | errors "
+        "| server RSS / peak (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         latencies = result.latencies
@@ -562,12 +591,23 @@ def table(results: Sequence[ScenarioResult]) -> str:
             if latencies and result.stepping_s
             else "–"
         )
+        busy = (
+            f"{result.server_cpu_s / result.stepping_s:.0%}"
+            if result.stepping_s
+            else "–"
+        )
+        cpu = (
+            f"{result.server_cpu_s / len(latencies) * 1000:.0f} / "
+            f"{result.client_cpu_s / len(latencies) * 1000:.0f}"
+            if latencies
+            else "–"
+        )
         first = f"{statistics.median(pages):.2f} / {max(pages):.2f}" if pages else "–"
         lines.append(
             f"| {result.dataset} | {result.sessions} "
             f"| {len(latencies)}/{result.sessions * result.steps_planned} "
             f"| {_seconds(p50)} | {_seconds(p95)} | {_seconds(worst)} | {rate} "
-            f"| {first} | {_seconds(result.cold_first_page_s)} "
+            f"| {busy} | {cpu} | {first} | {_seconds(result.cold_first_page_s)} "
             f"| {_errors(result.all_errors)} "
             f"| {result.rss_kb / 1024:.0f} / {result.peak_kb / 1024:.0f} |"
         )
@@ -593,7 +633,7 @@ def target_verdict(results: Sequence[ScenarioResult]) -> str:
     return f"Target ({goal}): not measured in this run."
 
 
-def machine() -> list[str]:
+def machine(load_before: float) -> list[str]:
     """Cores, CPU model, memory and software, one Markdown list item each."""
     model = "unknown CPU"
     with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
@@ -607,21 +647,29 @@ def machine() -> list[str]:
             if line.startswith("MemTotal:"):
                 memory_kb = int(line.split()[1])
                 break
-    load = os.getloadavg()
     return [
         f"- CPU: {model}, {os.cpu_count()} cores; memory "
         f"{memory_kb / 1024 / 1024:.0f} GB",
         f"- Linux {platform.release()}, Python {platform.python_version()}, "
         f"streamlit {version('streamlit')}, websockets {version('websockets')}",
-        f"- Load average when the run ended: {load[0]:.2f} / {load[1]:.2f} / "
-        f"{load[2]:.2f} (1 / 5 / 15 min)",
+        f"- Load average (1 min) before the run: {load_before:.2f}; the server "
+        "and the clients share the same cores",
     ]
 
 
 def report(
-    results: Sequence[ScenarioResult], steps: int, minutes: float, command: str
+    results: Sequence[ScenarioResult],
+    plan: Plan,
+    minutes: float,
+    command: str,
+    load_before: float,
 ) -> str:
     """The Markdown section written to ``docs/reliability-load.md``."""
+    pace = (
+        f"{plan.pause_s:g} s apart"
+        if plan.pause_s
+        else "back to back with no pause: a harder load than people scrubbing"
+    )
     method = (
         f"Written by `{command}` on {date.today().isoformat()}; the run took "
         f"{minutes:.1f} min. For each dataset and number of sessions K, a fresh "
@@ -633,8 +681,8 @@ def report(
         "(XSRF cookie from the health endpoint, `streamlit` subprotocol, "
         "`BackMsg` / `ForwardMsg` protobufs). Each opens the Map page with "
         f"`?{OPENING_QUERY}` (*first page*, not counted as a step), then moves "
-        f"the window slider {steps} times, one month per step, back to back with "
-        "no pause: a harder load than people scrubbing. A step is timed from "
+        f"the window slider {plan.steps} times, one month per step, {pace}. "
+        "A step is timed from "
         "sending the rerun to the server's `script_finished`. Each session has its "
         f"own {WINDOW_MONTHS}-month window at every step, and the caption (“N "
         "events — … from Mon YYYY to Mon YYYY”) must name exactly that window; "
@@ -642,8 +690,10 @@ def report(
         "counted by kind: timeouts (60 s per step, 300 s per scenario), broken "
         "connections, exception or error elements, a wrong or missing caption. "
         "Server memory is the Streamlit process's `VmRSS` after the scenario and "
-        "its peak `VmHWM`. p95 is the nearest-rank 95th percentile over all "
-        "steps of all sessions."
+        "its peak `VmHWM`; *server busy* is the server's CPU time over the "
+        "wall time while the sessions step (100% is one core), and CPU per step "
+        "is that CPU time, and the load clients' own, over the steps done. p95 is "
+        "the nearest-rank 95th percentile over all steps of all sessions."
     )
     return "\n".join(
         [
@@ -659,7 +709,7 @@ def report(
             "",
             "## Machine",
             "",
-            *machine(),
+            *machine(load_before),
             "",
             "Rerun with:",
             "",
@@ -705,6 +755,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"slider steps per session (default {DEFAULT_STEPS})",
     )
     parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds each session waits between its steps (default 0)",
+    )
+    parser.add_argument(
         "--datasets",
         type=_datasets,
         default=list(DATASETS),
@@ -719,6 +775,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error("--steps must be at least 1")
+    if args.pause < 0:
+        parser.error("--pause cannot be negative")
     return args
 
 
@@ -728,6 +786,7 @@ def command_line(args: argparse.Namespace) -> str:
         ".venv/bin/python benchmarks/load.py",
         "--sessions " + ",".join(str(k) for k in args.sessions),
         f"--steps {args.steps}",
+        *([f"--pause {args.pause:g}"] if args.pause else []),
         "--datasets " + ",".join(args.datasets),
     ]
     out = args.out.resolve()
@@ -740,19 +799,22 @@ def command_line(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every scenario, print the table and write the report."""
     args = parse_args(argv)
+    plan = Plan(args.steps, args.pause)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     results = []
     for dataset in args.datasets:
         for sessions in args.sessions:
             sys.stdout.write(f"{dataset}, {sessions} session(s)…\n")
             sys.stdout.flush()
-            results.append(run_scenario(dataset, sessions, args.steps))
+            results.append(run_scenario(dataset, sessions, plan))
     minutes = (time.monotonic() - started) / 60
     sys.stdout.write("\n" + table(results) + "\n\n" + target_verdict(results) + "\n")
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        report(results, args.steps, minutes, command_line(args)), encoding="utf-8"
+        report(results, plan, minutes, command_line(args), load_before),
+        encoding="utf-8",
     )
     shown = out.relative_to(PROJECT) if out.is_relative_to(PROJECT) else out
     sys.stdout.write(f"Wrote {shown}\n")

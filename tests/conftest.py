@@ -41,19 +41,25 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(workdir: Path, data_dir: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free loopback port; yield its base URL.
+def serve(
+    workdir: Path,
+    data_dir: Path | None = None,
+    port: int | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a loopback port; yield its base URL.
 
     ``data_dir`` points the app at another data directory (``IMU_GEO_DATA``).
+    ``port`` defaults to a free one; ``extra_args`` go to ``streamlit run``.
     The server's home and log live in ``workdir``, outside the project.
     """
-    port = _free_port()
+    port = port or _free_port()
     environment = dict(os.environ, HOME=str(workdir))
     environment.pop("IMU_GEO_DATA", None)
     if data_dir is not None:
         environment["IMU_GEO_DATA"] = str(data_dir)
     log_path = workdir / "server.log"
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -71,6 +77,7 @@ def serve(workdir: Path, data_dir: Path | None = None) -> Iterator[str]:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *extra_args,
             ],
             cwd=PROJECT_DIR,
             env=environment,

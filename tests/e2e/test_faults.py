@@ -1,0 +1,225 @@
+"""Faults and hostile input in a real Chromium against a real server: reloads,
+restarts, no network, oversized uploads, and markup in every field on every page."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
+from imu_geo.layers import DEFAULT_VIEW
+from tests.conftest import _free_port, serve
+from tests.e2e.test_browser import _project, caption, go_to, open_app
+
+pytestmark = pytest.mark.browser
+RESTORE_TIMEOUT_MS = 90_000
+
+
+def _stable(page: Page) -> None:
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=60_000
+    )
+
+
+def test_a_reload_in_the_middle_of_a_rerun_comes_back_whole(
+    page: Page, streamlit_server
+):
+    open_app(page, f"{streamlit_server}/?start=1999-01-01&end=2001-12-31")
+    end_handle = page.get_by_role("slider").nth(1)
+    end_handle.focus()
+    end_handle.press("ArrowRight")
+    page.reload()  # while that step's rerun is on its way
+    expect(caption(page)).to_have_text(
+        re.compile(r"from Jan 1999 to (Dec 2001|Jan 2002)$"), timeout=60_000
+    )
+    _stable(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    # And it still works.
+    end_handle = page.get_by_role("slider").nth(1)
+    end_handle.focus()
+    end_handle.press("ArrowLeft")
+    expect(caption(page)).to_have_text(
+        re.compile(r"from Jan 1999 to (Nov|Dec) 2001$"), timeout=30_000
+    )
+
+
+def test_after_a_server_restart_the_page_reconnects_with_its_view(page: Page, tmp_path):
+    port = _free_port()
+    with serve(tmp_path, port=port) as url:
+        open_app(page, f"{url}/?start=1999-01-01&end=2001-12-31&layers=attack,base")
+        end_handle = page.get_by_role("slider").nth(1)
+        end_handle.focus()
+        end_handle.press("ArrowRight")
+        expect(caption(page)).to_have_text(
+            re.compile(r"from Jan 1999 to Jan 2002$"), timeout=30_000
+        )
+        expect(page).to_have_url(re.compile(r"end=2002-01-31"), timeout=30_000)
+    # The server is gone; the page notices, then a new server starts on the port.
+    with serve(tmp_path, port=port):
+        expect(caption(page)).to_have_text(
+            re.compile(r"— from Jan 1999 to Jan 2002$"), timeout=RESTORE_TIMEOUT_MS
+        )
+        _stable(page)
+        text = caption(page).inner_text()
+        assert " context" not in text  # the layers came back from the link too
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_with_no_network_the_app_is_whole_on_its_own_basemap(
+    page: Page, streamlit_server
+):
+    local = urlparse(streamlit_server).netloc
+    outside: list[str] = []
+
+    def only_local(route):
+        if urlparse(route.request.url).netloc == local:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    page.route("**/*", only_local)
+    with page.expect_response(re.compile(r"/app/static/basemap\.geojson$")) as basemap:
+        open_app(page, f"{streamlit_server}/?start=2009-01-01&end=2015-12-31")
+    assert basemap.value.status == 200
+    expect(
+        page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    ).to_be_visible()
+    expect(caption(page)).to_have_text(re.compile(r"from Jan 2009 to Dec 2015$"))
+    page.wait_for_timeout(2000)
+    assert outside == []  # nothing was even attempted outside the server
+
+
+def test_an_upload_over_the_size_cap_is_refused(page: Page, tmp_path):
+    big = tmp_path / "too-big.csv"
+    big.write_text("event_id\n" + "x" * 1_600_000 + "\n", encoding="utf-8")
+    with serve(tmp_path, extra_args=("--server.maxUploadSize", "1")) as url:
+        open_app(page, url)
+        page.get_by_text("Your data").click()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            str(big)
+        )
+        expect(
+            page.get_by_text(re.compile(r"must be 1(\.0)? ?MB or smaller"))
+        ).to_be_visible(timeout=20_000)
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("Showing your file").count() == 0
+        expect(caption(page)).to_have_text(re.compile(r"^48 events — "))
+
+
+PAYLOADS = {
+    "title": '<img src=x onerror="window.__xss=1">',
+    "description": (
+        "**bold** [link](javascript:window.__xss=2) <script>window.__xss=3</script>"
+    ),
+    "source_quote": '"><svg onload="window.__xss=4">',
+    "notes": '<iframe src="javascript:window.__xss=5"></iframe>',
+    "actors": '<img src=x onerror="window.__xss=6">;IMU',
+    "target": '<b onmouseover="window.__xss=7">target</b>',
+}
+EVENT = "1999-02-tashkent-car-bombs"
+
+
+@pytest.fixture(scope="module")
+def every_field_server(tmp_path_factory):
+    """The data with markup in every text field of one event, in its place's name
+    and in every region's name."""
+    data = tmp_path_factory.mktemp("every-field-data")
+    for path in BUNDLED_DATA_DIR.glob("*"):
+        shutil.copy(path, data / path.name)
+    with (data / "events.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    place = next(r["place_id"] for r in rows if r["event_id"] == EVENT)
+    for row in rows:
+        if row["event_id"] == EVENT:
+            row.update(PAYLOADS)
+    with (data / "events.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    for name in ("places.geojson", "regions.geojson"):
+        document = json.loads((data / name).read_text(encoding="utf-8"))
+        for feature in document["features"]:
+            props = feature["properties"]
+            if name == "regions.geojson" or props["place_id"] == place:
+                props["name"] = '<img src=x onerror="window.__xss=8">' + props["name"]
+        (data / name).write_text(json.dumps(document), encoding="utf-8")
+    with serve(tmp_path_factory.mktemp("every-field-server"), data) as url:
+        yield url
+
+
+def _inert(page: Page) -> None:
+    page.wait_for_timeout(800)
+    assert page.evaluate("() => window.__xss") is None
+    for selector in (
+        'img[src="x"]',
+        "svg[onload]",
+        "iframe",
+        "b[onmouseover]",
+        "script:not([src])",
+    ):
+        injected = page.locator(f'[data-testid="stMain"] {selector}').count()
+        assert injected == 0, selector
+
+
+def _hover_across(page: Page, locator) -> None:
+    box = locator.bounding_box()
+    for k in range(12):
+        page.mouse.move(
+            box["x"] + box["width"] * (k + 0.5) / 12, box["y"] + box["height"] / 2
+        )
+        page.wait_for_timeout(60)
+
+
+def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_server):
+    open_app(
+        page,
+        f"{every_field_server}/?start=1999-01-01&end=1999-12-31&event={EVENT}",
+    )
+    # Map: the detail panel shows every field as text, the tooltip too.
+    expect(page.get_by_role("heading", name=PAYLOADS["title"])).to_be_visible()
+    expect(
+        page.get_by_text(PAYLOADS["source_quote"], exact=False).first
+    ).to_be_visible()
+    event = load_dataset(BUNDLED_DATA_DIR).events.set_index("event_id").loc[EVENT]
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    box = chart.bounding_box()
+    x, y = _project(
+        event["lon"], event["lat"], DEFAULT_VIEW, box["width"], box["height"]
+    )
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    expect(page.locator(".deck-tooltip")).to_contain_text(
+        PAYLOADS["title"], timeout=10_000
+    )
+    _inert(page)
+
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for name, heading in (
+        ("Regions", "Regions"),
+        ("Timeline", "Events over time"),
+        ("Sources & method", "Sources & method"),
+    ):
+        go_to(page, nav, name)
+        expect(
+            page.get_by_role("heading", name=re.compile(heading)).first
+        ).to_be_visible(timeout=30_000)
+        _stable(page)
+        for chart in page.locator(
+            '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"]'
+        ).all():
+            chart.scroll_into_view_if_needed()
+            _hover_across(page, chart)
+        _inert(page)
+    # The sources page's detail panel shows the quote as text.
+    expect(
+        page.get_by_text(PAYLOADS["source_quote"], exact=False).first
+    ).to_be_visible()
+    assert page.locator('a[href^="javascript"]').count() == 0
