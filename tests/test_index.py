@@ -76,6 +76,9 @@ def test_random_selections_of_synthetic_events_match_the_mask(synthetic):
             layers=tuple(x for x in LAYERS if rng.random() < 0.8),
             attributions=tuple(x for x in ATTRIBUTIONS if rng.random() < 0.3),
             actors=("Taliban",) if rng.random() < 0.3 else (),
+            text=str(rng.choice(["event 12", "SYNTHETIC EVENT 7", "nothing"]))
+            if rng.random() < 0.1
+            else "",
         )
         rows = select(index, spec)
         expected = apply_filters(synthetic, spec)

@@ -172,3 +172,11 @@ def test_the_serving_configuration():
     assert client["showErrorDetails"] == "none"
     assert client["toolbarMode"] == "viewer"
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_the_health_check_answers_ok(streamlit_server):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{streamlit_server}/_stcore/health", timeout=10) as r:
+        assert r.status == 200
+        assert r.read().decode().strip() == "ok"

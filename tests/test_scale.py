@@ -34,8 +34,8 @@ def folders(tmp_path_factory):
 
 
 def _count(at: AppTest) -> int:
-    text = next(c.value for c in at.caption if " events — " in c.value)
-    return int(re.match(r"([\d,]+) events", text).group(1).replace(",", ""))
+    text = next(c.value for c in at.caption if re.match(r"[\d,]+ events? — ", c.value))
+    return int(re.match(r"([\d,]+) event", text).group(1).replace(",", ""))
 
 
 def _pandas_count(folder, first: date, last: date) -> int:
@@ -105,3 +105,20 @@ def test_pages_summarise_large_data_instead_of_listing_it(folders, monkeypatch):
     assert not at.exception
     assert any("The table shows the first 5,000 of" in c.value for c in at.caption)
     assert not any("curated by hand" in m.value for m in at.markdown)
+
+
+def test_a_search_stays_right_while_the_window_moves(folders, monkeypatch):
+    from imu_geo.data import load_dataset
+    from imu_geo.filters import FilterSpec, apply_filters
+
+    folder = folders[10_000]
+    monkeypatch.setenv("IMU_GEO_DATA", str(folder))
+    events = load_dataset(folder).events
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = at.text_input(key="f_text").input("event 12").run()
+    for first, last in WINDOWS:
+        at = at.select_slider(key="f_window").set_range(first, last).run()
+        assert not at.exception
+        end = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+        expected = apply_filters(events, FilterSpec(first, end, text="event 12"))
+        assert _count(at) == len(expected) > 0

@@ -135,9 +135,14 @@ def select(index: EventIndex, spec: FilterSpec) -> np.ndarray:
         rows = rows[index.country.isin(spec.countries, rows, "|")]
     if spec.text.strip() and len(rows):
         needle = spec.text.strip().casefold()
-        part = index.events.iloc[rows]
-        haystack = part[list(SEARCH_COLUMNS)].astype(str).agg(" ".join, axis=1)
-        rows = rows[haystack.str.casefold().str.contains(needle, regex=False)]
+        part = index.events[list(SEARCH_COLUMNS)].iloc[rows].astype(str)
+        # Column-wise concatenation: the same text as joining each row, much
+        # faster than a row-wise join over hundreds of thousands of rows.
+        haystack = part[SEARCH_COLUMNS[0]]
+        for column in SEARCH_COLUMNS[1:]:
+            haystack = haystack + " " + part[column]
+        found = haystack.str.casefold().str.contains(needle, regex=False)
+        rows = rows[found.to_numpy(dtype=bool)]
     return rows
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -47,7 +48,14 @@ from imu_geo.filters import (
     spec_to_query,
 )
 from imu_geo.importers import FORMATS, ImportFailure, ImportResult, import_file
-from imu_geo.index import EventIndex, build_index, facet_rows, layer_counts, select
+from imu_geo.index import (
+    EventIndex,
+    build_index,
+    facet_rows,
+    layer_counts,
+    select,
+    time_rows,
+)
 from imu_geo.layers import (
     MapOptions,
     build_deck,
@@ -837,8 +845,22 @@ def _forget_point_files(upload: Upload) -> None:
 
 
 def select_rows(data: LoadedData, spec: FilterSpec):
-    """Positions in ``data.dataset.events`` of the selected events, in date order."""
-    return select(data.index, spec)
+    """Positions in ``data.dataset.events`` of the selected events, in date order.
+
+    With a search or a facet filter on, the events that pass those filters are
+    taken from the cache the map keeps (see :func:`_facet_layers`), so that
+    moving the window does not search every event's text again.
+    """
+    filtered = spec.text.strip() or spec.actors or spec.countries
+    if not (filtered and data.key):
+        return select(data.index, spec)
+    candidates, _ = _facet_layers(
+        data.key, _facet_key(spec), tuple(spec.layers), data.index
+    )
+    chosen = np.zeros(len(data.index), dtype=bool)
+    chosen[candidates] = True
+    rows = time_rows(data.index, spec)
+    return rows[chosen[rows]]
 
 
 def describe_rows(data: LoadedData, rows, spec: FilterSpec, extra: str = "") -> None:
