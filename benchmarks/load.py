@@ -120,6 +120,15 @@ class Server:
         return (user + system) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """The CPU time all processes of the machine have used so far, in seconds."""
+    with open("/proc/stat", encoding="utf-8") as stat:
+        values = [int(value) for value in stat.readline().split()[1:]]
+    # user, nice, system, idle, iowait, irq, softirq, steal (guests are in user).
+    busy = sum(values[:3]) + sum(values[5:8])
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -370,6 +379,7 @@ class ScenarioResult:
     stepping_s: float = 0.0
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
+    other_cpu_s: float = 0.0
 
     @property
     def latencies(self) -> list[float]:
@@ -508,6 +518,7 @@ async def drive(server: Server, plan: Plan, result: ScenarioResult) -> None:
     )
     started = time.monotonic()
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    machine_cpu = machine_busy_seconds()
     await _within(
         [
             scrub(session, index, sessions, plan, result.records[index])
@@ -520,6 +531,13 @@ async def drive(server: Server, plan: Plan, result: ScenarioResult) -> None:
     result.stepping_s = time.monotonic() - started
     result.server_cpu_s = server.cpu_seconds() - server_cpu
     result.client_cpu_s = time.process_time() - client_cpu
+    result.other_cpu_s = max(
+        0.0,
+        machine_busy_seconds()
+        - machine_cpu
+        - result.server_cpu_s
+        - result.client_cpu_s,
+    )
 
 
 def run_scenario(dataset: str, sessions: int, plan: Plan) -> ScenarioResult:
@@ -576,9 +594,9 @@ def table(results: Sequence[ScenarioResult]) -> str:
     lines = [
         "| data | sessions | steps done | p50 step (s) | p95 step (s) "
         "| max step (s) | steps/s | server busy | CPU per step, server / client (ms) "
-        "| first page p50 / max (s) | cold first page (s) | errors "
-        "| server RSS / peak (MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| other processes | first page p50 / max (s) | cold first page (s) "
+        "| errors | server RSS / peak (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         latencies = result.latencies
@@ -591,11 +609,10 @@ def table(results: Sequence[ScenarioResult]) -> str:
             if latencies and result.stepping_s
             else "–"
         )
-        busy = (
-            f"{result.server_cpu_s / result.stepping_s:.0%}"
-            if result.stepping_s
-            else "–"
-        )
+        busy = other = "–"
+        if result.stepping_s:
+            busy = f"{result.server_cpu_s / result.stepping_s:.0%}"
+            other = f"{result.other_cpu_s / result.stepping_s:.0%}"
         cpu = (
             f"{result.server_cpu_s / len(latencies) * 1000:.0f} / "
             f"{result.client_cpu_s / len(latencies) * 1000:.0f}"
@@ -607,7 +624,8 @@ def table(results: Sequence[ScenarioResult]) -> str:
             f"| {result.dataset} | {result.sessions} "
             f"| {len(latencies)}/{result.sessions * result.steps_planned} "
             f"| {_seconds(p50)} | {_seconds(p95)} | {_seconds(worst)} | {rate} "
-            f"| {busy} | {cpu} | {first} | {_seconds(result.cold_first_page_s)} "
+            f"| {busy} | {cpu} | {other} | {first} "
+            f"| {_seconds(result.cold_first_page_s)} "
             f"| {_errors(result.all_errors)} "
             f"| {result.rss_kb / 1024:.0f} / {result.peak_kb / 1024:.0f} |"
         )
@@ -631,6 +649,36 @@ def target_verdict(results: Sequence[ScenarioResult]) -> str:
         measured = f"{len(latencies)}/{planned} steps, {errors} errors, p95 {p95:.2f} s"
         return f"**Target ({goal}): {'held' if held else 'missed'}** — {measured}."
     return f"Target ({goal}): not measured in this run."
+
+
+def queueing_note(results: Sequence[ScenarioResult], plan: Plan) -> str:
+    """Why steps slow down with K: the measured throughput against the queue.
+
+    With no pause, K sessions keep K reruns waiting at all times, so the mean
+    step is about K over the server's throughput (Little's law).
+    """
+    if plan.pause_s:
+        return ""
+    notes = []
+    for result in results:
+        latencies = result.latencies
+        if result.sessions < 2 or not latencies or not result.stepping_s:
+            continue
+        rate = len(latencies) / result.stepping_s
+        notes.append(
+            f"{result.dataset} × {result.sessions}: {rate:.1f} steps/s, so "
+            f"{result.sessions / rate:.2f} s expected, "
+            f"{statistics.fmean(latencies):.2f} s measured"
+        )
+    if not notes:
+        return ""
+    return (
+        "Reading: the server runs every session's script in one Python process, "
+        "so its throughput is bounded by one core (compare *server busy* with "
+        "100%). "
+        "With no pause, each session always has a rerun waiting, so the mean "
+        "step is about K over the throughput (Little's law): " + "; ".join(notes) + "."
+    )
 
 
 def machine(load_before: float) -> list[str]:
@@ -692,8 +740,11 @@ def report(
         "Server memory is the Streamlit process's `VmRSS` after the scenario and "
         "its peak `VmHWM`; *server busy* is the server's CPU time over the "
         "wall time while the sessions step (100% is one core), and CPU per step "
-        "is that CPU time, and the load clients' own, over the steps done. p95 is "
-        "the nearest-rank 95th percentile over all steps of all sessions."
+        "is that CPU time, and the load clients' own, over the steps done; *other "
+        "processes* is the CPU the rest of the machine used meanwhile (from "
+        "`/proc/stat`, 100% is one core): well above a few percent, the numbers "
+        "were disturbed. p95 is the nearest-rank 95th percentile over all steps "
+        "of all sessions."
     )
     return "\n".join(
         [
@@ -707,6 +758,7 @@ def report(
             "",
             target_verdict(results),
             "",
+            *([note, ""] if (note := queueing_note(results, plan)) else []),
             "## Machine",
             "",
             *machine(load_before),

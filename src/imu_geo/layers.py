@@ -405,6 +405,28 @@ def basemap_layers() -> list[pdk.Layer]:
     ]
 
 
+# The event columns the detailed map reads; taking a selection's rows from just
+# these is several times faster than from every column.
+DECK_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "layer",
+    "event_type",
+    "place_id",
+    "place_name",
+    "geo_precision",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "attribution",
+    "title",
+    "lat",
+    "lon",
+)
+
+
 def build_deck(
     selected: pd.DataFrame,
     display_geometry: Mapping[str, object],

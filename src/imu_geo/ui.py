@@ -57,6 +57,7 @@ from imu_geo.index import (
     time_rows,
 )
 from imu_geo.layers import (
+    DECK_COLUMNS,
     MapOptions,
     build_deck,
     build_large_deck,
@@ -926,7 +927,7 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
     else:  # a dataset without a key cannot share a cache entry
         candidates, by_layer = facet_layers(data.index, *arguments)
     if len(candidates) <= INLINE_LIMIT:
-        selected = events.iloc[rows].reset_index(drop=True)
+        selected = events[list(DECK_COLUMNS)].iloc[rows].reset_index(drop=True)
         return build_deck(selected, data.display_geometry, map_options()), ""
     store = point_store()
     urls = {}
