@@ -55,6 +55,8 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from imu_geo.cli import streamlit_command
+
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "data"
 LOAD_DIR = PROJECT / "build" / "load"
@@ -159,23 +161,7 @@ def streamlit_server(data_dir: Path | None, log_path: Path) -> Iterator[Server]:
     env.pop("IMU_GEO_DATA", None)
     if data_dir is not None:
         env["IMU_GEO_DATA"] = str(data_dir)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        HOST,
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    command = streamlit_command(PROJECT / "app.py", port, HOST)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(

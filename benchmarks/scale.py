@@ -40,6 +40,8 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
+from imu_geo.cli import streamlit_command
+
 PROJECT = Path(__file__).resolve().parents[1]
 APP = PROJECT / "app.py"
 BUNDLED = PROJECT / "data"
@@ -227,23 +229,7 @@ def _serve(script: Path, folder: Path, log: Path) -> tuple[subprocess.Popen, str
 
     port = _free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        streamlit_command(script, port),
         cwd=script.parent,
         env={**os.environ, "IMU_GEO_DATA": str(folder)},
         stdout=log.open("w"),

@@ -7,13 +7,14 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from imu_geo.cli import streamlit_command
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
@@ -61,24 +62,7 @@ def serve(
     log_path = workdir / "server.log"
     with log_path.open("a") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                *extra_args,
-            ],
+            [*streamlit_command(PROJECT_DIR / "app.py", port), *extra_args],
             cwd=PROJECT_DIR,
             env=environment,
             stdout=log,

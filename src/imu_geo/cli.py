@@ -164,20 +164,36 @@ def command_run(arguments: argparse.Namespace) -> int:
             _write(f"imu-geo: {report.summary()}", sys.stderr)
             return EXIT_PROBLEMS
         environment[DATA_ENV_VAR] = str(data)
+    command = streamlit_command(
+        PROJECT_DIR / "app.py", arguments.port, arguments.address, headless=False
+    )
+    return subprocess.call(command, cwd=PROJECT_DIR, env=environment)
+
+
+def streamlit_command(
+    script: Path, port: int, address: str = "127.0.0.1", headless: bool = True
+) -> list[str]:
+    """The ``streamlit run`` command line for ``script`` on ``address:port``.
+
+    Headless (the default) is for servers nobody opens a browser on by hand:
+    tests, benchmarks, ``make serve``; it also turns the file watcher off.
+    """
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_DIR / "app.py"),
+        str(script),
         "--server.port",
-        str(arguments.port),
+        str(port),
         "--server.address",
-        arguments.address,
+        address,
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.call(command, cwd=PROJECT_DIR, env=environment)
+    if headless:
+        command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
+    return command
 
 
 def build_parser() -> argparse.ArgumentParser:

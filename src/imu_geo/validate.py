@@ -18,7 +18,7 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -173,6 +173,19 @@ def _non_negative_int(value: str) -> int:
     return int(value)
 
 
+def _header_problems(
+    header: list[str], file: str
+) -> Generator[Problem, None, list[str]]:
+    """Yield problems with the events header; return the missing columns."""
+    missing = [c for c in EVENT_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in EVENT_COLUMNS]
+    if missing:
+        yield Problem(file, 1, None, f"missing columns: {', '.join(missing)}")
+    if unknown:
+        yield Problem(file, 1, None, f"unknown columns: {', '.join(unknown)}")
+    return missing
+
+
 def check_event_rows(
     header: list[str],
     rows: Iterable[list[str]],
@@ -198,12 +211,7 @@ def check_event_rows(
         if name in seen_columns:
             yield Problem(file, 1, name, "the column appears more than once")
         seen_columns.add(name)
-    missing = [c for c in EVENT_COLUMNS if c not in seen_columns]
-    unknown = [c for c in header if c not in EVENT_COLUMNS]
-    if missing:
-        yield Problem(file, 1, None, f"missing columns: {', '.join(missing)}")
-    if unknown:
-        yield Problem(file, 1, None, f"unknown columns: {', '.join(unknown)}")
+    missing = yield from _header_problems(header, file)
     if missing or len(seen_columns) != len(header):
         return
 
@@ -492,13 +500,7 @@ def check_event_frame(
     ``frame`` comes from :func:`read_events_frame`: unique columns and no missing
     cells. Rows the column test cannot clear are checked one by one.
     """
-    header = [str(name) for name in frame.columns]
-    missing = [c for c in EVENT_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in EVENT_COLUMNS]
-    if missing:
-        yield Problem(file, 1, None, f"missing columns: {', '.join(missing)}")
-    if unknown:
-        yield Problem(file, 1, None, f"unknown columns: {', '.join(unknown)}")
+    missing = yield from _header_problems([str(c) for c in frame.columns], file)
     if missing:
         return
     found: list[Problem] = []
