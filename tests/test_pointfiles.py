@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import date
 
 import numpy as np
@@ -22,9 +23,11 @@ from imu_geo.layers import (
     palette_expression,
 )
 from imu_geo.pointfiles import (
+    MAX_IDLE_S,
     PointFileTooLarge,
     PointStore,
     epoch_days,
+    hold_folder,
     point_file_bytes,
     point_records,
     remove_stale_folders,
@@ -165,15 +168,42 @@ def test_a_file_over_the_cap_is_refused_and_not_written(tmp_path):
 
 def test_the_least_recently_used_files_go_first(tmp_path):
     store = PointStore(tmp_path / "p", "u", max_total_bytes=25)
+    now = time.time()
     for number, key in enumerate("abc"):
         store.ensure((key,), lambda: b"x" * 10)
         path = tmp_path / "p" / store.name_for((key,))
-        os.utime(path, ns=(number * 10**9, number * 10**9))
+        os.utime(path, (now - 100 + number, now - 100 + number))
     store.ensure(("a",), lambda: b"x" * 10)  # used again: now the newest
     store.ensure(("d",), lambda: b"x" * 10)
     left = {p.name for p in (tmp_path / "p").iterdir()}
     assert left == {store.name_for(("a",)), store.name_for(("d",))}
     assert store.total_bytes() <= 25
+
+
+def test_files_unused_for_half_an_hour_are_deleted_and_come_back(tmp_path):
+    store = PointStore(tmp_path / "p", "u")
+    store.ensure(("abandoned",), lambda: b"[1]", group="upload")
+    old = tmp_path / "p" / store.name_for(("abandoned",))
+    stale = time.time() - MAX_IDLE_S - 60
+    os.utime(old, (stale, stale))
+    store.ensure(("other",), lambda: b"[2]")
+    assert not old.exists()
+    assert store.ensure(("abandoned",), lambda: b"[1]").endswith(old.name)
+    assert old.read_bytes() == b"[1]"
+
+
+def test_a_layer_too_large_is_refused_at_once_afterwards(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_file_bytes=5)
+    calls = []
+
+    def build():
+        calls.append(1)
+        return b"x" * 6
+
+    for _ in range(3):
+        with pytest.raises(PointFileTooLarge):
+            store.ensure(("big",), build)
+    assert calls == [1]
 
 
 def test_forgetting_an_upload_deletes_its_files_only(tmp_path):
@@ -185,16 +215,22 @@ def test_forgetting_an_upload_deletes_its_files_only(tmp_path):
     assert [p.name for p in (tmp_path / "p").iterdir()] == [store.name_for(("atlas",))]
 
 
-def test_folders_of_stopped_servers_are_removed(tmp_path):
-    alive = tmp_path / f"{os.getpid()}-{'0' * 16}"
-    dead = tmp_path / f"{2**22 + 12345}-{'1' * 16}"
+def test_folders_no_running_server_holds_are_removed(tmp_path):
+    held = tmp_path / f"{os.getpid()}-{'0' * 16}"
+    handle = hold_folder(held)
+    released = tmp_path / f"{os.getpid()}-{'1' * 16}"  # same pid, lock gone
+    hold_folder(released).close()
+    unlocked = tmp_path / f"12345-{'2' * 16}"
+    unlocked.mkdir()
     other = tmp_path / "not-a-point-folder"
-    for folder in (alive, dead, other):
-        folder.mkdir()
-    assert remove_stale_folders(tmp_path) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [alive.name, other.name]
-    )
+    other.mkdir()
+    try:
+        assert remove_stale_folders(tmp_path) == 2
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            [held.name, other.name]
+        )
+    finally:
+        handle.close()
 
 
 def test_monthly_counts_put_each_event_in_its_first_month():
@@ -217,3 +253,42 @@ def test_the_volume_chart_keeps_the_span_selection():
     chart = build_volume_chart(_events(), spec, whole).to_dict()
     assert [p["name"] for p in chart["params"]] == ["span"]
     assert chart["params"][0]["select"] == {"type": "interval", "encodings": ["x"]}
+
+
+def test_the_browser_filter_shows_exactly_the_window_the_server_counts():
+    """DataFilterExtension shows a point when each filter value lies in its range
+    (both ends included); that must be the server's window rule, day for day."""
+    from imu_geo.filters import apply_filters
+
+    rng = np.random.default_rng(11)
+    start = pd.Timestamp("1995-01-01") + pd.to_timedelta(
+        rng.integers(0, 3000, 400), unit="D"
+    )
+    end = start + pd.to_timedelta(rng.integers(0, 400, 400), unit="D")
+    events = pd.DataFrame(
+        {
+            "event_id": [f"e{k:03d}" for k in range(400)],
+            "date_start": start,
+            "date_end": end,
+            "layer": "attack",
+            "event_type": "bombing",
+            "attribution": "claimed",
+            "actors": "IMU",
+            "country": "UZ",
+        }
+    )
+    s, e = epoch_days(events["date_start"]), epoch_days(events["date_end"])
+    for _ in range(40):
+        first = date(1995, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 3300)))
+        last = first + pd.Timedelta(days=int(rng.integers(0, 500)))
+        for cumulative in (False, True):
+            spec = FilterSpec(
+                first, last, mode="cumulative" if cumulative else "window"
+            )
+            days = epoch_days(pd.Series(pd.to_datetime([first, last])))
+            (lo_s, hi_s), (lo_e, hi_e) = date_filter_range(
+                int(days[0]), int(days[1]), cumulative
+            )
+            shown = (lo_s <= s) & (s <= hi_s) & (lo_e <= e) & (e <= hi_e)
+            expected = set(apply_filters(events, spec)["event_id"])
+            assert set(events["event_id"][shown]) == expected

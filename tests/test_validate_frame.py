@@ -161,3 +161,39 @@ def test_a_stray_quote_is_refused_as_by_the_row_reader(tmp_path):
         handle.write('"abc"d' + "," * 20 + "\n")
     (problem,) = validate_directory(folder).problems
     assert str(problem).startswith("events.csv: is not valid CSV")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        '"x,"y' + "," * 20 + "\n",  # a quote closing a field, then text
+        '"multi\n"z' + "," * 20 + "\n",  # the same after a line break in a field
+        "\r\r",  # a blank line with CR line ends
+    ],
+)
+def test_quoting_and_blank_lines_the_fast_reader_would_miss(tmp_path, tail):
+    folder = write_dataset(tmp_path)
+    with (folder / "events.csv").open("a", encoding="utf-8", newline="") as handle:
+        handle.write(tail)
+    header = (folder / "events.csv").read_bytes().split(b"\n")[0].decode()
+    from imu_geo.validate import read_events_frame
+
+    assert read_events_frame(folder / "events.csv") is None, header
+    assert validate_directory(folder).problems  # the row reader names the fault
+
+
+def test_counts_too_long_for_floats_are_compared_exactly():
+    rows = _rows(
+        [
+            {
+                "fatalities_low": "9007199254740993",
+                "fatalities_best": "9007199254740992",
+                "fatalities_high": "9007199254740992",
+            },
+            {"fatalities_low": "", "fatalities_best": "", "fatalities_high": ""},
+            {"fatalities_low": "1" * 21, "fatalities_best": "1" * 20 + "0"},
+        ]
+    )
+    by_row, by_frame = _both(rows)
+    assert by_frame == by_row
+    assert sum("low <= best <= high" in p for p in by_row) == 2

@@ -23,7 +23,7 @@ with map_column:
         deck,
         on_select="rerun",
         selection_mode="single-object",
-        key="map",
+        key=f"map-{ui.dataset_tag(data)}",
         height=600,
     )
     picked = [
@@ -53,7 +53,7 @@ table = st.dataframe(
     column_config=ui.TABLE_CONFIG,
     on_select="rerun",
     selection_mode="single-row",
-    key="table",
+    key=f"table-{ui.dataset_tag(data)}",
 )
 picked_rows = table.selection.rows
 if picked_rows:

@@ -42,7 +42,7 @@ table = st.dataframe(
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
-    key="sources_table",
+    key=f"sources_table-{ui.dataset_tag(data)}",
     column_config=ui.SOURCE_TABLE_CONFIG,
 )
 ui.download(

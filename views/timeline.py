@@ -5,7 +5,6 @@ from functools import partial
 import streamlit as st
 
 from imu_geo import ui
-from imu_geo.index import facet_rows
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import (
     ERAS,
@@ -19,7 +18,7 @@ from imu_geo.timeline import (
 
 data, spec = ui.page_context()
 rows = ui.select_rows(data, spec)
-candidates = facet_rows(data.index, spec)
+candidates = ui.facet_candidates(data, spec)
 
 atlas = ui.showing_atlas()
 # The eras are a reading of the atlas's source; another dataset has none.
@@ -62,9 +61,10 @@ if current:
 chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
 many = len(candidates) > GANTT_LIMIT
 if many:
-    chart = build_volume_chart(
-        data.dataset.events.iloc[candidates], spec, data.default_spec, eras
-    )
+    # Only the columns the counts need: copying every column of a million rows
+    # would cost more than the counting.
+    counted = data.dataset.events[["date_start", "layer", "date_precision"]]
+    chart = build_volume_chart(counted.iloc[candidates], spec, data.default_spec, eras)
 else:
     chart = build_timeline_chart(data.dataset.events, spec, eras)
 st.altair_chart(

@@ -12,14 +12,18 @@ A file holds the events that pass every filter except time. Its name is a keyed
 hash of what it holds (the dataset, the filters, the layer) with a secret made
 when the server starts, so a name cannot be guessed from a dataset's contents;
 an uploaded file's points are therefore reachable only by the session that was
-given the URL. Each server process writes to its own folder, removed when the
-process exits (or, if it died, by the next server to start); the folder is
-capped in total size (least recently used files go first), and an upload's
-files are deleted when its session forgets it or loads another.
+given the URL. Each server process writes to its own folder, which it holds
+locked and removes when it exits (a folder nobody holds is removed by the next
+server to start); files unused for 30 minutes are deleted (an abandoned
+session's upload among them; a session that comes back gets its file written
+again), the folder is capped in total size (least recently used files go
+first), and an upload's files are deleted when its session forgets it or loads
+another.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import os
@@ -27,6 +31,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,7 +50,11 @@ TOOLTIP_CHARS = 60
 _DAY_NS = 86_400 * 10**9
 
 
-_FOLDER = re.compile(r"(\d+)-[0-9a-f]{16}")
+_FOLDER = re.compile(r"\d+-[0-9a-f]{16}")
+LOCK_FILE = ".lock"
+# Files unused this long are deleted (an abandoned session's upload among them);
+# a session that comes back has its file written again.
+MAX_IDLE_S = 30 * 60
 
 
 def process_folder_name() -> str:
@@ -53,24 +62,36 @@ def process_folder_name() -> str:
     return f"{os.getpid()}-{secrets.token_hex(8)}"
 
 
-def _alive(pid: int) -> bool:
+def hold_folder(folder: Path):
+    """Create ``folder`` and hold an exclusive lock on its lock file for as long
+    as the returned file object stays open (the life of the server process)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = (folder / LOCK_FILE).open("a")
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def _in_use(folder: Path) -> bool:
+    """Whether a running process holds the folder's lock (a pid can be reused, a
+    lock dies with its process)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+        with (folder / LOCK_FILE).open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except BlockingIOError:
         return True
-    return True
+    except OSError:
+        return False
+    return False
 
 
 def remove_stale_folders(root: Path) -> int:
-    """Remove the point folders of processes that no longer run; return how many."""
+    """Remove the point folders no running server holds; return how many."""
     removed = 0
     if not Path(root).is_dir():
         return 0
     for folder in Path(root).iterdir():
-        match = _FOLDER.fullmatch(folder.name)
-        if folder.is_dir() and match and not _alive(int(match.group(1))):
+        if folder.is_dir() and _FOLDER.fullmatch(folder.name) and not _in_use(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
@@ -157,6 +178,8 @@ class PointStore:
         self._secret = secret or secrets.token_bytes(32)
         self._lock = threading.Lock()
         self._groups: dict[str, set[str]] = {}
+        self._too_large: dict[str, str] = {}
+        self.holder = None  # the open, locked lock file (see hold_folder)
 
     def name_for(self, key: tuple) -> str:
         """The file name for ``key``: unguessable without the server's secret."""
@@ -173,33 +196,48 @@ class PointStore:
     def ensure(self, key: tuple, build: Callable[[], bytes], group: str = "") -> str:
         """The URL of the file for ``key``, written with ``build()`` if missing.
 
+        ``build`` runs outside the store's lock, so one session preparing a
+        large file does not hold up the others; two sessions may then build the
+        same file at once, and the last one to finish replaces it.
+
         Raises
         ------
         PointFileTooLarge
-            When the file would exceed the per-file cap; nothing is written.
+            When the file would exceed the per-file cap; nothing is written, and
+            the same key is refused at once afterwards.
         OSError
             When the folder cannot be written.
         """
         name = self.name_for(key)
         path = self.folder / name
         with self._lock:
+            if name in self._too_large:
+                raise PointFileTooLarge(self._too_large[name])
             if path.exists():
                 os.utime(path)  # most recently used
-            else:
-                payload = build()
-                if len(payload) > self.max_file_bytes:
-                    raise PointFileTooLarge(
-                        f"{len(payload) / 1e6:.0f} MB is over the "
-                        f"{self.max_file_bytes / 1e6:.0f} MB cap for one map layer"
-                    )
-                self.folder.mkdir(parents=True, exist_ok=True)
-                partial = path.with_suffix(".part")
-                partial.write_bytes(payload)
-                os.replace(partial, path)
-                self._evict(keep=name)
-            if group:
-                self._groups.setdefault(group, set()).add(name)
+                self._remember(group, name)
+                return self.url(name)
+        payload = build()
+        if len(payload) > self.max_file_bytes:
+            reason = (
+                f"{len(payload) / 1e6:.0f} MB is over the "
+                f"{self.max_file_bytes / 1e6:.0f} MB cap for one map layer"
+            )
+            with self._lock:
+                self._too_large[name] = reason
+            raise PointFileTooLarge(reason)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f"{name}.{secrets.token_hex(4)}.part"
+        partial.write_bytes(payload)
+        with self._lock:
+            os.replace(partial, path)
+            self._remember(group, name)
+            self._evict(keep=name)
         return self.url(name)
+
+    def _remember(self, group: str, name: str) -> None:
+        if group:
+            self._groups.setdefault(group, set()).add(name)
 
     def forget(self, group: str) -> int:
         """Delete the files written for ``group`` (e.g. one session's upload)."""
@@ -212,6 +250,9 @@ class PointStore:
     def remove_folder(self) -> None:
         """Delete the folder and everything in it (when the server stops)."""
         with self._lock:
+            if self.holder is not None:
+                self.holder.close()
+                self.holder = None
             shutil.rmtree(self.folder, ignore_errors=True)
             self._groups.clear()
 
@@ -219,12 +260,24 @@ class PointStore:
         return sum(p.stat().st_size for p in self.folder.glob("*.json"))
 
     def _evict(self, keep: str) -> None:
+        """Delete files unused for :data:`MAX_IDLE_S`, then the least recently
+        used ones while the folder is over its size cap."""
         files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-        total = sum(p.stat().st_size for p in files)
+        idle_before = time.time() - MAX_IDLE_S
+        kept = []
         for path in files:
+            if path.name != keep and path.stat().st_mtime < idle_before:
+                path.unlink(missing_ok=True)
+            else:
+                kept.append(path)
+        total = sum(p.stat().st_size for p in kept)
+        for path in kept:
             if total <= self.max_total_bytes:
                 break
             if path.name == keep:
                 continue
             total -= path.stat().st_size
             path.unlink(missing_ok=True)
+        present = {p.name for p in self.folder.glob("*.json")}
+        for names in self._groups.values():
+            names &= present

@@ -8,6 +8,7 @@ keys below and is mirrored to the URL query string, so a link restores the view.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import secrets
 import threading
 import time
@@ -71,6 +72,7 @@ from imu_geo.pointfiles import (
     PointFileTooLarge,
     PointStore,
     epoch_days,
+    hold_folder,
     point_file_bytes,
     point_records,
     process_folder_name,
@@ -715,7 +717,9 @@ def upload_controls() -> None:
         type=list(UPLOAD_TYPES),
         key=f"u_file_{st.session_state.get('u_file_n', 0)}",
         help="Our schema, or ACLED, UCDP GED or GTD columns. It stays in this "
-        "browser session and is never saved.",
+        "browser session and is never saved as a file. With more than 300 events "
+        "the map keeps a copy of their points at an address only this session is "
+        "given, deleted when you forget the file or after 30 minutes unused.",
     )
     fmt = box.selectbox(
         "Format",
@@ -823,8 +827,8 @@ def point_store() -> PointStore:
     """The folder of map point files of this server process.
 
     Each process has its own folder under ``static/points`` (two servers on one
-    checkout must not delete each other's files); folders left by processes
-    that are gone are removed, and this one is removed when the process exits.
+    checkout must not delete each other's files), holding a lock on it while it
+    runs; folders nobody holds are removed, and this one is removed at exit.
     """
     root = PROJECT_DIR / "static" / "points"
     try:
@@ -835,6 +839,10 @@ def point_store() -> PointStore:
         log.exception("the point folder %s cannot be tidied", root)
     name = process_folder_name()
     store = PointStore(root / name, f"{POINTS_URL}/{name}")
+    try:
+        store.holder = hold_folder(store.folder)  # kept open while the server runs
+    except OSError:
+        log.exception("the point folder %s cannot be created", store.folder)
     atexit.register(store.remove_folder)
     return store
 
@@ -843,6 +851,22 @@ def _forget_point_files(upload: Upload) -> None:
     store = point_store()
     for key in (("upload", upload.key), ("both", upload.key)):
         store.forget(repr(key))
+
+
+def facet_candidates(data: LoadedData, spec: FilterSpec):
+    """Positions of the events passing every filter but time (cached per dataset
+    and filters, see :func:`_facet_layers`)."""
+    arguments = (_facet_key(spec), tuple(spec.layers))
+    if not data.key:
+        return facet_layers(data.index, *arguments)[0]
+    return _facet_layers(data.key, *arguments, data.index)[0]
+
+
+def dataset_tag(data: LoadedData) -> str:
+    """A short name for the dataset on screen, for widget keys: a selection made
+    on one dataset (a clicked point, a table row) must not carry over to
+    another, where the same position is another event."""
+    return hashlib.sha1(repr(data.key).encode()).hexdigest()[:10]
 
 
 def select_rows(data: LoadedData, spec: FilterSpec):

@@ -401,21 +401,28 @@ def _needs_row_reader(raw: bytes) -> bool:
     followed by a comma or a line end (``"abc"d``) and reports a blank line as a
     row of no fields; the fast reader would accept the first and skip the second.
     Both are found here byte-wise and sent to the row reader, which names them. A
-    quote inside an unquoted field is sent there too.
+    quote inside an unquoted field, and any quote out of step with the pairing
+    rule below, is sent there too (the row reader then decides).
     """
-    if raw[:1] in (b"\n", b"\r") or b"\n\n" in raw or b"\n\r\n" in raw:
+    blank = (b"\n\n", b"\r\r", b"\n\r\n") if b"\r" in raw else (b"\n\n",)
+    if raw[:1] in (b"\n", b"\r") or any(pair in raw for pair in blank):
         return True
     data = np.frombuffer(raw, dtype=np.uint8)
     quotes = np.flatnonzero(data == 34)
     if not len(quotes):
         return False
+    # In valid CSV the quotes pair up: counting from 1, an odd quote opens a
+    # field (after a comma, a line end or the start) or is the second of an
+    # escaped pair (after a quote); an even one closes a field (before a comma,
+    # a line end or the end) or is the first of an escaped pair (before a quote).
     following = data[np.minimum(quotes + 1, len(data) - 1)]
     preceding = data[np.maximum(quotes - 1, 0)]
     at_end = quotes == len(data) - 1
     at_start = quotes == 0
-    closes_badly = ~np.isin(following, (44, 34, 13, 10)) & ~at_end
-    opens = np.isin(preceding, (44, 10, 34)) | at_start
-    return bool((closes_badly & ~opens).any())
+    odd = np.arange(len(quotes)) % 2 == 0
+    opens_well = np.isin(preceding, (44, 10, 13, 34)) | at_start
+    closes_well = np.isin(following, (44, 34, 13, 10)) | at_end
+    return bool((odd & ~opens_well).any() or (~odd & ~closes_well).any())
 
 
 def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndarray:
@@ -477,7 +484,9 @@ def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndar
     for column in FATALITY_COLUMNS:
         text = frame[column]
         empty = (text == "").to_numpy()
-        digits = text.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+        # Up to 15 digits, so that the comparison below is exact in float64;
+        # longer numbers go to the row checker.
+        digits = text.str.fullmatch(r"\d{1,15}").to_numpy(dtype=bool)
         ok &= empty | digits
         value = pd.to_numeric(text.where(~empty & digits), errors="coerce")
         # Compare with the nearest earlier count that is given.
