@@ -435,7 +435,9 @@ def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndar
     ok &= event_id.str.fullmatch(_SLUG.pattern).to_numpy(dtype=bool)
     ok &= ~event_id.duplicated(keep=False).to_numpy()
     for column, allowed in EVENT_VOCABULARIES.items():
-        ok &= frame[column].isin(allowed).to_numpy()
+        # Empty passes here as in the row check: a required column's emptiness
+        # is caught above, an optional one's by the place rules below.
+        ok &= (frame[column].isin(allowed) | (frame[column] == "")).to_numpy()
     pairs = {
         f"{layer}/{kind}" for layer, kinds in EVENT_TYPES.items() for kind in kinds
     }
