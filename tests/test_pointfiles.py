@@ -292,3 +292,22 @@ def test_the_browser_filter_shows_exactly_the_window_the_server_counts():
             shown = (lo_s <= s) & (s <= hi_s) & (lo_e <= e) & (e <= hi_e)
             expected = set(apply_filters(events, spec)["event_id"])
             assert set(events["event_id"][shown]) == expected
+
+
+def test_the_volume_chart_stacks_each_month_from_zero():
+    events = pd.concat([_events()] * 3, ignore_index=True)
+    events.loc[6:, "date_start"] = pd.Timestamp("1999-02-03")
+    whole = FilterSpec(date(1999, 1, 1), date(2001, 12, 31))
+    chart = build_volume_chart(events, whole, whole).to_dict()
+    rows = next(
+        data for data in chart["datasets"].values() if data and "top" in data[0]
+    )
+    by_month: dict[str, list] = {}
+    for row in rows:
+        by_month.setdefault(row["start"], []).append(row)
+    for stack in by_month.values():
+        assert stack[0]["bottom"] == 0
+        for lower, upper in zip(stack, stack[1:], strict=False):
+            assert upper["bottom"] == lower["top"]
+        assert all(r["top"] - r["bottom"] == r["count"] for r in stack)
+    assert max(r["top"] for r in by_month["1999-02-01"]) == 5  # 2 + 3 moved there

@@ -784,14 +784,24 @@ def build_volume_chart(
         {True: "vaguer than a month", False: "day or month"}
     )
     counts["month"] = counts["start"].dt.strftime("%b %Y")
+    # Stacked by hand (layer by layer, solid below vague): a bar that spans its
+    # month on x needs both ends on y too.
     layers = list(VOLUME_COLOURS)
+    order = {layer: k for k, layer in enumerate(layers)}
+    counts = counts.assign(_order=counts["layer"].map(order)).sort_values(
+        ["start", "_order", "vague"]
+    )
+    counts["top"] = counts.groupby("start")["count"].cumsum()
+    counts["bottom"] = counts["top"] - counts["count"]
+    counts = counts.drop(columns="_order")
     bars = (
         alt.Chart(_iso(counts, ["start", "end"]))
-        .mark_bar(strokeWidth=0)
+        .mark_rect(strokeWidth=0)
         .encode(
             x=_x(domain),
             x2="end:T",
-            y=alt.Y("count:Q", title="events per month", stack="zero"),
+            y=alt.Y("bottom:Q", title="events per month"),
+            y2="top:Q",
             color=alt.Color(
                 "layer:N",
                 scale=alt.Scale(domain=layers, range=list(VOLUME_COLOURS.values())),
@@ -800,7 +810,6 @@ def build_volume_chart(
             fillOpacity=alt.condition(
                 "datum.vague", alt.value(0.35), alt.value(SOLID_FILL_OPACITY)
             ),
-            order=alt.Order("vague:N"),
             tooltip=[
                 alt.Tooltip("month:N", title="Month"),
                 alt.Tooltip("layer:N", title="Layer"),
