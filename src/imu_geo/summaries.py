@@ -414,7 +414,7 @@ def totals_line(summary: pd.DataFrame, level: str) -> str:
     singular, plural = UNIT_NOUNS[level]
     in_units = int(units["events"].sum())
     where = plural if level == "valley" else _count(len(units), singular, plural)
-    parts = [f"{in_units} in {where}"]
+    parts = [f"{in_units:,} in {where}"]
     for label, wanted in (
         ("coded at a coarser level", marked["coded_at"] != ""),
         ("outside", marked["region"] == OUTSIDE_LABELS[level]),
@@ -422,9 +422,9 @@ def totals_line(summary: pd.DataFrame, level: str) -> str:
     ):
         n = int(marked.loc[wanted, "events"].sum())
         if n:
-            parts.append(f"{n} {label}")
+            parts.append(f"{n:,} {label}")
     word = "event" if total == 1 else "events"
-    return f"{total} {word}: " + ", ".join(parts) + "."
+    return f"{total:,} {word}: " + ", ".join(parts) + "."
 
 
 # --- the choropleth -----------------------------------------------------------
