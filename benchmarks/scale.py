@@ -585,9 +585,9 @@ METHOD = """## Method
   names its URL; deck.gl's `DataFilterExtension` hides the points outside the
   window on the GPU. A step sends only the new date range (about 4 kB), the
   same at any N. Files have keyed-hash names, a 180 MB per-file and 1 GB total
-  cap with least-recently-used eviction, live in a folder per server process
-  that is removed when the process stops, and an upload's files are deleted
-  when it is forgotten.
+  cap with least-recently-used eviction, are deleted after 30 minutes unused,
+  live in a folder the server process holds locked and removes when it stops,
+  and an upload's files are deleted when it is forgotten or replaced.
 - **Lean pages.** The table sends at most 5,000 rows; downloads are built only
   when clicked; the timeline shows monthly counts above 400 events.
 
