@@ -904,7 +904,8 @@ def _facet_key(spec: FilterSpec) -> tuple:
     )
 
 
-@st.cache_resource(max_entries=32)
+# A few entries: at a million events one holds up to ~16 MB of positions.
+@st.cache_resource(max_entries=8)
 def _facet_layers(key: tuple, facets: tuple, layers: tuple, _index: EventIndex):
     """The events passing the non-time filters, and their positions per layer.
 
