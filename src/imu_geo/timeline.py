@@ -582,6 +582,22 @@ def _window_layers(
     return [veil, lines]
 
 
+def _era_bands(eras: Sequence[Era], domain: tuple[date, date]) -> alt.Chart:
+    """Era bands over the chart's full height, carrying the span selection."""
+    frame = _iso(era_frame(eras), ["start", "end"])
+    return (
+        alt.Chart(frame[["start", "end", "shade"]])
+        .mark_rect()
+        .encode(
+            x=_x(domain),
+            x2="end:T",
+            # Fill, not colour: a colour here would share the bars' colour scale.
+            fill=alt.Fill("shade:N", scale=None, legend=None),
+        )
+        .add_params(alt.selection_interval(name=SPAN_PARAM, encodings=["x"]))
+    )
+
+
 def _era_layers(
     eras: Sequence[Era], rows: Sequence[str], domain: tuple[date, date]
 ) -> list[alt.Chart]:
@@ -591,18 +607,7 @@ def _era_layers(
     span of time.
     """
     frame = _iso(era_frame(eras), ["start", "end", "mid"])
-    span = alt.selection_interval(name=SPAN_PARAM, encodings=["x"])
-    bands = (
-        alt.Chart(frame[["start", "end", "shade"]])
-        .mark_rect()
-        .encode(
-            x=_x(domain),
-            x2="end:T",
-            # Fill, not colour: a colour here would share the bars' colour scale.
-            fill=alt.Fill("shade:N", scale=None, legend=None),
-        )
-        .add_params(span)
-    )
+    bands = _era_bands(eras, domain)
     about = [
         alt.Tooltip("name:N", title="Era"),
         alt.Tooltip("period:N", title="Period"),
@@ -771,14 +776,7 @@ def build_volume_chart(
     domain = (whole.start, whole.end + timedelta(days=1))
     if not eras:
         eras = (Era("all", "", whole.start, whole.end, ""),)
-    bands = (
-        alt.Chart(_iso(era_frame(eras), ["start", "end"])[["start", "end", "shade"]])
-        .mark_rect()
-        .encode(
-            x=_x(domain), x2="end:T", fill=alt.Fill("shade:N", scale=None, legend=None)
-        )
-        .add_params(alt.selection_interval(name=SPAN_PARAM, encodings=["x"]))
-    )
+    bands = _era_bands(eras, domain)
     counts = monthly_counts(events)
     counts["precision"] = counts["vague"].map(
         {True: "vaguer than a month", False: "day or month"}

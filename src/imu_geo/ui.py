@@ -608,7 +608,7 @@ def frame() -> Iterator[LoadedData]:
     upload_controls()
     data = require_dataset()
     filter_controls(data)
-    dataset_marker()
+    dataset_marker(data)
     _frame_state.active = True
     try:
         yield data
@@ -793,13 +793,13 @@ def _forget_upload() -> None:
     _set_shown("atlas")
 
 
-def dataset_marker() -> None:
+def dataset_marker(data: LoadedData) -> None:
     """Say which dataset is on screen when it is not the curated atlas alone."""
     if showing_atlas():
         return
     if not _upload_shown():
         folder = escape_markdown(default_data_dir().name)
-        n = len(require_dataset().dataset.events)
+        n = len(data.dataset.events)
         st.info(
             f"Showing the data folder “{folder}” ({n:,} events), not the curated "
             "atlas.",
@@ -853,13 +853,19 @@ def _forget_point_files(upload: Upload) -> None:
         store.forget(repr(key))
 
 
-def facet_candidates(data: LoadedData, spec: FilterSpec):
-    """Positions of the events passing every filter but time (cached per dataset
-    and filters, see :func:`_facet_layers`)."""
+def filtered_rows(data: LoadedData, spec: FilterSpec):
+    """The events passing every filter but time, and those positions per layer:
+    cached per dataset and filters (see :func:`_facet_layers`), computed afresh
+    for a dataset without a key, which cannot share a cache entry."""
     arguments = (_facet_key(spec), tuple(spec.layers))
     if not data.key:
-        return facet_layers(data.index, *arguments)[0]
-    return _facet_layers(data.key, *arguments, data.index)[0]
+        return facet_layers(data.index, *arguments)
+    return _facet_layers(data.key, *arguments, data.index)
+
+
+def facet_candidates(data: LoadedData, spec: FilterSpec):
+    """Positions of the events passing every filter but time."""
+    return filtered_rows(data, spec)[0]
 
 
 def dataset_tag(data: LoadedData) -> str:
@@ -879,9 +885,7 @@ def select_rows(data: LoadedData, spec: FilterSpec):
     filtered = spec.text.strip() or spec.actors or spec.countries
     if not (filtered and data.key):
         return select(data.index, spec)
-    candidates, _ = _facet_layers(
-        data.key, _facet_key(spec), tuple(spec.layers), data.index
-    )
+    candidates = facet_candidates(data, spec)
     chosen = np.zeros(len(data.index), dtype=bool)
     chosen[candidates] = True
     rows = time_rows(data.index, spec)
@@ -946,11 +950,7 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
     browser, so a slider step sends only the new date range.
     """
     events = data.dataset.events
-    arguments = (_facet_key(spec), tuple(spec.layers))
-    if data.key:
-        candidates, by_layer = _facet_layers(data.key, *arguments, data.index)
-    else:  # a dataset without a key cannot share a cache entry
-        candidates, by_layer = facet_layers(data.index, *arguments)
+    candidates, by_layer = filtered_rows(data, spec)
     if len(candidates) <= INLINE_LIMIT:
         selected = events[list(DECK_COLUMNS)].iloc[rows].reset_index(drop=True)
         return build_deck(selected, data.display_geometry, map_options()), ""
