@@ -496,18 +496,20 @@ def basemap_geojson(regions: gpd.GeoDataFrame, tolerance: float = 0.02) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+# Label sizes in metres (see the labels layer): about 15 px for countries at
+# the opening zoom, admin-1 names readable from about zoom 6.
+LABEL_STYLE: dict[str, tuple[int, list[int]]] = {
+    "country": (150_000, [60, 60, 60, 255]),
+    "admin1": (25_000, [130, 130, 130, 220]),
+    "valley": (60_000, [70, 110, 60, 255]),
+}
+
+
 def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
     """Text labels: countries large and dark, admin-1 units small and grey."""
-    # Label sizes in metres (see the labels layer): about 15 px for countries at
-    # the opening zoom, admin-1 names readable from about zoom 6.
-    style = {
-        "country": (150_000, [60, 60, 60, 255]),
-        "admin1": (25_000, [130, 130, 130, 220]),
-        "valley": (60_000, [70, 110, 60, 255]),
-    }
     records = []
     for row in regions.sort_values(["level", "region_id"]).itertuples(index=False):
-        size, colour = style[row.level]
+        size, colour = LABEL_STYLE[row.level]
         records.append(
             {
                 "name": row.name,
