@@ -16,19 +16,30 @@ from imu_geo.summaries import (
     totals_line,
 )
 
+# As a 1,400-pixel-wide window draws it (2/5 of the page beside the sidebar).
+REGIONS_MAP_SIZE = (340, 520)
+
 data, spec = ui.page_context()
 selected = apply_filters(data.dataset.events, spec)
 
 st.title("Regions")
 ui.describe_selection(selected, spec)
 
+# The levels this dataset has units for (imported data has no valley).
+levels = [
+    level for level in SUMMARY_LEVELS if (data.dataset.regions["level"] == level).any()
+] or [SUMMARY_LEVELS[0]]
+if st.session_state.get("r_level", levels[0]) not in levels:
+    # Chosen on another dataset (the valley); this one starts at its first level.
+    del st.session_state["r_level"]
+
 level_column, measure_column = st.columns([3, 2])
 with level_column:
     level = st.segmented_control(
         "Summarise by",
-        options=list(SUMMARY_LEVELS),
+        options=levels,
         format_func=LEVEL_LABELS.get,
-        default=SUMMARY_LEVELS[0],
+        default=levels[0],
         required=True,
         key="r_level",
     )
@@ -45,7 +56,11 @@ shaded = choropleth_frame(table, data.dataset.regions, level, measure)
 
 map_column, table_column = st.columns([2, 3])
 with map_column:
-    st.pydeck_chart(choropleth_deck(shaded), key="regions_map", height=520)
+    st.pydeck_chart(
+        choropleth_deck(shaded, ui.map_view(data, *REGIONS_MAP_SIZE), data.basemap),
+        key="regions_map",
+        height=REGIONS_MAP_SIZE[1],
+    )
     st.image(legend_svg(shaded, measure))
     st.caption(
         "Units with nothing to show are left uncoloured. Rows marked with a note "

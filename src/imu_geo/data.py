@@ -142,14 +142,22 @@ def combine_datasets(first: Dataset, second: Dataset) -> Dataset:
     Imported event ids carry their format as a prefix, so they do not collide
     with the atlas's. A place id used by both (an import placed from the bundled
     gazetteer reuses its id) is kept once, from the first dataset; each event keeps
-    its own ``lat``/``lon``. The regions are the first dataset's.
+    its own ``lat``/``lon``. The regions are the first dataset's, and the second's
+    for the countries the first has none of (an upload from Syria on top of the
+    atlas adds Syria and its units; its Afghanistan does not replace the atlas's).
     """
     events = pd.concat([first.events, second.events], ignore_index=True)
     places = pd.concat([first.places, second.places], ignore_index=True)
     places = places.drop_duplicates("place_id", keep="first")
+    covered = set(first.regions["country"].str.split("|").explode())
+    own = second.regions["country"].str.split("|").map(lambda c: covered.isdisjoint(c))
+    added = second.regions[
+        own & ~second.regions["region_id"].isin(first.regions["region_id"])
+    ]
+    regions = pd.concat([first.regions, added], ignore_index=True)
     return Dataset(
         first.directory,
         events,
         gpd.GeoDataFrame(places, geometry="geometry", crs=CRS),
-        first.regions,
+        gpd.GeoDataFrame(regions, geometry="geometry", crs=CRS),
     )

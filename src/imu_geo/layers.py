@@ -59,6 +59,18 @@ STATIC_URL = "app/static"
 BASEMAP_FILE = "basemap.geojson"
 LABELS_FILE = "labels.json"
 DEFAULT_VIEW = {"latitude": 36.5, "longitude": 68.5, "zoom": 3.7}
+# Which basemap a map draws: the atlas's region (static/), or the whole world
+# (static/world/, made by scripts/build_world.py) for data from anywhere.
+ATLAS_BASEMAP = "atlas"
+WORLD_BASEMAP = "world"
+BASEMAP_FOLDERS = {ATLAS_BASEMAP: "", WORLD_BASEMAP: "world/"}
+WORLD_VIEW = {"latitude": 20.0, "longitude": 0.0, "zoom": 1.0}
+# deck.gl's Web Mercator: the whole world is 512 pixels wide at zoom 0.
+WORLD_PIXELS = 512
+# Framing: no closer than a town's surroundings, a margin around the data.
+FRAME_MAX_ZOOM = 9.0
+FRAME_MIN_ZOOM = 0.5
+FRAME_MARGIN = 0.12
 
 LAYER_IDS = {
     "basemap": "basemap",
@@ -370,12 +382,58 @@ def relocation_layer(bases: pd.DataFrame) -> pdk.Layer:
     )
 
 
-def basemap_layers() -> list[pdk.Layer]:
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, 0 at the equator, in units of 2 pi."""
+    lat = min(max(lat, -85.0511), 85.0511)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+
+def frame_view(
+    bounds: tuple[float, float, float, float] | None,
+    width: float = 640,
+    height: float = 600,
+) -> dict:
+    """The view that shows ``bounds`` (west, south, east, north) whole in a map of
+    ``width`` x ``height`` pixels, with a margin; :data:`WORLD_VIEW` without
+    bounds. A single place is shown at :data:`FRAME_MAX_ZOOM`, a town and its
+    surroundings."""
+    if bounds is None or not all(math.isfinite(v) for v in bounds):
+        return dict(WORLD_VIEW)
+    west, south, east, north = bounds
+    usable = 1 - 2 * FRAME_MARGIN
+    x_share = max(east - west, 1e-9) / 360
+    y_share = max(_mercator_y(north) - _mercator_y(south), 1e-9)
+    zoom = min(
+        math.log2(width * usable / (WORLD_PIXELS * x_share)),
+        math.log2(height * usable / (WORLD_PIXELS * y_share)),
+    )
+    middle = (_mercator_y(north) + _mercator_y(south)) / 2
+    latitude = math.degrees(2 * math.atan(math.exp(middle * 2 * math.pi)) - math.pi / 2)
+    return {
+        "latitude": round(latitude, 4),
+        "longitude": round((west + east) / 2, 4),
+        "zoom": round(min(max(zoom, FRAME_MIN_ZOOM), FRAME_MAX_ZOOM), 2),
+    }
+
+
+def event_bounds(events: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the events that have a point, or None."""
+    lon = pd.to_numeric(events["lon"], errors="coerce")
+    lat = pd.to_numeric(events["lat"], errors="coerce")
+    located = lon.notna() & lat.notna()
+    if not located.any():
+        return None
+    lon, lat = lon[located], lat[located]
+    return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+
+
+def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
     """Countries and admin-1 units with labels, from static files (offline)."""
+    folder = BASEMAP_FOLDERS[basemap]
     return [
         pdk.Layer(
             "GeoJsonLayer",
-            data=f"{STATIC_URL}/{BASEMAP_FILE}",
+            data=f"{STATIC_URL}/{folder}{BASEMAP_FILE}",
             id=LAYER_IDS["basemap"],
             stroked=True,
             filled=True,
@@ -387,7 +445,7 @@ def basemap_layers() -> list[pdk.Layer]:
         ),
         pdk.Layer(
             "TextLayer",
-            data=f"{STATIC_URL}/{LABELS_FILE}",
+            data=f"{STATIC_URL}/{folder}{LABELS_FILE}",
             id=LAYER_IDS["labels"],
             get_position=["lon", "lat"],
             get_text="name",
@@ -431,6 +489,8 @@ def build_deck(
     selected: pd.DataFrame,
     display_geometry: Mapping[str, object],
     options: MapOptions = MapOptions(),
+    view: Mapping[str, float] = DEFAULT_VIEW,
+    basemap: str = ATLAS_BASEMAP,
 ) -> pdk.Deck:
     """The whole map for a selection of events.
 
@@ -443,10 +503,15 @@ def build_deck(
         ``place_id`` to a simplified shapely geometry for drawing areas.
     options
         Optional layers.
+    view
+        The initial view (:func:`frame_view`); keep it the same across reruns of
+        one dataset, or the map jumps back to it.
+    basemap
+        :data:`ATLAS_BASEMAP` or :data:`WORLD_BASEMAP`.
     """
     by_layer = {name: selected[selected["layer"] == name] for name in EVENT_TYPES}
     located = selected[selected["lat"].notna()]
-    layers = basemap_layers()
+    layers = basemap_layers(basemap)
     if options.halos:
         layers.append(halo_layer(located[located["layer"] != "base"]))
     layers.extend(base_layers(by_layer["base"], display_geometry))
@@ -456,7 +521,7 @@ def build_deck(
     layers.append(attack_layer(by_layer["attack"]))
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**DEFAULT_VIEW),
+        initial_view_state=pdk.ViewState(**view),
         map_provider=None,
         tooltip={"text": "{tooltip}"},
     )
@@ -703,16 +768,22 @@ def large_point_layer(layer: str, url: str, filter_range: list) -> pdk.Layer:
     )
 
 
-def build_large_deck(urls: Mapping[str, str], filter_range: list) -> pdk.Deck:
+def build_large_deck(
+    urls: Mapping[str, str],
+    filter_range: list,
+    view: Mapping[str, float] = DEFAULT_VIEW,
+    basemap: str = ATLAS_BASEMAP,
+) -> pdk.Deck:
     """The map for many events: the basemap and one point-file layer per layer
-    (``urls`` maps a layer name to its file's URL), bases below attacks."""
-    layers = basemap_layers()
+    (``urls`` maps a layer name to its file's URL), bases below attacks; ``view``
+    and ``basemap`` as for :func:`build_deck`."""
+    layers = basemap_layers(basemap)
     for layer in ("base", "context", "attack"):
         if layer in urls:
             layers.append(large_point_layer(layer, urls[layer], filter_range))
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(**DEFAULT_VIEW),
+        initial_view_state=pdk.ViewState(**view),
         map_provider=None,
         tooltip={"text": "{n}"},
     )

@@ -46,7 +46,13 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from imu_geo.layers import DEFAULT_VIEW, LAYER_IDS, basemap_layers, polygon_rings
+from imu_geo.layers import (
+    ATLAS_BASEMAP,
+    DEFAULT_VIEW,
+    LAYER_IDS,
+    basemap_layers,
+    polygon_rings,
+)
 
 SUMMARY_LEVELS: tuple[str, ...] = ("country", "admin1", "valley")
 LEVEL_LABELS: dict[str, str] = {
@@ -505,11 +511,16 @@ def choropleth_frame(
     )
 
 
-def choropleth_deck(frame: gpd.GeoDataFrame) -> pdk.Deck:
+def choropleth_deck(
+    frame: gpd.GeoDataFrame,
+    view: Mapping[str, float] = DEFAULT_VIEW,
+    basemap: str = ATLAS_BASEMAP,
+) -> pdk.Deck:
     """A map of :func:`choropleth_frame` over the offline basemap.
 
     The units are drawn between the basemap and its labels, so names stay
-    readable; the tooltip is plain text.
+    readable; the tooltip is plain text. ``view`` and ``basemap`` as for
+    :func:`imu_geo.layers.build_deck`.
     """
     records = [
         {
@@ -534,12 +545,12 @@ def choropleth_deck(frame: gpd.GeoDataFrame) -> pdk.Deck:
         pickable=True,
         auto_highlight=True,
     )
-    basemap = basemap_layers()
-    labels = [layer for layer in basemap if layer.id == LAYER_IDS["labels"]]
-    below = [layer for layer in basemap if layer.id != LAYER_IDS["labels"]]
+    drawn = basemap_layers(basemap)
+    labels = [layer for layer in drawn if layer.id == LAYER_IDS["labels"]]
+    below = [layer for layer in drawn if layer.id != LAYER_IDS["labels"]]
     return pdk.Deck(
         layers=[*below, choropleth, *labels],
-        initial_view_state=pdk.ViewState(**DEFAULT_VIEW),
+        initial_view_state=pdk.ViewState(**view),
         map_provider=None,
         tooltip={"text": "{tooltip}"},
     )

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from imu_geo import logs
+from imu_geo import logs, world
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
     PROJECT_DIR,
@@ -58,11 +59,16 @@ from imu_geo.index import (
     time_rows,
 )
 from imu_geo.layers import (
+    ATLAS_BASEMAP,
     DECK_COLUMNS,
+    DEFAULT_VIEW,
+    WORLD_BASEMAP,
     MapOptions,
     build_deck,
     build_large_deck,
     date_filter_range,
+    event_bounds,
+    frame_view,
     large_colour_codes,
     large_radii,
 )
@@ -126,6 +132,8 @@ class LoadedData:
     into ``dataset.events``.
     ``key`` names the dataset's content (the files' stamp, or an upload's id);
     it keys the map's point files.
+    ``basemap`` is the atlas's region or the world; ``bounds`` (west, south,
+    east, north) are those of the events with a point, for framing the world.
     """
 
     dataset: Dataset
@@ -135,6 +143,8 @@ class LoadedData:
     default_spec: FilterSpec
     index: EventIndex
     key: tuple = ()
+    basemap: str = ATLAS_BASEMAP
+    bounds: tuple[float, float, float, float] | None = None
 
 
 def _file_stamp(directory: Path) -> tuple:
@@ -147,8 +157,12 @@ def _file_stamp(directory: Path) -> tuple:
     return tuple(stamp)
 
 
-def prepare(dataset: Dataset, key: tuple = ()) -> LoadedData:
-    """What every rerun needs from a dataset, computed once."""
+def prepare(dataset: Dataset, key: tuple = (), anywhere: bool = False) -> LoadedData:
+    """What every rerun needs from a dataset, computed once.
+
+    ``anywhere`` is for data other than the bundled atlas: its maps draw the
+    world and open on the data's own extent.
+    """
     index = build_index(dataset.events)
     places = dataset.places
     display_geometry = {
@@ -169,13 +183,26 @@ def prepare(dataset: Dataset, key: tuple = ()) -> LoadedData:
         full_span(dataset.events),
         index,
         key,
+        WORLD_BASEMAP if anywhere else ATLAS_BASEMAP,
+        event_bounds(dataset.events) if anywhere else None,
     )
+
+
+def map_view(data: LoadedData, width: float, height: float) -> dict:
+    """The initial view of a map of ``width`` x ``height`` pixels: the atlas's
+    region for the atlas, as it always opened; the data's extent otherwise."""
+    if data.basemap == ATLAS_BASEMAP:
+        return dict(DEFAULT_VIEW)
+    return frame_view(data.bounds, width, height)
 
 
 @st.cache_resource(show_spinner="Loading the atlas…", max_entries=4)
 def _load(directory: str, stamp: tuple) -> LoadedData:
     # ``stamp`` is only part of the cache key: a changed file loads afresh.
-    return prepare(load_dataset(Path(directory)), ("folder", directory, stamp))
+    anywhere = Path(directory).resolve() != BUNDLED_DATA_DIR.resolve()
+    return prepare(
+        load_dataset(Path(directory)), ("folder", directory, stamp), anywhere
+    )
 
 
 def require_dataset() -> LoadedData:
@@ -194,6 +221,7 @@ def require_dataset() -> LoadedData:
             upload.combined = prepare(
                 combine_datasets(atlas.dataset, upload.data.dataset),
                 ("both", upload.key),
+                anywhere=True,
             )
         chosen, key = upload.combined, ("both", upload.key)
     if st.session_state.get("_shown_dataset") != key:
@@ -452,7 +480,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.multiselect(
         "Countries",
         options=list(data.choices["countries"]),
-        format_func=lambda code: COUNTRY_NAMES.get(code, code),
+        format_func=lambda code: COUNTRY_NAMES.get(code) or world.country_name(code),
         placeholder="All countries",
         default=_value("countries"),
         **_bound("countries"),
@@ -695,12 +723,19 @@ def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
         return Upload(key, name, None, str(failure))
     upload = Upload(key, name, result)
     if len(result.events):
-        atlas = _require_atlas()
         dataset = assemble_dataset(
-            Path(name), result.events, result.places, atlas.dataset.regions
+            Path(name), result.events, result.places, upload_regions(result.places)
         )
-        upload.data = prepare(dataset, ("upload", key))
+        upload.data = prepare(dataset, ("upload", key), anywhere=True)
     return upload
+
+
+def upload_regions(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The world's countries and admin-1 units for an imported file's places:
+    those of the countries the rows name and of those their points lie in."""
+    anchors = places.geometry.representative_point()
+    located = world.locate_points(anchors.x.to_numpy(), anchors.y.to_numpy())
+    return world.regions_for([*places["country"], *located["country"]])
 
 
 def upload_controls() -> None:
@@ -819,6 +854,15 @@ def dataset_marker(data: LoadedData) -> None:
 # --- the map at any size ----------------------------------------------------------
 
 POINTS_URL = "app/static/points"
+# The Map page's map as a 1,400-pixel-wide window draws it (3/4 of the page
+# beside the sidebar), 600 pixels high.
+MAP_SIZE = (640, 600)
+
+
+def _map_frame(data: LoadedData) -> tuple[dict, str]:
+    return map_view(data, *MAP_SIZE), data.basemap
+
+
 FALLBACK_POINTS = 5_000
 
 
@@ -953,7 +997,10 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
     candidates, by_layer = filtered_rows(data, spec)
     if len(candidates) <= INLINE_LIMIT:
         selected = events[list(DECK_COLUMNS)].iloc[rows].reset_index(drop=True)
-        return build_deck(selected, data.display_geometry, map_options()), ""
+        deck = build_deck(
+            selected, data.display_geometry, map_options(), *_map_frame(data)
+        )
+        return deck, ""
     store = point_store()
     urls = {}
     try:
@@ -987,10 +1034,15 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
             "evenly spread in time: the map's point file could not be prepared. "
             "The table and downloads hold all of them."
         )
-        return build_deck(selected, data.display_geometry, map_options()), notice
+        deck = build_deck(
+            selected, data.display_geometry, map_options(), *_map_frame(data)
+        )
+        return deck, notice
     days = epoch_days(pd.Series(pd.to_datetime([spec.start, spec.end])))
     deck = build_large_deck(
-        urls, date_filter_range(int(days[0]), int(days[1]), spec.mode == "cumulative")
+        urls,
+        date_filter_range(int(days[0]), int(days[1]), spec.mode == "cumulative"),
+        *_map_frame(data),
     )
     notice = (
         f"{len(candidates):,} events pass the filters, so the map draws each as a "

@@ -1,0 +1,234 @@
+"""Maps and regions for data from anywhere: the world basemap, framing the data,
+regions for an upload, and the Regions page on a dataset outside Central Asia."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import geopandas as gpd
+import pytest
+from pyproj import Transformer
+from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
+
+from imu_geo import ui, world
+from imu_geo.data import BUNDLED_DATA_DIR, combine_datasets, load_dataset
+from imu_geo.layers import (
+    DEFAULT_VIEW,
+    FRAME_MAX_ZOOM,
+    WORLD_BASEMAP,
+    WORLD_VIEW,
+    basemap_layers,
+    build_deck,
+    event_bounds,
+    frame_view,
+)
+from imu_geo.summaries import choropleth_deck, choropleth_frame, summarise
+from tests.conftest import PROJECT_DIR
+from tests.helpers import make_events
+from tests.world_data import BENIN, write_world_dataset
+
+REGIONS_PAGE = str(PROJECT_DIR / "views" / "regions.py")
+MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
+MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+EARTH_CIRCUMFERENCE_M = 2 * math.pi * 6378137
+
+
+def expected_view(west, south, east, north, width, height, margin=0.12):
+    """The view by another route: pyproj's Web Mercator metres, where the world
+    is one circumference wide and 512 pixels at zoom 0."""
+    (x0, x1), (y0, y1) = MERCATOR.transform([west, east], [south, north])
+    usable_w, usable_h = width * (1 - 2 * margin), height * (1 - 2 * margin)
+    zoom = min(
+        math.log2(usable_w / 512 * EARTH_CIRCUMFERENCE_M / (x1 - x0)),
+        math.log2(usable_h / 512 * EARTH_CIRCUMFERENCE_M / (y1 - y0)),
+    )
+    lon, lat = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True).transform(
+        (x0 + x1) / 2, (y0 + y1) / 2
+    )
+    return lat, lon, zoom
+
+
+@pytest.mark.parametrize(
+    ("bounds", "size"),
+    [
+        ((35.7, 29.1, 48.6, 37.4), (640, 600)),  # Syria and Iraq
+        ((0.8, 6.2, 3.9, 12.4), (640, 600)),  # Benin: taller than wide
+        ((-124.0, 25.0, -67.0, 49.0), (340, 520)),  # the United States
+    ],
+)
+def test_frame_view_fits_the_bounds(bounds, size):
+    view = frame_view(bounds, *size)
+    lat, lon, zoom = expected_view(*bounds, *size)
+    assert view["latitude"] == pytest.approx(lat, abs=0.01)
+    assert view["longitude"] == pytest.approx(lon, abs=0.01)
+    assert view["zoom"] == pytest.approx(zoom, abs=0.01)
+
+
+def test_frame_view_of_one_place_and_of_nothing():
+    one = frame_view((44.4, 33.3, 44.4, 33.3))
+    assert (one["latitude"], one["longitude"], one["zoom"]) == (
+        33.3,
+        44.4,
+        FRAME_MAX_ZOOM,
+    )
+    assert frame_view(None) == WORLD_VIEW
+    assert frame_view((math.nan, 0, 1, 1)) == WORLD_VIEW
+
+
+def test_event_bounds_skip_events_without_a_point():
+    events = make_events(
+        [
+            {"event_id": "a", "lon": 44.4, "lat": 33.3},
+            {"event_id": "b", "lon": 36.2, "lat": 36.2},
+            {"event_id": "c"},
+        ]
+    )
+    assert event_bounds(events) == (36.2, 33.3, 44.4, 36.2)
+    assert event_bounds(events[events["event_id"] == "c"]) is None
+
+
+def test_the_atlas_basemap_is_unchanged_and_the_world_one_is_served():
+    atlas = [layer.data for layer in basemap_layers()]
+    assert atlas == ["app/static/basemap.geojson", "app/static/labels.json"]
+    urls = [layer.data for layer in basemap_layers(WORLD_BASEMAP)]
+    assert urls == ["app/static/world/basemap.geojson", "app/static/world/labels.json"]
+    for url in urls:
+        assert (PROJECT_DIR / url.removeprefix("app/")).is_file()
+
+
+def test_the_world_basemap_covers_every_country():
+    document = json.loads((PROJECT_DIR / "static/world/basemap.geojson").read_text())
+    drawn = {
+        f["properties"]["id"]
+        for f in document["features"]
+        if f["geometry"]["type"] != "MultiLineString"
+    }
+    assert drawn == set(world.countries()["country"])
+
+
+def test_build_deck_takes_the_view_and_basemap():
+    events = make_events(
+        [
+            {
+                "event_id": "a",
+                "lon": 44.4,
+                "lat": 33.3,
+                "date_start": "2014-01-01",
+                "date_end": "2014-01-01",
+            }
+        ]
+    )
+    view = frame_view(event_bounds(events))
+    deck = json.loads(
+        build_deck(events, {}, view=view, basemap=WORLD_BASEMAP).to_json()
+    )
+    assert deck["initialViewState"]["latitude"] == 33.3
+    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
+    atlas = json.loads(build_deck(events, {}).to_json())
+    assert atlas["initialViewState"]["zoom"] == DEFAULT_VIEW["zoom"]
+    assert atlas["layers"][0]["data"] == "app/static/basemap.geojson"
+
+
+@pytest.fixture(scope="module")
+def syria_iraq(tmp_path_factory):
+    return write_world_dataset(tmp_path_factory.mktemp("syria-iraq"))
+
+
+def test_regions_of_a_world_dataset_summarise_its_units(syria_iraq):
+    dataset = load_dataset(syria_iraq)
+    table = summarise(dataset.events, dataset.places, dataset.regions, "admin1")
+    # Every place is a city of the unit named in the gazetteer: 3 events each.
+    assert set(table["region_id"]) == {
+        "SY-HL",
+        "SY-RA",
+        "SY-DY",
+        "SY-HI",
+        "IQ-NI",
+        "IQ-BG",
+        "IQ-AN",
+        "IQ-TS",
+    }
+    assert (table["events"] == 3).all()
+    countries = summarise(dataset.events, dataset.places, dataset.regions, "country")
+    assert countries.set_index("region_id")["events"].to_dict() == {"IQ": 12, "SY": 12}
+    shaded = choropleth_frame(table, dataset.regions, "admin1", "events")
+    deck = json.loads(
+        choropleth_deck(shaded, frame_view((36, 33, 44, 37)), WORLD_BASEMAP).to_json()
+    )
+    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
+    assert len(deck["layers"][1]["data"]) >= 8
+
+
+def test_combined_regions_add_the_upload_countries_but_keep_the_atlas_own(
+    tmp_path,
+):
+    atlas = load_dataset(BUNDLED_DATA_DIR)
+    upload = load_dataset(write_world_dataset(tmp_path, BENIN))
+    both = combine_datasets(atlas, upload)
+    added = both.regions[~both.regions["region_id"].isin(atlas.regions["region_id"])]
+    assert set(added["country"]) == {"BJ"}
+    assert len(both.regions) == len(atlas.regions) + len(upload.regions)
+    # An upload whose regions include a country of the atlas adds none of it.
+    afghan = upload.__class__(
+        upload.directory, upload.events, upload.places, world.regions_for(["AF", "BJ"])
+    )
+    mixed = combine_datasets(atlas, afghan)
+    assert (mixed.regions["country"] == "AF").sum() == (
+        atlas.regions["country"] == "AF"
+    ).sum()
+
+
+def test_upload_regions_come_from_where_the_points_lie():
+    places = gpd.GeoDataFrame(
+        {"place_id": ["a", "b"], "country": ["", "IQ"]},
+        geometry=[Point(37.16, 36.2), Point(44.4, 33.34)],  # Aleppo, Baghdad
+        crs="EPSG:4326",
+    )
+    regions = ui.upload_regions(places)
+    assert set(regions.loc[regions["level"] == "country", "region_id"]) == {"SY", "IQ"}
+
+
+def test_map_view_is_the_atlas_default_for_the_atlas(syria_iraq):
+    atlas = ui.prepare(load_dataset(BUNDLED_DATA_DIR))
+    assert ui.map_view(atlas, 640, 600) == DEFAULT_VIEW
+    data = ui.prepare(load_dataset(syria_iraq), anywhere=True)
+    view = ui.map_view(data, 640, 600)
+    # Homs (36.7 E) to Kirkuk (44.4 E), Baghdad (33.3 N) to Mosul (36.3 N).
+    assert 39.5 < view["longitude"] < 41.5
+    assert 34.0 < view["latitude"] < 35.6
+    assert 4.5 < view["zoom"] < 7
+
+
+def test_the_regions_page_on_a_world_folder(syria_iraq, monkeypatch):
+    monkeypatch.setenv("IMU_GEO_DATA", str(syria_iraq))
+    at = AppTest.from_file(REGIONS_PAGE, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    level = at.segmented_control(key="r_level")
+    # No valley outside the atlas.
+    assert list(level.options) == ["Countries", "Provinces (admin-1)"]
+    table = at.dataframe[0].value
+    assert table.set_index("region_id")["events"].to_dict() == {"IQ": 12, "SY": 12}
+    level.set_value("admin1").run()
+    table = at.dataframe[0].value
+    assert len(table) == 8 and set(table["country"]) == {"SY", "IQ"}
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
+    assert deck["initialViewState"]["zoom"] > 3
+
+
+def test_the_map_page_on_a_world_folder_frames_its_events(syria_iraq, monkeypatch):
+    monkeypatch.setenv("IMU_GEO_DATA", str(syria_iraq))
+    at = AppTest.from_file(MAP_PAGE, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Events on the map"
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
+    assert deck["layers"][1]["data"] == "app/static/world/labels.json"
+    view = deck["initialViewState"]
+    lat, lon, zoom = expected_view(36.7, 33.3, 44.4, 36.3, *ui.MAP_SIZE)
+    # The events' bounds (Homs to Kirkuk, Baghdad to Mosul), to a few hundredths.
+    assert view["longitude"] == pytest.approx(lon, abs=0.1)
+    assert view["latitude"] == pytest.approx(lat, abs=0.1)
+    assert view["zoom"] == pytest.approx(zoom, abs=0.05)
