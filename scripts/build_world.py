@@ -27,7 +27,7 @@ exactly what it was made from; the build is deterministic.
 
 What it writes:
 
-* ``data/world/admin1.geojson``: every admin-1 unit (4,584 after the overrides),
+* ``data/world/admin1.geojson``: every admin-1 unit (4,595 after the overrides),
   simplified at :data:`ADMIN1_TOLERANCE`.
 * ``data/world/countries.geojson``: countries, the union of their admin-1 units
   at full resolution, then simplified at :data:`COUNTRY_TOLERANCE`.
@@ -39,7 +39,8 @@ What it writes:
 
 Countries are keyed by ISO 3166-1 alpha-2 as Natural Earth gives it, except for
 the units ``scripts/world_overrides.csv`` lists (Natural Earth's ``-1`` entities
-such as Somaliland or the Baikonur lease), each with its reason. Admin-1 units
+such as Somaliland or the Baikonur lease, and two Afghan provinces Natural Earth
+still names as before 2004), each with its reason. Admin-1 units
 are keyed by their ISO 3166-2 code where Natural Earth gives a well-formed code
 that no other unit shares, else by ``<country>-NE<ne_id>`` (not an ISO code).
 
@@ -154,7 +155,7 @@ def read_overrides(path: Path = OVERRIDES) -> tuple[dict, dict]:
     units, names = {}, {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["kind"] == "unit":
+            if row["kind"] in ("unit", "drop"):
                 units[row["key"]] = row
             elif row["kind"] == "country":
                 names[row["key"]] = row["name"]
@@ -188,14 +189,14 @@ def natural_earth_units(payload: bytes, overrides: dict) -> gpd.GeoDataFrame:
     rows = []
     for feature in document["features"]:
         p = feature["properties"]
-        override = overrides.get(p["adm1_code"])
-        country = p["iso_a2"] if override is None else override["country"]
-        if not country:
+        override = overrides.get(p["adm1_code"]) or {}
+        if override.get("kind") == "drop":
             continue  # claimed by several states and counted under none
+        country = override.get("country") or p["iso_a2"]
         if not re.fullmatch(r"[A-Z]{2}", country):
             raise BuildError(f"{p['adm1_code']}: country {country!r} needs an override")
-        iso = p["iso_3166_2"] or ""
-        also = {override["also"]} if override and override["also"] else set()
+        iso = override.get("iso_3166_2") or p["iso_3166_2"] or ""
+        also = {override["also"]} if override.get("also") else set()
         # A unit whose ISO 3166-2 code names another country (Crimea: UA-43 in
         # Natural Earth's Russia) is accepted for both in the border check.
         if _ISO_3166_2.fullmatch(iso) and iso[:2] != country:
@@ -204,7 +205,7 @@ def natural_earth_units(payload: bytes, overrides: dict) -> gpd.GeoDataFrame:
             {
                 "adm1_code": p["adm1_code"],
                 "ne_id": int(p["ne_id"]),
-                "name": p["name"] or p["name_en"] or p["adm1_code"],
+                "name": override.get("name") or p["name"] or p["name_en"],
                 "admin": p["admin"],
                 "country": country,
                 "also": "|".join(sorted(also)),

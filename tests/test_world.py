@@ -268,6 +268,17 @@ def test_world_region_ids_are_unique_and_countries_iso():
     assert set(units["country"]) <= set(nations["country"])
 
 
+def test_afghanistan_has_its_34_provinces_under_their_iso_codes():
+    units = world.admin1()
+    afghan = units[units["country"] == "AF"].set_index("region_id")["name"]
+    assert len(afghan) == 34
+    assert afghan.index.str.fullmatch(r"AF-[A-Z]{3}").all()
+    # Natural Earth labels these two by the provinces they were part of
+    # before 2004 (Parwan, Uruzgan).
+    assert afghan["AF-PAN"] == "Panjshir" and afghan["AF-DAY"] == "Daykundi"
+    assert afghan["AF-PAR"] == "Parwan" and afghan["AF-URU"] == "Uruzgan"
+
+
 def test_every_label_point_of_a_country_lies_in_it():
     nations = world.countries()
     points = shapely.points(nations["label_lon"], nations["label_lat"])
