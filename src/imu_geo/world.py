@@ -84,6 +84,13 @@ REGION_COLUMNS = ("region_id", "name", "level", "country", "label_lat", "label_l
 # --- the boundary files ----------------------------------------------------------
 
 
+def _prepare(geometries) -> None:
+    """Prepare geometries for point tests, and use them once, so that the index
+    GEOS builds lazily exists before several sessions' threads share them."""
+    shapely.prepare(geometries)
+    shapely.contains_xy(geometries, 0.0, 0.0)
+
+
 def _read(directory: Path, name: str) -> gpd.GeoDataFrame:
     frame = gpd.read_file(directory / name).to_crs(CRS)
     for column in ("also", "iso_3166_2", "gn_admin1", "type"):
@@ -98,7 +105,7 @@ def countries(directory: Path = WORLD_DIR) -> gpd.GeoDataFrame:
     ``name``, ``level`` (``country``), ``label_lat``/``label_lon`` and geometry.
     Read once; do not change the frame."""
     frame = _read(Path(directory), COUNTRIES_FILE)
-    shapely.prepare(frame.geometry.values)
+    _prepare(frame.geometry.values)
     return frame
 
 
@@ -110,7 +117,7 @@ def admin1(directory: Path = WORLD_DIR) -> gpd.GeoDataFrame:
     is accepted for, ``|``-separated), ``iso_3166_2``, ``gn_admin1`` (the GeoNames
     admin-1 code, ``IQ.15``), ``type``, label point and geometry."""
     frame = _read(Path(directory), ADMIN1_FILE)
-    shapely.prepare(frame.geometry.values)
+    _prepare(frame.geometry.values)
     return frame
 
 
@@ -140,15 +147,16 @@ def _accepted_areas(directory: Path) -> dict[str, object]:
     for code, parts in extra.items():
         base = [areas[code]] if code in areas else []
         areas[code] = shapely.union_all(base + parts)
-    for geometry in areas.values():
-        shapely.prepare(geometry)
+    _prepare(np.array(list(areas.values()), dtype=object))
     return areas
 
 
 @lru_cache(maxsize=2)
 def _tree(directory: Path, level: str):
     frame = admin1(directory) if level == "admin1" else countries(directory)
-    return shapely.STRtree(frame.geometry.values)
+    tree = shapely.STRtree(frame.geometry.values)
+    tree.query(Point(0.0, 0.0))  # built now, not by two threads at once
+    return tree
 
 
 # --- where is a point --------------------------------------------------------------
