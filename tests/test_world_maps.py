@@ -180,13 +180,13 @@ def test_combined_regions_add_the_upload_countries_but_keep_the_atlas_own(
     ).sum()
 
 
-def test_upload_regions_come_from_where_the_points_lie():
+def test_regions_for_places_come_from_where_the_points_lie():
     places = gpd.GeoDataFrame(
         {"place_id": ["a", "b"], "country": ["", "IQ"]},
         geometry=[Point(37.16, 36.2), Point(44.4, 33.34)],  # Aleppo, Baghdad
         crs="EPSG:4326",
     )
-    regions = ui.upload_regions(places)
+    regions = world.regions_for_places(places)
     assert set(regions.loc[regions["level"] == "country", "region_id"]) == {"SY", "IQ"}
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -723,19 +722,11 @@ def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
         return Upload(key, name, None, str(failure))
     upload = Upload(key, name, result)
     if len(result.events):
-        dataset = assemble_dataset(
-            Path(name), result.events, result.places, upload_regions(result.places)
-        )
+        # The world's countries and admin-1 units where the file's places are.
+        regions = world.regions_for_places(result.places)
+        dataset = assemble_dataset(Path(name), result.events, result.places, regions)
         upload.data = prepare(dataset, ("upload", key), anywhere=True)
     return upload
-
-
-def upload_regions(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The world's countries and admin-1 units for an imported file's places:
-    those of the countries the rows name and of those their points lie in."""
-    anchors = places.geometry.representative_point()
-    located = world.locate_points(anchors.x.to_numpy(), anchors.y.to_numpy())
-    return world.regions_for([*places["country"], *located["country"]])
 
 
 def upload_controls() -> None:

@@ -202,7 +202,10 @@ def locate_points(
     hit_point, hit_unit = _tree(directory, "admin1").query(points, "intersects")
     if hit_point.size:
         pairs = pd.DataFrame(
-            {"point": finite[hit_point], "region_id": units["region_id"].iloc[hit_unit]}
+            {
+                "point": finite[hit_point],
+                "region_id": units["region_id"].to_numpy()[hit_unit],
+            }
         ).sort_values(["point", "region_id"])
         first = pairs.drop_duplicates("point")
         info = units.set_index("region_id")
@@ -220,7 +223,7 @@ def locate_points(
         pairs = pd.DataFrame(
             {
                 "point": rest[hit_point],
-                "country": nations["country"].iloc[hit_country].to_numpy(),
+                "country": nations["country"].to_numpy()[hit_country],
             }
         ).sort_values(["point", "country"])
         first = pairs.drop_duplicates("point")
@@ -653,6 +656,18 @@ def regions_for(
     ]
     frame = pd.concat([p[[*REGION_COLUMNS, "geometry"]] for p in parts])
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry", crs=CRS)
+
+
+def regions_for_places(
+    places: gpd.GeoDataFrame, directory: Path = WORLD_DIR
+) -> gpd.GeoDataFrame:
+    """:func:`regions_for` a dataset's places (``places.geojson``'s columns):
+    the countries they name (``country``) and those their points lie in (an
+    area's representative point), so that every place that lies in a country
+    has its units."""
+    anchors = places.geometry.representative_point()
+    located = locate_points(anchors.x.to_numpy(), anchors.y.to_numpy(), directory)
+    return regions_for([*places["country"], *located["country"]], directory)
 
 
 def regions_feature_collection(regions: gpd.GeoDataFrame) -> dict:
