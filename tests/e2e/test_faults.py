@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
-from imu_geo.layers import DEFAULT_VIEW
+from imu_geo.layers import event_bounds, frame_view
+from imu_geo.ui import MAP_SIZE
 from tests.conftest import _free_port, serve
 from tests.e2e.test_browser import _project, caption, go_to, open_app
 
@@ -193,9 +194,11 @@ def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_se
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
     box = chart.bounding_box()
-    x, y = _project(
-        event["lon"], event["lat"], DEFAULT_VIEW, box["width"], box["height"]
-    )
+    # A data folder other than the bundled one opens on its events' extent; its
+    # points are the atlas's.
+    events = load_dataset(BUNDLED_DATA_DIR).events
+    view = frame_view(event_bounds(events), *MAP_SIZE)
+    x, y = _project(event["lon"], event["lat"], view, box["width"], box["height"])
     page.mouse.move(box["x"] + x, box["y"] + y)
     expect(page.locator(".deck-tooltip")).to_contain_text(
         PAYLOADS["title"], timeout=10_000
