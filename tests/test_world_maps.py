@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 
 import geopandas as gpd
 import pytest
@@ -232,3 +233,29 @@ def test_the_map_page_on_a_world_folder_frames_its_events(syria_iraq, monkeypatc
     assert view["longitude"] == pytest.approx(lon, abs=0.1)
     assert view["latitude"] == pytest.approx(lat, abs=0.1)
     assert view["zoom"] == pytest.approx(zoom, abs=0.05)
+
+
+def test_complete_regions_adds_units_only_where_the_places_are_not_covered(
+    syria_iraq,
+):
+    atlas = load_dataset(BUNDLED_DATA_DIR)
+    # The atlas's own places all lie in its regions: nothing is added.
+    assert world.complete_regions(atlas.regions, atlas.places) is atlas.regions
+    places = load_dataset(syria_iraq).places
+    both = world.complete_regions(atlas.regions, places)
+    added = both[~both["region_id"].isin(atlas.regions["region_id"])]
+    assert set(added.loc[added["level"] == "country", "region_id"]) == {"SY", "IQ"}
+    assert len(both) == len(atlas.regions) + 2 + 18 + 15
+
+
+def test_a_folder_written_with_the_atlas_regions_still_has_units(
+    syria_iraq, tmp_path, monkeypatch
+):
+    folder = tmp_path / "old-writer"
+    shutil.copytree(syria_iraq, folder)
+    shutil.copy(BUNDLED_DATA_DIR / "regions.geojson", folder / "regions.geojson")
+    monkeypatch.setenv("IMU_GEO_DATA", str(folder))
+    at = AppTest.from_file(REGIONS_PAGE, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert table.set_index("region_id")["events"].to_dict() == {"IQ": 12, "SY": 12}

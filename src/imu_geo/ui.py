@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -199,9 +199,12 @@ def map_view(data: LoadedData, width: float, height: float) -> dict:
 def _load(directory: str, stamp: tuple) -> LoadedData:
     # ``stamp`` is only part of the cache key: a changed file loads afresh.
     anywhere = Path(directory).resolve() != BUNDLED_DATA_DIR.resolve()
-    return prepare(
-        load_dataset(Path(directory)), ("folder", directory, stamp), anywhere
-    )
+    dataset = load_dataset(Path(directory))
+    if anywhere:
+        # Units for places the folder's own regions do not reach.
+        regions = world.complete_regions(dataset.regions, dataset.places)
+        dataset = replace(dataset, regions=regions)
+    return prepare(dataset, ("folder", directory, stamp), anywhere)
 
 
 def require_dataset() -> LoadedData:

@@ -696,6 +696,41 @@ def regions_for_places(
     return regions_for([*places["country"], *located["country"]], directory)
 
 
+def complete_regions(
+    regions: gpd.GeoDataFrame, places: gpd.GeoDataFrame, directory: Path = WORLD_DIR
+) -> gpd.GeoDataFrame:
+    """``regions`` and, for the places that lie in none of its countries, the
+    world's countries and admin-1 units where they lie (:func:`regions_for_places`),
+    for countries ``regions`` has nothing of.
+
+    So a dataset whose own regions do not reach its places (a folder written with
+    the atlas's regions, events in Syria) still has units for them. The world
+    files are read only when some place lies outside every country of
+    ``regions``.
+    """
+    if places.empty:
+        return regions
+    own = regions[regions["level"] == "country"]
+    anchors = places.geometry.representative_point()
+    if own.empty:
+        outside = np.ones(len(places), dtype=bool)
+    else:
+        area = shapely.union_all(own.geometry.to_numpy())
+        shapely.prepare(area)
+        outside = ~shapely.intersects_xy(area, anchors.x, anchors.y)
+    if not outside.any():
+        return regions
+    extra = regions_for_places(places[outside], directory)
+    covered = set(regions["country"].str.split("|").explode())
+    keep = ~extra["country"].isin(covered) & ~extra["region_id"].isin(
+        regions["region_id"]
+    )
+    if not keep.any():
+        return regions
+    frame = pd.concat([regions, extra[keep]], ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=regions.crs or CRS)
+
+
 def regions_feature_collection(regions: gpd.GeoDataFrame) -> dict:
     """:func:`regions_for`'s frame as a GeoJSON FeatureCollection (RFC 7946:
     exterior rings counter-clockwise), for writing ``regions.geojson``."""
