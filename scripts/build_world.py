@@ -205,7 +205,11 @@ def natural_earth_units(payload: bytes, overrides: dict) -> gpd.GeoDataFrame:
             {
                 "adm1_code": p["adm1_code"],
                 "ne_id": int(p["ne_id"]),
-                "name": override.get("name") or p["name"] or p["name_en"],
+                # Seven small units have no name in Natural Earth.
+                "name": override.get("name")
+                or p["name"]
+                or p["name_en"]
+                or f"{p['admin']} (unit without a name in Natural Earth)",
                 "admin": p["admin"],
                 "country": country,
                 "also": "|".join(sorted(also)),

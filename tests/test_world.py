@@ -229,6 +229,15 @@ def test_regions_for_passes_the_regions_check():
     assert set(countries) == {"BJ", "SY"}
 
 
+def test_regions_for_every_country_pass_the_regions_check():
+    everything = world.regions_for(world.countries()["country"])
+    problems, countries = check_regions(
+        world.regions_feature_collection(everything)["features"]
+    )
+    assert problems == []
+    assert len(countries) == len(world.countries())
+
+
 def test_regions_for_nothing_is_empty():
     assert world.regions_for([]).empty
 
