@@ -32,10 +32,11 @@ What it writes:
 * ``data/world/countries.geojson``: countries, the union of their admin-1 units
   at full resolution, then simplified at :data:`COUNTRY_TOLERANCE`.
 * ``data/world/gazetteer.csv``: the GeoNames places, with their admin-1 unit.
-* ``static/world/basemap.geojson`` and ``static/world/labels.json``: the
-  browser's basemap for imported data: countries simplified at
-  :data:`DISPLAY_TOLERANCE` and the lines between admin-1 units (each drawn
-  once), with labels.
+* ``static/world/basemap.geojson``, ``admin1-lines.geojson`` and
+  ``labels.json``: the browser's basemap for imported data: countries
+  simplified at :data:`DISPLAY_TOLERANCE`, the lines between admin-1 units
+  (each drawn once; a layer of their own, so that they fade out at the zooms
+  that show continents), and labels.
 
 Countries are keyed by ISO 3166-1 alpha-2 as Natural Earth gives it, except for
 the units ``scripts/world_overrides.csv`` lists (Natural Earth's ``-1`` entities
@@ -443,19 +444,21 @@ def admin1_lines(units: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> list:
     return lines
 
 
-def world_basemap(countries: gpd.GeoDataFrame, lines: list) -> dict:
-    """Countries (filled) and admin-1 lines, simplified for the browser."""
+def world_basemap(countries: gpd.GeoDataFrame, lines: list) -> tuple[dict, dict]:
+    """The countries (filled, styled as the atlas's) and the admin-1 lines
+    (styled by their layer), simplified for the browser."""
     from imu_geo.layers import LEVEL_STYLE
 
-    features = []
+    nations = []
     for row in countries.itertuples(index=False):
         geom = _simplified(row.geometry, DISPLAY_TOLERANCE)
-        features.append(
+        nations.append(
             _feature(
                 {"id": row.country, **LEVEL_STYLE["country"]},
                 _geometry_json(geom, DISPLAY_DECIMALS),
             )
         )
+    inner = []
     for country, geom in lines:
         simple = geom.simplify(DISPLAY_TOLERANCE)
         parts = list(simple.geoms) if hasattr(simple, "geoms") else [simple]
@@ -463,13 +466,16 @@ def world_basemap(countries: gpd.GeoDataFrame, lines: list) -> dict:
         if not parts:
             continue
         coordinates = [_rounded(list(p.coords), DISPLAY_DECIMALS) for p in parts]
-        features.append(
+        inner.append(
             _feature(
-                {"id": f"{country}-admin1", **LEVEL_STYLE["admin1"]},
+                {"id": f"{country}-admin1"},
                 {"type": "MultiLineString", "coordinates": coordinates},
             )
         )
-    return {"type": "FeatureCollection", "features": features}
+    return (
+        {"type": "FeatureCollection", "features": nations},
+        {"type": "FeatureCollection", "features": inner},
+    )
 
 
 def world_labels(country_feats: list[dict], admin1_feats: list[dict]) -> list[dict]:
@@ -524,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             simplified,
         )
-        basemap = world_basemap(countries, admin1_lines(units, countries))
+        basemap, lines = world_basemap(countries, admin1_lines(units, countries))
         labels = world_labels(nations, admin1)
     except BuildError as exc:
         logging.error("build_world: %s", exc)
@@ -537,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer.to_csv(buffer, index=False, lineterminator="\n")
     (args.out / "gazetteer.csv").write_text(buffer.getvalue(), encoding="utf-8")
     (args.static / "basemap.geojson").write_bytes(_compact(basemap))
+    (args.static / "admin1-lines.geojson").write_bytes(_compact(lines))
     (args.static / "labels.json").write_bytes(_compact(labels))
     for path in sorted([*args.out.glob("*"), *args.static.glob("*")]):
         logging.info("wrote %s (%s bytes)", path, f"{path.stat().st_size:,}")

@@ -94,19 +94,28 @@ def test_the_atlas_basemap_is_unchanged_and_the_world_one_is_served():
     atlas = [layer.data for layer in basemap_layers()]
     assert atlas == ["app/static/basemap.geojson", "app/static/labels.json"]
     urls = [layer.data for layer in basemap_layers(WORLD_BASEMAP)]
-    assert urls == ["app/static/world/basemap.geojson", "app/static/world/labels.json"]
+    assert urls == [
+        "app/static/world/basemap.geojson",
+        "app/static/world/admin1-lines.geojson",
+        "app/static/world/labels.json",
+    ]
     for url in urls:
         assert (PROJECT_DIR / url.removeprefix("app/")).is_file()
 
 
 def test_the_world_basemap_covers_every_country():
     document = json.loads((PROJECT_DIR / "static/world/basemap.geojson").read_text())
-    drawn = {
-        f["properties"]["id"]
-        for f in document["features"]
-        if f["geometry"]["type"] != "MultiLineString"
-    }
+    drawn = {f["properties"]["id"] for f in document["features"]}
     assert drawn == set(world.countries()["country"])
+    lines = json.loads((PROJECT_DIR / "static/world/admin1-lines.geojson").read_text())
+    # One feature per country with more than one unit: the lines between them.
+    kinds = {f["geometry"]["type"] for f in lines["features"]}
+    assert kinds == {"MultiLineString"}
+    assert {f["properties"]["id"] for f in lines["features"]} >= {
+        "SY-admin1",
+        "IQ-admin1",
+        "BJ-admin1",
+    }
 
 
 def test_build_deck_takes_the_view_and_basemap():
@@ -158,8 +167,11 @@ def test_regions_of_a_world_dataset_summarise_its_units(syria_iraq):
     deck = json.loads(
         choropleth_deck(shaded, frame_view((36, 33, 44, 37)), WORLD_BASEMAP).to_json()
     )
+    ids = [layer["id"] for layer in deck["layers"]]
+    # The units between the basemap (with its admin-1 lines) and the labels.
+    assert ids == ["basemap", "admin1-lines", "region-choropleth", "labels"]
     assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
-    assert len(deck["layers"][1]["data"]) >= 8
+    assert len(deck["layers"][2]["data"]) >= 8
 
 
 def test_combined_regions_add_the_upload_countries_but_keep_the_atlas_own(
@@ -225,8 +237,11 @@ def test_the_map_page_on_a_world_folder_frames_its_events(syria_iraq, monkeypatc
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Events on the map"
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
-    assert deck["layers"][1]["data"] == "app/static/world/labels.json"
+    assert [layer["data"] for layer in deck["layers"][:3]] == [
+        "app/static/world/basemap.geojson",
+        "app/static/world/admin1-lines.geojson",
+        "app/static/world/labels.json",
+    ]
     view = deck["initialViewState"]
     lat, lon, zoom = expected_view(36.7, 33.3, 44.4, 36.3, *ui.MAP_SIZE)
     # The events' bounds (Homs to Kirkuk, Baghdad to Mosul), to a few hundredths.

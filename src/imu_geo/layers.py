@@ -64,6 +64,12 @@ DEFAULT_VIEW = {"latitude": 36.5, "longitude": 68.5, "zoom": 3.7}
 ATLAS_BASEMAP = "atlas"
 WORLD_BASEMAP = "world"
 BASEMAP_FOLDERS = {ATLAS_BASEMAP: "", WORLD_BASEMAP: "world/"}
+# The world's admin-1 lines are drawn in metres, so that they thin out to
+# nothing at the zooms that show continents and reach the atlas's half pixel
+# at the zoom that shows a few countries.
+ADMIN1_LINES_FILE = "admin1-lines.geojson"
+WORLD_ADMIN1_LINE_M = 1500
+WORLD_ADMIN1_LINE_MAX_PX = 0.6
 WORLD_VIEW = {"latitude": 20.0, "longitude": 0.0, "zoom": 1.0}
 # deck.gl's Web Mercator: the whole world is 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
@@ -74,6 +80,7 @@ FRAME_MARGIN = 0.12
 
 LAYER_IDS = {
     "basemap": "basemap",
+    "admin1_lines": "admin1-lines",
     "labels": "labels",
     "halos": "uncertainty-halos",
     "base_areas": "base-areas",
@@ -428,9 +435,14 @@ def event_bounds(events: pd.DataFrame) -> tuple[float, float, float, float] | No
 
 
 def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
-    """Countries and admin-1 units with labels, from static files (offline)."""
+    """Countries and admin-1 units with labels, from static files (offline).
+
+    The atlas's file holds its admin-1 units as outlines; the world's holds only
+    the countries, and its admin-1 lines come from a file of their own, drawn in
+    metres (:data:`WORLD_ADMIN1_LINE_M`) so that they vanish at world zooms.
+    """
     folder = BASEMAP_FOLDERS[basemap]
-    return [
+    layers = [
         pdk.Layer(
             "GeoJsonLayer",
             data=f"{STATIC_URL}/{folder}{BASEMAP_FILE}",
@@ -443,6 +455,23 @@ def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
             line_width_units='"pixels"',
             pickable=False,
         ),
+    ]
+    if basemap == WORLD_BASEMAP:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=f"{STATIC_URL}/{folder}{ADMIN1_LINES_FILE}",
+                id=LAYER_IDS["admin1_lines"],
+                stroked=True,
+                filled=False,
+                get_line_color=LEVEL_STYLE["admin1"]["line"],
+                get_line_width=WORLD_ADMIN1_LINE_M,
+                line_width_units='"meters"',
+                line_width_max_pixels=WORLD_ADMIN1_LINE_MAX_PX,
+                pickable=False,
+            )
+        )
+    layers.append(
         pdk.Layer(
             "TextLayer",
             data=f"{STATIC_URL}/{folder}{LABELS_FILE}",
@@ -459,8 +488,9 @@ def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
             get_alignment_baseline='"center"',
             font_family='"Helvetica Neue, Arial, sans-serif"',
             pickable=False,
-        ),
-    ]
+        )
+    )
+    return layers
 
 
 # The event columns the detailed map reads; taking a selection's rows from just
