@@ -1,0 +1,179 @@
+"""The ACLED crosswalk: ``event_date`` with ``time_precision``, ``geo_precision``,
+event and sub-event types to layer and type, actors, fatalities and notes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+
+from imu_geo.dates import parse_partial_date
+from imu_geo.importers.crosswalk import (
+    _at,
+    _code_text,
+    _coded,
+    _codes,
+    _compose,
+    _counts,
+    _Crosswalk,
+    _Issues,
+    _join_parts,
+    _parse_one,
+    _per_unique,
+    _quote,
+    _sentence,
+    _Source,
+    _strip_time,
+    _text,
+)
+
+ACLED_TIME_PRECISION = {1: "the day", 2: "event_date ± 3 days", 3: "the month"}
+
+
+ACLED_GEO_PRECISION = {1: "near", 2: "district", 3: "province"}
+
+
+# ACLED sub_event_type, then event_type (both compared in lower case), to our
+# layer and event_type. Anything else is context/statement.
+ACLED_SUB_EVENT_TYPES: dict[str, tuple[str, str]] = {
+    "suicide bomb": ("attack", "suicide_bombing"),
+    "remote explosive/landmine/ied": ("attack", "bombing"),
+    "grenade": ("attack", "bombing"),
+    "shelling/artillery/missile attack": ("attack", "bombing"),
+    "air/drone strike": ("attack", "bombing"),
+    "armed clash": ("attack", "armed_assault"),
+    "government regains territory": ("attack", "armed_assault"),
+    "non-state actor overtakes territory": ("attack", "armed_assault"),
+    "attack": ("attack", "armed_assault"),
+    "sexual violence": ("attack", "armed_assault"),
+    "abduction/forced disappearance": ("attack", "hostage_taking"),
+    "disrupted weapons use": ("attack", "foiled_plot"),
+    "headquarters or base established": ("base", "group_base"),
+    "agreement": ("context", "alliance"),
+    "arrests": ("context", "crackdown"),
+}
+
+
+ACLED_EVENT_TYPES: dict[str, tuple[str, str]] = {
+    "battles": ("attack", "armed_assault"),
+    "explosions/remote violence": ("attack", "bombing"),
+    "violence against civilians": ("attack", "armed_assault"),
+    "protests": ("context", "statement"),
+    "riots": ("context", "statement"),
+    "strategic developments": ("context", "statement"),
+}
+
+
+CONTEXT_FALLBACK = ("context", "statement")
+
+
+def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
+    n = source.n
+    tp_raw, tp_meaning = _coded(
+        source,
+        "time_precision",
+        ACLED_TIME_PRECISION,
+        issues,
+        "an ACLED time_precision (1, 2 or 3)",
+    )
+    tp_code = _code_text(_codes(tp_raw))
+
+    def interval(text: str, code: str) -> tuple:
+        start, end, precision, error = _parse_one(text)
+        origin = "source"
+        if not error and precision == "day":
+            if code == "2":
+                start, end = start - timedelta(days=3), end + timedelta(days=3)
+                precision, origin = "approximate", "assumed"
+            elif code == "3":
+                month = parse_partial_date(f"{start:%Y-%m}")
+                start, end, precision = month.start, month.end, "month"
+        return start, end, precision, origin, error
+
+    dates = _strip_time(source.stripped("event_date"))
+    start, end, precision, origin, error = _per_unique(interval, dates, tp_code)
+    failed = error != ""
+    issues.add(failed, "rejected", "event_date", error[failed])
+    gp_raw, geo = _coded(
+        source,
+        "geo_precision",
+        ACLED_GEO_PRECISION,
+        issues,
+        "an ACLED geo_precision (1, 2 or 3)",
+    )
+    sub = source.stripped("sub_event_type")
+    kind = source.stripped("event_type")
+
+    def classify(sub_type: str, event_type: str) -> tuple:
+        return ACLED_SUB_EVENT_TYPES.get(
+            sub_type.lower(),
+            ACLED_EVENT_TYPES.get(event_type.lower(), CONTEXT_FALLBACK),
+        )
+
+    layer, event_type = _per_unique(classify, sub, kind)
+    label = sub.where(sub != "", kind)
+    label = label.where(label != "", "ACLED event")
+    location = source.stripped("location")
+
+    def acled_type(disorder: str, event: str, sub_event: str) -> str:
+        return " / ".join(part for part in (disorder, event, sub_event) if part)
+
+    def note(disorder, event, sub_event, tp, tp_words, gp, gp_words, sources) -> str:
+        time = f"time_precision {tp}" + (f" ({tp_words})" if tp_words else "")
+        place = f"geo_precision {gp}" + (f" ({gp_words})" if gp_words else "")
+        parts = [
+            _sentence("ACLED type: ", acled_type(disorder, event, sub_event)),
+            f"{time}; {place}.",
+            _sentence("ACLED source: ", sources),
+        ]
+        return " ".join(part for part in parts if part)
+
+    disorder = source.stripped("disorder_type")
+    notes = (
+        "Imported from ACLED: event_id_cnty "
+        + source.stripped("event_id_cnty")
+        + ". "
+        + _compose(
+            note,
+            disorder,
+            kind,
+            sub,
+            tp_raw,
+            tp_meaning,
+            gp_raw,
+            geo,
+            source.stripped("source"),
+        )
+    )
+    description = _compose(
+        lambda d, e, s, where: _at(acled_type(d, e, s), "ACLED event", where),
+        disorder,
+        kind,
+        sub,
+        location,
+    )
+    empty = _text("", n)
+    return _Crosswalk(
+        source_id=source.stripped("event_id_cnty"),
+        id_column="event_id_cnty",
+        date_start=start,
+        date_end=end,
+        date_precision=precision,
+        date_origin=origin,
+        layer=_text(layer),
+        event_type=_text(event_type),
+        geo_precision=geo,
+        actors=_join_parts(source.get("actor1"), source.get("assoc_actor_1")),
+        target=_join_parts(source.get("actor2"), source.get("assoc_actor_2")),
+        fatalities=(empty, _counts(source, "fatalities", issues), empty),
+        title=label,
+        description=description,
+        source_quote=_quote(source.get("notes")),
+        notes=notes,
+        lat_column="latitude",
+        lon_column="longitude",
+        place_name=location,
+        country=source.stripped("country"),
+        needs_place=np.ones(n, dtype=bool),
+    )

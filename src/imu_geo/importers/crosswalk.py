@@ -1,0 +1,383 @@
+"""What the format crosswalks share: the formats themselves, the source table, the
+issues collected rule by rule, the crosswalk's result, and the text, code, count and
+date helpers the rules are written with.
+
+The rules are vectorised: each works on whole columns, and a distinct value (a
+date, a code, a name) is interpreted once however many rows carry it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from imu_geo.dates import DateParseError, parse_partial_date
+from imu_geo.schema import (
+    EVENT_COLUMNS,
+)
+
+FORMATS: tuple[str, ...] = ("native", "acled", "ucdp", "gtd")
+
+
+FORMAT_LABELS: dict[str, str] = {
+    "native": "IMU Geo events",
+    "acled": "ACLED",
+    "ucdp": "UCDP GED",
+    "gtd": "GTD",
+}
+
+
+# How each format is recognised, and the columns it cannot do without.
+SIGNATURES: dict[str, tuple[str, ...]] = {
+    "acled": ("event_id_cnty", "event_date"),
+    "ucdp": ("date_start", "date_end", "where_prec"),
+    "gtd": ("eventid", "iyear", "imonth", "iday"),
+    "native": ("event_id", "date_start", "date_end", "date_precision"),
+}
+
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "acled": (
+        "event_id_cnty",
+        "event_date",
+        "time_precision",
+        "latitude",
+        "longitude",
+        "geo_precision",
+    ),
+    "ucdp": ("id", "date_start", "date_end", "latitude", "longitude", "where_prec"),
+    "gtd": (
+        "eventid",
+        "iyear",
+        "imonth",
+        "iday",
+        "latitude",
+        "longitude",
+        "specificity",
+    ),
+    "native": EVENT_COLUMNS,
+}
+
+
+NO_TEXT = "[no text in the source row]"
+
+
+NO_ACTOR = "[no actor in the source row]"
+
+
+_TIME_OF_DAY = r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def _text(values: object, n: int | None = None) -> pd.Series:
+    """A text Series on a fresh RangeIndex (a scalar is repeated ``n`` times)."""
+    if n is not None and not isinstance(values, pd.Series | np.ndarray | list):
+        values = [values] * n
+    series = pd.Series(values, dtype="str")
+    return series.reset_index(drop=True)
+
+
+def _when(mask: np.ndarray, values: pd.Series, otherwise: str = "") -> pd.Series:
+    """``values`` where ``mask`` holds, else ``otherwise``."""
+    return values.where(pd.Series(mask, index=values.index), otherwise)
+
+
+def _per_unique(function, *columns) -> list[np.ndarray]:
+    """Apply ``function`` once per distinct tuple of values and spread the results.
+
+    ``function`` returns a tuple; the result is one object array per element,
+    aligned with the rows. Dates, names and codes repeat a great deal, so a
+    million rows usually need only a few thousand calls.
+    """
+    codes_and_uniques = [
+        pd.factorize(c if isinstance(c, pd.Series) else np.asarray(c, dtype=object))
+        for c in columns
+    ]
+    combined = codes_and_uniques[0][0].astype(np.int64)
+    for codes, uniques in codes_and_uniques[1:]:
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    group, groups = pd.factorize(combined)
+    first = np.empty(len(groups), dtype=np.int64)
+    first[group[::-1]] = np.arange(group.size)[::-1]
+    results = [
+        function(*(uniques[codes[row]] for codes, uniques in codes_and_uniques))
+        for row in first
+    ]
+    if not results:
+        return []
+    spread = []
+    for position in range(len(results[0])):
+        column = np.empty(len(results), dtype=object)
+        column[:] = [result[position] for result in results]
+        spread.append(column[group])
+    return spread
+
+
+def slugify(values: pd.Series, separator: str = "-") -> pd.Series:
+    """Lower-case ASCII slugs: accents dropped, other characters ``separator``."""
+    text = values.astype("str")
+    wide = text.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(bool)
+    if wide.any():
+        folded = text[wide].str.normalize("NFKD")
+        text = text.copy()
+        text[wide] = folded.str.replace(r"[\u0300-\u036f]", "", regex=True)
+    text = text.str.lower()
+    text = text.str.replace(r"[^a-z0-9_-]+", separator, regex=True)
+    return text.str.strip("-_")
+
+
+class _Issues:
+    """Issues collected rule by rule, as positions into the frame."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, action: str, column: str, reason) -> None:
+        positions = np.flatnonzero(mask)
+        if not positions.size:
+            return
+        if isinstance(reason, str):
+            reasons = np.full(positions.size, reason, dtype=object)
+        else:
+            reasons = np.asarray(reason, dtype=object)
+            if reasons.size != positions.size:
+                reasons = reasons[positions]
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "position": positions,
+                    "action": action,
+                    "column": column,
+                    "reason": reasons,
+                    "order": len(self.parts),
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(
+                {
+                    "position": np.array([], np.int64),
+                    "action": [],
+                    "column": [],
+                    "reason": [],
+                    "order": np.array([], np.int64),
+                }
+            )
+        return pd.concat(self.parts, ignore_index=True)
+
+
+class _Source:
+    """The raw columns of one table, looked up by lower-case name.
+
+    Columns are returned on a RangeIndex; stripped copies are made once and
+    reused, since several rules read the same column.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.n = len(frame)
+        self.names = {str(c).strip().lower(): c for c in frame.columns}
+        self._stripped: dict[str, pd.Series] = {}
+
+    def has(self, column: str) -> bool:
+        return column in self.names
+
+    def get(self, column: str) -> pd.Series:
+        if column in self.names:
+            values = self.frame[self.names[column]]
+            return values.astype("str").reset_index(drop=True)
+        return _text("", self.n)
+
+    def stripped(self, column: str) -> pd.Series:
+        if column not in self._stripped:
+            self._stripped[column] = self.get(column).str.strip()
+        return self._stripped[column]
+
+
+def _strip_time(values: pd.Series) -> pd.Series:
+    """Drop a time of day after an ISO date (``2009-05-26 00:00:00.000``)."""
+    timed = values.str.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}{_TIME_OF_DAY}")
+    return values.where(~timed.to_numpy(bool), values.str.slice(0, 10))
+
+
+def _parse_one(text: str) -> tuple:
+    try:
+        interval = parse_partial_date(text)
+    except DateParseError as error:
+        return None, None, "", str(error)
+    return interval.start, interval.end, interval.precision, ""
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    """Whole numbers as nullable integers; anything else missing.
+
+    Codes take a handful of values, so each distinct text is parsed once.
+    """
+    positions, uniques = pd.factorize(values.str.strip())
+    numbers = pd.to_numeric(pd.Series(uniques, dtype="str"), errors="coerce")
+    whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.floor(numbers))
+    parsed = numbers.where(whole).astype("Int64").to_numpy(dtype=object, na_value=None)
+    spread = np.append(parsed, None)[positions]
+    return pd.Series(pd.array(spread, dtype="Int64"))
+
+
+def _count_text(text: str, strict: bool) -> tuple:
+    """One fatality cell: (the count as text, or '' with a reason)."""
+    if not text:
+        return "", ""
+    reason = f"{text!r} is not a whole number of people (0 or more)"
+    if strict:
+        return (text, "") if re.fullmatch(r"\d+", text) else ("", reason)
+    try:
+        value = float(text)
+    except ValueError:
+        return "", reason
+    if not math.isfinite(value) or value < 0 or value != int(value):
+        return "", reason
+    return str(int(value)), ""
+
+
+def _counts(
+    source: _Source, column: str, issues: _Issues, strict: bool = False
+) -> pd.Series:
+    """A fatality column as text ('' when unknown); others rejected with a reason.
+
+    ``strict`` takes only digits, as ``events.csv`` does; otherwise a whole number
+    written as a float (``3.0``, as spreadsheets and Parquet give it) is read too.
+    """
+    raw = source.stripped(column)
+    text, reason = _per_unique(lambda v: _count_text(v, strict), raw) or (
+        np.array([], object),
+        np.array([], object),
+    )
+    bad = reason != ""
+    issues.add(bad, "rejected", column, reason[bad])
+    return _text(text)
+
+
+def _fatality_order(
+    low: pd.Series, best: pd.Series, high: pd.Series, issues: _Issues, column: str
+) -> None:
+    values = [
+        pd.to_numeric(s, errors="coerce").to_numpy(float) for s in (low, best, high)
+    ]
+    stacked = np.vstack(values)
+    bad = np.zeros(stacked.shape[1], dtype=bool)
+    for i in range(3):
+        for j in range(i + 1, 3):
+            bad |= (
+                (stacked[i] > stacked[j])
+                & ~np.isnan(stacked[i])
+                & ~np.isnan(stacked[j])
+            )
+    issues.add(bad, "rejected", column, "fatalities must satisfy low <= best <= high")
+
+
+def _join_parts(*parts: pd.Series, separator: str = "; ") -> pd.Series:
+    """Join the non-empty values of several text columns, row by row."""
+    result = parts[0].str.strip()
+    for part in parts[1:]:
+        part = part.str.strip()
+        both = (result != "") & (part != "")
+        result = result + pd.Series(np.where(both, separator, ""), dtype="str") + part
+    return result
+
+
+def _labelled(label: str, values: pd.Series, end: str = ". ") -> pd.Series:
+    """``label + value + end`` where the value is not empty, else ''."""
+    values = values.str.strip()
+    return _when((values != "").to_numpy(bool), label + values + end)
+
+
+def _compose(function, *columns) -> pd.Series:
+    """Text made by ``function`` once per distinct combination of ``columns``."""
+    (text,) = _per_unique(lambda *values: (function(*values),), *columns)
+    return _text(text)
+
+
+def _sentence(label: str, value: str) -> str:
+    return f"{label}{value}." if value else ""
+
+
+def _at(what: str, fallback: str, place: str) -> str:
+    what = what or fallback
+    return f"{what} at {place}" if place else what
+
+
+@dataclass
+class _Crosswalk:
+    """What a format's rules give, row by row, before places are resolved.
+
+    Dates are ``datetime.date`` objects (None where the row is rejected); every
+    other column is text on the frame's RangeIndex.
+    """
+
+    source_id: pd.Series
+    id_column: str
+    date_start: np.ndarray
+    date_end: np.ndarray
+    date_precision: np.ndarray
+    date_origin: np.ndarray
+    layer: pd.Series
+    event_type: pd.Series
+    geo_precision: pd.Series
+    actors: pd.Series
+    target: pd.Series
+    fatalities: tuple[pd.Series, pd.Series, pd.Series]
+    title: pd.Series
+    description: pd.Series
+    source_quote: pd.Series
+    notes: pd.Series
+    lat_column: str
+    lon_column: str
+    place_name: pd.Series
+    country: pd.Series
+    needs_place: np.ndarray
+    native: pd.DataFrame | None = None
+
+
+def _dates_from_text(
+    texts: pd.Series, column: str, issues: _Issues
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    start, end, precision, error = _per_unique(_parse_one, texts)
+    failed = error != ""
+    issues.add(failed, "rejected", column, error[failed])
+    return start, end, precision
+
+
+def _code_text(codes: pd.Series) -> pd.Series:
+    """Nullable integer codes as text, '' where missing."""
+    positions, uniques = pd.factorize(codes)
+    texts = np.array([str(int(v)) for v in uniques] + [""], dtype=object)
+    return _text(texts[positions])
+
+
+def _coded(
+    source: _Source, column: str, table: Mapping[int, str], issues: _Issues, what: str
+) -> tuple[pd.Series, pd.Series]:
+    """A precision code looked up in ``table``: (the raw text, our value or '')."""
+    raw = source.stripped(column)
+    value = _text(_codes(raw).map(table).fillna("").astype("str").to_numpy(object))
+    bad = (value == "").to_numpy(bool)
+    issues.add(bad, "rejected", column, [f"{v!r} is not {what}" for v in raw[bad]])
+    return raw, value
+
+
+def _quote(text: pd.Series) -> pd.Series:
+    return text.where(text.str.strip() != "", NO_TEXT)
+
+
+def _isoformat(days: np.ndarray) -> pd.Series:
+    """Dates as ISO text ('' for None), formatting each distinct date once."""
+    codes, uniques = pd.factorize(np.asarray(days, dtype=object), use_na_sentinel=True)
+    texts = np.array([d.isoformat() for d in uniques] + [""], dtype=object)
+    return _text(texts[codes])
