@@ -12,6 +12,7 @@ from imu_geo.dates import parse_partial_date
 from imu_geo.importers.crosswalk import (
     _at,
     _code_text,
+    _codebook,
     _coded,
     _codes,
     _compose,
@@ -25,45 +26,26 @@ from imu_geo.importers.crosswalk import (
     _sentence,
     _Source,
     _strip_time,
+    _table_rows,
     _text,
 )
 
-ACLED_TIME_PRECISION = {1: "the day", 2: "event_date ± 3 days", 3: "the month"}
+ACLED_TIME_PRECISION = _codebook("acled", "time_precision")
+ACLED_GEO_PRECISION = _codebook("acled", "geo_precision")
 
 
-ACLED_GEO_PRECISION = {1: "near", 2: "district", 3: "province"}
+def _acled_types(column: str) -> dict[str, tuple[str, str]]:
+    return {
+        row["value"].lower(): (row["layer"], row["event_type"])
+        for row in _table_rows("acled_types.csv")
+        if row["column"] == column
+    }
 
 
 # ACLED sub_event_type, then event_type (both compared in lower case), to our
 # layer and event_type. Anything else is context/statement.
-ACLED_SUB_EVENT_TYPES: dict[str, tuple[str, str]] = {
-    "suicide bomb": ("attack", "suicide_bombing"),
-    "remote explosive/landmine/ied": ("attack", "bombing"),
-    "grenade": ("attack", "bombing"),
-    "shelling/artillery/missile attack": ("attack", "bombing"),
-    "air/drone strike": ("attack", "bombing"),
-    "armed clash": ("attack", "armed_assault"),
-    "government regains territory": ("attack", "armed_assault"),
-    "non-state actor overtakes territory": ("attack", "armed_assault"),
-    "attack": ("attack", "armed_assault"),
-    "sexual violence": ("attack", "armed_assault"),
-    "abduction/forced disappearance": ("attack", "hostage_taking"),
-    "disrupted weapons use": ("attack", "foiled_plot"),
-    "headquarters or base established": ("base", "group_base"),
-    "agreement": ("context", "alliance"),
-    "arrests": ("context", "crackdown"),
-}
-
-
-ACLED_EVENT_TYPES: dict[str, tuple[str, str]] = {
-    "battles": ("attack", "armed_assault"),
-    "explosions/remote violence": ("attack", "bombing"),
-    "violence against civilians": ("attack", "armed_assault"),
-    "protests": ("context", "statement"),
-    "riots": ("context", "statement"),
-    "strategic developments": ("context", "statement"),
-}
-
+ACLED_SUB_EVENT_TYPES = _acled_types("sub_event_type")
+ACLED_EVENT_TYPES = _acled_types("event_type")
 
 CONTEXT_FALLBACK = ("context", "statement")
 

@@ -16,6 +16,7 @@ from imu_geo.data import CRS
 from imu_geo.export import EXPORT_COLUMNS
 from imu_geo.importers.acled import _acled
 from imu_geo.importers.crosswalk import (
+    DETECTION_ORDER,
     FORMAT_LABELS,
     FORMATS,
     NO_ACTOR,
@@ -65,11 +66,12 @@ from imu_geo.validate import (
 def detect_format(columns: Iterable[str]) -> str | None:
     """Recognise a format from its column names (any case), or return None.
 
-    Each format is known by the columns in :data:`SIGNATURES`; ACLED, UCDP GED and
-    GTD are tried before this project's own columns, which overlap UCDP's.
+    Each format is known by the columns in :data:`SIGNATURES`, tried in the order
+    of ``tables/formats.csv``'s ``tried``: ACLED, UCDP GED and GTD before this
+    project's own columns, which overlap UCDP's.
     """
     present = {str(c).strip().lower() for c in columns}
-    for fmt in ("acled", "gtd", "ucdp", "native"):
+    for fmt in DETECTION_ORDER:
         if all(column in present for column in SIGNATURES[fmt]):
             return fmt
     return None

@@ -8,10 +8,13 @@ date, a code, a name) is interpreted once however many rows carry it.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -21,57 +24,56 @@ from imu_geo.schema import (
     EVENT_COLUMNS,
 )
 
-FORMATS: tuple[str, ...] = ("native", "acled", "ucdp", "gtd")
+
+@cache
+def _table_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of one of the package's data tables (``tables/<name>``), read once.
+
+    The crosswalks' tables and vocabularies are data, so that a new layout or a
+    new entry of a vocabulary is a row, not code; ``docs/import.md`` describes
+    each table.
+    """
+    path = resources.files(__package__).joinpath("tables", name)
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
 
 
-FORMAT_LABELS: dict[str, str] = {
-    "native": "IMU Geo events",
-    "acled": "ACLED",
-    "ucdp": "UCDP GED",
-    "gtd": "GTD",
-}
+def _codebook(fmt: str, column: str) -> dict[int, str]:
+    """The meaning of each numeric code of one source column, from ``codes.csv``."""
+    return {
+        int(row["code"]): row["value"]
+        for row in _table_rows("codes.csv")
+        if (row["format"], row["column"]) == (fmt, column)
+    }
 
 
-# How each format is recognised, and the columns it cannot do without.
+# The formats, how each is recognised and the columns it cannot do without. A
+# ``required`` of ``events.csv`` stands for every column of events.csv.
+_FORMAT_ROWS = _table_rows("formats.csv")
+FORMATS: tuple[str, ...] = tuple(row["format"] for row in _FORMAT_ROWS)
+FORMAT_LABELS: dict[str, str] = {row["format"]: row["label"] for row in _FORMAT_ROWS}
 SIGNATURES: dict[str, tuple[str, ...]] = {
-    "acled": ("event_id_cnty", "event_date"),
-    "ucdp": ("date_start", "date_end", "where_prec"),
-    "gtd": ("eventid", "iyear", "imonth", "iday"),
-    "native": ("event_id", "date_start", "date_end", "date_precision"),
+    row["format"]: tuple(row["signature"].split()) for row in _FORMAT_ROWS
 }
-
-
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "acled": (
-        "event_id_cnty",
-        "event_date",
-        "time_precision",
-        "latitude",
-        "longitude",
-        "geo_precision",
-    ),
-    "ucdp": ("id", "date_start", "date_end", "latitude", "longitude", "where_prec"),
-    "gtd": (
-        "eventid",
-        "iyear",
-        "imonth",
-        "iday",
-        "latitude",
-        "longitude",
-        "specificity",
-    ),
-    "native": EVENT_COLUMNS,
+    row["format"]: (
+        EVENT_COLUMNS
+        if row["required"] == "events.csv"
+        else tuple(row["required"].split())
+    )
+    for row in _FORMAT_ROWS
 }
-
+# The order in which formats are tried on a file's columns: ACLED, UCDP GED and
+# GTD before this project's own columns, which overlap UCDP's.
+DETECTION_ORDER: tuple[str, ...] = tuple(
+    row["format"] for row in sorted(_FORMAT_ROWS, key=lambda row: int(row["tried"]))
+)
 
 NO_TEXT = "[no text in the source row]"
 
-
 NO_ACTOR = "[no actor in the source row]"
 
-
 _TIME_OF_DAY = r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
-
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from imu_geo.importers.crosswalk import (
     _at,
+    _codebook,
     _coded,
     _codes,
     _compose,
@@ -22,35 +23,20 @@ from imu_geo.importers.crosswalk import (
     _quote,
     _sentence,
     _Source,
+    _table_rows,
     _text,
 )
 
-GTD_SPECIFICITY = {1: "near", 2: "district", 3: "district", 4: "province", 5: "country"}
-
-
+GTD_SPECIFICITY = _codebook("gtd", "specificity")
+# attacktype1_txt (compared in lower case) to our event_type; anything else is an
+# armed_assault. attacktype1 is the code of the same text.
 GTD_ATTACK_TYPES: dict[str, str] = {
-    "bombing/explosion": "bombing",
-    "hostage taking (kidnapping)": "hostage_taking",
-    "hostage taking (barricade incident)": "hostage_taking",
-    "hijacking": "hijacking",
-    "armed assault": "armed_assault",
-    "assassination": "armed_assault",
-    "facility/infrastructure attack": "armed_assault",
-    "unarmed assault": "armed_assault",
-    "unknown": "armed_assault",
+    row["attacktype1_txt"].lower(): row["event_type"]
+    for row in _table_rows("gtd_attack_types.csv")
 }
-
-
 GTD_ATTACK_CODES: dict[int, str] = {
-    1: "Assassination",
-    2: "Armed Assault",
-    3: "Bombing/Explosion",
-    4: "Hijacking",
-    5: "Hostage Taking (Barricade Incident)",
-    6: "Hostage Taking (Kidnapping)",
-    7: "Facility/Infrastructure Attack",
-    8: "Unarmed Assault",
-    9: "Unknown",
+    int(row["attacktype1"]): row["attacktype1_txt"]
+    for row in _table_rows("gtd_attack_types.csv")
 }
 
 

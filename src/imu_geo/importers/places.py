@@ -32,6 +32,7 @@ from imu_geo.importers.crosswalk import (
     _Issues,
     _per_unique,
     _Source,
+    _table_rows,
     _text,
     slugify,
 )
@@ -49,53 +50,23 @@ from imu_geo.validate import (
 
 GAZETTEER_FILE = "gazetteer.csv"
 
-
-# Country names as the three datasets spell them, to ISO 3166-1 alpha-2. A name not
-# here gives a place without a country, whose point is not checked against a border.
+# Country names as the three datasets spell them (compared in lower case), to ISO
+# 3166-1 alpha-2. A name not here gives a place without a country, whose point is
+# not checked against a border.
 COUNTRY_CODES: dict[str, str] = {
-    "afghanistan": "AF",
-    "kazakhstan": "KZ",
-    "kyrgyzstan": "KG",
-    "kyrgyz republic": "KG",
-    "pakistan": "PK",
-    "tajikistan": "TJ",
-    "turkmenistan": "TM",
-    "uzbekistan": "UZ",
-    "china": "CN",
-    "iran": "IR",
-    "india": "IN",
-    "russia": "RU",
-    "russian federation": "RU",
-    "russia (soviet union)": "RU",
+    row["name"].lower(): row["iso2"] for row in _table_rows("country_codes.csv")
 }
-
-
 # Gazetteer kinds: the place kind written to places.geojson and the geo_precision a
 # place of that kind stands for.
 GAZETTEER_KINDS: dict[str, tuple[str, str]] = {
-    "city": ("city", "near"),
-    "border post": ("border_town", "near"),
-    "border_town": ("border_town", "near"),
-    "airport": ("airport", "exact"),
-    "district": ("district", "district"),
-    "province": ("province", "province"),
-    "region": ("region", "region"),
-    "valley": ("valley", "region"),
-    "sea": ("region", "region"),
-    "country": ("country", "country"),
+    row["kind"]: (row["place_kind"], row["geo_precision"])
+    for row in _table_rows("gazetteer_kinds.csv")
 }
-
-
 # The place kind for a point a dataset gives, by the precision it codes.
 PRECISION_KINDS: dict[str, str] = {
-    "exact": "city",
-    "near": "city",
-    "district": "district",
-    "province": "province",
-    "region": "region",
-    "country": "country",
+    row["geo_precision"]: row["place_kind"]
+    for row in _table_rows("precision_kinds.csv")
 }
-
 
 _NON_FINITE_WORDS = frozenset(
     sign + word for sign in ("", "+", "-") for word in ("nan", "inf", "infinity")

@@ -35,12 +35,10 @@ ALLOWED_EXTENSIONS: tuple[str, ...] = (
     ".parquet",
 )
 
-
 COMPRESSED_EXTENSIONS: frozenset[str] = frozenset(
     {".gz", ".gzip", ".tgz", ".zip", ".bz2", ".xz", ".lzma", ".7z", ".zst"}
     | {".lz4", ".rar", ".tar", ".z"}
 )
-
 
 # Magic bytes at the start of a file, and what they mean.
 _COMPRESSED_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -54,15 +52,11 @@ _COMPRESSED_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "a rar archive"),
 )
 
-
 _BZIP2_MAGIC = re.compile(rb"BZh[1-9]1AY&SY")
-
 
 _PARQUET_MAGIC = b"PAR1"
 
-
 _CHUNK = 1 << 24
-
 
 _CSV_LIMIT_LOCK = threading.Lock()
 

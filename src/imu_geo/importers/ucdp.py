@@ -11,6 +11,7 @@ import numpy as np
 from imu_geo.dates import parse_partial_date
 from imu_geo.importers.crosswalk import (
     _at,
+    _codebook,
     _coded,
     _codes,
     _compose,
@@ -28,22 +29,8 @@ from imu_geo.importers.crosswalk import (
     _text,
 )
 
-UCDP_WHERE_PREC = {
-    1: "exact",
-    2: "near",
-    3: "district",
-    4: "province",
-    5: "region",
-    6: "country",
-    7: "region",
-}
-
-
-UCDP_VIOLENCE = {
-    1: "state-based conflict",
-    2: "non-state conflict",
-    3: "one-sided violence",
-}
+UCDP_WHERE_PREC = _codebook("ucdp", "where_prec")
+UCDP_VIOLENCE = _codebook("ucdp", "type_of_violence")
 
 
 def _span_precision(start: str, end: str) -> tuple:
