@@ -388,6 +388,7 @@ def _peak_rss() -> int:
 
 def child(path: str, fmt: str, max_mb: float) -> dict:
     """Import one file as ``imu-geo import`` does and describe what happened."""
+    import imu_geo
     from imu_geo import importers  # imported here: the parent stays light
 
     rss_before = _peak_rss()
@@ -405,6 +406,7 @@ def child(path: str, fmt: str, max_mb: float) -> dict:
             "seconds": seconds,
             "peak_rss": peak,
             "rss_before": rss_before,
+            "version": getattr(imu_geo, "__version__", "?"),
         }
         events = out / "events.csv"
         result["events"] = _csv_data_rows(events) if events.exists() else None
@@ -460,6 +462,7 @@ class FileResult:
     seconds: float | None = None
     peak_rss: int | None = None
     message: str = ""
+    version: str = ""
     reasons: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
@@ -534,6 +537,7 @@ def run_one(path: Path, folder: Path, fmt: str, max_mb: float, timeout: float):
     result.seconds = payload["seconds"]
     result.peak_rss = payload["peak_rss"]
     result.message = payload["message"]
+    result.version = payload.get("version", "")
     first_line = (payload["message"].strip().splitlines() or [""])[0]
     if payload["code"] == 2:
         result.refused = first_line
@@ -577,10 +581,13 @@ def render(
 ) -> str:
     """The report as Markdown."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    versions = sorted({r.version for r in results if r.version})
+    importer = f"imu-geo {', '.join(versions)}" if versions else "imu-geo"
     lines = [
         "# Importing real files",
         "",
-        f"Corpus: `{folder_label}` — {len(results)} data files. Run {now} with "
+        f"Corpus: `{folder_label}` — {len(results)} data files. {importer}, run {now} "
+        "with "
         f"`--format {fmt}` and a size limit of {max_mb:g} MB (as `imu-geo import`); "
         f"Python {platform.python_version()} on {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPUs. One fresh process per file; "
