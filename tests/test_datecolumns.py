@@ -156,6 +156,38 @@ def test_reads_a_pandas_series_and_keeps_row_alignment():
     assert (result.n_dated, result.n_repaired, result.n_errors) == (3, 3, 0)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        list,
+        tuple,
+        lambda v: np.array(v, dtype=object),
+        lambda v: pd.Series(v, dtype=object),
+        lambda v: pd.Series(v, dtype="str"),
+        lambda v: pd.Series(v, dtype="string"),
+        lambda v: pd.Series(v, dtype="category"),
+        pd.Index,
+    ],
+)
+def test_any_container_of_cells_reads_alike(make):
+    result = read(
+        make(["9-May-20", None, "9-May-20", "", "10-May-2020"]), coverage=ACLED
+    )
+    assert list(result.dates) == ["2020-05-09", "", "2020-05-09", "", "2020-05-10"]
+    assert list(result.empty) == [False, True, False, True, False]
+
+
+def test_columns_of_different_dtypes_read_together():
+    result = read_date_columns(
+        {
+            "date_start": pd.Series(["27/03/1990", None], dtype="str"),
+            "date_end": ["28/03/1990", "03/04/1990"],
+        }
+    )
+    assert list(result["date_start"].dates) == ["1990-03-27", ""]
+    assert list(result["date_end"].dates) == ["1990-03-28", "1990-04-03"]
+
+
 def test_result_arrays_are_read_only():
     result = read(["2015-01-01"])
     with pytest.raises(ValueError):

@@ -282,9 +282,8 @@ def _shape(text: str) -> _Shape:
 def _with_time(
     text: str, match: re.Match, key: tuple, kind: str, a: str, b: str, word: str = ""
 ) -> _Shape:
-    shape = _Shape(kind, key, int(a), int(b), match["y"], len(a), word=word)
     if match["hour"] is None:
-        return shape
+        return _Shape(kind, key, int(a), int(b), match["y"], len(a), word=word)
     hour, minute = int(match["hour"]), int(match["minute"])
     second = int(match["second"] or 0)
     if match["half"] is not None:
@@ -296,11 +295,22 @@ def _with_time(
         valid = valid and abs(int(match["offset"])) <= 14
         valid = valid and int(match["offset_minutes"] or 0) <= 59
     if not valid:
-        return shape._replace(
-            kind="unknown",
+        return _Shape(
+            "unknown",
             error=f"{text!r} is not a date and time: the time of day does not exist",
         )
-    return shape._replace(timed=True, offset=bool(match["zone"]))
+    return _Shape(
+        kind,
+        key,
+        int(a),
+        int(b),
+        match["y"],
+        len(a),
+        True,
+        bool(match["zone"]),
+        "",
+        word,
+    )
 
 
 def _label(key: tuple, order: str, style: str = "Month") -> str:
@@ -323,15 +333,20 @@ def _label(key: tuple, order: str, style: str = "Month") -> str:
     return f"{style}{sep}D{sep}{year}"
 
 
-def _as_objects(values: object) -> np.ndarray:
+def _as_series(values: object) -> pd.Series:
+    """The values as a Series on a fresh index, keeping a Series' own dtype.
+
+    Pandas' Arrow-backed strings factorize many times faster than the same
+    values as Python objects, so a Series is not converted.
+    """
     if isinstance(values, pd.Series | pd.Index):
-        return values.to_numpy(dtype=object)
+        return pd.Series(values).reset_index(drop=True)
     if isinstance(values, np.ndarray):
-        return values.astype(object).ravel()
+        return pd.Series(values.astype(object).ravel(), dtype=object)
     items = list(values) if isinstance(values, Iterable) else [values]
     array = np.empty(len(items), dtype=object)
     array[:] = items
-    return array
+    return pd.Series(array, dtype=object)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -489,6 +504,10 @@ def _decide_order(
 # --- one value ------------------------------------------------------------------
 
 
+# Days in each month of a common year; February gains one in a leap year.
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 class _Reading(NamedTuple):
     iso: str = ""
     repair: str = ""
@@ -578,7 +597,7 @@ def _read(
     year, repair, error = _year(text, written_year, coverage)
     if error:
         return _Reading(error=error)
-    last = calendar.monthrange(year, month)[1]
+    last = _MONTH_DAYS[month] + (month == 2 and calendar.isleap(year))
     if not 1 <= day <= last:
         what = (
             f"there is no day {day}"
@@ -638,8 +657,13 @@ def read_date_columns(
     """
     coverage = _check_arguments(order, default_order, coverage)
     names = list(columns)
-    arrays = [_as_objects(columns[name]) for name in names]
-    whole = np.concatenate(arrays) if arrays else np.empty(0, dtype=object)
+    arrays = [_as_series(columns[name]) for name in names]
+    if len(arrays) == 1:
+        whole = arrays[0]
+    elif arrays:
+        whole = pd.concat(arrays, ignore_index=True)
+    else:
+        whole = pd.Series([], dtype=object)
     codes, uniques = pd.factorize(whole, use_na_sentinel=True)
     texts = [str(value) for value in uniques]
     shapes = [_shape(text) for text in texts]
