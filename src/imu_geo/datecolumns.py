@@ -473,17 +473,32 @@ def _decide_order(
             return found, "column", note
     if evidence.both:
         day_label, month_label = labels(evidence.both)
+        # "every value" only when the column is all numbers; a column that also
+        # has named months or ISO days says which of its values are ambiguous.
+        numbers = sum(
+            int(counts[i]) for i, shape in enumerate(shapes) if shape.kind == "numbers"
+        )
+        written = sum(
+            int(counts[i])
+            for i, shape in enumerate(shapes)
+            if shape.kind in ("numbers", "fixed")
+        )
+        every = (
+            "every value"
+            if numbers == written
+            else f"every value written in numbers ({numbers:,} of {written:,})"
+        )
         if default_order is not None:
             return (
                 default_order,
                 "default",
-                f"{names}: every value reads both as {day_label} and as "
+                f"{names}: {every} reads both as {day_label} and as "
                 f"{month_label} (e.g. {example(evidence.both)}); read as "
                 f"{_label(shapes[evidence.both[0]].key, default_order)}, "
                 "the layout's documented order",
             )
         raise DateColumnError(
-            f"{names}: every value reads both as {day_label} and as {month_label} "
+            f"{names}: {every} reads both as {day_label} and as {month_label} "
             f"(e.g. {example(evidence.both)}); say which with {hint} dmy|mdy",
             columns=tuple(columns),
             reason="ambiguous",
