@@ -510,6 +510,15 @@ def test_errors_quote_the_value_as_written(values, options, message):
     assert not result.empty[0]
 
 
+def test_year_first_override_counts_year_last_values_under_their_own_label():
+    result = read(["03/04/2001", "20/05/09"], order="ymd", coverage=ACLED)
+    assert result.formats == (("D/M/YYYY or M/D/YYYY", 1), ("YY/MM/DD", 1))
+    assert result.notes[0] == (
+        "event_date: numbers read as YY/MM/DD, as asked; '03/04/2001' has the year "
+        "last, so is rejected"
+    )
+
+
 def test_29_february_of_a_leap_year_is_a_date():
     result = read(["29-Feb-2000", "29/02/2004", "2400-02-29"])
     assert list(result.dates) == ["2000-02-29", "2004-02-29", "2400-02-29"]

@@ -55,10 +55,11 @@ Rules:
   with the year last are read by one order for the whole column (all columns, in
   ``read_date_columns``): the explicit ``order`` if given, else what the column
   shows (a first number 13-31 means day first, a second 13-31 month first),
-  else ``default_order``. A column showing both is refused as inconsistent; one
-  where every value reads both ways is refused as ambiguous, naming the
-  candidates. Values whose day and month numbers are equal read alike either
-  way and never force a refusal.
+  else ``default_order``. Without ``order``, a column showing both is refused
+  as inconsistent, and one where every value reads both ways (and no
+  ``default_order`` is given) is refused as ambiguous, naming the candidates.
+  Values whose day and month numbers are equal read alike either way and never
+  force a refusal.
 - **Mixed formats.** Every value is read by the format it is written in, so a
   column may mix ISO, named months and numbers (a spreadsheet that turned some
   cells into dates and left others as text); only the day/month order must be
@@ -74,7 +75,8 @@ Result: a frozen :class:`DateColumn` whose arrays are aligned with the input
 rows: ``dates`` (ISO ``YYYY-MM-DD`` or ``""``), ``repairs`` and ``errors``
 (reason or ``""``) and ``empty``. Every row is exactly one of: empty, an error,
 or a date (possibly with a repair). Column-level facts are ``format`` (the most
-common format's label), ``formats`` (every label seen with its count of values),
+common format's label), ``formats`` (every label seen with its count of values
+written in it, read or not),
 ``order`` and ``order_from``, and ``notes``. A column refused whole raises
 :class:`DateColumnError`, whose message is one line naming the column(s).
 
@@ -178,7 +180,8 @@ class DateColumn:
         Label of the column's most common format (``"D-Mon-YY"``), ``""`` when
         no value is in a known format.
     formats
-        Every format label seen with its count of values, most common first.
+        Every format label seen with its count of values written in it (read
+        or not: ``31/04/2001`` counts), most common first.
     order
         How numbers with the year last (or ``YY/MM/DD``) were read: ``"dmy"``,
         ``"mdy"``, ``"ymd"``; ``""`` when the column has none whose reading
@@ -323,7 +326,7 @@ def _label(key: tuple, order: str, style: str = "Month") -> str:
             return f"D{sep}M{sep}{year}"
         if order == "mdy":
             return f"M{sep}D{sep}{year}"
-        if order == "ymd":
+        if order == "ymd" and key[2] == 2:
             return f"YY{sep}MM{sep}DD"
         return f"D{sep}M{sep}{year} or M{sep}D{sep}{year}"
     if kind == "day_named":
@@ -365,9 +368,12 @@ def _names(columns: list[str]) -> str:
 
 
 class _Evidence(NamedTuple):
-    """What the numeric values say about day/month order, counted in rows."""
+    """What the numeric values say about day/month order.
 
-    day_first: list[int]  # unique positions of values readable only day first
+    Each list holds positions into the distinct values.
+    """
+
+    day_first: list[int]  # readable only day first
     month_first: list[int]
     both: list[int]  # readable both ways, differently
     alike: list[int]  # readable both ways, the same (equal numbers)
@@ -426,6 +432,8 @@ def _decide_order(
         key = shapes[
             next(i for i, shape in enumerate(shapes) if shape.kind == "numbers")
         ].key
+        if order == "ymd":
+            key = (*key[:2], 2)  # the label of what is asked, not of what is seen
         note = f"{names}: numbers read as {_label(key, order)}, as asked"
         against = {
             "dmy": (evidence.month_first, "can only be month first"),
