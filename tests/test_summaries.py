@@ -456,7 +456,7 @@ def test_bundled_data_matches_the_hand_count(start, end, level):
 def test_every_bundled_event_is_counted_once_at_every_level():
     for level in SUMMARY_LEVELS:
         summary = summarise(DATASET.events, DATASET.places, DATASET.regions, level)
-        assert summary["events"].sum() == 48
+        assert summary["events"].sum() == 47
         assert summary.loc[summary["region"] == NO_PLACE_LABEL, "events"].item() == 8
 
 
