@@ -1,4 +1,13 @@
-"""The bundled data: valid, traceable to the source, and the basemap in sync."""
+"""The bundled data: valid, traceable to the source, and the basemap in sync.
+
+The rule tests below read every row of ``events.csv`` as text and check it
+against a rule of ``data/README.md``. Where a rule needs a reading of the
+source, that reading is written here by hand, row by row, so that a new row
+the reading does not cover fails until someone reads it.
+"""
+
+import csv
+import re
 
 import geopandas as gpd
 import pytest
@@ -83,3 +92,74 @@ def test_static_basemap_matches_the_regions():
         assert (PROJECT_DIR / "static" / name).read_bytes() == payload, (
             f"static/{name} is stale: run `imu-geo basemap`"
         )
+
+
+# --- rules every row follows ------------------------------------------------
+
+
+def _rows() -> list[dict[str, str]]:
+    with (BUNDLED_DATA_DIR / "events.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+ROWS = _rows()
+
+# Words that can make a start "some time after X" (data/README.md section 2).
+AFTER_WORDS = re.compile(
+    r"\b(after|afterwards|subsequently|thereafter|later|resulted in)\b", re.I
+)
+# Rows whose start is an open "after X", read by hand from the source: the
+# first day of X.
+AFTER_STARTS = {
+    # "The IMU in summer 2001 allied itself with the Taliban ... and
+    # subsequently engaged U.S. forces": after summer 2001.
+    "2001-imu-fights-coalition-forces": "2001-06-01",
+    # "Since the fall of the Taliban in 2001 ... This ... has resulted in
+    # additional security resources": after the activity that began in 2001.
+    "2001-uzbek-tajik-border-security": "2001-01-01",
+    # "found shelter in Pakistan's tribal areas after US bombing ... in late 2001"
+    "2001-late-imu-shelters-in-fata": "2001-09-01",
+    # "Many more came after Pakistan launched an offensive ... in the spring of 2014"
+    "2014-spring-imu-fighters-move-to-northern-afghanistan": "2014-03-01",
+    # "after they claimed responsibility for the Karachi airport attack in June
+    # 2014, Pakistan's military made the group a priority target. Most appear to
+    # have fled back into Afghanistan."
+    "2014-06-imu-flees-back-to-afghanistan": "2014-06-01",
+    "2014-06-pakistan-makes-imu-priority-target": "2014-06-01",
+}
+# Rows whose quote has such a word that does not date their own start, and why.
+AFTER_WORD_ELSEWHERE = {
+    "1997-imu-based-in-afghanistan": "'after' ends the stay; 'subsequently' is "
+    "the fighting",
+    "1999-imu-incursions-into-uzbekistan": "the deaths 'resulted' from the "
+    "incursions, which start in their first year",
+    "2001-summer-alliance-with-taliban": "'subsequently' is the fighting",
+    "2001-late-imu-in-kunduz": "'after' dates the shelter in Pakistan",
+    "2001-late-imu-in-takhar": "'after' dates the shelter in Pakistan",
+    "2001-late-us-bombing-in-kunduz": "'after' dates the shelter in Pakistan",
+    "2001-late-us-bombing-in-takhar": "'after' dates the shelter in Pakistan",
+    "2011-jundullah-in-northern-afghanistan": "'after' dates the 2014 influx, "
+    "not the earlier presence",
+    "2014-spring-north-waziristan-offensive": "'after' dates the influx that "
+    "followed the offensive",
+    "2014-06-karachi-airport-attack": "'after' dates what Pakistan's military did next",
+    "2015-07-29-omar-death-announced": "'thereafter' is the Taliban's "
+    "confirmation, not the announcement",
+}
+
+
+def test_every_quote_with_an_after_word_has_been_read_for_its_start():
+    with_word = {r["event_id"] for r in ROWS if AFTER_WORDS.search(r["source_quote"])}
+    assert not set(AFTER_STARTS) & set(AFTER_WORD_ELSEWHERE)
+    assert with_word == set(AFTER_STARTS) | set(AFTER_WORD_ELSEWHERE)
+
+
+@pytest.mark.parametrize("event_id", sorted(AFTER_STARTS))
+def test_an_open_after_start_is_approximate_from_the_first_day_of_x(event_id):
+    row = next(r for r in ROWS if r["event_id"] == event_id)
+    assert (row["date_start"], row["date_precision"]) == (
+        AFTER_STARTS[event_id],
+        "approximate",
+    )
+    # The notes quote the word the start rests on.
+    assert re.search(r"'(after|subsequently|resulted)'", row["notes"])
