@@ -163,3 +163,58 @@ def test_an_open_after_start_is_approximate_from_the_first_day_of_x(event_id):
     )
     # The notes quote the word the start rests on.
     assert re.search(r"'(after|subsequently|resulted)'", row["notes"])
+
+
+# How the source names each party that `actors` may list, read by hand from
+# the text. A new actor fails the test below until its spellings are added.
+ACTOR_SPELLINGS = {
+    "IMU": ("IMU", "Islamic Movement of Uzbekistan"),
+    "IMU (Jundullah)": ("Jundullah",),
+    "IMU splinter group": ("IMU splinter group",),
+    "Tohir Yoldashev": ("Yoldashev", "Yo’ldashev"),
+    "Juma Namangani": ("Namangani",),
+    "Usmon Ghazi": ("Ghazi",),
+    "Karimov": ("Karimov",),
+    "United Tajik Opposition": ("United Tajik Opposition",),
+    "Uzbek government": ("Uzbek government",),
+    "US Department of State": ("US Department of State",),
+    "US forces": ("U.S. forces",),
+    "Pakistani military": ("Pakistan's military",),
+    "Kyrgyzstani security forces": ("Kyrgyzstani security forces",),
+    "Taliban": ("Taliban",),
+    "Taliban (loyal to Mullah Omar's successor)": (
+        "Taliban fighters loyal to Mullah Omar's successor",
+    ),
+    "Taliban splinter group (Mullah Dadullah)": ("Taliban splinter group",),
+    "Hazara militiamen": ("Hazara militiamen",),
+    "Islamic State": ("Islamic State",),
+    "Afghan officials": ("Afghan officials",),
+}
+# Stands for no party: the text names no one for the act (data/README.md 5).
+UNNAMED = "Unnamed attackers"
+# A note that says where an actor comes from quotes the words the text uses.
+ACTOR_NOTE = re.compile(r"The text says (?:only )?'([^']+)'")
+
+
+def test_no_actor_is_named_that_the_quote_does_not_name():
+    unread, unexplained = [], []
+    for row in ROWS:
+        quote, notes = row["source_quote"], row["notes"]
+        for actor in row["actors"].split(";"):
+            if actor == UNNAMED:
+                # It stands alone, and only the paragraph ties the act to the IMU.
+                if row["actors"] != UNNAMED or row["attribution"] != "suspected":
+                    unexplained.append((row["event_id"], actor))
+                continue
+            if actor not in ACTOR_SPELLINGS:
+                unread.append((row["event_id"], actor))
+                continue
+            if any(spelling in quote for spelling in ACTOR_SPELLINGS[actor]):
+                continue
+            # Not in the quote: the notes name the actor and quote the words
+            # of the text it stands for.
+            said = [words for words in ACTOR_NOTE.findall(notes) if words in quote]
+            if not (said and actor in notes):
+                unexplained.append((row["event_id"], actor))
+    assert unread == []
+    assert unexplained == []
