@@ -14,6 +14,7 @@ import pytest
 
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.layers import basemap_files
+from imu_geo.schema import QUOTE_SEPARATOR
 from imu_geo.validate import missing_quote_segments, validate_directory
 from tests.conftest import PROJECT_DIR
 
@@ -218,3 +219,113 @@ def test_no_actor_is_named_that_the_quote_does_not_name():
                 unexplained.append((row["event_id"], actor))
     assert unread == []
     assert unexplained == []
+
+
+def _find_segments(quote: str, source_text: str) -> list[tuple[int, int]]:
+    """Where each segment of ``quote`` stands in the source, in quote order.
+
+    White space is collapsed on both sides, as in the verbatim check. A
+    segment is looked for after the end of the one before it; (-1, -1) marks
+    one that is not there (out of order, or not in the source at all).
+    """
+    text = " ".join(source_text.split())
+    spans, after = [], 0
+    for segment in quote.split(QUOTE_SEPARATOR):
+        segment = " ".join(segment.split())
+        start = text.find(segment, after)
+        if start < 0:
+            spans.append((-1, -1))
+            continue
+        after = start + len(segment)
+        spans.append((start, after))
+    return spans
+
+
+def test_quotes_mark_only_real_gaps_with_the_separator(source_text):
+    text = " ".join(source_text.split())
+    problems = []
+    for row in ROWS:
+        quote = row["source_quote"]
+        # The separator is the only bracket form, never at an end; one space
+        # joins everything else.
+        if quote.count("[...]") != quote.count(QUOTE_SEPARATOR):
+            problems.append((row["event_id"], "bare [...]"))
+        if quote != quote.strip() or "\n" in quote or "  " in quote:
+            problems.append((row["event_id"], "white space"))
+        spans = _find_segments(quote, source_text)
+        if (-1, -1) in spans:
+            problems.append((row["event_id"], "segment missing or out of order"))
+            continue
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            if not text[end:start].strip():
+                problems.append((row["event_id"], "adjacent passages split"))
+    assert problems == []
+
+
+def test_the_separator_check_sees_adjacent_passages_and_order():
+    text = "One. Two.\n\nThree. Four."
+    assert _find_segments("One. [...] Three.", text) == [(0, 4), (10, 16)]
+    assert _find_segments("Two. [...] Three.", text) == [(5, 9), (10, 16)]
+    assert _find_segments("Three. [...] One.", text) == [(10, 16), (-1, -1)]
+
+
+# Phrases whose start convention gives the latest start the text allows
+# (data/README.md section 2). Every row whose quote has one is read by hand.
+CONVENTION_PHRASES = re.compile(
+    r"\b(several years|few years|by (?:early |mid-|late )?(?:19|20)\d\d)\b", re.I
+)
+# Rows whose start is set by such a convention, with the start it gives.
+CONVENTION_STARTS = {
+    # "for several years" before the influx after spring 2014: 2014 - 3
+    "2011-jundullah-in-northern-afghanistan": "2011-01-01",
+    # "the last few years" before the page's date (2015): 2015 - 3
+    "2012-imu-fractures-and-disperses": "2012-01-01",
+    # "by mid-2015": Jan 1 of the year named
+    "2015-imu-pledges-allegiance-to-islamic-state": "2015-01-01",
+}
+CONVENTION_PHRASE_ELSEWHERE = {
+    "2014-spring-north-waziristan-offensive": "'several years' is the earlier "
+    "presence, coded on 2011-jundullah-in-northern-afghanistan",
+    "2014-spring-imu-fighters-move-to-northern-afghanistan": "'several years' is "
+    "the earlier presence, coded on 2011-jundullah-in-northern-afghanistan",
+}
+
+
+def test_every_quote_with_a_convention_phrase_has_been_read_for_its_start():
+    with_phrase = {
+        r["event_id"] for r in ROWS if CONVENTION_PHRASES.search(r["source_quote"])
+    }
+    assert with_phrase == set(CONVENTION_STARTS) | set(CONVENTION_PHRASE_ELSEWHERE)
+
+
+@pytest.mark.parametrize("event_id", sorted(CONVENTION_STARTS))
+def test_a_start_set_by_convention_says_an_earlier_one_is_not_ruled_out(event_id):
+    row = next(r for r in ROWS if r["event_id"] == event_id)
+    assert (row["date_start"], row["date_precision"], row["date_origin"]) == (
+        CONVENTION_STARTS[event_id],
+        "approximate",
+        "assumed",
+    )
+    assert "an earlier start is not ruled out" in row["notes"]
+
+
+EVENT_ID_IN_TEXT = re.compile(r"\b(?:19|20)\d\d-[a-z0-9-]*[a-z]\b")
+
+
+def test_every_row_a_note_refers_to_exists():
+    ids = {r["event_id"] for r in ROWS}
+    dangling = [
+        (row["event_id"], other)
+        for row in ROWS
+        for other in EVENT_ID_IN_TEXT.findall(row["notes"])
+        if other not in ids
+    ]
+    assert dangling == []
+
+
+def test_the_two_rows_on_the_northern_influx_refer_to_each_other():
+    notes = {r["event_id"]: r["notes"] for r in ROWS}
+    base = "2011-jundullah-in-northern-afghanistan"
+    influx = "2014-spring-imu-fighters-move-to-northern-afghanistan"
+    assert influx in notes[base]
+    assert base in notes[influx]
