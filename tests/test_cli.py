@@ -43,7 +43,7 @@ def test_export_warns_on_bad_values_and_uses_the_default(tmp_path, capsys):
         "imu-geo: The start date “someday” is not an ISO date (YYYY-MM-DD); "
         "showing the default start."
     )
-    assert out.read_bytes().count(b"\r\n") == 47 + 1
+    assert out.read_bytes().count(b"\r\n") == 49 + 1
 
 
 def test_export_from_a_broken_directory_is_one_line(tmp_path, capsys):

@@ -74,6 +74,15 @@ def test_the_story_spans_1991_to_2015_in_all_three_layers(dataset):
         ("2002-09-25-fto-redesignation", ("2002-09-25", "2002-09-25", "day", None)),
         # "they claimed responsibility for the Karachi airport attack in June 2014".
         ("2014-06-karachi-airport-attack", ("2014-06-01", "2014-06-30", "month", None)),
+        # "also publicly called for the violent overthrow", in the text of the
+        # 25 September 2002 statement, by a group formed "around 1998".
+        (
+            "1997-imu-calls-for-overthrow-of-uzbek-government",
+            ("1997-01-01", "2002-09-25", "approximate", None),
+        ),
+        # "its splinter group the Islamic Jihad Union": after the IMU formed
+        # "around 1998", before the page's date.
+        ("1997-iju-splits-from-imu", ("1997-01-01", "2015-12-07", "approximate", None)),
     ],
 )
 def test_key_rows_say_what_the_source_says(dataset, event_id, expected):
@@ -190,6 +199,7 @@ ACTOR_SPELLINGS = {
     "Hazara militiamen": ("Hazara militiamen",),
     "Islamic State": ("Islamic State",),
     "Afghan officials": ("Afghan officials",),
+    "Islamic Jihad Union": ("Islamic Jihad Union",),
 }
 # Stands for no party: the text names no one for the act (data/README.md 5).
 UNNAMED = "Unnamed attackers"

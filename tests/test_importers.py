@@ -973,10 +973,10 @@ def test_native_rows_are_checked_like_events_csv():
 def test_the_dashboard_download_imports_back_unchanged(tmp_path):
     dataset = load_dataset(DATA_DIR)
     result = import_file("imu-geo-events.csv", to_csv_bytes(dataset.events))
-    assert result.summary() == "native: 47 rows — 47 accepted, 0 repaired, 0 rejected"
+    assert result.summary() == "native: 49 rows — 49 accepted, 0 repaired, 0 rejected"
     write_import(result, tmp_path)
     assert validate_directory(tmp_path).problems == []
-    assert (tmp_path / "events.csv").read_text(encoding="utf-8").count("\n") == 48
+    assert (tmp_path / "events.csv").read_text(encoding="utf-8").count("\n") == 50
     original = json.loads((DATA_DIR / "places.geojson").read_text(encoding="utf-8"))
     written = json.loads((tmp_path / "places.geojson").read_text(encoding="utf-8"))
 

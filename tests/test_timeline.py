@@ -378,7 +378,7 @@ def test_the_chart_draws_eras_window_bars_lanes_and_moves(events):
     marks = [layer["mark"]["type"] for layer in layers]
     assert marks == ["rect", "text", "rect", "rule", "bar", "bar", "rule", "point"]
     bars, lanes, moves = layers[4], layers[5], layers[6]
-    assert len(_data(spec, bars)) == 14 + 25
+    assert len(_data(spec, bars)) == 14 + 27
     assert len(_data(spec, lanes)) == 8
     assert len(_data(spec, moves)) == 8
     rows = bars["encoding"]["y"]["scale"]["domain"]
@@ -532,7 +532,7 @@ def test_the_timeline_page_runs_on_its_own():
     at = AppTest.from_file(TIMELINE_PAGE, default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
     assert _caption(at) == (
-        "47 events — 14 attacks, 8 bases, 25 context — from Jan 1991 to Dec 2015"
+        "49 events — 14 attacks, 8 bases, 27 context — from Jan 1991 to Dec 2015"
     )
     assert [b.label for b in at.button if b.key and b.key.startswith("era_")] == [
         f"{n} · {era.name}" for n, era in enumerate(ERAS, start=1)
@@ -546,15 +546,15 @@ def test_the_timeline_page_runs_on_its_own():
     ("key", "caption"),
     [
         ("roots",
-         "7 events — 0 attacks, 3 bases, 4 context — from Jan 1991 to Dec 1997"),
+         "9 events — 0 attacks, 3 bases, 6 context — from Jan 1991 to Dec 1997"),
         ("formation",
-         "23 events — 8 attacks, 5 bases, 10 context — from Jan 1998 to Sep 2001"),
+         "25 events — 8 attacks, 5 bases, 12 context — from Jan 1998 to Sep 2001"),
         ("pakistan",
-         "23 events — 9 attacks, 5 bases, 9 context — from Oct 2001 to Feb 2014"),
+         "25 events — 9 attacks, 5 bases, 11 context — from Oct 2001 to Feb 2014"),
         ("north",
-         "11 events — 1 attack, 2 bases, 8 context — from Mar 2014 to Dec 2014"),
+         "12 events — 1 attack, 2 bases, 9 context — from Mar 2014 to Dec 2014"),
         ("islamic-state",
-         "15 events — 0 attacks, 3 bases, 12 context — from Jan 2015 to Dec 2015"),
+         "16 events — 0 attacks, 3 bases, 13 context — from Jan 2015 to Dec 2015"),
     ],
 )  # fmt: skip
 def test_an_era_button_sets_the_shared_window(key, caption):

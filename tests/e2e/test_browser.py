@@ -63,7 +63,7 @@ def expected_rows(params: dict[str, str]):
 def test_opens_with_map_table_and_credits(page: Page, streamlit_server, artifacts_dir):
     open_app(page, streamlit_server)
     expect(caption(page)).to_have_text(
-        "47 events — 14 attacks, 8 bases, 25 context — from Jan 1991 to Dec 2015"
+        "49 events — 14 attacks, 8 bases, 27 context — from Jan 1991 to Dec 2015"
     )
     # deck.gl draws into a canvas inside the chart element.
     expect(
@@ -262,7 +262,7 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
     page: Page, streamlit_server, artifacts_dir
 ):
     open_app(page, f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
-    window = "28 events — 11 attacks, 5 bases, 12 context — from Jan 1999 to Dec 2004"
+    window = "30 events — 11 attacks, 5 bases, 14 context — from Jan 1999 to Dec 2004"
     expect(caption(page)).to_have_text(window)
     nav = page.locator('[data-testid="stSidebarNav"]')
 
@@ -371,7 +371,7 @@ def test_upload_reports_every_row_then_maps_scrubs_and_downloads(
     # Another browser session still sees the curated atlas only.
     other = browser.new_context().new_page()
     open_app(other, streamlit_server)
-    expect(caption(other)).to_have_text(re.compile(r"^47 events — "))
+    expect(caption(other)).to_have_text(re.compile(r"^49 events — "))
     other.close()
 
 
@@ -422,5 +422,5 @@ def test_a_large_upload_is_mapped_from_a_file_that_forgetting_removes(
     ).to_be_visible()
 
     page.get_by_role("button", name="Forget my file").click()
-    expect(caption(page)).to_have_text(re.compile(r"^47 events — "), timeout=30_000)
+    expect(caption(page)).to_have_text(re.compile(r"^49 events — "), timeout=30_000)
     assert page.request.get(response.url).status == 404
