@@ -7,7 +7,10 @@ the reading does not cover fails until someone reads it.
 """
 
 import csv
+import importlib.util
+import json
 import re
+import sys
 
 import geopandas as gpd
 import pytest
@@ -339,3 +342,86 @@ def test_the_two_rows_on_the_northern_influx_refer_to_each_other():
     influx = "2014-spring-imu-fighters-move-to-northern-afghanistan"
     assert influx in notes[base]
     assert base in notes[influx]
+
+
+# --- geometry: RFC 7946 section 3.1.6, the right-hand rule -------------------
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    """Shoelace area in lon/lat: positive when the ring runs counter-clockwise."""
+    return (
+        sum(
+            x1 * y2 - x2 * y1
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)
+        )
+        / 2
+    )
+
+
+def _rings(path) -> list[tuple[str, str, list[list[float]]]]:
+    """(feature key, 'exterior' or 'hole', ring) for every polygon ring in a file."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    rings = []
+    for feature in document["features"]:
+        geometry, properties = feature["geometry"], feature["properties"]
+        key = properties.get("place_id") or properties.get("region_id")
+        polygons = {
+            "Polygon": [geometry["coordinates"]],
+            "MultiPolygon": geometry["coordinates"],
+        }.get(geometry["type"], [])
+        for exterior, *holes in polygons:
+            rings.append((key, "exterior", exterior))
+            rings += [(key, "hole", hole) for hole in holes]
+    return rings
+
+
+def test_the_signed_area_knows_which_way_a_ring_runs():
+    square = [[0, 0], [2, 0], [2, 1], [0, 1], [0, 0]]  # counter-clockwise
+    assert _signed_area(square) == 2
+    assert _signed_area(square[::-1]) == -2
+
+
+@pytest.mark.parametrize("name", ["places.geojson", "regions.geojson"])
+def test_exterior_rings_run_counter_clockwise_and_holes_clockwise(name):
+    rings = _rings(BUNDLED_DATA_DIR / name)
+    # Both files have holes, so both halves of the rule are checked.
+    assert {kind for _, kind, _ in rings} == {"exterior", "hole"}
+    wrong = [
+        (key, kind)
+        for key, kind, ring in rings
+        if (_signed_area(ring) > 0) != (kind == "exterior")
+    ]
+    assert wrong == []
+
+
+def _build_places_module(monkeypatch):
+    """scripts/build_places.py as a module (its dataclasses need it registered)."""
+    spec = importlib.util.spec_from_file_location(
+        "build_places", PROJECT_DIR / "scripts" / "build_places.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_geometry_writer_winds_polygons_by_the_right_hand_rule(monkeypatch):
+    from shapely.geometry import MultiPolygon, Polygon
+
+    build = _build_places_module(monkeypatch)
+    # Wound the wrong way: a clockwise shell with a counter-clockwise hole.
+    shell = [(0, 0), (0, 4), (4, 4), (4, 0), (0, 0)]
+    hole = [(1, 1), (2, 1), (2, 2), (1, 2), (1, 1)]
+    for geometry in (
+        Polygon(shell, [hole]),
+        MultiPolygon([Polygon(shell, [hole]), Polygon([(5, 0), (5, 1), (6, 0)])]),
+    ):
+        written = build._geometry_json(geometry)
+        polygons = (
+            [written["coordinates"]]
+            if written["type"] == "Polygon"
+            else written["coordinates"]
+        )
+        for exterior, *holes in polygons:
+            assert _signed_area(exterior) > 0
+            assert all(_signed_area(h) < 0 for h in holes)
