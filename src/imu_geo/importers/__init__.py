@@ -9,9 +9,10 @@ the crosswalks, the places and every reason.
 
 The package has one module per concern: :mod:`.reading` (bytes to a table of
 text), :mod:`.crosswalk` (what the formats share), :mod:`.acled`, :mod:`.ucdp`,
-:mod:`.gtd` and :mod:`.native` (one per format), :mod:`.places` (gazetteer and
-borders), :mod:`.report` (the result and its report), :mod:`.writing` (the data
-directory) and :mod:`.core` (the whole import). Everything a caller needs is
+:mod:`.gtd` and :mod:`.native` (one per format), :mod:`.columns` (which source
+columns were crosswalked and which are kept verbatim), :mod:`.places` (gazetteer
+and borders), :mod:`.report` (the result and its report), :mod:`.writing` (the
+data directory) and :mod:`.core` (the whole import). Everything a caller needs is
 importable from here.
 """
 
@@ -22,6 +23,7 @@ from imu_geo.importers.acled import (
     ACLED_TIME_PRECISION,
     CONTEXT_FALLBACK,
 )
+from imu_geo.importers.columns import column_map, crosswalked_columns
 from imu_geo.importers.core import detect_format, import_file, import_table, run_import
 from imu_geo.importers.crosswalk import (
     FORMAT_LABELS,
@@ -51,9 +53,19 @@ from imu_geo.importers.reading import (
     RawTable,
     read_table,
 )
-from imu_geo.importers.report import ImportResult, RowIssue, rejects_csv
+from imu_geo.importers.report import (
+    ImportResult,
+    RowIssue,
+    column_map_csv,
+    rejects_csv,
+)
 from imu_geo.importers.ucdp import UCDP_VIOLENCE, UCDP_WHERE_PREC
-from imu_geo.importers.writing import REJECTS_FILE, write_import
+from imu_geo.importers.writing import (
+    COLUMN_MAP_FILE,
+    REJECTS_FILE,
+    write_import,
+    write_source_columns_files,
+)
 
 __all__ = [
     "ACLED_EVENT_TYPES",
@@ -61,6 +73,7 @@ __all__ = [
     "ACLED_SUB_EVENT_TYPES",
     "ACLED_TIME_PRECISION",
     "ALLOWED_EXTENSIONS",
+    "COLUMN_MAP_FILE",
     "COMPRESSED_EXTENSIONS",
     "CONTEXT_FALLBACK",
     "COUNTRY_CODES",
@@ -90,10 +103,14 @@ __all__ = [
     "import_table",
     "load_countries",
     "load_gazetteer",
+    "column_map",
+    "column_map_csv",
+    "crosswalked_columns",
     "normalise_name",
     "read_table",
     "rejects_csv",
     "run_import",
     "slugify",
     "write_import",
+    "write_source_columns_files",
 ]

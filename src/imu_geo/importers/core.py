@@ -15,6 +15,7 @@ import pandas as pd
 from imu_geo.data import CRS
 from imu_geo.export import EXPORT_COLUMNS
 from imu_geo.importers.acled import _acled
+from imu_geo.importers.columns import _ReadingSource, column_map, kept_columns
 from imu_geo.importers.crosswalk import (
     DETECTION_ORDER,
     FORMAT_LABELS,
@@ -26,7 +27,6 @@ from imu_geo.importers.crosswalk import (
     _isoformat,
     _Issues,
     _labelled,
-    _Source,
     _text,
     _when,
     slugify,
@@ -175,7 +175,7 @@ def import_table(
         raise ImportFailure(
             f"{name}: format {fmt!r} is not one of auto, {', '.join(FORMATS)}"
         )
-    source = _Source(raw.frame.reset_index(drop=True))
+    source = _ReadingSource(raw.frame.reset_index(drop=True))
     missing = [c for c in REQUIRED_COLUMNS[fmt] if not source.has(c)]
     if missing:
         raise ImportFailure(
@@ -195,6 +195,7 @@ def import_table(
         }
     )
     if n == 0:
+        columns = column_map(fmt, source.frame)
         return ImportResult(
             format=fmt,
             events=pd.DataFrame(columns=[*EXPORT_COLUMNS, "source_id", "source_row"]),
@@ -207,6 +208,8 @@ def import_table(
             n_rows=len(raw.bad_rows),
             file_notes=notes,
             rejected_rows=pd.DataFrame(columns=["row", *raw.frame.columns]),
+            source_columns=kept_columns(source.frame, columns, np.arange(0)),
+            column_map=columns,
         )
 
     cross = _CROSSWALKS[fmt](source, issues)
@@ -273,6 +276,8 @@ def import_table(
     report["row"] = report["row"].astype(np.int64)
     rejected_rows = source.frame.loc[rejected].copy()
     rejected_rows.insert(0, "row", rows[rejected])
+    # Every column the rules read is in source.read by now.
+    columns = column_map(fmt, source.frame, source.read)
     return ImportResult(
         format=fmt,
         events=events,
@@ -281,6 +286,8 @@ def import_table(
         n_rows=n + len(raw.bad_rows),
         file_notes=notes,
         rejected_rows=rejected_rows.reset_index(drop=True),
+        source_columns=kept_columns(source.frame, columns, np.flatnonzero(keep)),
+        column_map=columns,
     )
 
 

@@ -56,6 +56,15 @@ class ImportResult:
     rejected_rows
         The source fields of each rejected row that could be split into fields,
         with its number in ``row``.
+    source_columns
+        The file's columns that no crosswalk uses, for the rows of ``events`` in
+        their order: one column per kept column, named as in the file, the cells
+        verbatim as read (Arrow strings, see :mod:`imu_geo.source_columns`).
+    column_map
+        One row per column of the file, in its order: ``column`` (the name as in
+        the file) and ``what`` happened to it (``crosswalked to date_start,
+        date_end, date_precision``, ``kept verbatim``, …; see
+        :func:`imu_geo.importers.columns.column_map`).
     """
 
     format: str
@@ -65,6 +74,10 @@ class ImportResult:
     n_rows: int
     file_notes: list[str] = field(default_factory=list)
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_columns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    column_map: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["column", "what"])
+    )
 
     @property
     def issues(self) -> list[RowIssue]:
@@ -98,6 +111,21 @@ class ImportResult:
     def report_frame(self) -> pd.DataFrame:
         """One row per issue: ``row``, ``action``, ``column``, ``reason``."""
         return self.report.copy()
+
+    def column_summary(self) -> str:
+        """Where the file's columns went, in one line, e.g. ``31 columns: 18
+        crosswalked, 13 kept verbatim``."""
+        what = self.column_map["what"]
+        crosswalked = int(what.str.startswith("crosswalked").sum())
+        kept = int(what.str.startswith("kept").sum())
+        neither = len(what) - crosswalked - kept
+        noun = "column" if len(what) == 1 else "columns"
+        text = (
+            f"{len(what):,} {noun}: {crosswalked:,} crosswalked, {kept:,} kept verbatim"
+        )
+        if neither:
+            text += f", {neither:,} without a name or a value"
+        return text
 
     def summary(self) -> str:
         """One line, e.g. ``acled: 120 rows — 115 accepted, 3 repaired, 2 rejected``."""
@@ -147,3 +175,8 @@ def rejects_csv(result: ImportResult) -> bytes:
         attach.index = first
         report = report.join(attach.drop(columns="row"))
     return _report_csv(report)
+
+
+def column_map_csv(result: ImportResult) -> bytes:
+    """The column map (``column``, ``what``) as CSV, safe to open in a spreadsheet."""
+    return _report_csv(result.column_map)
