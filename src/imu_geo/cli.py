@@ -24,7 +24,12 @@ from imu_geo.data import (
     load_dataset,
 )
 from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
-from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
+from imu_geo.filters import (
+    facet_choices,
+    full_span,
+    selected_positions,
+    spec_from_query,
+)
 from imu_geo.importers import FORMATS, Limits, run_import
 from imu_geo.layers import basemap_files
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
@@ -58,8 +63,9 @@ def command_validate(arguments: argparse.Namespace) -> int:
 
 
 def _filtered_dataset(arguments: argparse.Namespace):
-    """The loaded dataset, the events the command-line filters select, and one
-    warning per refused value: the same filters the dashboard reads from its URL."""
+    """The loaded dataset, the positions of the events the command-line filters
+    select (in date order), and one warning per refused value: the same filters
+    the dashboard reads from its URL."""
     dataset = load_dataset(Path(arguments.data) if arguments.data else None)
     events = dataset.events
     params = {
@@ -70,28 +76,32 @@ def _filtered_dataset(arguments: argparse.Namespace):
             ("layers", arguments.layers),
             ("mode", arguments.mode),
             ("types", arguments.types),
+            ("source_types", arguments.source_types),
             ("q", arguments.query),
         )
         if value is not None
     }
     spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
-    return dataset, apply_filters(events, spec), warnings
+    return dataset, selected_positions(events, spec), warnings
 
 
 def command_export(arguments: argparse.Namespace) -> int:
     """Write the filtered events as CSV or GeoJSON, as the dashboard downloads them."""
     try:
-        _, selected, warnings = _filtered_dataset(arguments)
+        dataset, positions, warnings = _filtered_dataset(arguments)
     except DataError as error:
         _write(f"imu-geo: {error}", sys.stderr)
         return EXIT_PROBLEMS
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
-    payload = (
-        to_geojson_bytes(selected)
-        if arguments.format == "geojson"
-        else to_csv_bytes(selected)
-    )
+    selected = dataset.events.iloc[positions].reset_index(drop=True)
+    if arguments.format == "geojson":
+        payload = to_geojson_bytes(selected)
+    else:
+        kept = None
+        if arguments.source_columns and dataset.source_columns is not None:
+            kept = dataset.source_columns.iloc[positions]
+        payload = to_csv_bytes(selected, kept)
     if arguments.output in (None, "-"):
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
@@ -109,12 +119,13 @@ def command_summary(arguments: argparse.Namespace) -> int:
     """Print the region table of one level for the filtered events, as the
     dashboard's Regions page shows it (text) or downloads it (CSV)."""
     try:
-        dataset, selected, warnings = _filtered_dataset(arguments)
+        dataset, positions, warnings = _filtered_dataset(arguments)
     except DataError as error:
         _write(f"imu-geo: {error}", sys.stderr)
         return EXIT_PROBLEMS
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
+    selected = dataset.events.iloc[positions].reset_index(drop=True)
     table = summarise(selected, dataset.places, dataset.regions, arguments.by)
     if arguments.format == "csv":
         sys.stdout.buffer.write(table_csv_bytes(table))
@@ -223,8 +234,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--layers", help="comma list of attack,base,context")
     export.add_argument("--mode", choices=["window", "cumulative"])
     export.add_argument("--types", help="comma list of event types")
+    export.add_argument(
+        "--source-types", help="comma list of the source's own types and sub-types"
+    )
     export.add_argument("--query", help="free-text search")
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    export.add_argument(
+        "--source-columns",
+        action="store_true",
+        help="CSV: add the imported file's own columns kept verbatim, each named "
+        "source:<name> (the dashboard's \"Include the file's own columns\")",
+    )
     export.add_argument("-o", "--output", help="file to write (default: stdout)")
     export.add_argument("--data", help="data directory (default: the bundled data)")
     export.set_defaults(handler=command_export)
@@ -240,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--layers", help="comma list of attack,base,context")
     summary.add_argument("--mode", choices=["window", "cumulative"])
     summary.add_argument("--types", help="comma list of event types")
+    summary.add_argument(
+        "--source-types", help="comma list of the source's own types and sub-types"
+    )
     summary.add_argument("--query", help="free-text search")
     summary.add_argument(
         "--format",

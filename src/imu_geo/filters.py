@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from imu_geo.schema import ATTRIBUTIONS, LAYERS
+from imu_geo.schema import ATTRIBUTIONS, LAYERS, SOURCE_TYPE_COLUMNS
 
 MODES = ("window", "cumulative")
 SEARCH_COLUMNS = (
@@ -73,10 +74,18 @@ def facet_choices(events: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     countries = {
         c for cell in events["country"].unique() for c in split_list(cell, "|")
     }
+    source_types = {
+        value
+        for column in SOURCE_TYPE_COLUMNS
+        if column in events
+        for value in events[column].unique()
+        if value
+    }
     return {
         "types": tuple(sorted(events["event_type"].unique())),
         "actors": tuple(sorted(actors)),
         "countries": tuple(sorted(countries)),
+        "source_types": tuple(sorted(source_types)),
     }
 
 
@@ -110,6 +119,9 @@ class FilterSpec:
     ``start`` and ``end`` are whole days; an event is in a ``window`` when its
     ``[date_start, date_end]`` overlaps ``[start, end]``, and in ``cumulative`` mode
     when it began on or before ``end``. An empty tuple for a facet means "all".
+    ``source_types`` are an imported source's own types and sub-types
+    (:data:`imu_geo.schema.SOURCE_TYPE_COLUMNS`): an event is in when either is
+    one of them.
     """
 
     start: date
@@ -121,6 +133,7 @@ class FilterSpec:
     countries: tuple[str, ...] = ()
     attributions: tuple[str, ...] = ()
     text: str = ""
+    source_types: tuple[str, ...] = ()
     selected: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +146,17 @@ class FilterSpec:
 def split_list(value: str, separator: str = ";") -> list[str]:
     """Split a multi-valued cell (``IMU;Taliban``) into trimmed, non-empty items."""
     return [item.strip() for item in str(value).split(separator) if item.strip()]
+
+
+def source_type_mask(events: pd.DataFrame, wanted: Iterable[str]) -> pd.Series:
+    """Events whose source type or sub-type is one of ``wanted`` (a dataset
+    without those columns has none)."""
+    wanted = list(wanted)
+    mask = pd.Series(False, index=events.index)
+    for column in SOURCE_TYPE_COLUMNS:
+        if column in events:
+            mask |= events[column].isin(wanted)
+    return mask
 
 
 def _any_of(column: pd.Series, wanted: Iterable[str], separator: str) -> pd.Series:
@@ -155,6 +179,8 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
         mask &= _any_of(events["actors"], spec.actors, ";")
     if spec.countries:
         mask &= _any_of(events["country"], spec.countries, "|")
+    if spec.source_types:
+        mask &= source_type_mask(events, spec.source_types)
     if spec.text.strip() and len(events):
         needle = spec.text.strip().casefold()
         haystack = events[list(SEARCH_COLUMNS)].astype(str).agg(" ".join, axis=1)
@@ -162,12 +188,18 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
     return mask
 
 
+def selected_positions(events: pd.DataFrame, spec: FilterSpec) -> np.ndarray:
+    """Positions in ``events`` of the events that ``spec`` selects, in date order
+    (``date_start``, ``date_end``, ``event_id``)."""
+    positions = np.flatnonzero(filter_mask(events, spec).to_numpy(dtype=bool))
+    keys = events[["date_start", "date_end", "event_id"]].iloc[positions]
+    keys.index = positions
+    return keys.sort_values(["date_start", "date_end", "event_id"]).index.to_numpy()
+
+
 def apply_filters(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     """The events that ``spec`` selects, in date order, index reset."""
-    selected = events[filter_mask(events, spec)]
-    return selected.sort_values(["date_start", "date_end", "event_id"]).reset_index(
-        drop=True
-    )
+    return events.iloc[selected_positions(events, spec)].reset_index(drop=True)
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -209,6 +241,8 @@ def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> 
         extras.append("countries: " + ", ".join(spec.countries))
     if spec.attributions:
         extras.append("attribution: " + ", ".join(spec.attributions))
+    if spec.source_types:
+        extras.append("source types: " + ", ".join(spec.source_types))
     if spec.text.strip():
         extras.append(f"matching “{spec.text.strip()}”")
     if extras:
@@ -224,6 +258,7 @@ _LIST_PARAMS = {
     "actors": "actors",
     "countries": "countries",
     "attribution": "attributions",
+    "source_types": "source_types",
 }
 
 
@@ -269,7 +304,7 @@ def spec_from_query(
         The spec to fall back on; its ``start`` and ``end`` are also the bounds.
     choices
         The allowed values for ``types``, ``actors``, ``countries`` and
-        ``attribution``.
+        ``source_types`` (:func:`facet_choices`).
 
     Returns
     -------
