@@ -93,6 +93,8 @@ TABLE_CONFIG = {
     "date_precision": st.column_config.TextColumn("Date precision"),
     "layer": st.column_config.TextColumn("Layer"),
     "event_type": st.column_config.TextColumn("Type"),
+    "source_event_type": st.column_config.TextColumn("Source type"),
+    "source_sub_event_type": st.column_config.TextColumn("Source sub-type"),
     "title": st.column_config.TextColumn("Title", width="large"),
     "place_name": st.column_config.TextColumn("Place"),
     "geo_precision": st.column_config.TextColumn("Place precision"),
@@ -255,6 +257,7 @@ _STATE_KEYS = {
     "actors": "f_actors",
     "countries": "f_countries",
     "attribution": "f_attribution",
+    "source_types": "f_source_types",
     "text": "f_text",
     "playing": "f_playing",
     "step": "f_step",
@@ -308,6 +311,7 @@ def _initialise_state(data: LoadedData) -> None:
     _put("actors", list(spec.actors))
     _put("countries", list(spec.countries))
     _put("attribution", list(spec.attributions))
+    _put("source_types", list(spec.source_types))
     _put("text", spec.text)
     _put("step", "3 months")
     _put("arcs", True)
@@ -321,7 +325,7 @@ def _reset_filters(data: LoadedData) -> None:
     """Start the filters afresh on ``data``: its whole span, every layer."""
     spec = data.default_spec
     _put("window", (month_start(spec.start), month_start(spec.end)))
-    for name in ("types", "actors", "countries", "attribution"):
+    for name in ("types", "actors", "countries", "attribution", "source_types"):
         _put(name, [])
     _put("layers", list(LAYERS))
     _put("text", "")
@@ -343,6 +347,7 @@ def current_spec(data: LoadedData) -> FilterSpec:
         countries=tuple(_value("countries")),
         attributions=tuple(_value("attribution")),
         text=_value("text"),
+        source_types=tuple(_value("source_types")),
         selected=st.session_state.get("selected_event", ""),
     )
 
@@ -442,6 +447,17 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         default=_value("types"),
         **_bound("types"),
     )
+    if data.choices["source_types"]:
+        # An imported file's own types and sub-types, as it wrote them.
+        sidebar.multiselect(
+            "Source types",
+            options=list(data.choices["source_types"]),
+            placeholder="All source types",
+            default=_value("source_types"),
+            help="The file's own event types and sub-types: an event is shown "
+            "when either is chosen.",
+            **_bound("source_types"),
+        )
     sidebar.multiselect(
         "Actors",
         options=list(data.choices["actors"]),
@@ -697,7 +713,11 @@ def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
     if len(result.events):
         atlas = _require_atlas()
         dataset = assemble_dataset(
-            Path(name), result.events, result.places, atlas.dataset.regions
+            Path(name),
+            result.events,
+            result.places,
+            atlas.dataset.regions,
+            result.source_columns,
         )
         upload.data = prepare(dataset, ("upload", key))
     return upload
@@ -749,6 +769,21 @@ def upload_controls() -> None:
         box.markdown(escape_markdown(f"{upload.name}: {result.summary()}"))
         for note in result.file_notes:
             box.caption(escape_markdown(note))
+        box.caption(
+            escape_markdown(
+                f"{result.column_summary()}. A kept column stays with its "
+                "event, and the CSV download can include it."
+            )
+        )
+        box.dataframe(
+            result.column_map,
+            hide_index=True,
+            height=180,
+            column_config={
+                "column": st.column_config.TextColumn("Column of the file"),
+                "what": st.column_config.TextColumn("Where it went"),
+            },
+        )
         if len(result.report):
             box.dataframe(result.report.head(1000), hide_index=True, height=180)
             download(
@@ -905,6 +940,7 @@ def _facet_key(spec: FilterSpec) -> tuple:
         spec.countries,
         spec.attributions,
         spec.text.strip().casefold(),
+        spec.source_types,
     )
 
 
@@ -922,7 +958,7 @@ def _facet_layers(key: tuple, facets: tuple, layers: tuple, _index: EventIndex):
 
 def facet_layers(index: EventIndex, facets: tuple, layers: tuple):
     """Uncached :func:`_facet_layers`."""
-    types, actors, countries, attributions, text = facets
+    types, actors, countries, attributions, text, source_types = facets
     spec = FilterSpec(
         start=date.min,
         end=date.min,
@@ -932,6 +968,7 @@ def facet_layers(index: EventIndex, facets: tuple, layers: tuple):
         countries=countries,
         attributions=attributions,
         text=text,
+        source_types=source_types,
     )
     candidates = facet_rows(index, spec)
     by_layer = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from imu_geo.layers import format_dates, format_fatalities
+from imu_geo.schema import SOURCE_TYPE_COLUMNS
 from imu_geo.text import escape_markdown
 
 # More rows than this are not sent to the browser's table (a large imported file
@@ -26,6 +27,17 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "attribution",
     "event_id",
 )
+
+
+def table_columns(events: pd.DataFrame) -> tuple[str, ...]:
+    """The table's columns for ``events``: :data:`TABLE_COLUMNS`, with the
+    source's own type and sub-type after ours when the events have them (an
+    imported file's)."""
+    own = tuple(c for c in SOURCE_TYPE_COLUMNS if c in events)
+    if not own:
+        return TABLE_COLUMNS
+    at = TABLE_COLUMNS.index("event_type") + 1
+    return (*TABLE_COLUMNS[:at], *own, *TABLE_COLUMNS[at:])
 
 
 @dataclass(frozen=True)
