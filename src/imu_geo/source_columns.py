@@ -50,9 +50,17 @@ def compact_text(
         if isinstance(values, pd.Series):
             values = values.reset_index(drop=True)
         array = pa.array(values, type=_TEXT, from_pandas=True)
-    array = pc.fill_null(array, "")
-    if len(array) > 1 and pc.count_distinct(array).as_py() * 2 <= len(array):
-        array = pc.dictionary_encode(array)
+    # One piece: encoded piece by piece, each piece would get its own dictionary.
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        array = pc.fill_null(array, "")
+    if len(array) > 1:
+        # One hash pass finds the distinct values; the codes are kept only when
+        # they save room.
+        encoded = pc.dictionary_encode(array)
+        if len(encoded.dictionary) * 2 <= len(array):
+            array = encoded
     return pd.Series(pd.arrays.ArrowExtensionArray(array))
 
 
@@ -123,11 +131,26 @@ def aligned(frame: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
     """The kept columns of ``source_columns.csv`` in the order of ``event_ids``.
 
     ``frame`` has ``event_id`` first; an event without a row gets empty cells.
+    A file written by an import is already in the events' order, and is then
+    taken as it is.
     """
-    keyed = frame.set_index(KEY_COLUMN)
-    keyed.index = keyed.index.astype(object)
-    result = keyed.reindex(pd.Index(event_ids.astype(object)))
-    return result.reset_index(drop=True)
+    keys = frame[KEY_COLUMN]
+    kept = frame.drop(columns=KEY_COLUMN)
+    if len(keys) == len(event_ids) and bool(
+        (keys.to_numpy(dtype=object) == event_ids.to_numpy(dtype=object)).all()
+    ):
+        return kept.reset_index(drop=True)
+    positions = pd.Index(keys.astype(object)).get_indexer(event_ids.astype(object))
+    indices = pa.array(positions, mask=positions < 0)
+    columns = {
+        i: pd.Series(
+            pd.arrays.ArrowExtensionArray(pc.take(_arrow(kept.iloc[:, i]), indices))
+        )
+        for i in range(len(kept.columns))
+    }
+    result = pd.DataFrame(columns, index=pd.RangeIndex(len(event_ids)))
+    result.columns = list(kept.columns)
+    return result
 
 
 def write_source_columns(path: Path, event_ids: pd.Series, frame: pd.DataFrame) -> None:
@@ -150,6 +173,8 @@ def write_source_columns(path: Path, event_ids: pd.Series, frame: pd.DataFrame) 
 
 # (row, column, message), as imu_geo.validate.Problem takes them.
 Finding = tuple[int | None, str | None, str]
+# The header must end within the file's first MiB.
+_HEADER_LIMIT = 2**20
 
 
 def _header_findings(header: list[str]) -> list[Finding]:
@@ -199,19 +224,18 @@ def read_source_columns(
         One finding per problem (row, column, message); the frame (``event_id``
         then the kept columns, as text) when the file could be read as a table.
     """
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
+    with path.open("rb") as handle:
+        start = handle.read(_HEADER_LIMIT)
+    if b"\x00" in start[:4096]:
         return [(None, None, "is not a text file (it contains NUL bytes)")], None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        reason = f"is not UTF-8 text (undecodable byte at offset {error.start})"
-        return [(None, None, reason)], None
-    if not text.strip():
+    if not start or (start.isspace() and path.stat().st_size <= len(start)):
         return [(None, None, "is empty")], None
+    # The header from the file's start; the rest is left to Arrow's reader,
+    # which checks the UTF-8 as it goes (a large file is never decoded whole).
+    head = start.decode("utf-8-sig", errors="replace")
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
+        header = next(csv.reader(io.StringIO(head, newline="")))
+    except (csv.Error, StopIteration) as error:
         return [(1, None, f"the header is not valid CSV ({error})")], None
     found = _header_findings(header)
     if found:
@@ -224,7 +248,7 @@ def read_source_columns(
 
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            str(path),
             parse_options=pa_csv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=note_invalid
             ),
@@ -234,32 +258,50 @@ def read_source_columns(
         )
     except pa.ArrowInvalid:
         invalid.append(None)
-    if invalid:
-        return _row_findings(text, len(header)) or [
-            (None, None, "is not valid CSV")
-        ], None
-    keys = table.column(0).to_pandas().astype("str")
+    if invalid or table.column_names != header:
+        return _diagnose(path.read_bytes(), len(header)), None
+    keys = pd.Series(pd.arrays.ArrowStringArray(table.column(0).cast(_TEXT)))
     frame = pd.DataFrame(
         {i: compact_text(table.column(i)) for i in range(1, len(header))},
         index=pd.RangeIndex(len(keys)),
     )
     frame.columns = header[1:]
-    frame.insert(0, KEY_COLUMN, keys)
+    frame.insert(0, KEY_COLUMN, keys.astype("str"))
     if event_ids is not None:
-        found.extend(_key_findings(keys, event_ids))
+        found.extend(_key_findings(table.column(0), event_ids))
+    del table
+    # The parsed text is garbage now; hand the allocator's free pages back.
+    pa.default_memory_pool().release_unused()
     return found, frame
 
 
-def _key_findings(keys: pd.Series, event_ids: pd.Series) -> list[Finding]:
-    found: list[Finding] = []
-    unknown = ~keys.isin(set(event_ids)).to_numpy(bool)
-    repeated = keys.duplicated(keep="first").to_numpy(bool)
+def _diagnose(raw: bytes, width: int) -> list[Finding]:
+    """Why Arrow's reader refused the file: the encoding or the rows, named."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        reason = f"is not UTF-8 text (undecodable byte at offset {error.start})"
+        return [(None, None, reason)]
+    return _row_findings(text, width) or [(None, None, "is not valid CSV")]
+
+
+def _key_findings(keys: pa.ChunkedArray, event_ids: pd.Series) -> list[Finding]:
+    known = pa.array(event_ids.astype("str").to_numpy(dtype=object), _TEXT)
+    unknown = ~pc.is_in(keys.cast(_TEXT), value_set=known).to_numpy(
+        zero_copy_only=False
+    )
+    texts = pd.Series(pd.arrays.ArrowStringArray(keys.cast(_TEXT)))
+    repeated = texts.duplicated(keep="first").to_numpy(bool)
+    bad = np.flatnonzero(unknown | repeated)
+    if not len(bad):
+        return []
     first_row = {}
     if repeated.any():
-        firsts = keys[keys.duplicated(keep=False)].drop_duplicates(keep="first")
+        firsts = texts[texts.duplicated(keep=False)].drop_duplicates(keep="first")
         first_row = {value: int(i) + 2 for i, value in firsts.items()}
-    for position in np.flatnonzero(unknown | repeated):
-        key = keys.iloc[position]
+    found: list[Finding] = []
+    for position in bad:
+        key = texts.iloc[position]
         if unknown[position]:
             reason = f"{key!r} is not an event of events.csv"
         else:

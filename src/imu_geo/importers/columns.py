@@ -134,11 +134,11 @@ def kept_columns(
     for position, what in enumerate(columns["what"]):
         if not what.startswith(KEPT):
             continue
-        values = frame.iloc[:, position]
-        # Taking every row in order would only copy the column.
-        kept[labels[position]] = compact_text(
-            values if everything else values.iloc[positions]
-        )
+        # Encoded first, a repetitive column's rows are taken as 4-byte codes.
+        values = compact_text(frame.iloc[:, position])
+        if not everything:
+            values = values.iloc[positions].reset_index(drop=True)
+        kept[labels[position]] = values
     if not kept:
         return empty_frame(len(positions))
     return pd.DataFrame(kept, index=pd.RangeIndex(len(positions)))
