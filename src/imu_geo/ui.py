@@ -769,6 +769,14 @@ def upload_controls() -> None:
         box.markdown(escape_markdown(f"{upload.name}: {result.summary()}"))
         for note in result.file_notes:
             box.caption(escape_markdown(note))
+        if len(result.report):
+            box.dataframe(result.report.head(1000), hide_index=True, height=180)
+            download(
+                "Download the report (CSV)",
+                lambda: table_csv_bytes(result.report_frame()),
+                "imu-geo-import-report.csv",
+                where=box,
+            )
         box.caption(
             escape_markdown(
                 f"{result.column_summary()}. A kept column stays with its "
@@ -784,14 +792,6 @@ def upload_controls() -> None:
                 "what": st.column_config.TextColumn("Where it went"),
             },
         )
-        if len(result.report):
-            box.dataframe(result.report.head(1000), hide_index=True, height=180)
-            download(
-                "Download the report (CSV)",
-                lambda: table_csv_bytes(result.report_frame()),
-                "imu-geo-import-report.csv",
-                where=box,
-            )
         if upload.data is None:
             box.warning("No row could be used, so the atlas stays on screen.")
         else:

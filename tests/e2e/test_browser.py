@@ -367,6 +367,36 @@ def test_upload_reports_every_row_then_maps_scrubs_and_downloads(
     assert [r["event_id"] for r in rows] == ["acled-afg1001", "acled-afg1002"]
     assert rows[0]["source_quote"].startswith("A suicide bomber, =HYPERLINK")
     assert rows[0]["fatalities_best"] == "12"
+    assert (rows[0]["source_id"], rows[0]["source_row"]) == ("AFG1001", "2")
+    assert "source:admin1" not in rows[0]
+
+    # The box says where the file's columns went; year and admin1 are kept.
+    expect(
+        page.get_by_text("18 columns: 16 crosswalked, 2 kept verbatim", exact=False)
+    ).to_be_visible()
+    option = page.get_by_role("checkbox", name="Include the file's own columns")
+    page.get_by_text("Include the file's own columns").click()
+    expect(option).to_be_checked()
+    # The download's file is built by the run that follows the tick.
+    page.wait_for_timeout(1000)
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
+    )
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    downloaded = download_info.value.path().read_bytes()
+    rows = list(csv.DictReader(downloaded.decode("utf-8").splitlines()))
+    assert [(r["source:year"], r["source:admin1"]) for r in rows] == [
+        ("2018", "Kabul"),
+        ("2018", "Kunduz"),
+    ]
+    # The same file from the shell: import into a folder, export with the option.
+    folder = tmp_path / "imported"
+    assert main(["import", str(sample), "-o", str(folder)]) == 1
+    exported = tmp_path / "export.csv"
+    arguments = ["--start", "2018-03-01", "--end", "2018-04-30", "--source-columns"]
+    assert main(["export", "--data", str(folder), *arguments, "-o", str(exported)]) == 0
+    assert exported.read_bytes() == downloaded
 
     # Another browser session still sees the curated atlas only.
     other = browser.new_context().new_page()
