@@ -15,6 +15,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imu_geo.cli import main
 from imu_geo.data import load_dataset
@@ -810,3 +812,61 @@ def test_export_with_source_columns_gives_the_download_bytes(tmp_path):
     assert main(["export", "--data", str(data), "-o", str(out)]) == 0
     header = out.read_bytes().split(b"\r\n")[0].decode("utf-8")
     assert header.endswith(",place_name,source_id,source_row")
+
+
+# --- any extra columns, any text ------------------------------------------------
+
+# Other tools' markers for an empty cell, which the reader may read as empty.
+EMPTY_MARKERS = {"na", "n/a", "null", "none", "nan", "#n/a"}
+NAMES = (
+    st.text(
+        alphabet=st.characters(
+            whitelist_categories=("Lu", "Ll", "Lo", "Nd"), whitelist_characters=" _-."
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+CELLS = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"
+    )
+    | st.sampled_from(["\n", "\t", '"', ",", "=", " "]),
+    max_size=15,
+).filter(lambda text: text.strip().lower() not in EMPTY_MARKERS)
+
+
+@st.composite
+def extra_columns(draw):
+    taken = {c.lower() for c in ACLED_COLUMNS}
+    names = []
+    for name in draw(st.lists(NAMES, min_size=1, max_size=5)):
+        if name.lower() not in taken:
+            taken.add(name.lower())
+            names.append(name)
+    n_rows = draw(st.integers(1, 3))
+    cells = [[draw(CELLS) for _ in names] for _ in range(n_rows)]
+    return names, cells
+
+
+@settings(max_examples=30, deadline=None)
+@given(extra_columns())
+def test_any_extra_column_is_kept_cell_for_cell(extra):
+    names, cells = extra
+    columns = [*ACLED_COLUMNS, *names]
+    rows = [
+        ACLED_ROWS[0]
+        | {"event_id_cnty": f"UZB{900 + i}"}
+        | dict(zip(names, values, strict=True))
+        for i, values in enumerate(cells)
+    ]
+    result = import_file("acled.csv", csv_bytes(columns, rows))
+    assert result.n_rejected == 0
+    assert list(result.column_map["column"]) == columns
+    assert crosswalked(result) == ACLED_CROSSWALKED
+    kept_frame = result.source_columns
+    assert list(kept_frame.columns)[-len(names) :] == names
+    got = [[kept_frame[n].iloc[i] for n in names] for i in range(len(cells))]
+    assert got == cells
