@@ -4,6 +4,7 @@ option for the file's own columns."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from imu_geo.cli import main
 from imu_geo.data import combine_datasets, load_dataset
 from imu_geo.filters import (
     FilterSpec,
@@ -240,3 +242,15 @@ def test_the_atlas_has_neither_the_facet_nor_the_option():
     assert "Source types" not in [m.label for m in at.multiselect]
     assert "Include the file's own columns" not in [c.label for c in at.checkbox]
     assert "source_event_type" not in at.dataframe[0].value.columns
+
+
+def test_the_shell_filters_by_source_types_too(typed_folder, tmp_path, capsys):
+    out = tmp_path / "chosen.csv"
+    arguments = ["--data", str(typed_folder), "--source-types", "Suicide bomb"]
+    assert main(["export", *arguments, "-o", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["event_id"] for r in rows] == ["acled-uzb101"]
+    assert rows[0]["source_sub_event_type"] == "Suicide bomb"
+    assert main(["summary", *arguments, "--format", "csv"]) == 0
+    summary = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sum(int(r["events"]) for r in summary) == 1
