@@ -27,7 +27,7 @@ from imu_geo.importers import (
     import_table,
     write_import,
 )
-from imu_geo.importers.columns import KEPT
+from imu_geo.importers.columns import KEPT, _ReadingSource
 from imu_geo.source_columns import compact_text, stack
 from imu_geo.validate import validate_directory
 
@@ -870,3 +870,22 @@ def test_any_extra_column_is_kept_cell_for_cell(extra):
     assert list(kept_frame.columns)[-len(names) :] == names
     got = [[kept_frame[n].iloc[i] for n in names] for i in range(len(cells))]
     assert got == cells
+
+
+@pytest.mark.parametrize("fmt", list(CASES))
+def test_every_column_the_rules_read_is_in_the_table(monkeypatch, fmt):
+    """A column a crosswalk reads but columns.csv does not name would be called
+    kept: nothing lost, but the map would not say where it went."""
+    read: set[str] = set()
+    original = _ReadingSource.get
+
+    def noting(self, column):
+        values = original(self, column)
+        read.update(self.read)
+        return values
+
+    monkeypatch.setattr(_ReadingSource, "get", noting)
+    name, columns, rows, *_ = CASES[fmt]
+    result = import_file(name, csv_bytes(columns, rows))
+    assert read
+    assert read <= crosswalked(result)
