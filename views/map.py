@@ -46,7 +46,7 @@ if len(rows) > len(shown):
         f"The table shows the first {len(shown):,} of {len(rows):,} events in "
         "date order; the downloads below hold all of them."
     )
-table = st.dataframe(
+table = ui.table(
     shown,
     hide_index=True,
     width="stretch",

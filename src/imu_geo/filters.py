@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.schema import ATTRIBUTIONS, LAYERS, SOURCE_TYPE_COLUMNS
+from imu_geo.text import QUOTE_CHARS, plain
 
 MODES = ("window", "cumulative")
 SEARCH_COLUMNS = (
@@ -29,6 +30,11 @@ SEARCH_COLUMNS = (
     "event_id",
 )
 LAYER_NAMES = {"attack": ("attack", "attacks"), "base": ("base", "bases")}
+# The longest search (in the box and in a link) and event id read from a link:
+# a link must stay short enough for every server and proxy to accept it.
+SEARCH_CHARS = 200
+# A warning quotes at most this many refused values of one list parameter.
+QUOTED_VALUES = 5
 
 
 def month_start(moment: date) -> date:
@@ -279,10 +285,21 @@ def spec_to_query(spec: FilterSpec, default: FilterSpec) -> dict[str, str]:
         if values:
             query[param] = ",".join(values)
     if spec.text.strip():
-        query["q"] = spec.text.strip()
+        query["q"] = spec.text.strip()[:SEARCH_CHARS]
     if spec.selected:
-        query["event"] = spec.selected
+        query["event"] = spec.selected[:SEARCH_CHARS]
     return query
+
+
+def _quote(value: object) -> str:
+    """A value from a link, as a warning quotes it: one line, cut short."""
+    return "“" + plain(value, QUOTE_CHARS) + "”"
+
+
+def _quote_list(values: list[str]) -> str:
+    quoted = ", ".join(plain(v, QUOTE_CHARS) for v in values[:QUOTED_VALUES])
+    more = len(values) - QUOTED_VALUES
+    return quoted + (f" and {more:,} more" if more > 0 else "")
 
 
 def _parse_iso(value: str) -> date:
@@ -310,7 +327,9 @@ def spec_from_query(
     -------
     spec, warnings
         The spec, and one sentence per value that was refused (the default was
-        used for it instead).
+        used for it instead). A warning quotes what the link said on one line,
+        cut to :data:`imu_geo.text.QUOTE_CHARS` characters, as plain text: the
+        page escapes it before showing it.
     """
     warnings: list[str] = []
     values: dict[str, object] = {}
@@ -324,7 +343,7 @@ def spec_from_query(
             moment = _parse_iso(str(raw))
         except ValueError:
             warnings.append(
-                f"The {name} date “{raw}” is not an ISO date (YYYY-MM-DD); "
+                f"The {name} date {_quote(raw)} is not an ISO date (YYYY-MM-DD); "
                 f"showing the default {name}."
             )
             continue
@@ -352,7 +371,7 @@ def spec_from_query(
             values["mode"] = mode
         else:
             warnings.append(
-                f"The mode “{mode}” is not one of {', '.join(MODES)}; "
+                f"The mode {_quote(mode)} is not one of {', '.join(MODES)}; "
                 "showing a moving window."
             )
 
@@ -366,7 +385,7 @@ def spec_from_query(
         unknown = [item for item in items if item not in known]
         if unknown:
             warnings.append(
-                f"Unknown {param} in the link: {', '.join(unknown)}; "
+                f"Unknown {param} in the link: {_quote_list(unknown)}; "
                 + ("ignored." if known else "showing all.")
             )
         if param == "layers" and not items:
@@ -377,8 +396,13 @@ def spec_from_query(
 
     text = params.get("q")
     if text:
-        values["text"] = str(text)[:200]
+        values["text"] = str(text)[:SEARCH_CHARS]
+        if len(str(text)) > SEARCH_CHARS:
+            warnings.append(
+                f"The search in the link is longer than {SEARCH_CHARS} "
+                f"characters; searching for its first {SEARCH_CHARS}."
+            )
     event = params.get("event")
     if event:
-        values["selected"] = str(event)[:200]
+        values["selected"] = str(event)[:SEARCH_CHARS]
     return replace(default, **values), warnings

@@ -35,6 +35,7 @@ from imu_geo.data import (
 )
 from imu_geo.export import table_csv_bytes
 from imu_geo.filters import (
+    SEARCH_CHARS,
     FilterSpec,
     data_months,
     describe,
@@ -79,7 +80,13 @@ from imu_geo.pointfiles import (
     remove_stale_folders,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
-from imu_geo.text import escape_markdown
+from imu_geo.text import (
+    QUOTE_CHARS,
+    escape_markdown,
+    from_deck_text,
+    plain,
+    show_controls_in,
+)
 
 log = logs.configure()
 
@@ -215,11 +222,11 @@ def _require_atlas() -> LoadedData:
     except DataError as error:
         log.error("data directory %s cannot be loaded: %s", directory, error)
         st.error(
-            f"The data in “{directory.name}” cannot be loaded: "
-            f"{len(error.problems)} problem(s). Nothing was changed.",
+            f"The data in “{escape_markdown(directory.name, QUOTE_CHARS)}” cannot "
+            f"be loaded: {len(error.problems)} problem(s). Nothing was changed.",
             icon=":material/error:",
         )
-        st.dataframe(
+        table(
             pd.DataFrame(
                 [
                     {
@@ -237,7 +244,8 @@ def _require_atlas() -> LoadedData:
     except OSError as error:
         log.exception("data directory %s cannot be read", directory)
         st.error(
-            f"The data folder cannot be read ({error.strerror or error}).",
+            "The data folder cannot be read "
+            f"({escape_markdown(error.strerror or error, QUOTE_CHARS)}).",
             icon=":material/error:",
         )
         st.stop()
@@ -346,7 +354,8 @@ def current_spec(data: LoadedData) -> FilterSpec:
         actors=tuple(_value("actors")),
         countries=tuple(_value("countries")),
         attributions=tuple(_value("attribution")),
-        text=_value("text"),
+        # The box allows no more; a client that sends more is cut here.
+        text=_value("text")[:SEARCH_CHARS],
         source_types=tuple(_value("source_types")),
         selected=st.session_state.get("selected_event", ""),
     )
@@ -389,7 +398,8 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     """
     _initialise_state(data)
     for warning in st.session_state.get("_url_warnings", []):
-        st.warning(warning, icon=":material/link:")
+        # A warning quotes the link, which anyone can write: shown as text only.
+        st.warning(escape_markdown(warning), icon=":material/link:")
     sidebar = st.sidebar
     sidebar.header("Time window")
     sidebar.select_slider(
@@ -443,6 +453,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.multiselect(
         "Event types",
         options=list(data.choices["types"]),
+        format_func=option_label,
         placeholder="All types",
         default=_value("types"),
         **_bound("types"),
@@ -461,6 +472,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.multiselect(
         "Actors",
         options=list(data.choices["actors"]),
+        format_func=option_label,
         placeholder="All actors",
         default=_value("actors"),
         **_bound("actors"),
@@ -468,7 +480,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.multiselect(
         "Countries",
         options=list(data.choices["countries"]),
-        format_func=lambda code: COUNTRY_NAMES.get(code, code),
+        format_func=lambda code: option_label(COUNTRY_NAMES.get(code, code)),
         placeholder="All countries",
         default=_value("countries"),
         **_bound("countries"),
@@ -484,10 +496,26 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.text_input(
         "Search",
         value=_value("text"),
+        max_chars=SEARCH_CHARS,
         placeholder="words in title, quote, place…",
         **_bound("text"),
     )
     return current_spec(data)
+
+
+OPTION_CHARS = 80
+
+
+def option_label(value: object) -> str:
+    """How a value from the data is written in a list of choices: as text, on one
+    line, cut to :data:`OPTION_CHARS` characters."""
+    return plain(value, OPTION_CHARS)
+
+
+def table(frame: pd.DataFrame, where=st, **kwargs):
+    """``st.dataframe`` for a table holding data: bidirectional controls in its
+    text are shown (see :func:`imu_geo.text.show_controls`), never obeyed."""
+    return where.dataframe(show_controls_in(frame), **kwargs)
 
 
 def run_player(data: LoadedData) -> None:
@@ -595,13 +623,14 @@ def credits_footer() -> None:
         st.caption(f"Source of every event: {SOURCE_CITATION}")
     elif not _upload_shown():
         st.caption(
-            f"Events from the data folder “{escape_markdown(default_data_dir().name)}”;"
+            "Events from the data folder "
+            f"“{escape_markdown(default_data_dir().name, QUOTE_CHARS)}”;"
             " each row's source is in its source column."
         )
     else:
         upload = st.session_state[_UPLOAD_KEY]
         st.caption(
-            f"Events from your file {escape_markdown(upload.name)}"
+            f"Events from your file {escape_markdown(upload.name, QUOTE_CHARS)}"
             + (
                 f"; the atlas's events from {SOURCE_CITATION}"
                 if _shown() == "both"
@@ -833,7 +862,7 @@ def dataset_marker(data: LoadedData) -> None:
     if showing_atlas():
         return
     if not _upload_shown():
-        folder = escape_markdown(default_data_dir().name)
+        folder = escape_markdown(default_data_dir().name, QUOTE_CHARS)
         n = len(data.dataset.events)
         st.info(
             f"Showing the data folder “{folder}” ({n:,} events), not the curated "
@@ -842,7 +871,7 @@ def dataset_marker(data: LoadedData) -> None:
         )
         return
     upload = st.session_state[_UPLOAD_KEY]
-    name = escape_markdown(upload.name)
+    name = escape_markdown(upload.name, QUOTE_CHARS)
     n = len(upload.data.dataset.events)
     if _shown() == "upload":
         text = f"Showing your file {name} ({n:,} events), not the curated atlas."
@@ -1062,7 +1091,7 @@ def picked_event(data: LoadedData, picked) -> str:
     if not isinstance(picked, dict):
         return ""
     if picked.get("event_id"):
-        return str(picked["event_id"])
+        return from_deck_text(str(picked["event_id"]))
     position = picked.get("i")
     events = data.dataset.events
     if isinstance(position, int) and 0 <= position < len(events):
