@@ -31,13 +31,13 @@ browser: install-test
 	else $(BIN)/python -m playwright install chromium; fi
 
 run: install
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) \
+	$(BIN)/python -m imu_geo.server run app.py --server.port $(PORT) \
 		--server.address $(ADDRESS) --browser.gatherUsageStats false
 
 # Headless, for serving to others: `make serve ADDRESS=0.0.0.0 PORT=8080`.
 # Health check: GET /_stcore/health answers "ok".
 serve: install
-	$(BIN)/python -m streamlit run app.py --server.headless true \
+	$(BIN)/python -m imu_geo.server run app.py --server.headless true \
 		--server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.gatherUsageStats false --server.fileWatcherType none
 

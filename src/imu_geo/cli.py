@@ -186,13 +186,15 @@ def streamlit_command(
 ) -> list[str]:
     """The ``streamlit run`` command line for ``script`` on ``address:port``.
 
-    Headless (the default) is for servers nobody opens a browser on by hand:
-    tests, benchmarks, ``make serve``; it also turns the file watcher off.
+    It runs Streamlit through :mod:`imu_geo.server`, which first removes what
+    stopped servers left behind. Headless (the default) is for servers nobody
+    opens a browser on by hand: tests, benchmarks, ``make serve``; it also turns
+    the file watcher off.
     """
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        "imu_geo.server",
         "run",
         str(script),
         "--server.port",

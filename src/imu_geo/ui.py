@@ -25,7 +25,6 @@ import streamlit as st
 from imu_geo import logs
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
-    PROJECT_DIR,
     DataError,
     Dataset,
     assemble_dataset,
@@ -70,6 +69,7 @@ from imu_geo.layers import (
 from imu_geo.method import vocabulary_tables as all_vocabulary_tables
 from imu_geo.pointfiles import (
     INLINE_LIMIT,
+    POINTS_ROOT,
     PointFileTooLarge,
     PointStore,
     epoch_days,
@@ -78,6 +78,7 @@ from imu_geo.pointfiles import (
     point_records,
     process_folder_name,
     remove_stale_folders,
+    start_sweeper,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import (
@@ -650,6 +651,7 @@ _frame_state = threading.local()
 @contextmanager
 def frame() -> Iterator[LoadedData]:
     """The frame around every page: the shared filters before, credits after."""
+    point_store()  # from the first run on, the point files' sweeper runs
     upload_controls()
     data = require_dataset()
     filter_controls(data)
@@ -893,8 +895,10 @@ def point_store() -> PointStore:
     Each process has its own folder under ``static/points`` (two servers on one
     checkout must not delete each other's files), holding a lock on it while it
     runs; folders nobody holds are removed, and this one is removed at exit.
+    The frame creates it on the first run, which starts its sweeper: idle files
+    are deleted on a timer, whatever else happens.
     """
-    root = PROJECT_DIR / "static" / "points"
+    root = POINTS_ROOT
     try:
         removed = remove_stale_folders(root)
         if removed:
@@ -908,6 +912,7 @@ def point_store() -> PointStore:
     except OSError:
         log.exception("the point folder %s cannot be created", store.folder)
     atexit.register(store.remove_folder)
+    store.sweeper = start_sweeper(store, root)
     return store
 
 
