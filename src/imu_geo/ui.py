@@ -69,6 +69,7 @@ from imu_geo.layers import (
 from imu_geo.method import vocabulary_tables as all_vocabulary_tables
 from imu_geo.pointfiles import (
     INLINE_LIMIT,
+    MAX_IDLE_S,
     POINTS_ROOT,
     PointFileTooLarge,
     PointStore,
@@ -88,6 +89,7 @@ from imu_geo.text import (
     plain,
     show_controls_in,
 )
+from imu_geo.views import upload_failure
 
 log = logs.configure()
 
@@ -199,12 +201,30 @@ def require_dataset() -> LoadedData:
         chosen, key = atlas, ("atlas",)
     elif shown == "upload":
         chosen, key = upload.data, ("upload", upload.key)
+    elif upload.combined is None and upload.combined_failed:
+        chosen, key = upload.data, ("upload", upload.key)
     else:
         if upload.combined is None:
-            upload.combined = prepare(
-                combine_datasets(atlas.dataset, upload.data.dataset),
-                ("both", upload.key),
-            )
+            try:
+                upload.combined = prepare(
+                    combine_datasets(atlas.dataset, upload.data.dataset),
+                    ("both", upload.key),
+                )
+            except Exception:
+                upload.combined_failed = True
+                reference = log_error(
+                    "an upload could not be overlaid on the atlas",
+                    "upload_error",
+                    "combine",
+                    upload.name,
+                )
+                st.error(
+                    "Your file could not be overlaid on the atlas, so it is shown "
+                    "alone. Nothing was changed. The server's log has the details "
+                    f"under reference {reference}.",
+                    icon=":material/error:",
+                )
+                return require_dataset()
         chosen, key = upload.combined, ("both", upload.key)
     if st.session_state.get("_shown_dataset") != key:
         # Another dataset: its own span and choices, so the filters start afresh
@@ -650,12 +670,24 @@ _frame_state = threading.local()
 
 @contextmanager
 def frame() -> Iterator[LoadedData]:
-    """The frame around every page: the shared filters before, credits after."""
-    point_store()  # from the first run on, the point files' sweeper runs
-    upload_controls()
-    data = require_dataset()
-    filter_controls(data)
-    dataset_marker(data)
+    """The frame around every page: the shared filters before, credits after.
+
+    An error in any part of it, or in the page, is reported where it happened
+    (:func:`report_page_error`) and the rest still runs; without a dataset or
+    filters there is no page to show, so an error there ends the run.
+    """
+    with reporting():
+        point_store()  # from the first run on, the point files' sweeper runs
+    with reporting():
+        upload_controls()
+    try:
+        data = require_dataset()
+        filter_controls(data)
+    except Exception:
+        report_page_error()
+        st.stop()
+    with reporting():
+        dataset_marker(data)
     _frame_state.active = True
     try:
         yield data
@@ -665,9 +697,41 @@ def frame() -> Iterator[LoadedData]:
     finally:
         _frame_state.active = False
     # After the page, so that what it selected is in the link too.
-    sync_url(current_spec(data), data)
-    run_player(data)
-    credits_footer()
+    with reporting():
+        sync_url(current_spec(data), data)
+    with reporting():
+        run_player(data)
+    with reporting():
+        credits_footer()
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Report an error raised inside (see :func:`report_page_error`) and go on.
+
+    ``st.stop()`` and ``st.rerun()`` raise BaseExceptions and pass through.
+    """
+    try:
+        yield
+    except Exception:
+        report_page_error()
+
+
+def log_error(message: str, event: str, stage: str = "", file_name: str = "") -> str:
+    """Log the exception being handled, with its trace, under a new reference.
+
+    One JSON line (see :mod:`imu_geo.logs`) with ``event``, ``ref`` and, when
+    given, the ``stage`` that failed and the uploaded file's name; returns the
+    reference for the page to show.
+    """
+    reference = secrets.token_hex(4)
+    extra = {"event": event, "ref": reference}
+    if stage:
+        extra["stage"] = stage
+    if file_name:
+        extra["file_name"] = plain(file_name, FAILURE_CHARS)
+    log.exception(message, extra=extra)
+    return reference
 
 
 def report_page_error() -> str:
@@ -676,17 +740,23 @@ def report_page_error() -> str:
     The page shows a short reference and no trace; the log line (JSON, see
     :mod:`imu_geo.logs`) has the same reference and the whole trace.
     """
-    reference = secrets.token_hex(4)
-    log.exception(
-        "a page failed",
-        extra={"event": "page_error", "ref": reference},
-    )
+    reference = log_error("a page failed", "page_error")
     st.error(
         "Part of this page could not be shown because of an error. Nothing was "
         f"changed. The server's log has the details under reference {reference}.",
         icon=":material/error:",
     )
     return reference
+
+
+@contextmanager
+def script() -> Iterator[None]:
+    """Around the whole app script (``app.py``): an error that escapes the frame,
+    e.g. in the navigation, is reported like a page's."""
+    try:
+        yield
+    except Exception:
+        report_page_error()
 
 
 def page_context() -> tuple[LoadedData, FilterSpec]:
@@ -701,7 +771,8 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
     """
     standalone = not getattr(_frame_state, "active", False)
     if standalone:
-        upload_controls()
+        with reporting():
+            upload_controls()
     data = require_dataset()
     spec = current_spec(data)
     if standalone:
@@ -713,6 +784,9 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
 # --- the user's own file --------------------------------------------------------
 
 _UPLOAD_KEY = "_upload"
+_NOTICES_KEY = "_upload_notices"
+# An upload's one-line reason, or a note about the file, is cut to this length.
+FAILURE_CHARS = 300
 _SHOW_KEY = "v_show"
 _SHOW_WIDGET = "u_show"
 UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet")
@@ -733,25 +807,40 @@ class Upload:
     failure: str = ""
     data: LoadedData | None = None
     combined: LoadedData | None = None
+    combined_failed: bool = False
 
 
-def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
+def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
+    """Read (``read()`` gives the bytes), import and prepare one uploaded file.
+
+    Whatever goes wrong becomes a one-line reason in ``Upload.failure``: the
+    importer's own refusal as it words it; anything else as a short reason with
+    a reference, and a log line with the same reference and the whole trace.
+    """
+    stage = "read"
     try:
-        result = import_file(name, payload, fmt)
-    except ImportFailure as failure:
-        return Upload(key, name, None, str(failure))
-    upload = Upload(key, name, result)
-    if len(result.events):
-        atlas = _require_atlas()
-        dataset = assemble_dataset(
-            Path(name),
-            result.events,
-            result.places,
-            atlas.dataset.regions,
-            result.source_columns,
-        )
-        upload.data = prepare(dataset, ("upload", key))
-    return upload
+        payload = read()
+        stage = "import"
+        try:
+            result = import_file(name, payload, fmt)
+        except ImportFailure as failure:
+            return Upload(key, name, None, plain(failure, FAILURE_CHARS))
+        upload = Upload(key, name, result)
+        if len(result.events):
+            stage = "dataset"
+            atlas = _require_atlas()
+            dataset = assemble_dataset(
+                Path(name),
+                result.events,
+                result.places,
+                atlas.dataset.regions,
+                result.source_columns,
+            )
+            upload.data = prepare(dataset, ("upload", key))
+        return upload
+    except Exception as error:
+        reference = log_error("an upload failed", "upload_error", stage, name)
+        return Upload(key, name, None, upload_failure(name, stage, error, reference))
 
 
 def upload_controls() -> None:
@@ -781,14 +870,14 @@ def upload_controls() -> None:
     upload = st.session_state.get(_UPLOAD_KEY)
     if file is not None and (upload is None or upload.key != (file.file_id, fmt)):
         with box, st.spinner("Reading and checking every row…"):
-            upload = _import_upload(
-                file.name, file.getvalue(), fmt, (file.file_id, fmt)
-            )
+            upload = _import_upload(file.name, file.getvalue, fmt, (file.file_id, fmt))
         previous = st.session_state.get(_UPLOAD_KEY)
         if previous is not None:
             _forget_point_files(previous)
         st.session_state[_UPLOAD_KEY] = upload
         _set_shown("upload" if upload.data is not None else "atlas")
+    for notice in st.session_state.pop(_NOTICES_KEY, []):
+        box.warning(escape_markdown(notice), icon=":material/warning:")
     # The import is kept until the user forgets it, even if the uploader widget
     # loses its file (Streamlit may reset widgets when the page changes).
     if upload is None:
@@ -797,11 +886,13 @@ def upload_controls() -> None:
         box.error(escape_markdown(upload.failure), icon=":material/error:")
     else:
         result = upload.result
-        box.markdown(escape_markdown(f"{upload.name}: {result.summary()}"))
+        box.markdown(
+            escape_markdown(f"{plain(upload.name, QUOTE_CHARS)}: {result.summary()}")
+        )
         for note in result.file_notes:
-            box.caption(escape_markdown(note))
+            box.caption(escape_markdown(note, FAILURE_CHARS))
         if len(result.report):
-            box.dataframe(result.report.head(1000), hide_index=True, height=180)
+            table(result.report.head(1000), hide_index=True, height=180, where=box)
             download(
                 "Download the report (CSV)",
                 lambda: table_csv_bytes(result.report_frame()),
@@ -917,9 +1008,25 @@ def point_store() -> PointStore:
 
 
 def _forget_point_files(upload: Upload) -> None:
-    store = point_store()
-    for key in (("upload", upload.key), ("both", upload.key)):
-        store.forget(repr(key))
+    """Delete the map's point files of ``upload``. When that fails the files
+    still expire (see :mod:`imu_geo.pointfiles`); the reader is told, with a
+    reference to the log."""
+    try:
+        store = point_store()
+        for key in (("upload", upload.key), ("both", upload.key)):
+            store.forget(repr(key))
+    except Exception:
+        reference = log_error(
+            "an upload's point files could not be deleted",
+            "upload_error",
+            "point_files",
+            upload.name,
+        )
+        st.session_state.setdefault(_NOTICES_KEY, []).append(
+            "The map's copy of your previous file could not be deleted now; it "
+            f"is deleted after {MAX_IDLE_S // 60} minutes unused. The server's log "
+            f"has the details under reference {reference}."
+        )
 
 
 def filtered_rows(data: LoadedData, spec: FilterSpec):
@@ -1049,14 +1156,21 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
                 continue
             with st.spinner(f"Preparing the map's {layer} points…"):
                 urls[layer] = store.ensure(key, build, group=repr(data.key))
-    except (OSError, PointFileTooLarge) as error:
-        log.warning("map points served inline instead of from a file: %s", error)
+    except Exception as error:
+        if isinstance(error, OSError | PointFileTooLarge):
+            log.warning("map points served inline instead of from a file: %s", error)
+            logged = ""
+        else:
+            reference = log_error(
+                "the map's point file failed", "point_file_error", "point_files"
+            )
+            logged = f" The server's log has the details under reference {reference}."
         shown = rows[:: max(1, -(-len(rows) // FALLBACK_POINTS))]
         selected = events.iloc[shown].reset_index(drop=True)
         notice = (
             f"The map shows {len(shown):,} of the {len(rows):,} events in the window, "
             "evenly spread in time: the map's point file could not be prepared. "
-            "The table and downloads hold all of them."
+            "The table and downloads hold all of them." + logged
         )
         return build_deck(selected, data.display_geometry, map_options()), notice
     days = epoch_days(pd.Series(pd.to_datetime([spec.start, spec.end])))
