@@ -608,7 +608,8 @@ def download(label: str, build, file_name: str, mime: str = "text/csv", where=st
 def event_panel(details) -> None:
     """The detail panel of one event: facts, description, the verbatim quote."""
     with st.container(border=True):
-        st.subheader(details.title)
+        # No anchor: Streamlit would make a link to it from the title's words.
+        st.subheader(details.title, anchor=False)
         st.markdown(details.facts)
         st.markdown(details.description)
         st.markdown(details.quote)
