@@ -174,9 +174,12 @@ def test_markup_in_data_is_shown_as_text_and_runs_nothing(page: Page, hostile_se
         "&event=1991-namangan-confrontation",
     )
     expect(page.get_by_role("heading", name=XSS_TITLE)).to_be_visible()
-    # Markdown in data is not interpreted either: no bold, no link.
+    # Markdown in data is not interpreted either: no bold, no link. (An invisible
+    # word joiner follows the colon: it keeps "scheme:" from being read as one.)
     expect(
-        page.get_by_text("**bold** [link](javascript:alert(1))", exact=False)
+        page.get_by_text(
+            re.compile(r"\*\*bold\*\* \[link\]\(javascript:\u2060alert\(1\)\)")
+        )
     ).to_be_visible()
     assert page.locator('a[href^="javascript"]').count() == 0
     page.wait_for_timeout(1000)
