@@ -211,7 +211,7 @@ def test_the_page_works_through_the_proxy_and_cannot_be_framed(page, proxied, tm
     page.on("websocket", lambda ws: socket_urls.append(ws.url))
     open_app(page, proxy + "/?start=1999-01-01&end=2004-12-31")
     expect(caption(page)).to_have_text(
-        "28 events — 11 attacks, 5 bases, 12 context — from Jan 1999 to Dec 2004"
+        "30 events — 11 attacks, 5 bases, 14 context — from Jan 1999 to Dec 2004"
     )
     assert socket_urls and all(
         u.startswith(proxy.replace("http", "ws")) for u in socket_urls

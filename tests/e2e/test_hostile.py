@@ -321,7 +321,7 @@ def test_a_hostile_upload_and_its_name_leave_every_page_readable(
         )
         _assert_readable(page, streamlit_server, outside, (shown_name,), deck=deck)
     page.get_by_role("button", name="Forget my file").click()
-    expect(caption(page)).to_have_text(re.compile(r"^48 events — "), timeout=30_000)
+    expect(caption(page)).to_have_text(re.compile(r"^49 events — "), timeout=30_000)
 
 
 def test_a_large_hostile_upload_is_mapped_from_point_files(
@@ -342,7 +342,7 @@ def test_a_large_hostile_upload_is_mapped_from_point_files(
     tip = _tooltip_of_first_point(page)
     assert tip.startswith(("@@#x.y", "@@=x")) and "⟨U+202E⟩" in tip, tip
     page.get_by_role("button", name="Forget my file").click()
-    expect(caption(page)).to_have_text(re.compile(r"^48 events — "), timeout=30_000)
+    expect(caption(page)).to_have_text(re.compile(r"^49 events — "), timeout=30_000)
 
 
 def test_a_damaged_parquet_upload_gets_one_line_and_the_app_goes_on(
@@ -361,7 +361,7 @@ def test_a_damaged_parquet_upload_gets_one_line_and_the_app_goes_on(
     assert reason.startswith("damaged.parquet"), reason
     assert "\n" not in reason and "reference" in reason, reason
     assert page.locator('[data-testid="stException"]').count() == 0
-    expect(caption(page)).to_have_text(re.compile(r"^48 events — "))
+    expect(caption(page)).to_have_text(re.compile(r"^49 events — "))
     expect(
         page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     ).to_be_visible(timeout=30_000)
