@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from imu_geo import animation
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
     DATA_ENV_VAR,
@@ -31,7 +32,13 @@ from imu_geo.filters import (
     spec_from_query,
 )
 from imu_geo.importers import FORMATS, Limits, run_import
-from imu_geo.layers import basemap_files
+from imu_geo.layers import MapOptions, basemap_files
+from imu_geo.render import (
+    RENDER_COLUMNS,
+    build_basemap,
+    picture_bytes,
+    picture_text,
+)
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
 from imu_geo.validate import REGIONS_FILE, validate_directory
 
@@ -39,6 +46,7 @@ STATIC_DIR = PROJECT_DIR / "static"
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
+RENDER_FORMATS = ("png", "svg", *animation.FORMATS)
 
 
 def _write(text: str, stream=None) -> None:
@@ -132,6 +140,96 @@ def command_summary(arguments: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         _write(format_text_table(table, arguments.by))
+    return EXIT_OK
+
+
+RENDER_FILTERS = (
+    ("start", "start"),
+    ("end", "end"),
+    ("layers", "layers"),
+    ("mode", "mode"),
+    ("types", "types"),
+    ("actors", "actors"),
+    ("countries", "countries"),
+    ("attribution", "attribution"),
+    ("q", "query"),
+)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"a size is WIDTHxHEIGHT, e.g. 1024x640 (not {text})"
+        ) from error
+    return width, height
+
+
+def command_render(arguments: argparse.Namespace) -> int:
+    """Draw the map (PNG, SVG) or the playback (GIF, MP4) as the dashboard's
+    downloads do for the same view: the same URL parameters, the same bytes."""
+    directory = Path(arguments.data) if arguments.data else default_data_dir()
+    try:
+        dataset = load_dataset(directory)
+    except DataError as error:
+        _write(f"imu-geo: {error}", sys.stderr)
+        return EXIT_PROBLEMS
+    events = dataset.events
+    params = {
+        name: getattr(arguments, attribute)
+        for name, attribute in RENDER_FILTERS
+        if getattr(arguments, attribute) is not None
+    }
+    spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
+    for warning in warnings:
+        _write(f"imu-geo: {warning}", sys.stderr)
+    fmt = arguments.format or Path(arguments.output).suffix.lstrip(".").lower()
+    if fmt not in (*RENDER_FORMATS,):
+        _write(
+            "imu-geo: choose --format png, svg, gif or mp4 "
+            f"(the file name says “{fmt or 'nothing'}”)",
+            sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    selected = apply_filters(events, spec)[list(RENDER_COLUMNS)]
+    bundled = directory.resolve() == BUNDLED_DATA_DIR.resolve()
+    words = picture_text("atlas") if bundled else picture_text("folder", directory.name)
+    options = MapOptions(relocation=not arguments.no_arcs, halos=not arguments.no_halos)
+    basemap = build_basemap(dataset.regions, dataset.places)
+    if fmt in ("png", "svg"):
+        payload = picture_bytes(selected, spec, basemap, words, fmt, options)
+        what = f"{len(selected):,} events"
+    else:
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 10 == 0:
+                _write(f"imu-geo: frame {done} of {total}", sys.stderr)
+
+        try:
+            payload = animation.animation_bytes(
+                selected,
+                spec,
+                basemap,
+                words,
+                arguments.step,
+                arguments.fps,
+                fmt,
+                options,
+                arguments.size,
+                progress=progress,
+            )
+        except ValueError as error:
+            _write(f"imu-geo: {error}", sys.stderr)
+            return EXIT_PROBLEMS
+        frames = len(animation.frame_specs(spec, arguments.step))
+        what = f"{frames} frames"
+    try:
+        Path(arguments.output).write_bytes(payload)
+    except OSError as error:
+        _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
+        return EXIT_UNREADABLE
+    _write(f"{what} drawn to {arguments.output} ({len(payload):,} bytes)", sys.stderr)
     return EXIT_OK
 
 
@@ -274,6 +372,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--data", help="data directory (default: the bundled data)")
     summary.set_defaults(handler=command_summary)
+
+    render = commands.add_parser(
+        "render",
+        help="draw the map (PNG, SVG) or the playback (GIF, MP4) as the "
+        "dashboard's downloads do",
+    )
+    render.add_argument("--start", help="window start, YYYY-MM-DD")
+    render.add_argument("--end", help="window end, YYYY-MM-DD")
+    render.add_argument("--layers", help="comma list of attack,base,context")
+    render.add_argument("--mode", choices=["window", "cumulative"])
+    render.add_argument("--types", help="comma list of event types")
+    render.add_argument("--actors", help="comma list of actors")
+    render.add_argument("--countries", help="comma list of country codes")
+    render.add_argument("--attribution", help="comma list of attributions")
+    render.add_argument("--query", help="free-text search")
+    render.add_argument(
+        "--format",
+        choices=list(RENDER_FORMATS),
+        help="default: from the output file's extension",
+    )
+    render.add_argument(
+        "--step",
+        type=int,
+        choices=list(animation.STEPS),
+        default=3,
+        help="months per frame of an animation (default: 3)",
+    )
+    render.add_argument(
+        "--fps",
+        type=int,
+        default=animation.DEFAULT_FPS,
+        help=f"frames a second of an animation (default: {animation.DEFAULT_FPS})",
+    )
+    render.add_argument(
+        "--size",
+        type=_size,
+        default=animation.DEFAULT_SIZE,
+        help="frame size of an animation: "
+        + " or ".join(f"{w}x{h}" for w, h in animation.SIZES.values())
+        + " (default: {}x{})".format(*animation.DEFAULT_SIZE),
+    )
+    render.add_argument("--no-arcs", action="store_true", help="no relocation arcs")
+    render.add_argument("--no-halos", action="store_true", help="no place halos")
+    render.add_argument("-o", "--output", required=True, help="file to write")
+    render.add_argument("--data", help="data directory (default: the bundled data)")
+    render.set_defaults(handler=command_render)
 
     importer = commands.add_parser(
         "import",
