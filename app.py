@@ -12,6 +12,7 @@ with ui.script():
     page = st.navigation(
         [
             st.Page("views/map.py", title="Map", icon=":material/map:", default=True),
+            st.Page("views/tour.py", title="Tour", icon=":material/tour:"),
             st.Page("views/regions.py", title="Regions", icon=":material/bar_chart:"),
             st.Page("views/timeline.py", title="Timeline", icon=":material/timeline:"),
             st.Page(

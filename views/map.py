@@ -1,4 +1,4 @@
-"""Map page: the time window on the map, the details of one event, the table."""
+"""Map page: the window on the map, event details, the table, and the downloads."""
 
 import streamlit as st
 
@@ -93,3 +93,5 @@ with right:
         "imu-geo-events.geojson",
         "application/geo+json",
     )
+ui.picture_downloads(data, spec, rows)
+ui.animation_panel(data, spec, rows)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from imu_geo import animation as anim
 from imu_geo import logs
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
@@ -81,6 +82,13 @@ from imu_geo.pointfiles import (
     remove_stale_folders,
     start_sweeper,
 )
+from imu_geo.render import (
+    RENDER_COLUMNS,
+    build_basemap,
+    picture_bytes,
+    picture_text,
+    window_words,
+)
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
 from imu_geo.text import (
     QUOTE_CHARS,
@@ -89,6 +97,7 @@ from imu_geo.text import (
     plain,
     show_controls_in,
 )
+from imu_geo.tour import TOUR_PARAM, stop_number
 from imu_geo.views import upload_failure
 
 log = logs.configure()
@@ -418,6 +427,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     always holds a link to the current view.
     """
     _initialise_state(data)
+    _apply_pending_window(data)
     for warning in st.session_state.get("_url_warnings", []):
         # A warning quotes the link, which anyone can write: shown as text only.
         st.warning(escape_markdown(warning), icon=":material/link:")
@@ -556,7 +566,7 @@ def run_player(data: LoadedData) -> None:
 
 def sync_url(spec: FilterSpec, data: LoadedData) -> None:
     """Write the spec to the query string, touching only what changed."""
-    wanted = spec_to_query(spec, data.default_spec)
+    wanted = spec_to_query(spec, data.default_spec) | _page_query()
     current = {key: st.query_params.get(key) for key in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -677,6 +687,7 @@ def frame() -> Iterator[LoadedData]:
     (:func:`report_page_error`) and the rest still runs; without a dataset or
     filters there is no page to show, so an error there ends the run.
     """
+    st.session_state.pop(_PAGE_QUERY_KEY, None)  # a page sets its own again
     with reporting():
         point_store()  # from the first run on, the point files' sweeper runs
     with reporting():
@@ -1217,3 +1228,295 @@ def picked_event(data: LoadedData, picked) -> str:
     if isinstance(position, int) and 0 <= position < len(events):
         return str(events["event_id"].iloc[position])
     return ""
+
+
+# --- the story: the tour's place, pictures and animations -----------------------
+
+_PAGE_QUERY_KEY = "_page_query"
+_PENDING_WINDOW_KEY = "_pending_window"
+_TOUR_KEY = "v_tour"
+_TOUR_SHAPE_KEY = "_tour_shape"
+_TOUR_WARNING_KEY = "_tour_warning"
+_TOUR_AUTO_KEY = "_tour_auto"
+_ANIMATION_KEY = "_animation_job"
+TOUR_INTERVAL_S = 12
+
+
+def _page_query() -> dict[str, str]:
+    """Query parameters of the page on screen (the tour's stop), kept in the URL
+    beside the view's; the frame forgets them before each page runs."""
+    return dict(st.session_state.get(_PAGE_QUERY_KEY, {}))
+
+
+def keep_in_url(params: dict[str, str]) -> None:
+    """Keep a page's own parameters in the address bar, e.g. ``tour=2``."""
+    st.session_state[_PAGE_QUERY_KEY] = dict(params)
+    for key, value in params.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _apply_pending_window(data: LoadedData) -> None:
+    pending = st.session_state.pop(_PENDING_WINDOW_KEY, None)
+    if pending:
+        set_window(data, *pending)
+
+
+def _window_of(data: LoadedData, start: date, end: date) -> tuple[date, date]:
+    """The slider's value for a window, snapped as :func:`set_window` does."""
+    months = list(data.months)
+    first = max(month_start(start), months[0])
+    last = min(month_start(end), months[-1])
+    return (months[0], months[-1]) if last < first else (first, last)
+
+
+def at_window(data: LoadedData, start: date, end: date) -> bool:
+    """True when the shared window is the one :func:`set_window` would set."""
+    return tuple(_value("window")) == _window_of(data, start, end)
+
+
+def move_window(data: LoadedData, start: date, end: date) -> None:
+    """Move the shared window from a page's body, where the slider is already
+    drawn: the page runs again at once with the new window."""
+    st.session_state[_PENDING_WINDOW_KEY] = (start, end)
+    st.rerun()
+
+
+def go_to_stop(data: LoadedData, tour, number: int) -> None:
+    """Show stop ``number`` of ``tour`` (a widget callback): its window, and a
+    fresh start for auto-advance."""
+    state = st.session_state
+    state[_TOUR_KEY] = number
+    stop = tour.stops[number - 1]
+    set_window(data, stop.start, stop.end)
+    if state.get(_TOUR_AUTO_KEY):
+        state[_TOUR_AUTO_KEY] = (time.monotonic(), number)
+
+
+def tour_position(data: LoadedData, tour) -> int:
+    """The stop on screen (1 for the first), kept in the URL as ``tour=N``.
+
+    On arrival it comes from the link (a bad value warns and gives the first
+    stop) and the window goes to the stop, unless the link also carries a
+    window, which is then kept as it was shared.
+    """
+    state = st.session_state
+    number = state.get(_TOUR_KEY)
+    shape = (tour.kind, len(tour))
+    if number is None or state.get(_TOUR_SHAPE_KEY) != shape:
+        raw = st.query_params.get(TOUR_PARAM)
+        number, warning = stop_number(raw, tour)
+        state[_TOUR_KEY] = number
+        state[_TOUR_SHAPE_KEY] = shape
+        state[_TOUR_WARNING_KEY] = warning
+        stop = tour.stops[number - 1]
+        carried = raw is not None and "start" in st.query_params and not warning
+        if not carried and not at_window(data, stop.start, stop.end):
+            move_window(data, stop.start, stop.end)
+    warning = state.pop(_TOUR_WARNING_KEY, "")
+    if warning:
+        st.warning(escape_markdown(warning), icon=":material/link:")
+    keep_in_url({TOUR_PARAM: str(number)})
+    return number
+
+
+def tour_auto_on() -> bool:
+    """True while the tour advances by itself."""
+    return bool(st.session_state.get(_TOUR_AUTO_KEY))
+
+
+def toggle_tour_auto(number: int) -> None:
+    """Start or stop auto-advance (a widget callback)."""
+    state = st.session_state
+    state[_TOUR_AUTO_KEY] = (
+        None
+        if state.get(_TOUR_AUTO_KEY)
+        else (
+            time.monotonic(),
+            number,
+        )
+    )
+
+
+def run_tour_auto(data: LoadedData, tour) -> None:
+    """While auto-advance is on, go to the next stop every
+    :data:`TOUR_INTERVAL_S` seconds, stopping at the last."""
+    if not tour_auto_on():
+        return
+
+    @st.fragment(run_every=1.0)
+    def _tick() -> None:
+        origin = st.session_state.get(_TOUR_AUTO_KEY)
+        if not origin:
+            return
+        started, first = origin
+        target = min(
+            first + int((time.monotonic() - started) / TOUR_INTERVAL_S), len(tour)
+        )
+        if target >= len(tour):
+            st.session_state[_TOUR_AUTO_KEY] = None
+        if target != st.session_state.get(_TOUR_KEY):
+            go_to_stop(data, tour, target)
+            st.rerun(scope="app")
+
+    _tick()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the map picture…")
+def _picture_basemap(key: tuple, _regions, _places):
+    del key  # only the cache key
+    return build_basemap(_regions, _places)
+
+
+def picture_basemap(data: LoadedData):
+    """The projected basemap of the pictures, once per dataset."""
+    if not data.key:
+        return build_basemap(data.dataset.regions, data.dataset.places)
+    return _picture_basemap(data.key, data.dataset.regions, data.dataset.places)
+
+
+def picture_words(data: LoadedData):
+    """The heading and credit line of a picture of the data on screen."""
+    if showing_atlas():
+        return picture_text("atlas")
+    if not _upload_shown():
+        return picture_text("folder", default_data_dir().name)
+    upload = st.session_state[_UPLOAD_KEY]
+    return picture_text("upload" if _shown() == "upload" else "both", upload.name)
+
+
+def _picture_events(data: LoadedData, rows) -> pd.DataFrame:
+    return data.dataset.events[list(RENDER_COLUMNS)].iloc[rows]
+
+
+def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> None:
+    """*Download map* as PNG and SVG: the view drawn on the server, built when a
+    button is clicked (:func:`imu_geo.render.picture_bytes`)."""
+    basemap = picture_basemap(data)
+    words = picture_words(data)
+    options = map_options()
+    left, right = where.columns(2)
+    for column, fmt, mime in (
+        (left, "png", "image/png"),
+        (right, "svg", "image/svg+xml"),
+    ):
+
+        def build(fmt=fmt) -> bytes:
+            return picture_bytes(
+                _picture_events(data, rows), spec, basemap, words, fmt, options
+            )
+
+        download(
+            f"Download map ({fmt.upper()})",
+            build,
+            f"imu-geo-map-{spec.start:%Y-%m}-{spec.end:%Y-%m}.{fmt}",
+            mime,
+            where=column,
+        )
+
+
+def animation_panel(data: LoadedData, spec: FilterSpec, rows) -> None:
+    """*Download animation*: the playback over the window as GIF or MP4.
+
+    The build runs in the background with a progress bar and a Cancel button;
+    the caps of :func:`imu_geo.animation.plan_animation` are checked first and
+    their sentence shown instead of a button when they refuse.
+    """
+    box = st.expander("Download animation (GIF or MP4)", icon=":material/movie:")
+    fmt_col, step_col, fps_col, size_col = box.columns(4)
+    fmt = fmt_col.radio(
+        "Format", anim.FORMATS, format_func=str.upper, horizontal=True, key="a_fmt"
+    )
+    step_name = step_col.selectbox(
+        "Step",
+        options=list(PLAY_STEPS),
+        index=list(PLAY_STEPS).index(_value("step")),
+        help="One frame per step, as Play moves the window.",
+        key="a_step",
+    )
+    fps = fps_col.slider(
+        "Frames a second", *anim.FPS_RANGE, value=anim.DEFAULT_FPS, key="a_fps"
+    )
+    size_name = size_col.selectbox(
+        "Size (pixels)",
+        options=list(anim.SIZES),
+        index=list(anim.SIZES.values()).index(anim.DEFAULT_SIZE),
+        key="a_size",
+    )
+    step, size = PLAY_STEPS[step_name], anim.SIZES[size_name]
+    frames, refusal = anim.plan_animation(spec, step, fmt, size)
+    if refusal:
+        box.warning(refusal, icon=":material/block:")
+        return
+    box.caption(
+        f"The window {window_words(spec)}, one frame per "
+        f"{anim.STEP_WORDS[step]}: {anim.duration_words(len(frames), fps)}. "
+        f"At most {anim.MAX_FRAMES} frames, and "
+        f"{anim.MAX_GIF_PIXELS // 1_000_000} million pixels for a GIF."
+    )
+    options = map_options()
+    key = (data.key, spec, step, fps, fmt, size, options)
+    job = st.session_state.get(_ANIMATION_KEY)
+    if job is not None and job.running:
+        with box:
+            _animation_progress()
+        return
+    if job is not None and job.key == key and job.result is not None:
+        box.download_button(
+            f"Download animation ({fmt.upper()})",
+            data=job.result,
+            file_name=f"imu-geo-{spec.start:%Y-%m}-{spec.end:%Y-%m}.{fmt}",
+            mime=anim.MIME_TYPES[fmt],
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    elif job is not None and job.key == key and job.was_cancelled:
+        box.info(
+            f"Cancelled after {job.done} of {job.total or len(frames)} frames.",
+            icon=":material/cancel:",
+        )
+    elif job is not None and job.key == key and job.error:
+        log.error("animation failed: %s", job.error)
+        box.error(escape_markdown(job.error), icon=":material/error:")
+    if box.button("Build the animation", icon=":material/movie:", key="a_build"):
+        candidates = _picture_events(data, rows)
+        basemap = picture_basemap(data)
+        words = picture_words(data)
+
+        def build(progress, cancelled) -> bytes:
+            return anim.animation_bytes(
+                candidates,
+                spec,
+                basemap,
+                words,
+                step,
+                fps,
+                fmt,
+                options,
+                size,
+                progress=progress,
+                cancelled=cancelled,
+            )
+
+        st.session_state[_ANIMATION_KEY] = anim.AnimationJob(
+            key, build, total=len(frames)
+        ).start()
+        st.rerun()
+
+
+@st.fragment(run_every=0.5)
+def _animation_progress() -> None:
+    """The running build's progress bar and Cancel button, refreshed twice a
+    second; when the build ends the page runs again to offer the file."""
+    job = st.session_state.get(_ANIMATION_KEY)
+    if job is None or not job.running:
+        st.rerun(scope="app")
+    total = max(job.total, 1)
+    text = (
+        f"Drawing frame {job.done + 1} of {job.total}…"
+        if job.done < job.total
+        else "Writing the file…"
+    )
+    st.progress(min(job.done / total, 1.0), text=text)
+    if st.button("Cancel", icon=":material/cancel:", key="a_cancel"):
+        job.cancel()
