@@ -176,3 +176,26 @@ def test_a_running_build_shows_progress_and_cancel(monkeypatch):
     assert job.was_cancelled and job.done < 12
     at.run()
     assert any(i.value.startswith("Cancelled after ") for i in at.info)
+
+
+def test_auto_advance_moves_on_by_itself_and_stops_at_the_last(monkeypatch):
+    from imu_geo import ui
+
+    monkeypatch.setattr(ui, "TOUR_INTERVAL_S", 0.5)
+    at = tour_app(tour=str(len(ERAS) - 1))
+    at = button(at, "Auto-advance").click().run()
+    assert any(b.label == "⏸ Stop advancing" for b in at.button)
+    time.sleep(0.6)
+    at.run()  # the timer's check also runs with every run of the page
+    assert stop_heading(at) == era_heading(len(ERAS))
+    assert at.query_params["tour"] == str(len(ERAS))
+    # At the last stop it stops by itself.
+    assert any(b.label == "Auto-advance" for b in at.button)
+
+
+def test_the_tour_page_runs_on_its_own():
+    at = AppTest.from_file(str(PROJECT_DIR / TOUR_PAGE), default_timeout=TIMEOUT)
+    at.query_params["tour"] = "4"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert stop_heading(at) == era_heading(4)

@@ -25,6 +25,7 @@ KEY_COLUMNS = [
     "source_quote",
 ]
 
+link = ui.link_params()  # as opened: a page run on its own rewrites them
 data, spec = ui.page_context()
 atlas = ui.showing_atlas()
 # The eras are a reading of the atlas's source; other data has none.
@@ -34,7 +35,7 @@ st.caption(escape_markdown(tour.note))
 if not tour.stops:
     st.stop()
 
-number = ui.tour_position(data, tour)
+number = ui.tour_position(data, tour, link)
 stop = tour.stops[number - 1]
 last = len(tour)
 

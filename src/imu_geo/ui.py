@@ -1293,24 +1293,30 @@ def go_to_stop(data: LoadedData, tour, number: int) -> None:
         state[_TOUR_AUTO_KEY] = (time.monotonic(), number)
 
 
-def tour_position(data: LoadedData, tour) -> int:
+def link_params() -> dict[str, str]:
+    """The address bar's parameters as the page was opened: call it before
+    :func:`page_context`, which rewrites them when a page runs on its own."""
+    return {key: st.query_params.get(key) for key in st.query_params}
+
+
+def tour_position(data: LoadedData, tour, link: dict[str, str]) -> int:
     """The stop on screen (1 for the first), kept in the URL as ``tour=N``.
 
-    On arrival it comes from the link (a bad value warns and gives the first
-    stop) and the window goes to the stop, unless the link also carries a
-    window, which is then kept as it was shared.
+    On arrival it comes from the link (``link``, see :func:`link_params`; a bad
+    value warns and gives the first stop) and the window goes to the stop,
+    unless the link also carries a window, which is then kept as it was shared.
     """
     state = st.session_state
     number = state.get(_TOUR_KEY)
     shape = (tour.kind, len(tour))
     if number is None or state.get(_TOUR_SHAPE_KEY) != shape:
-        raw = st.query_params.get(TOUR_PARAM)
+        raw = link.get(TOUR_PARAM)
         number, warning = stop_number(raw, tour)
         state[_TOUR_KEY] = number
         state[_TOUR_SHAPE_KEY] = shape
         state[_TOUR_WARNING_KEY] = warning
         stop = tour.stops[number - 1]
-        carried = raw is not None and "start" in st.query_params and not warning
+        carried = raw is not None and "start" in link and not warning
         if not carried and not at_window(data, stop.start, stop.end):
             move_window(data, stop.start, stop.end)
     warning = state.pop(_TOUR_WARNING_KEY, "")
@@ -1356,7 +1362,11 @@ def run_tour_auto(data: LoadedData, tour) -> None:
         if target >= len(tour):
             st.session_state[_TOUR_AUTO_KEY] = None
         if target != st.session_state.get(_TOUR_KEY):
-            go_to_stop(data, tour, target)
+            # This also runs inline in a full run, after the slider is drawn:
+            # the window moves in the run that follows, before the slider.
+            stop = tour.stops[target - 1]
+            st.session_state[_TOUR_KEY] = target
+            st.session_state[_PENDING_WINDOW_KEY] = (stop.start, stop.end)
             st.rerun(scope="app")
 
     _tick()
