@@ -25,6 +25,7 @@ from imu_geo.render import (
     build_basemap,
     draw_picture,
     picture_bytes,
+    picture_events,
     picture_text,
     save,
     title_lines,
@@ -242,3 +243,19 @@ def test_events_without_a_place_are_counted_and_said(atlas, basemap):
     unplaced = int(in_2015["lat"].isna().sum())
     assert unplaced > 0
     assert f"{unplaced:,} of the {len(in_2015):,} events have no place" in svg
+
+
+def test_a_dense_picture_reads_only_layer_and_place_and_draws_the_same(basemap):
+    spec = year(2010)
+    words = picture_text("folder", "crowd")
+    many = crowd(DENSITY_LIMIT + 1)
+    narrow = picture_events(many, np.arange(len(many)))
+    assert list(narrow.columns) == ["layer", "lat", "lon"]
+    assert picture_bytes(narrow, spec, basemap, words) == picture_bytes(
+        many, spec, basemap, words
+    )
+    few = crowd(100)
+    mask = np.zeros(len(few), dtype=bool)
+    mask[:60] = True
+    chosen = picture_events(few, mask)
+    assert list(chosen.columns) == list(RENDER_COLUMNS) and len(chosen) == 60

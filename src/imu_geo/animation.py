@@ -32,13 +32,18 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from imu_geo.filters import FilterSpec, describe_counts, month_end, month_label
-from imu_geo.filters import month_starts as _month_starts
+from imu_geo.filters import (
+    FilterSpec,
+    describe_counts,
+    month_end,
+    month_label,
+    month_starts,
+)
 from imu_geo.layers import MapOptions
 from imu_geo.render import (
-    _RC_LOCK,
     ALL_LAYERS,
     DENSITY_LIMIT,
+    DRAWING_LOCK,
     FONT,
     INK,
     RC,
@@ -47,6 +52,7 @@ from imu_geo.render import (
     density_count,
     density_max,
     draw_events,
+    draw_legend,
     layer_counts_of,
     new_scene,
     window_words,
@@ -81,7 +87,7 @@ def frame_specs(spec: FilterSpec, step: int) -> list[FilterSpec]:
     """
     if step not in STEPS:
         raise ValueError(f"step must be one of {', '.join(map(str, STEPS))} months")
-    months = _month_starts(spec.start, spec.end)
+    months = month_starts(spec.start, spec.end)
     frames = []
     for k in range(0, len(months), step):
         last = months[min(k + step, len(months)) - 1]
@@ -165,12 +171,15 @@ def render_frames(
     step: int,
     options: MapOptions = ALL_LAYERS,
     size: tuple[int, int] = DEFAULT_SIZE,
+    probe: bool = False,
 ) -> Iterator[np.ndarray]:
     """Each frame as an RGB array (height × width × 3), in order.
 
     ``candidates`` are the events the filters select over the whole window
     (:func:`imu_geo.filters.apply_filters` of ``spec``). The basemap, title and
-    legend are drawn once and copied under every frame's events.
+    legend are drawn once and copied under every frame's events. With
+    ``probe`` the first image is every candidate drawn at once, not a frame:
+    the colours a GIF's palette must hold.
     """
     frames = frame_specs(spec, step)
     rows = [_frame_rows(candidates, frame) for frame in frames]
@@ -179,10 +188,10 @@ def render_frames(
     notes = []
     if any(density_count(r) < len(r) for r in rows):
         notes.append("Events without a place are counted under the date, not drawn.")
-    with _RC_LOCK, matplotlib.rc_context(RC):
-        probe = new_scene(basemap, title, text, size) if shade else None
-        top = density_max(probe, candidates) if shade else 0
-        scene = new_scene(basemap, title, text, size, top, notes)
+    with DRAWING_LOCK, matplotlib.rc_context(RC):
+        scene = new_scene(basemap, title, text, size)
+        top = density_max(scene, candidates) if shade else None
+        draw_legend(scene, top or 0, notes)
         axes = scene.map_axes
         label_style = {
             "transform": axes.transAxes,
@@ -213,11 +222,14 @@ def render_frames(
         background = canvas.copy_from_bbox(scene.figure.bbox)
         date_text.set_visible(True)
         count_text.set_visible(True)
-    for frame, selected in zip(frames, rows, strict=True):
-        with _RC_LOCK, matplotlib.rc_context(RC):
+    shown = [(frame_label(f), r) for f, r in zip(frames, rows, strict=True)]
+    if probe:
+        shown.insert(0, (max((label for label, _ in shown), key=len), candidates))
+    for label, selected in shown:
+        with DRAWING_LOCK, matplotlib.rc_context(RC):
             canvas.restore_region(background)
             artists = draw_events(scene, selected, options, shade_up_to=top)
-            date_text.set_text(frame_label(frame))
+            date_text.set_text(label)
             n = len(selected)
             count_text.set_text(f"{n:,} event{'' if n == 1 else 's'}")
             for artist in (*artists, date_text, count_text):
@@ -228,28 +240,33 @@ def render_frames(
         yield image
 
 
-def gif_colours(frame: np.ndarray) -> np.ndarray:
-    """The frame in at most 256 colours, chosen to cover the most pixels.
+def gif_palette(probe: np.ndarray) -> Image.Image:
+    """One palette of 256 colours for every frame of a GIF, chosen to cover the
+    most pixels of ``probe`` (every event drawn at once, see
+    :func:`render_frames`).
 
     Pillow's default (median cut) shifts small areas of pure colour, such as
-    the legend's swatches, by up to 80 levels; maximum coverage keeps each
-    pixel within about 10 levels, and the GIF writer then keeps those colours
-    exactly.
+    the legend's swatches, by up to 80 levels; maximum coverage keeps them, and
+    one palette for all frames keeps the basemap from flickering.
     """
-    quantised = Image.fromarray(frame).quantize(
+    return Image.fromarray(probe).quantize(
         256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
     )
-    return np.asarray(quantised.convert("RGB"))
 
 
-def _encode_gif(frames: Iterator[np.ndarray], fps: int) -> bytes:
+def _encode_gif(frames: Iterator[np.ndarray], fps: int, palette: Image.Image) -> bytes:
+    colours = bytes(palette.getpalette()[: 3 * 256])
     buffer = io.BytesIO()
     with iio.imopen(buffer, "w", extension=".gif", plugin="pillow") as writer:
         for frame in frames:
+            indices = Image.fromarray(frame).quantize(
+                palette=palette, dither=Image.Dither.NONE
+            )
             writer.write(
-                gif_colours(frame),
+                np.asarray(indices),  # one byte a pixel while the GIF is built
+                mode="P",
+                palette=colours,
                 is_batch=False,
-                bits=8,  # kept as one byte a pixel while the GIF is built
                 duration=round(1000 / fps),
                 loop=0,
             )
@@ -313,8 +330,13 @@ def animation_bytes(
         )
     total = len(frames)
 
+    gif = fmt == "gif"
+    drawn = render_frames(
+        candidates, spec, basemap, text, step, options, size, probe=gif
+    )
+    palette = gif_palette(next(drawn)) if gif else None
+
     def watched() -> Iterator[np.ndarray]:
-        drawn = render_frames(candidates, spec, basemap, text, step, options, size)
         try:
             for done in range(1, total + 1):
                 if cancelled is not None and cancelled():
@@ -325,8 +347,8 @@ def animation_bytes(
         finally:
             drawn.close()
 
-    if fmt == "gif":
-        return _encode_gif(watched(), fps)
+    if gif:
+        return _encode_gif(watched(), fps, palette)
     return _encode_mp4(watched(), fps, size)
 
 

@@ -26,7 +26,9 @@ from imu_geo.data import (
 )
 from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
 from imu_geo.filters import (
+    apply_filters,
     facet_choices,
+    filter_mask,
     full_span,
     selected_positions,
     spec_from_query,
@@ -37,6 +39,7 @@ from imu_geo.render import (
     RENDER_COLUMNS,
     build_basemap,
     picture_bytes,
+    picture_events,
     picture_text,
 )
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
@@ -192,12 +195,13 @@ def command_render(arguments: argparse.Namespace) -> int:
             sys.stderr,
         )
         return EXIT_UNREADABLE
-    selected = apply_filters(events, spec)[list(RENDER_COLUMNS)]
     bundled = directory.resolve() == BUNDLED_DATA_DIR.resolve()
     words = picture_text("atlas") if bundled else picture_text("folder", directory.name)
     options = MapOptions(relocation=not arguments.no_arcs, halos=not arguments.no_halos)
     basemap = build_basemap(dataset.regions, dataset.places)
     if fmt in ("png", "svg"):
+        # No sorting here: the picture puts its dots in date order itself.
+        selected = picture_events(events, filter_mask(events, spec).to_numpy())
         payload = picture_bytes(selected, spec, basemap, words, fmt, options)
         what = f"{len(selected):,} events"
     else:
@@ -206,6 +210,7 @@ def command_render(arguments: argparse.Namespace) -> int:
             if done == total or done % 10 == 0:
                 _write(f"imu-geo: frame {done} of {total}", sys.stderr)
 
+        selected = apply_filters(events, spec)[list(RENDER_COLUMNS)]
         try:
             payload = animation.animation_bytes(
                 selected,

@@ -74,7 +74,7 @@ RC = {
     "svg.hashsalt": "imu-geo",  # fixed ids in the SVG
     "path.simplify": True,
 }
-_RC_LOCK = threading.RLock()
+DRAWING_LOCK = threading.RLock()
 
 # Page layout in pixels.
 HEADER_PX = 74
@@ -396,11 +396,9 @@ def new_scene(
     title: tuple[str, str],
     text: PictureText,
     size: tuple[int, int] = PICTURE_SIZE,
-    density_note: str = "",
-    notes: Iterable[str] = (),
 ) -> Scene:
-    """A figure with everything but the events: basemap, labels, title, legend,
-    credits. ``density_note`` switches the legend to the density shading."""
+    """A figure with the basemap, labels, title and credits, and an empty panel
+    for the legend (:func:`draw_legend`, once the events are known)."""
     width, height = size
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
@@ -471,7 +469,6 @@ def new_scene(
     legend_axes.set_axis_off()
     legend_axes.set_xlim(0, LEGEND_PX)
     legend_axes.set_ylim(map_h, 0)
-    _draw_legend(legend_axes, density_note, list(notes))
     return Scene(figure, map_axes, legend_axes, basemap, size)
 
 
@@ -542,9 +539,11 @@ class _LegendPen:
             )
 
 
-def _draw_legend(axes, density_max: int, notes: list[str]) -> None:
+def draw_legend(scene: Scene, density_max: int = 0, notes: Iterable[str] = ()) -> None:
     """The legend in the panel beside the map, in pixels from its top left:
-    what :func:`imu_geo.layers.legend_svg` says beside the page's map."""
+    what :func:`imu_geo.layers.legend_svg` says beside the page's map, or the
+    key of the density shading when ``density_max`` (its top) is given."""
+    axes = scene.legend_axes
     pen = _LegendPen(axes)
     if density_max:
         pen.heading("Events per hexagon")
@@ -643,6 +642,25 @@ RENDER_COLUMNS: tuple[str, ...] = (
     "lon",
 )
 DATE_ORDER = ["date_start", "date_end", "event_id"]
+# All a picture shaded by density reads: the layer (for the title) and the place.
+DENSITY_COLUMNS: tuple[str, ...] = ("layer", "lat", "lon")
+
+
+def picture_events(events: pd.DataFrame, rows) -> pd.DataFrame:
+    """The columns a picture reads, of the events at positions ``rows``.
+
+    When so many have a place that the picture will shade their density, only
+    the layer and the place are taken: at a million events, copying the text
+    columns would cost more than the drawing.
+    """
+    rows = np.asarray(rows)
+    if rows.dtype == bool:
+        rows = np.flatnonzero(rows)
+    lat = events["lat"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    lon = events["lon"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    located = int(np.count_nonzero(~np.isnan(lat) & ~np.isnan(lon)))
+    columns = DENSITY_COLUMNS if located > DENSITY_LIMIT else RENDER_COLUMNS
+    return events[list(columns)].iloc[rows]
 
 
 def _located(selected: pd.DataFrame) -> pd.DataFrame:
@@ -773,18 +791,31 @@ def _hexbin_grid(scene: Scene) -> tuple[int, int]:
     return nx, max(1, round(nx * (y1 - y0) / (x1 - x0) / math.sqrt(3)))
 
 
+def _hexbin(scene: Scene, located: pd.DataFrame, top: int):
+    x, y = scene.basemap.project(located["lon"].to_numpy(), located["lat"].to_numpy())
+    return scene.map_axes.hexbin(
+        x,
+        y,
+        gridsize=_hexbin_grid(scene),
+        extent=_limits(scene),
+        mincnt=1,
+        norm=LogNorm(1, max(top, 2)),
+        cmap=DENSITY_CMAP,
+        linewidths=0,
+        zorder=3,
+    )
+
+
 def density_max(scene: Scene, selected: pd.DataFrame) -> int:
-    """The most events in one hexagon of the density shading of ``selected``."""
+    """The most events in one hexagon of the density shading of ``selected``:
+    the top of the colour scale that an animation keeps for all its frames."""
     located = _located(selected)
     if located.empty:
         return 1
-    x, y = scene.basemap.project(located["lon"].to_numpy(), located["lat"].to_numpy())
-    probe = scene.map_axes.hexbin(
-        x, y, gridsize=_hexbin_grid(scene), extent=_limits(scene), mincnt=1
-    )
-    most = int(probe.get_array().max()) if probe.get_array().size else 1
+    probe = _hexbin(scene, located, 2)
+    counts = probe.get_array()
     probe.remove()
-    return most
+    return int(counts.max()) if counts.size else 1
 
 
 def _limits(scene: Scene) -> tuple[float, float, float, float]:
@@ -795,34 +826,24 @@ def draw_events(
     scene: Scene,
     selected: pd.DataFrame,
     options: MapOptions = ALL_LAYERS,
-    shade_up_to: int = 0,
+    shade_up_to: int | None = None,
 ) -> list:
     """Draw ``selected`` on the scene's map; return the artists (to remove later).
 
-    With ``shade_up_to`` (the top of the colour scale) every event with a place
-    becomes a count in a hexagon instead of a dot.
+    With ``shade_up_to`` every event with a place becomes a count in a hexagon
+    instead of a dot, shaded up to that many events (0: up to the fullest
+    hexagon of this drawing).
     """
     axes = scene.map_axes
     located = _located(selected)
-    if shade_up_to:
+    if shade_up_to is not None:
         if located.empty:
             return []
-        x, y = scene.basemap.project(
-            located["lon"].to_numpy(), located["lat"].to_numpy()
-        )
-        return [
-            axes.hexbin(
-                x,
-                y,
-                gridsize=_hexbin_grid(scene),
-                extent=_limits(scene),
-                mincnt=1,
-                norm=LogNorm(1, max(shade_up_to, 2)),
-                cmap=DENSITY_CMAP,
-                linewidths=0,
-                zorder=3,
-            )
-        ]
+        shading = _hexbin(scene, located, shade_up_to)
+        if not shade_up_to:
+            counts = shading.get_array()
+            shading.set_norm(LogNorm(1, max(int(counts.max()), 2)))
+        return [shading]
     selected = selected.sort_values(DATE_ORDER, kind="stable")
     located = _located(selected)
     artists: list = []
@@ -888,14 +909,13 @@ def draw_picture(
     title = title_lines(text.heading, spec, len(selected), layer_counts_of(selected))
     located = density_count(selected)
     notes = unplaced_note(len(selected), located)
+    scene = new_scene(basemap, title, text, size)
     if located > DENSITY_LIMIT:
-        probe = new_scene(basemap, title, text, size)
-        top = density_max(probe, selected)
-        scene = new_scene(basemap, title, text, size, top, notes)
-        draw_events(scene, selected, options, shade_up_to=top)
+        (shading,) = draw_events(scene, selected, options, shade_up_to=0)
+        draw_legend(scene, int(shading.norm.vmax), notes)
         return scene
-    scene = new_scene(basemap, title, text, size, 0, notes)
     draw_events(scene, selected, options)
+    draw_legend(scene, 0, notes)
     return scene
 
 
@@ -927,5 +947,5 @@ def picture_bytes(
 ) -> bytes:
     """The picture of ``selected`` as PNG or SVG bytes: what *Download map* gives
     and ``imu-geo render`` writes for the same data and filters."""
-    with _RC_LOCK, matplotlib.rc_context(RC):
+    with DRAWING_LOCK, matplotlib.rc_context(RC):
         return save(draw_picture(selected, spec, basemap, text, options, size), fmt)

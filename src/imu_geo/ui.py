@@ -86,6 +86,7 @@ from imu_geo.render import (
     RENDER_COLUMNS,
     build_basemap,
     picture_bytes,
+    picture_events,
     picture_text,
     window_words,
 )
@@ -1396,7 +1397,7 @@ def picture_words(data: LoadedData):
 
 
 def _picture_events(data: LoadedData, rows) -> pd.DataFrame:
-    return data.dataset.events[list(RENDER_COLUMNS)].iloc[rows]
+    return picture_events(data.dataset.events, rows)
 
 
 def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> None:
@@ -1489,7 +1490,8 @@ def animation_panel(data: LoadedData, spec: FilterSpec, rows) -> None:
         log.error("animation failed: %s", job.error)
         box.error(escape_markdown(job.error), icon=":material/error:")
     if box.button("Build the animation", icon=":material/movie:", key="a_build"):
-        candidates = _picture_events(data, rows)
+        # Every column: a frame of few events draws dots, whatever the total.
+        candidates = data.dataset.events[list(RENDER_COLUMNS)].iloc[rows]
         basemap = picture_basemap(data)
         words = picture_words(data)
 
