@@ -259,3 +259,19 @@ def test_a_dense_picture_reads_only_layer_and_place_and_draws_the_same(basemap):
     mask[:60] = True
     chosen = picture_events(few, mask)
     assert list(chosen.columns) == list(RENDER_COLUMNS) and len(chosen) == 60
+
+
+def test_text_from_data_is_drawn_as_written(atlas, basemap):
+    # A search for "$5$ <b>&" would be mathematics to matplotlib and markup to
+    # an SVG reader; it is neither.
+    spec = FilterSpec(date(1991, 1, 1), date(2015, 12, 31), text="$5$ <b>&")
+    words = picture_text("upload", "costs $1$ & <more>.csv")
+    svg = picture_bytes(atlas.events.iloc[0:0], spec, basemap, words, "svg")
+    texts = [
+        "".join(element.itertext())
+        for element in ElementTree.fromstring(svg).iter(f"{SVG}text")
+    ]
+    assert any(t.endswith("(matching “$5$ <b>&”)") for t in texts), texts
+    assert any("costs $1$ & <more>.csv" in t for t in texts)
+    png = picture_bytes(atlas.events.iloc[0:0], spec, basemap, words, "png")
+    assert png.startswith(b"\x89PNG")

@@ -199,6 +199,7 @@ def render_frames(
             "color": INK,
             "va": "top",
             "zorder": 20,
+            "parse_math": False,
         }
         date_text = axes.text(
             0.015,

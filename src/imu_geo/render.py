@@ -109,6 +109,12 @@ def _pt(pixels: float) -> float:
     return pixels * 72 / DPI
 
 
+def _text(target, x: float, y: float, text: str, **style):
+    """Text on an axes or a figure, shown as written: matplotlib would read a
+    pair of ``$`` in a title or a file name as mathematics."""
+    return target.text(x, y, text, parse_math=False, **style)
+
+
 def _marker_area(radius_px: float) -> float:
     """A scatter marker's area (points squared) for a dot of ``radius_px``."""
     return (2 * _pt(radius_px)) ** 2
@@ -376,7 +382,8 @@ def _draw_labels(axes, basemap: Basemap, metres_px: float) -> None:
         size_px = min(size_m / metres_px, LABEL_MAX_PX)
         if size_px < LABEL_MIN_PX:
             continue
-        axes.text(
+        _text(
+            axes,
             x,
             y,
             name,
@@ -428,7 +435,8 @@ def new_scene(
     _draw_labels(map_axes, basemap, (x1 - x0) / map_w)
 
     first, second = title
-    figure.text(
+    _text(
+        figure,
         MARGIN_PX / width,
         1 - 14 / height,
         first,
@@ -438,7 +446,8 @@ def new_scene(
         va="top",
         fontfamily=FONT,
     )
-    figure.text(
+    _text(
+        figure,
         MARGIN_PX / width,
         1 - 46 / height,
         second,
@@ -448,7 +457,8 @@ def new_scene(
         fontfamily=FONT,
     )
     for line, offset in ((text.source, 25), (text.credits, 10)):
-        figure.text(
+        _text(
+            figure,
             MARGIN_PX / width,
             offset / height,
             line,
@@ -493,13 +503,21 @@ class _LegendPen:
         self.markers: list[tuple] = []
 
     def heading(self, label: str) -> None:
-        self.axes.text(
-            4, self.y, label, fontsize=9.5, fontweight="bold", color=INK, va="center"
+        _text(
+            self.axes,
+            4,
+            self.y,
+            label,
+            fontsize=9.5,
+            fontweight="bold",
+            color=INK,
+            va="center",
         )
         self.y += 20
 
     def label(self, x: float, y: float, text: str, small: bool = False) -> None:
-        self.axes.text(
+        _text(
+            self.axes,
             x,
             y,
             text,
