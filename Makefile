@@ -63,8 +63,10 @@ test: lint browser
 	$(BIN)/python -m pytest
 
 # Speed at 1k, 100k and 1M events against the naive way; writes docs/performance.md.
+# Then the time to build pictures and animations; writes docs/render-performance.md.
 bench: browser
 	$(BIN)/python benchmarks/scale.py --browser
+	$(BIN)/python benchmarks/render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build static/points
