@@ -1322,7 +1322,7 @@ CORPUS = [
         ],
     ),
     Case(
-        "NaN coordinates",
+        "NaN coordinates are empty markers",
         "nan.csv",
         acled(row(latitude="NaN", longitude="NaN")),
         [
@@ -1330,8 +1330,21 @@ CORPUS = [
                 2,
                 "repaired",
                 GEO,
-                "latitude 'NaN' is not a finite number; placed from the gazetteer: "
-                "Andijan",
+                "no coordinates; placed from the gazetteer: Andijan",
+            )
+        ],
+    ),
+    Case(
+        "a not-finite coordinate",
+        "infinity.csv",
+        acled(row(latitude="-Infinity", longitude="72.35")),
+        [
+            issue(
+                2,
+                "repaired",
+                GEO,
+                "latitude '-Infinity' is not a finite number; placed from the "
+                "gazetteer: Andijan",
             )
         ],
     ),

@@ -28,6 +28,7 @@ from imu_geo.importers.crosswalk import (
     _strip_time,
     _table_rows,
     _text,
+    _unmapped,
 )
 
 ACLED_TIME_PRECISION = _codebook("acled", "time_precision")
@@ -43,11 +44,49 @@ def _acled_types(column: str) -> dict[str, tuple[str, str]]:
 
 
 # ACLED sub_event_type, then event_type (both compared in lower case), to our
-# layer and event_type. Anything else is context/statement.
+# layer and event_type. Anything else is unmapped: context/statement, reported.
 ACLED_SUB_EVENT_TYPES = _acled_types("sub_event_type")
 ACLED_EVENT_TYPES = _acled_types("event_type")
 
+# ACLED's types before its 2019 change (compared in lower case) to the 2019
+# event type (alternatives separated by "|" when the old type does not say
+# which) and sub-event type ("" when the old type does not say).
+ACLED_OLD_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
+    row["old_event_type"].lower(): (
+        tuple(row["event_type"].split("|")),
+        row["sub_event_type"],
+    )
+    for row in _table_rows("acled_old_types.csv")
+}
+
 CONTEXT_FALLBACK = ("context", "statement")
+
+
+def _classify(sub_type: str, event_type: str) -> tuple:
+    """One row's type: (layer, event_type, how it was found, the 2019 type).
+
+    ``how`` is ``sub_event_type``, ``event_type``, ``pre-2019`` (a type from
+    before ACLED's 2019 change, read through :data:`ACLED_OLD_TYPES`) or ``""``
+    when no table knows the type; the 2019 type is set only for ``pre-2019``.
+    """
+    found = ACLED_SUB_EVENT_TYPES.get(sub_type.lower())
+    if found:
+        return (*found, "sub_event_type", "")
+    found = ACLED_EVENT_TYPES.get(event_type.lower())
+    if found:
+        return (*found, "event_type", "")
+    old = ACLED_OLD_TYPES.get(event_type.lower())
+    if old and not sub_type:
+        new_types, new_sub = old
+        read_as = " or ".join(new_types) + (f" / {new_sub}" if new_sub else "")
+        found = ACLED_SUB_EVENT_TYPES.get(new_sub.lower())
+        if not found:
+            # Alternatives count only when every one maps to the same layer/type.
+            targets = {ACLED_EVENT_TYPES.get(t.lower()) for t in new_types}
+            found = targets.pop() if len(targets) == 1 else None
+        if found:
+            return (*found, "pre-2019", read_as)
+    return (*CONTEXT_FALLBACK, "", "")
 
 
 def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
@@ -86,14 +125,18 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
     )
     sub = source.stripped("sub_event_type")
     kind = source.stripped("event_type")
-
-    def classify(sub_type: str, event_type: str) -> tuple:
-        return ACLED_SUB_EVENT_TYPES.get(
-            sub_type.lower(),
-            ACLED_EVENT_TYPES.get(event_type.lower(), CONTEXT_FALLBACK),
-        )
-
-    layer, event_type = _per_unique(classify, sub, kind)
+    layer, event_type, how, read_as = _per_unique(_classify, sub, kind)
+    described = _compose(
+        lambda e, s: " / ".join(repr(v) for v in (e, s) if v), kind, sub
+    )
+    file_notes = _unmapped(
+        issues,
+        how == "",
+        "sub_event_type" if source.has("sub_event_type") else "event_type",
+        described,
+        "context/statement",
+        "ACLED",
+    )
     label = sub.where(sub != "", kind)
     label = label.where(label != "", "ACLED event")
     location = source.stripped("location")
@@ -101,11 +144,14 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
     def acled_type(disorder: str, event: str, sub_event: str) -> str:
         return " / ".join(part for part in (disorder, event, sub_event) if part)
 
-    def note(disorder, event, sub_event, tp, tp_words, gp, gp_words, sources) -> str:
+    def note(
+        disorder, event, sub_event, new_type, tp, tp_words, gp, gp_words, sources
+    ) -> str:
         time = f"time_precision {tp}" + (f" ({tp_words})" if tp_words else "")
         place = f"geo_precision {gp}" + (f" ({gp_words})" if gp_words else "")
         parts = [
             _sentence("ACLED type: ", acled_type(disorder, event, sub_event)),
+            _sentence("ACLED's type before 2019, read as its 2019 type ", new_type),
             f"{time}; {place}.",
             _sentence("ACLED source: ", sources),
         ]
@@ -121,6 +167,7 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
             disorder,
             kind,
             sub,
+            _text(read_as),
             tp_raw,
             tp_meaning,
             gp_raw,
@@ -146,8 +193,17 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         layer=_text(layer),
         event_type=_text(event_type),
         geo_precision=geo,
-        actors=_join_parts(source.get("actor1"), source.get("assoc_actor_1")),
-        target=_join_parts(source.get("actor2"), source.get("assoc_actor_2")),
+        # assoc_actor_* are called ally_actor_* before 2019; a file has one of them.
+        actors=_join_parts(
+            source.get("actor1"),
+            source.get("assoc_actor_1"),
+            source.get("ally_actor_1"),
+        ),
+        target=_join_parts(
+            source.get("actor2"),
+            source.get("assoc_actor_2"),
+            source.get("ally_actor_2"),
+        ),
         fatalities=(empty, _counts(source, "fatalities", issues), empty),
         title=label,
         description=description,
@@ -158,4 +214,7 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         place_name=location,
         country=source.stripped("country"),
         needs_place=np.ones(n, dtype=bool),
+        source_event_type=kind,
+        source_sub_event_type=sub,
+        file_notes=file_notes,
     )

@@ -198,7 +198,15 @@ def import_table(
         columns = column_map(fmt, source.frame)
         return ImportResult(
             format=fmt,
-            events=pd.DataFrame(columns=[*EXPORT_COLUMNS, "source_id", "source_row"]),
+            events=pd.DataFrame(
+                columns=[
+                    *EXPORT_COLUMNS,
+                    "source_id",
+                    "source_row",
+                    "source_event_type",
+                    "source_sub_event_type",
+                ]
+            ),
             places=gpd.GeoDataFrame(
                 {c: [] for c in (*PLACE_PROPERTIES, "geometry_source", "note")},
                 geometry=gpd.GeoSeries([], crs=CRS),
@@ -214,6 +222,9 @@ def import_table(
 
     cross = _CROSSWALKS[fmt](source, issues)
     placed = _place_rows(cross, source, issues, gazetteer, countries, notes, name)
+    notes.extend(f"{name}: {note}" for note in cross.file_notes)
+    if source.marker_note(name):
+        notes.append(source.marker_note(name))
     if fmt == "native":
         _native_place_rules(cross, placed, issues)
         event_id = cross.source_id.str.strip().to_numpy(object)
@@ -373,6 +384,9 @@ def _assemble(
     events["place_name"] = where
     events["source_id"] = take(cross.source_id)
     events["source_row"] = rows[k]
+    for column in ("source_event_type", "source_sub_event_type"):
+        values = getattr(cross, column)
+        events[column] = take(values) if values is not None else _text("", k.size)
     return events, places, changes
 
 

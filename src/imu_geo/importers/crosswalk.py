@@ -12,7 +12,7 @@ import csv
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -177,32 +177,86 @@ class _Issues:
         return pd.concat(self.parts, ignore_index=True)
 
 
+# Cells other tools write for "no value" (R's NA, Excel's #N/A, pandas' nan, GTD's
+# "."), compared with the whole cell, case as written in the table. They are read
+# as empty so that "NA" never becomes an actor and "NaN" never a number.
+EMPTY_MARKERS: frozenset[str] = frozenset(
+    row["marker"] for row in _table_rows("empty_markers.csv")
+)
+
+
 class _Source:
     """The raw columns of one table, looked up by lower-case name.
 
-    Columns are returned on a RangeIndex; stripped copies are made once and
-    reused, since several rules read the same column.
+    Columns are returned on a RangeIndex with the empty markers
+    (:data:`EMPTY_MARKERS`, the whole cell with or without surrounding spaces)
+    read as empty; what was blanked is counted for a file note. Each column is
+    read and stripped once, since several rules read the same column.
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
         self.n = len(frame)
         self.names = {str(c).strip().lower(): c for c in frame.columns}
+        self._columns: dict[str, pd.Series] = {}
         self._stripped: dict[str, pd.Series] = {}
+        # column as in the file -> marker -> cells read as empty
+        self.markers: dict[str, dict[str, int]] = {}
 
     def has(self, column: str) -> bool:
         return column in self.names
 
+    def first(self, *columns: str) -> str:
+        """The first of ``columns`` the table has (the last one when none is)."""
+        return next((c for c in columns if c in self.names), columns[-1])
+
+    def _read(self, column: str) -> None:
+        """Read one column once: as written and stripped, markers blanked in both."""
+        if column not in self.names:
+            self._columns[column] = self._stripped[column] = _text("", self.n)
+            return
+        values = self.frame[self.names[column]].astype("str").reset_index(drop=True)
+        stripped = values.str.strip()
+        marked = stripped.isin(EMPTY_MARKERS).to_numpy(bool)
+        if marked.any():
+            counts = self.markers.setdefault(str(self.names[column]), {})
+            for marker, count in stripped[marked].value_counts().items():
+                counts[marker] = counts.get(marker, 0) + int(count)
+            values = values.where(~marked, "")
+            stripped = stripped.where(~marked, "")
+        self._columns[column], self._stripped[column] = values, stripped
+
     def get(self, column: str) -> pd.Series:
-        if column in self.names:
-            values = self.frame[self.names[column]]
-            return values.astype("str").reset_index(drop=True)
-        return _text("", self.n)
+        if column not in self._columns:
+            self._read(column)
+        return self._columns[column]
 
     def stripped(self, column: str) -> pd.Series:
         if column not in self._stripped:
-            self._stripped[column] = self.get(column).str.strip()
+            self._read(column)
         return self._stripped[column]
+
+    def marker_note(self, name: str) -> str:
+        """A file note on the cells read as empty, or '' when there were none."""
+        if not self.markers:
+            return ""
+        per_marker: dict[str, list[str]] = {}
+        total = 0
+        position = {str(c): i for i, c in enumerate(self.frame.columns)}
+        for column in sorted(self.markers, key=lambda c: position.get(c, 0)):
+            counts = self.markers[column]
+            for marker, count in counts.items():
+                per_marker.setdefault(marker, []).append(f"{column} {count:,}")
+                total += count
+        listed = "; ".join(
+            f"{marker!r} ({', '.join(columns)})"
+            for marker, columns in sorted(per_marker.items())
+        )
+        noun = "cell holds" if total == 1 else "cells hold"
+        return (
+            f"{name}: {total:,} {noun} a marker for an empty value and "
+            f"{'was' if total == 1 else 'were'} read as empty: {listed}"
+        )
 
 
 def _strip_time(values: pd.Series) -> pd.Series:
@@ -345,6 +399,50 @@ class _Crosswalk:
     country: pd.Series
     needs_place: np.ndarray
     native: pd.DataFrame | None = None
+    # The dataset's own type and sub-type, as it writes them (empty for native).
+    source_event_type: pd.Series | None = None
+    source_sub_event_type: pd.Series | None = None
+    # What a user should know about the file as a whole, from this crosswalk
+    # (sentences without the file name, which the import puts before them).
+    file_notes: list[str] = field(default_factory=list)
+
+
+def _unmapped(
+    issues: _Issues,
+    mask: np.ndarray,
+    column: str,
+    described: pd.Series,
+    fallback: str,
+    label: str,
+) -> list[str]:
+    """Report the rows whose type no crosswalk table knows.
+
+    Each such row is *repaired*: it is kept with the ``fallback`` type, and its
+    reason begins ``unmapped type:`` so the report can count them. ``described``
+    is the row's type as the dataset writes it, quoted in the reason; the file
+    note returned lists the distinct unmapped types with their counts.
+    """
+    if not mask.any():
+        return []
+    texts = described[mask]
+    reasons = [
+        f"unmapped type: {label} {text} is in no crosswalk table; read as {fallback}"
+        if text
+        else f"unmapped type: the row has no {label} type; read as {fallback}"
+        for text in texts
+    ]
+    issues.add(mask, "repaired", column, reasons)
+    article = "an" if label[:1] in "AEIOU" else "a"
+    counts = texts.where(texts != "", "(no type)").value_counts()
+    shown = ", ".join(
+        f"{value} ({count:,})" for value, count in counts.head(10).items()
+    )
+    more = ", ..." if len(counts) > 10 else ""
+    rows = int(mask.sum())
+    return [
+        f"{rows:,} {'row has' if rows == 1 else 'rows have'} {article} {label} type "
+        f"that no crosswalk table knows (unmapped), read as {fallback}: {shown}{more}"
+    ]
 
 
 def _dates_from_text(

@@ -41,7 +41,8 @@ class ImportResult:
     events
         The accepted and repaired rows: the columns of
         :data:`imu_geo.export.EXPORT_COLUMNS` as text (``lat`` and ``lon`` as
-        floats, from the event's place), plus ``source_id`` and ``source_row``.
+        floats, from the event's place), plus ``source_id``, ``source_row``,
+        ``source_event_type`` and ``source_sub_event_type``.
     places
         The places the events use, in the columns of ``places.geojson``
         (``place_id``, ``name``, ``alt_names``, ``kind``, ``country``, ``admin1``,
