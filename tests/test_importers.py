@@ -1114,8 +1114,10 @@ SQUARE_UZ = shapely.box(60.0, 38.0, 72.0, 44.0)
                     2,
                     "rejected",
                     "latitude, longitude",
-                    "latitude 41.3, longitude 80.0 lies outside Uzbekistan, and "
-                    "swapping them does not put it inside",
+                    # 8 degrees of longitude at 41.3 N on a 6371 km sphere
+                    "latitude 41.3, longitude 80.0 lies 668.1 km outside Uzbekistan "
+                    "(more than the 3.7 km allowed), and swapping them does not put "
+                    "it inside",
                 )
             ],
             None,
@@ -1139,7 +1141,9 @@ def test_swapped_coordinates_are_repaired_only_into_the_stated_country(
     assert points == ([expected_point] if expected_point else [])
 
 
-def test_a_point_near_the_border_counts_as_inside_within_the_tolerance():
+def test_a_point_just_over_the_border_is_kept_with_a_note():
+    # 0.02 degree of longitude at 41 N: 0.02 * 111.195 km * cos(41) = 1.68 km,
+    # within the 3.7 km the outline allows for a near-precision point.
     row = ANDIJAN | {"latitude": "41.0", "longitude": "72.02"}
     result = import_file(
         "acled.csv",
@@ -1147,7 +1151,16 @@ def test_a_point_near_the_border_counts_as_inside_within_the_tolerance():
         gazetteer=tiny_gazetteer(),
         countries={"UZ": SQUARE_UZ},
     )
-    assert result.issues == []
+    assert result.issues == [
+        issue(
+            2,
+            "repaired",
+            "latitude, longitude",
+            "the point lies 1.7 km outside Uzbekistan's outline, within the 3.7 km "
+            "allowed for a near-precision point; kept",
+        )
+    ]
+    assert projected(result, ("lat", "lon")) == [{"lat": 41.0, "lon": 72.02}]
 
 
 # --- the bad-input corpus -----------------------------------------------------

@@ -8,9 +8,16 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
 
-from imu_geo.importers import RowIssue, import_file
+from imu_geo.importers import RowIssue, import_file, read_table
+from imu_geo.importers.places import (
+    REGIONS_BOUNDARY_KM,
+    border_tolerance_km,
+    distance_outside_km,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 
@@ -277,3 +284,266 @@ def test_a_marker_in_a_fatality_count_is_an_unknown_count_not_an_error():
     result = import_file("markers.csv", csv_bytes(MARKER_HEADER, rows))
     assert result.issues == []
     assert rows_of(result, ("fatalities_best", "target")) == [("", "")]
+
+
+# --- UCDP GED -----------------------------------------------------------------------
+
+FIGURES = ("fatalities_low", "fatalities_best", "fatalities_high")
+
+
+def test_ucdp_hdx_copy_of_the_22_layout():
+    # HDX's copy: the 49 GED columns plus iso3, best/high/low in that order, the
+    # HXL row under the header, dates with a time of day.
+    result = fixture("ucdp_ged_hdx_22.csv")
+    assert result.format == "ucdp"
+    assert result.summary() == "ucdp: 7 rows — 1 accepted, 5 repaired, 1 rejected"
+    assert result.file_notes == [
+        "ucdp_ged_hdx_22.csv: row 2 holds HXL hashtags (#date+year, "
+        "#group+name+first, #group+name+second, #meta+source, ...), a header "
+        "annotation that HDX adds under the header; it was skipped"
+    ]
+    out_of_order = (
+        "are out of order ({}): fatalities_{} left empty so that low <= best <= "
+        "high; the published figures are in notes"
+    )
+    geo = "latitude, longitude"
+    assert result.issues == [
+        RowIssue(
+            4,
+            "repaired",
+            "low, best, high",
+            "low 2, best 2, high 1 " + out_of_order.format("high below best", "high"),
+        ),
+        RowIssue(
+            5,
+            "repaired",
+            "low, best, high",
+            "low 9, best 9, high 8 " + out_of_order.format("high below best", "high"),
+        ),
+        RowIssue(
+            6,
+            "repaired",
+            "low, best, high",
+            "low 4, best 3, high 3 " + out_of_order.format("low above best", "low"),
+        ),
+        # UCDP's where_prec 5 point on the Line of Control.
+        RowIssue(
+            7,
+            "repaired",
+            geo,
+            "the point lies 3.1 km outside Pakistan's outline, within the 7.4 km "
+            "allowed for a region-precision point; kept",
+        ),
+        RowIssue(
+            8,
+            "rejected",
+            geo,
+            "latitude 32.835456, longitude 74.391840 lies 6.4 km outside Pakistan "
+            "(more than the 3.7 km allowed), and swapping them does not put it inside",
+        ),
+        RowIssue(
+            9,
+            "repaired",
+            geo,
+            "the point lies 3.3 km outside Pakistan's outline, within the 3.7 km "
+            "allowed for an exact-precision point; kept",
+        ),
+    ]
+    columns = ("source_id", "date_start", "date_end", "date_precision")
+    columns += ("geo_precision", *FIGURES, "source_event_type")
+    conflict = "state-based conflict"
+    assert rows_of(result, columns) == [
+        ("59553", "1990-10-04", "1990-10-04", "day", "near", "2", "2", "2", conflict),
+        ("370168", "2000-02-21", "2000-02-21", "day", "region", "2", "2", "", conflict),
+        (
+            "55988",
+            "2007-11-23",
+            "2007-11-23",
+            "day",
+            "district",
+            "9",
+            "9",
+            "",
+            conflict,
+        ),
+        ("192761", "2008-08-24", "2008-08-24", "day", "near", "", "3", "3", conflict),
+        (
+            "372703",
+            "1994-01-01",
+            "1994-06-28",
+            "range",
+            "region",
+            "16",
+            "16",
+            "16",
+            conflict,
+        ),
+        (
+            "57680",
+            "2009-08-27",
+            "2009-08-27",
+            "day",
+            "exact",
+            "23",
+            "23",
+            "23",
+            conflict,
+        ),
+    ]
+    assert result.events.loc[1, "notes"].endswith(
+        "Where: six villages in Neelum valley. Published low 2, best 2, high 1 (out "
+        "of order)."
+    )
+
+
+def test_ucdp_191_layout_low_best_high_in_that_order():
+    result = fixture("ucdp_ged_191.csv")
+    assert result.summary() == "ucdp: 5 rows — 3 accepted, 2 repaired, 0 rejected"
+    assert [issue.reason[:22] for issue in result.issues] == [
+        "low 0, best 3, high 0 ",
+        "low 1, best 0, high 3 ",
+    ]
+    columns = ("source_id", "date_precision", "geo_precision", *FIGURES)
+    columns += ("source_event_type",)
+    assert rows_of(result, columns) == [
+        ("84006", "year", "country", "0", "3", "", "state-based conflict"),
+        ("224479", "range", "region", "", "0", "3", "state-based conflict"),
+        ("71694", "year", "country", "25", "25", "25", "state-based conflict"),
+        ("50348", "range", "province", "32", "32", "32", "non-state conflict"),
+        ("49340", "day", "region", "6", "6", "6", "non-state conflict"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("low", "best", "high", "kept", "problem"),
+    [
+        ("1", "2", "3", ("1", "2", "3"), ""),
+        ("2", "2", "1", ("2", "2", ""), "high below best"),
+        ("4", "3", "3", ("", "3", "3"), "low above best"),
+        ("5", "3", "1", ("", "3", ""), "low above best and high below best"),
+        ("5", "", "1", ("", "", ""), "low above high"),
+        ("1", "", "5", ("1", "", "5"), ""),
+        ("", "3", "1", ("", "3", ""), "high below best"),
+        ("", "", "", ("", "", ""), ""),
+    ],
+)
+def test_ucdp_estimates_out_of_order_keep_best_and_empty_what_contradicts_it(
+    low, best, high, kept, problem
+):
+    header = ["id", "date_start", "date_end", "where_prec", "latitude", "longitude"]
+    header += ["low", "best", "high"]
+    row = {
+        "id": "1",
+        "date_start": "2001-01-01",
+        "date_end": "2001-01-01",
+        "where_prec": "1",
+        "latitude": "36.7289",
+        "longitude": "68.857",
+        "low": low,
+        "best": best,
+        "high": high,
+    }
+    result = import_file("ged.csv", csv_bytes(header, [row]))
+    assert rows_of(result, FIGURES) == [kept]
+    reasons = [issue.reason for issue in result.issues]
+    assert reasons == ([reasons[0]] if problem else [])
+    if problem:
+        assert f"are out of order ({problem})" in reasons[0]
+
+
+def test_ucdp_hxl_row_only_when_every_cell_is_a_hashtag():
+    header = ["id", "date_start", "date_end", "where_prec", "latitude", "longitude"]
+    row = {
+        "id": "1",
+        "date_start": "2001-01-01",
+        "date_end": "2001-01-01",
+        "where_prec": "1",
+        "latitude": "36.7289",
+        "longitude": "68.857",
+    }
+    tags = {"date_start": "#date+start", "latitude": "#geo +lat", "id": ""}
+    result = import_file("ged.csv", csv_bytes(header, [tags, row]))
+    assert result.summary() == "ucdp: 1 row — 1 accepted, 0 repaired, 0 rejected"
+    assert result.events["source_row"].tolist() == [3]
+    # A data row with one cell starting with # is data.
+    not_tags = row | {"id": "#1"}
+    result = import_file("ged.csv", csv_bytes(header, [not_tags]))
+    assert result.events["source_id"].tolist() == ["#1"]
+    assert result.file_notes == []
+
+
+# --- trailing delimiters -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "columns", "values", "note"),
+    [
+        (
+            "a,b\n1,2,\n3,4,\n",
+            ["a", "b"],
+            [["1", "2"], ["3", "4"]],
+            "t.csv: every data row ends with a delimiter the header does not have; "
+            "that last field is empty on every row and was dropped",
+        ),
+        (
+            "a,b,\n1,2,\n3,4,\n",
+            ["a", "b"],
+            [["1", "2"], ["3", "4"]],
+            "t.csv: 1 column has no name in the header and nothing in any row; "
+            "dropped (column 3)",
+        ),
+        (
+            "a,b\n1,2,x\n3,4,\n",
+            ["a", "b", "(column 3)"],
+            [["1", "2", "x"], ["3", "4", ""]],
+            "t.csv: every data row has one field more than the header; the last is "
+            "read as the column '(column 3)'",
+        ),
+        (",a\n0,1\n1,2\n", ["(column 1)", "a"], [["0", "1"], ["1", "2"]], None),
+    ],
+)
+def test_trailing_delimiters_and_empty_unnamed_columns(text, columns, values, note):
+    raw = read_table("t.csv", text.encode())
+    assert list(raw.frame.columns) == columns
+    assert raw.frame.to_numpy().tolist() == values
+    assert raw.bad_rows == ()
+    assert [n for n in raw.notes if "column" in n or "delimiter" in n] == (
+        [note] if note else []
+    )
+
+
+# --- borders -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("precision", "boundary_km", "expected"),
+    [
+        ("exact", 3.7, 3.7),
+        ("near", 3.7, 3.7),
+        ("district", 3.7, 3.7),
+        ("province", 3.7, 3.7),
+        ("region", 3.7, 7.4),
+        ("country", 3.7, 7.4),
+        ("", 3.7, 3.7),
+        ("country", 0.5, 1.0),
+    ],
+)
+def test_border_tolerance_by_the_outline_and_the_precision(
+    precision, boundary_km, expected
+):
+    assert border_tolerance_km(precision, boundary_km) == pytest.approx(expected)
+
+
+def test_the_default_tolerance_is_the_bundled_outlines_resolution():
+    # 1.1 km simplification + 0.6 km reference simplification + 2 km Natural Earth.
+    assert REGIONS_BOUNDARY_KM == pytest.approx(1.1 + 0.6 + 2.0)
+    assert border_tolerance_km("near") == pytest.approx(3.7)
+
+
+def test_distance_outside_a_polygon_in_km():
+    box = shapely.box(0.0, 0.0, 1.0, 1.0)
+    lon = np.array([0.5, 1.1, 0.5, 1.0])
+    lat = np.array([0.5, 0.5, -0.2, 1.0])
+    # 0.1 degree of longitude at 0.5 N; 0.2 degree of latitude; on the corner.
+    expected = [0.0, 0.1 * 111.1951 * np.cos(np.radians(0.5)), 0.2 * 111.1951, 0.0]
+    assert distance_outside_km(box, lon, lat) == pytest.approx(expected, abs=0.01)

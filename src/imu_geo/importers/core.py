@@ -29,6 +29,7 @@ from imu_geo.importers.crosswalk import (
     _labelled,
     _text,
     _when,
+    skip_hxl_row,
     slugify,
 )
 from imu_geo.importers.gtd import _gtd
@@ -156,6 +157,7 @@ def import_table(
     ImportFailure
         When the format is not recognised or its required columns are missing.
     """
+    raw = skip_hxl_row(raw)
     name = raw.name
     gazetteer = gazetteer if gazetteer is not None else _bundled_gazetteer()
     countries = countries if countries is not None else _bundled_countries()

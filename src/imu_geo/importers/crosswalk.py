@@ -12,7 +12,7 @@ import csv
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.dates import DateParseError, parse_partial_date
+from imu_geo.importers.reading import RawTable
 from imu_geo.schema import (
     EVENT_COLUMNS,
 )
@@ -133,6 +134,38 @@ def slugify(values: pd.Series, separator: str = "-") -> pd.Series:
     text = text.str.lower()
     text = text.str.replace(r"[^a-z0-9_-]+", separator, regex=True)
     return text.str.strip("-_")
+
+
+# One HXL hashtag with its attributes, as HDX writes them: #geo+lat, #date+start.
+_HXL_TAG = re.compile(r"#[A-Za-z][A-Za-z0-9_]*(?:\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*")
+
+
+def skip_hxl_row(raw: RawTable) -> RawTable:
+    """Drop HDX's row of HXL hashtags under the header, with a file note.
+
+    The Humanitarian Data Exchange annotates its copies of ACLED and UCDP GED
+    with a row of tags (``#date+year``, ``#geo+lat``) under the header. It is a
+    header annotation, not an event: a first data row whose non-empty cells are
+    all hashtags is skipped and the note says so. Any other table is returned as
+    it is.
+    """
+    if not len(raw.frame):
+        return raw
+    cells = [str(value).strip() for value in raw.frame.iloc[0]]
+    tags = [cell for cell in cells if cell]
+    if not tags or not all(_HXL_TAG.fullmatch(cell) for cell in tags):
+        return raw
+    shown = ", ".join(tags[:4]) + (", ..." if len(tags) > 4 else "")
+    note = (
+        f"{raw.name}: {raw.unit} {int(raw.rows[0])} holds HXL hashtags ({shown}), "
+        "a header annotation that HDX adds under the header; it was skipped"
+    )
+    return replace(
+        raw,
+        frame=raw.frame.iloc[1:].reset_index(drop=True),
+        rows=raw.rows[1:],
+        notes=(*raw.notes, note),
+    )
 
 
 class _Issues:
@@ -336,6 +369,67 @@ def _fatality_order(
                 & ~np.isnan(stacked[j])
             )
     issues.add(bad, "rejected", column, "fatalities must satisfy low <= best <= high")
+
+
+def _estimate_order(low: str, best: str, high: str) -> tuple:
+    """One row's published low, best and high as kept, and what was out of order.
+
+    The best estimate is always kept. A low above it or a high below it cannot
+    be kept beside it (``events.csv`` needs low <= best <= high), so that figure
+    is left empty; with no best, a low above the high leaves both empty. Nothing
+    is reordered: the published figures go to the row's notes and the report.
+    Returns ``(low, best, high, problem)``, ``problem`` '' when in order.
+    """
+    lo, be, hi = (int(v) if v else None for v in (low, best, high))
+    problems = []
+    if be is not None:
+        if lo is not None and lo > be:
+            low = ""
+            problems.append("low above best")
+        if hi is not None and hi < be:
+            high = ""
+            problems.append("high below best")
+    elif lo is not None and hi is not None and lo > hi:
+        low = high = ""
+        problems.append("low above high")
+    return low, best, high, " and ".join(problems)
+
+
+def _published_estimates(
+    low: pd.Series,
+    best: pd.Series,
+    high: pd.Series,
+    issues: _Issues,
+    columns: tuple[str, str, str],
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Low, best and high as kept (see :func:`_estimate_order`), and a note.
+
+    A row whose published figures are out of order is kept and counted as
+    repaired; the reason and the returned note quote the figures as published.
+    """
+    kept_low, kept_best, kept_high, problem = (
+        _per_unique(_estimate_order, low, best, high) or [np.array([], object)] * 4
+    )
+    bad = problem != ""
+    reasons, notes = [], np.full(problem.size, "", dtype=object)
+    for i in np.flatnonzero(bad):
+        emptied = [
+            f"fatalities_{name}"
+            for name, given, kept in (
+                ("low", low[i], kept_low[i]),
+                ("high", high[i], kept_high[i]),
+            )
+            if given != kept
+        ]
+        figures = f"low {low[i]}, best {best[i] or '(none)'}, high {high[i]}"
+        reasons.append(
+            f"{figures} are out of order ({problem[i]}): {' and '.join(emptied)} "
+            f"left empty so that low <= best <= high; the published figures are "
+            "in notes"
+        )
+        notes[i] = f"Published {figures} (out of order)."
+    issues.add(bad, "repaired", ", ".join(columns), reasons)
+    return _text(kept_low), _text(kept_best), _text(kept_high), _text(notes)
 
 
 def _join_parts(*parts: pd.Series, separator: str = "; ") -> pd.Series:

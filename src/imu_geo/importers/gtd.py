@@ -25,6 +25,7 @@ from imu_geo.importers.crosswalk import (
     _Source,
     _table_rows,
     _text,
+    _unmapped,
 )
 
 GTD_SPECIFICITY = _codebook("gtd", "specificity")
@@ -102,12 +103,26 @@ def _gtd(source: _Source, issues: _Issues) -> _Crosswalk:
     suicide = source.stripped("suicide")
 
     def classify(attack_type: str, suicide_flag: str) -> tuple:
-        kind = GTD_ATTACK_TYPES.get(attack_type.lower(), "armed_assault")
+        kind = GTD_ATTACK_TYPES.get(attack_type.lower())
         if kind == "bombing" and _whole(suicide_flag) == 1 and suicide_flag:
             kind = "suicide_bombing"
-        return (kind,)
+        return (kind or "armed_assault", kind is not None)
 
-    (event_type,) = _per_unique(classify, attack, suicide)
+    event_type, known = _per_unique(classify, attack, suicide)
+    file_notes = _unmapped(
+        issues,
+        ~known.astype(bool),
+        "attacktype1_txt" if source.has("attacktype1_txt") else "attacktype1",
+        _compose(
+            lambda text, code: (
+                repr(text) if text else (f"code {code!r}" if code else "")
+            ),
+            attack,
+            source.stripped("attacktype1"),
+        ),
+        "attack/armed_assault",
+        "GTD",
+    )
     label = attack.where(attack != "", "GTD attack")
     target = source.stripped("target1")
     target = target.where(target != "", source.stripped("targtype1_txt"))
@@ -159,4 +174,7 @@ def _gtd(source: _Source, issues: _Issues) -> _Crosswalk:
         place_name=city,
         country=source.stripped("country_txt"),
         needs_place=np.ones(n, dtype=bool),
+        source_event_type=attack,
+        source_sub_event_type=_text("", n),
+        file_notes=file_notes,
     )

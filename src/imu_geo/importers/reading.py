@@ -382,6 +382,10 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
     fast = layout is not None and int(layout.fields[0]) == width
     if not fast:
         layout = _csv_module_layout(data, delimiter)
+    trailing = _trailing_field(width, layout.fields, layout.blank)
+    if trailing:
+        header = [*header, f"(column {width + 1})"]
+        width, fast = width + 1, False
     data_fields, data_blank = layout.fields[1:], layout.blank[1:]
     data_rows = np.arange(2, data_fields.size + 2)
     n_rows = int((~data_blank).sum())
@@ -437,8 +441,60 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
         notes.append(
             f"{name}: {blank_rows.size:,} blank {noun} skipped (row {shown}{more})"
         )
+    frame = _drop_empty_unnamed(name, frame, trailing, notes)
     _check_fields(name, frame, good_rows, limits)
     return RawTable(name, frame, good_rows, tuple(bad), tuple(notes))
+
+
+def _trailing_field(width: int, fields: np.ndarray, blank: np.ndarray) -> bool:
+    """Whether every data row has one field more than the header.
+
+    Some downloads end every data row with a delimiter the header line does not
+    have (``...,low,best,high`` over ``...,1,1,1,``). Such a file is read with one
+    more, unnamed, column, which :func:`_drop_empty_unnamed` drops when it is
+    empty on every row.
+    """
+    data = fields[1:][~blank[1:]]
+    return bool(data.size) and bool((data == width + 1).all())
+
+
+def _drop_empty_unnamed(
+    name: str, frame: pd.DataFrame, trailing: bool, notes: list[str]
+) -> pd.DataFrame:
+    """Drop columns with no name in the header that are empty on every row.
+
+    They come from delimiters at the end of the lines (a trailing delimiter, or
+    empty header cells a spreadsheet left), hold nothing, and are dropped with a
+    note; an unnamed column that holds something is kept (as ``(column N)``).
+    """
+    unnamed = [
+        column
+        for number, column in enumerate(frame.columns, start=1)
+        if column == f"(column {number})"
+    ]
+    empty = [c for c in unnamed if not (frame[c] != "").any()]
+    last = frame.columns[-1] if len(frame.columns) else None
+    if trailing and last not in empty:
+        notes.append(
+            f"{name}: every data row has one field more than the header; the last "
+            f"is read as the column {last!r}"
+        )
+    if not empty:
+        return frame
+    if trailing and last in empty:
+        notes.append(
+            f"{name}: every data row ends with a delimiter the header does not "
+            "have; that last field is empty on every row and was dropped"
+        )
+    others = [c for c in empty if not (trailing and c == last)]
+    if others:
+        numbers = ", ".join(c[len("(column ") : -1] for c in others)
+        has = "column has" if len(others) == 1 else "columns have"
+        notes.append(
+            f"{name}: {len(others)} {has} no name in the header and nothing in any "
+            f"row; dropped (column {numbers})"
+        )
+    return frame.drop(columns=empty)
 
 
 def _parse_with_arrow(

@@ -18,10 +18,11 @@ from imu_geo.importers.crosswalk import (
     _counts,
     _Crosswalk,
     _dates_from_text,
-    _fatality_order,
     _isoformat,
     _Issues,
+    _labelled,
     _per_unique,
+    _published_estimates,
     _quote,
     _sentence,
     _Source,
@@ -31,6 +32,8 @@ from imu_geo.importers.crosswalk import (
 
 UCDP_WHERE_PREC = _codebook("ucdp", "where_prec")
 UCDP_VIOLENCE = _codebook("ucdp", "type_of_violence")
+
+LOW_BEST_HIGH = ("low", "best", "high")
 
 
 def _span_precision(start: str, end: str) -> tuple:
@@ -72,10 +75,13 @@ def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
     wp_raw, geo = _coded(
         source, "where_prec", UCDP_WHERE_PREC, issues, "a UCDP where_prec (1 to 7)"
     )
-    low = _counts(source, "low", issues)
-    best = _counts(source, "best", issues)
-    high = _counts(source, "high", issues)
-    _fatality_order(low, best, high, issues, "best")
+    # Some releases and copies call the estimates low_est, best_est, high_est.
+    estimates = tuple(source.first(name, f"{name}_est") for name in LOW_BEST_HIGH)
+    low, best, high, published = _published_estimates(
+        *(_counts(source, column, issues) for column in estimates),
+        issues,
+        estimates,
+    )
     violence_raw = source.stripped("type_of_violence")
     violence = _text(
         _codes(violence_raw).map(UCDP_VIOLENCE).fillna("").astype("str").to_numpy()
@@ -111,6 +117,7 @@ def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
             dyad,
             source.stripped("where_description"),
         )
+        + _labelled(" ", published, "")
     )
     return _Crosswalk(
         source_id=source.stripped("id"),
@@ -134,4 +141,7 @@ def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
         place_name=place,
         country=source.stripped("country"),
         needs_place=np.ones(n, dtype=bool),
+        # UCDP's own name for its type of violence; the code when it has none.
+        source_event_type=violence.where(violence != "", violence_raw),
+        source_sub_event_type=_text("", n),
     )
