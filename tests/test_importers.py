@@ -869,8 +869,9 @@ def test_gtd_crosswalk_reads_zero_as_unknown_and_keeps_approxdate():
     ]
     assert result.events.loc[1, "notes"] == (
         "Imported from GTD: eventid 200403290002. attacktype1_txt Bombing/Explosion; "
-        "suicide 1; specificity 1 (near). approxdate: March 28-29, 2004. provstate: "
-        "Bukhara. Placed from the gazetteer: Bukhara."
+        "suicide 1; specificity 1 (near). approxdate: March 28-29, 2004 (read as "
+        "2004-03-28 to 2004-03-29). provstate: Bukhara. Placed from the gazetteer: "
+        "Bukhara."
     )
 
 
@@ -1893,9 +1894,10 @@ def test_run_import_exit_codes_and_one_line_messages(tmp_path):
             [
                 issue(
                     2,
-                    "rejected",
+                    "repaired",
                     "fatalities",
-                    "'3.5' is not a whole number of people (0 or more)",
+                    "'3.5' is not a whole number of people (0 or more); the event is "
+                    "kept with no count",
                 )
             ],
         ),

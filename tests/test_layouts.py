@@ -13,6 +13,7 @@ import pytest
 import shapely
 
 from imu_geo.importers import RowIssue, import_file, read_table
+from imu_geo.importers.gtd import parse_approxdate
 from imu_geo.importers.places import (
     REGIONS_BOUNDARY_KM,
     border_tolerance_km,
@@ -547,3 +548,197 @@ def test_distance_outside_a_polygon_in_km():
     # 0.1 degree of longitude at 0.5 N; 0.2 degree of latitude; on the corner.
     expected = [0.0, 0.1 * 111.1951 * np.cos(np.radians(0.5)), 0.2 * 111.1951, 0.0]
     assert distance_outside_km(box, lon, lat) == pytest.approx(expected, abs=0.01)
+
+
+# --- GTD ------------------------------------------------------------------------------
+
+
+def test_gtd_full_layout():
+    # All 135 columns of the current releases; "." in empty text columns as
+    # older releases write them; -99 and -9 for unknowns GTD codes.
+    result = fixture("gtd_full.csv")
+    assert result.format == "gtd"
+    assert result.summary() == "gtd: 9 rows — 6 accepted, 3 repaired, 0 rejected"
+    assert result.issues == [
+        RowIssue(
+            7,
+            "repaired",
+            "nkill",
+            "'19.8' is not a whole number of people (0 or more); the event is kept "
+            "with no count",
+        ),
+        RowIssue(
+            7,
+            "repaired",
+            "latitude, longitude",
+            "no coordinates; placed from the gazetteer: Kunduz",
+        ),
+        RowIssue(
+            8,
+            "repaired",
+            "resolution",
+            "1999-01-01 is before the incident began (1999-03-05); the event's "
+            "interval is iyear/imonth/iday's",
+        ),
+        RowIssue(
+            10,
+            "repaired",
+            "attacktype1_txt",
+            "unmapped type: GTD 'Vehicle Ramming' is in no crosswalk table; read as "
+            "attack/armed_assault",
+        ),
+    ]
+    columns = ("source_id", "date_start", "date_end", "date_precision")
+    columns += ("event_type", "geo_precision", "fatalities_best", "source_event_type")
+    assert rows_of(result, columns) == [
+        # extended 1: from the day it began to its resolution
+        (
+            "199908230001",
+            "1999-08-23",
+            "1999-10-25",
+            "range",
+            "hostage_taking",
+            "near",
+            "0",
+            "Hostage Taking (Kidnapping)",
+        ),
+        # approxdate March 28-29 around iday 28
+        (
+            "200403280001",
+            "2004-03-28",
+            "2004-03-29",
+            "approximate",
+            "suicide_bombing",
+            "near",
+            "2",
+            "Bombing/Explosion",
+        ),
+        # imonth 7, iday 0, approxdate July 30 to August 2: July and then some
+        (
+            "200407000001",
+            "2004-07-01",
+            "2004-08-02",
+            "approximate",
+            "armed_assault",
+            "near",
+            "3",
+            "Armed Assault",
+        ),
+        # first half of 2001 lies inside 2001
+        (
+            "200100000001",
+            "2001-01-01",
+            "2001-12-31",
+            "approximate",
+            "armed_assault",
+            "district",
+            "",
+            "Facility/Infrastructure Attack",
+        ),
+        # an approxdate in words not read: the day, marked approximate
+        (
+            "201406080001",
+            "2014-06-08",
+            "2014-06-08",
+            "approximate",
+            "armed_assault",
+            "near",
+            "36",
+            "Armed Assault",
+        ),
+        (
+            "201001010001",
+            "2010-01-01",
+            "2010-01-01",
+            "day",
+            "bombing",
+            "near",
+            "",
+            "Bombing/Explosion",
+        ),
+        (
+            "199903050001",
+            "1999-03-05",
+            "1999-03-05",
+            "day",
+            "hostage_taking",
+            "near",
+            "0",
+            "Hostage Taking (Kidnapping)",
+        ),
+        # a resolution without extended 1 is not used
+        (
+            "200008110001",
+            "2000-08-11",
+            "2000-08-11",
+            "day",
+            "armed_assault",
+            "near",
+            "5",
+            "Armed Assault",
+        ),
+        (
+            "200911110001",
+            "2009-11-11",
+            "2009-11-11",
+            "day",
+            "armed_assault",
+            "near",
+            "1",
+            "Vehicle Ramming",
+        ),
+    ]
+    notes = result.events["notes"].tolist()
+    assert "Extended incident resolved on 1999-10-25." in notes[0]
+    assert (
+        "approxdate: between July 30 and August 2, 2004 (read as 2004-07-30 to "
+        in (notes[2])
+    )
+    assert (
+        "approxdate: night of June 8 into June 9 (not read as dates; the interval is "
+        "iyear/imonth/iday's)."
+    ) in notes[4]
+    assert (
+        "Resolution '2000-08-13' is given but extended is not 1; not used."
+        in (notes[7])
+    )
+    assert result.file_notes[0] == (
+        "gtd_full.csv: 1 row has an approxdate that is not read as dates ('night of "
+        "June 8 into June 9'); its interval is iyear/imonth/iday's, marked approximate"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the GTD codebook's examples
+        ("June 1978", ("1978-06-01", "1978-06-30")),
+        ("first half of 1978", ("1978-01-01", "1978-06-30")),
+        # spellings in GTD's 1993 file
+        ("March 1993", ("1993-03-01", "1993-03-31")),
+        ("Between 07/05/1993 and 07/10/1993", ("1993-07-05", "1993-07-10")),
+        ("July 25 - 26, 1993", ("1993-07-25", "1993-07-26")),
+        ("August/September 1993", ("1993-08-01", "1993-09-30")),
+        # other forms
+        ("January 1-3, 2015", ("2015-01-01", "2015-01-03")),
+        ("between March and May 1997", ("1997-03-01", "1997-05-31")),
+        ("2015-01-01 to 2015-01-05", ("2015-01-01", "2015-01-05")),
+        ("January 30-February 2, 2015", ("2015-01-30", "2015-02-02")),
+        ("December 2014 - January 2015", ("2014-12-01", "2015-01-31")),
+        ("30 June - 2 July 2001", ("2001-06-30", "2001-07-02")),
+        ("mid-September 1975", ("1975-09-01", "1975-09-30")),
+        ("Sept. 3, 1993", ("1993-09-03", "1993-09-03")),
+        ("second half of 1980", ("1980-07-01", "1980-12-31")),
+        ("spring 1993", ("1993-03-01", "1993-05-31")),
+        # not read
+        ("night of June 8 into June 9", None),
+        ("June", None),
+        ("between 5 and 9", None),
+        ("02/30/1993", None),
+        ("between March 5 and March 2, 2004", None),
+        ("", None),
+    ],
+)
+def test_gtd_approxdate_spellings(text, expected):
+    found = parse_approxdate(text)
+    assert (tuple(d.isoformat() for d in found) if found else None) == expected

@@ -22,6 +22,7 @@ from imu_geo.importers.crosswalk import (
     _join_parts,
     _parse_one,
     _per_unique,
+    _place_precision,
     _quote,
     _sentence,
     _Source,
@@ -116,7 +117,7 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
     start, end, precision, origin, error = _per_unique(interval, dates, tp_code)
     failed = error != ""
     issues.add(failed, "rejected", "event_date", error[failed])
-    gp_raw, geo = _coded(
+    gp_raw, geo = _place_precision(
         source,
         "geo_precision",
         ACLED_GEO_PRECISION,
@@ -148,7 +149,9 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         disorder, event, sub_event, new_type, tp, tp_words, gp, gp_words, sources
     ) -> str:
         time = f"time_precision {tp}" + (f" ({tp_words})" if tp_words else "")
-        place = f"geo_precision {gp}" + (f" ({gp_words})" if gp_words else "")
+        place = f"geo_precision {gp or 'empty'}" + (
+            f" ({gp_words})" if gp_words else ""
+        )
         parts = [
             _sentence("ACLED type: ", acled_type(disorder, event, sub_event)),
             _sentence("ACLED's type before 2019, read as its 2019 type ", new_type),

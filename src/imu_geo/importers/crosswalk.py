@@ -23,6 +23,7 @@ from imu_geo.dates import DateParseError, parse_partial_date
 from imu_geo.importers.reading import RawTable
 from imu_geo.schema import (
     EVENT_COLUMNS,
+    GEO_PRECISIONS,
 )
 
 
@@ -338,10 +339,13 @@ def _count_text(text: str, strict: bool) -> tuple:
 def _counts(
     source: _Source, column: str, issues: _Issues, strict: bool = False
 ) -> pd.Series:
-    """A fatality column as text ('' when unknown); others rejected with a reason.
+    """A fatality column as text ('' when unknown).
 
-    ``strict`` takes only digits, as ``events.csv`` does; otherwise a whole number
-    written as a float (``3.0``, as spreadsheets and Parquet give it) is read too.
+    ``strict`` takes only digits and rejects the row otherwise, as ``events.csv``
+    does. Otherwise a whole number written as a float (``3.0``, as spreadsheets
+    and Parquet give it) is read too, and a figure that is not a whole number of
+    people (GTD's 1993 file has ``19.8``) keeps the event with the count empty:
+    a repair whose reason quotes the figure.
     """
     raw = source.stripped(column)
     text, reason = _per_unique(lambda v: _count_text(v, strict), raw) or (
@@ -349,7 +353,15 @@ def _counts(
         np.array([], object),
     )
     bad = reason != ""
-    issues.add(bad, "rejected", column, reason[bad])
+    if strict:
+        issues.add(bad, "rejected", column, reason[bad])
+    else:
+        issues.add(
+            bad,
+            "repaired",
+            column,
+            [f"{why}; the event is kept with no count" for why in reason[bad]],
+        )
     return _text(text)
 
 
@@ -564,6 +576,43 @@ def _coded(
     bad = (value == "").to_numpy(bool)
     issues.add(bad, "rejected", column, [f"{v!r} is not {what}" for v in raw[bad]])
     return raw, value
+
+
+def _place_precision(
+    source: _Source,
+    column: str,
+    table: Mapping[int, str],
+    issues: _Issues,
+    what: str,
+    coordinates: tuple[str, str] = ("latitude", "longitude"),
+) -> tuple[pd.Series, pd.Series]:
+    """A place precision code: (the raw text, our geo_precision or '').
+
+    A code outside ``table`` rejects the row. An empty code does not: a row
+    without coordinates is placed from the gazetteer, whose place says the
+    precision. A row with coordinates but no code gets the coarsest precision
+    the dataset's codebook has, since its point is at worst that coarse, and
+    that is a repair.
+    """
+    raw = source.stripped(column)
+    value = _text(_codes(raw).map(table).fillna("").astype("str").to_numpy(object))
+    empty = (raw == "").to_numpy(bool)
+    bad = (value == "").to_numpy(bool) & ~empty
+    issues.add(bad, "rejected", column, [f"{v!r} is not {what}" for v in raw[bad]])
+    located = np.ones(source.n, dtype=bool)
+    for name in coordinates:
+        numbers = pd.to_numeric(source.stripped(name), errors="coerce")
+        located &= np.isfinite(numbers.to_numpy(float))
+    coarsest = max(table.values(), key=GEO_PRECISIONS.index)
+    filled = empty & located
+    issues.add(
+        filled,
+        "repaired",
+        column,
+        f"is empty; the point is taken to be of {coarsest} precision, the coarsest "
+        "its codebook gives",
+    )
+    return raw, value.where(~pd.Series(filled), coarsest)
 
 
 def _quote(text: pd.Series) -> pd.Series:

@@ -12,7 +12,6 @@ from imu_geo.dates import parse_partial_date
 from imu_geo.importers.crosswalk import (
     _at,
     _codebook,
-    _coded,
     _codes,
     _compose,
     _counts,
@@ -22,6 +21,7 @@ from imu_geo.importers.crosswalk import (
     _Issues,
     _labelled,
     _per_unique,
+    _place_precision,
     _published_estimates,
     _quote,
     _sentence,
@@ -72,7 +72,7 @@ def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
     precision = np.full(n, "", dtype=object)
     if usable.any():
         (precision[usable],) = _per_unique(_span_precision, first[usable], last[usable])
-    wp_raw, geo = _coded(
+    wp_raw, geo = _place_precision(
         source, "where_prec", UCDP_WHERE_PREC, issues, "a UCDP where_prec (1 to 7)"
     )
     # Some releases and copies call the estimates low_est, best_est, high_est.
@@ -97,7 +97,7 @@ def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
             parts.append(f"type_of_violence {violence_code}{words}.")
         precision = f"date_prec {date_prec}; " if date_prec else ""
         words = f" ({wp_words})" if wp_words else ""
-        parts.append(f"{precision}where_prec {wp}{words}.")
+        parts.append(f"{precision}where_prec {wp or 'empty'}{words}.")
         for label, text in zip(("Conflict: ", "Dyad: ", "Where: "), texts, strict=True):
             parts.append(_sentence(label, text))
         return " ".join(part for part in parts if part)
