@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
-from imu_geo.importers import RowIssue, import_file, read_table
+from imu_geo.importers import RowIssue, crosswalked_columns, import_file, read_table
 from imu_geo.importers.gtd import parse_approxdate
 from imu_geo.importers.places import (
     REGIONS_BOUNDARY_KM,
@@ -742,3 +742,73 @@ def test_gtd_full_layout():
 def test_gtd_approxdate_spellings(text, expected):
     found = parse_approxdate(text)
     assert (tuple(d.isoformat() for d in found) if found else None) == expected
+
+
+# --- which columns the crosswalks read --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("acled_2016_api.csv", "acled"),
+        ("ucdp_ged_hdx_22.csv", "ucdp"),
+        ("ucdp_ged_191.csv", "ucdp"),
+        ("gtd_full.csv", "gtd"),
+    ],
+)
+def test_columns_csv_lists_exactly_the_columns_each_crosswalk_reads(
+    monkeypatch, name, fmt
+):
+    from imu_geo.importers import crosswalk
+
+    read: set[str] = set()
+    original = crosswalk._Source._read
+
+    def recording(self, column):
+        if column in self.names:
+            read.add(str(self.names[column]))
+        return original(self, column)
+
+    monkeypatch.setattr(crosswalk._Source, "_read", recording)
+    result = fixture(name)
+    header = next(csv.reader(io.StringIO((FIXTURES / name).read_text())))
+    assert result.format == fmt
+    assert set(crosswalked_columns(fmt, header)) == read
+
+
+def test_crosswalked_columns_keeps_the_files_spelling_and_order():
+    header = ["EVENT_ID_CNTY", "GWNO", "Event_Date", "ALLY_ACTOR_1", "inter1"]
+    assert crosswalked_columns("acled", header) == {
+        "EVENT_ID_CNTY": "source_id, event_id",
+        "Event_Date": "date_start, date_end",
+        "ALLY_ACTOR_1": "actors",
+    }
+    # best_est is read only when best is not there
+    assert crosswalked_columns("ucdp", ["best", "best_est", "low_est"]) == {
+        "best": "fatalities_best",
+        "low_est": "fatalities_low",
+    }
+    assert crosswalked_columns("native", ["lat", "latitude"]) == {"lat": "place point"}
+
+
+def test_columns_csv_lists_the_columns_a_native_download_is_read_by(monkeypatch):
+    from imu_geo.data import load_dataset
+    from imu_geo.export import to_csv_bytes
+    from imu_geo.importers import crosswalk
+
+    from .conftest import DATA_DIR
+
+    read: set[str] = set()
+    original = crosswalk._Source._read
+
+    def recording(self, column):
+        if column in self.names:
+            read.add(str(self.names[column]))
+        return original(self, column)
+
+    monkeypatch.setattr(crosswalk._Source, "_read", recording)
+    payload = to_csv_bytes(load_dataset(DATA_DIR).events)
+    result = import_file("download.csv", payload)
+    header = next(csv.reader(io.StringIO(payload.decode("utf-8"))))
+    assert result.format == "native"
+    assert set(crosswalked_columns("native", header)) == read

@@ -26,12 +26,14 @@ from imu_geo.importers.acled import (
 from imu_geo.importers.columns import column_map, crosswalked_columns
 from imu_geo.importers.core import detect_format, import_file, import_table, run_import
 from imu_geo.importers.crosswalk import (
+    EMPTY_MARKERS,
     FORMAT_LABELS,
     FORMATS,
     NO_ACTOR,
     NO_TEXT,
     REQUIRED_COLUMNS,
     SIGNATURES,
+    crosswalked_columns,
     slugify,
 )
 from imu_geo.importers.gtd import GTD_ATTACK_CODES, GTD_ATTACK_TYPES, GTD_SPECIFICITY
@@ -77,6 +79,7 @@ __all__ = [
     "COMPRESSED_EXTENSIONS",
     "CONTEXT_FALLBACK",
     "COUNTRY_CODES",
+    "EMPTY_MARKERS",
     "FORMAT_LABELS",
     "FORMATS",
     "GAZETTEER_FILE",
@@ -98,6 +101,7 @@ __all__ = [
     "Limits",
     "RawTable",
     "RowIssue",
+    "crosswalked_columns",
     "detect_format",
     "import_file",
     "import_table",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -70,6 +70,42 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 DETECTION_ORDER: tuple[str, ...] = tuple(
     row["format"] for row in sorted(_FORMAT_ROWS, key=lambda row: int(row["tried"]))
 )
+
+# The source columns each format's crosswalk reads (lower case), what each
+# becomes, and a column whose presence means this one is not read (UCDP's
+# best_est when best is there). Every other column of a file is the caller's to
+# keep as it is.
+_COLUMN_ROWS = _table_rows("columns.csv")
+CROSSWALKED: dict[str, dict[str, tuple[str, str]]] = {}
+for _row in _COLUMN_ROWS:
+    CROSSWALKED.setdefault(_row["format"], {})[_row["column"]] = (
+        _row["target"],
+        _row["unless"],
+    )
+
+
+def crosswalked_columns(fmt: str, columns: Iterable[str]) -> dict[str, str]:
+    """The columns of a file that ``fmt``'s crosswalk reads, and what each became.
+
+    ``columns`` are the file's column names as written; they are compared in
+    lower case without surrounding spaces, as the import compares them. Returns,
+    for each column the crosswalk reads, its name as in the file mapped to what
+    it became (``"actors"``, ``"date_start, date_end"``, ``"place point"``), in
+    the file's order. Columns not returned are not read by the crosswalk and are
+    the caller's to keep verbatim; ``tables/columns.csv`` lists every format's.
+    """
+    table = CROSSWALKED.get(fmt, {})
+    written = {str(c).strip().lower(): str(c) for c in columns}
+    result = {}
+    for key, name in written.items():
+        if key not in table:
+            continue
+        target, unless = table[key]
+        if unless and unless in written:
+            continue
+        result[name] = target
+    return result
+
 
 NO_TEXT = "[no text in the source row]"
 

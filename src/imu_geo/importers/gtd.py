@@ -367,7 +367,10 @@ def _gtd(source: _Source, issues: _Issues) -> _Crosswalk:
                 repr(text) if text else (f"code {code!r}" if code else "")
             ),
             attack,
-            source.stripped("attacktype1"),
+            # the code is read only when the text column is not there
+            _text("", n)
+            if source.has("attacktype1_txt")
+            else source.stripped("attacktype1"),
         ),
         "attack/armed_assault",
         "GTD",
