@@ -1274,9 +1274,7 @@ CORPUS = [
                 2,
                 "rejected",
                 "event_date",
-                "'last tuesday' is not a date this parser reads (YYYY, YYYY-MM, "
-                "YYYY-MM-DD, 'early|mid|late YYYY', a season and year, 'around "
-                "YYYY', or a range A..B)",
+                "'last Tuesday' is not a date in a format read here",
             )
         ],
     ),
@@ -1289,7 +1287,7 @@ CORPUS = [
                 2,
                 "rejected",
                 "event_date",
-                "day 30 does not exist in February 2009 (it has 28 days)",
+                "'2009-02-30' is not a date: February 2009 has 28 days",
             )
         ],
     ),
@@ -1302,38 +1300,41 @@ CORPUS = [
                 2,
                 "rejected",
                 "event_date",
-                "'39959' looks like a spreadsheet serial number, not a date: write "
-                "it as YYYY-MM-DD",
+                "'39959' looks like a spreadsheet's day number, not a date: save "
+                "the column with its dates as text",
             )
         ],
     ),
     Case(
-        "two-digit year",
+        "two-digit year, given its century by ACLED's coverage",
         "two-digit.csv",
         acled(row(event_date="26/05/09")),
         [
             issue(
                 2,
-                "rejected",
+                "repaired",
                 "event_date",
-                "'26/05/09' has a two-digit year: write the year in full, as "
-                "YYYY-MM-DD",
+                "'26/05/09' has a two-digit year; read as 2009 by the dataset's "
+                f"coverage 1997–{date.today().year}",
             )
         ],
     ),
     Case(
-        "ambiguous day and month",
+        "ambiguous day and month: ACLED's documented order, day first",
         "ambiguous.csv",
         acled(row(event_date="05/06/2009")),
-        [
-            issue(
-                2,
-                "rejected",
-                "event_date",
-                "'05/06/2009' is ambiguous: it can be day/month or month/day; write "
-                "it as YYYY-MM-DD",
-            )
-        ],
+        [],
+    ),
+    Case(
+        "a date column read both day first and month first",
+        "inconsistent.csv",
+        acled(
+            row(event_date="13/06/2009"),
+            row(event_id_cnty="UZB13", event_date="12/31/2009"),
+        ),
+        "inconsistent.csv: event_date: some values read only as D/M/YYYY "
+        "('13/06/2009') and others only as M/D/YYYY ('12/31/2009'); say which with "
+        "--date-order dmy|mdy, and the values that do not fit are rejected",
     ),
     Case(
         "NaN coordinates are empty markers",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -301,7 +302,11 @@ def test_ucdp_hdx_copy_of_the_22_layout():
     assert result.file_notes == [
         "ucdp_ged_hdx_22.csv: row 2 holds HXL hashtags (#date+year, "
         "#group+name+first, #group+name+second, #meta+source, ...), a header "
-        "annotation that HDX adds under the header; it was skipped"
+        "annotation that HDX adds under the header; it was skipped",
+        "ucdp_ged_hdx_22.csv: date_start: 7 values carry a time of day (e.g. "
+        "'1990-10-04 00:00:00.000'); only the day is kept",
+        "ucdp_ged_hdx_22.csv: date_end: 7 values carry a time of day (e.g. "
+        "'1990-10-04 00:00:00.000'); only the day is kept",
     ]
     out_of_order = (
         "are out of order ({}): fatalities_{} left empty so that low <= best <= "
@@ -751,7 +756,12 @@ def test_gtd_approxdate_spellings(text, expected):
     ("name", "fmt"),
     [
         ("acled_2016_api.csv", "acled"),
+        ("acled_pre2019.csv", "acled"),
+        ("acled_2019_resaved.csv", "acled"),
+        ("acled_2023.csv", "acled"),
+        ("acled_2023_monadic.csv", "acled"),
         ("ucdp_ged_hdx_22.csv", "ucdp"),
+        ("ucdp_ged_est_trailing.csv", "ucdp"),
         ("ucdp_ged_191.csv", "ucdp"),
         ("gtd_full.csv", "gtd"),
     ],
@@ -812,3 +822,232 @@ def test_columns_csv_lists_the_columns_a_native_download_is_read_by(monkeypatch)
     header = next(csv.reader(io.StringIO(payload.decode("utf-8"))))
     assert result.format == "native"
     assert set(crosswalked_columns("native", header)) == read
+
+
+def test_ucdp_download_with_est_columns_dates_in_figures_and_trailing_delimiters():
+    result = fixture("ucdp_ged_est_trailing.csv")
+    assert result.summary() == "ucdp: 5 rows — 3 accepted, 2 repaired, 0 rejected"
+    assert [(i.row, i.column) for i in result.issues] == [
+        (2, "low_est, best_est, high_est"),
+        (3, "low_est, best_est, high_est"),
+    ]
+    columns = ("source_id", "date_start", "date_end", "date_precision", *FIGURES)
+    assert rows_of(result, columns) == [
+        ("84006", "1991-01-01", "1991-12-31", "year", "0", "3", ""),
+        ("224479", "2016-05-05", "2016-05-20", "range", "", "0", "3"),
+        ("71694", "1992-01-01", "1992-12-31", "year", "25", "25", "25"),
+        ("50348", "1990-02-01", "1990-02-14", "range", "32", "32", "32"),
+        ("49340", "1996-09-23", "1996-09-23", "day", "6", "6", "6"),
+    ]
+    name = "ucdp_ged_est_trailing.csv"
+    assert result.file_notes[:2] == [
+        f"{name}: every data row ends with a delimiter the header does not have; "
+        "that last field is empty on every row and was dropped",
+        # 12/31/1991, 05/20/2016, 12/31/1992, 02/14/1990 and twice 09/23/1996
+        f"{name}: date_start, date_end: read month first (M/D/YYYY), since 6 "
+        "values such as '09/23/1996 00:00:00' have a second number above 12 and "
+        "none a first",
+    ]
+
+
+# --- ACLED layouts with their own date spellings ------------------------------------
+
+THIS_YEAR = date.today().year
+ACLED_ROW_COLUMNS = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "geo_precision",
+    "layer",
+    "event_type",
+    "actors",
+    "target",
+    "fatalities_best",
+)
+
+
+def two_digit(row: int, text: str, year: int) -> RowIssue:
+    return RowIssue(
+        row,
+        "repaired",
+        "event_date",
+        f"{text!r} has a two-digit year; read as {year} by the dataset's coverage "
+        f"1997–{THIS_YEAR}",
+    )
+
+
+def test_acled_before_2019_upper_case_with_day_month_year_dates():
+    # GWNO ... FATALITIES in upper case, EVENT_DATE as 01-January-2015, the old
+    # types, ALLY_ACTOR_*, and 'Nan' for an empty LOCATION as ACLED's Asia 2015
+    # export writes it.
+    result = fixture("acled_pre2019.csv")
+    assert result.summary() == "acled: 5 rows — 5 accepted, 0 repaired, 0 rejected"
+    assert result.file_notes == [
+        "acled_pre2019.csv: 1 cell holds a marker for an empty value and was read "
+        "as empty: 'Nan' (LOCATION 1)"
+    ]
+    ttp = "TTP: Tehreek-i-Taliban Pakistan"
+    imu = "IMU: Islamic Movement of Uzbekistan"
+    assert rows_of(result, ACLED_ROW_COLUMNS) == [
+        (
+            "acled-1pak",
+            "2015-01-01",
+            "2015-01-01",
+            "day",
+            "near",
+            "attack",
+            "armed_assault",
+            "Military Forces of Pakistan (2013-)",
+            f"{ttp}; {imu}",
+            "5",
+        ),
+        # TIME_PRECISION 2: 15 February 2015 +/- 3 days
+        (
+            "acled-2pak",
+            "2015-02-12",
+            "2015-02-18",
+            "approximate",
+            "near",
+            "attack",
+            "bombing",
+            "Unidentified Armed Group (Pakistan)",
+            "Civilians (Pakistan)",
+            "3",
+        ),
+        # TIME_PRECISION 3: the month
+        (
+            "acled-3afg",
+            "2015-02-01",
+            "2015-02-28",
+            "month",
+            "near",
+            "context",
+            "statement",
+            "Protesters (Afghanistan)",
+            "",
+            "0",
+        ),
+        # LOCATION 'Nan': the point is kept, the place has no name
+        (
+            "acled-4afg",
+            "2015-03-07",
+            "2015-03-07",
+            "day",
+            "district",
+            "base",
+            "group_base",
+            imu,
+            "",
+            "0",
+        ),
+        (
+            "acled-5afg",
+            "2015-03-31",
+            "2015-03-31",
+            "day",
+            "near",
+            "attack",
+            "armed_assault",
+            "Taliban",
+            "Civilians (Afghanistan); Teachers (Afghanistan)",
+            "10",
+        ),
+    ]
+    assert result.events.loc[3, "place_name"] == "36.7289, 68.8570"
+
+
+def test_acled_2019_layout_resaved_by_a_spreadsheet_with_two_digit_years():
+    result = fixture("acled_2019_resaved.csv")
+    assert result.summary() == "acled: 4 rows — 0 accepted, 4 repaired, 0 rejected"
+    assert result.issues == [
+        two_digit(2, "9-May-20", 2020),
+        two_digit(3, "10-May-20", 2020),
+        two_digit(4, "10-May-20", 2020),
+        # no coordinates and no geo_precision: the gazetteer's place says it
+        RowIssue(
+            4,
+            "repaired",
+            "latitude, longitude",
+            "no coordinates; placed from the gazetteer: Kunduz",
+        ),
+        two_digit(5, "31-May-20", 2020),
+    ]
+    assert rows_of(
+        result,
+        ("date_start", "date_end", "geo_precision", "layer", "event_type"),
+    ) == [
+        ("2020-05-09", "2020-05-09", "district", "attack", "armed_assault"),
+        ("2020-05-10", "2020-05-10", "near", "attack", "bombing"),
+        ("2020-05-07", "2020-05-13", "near", "context", "statement"),
+        ("2020-05-31", "2020-05-31", "near", "attack", "foiled_plot"),
+    ]
+    assert rows_of(result, ("source_event_type", "source_sub_event_type")) == [
+        ("Battles", "Armed clash"),
+        ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        ("Protests", "Peaceful protest"),
+        ("Strategic developments", "Disrupted weapons use"),
+    ]
+
+
+def test_acled_2023_dyadic_layout():
+    # disorder_type, text inter1/interaction, civilian_targeting, tags.
+    result = fixture("acled_2023.csv")
+    assert result.summary() == "acled: 5 rows — 5 accepted, 0 repaired, 0 rejected"
+    assert rows_of(result, ("layer", "event_type", "target")) == [
+        ("attack", "bombing", "TTP: Tehreek-i-Taliban Pakistan"),
+        ("context", "statement", ""),
+        ("context", "statement", "Protesters (Pakistan)"),
+        ("attack", "hostage_taking", "Civilians (Pakistan); Journalists (Pakistan)"),
+        ("context", "alliance", "TTP: Tehreek-i-Taliban Pakistan"),
+    ]
+    assert result.events.loc[2, "notes"].startswith(
+        "Imported from ACLED: event_id_cnty PAK90003. ACLED type: Political "
+        "violence; Demonstrations / Protests / Excessive force against protesters."
+    )
+
+
+def test_acled_2023_monadic_layout_makes_one_event_per_event():
+    # One row per actor: rows 2-3 are one event with two actors, rows 4-5 one
+    # event listed twice with the same actor, rows 7-8 share an id but not their
+    # fatalities, so they are two events.
+    result = fixture("acled_2023_monadic.csv")
+    assert result.summary() == "acled: 7 rows — 0 accepted, 7 repaired, 0 rejected"
+    merged = (
+        "the same event as row {} (ACLED's monadic layout lists an event once per "
+        "actor); this row's actor joins that event's actors"
+    )
+    assert result.issues == [
+        two_digit(2, "5-Aug-24", 2024),
+        two_digit(3, "5-Aug-24", 2024),
+        RowIssue(3, "repaired", "event_id_cnty", merged.format(2)),
+        two_digit(4, "6-Aug-24", 2024),
+        two_digit(5, "6-Aug-24", 2024),
+        RowIssue(5, "repaired", "event_id_cnty", merged.format(4)),
+        two_digit(6, "7-Aug-24", 2024),
+        two_digit(7, "8-Aug-24", 2024),
+        two_digit(8, "8-Aug-24", 2024),
+        RowIssue(
+            8,
+            "repaired",
+            "event_id_cnty",
+            "the event_id acled-pak91004 is already used by row 7; this row's is "
+            "acled-pak91004-2",
+        ),
+    ]
+    assert rows_of(result, ("event_id", "actors", "fatalities_best", "source_row")) == [
+        (
+            "acled-pak91001",
+            "Rioters (Pakistan); Civilians (Pakistan); Christian Group (Pakistan)",
+            "0",
+            "2",
+        ),
+        ("acled-pak91002", "Rioters (Pakistan)", "2", "4"),
+        ("acled-pak91003", "Protesters (Pakistan)", "0", "6"),
+        ("acled-pak91004", "Military Forces of Pakistan (2024-)", "4", "7"),
+        ("acled-pak91004-2", "Military Forces of Pakistan (2024-)", "6", "8"),
+    ]
+    assert result.events.loc[0, "notes"].endswith(
+        "ACLED's monadic layout lists this event once per actor (rows 2, 3); their "
+        "actors are joined."
+    )

@@ -4,9 +4,10 @@ event and sub-event types to layer and type, actors, fatalities and notes.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 
 from imu_geo.dates import parse_partial_date
 from imu_geo.importers.crosswalk import (
@@ -20,13 +21,12 @@ from imu_geo.importers.crosswalk import (
     _Crosswalk,
     _Issues,
     _join_parts,
-    _parse_one,
     _per_unique,
     _place_precision,
     _quote,
+    _read_dates,
     _sentence,
     _Source,
-    _strip_time,
     _table_rows,
     _text,
     _unmapped,
@@ -90,7 +90,93 @@ def _classify(sub_type: str, event_type: str) -> tuple:
     return (*CONTEXT_FALLBACK, "", "")
 
 
-def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
+# In ACLED's monadic export an event is one row per actor; the rows differ only
+# in these columns.
+_PER_ACTOR_COLUMNS = frozenset({"actor1", "assoc_actor_1", "ally_actor_1", "inter1"})
+
+
+def _monadic(
+    source: _Source, actors: pd.Series, issues: _Issues
+) -> tuple[np.ndarray | None, pd.Series, pd.Series]:
+    """Merge the rows of one event in ACLED's monadic layout.
+
+    A monadic export (no ``actor2`` column) lists an event once per actor: rows
+    with the same ``event_id_cnty`` that agree on every column but the actor's
+    own (:data:`_PER_ACTOR_COLUMNS`) are one event. The first such row becomes
+    the event, with every row's actor in ``actors``; each later row is counted
+    as repaired, with a reason naming the row it joined, and makes no event of
+    its own. Rows of one id that differ elsewhere are different events, and the
+    usual rule for a repeated id applies. Returns the position each row was
+    merged into (-1 for none; None when the file is not monadic), the actors
+    and a note for the event rows.
+    """
+    note = _text("", source.n)
+    ids = source.stripped("event_id_cnty")
+    repeated = (ids != "").to_numpy(bool) & ids.duplicated(keep=False).to_numpy(bool)
+    if source.has("actor2") or not source.has("actor1") or not repeated.any():
+        return None, actors, note
+    positions = np.flatnonzero(repeated)
+    shared = [
+        column
+        for column in source.frame.columns
+        if str(column).strip().lower() not in _PER_ACTOR_COLUMNS
+    ]
+    part = source.frame.iloc[positions][shared].astype("str")
+    group = part.groupby(shared, sort=False, dropna=False).ngroup().to_numpy()
+    merged_into = np.full(source.n, -1, dtype=np.int64)
+    actors = actors.copy()
+    note = note.copy()
+    reasons = []
+    for number in np.unique(group):
+        members = positions[group == number]
+        if members.size < 2:
+            continue
+        first, others = members[0], members[1:]
+        merged_into[others] = first
+        names = [actors[m] for m in members if actors[m]]
+        actors[first] = "; ".join(dict.fromkeys(names))
+        rows = ", ".join(str(source.rows[m]) for m in members)
+        note[first] = (
+            f" ACLED's monadic layout lists this event once per actor (rows {rows}); "
+            "their actors are joined."
+        )
+        for other in others:
+            reasons.append(
+                (
+                    other,
+                    f"the same event as row {source.rows[first]} (ACLED's monadic "
+                    "layout lists an event once per actor); this row's actor joins "
+                    "that event's actors",
+                )
+            )
+    reasons.sort()
+    mask = np.zeros(source.n, dtype=bool)
+    mask[[p for p, _ in reasons]] = True
+    issues.add(mask, "repaired", "event_id_cnty", [r for _, r in reasons])
+    return merged_into, actors, note
+
+
+def _interval(day: str, code: str) -> tuple:
+    """An ACLED event_date (ISO, or '') with its time_precision code as an interval.
+
+    1 is the day; 2, "within a week", the day +/- 3 days (this importer's
+    convention, ``date_origin`` assumed); 3 the whole month.
+    """
+    if not day:
+        return None, None, "", ""
+    first = date.fromisoformat(day)
+    if code == "2":
+        three = timedelta(days=3)
+        return first - three, first + three, "approximate", "assumed"
+    if code == "3":
+        month = parse_partial_date(f"{first:%Y-%m}")
+        return month.start, month.end, "month", "source"
+    return first, first, "day", "source"
+
+
+def _acled(
+    source: _Source, issues: _Issues, date_order: str | None = None
+) -> _Crosswalk:
     n = source.n
     tp_raw, tp_meaning = _coded(
         source,
@@ -100,23 +186,11 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         "an ACLED time_precision (1, 2 or 3)",
     )
     tp_code = _code_text(_codes(tp_raw))
-
-    def interval(text: str, code: str) -> tuple:
-        start, end, precision, error = _parse_one(text)
-        origin = "source"
-        if not error and precision == "day":
-            if code == "2":
-                start, end = start - timedelta(days=3), end + timedelta(days=3)
-                precision, origin = "approximate", "assumed"
-            elif code == "3":
-                month = parse_partial_date(f"{start:%Y-%m}")
-                start, end, precision = month.start, month.end, "month"
-        return start, end, precision, origin, error
-
-    dates = _strip_time(source.stripped("event_date"))
-    start, end, precision, origin, error = _per_unique(interval, dates, tp_code)
-    failed = error != ""
-    issues.add(failed, "rejected", "event_date", error[failed])
+    date_notes: list[str] = []
+    days = _read_dates(
+        source, issues, "acled", ("event_date",), date_order, date_notes
+    )["event_date"].dates
+    start, end, precision, origin = _per_unique(_interval, _text(days), tp_code)
     gp_raw, geo = _place_precision(
         source,
         "geo_precision",
@@ -161,6 +235,11 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         return " ".join(part for part in parts if part)
 
     disorder = source.stripped("disorder_type")
+    # assoc_actor_* are called ally_actor_* before 2019; a file has one of them.
+    actors = _join_parts(
+        source.get("actor1"), source.get("assoc_actor_1"), source.get("ally_actor_1")
+    )
+    merged_into, actors, monadic_note = _monadic(source, actors, issues)
     notes = (
         "Imported from ACLED: event_id_cnty "
         + source.stripped("event_id_cnty")
@@ -177,6 +256,7 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
             geo,
             source.stripped("source"),
         )
+        + monadic_note
     )
     description = _compose(
         lambda d, e, s, where: _at(acled_type(d, e, s), "ACLED event", where),
@@ -196,12 +276,7 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         layer=_text(layer),
         event_type=_text(event_type),
         geo_precision=geo,
-        # assoc_actor_* are called ally_actor_* before 2019; a file has one of them.
-        actors=_join_parts(
-            source.get("actor1"),
-            source.get("assoc_actor_1"),
-            source.get("ally_actor_1"),
-        ),
+        actors=actors,
         target=_join_parts(
             source.get("actor2"),
             source.get("assoc_actor_2"),
@@ -219,5 +294,6 @@ def _acled(source: _Source, issues: _Issues) -> _Crosswalk:
         needs_place=np.ones(n, dtype=bool),
         source_event_type=kind,
         source_sub_event_type=sub,
-        file_notes=file_notes,
+        file_notes=date_notes + file_notes,
+        merged_into=merged_into,
     )

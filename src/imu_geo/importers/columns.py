@@ -57,14 +57,15 @@ def crosswalked_columns(fmt: str, columns: Iterable[str]) -> dict[str, str]:
 class _ReadingSource(_Source):
     """A :class:`_Source` that records which of the file's columns were read."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        super().__init__(frame)
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        super().__init__(frame, rows)
         self.read: set[str] = set()
 
-    def get(self, column: str) -> pd.Series:
+    def _read(self, column: str) -> None:
+        # Every accessor (get, stripped) reads a column through here once.
         if column in self.names:
             self.read.add(self.names[column])
-        return super().get(column)
+        super()._read(column)
 
 
 def _labels(names: list[str]) -> list[str]:

@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.data import CRS
+from imu_geo.datecolumns import DateColumnError
 from imu_geo.export import EXPORT_COLUMNS
 from imu_geo.importers.acled import _acled
 from imu_geo.importers.columns import _ReadingSource, column_map, kept_columns
 from imu_geo.importers.crosswalk import (
+    DATE_ORDERS,
     DETECTION_ORDER,
     FORMAT_LABELS,
     FORMATS,
@@ -138,6 +140,7 @@ def import_table(
     fmt: str = "auto",
     gazetteer: Gazetteer | None = None,
     countries: Mapping[str, object] | None = None,
+    date_order: str = "auto",
 ) -> ImportResult:
     """Apply a format's crosswalk and the row rules to a table read as text.
 
@@ -151,11 +154,17 @@ def import_table(
     gazetteer, countries
         The places to geocode with and the country polygons (ISO alpha-2 to
         shapely geometry) to check points against; the bundled ones when None.
+    date_order
+        How numbers in date columns are read: ``"auto"`` (each column decides,
+        with its layout's documented order as the default), or ``"dmy"``,
+        ``"mdy"`` or ``"ymd"`` for every date column of the file.
 
     Raises
     ------
     ImportFailure
-        When the format is not recognised or its required columns are missing.
+        When the format is not recognised, its required columns are missing,
+        ``date_order`` is not one of :data:`DATE_ORDERS`, or a date column reads
+        both day first and month first (the message names the candidates).
     """
     raw = skip_hxl_row(raw)
     name = raw.name
@@ -177,7 +186,7 @@ def import_table(
         raise ImportFailure(
             f"{name}: format {fmt!r} is not one of auto, {', '.join(FORMATS)}"
         )
-    source = _ReadingSource(raw.frame.reset_index(drop=True))
+    source = _ReadingSource(raw.frame.reset_index(drop=True), raw.rows)
     missing = [c for c in REQUIRED_COLUMNS[fmt] if not source.has(c)]
     if missing:
         raise ImportFailure(
@@ -222,9 +231,20 @@ def import_table(
             column_map=columns,
         )
 
-    cross = _CROSSWALKS[fmt](source, issues)
-    placed = _place_rows(cross, source, issues, gazetteer, countries, notes, name)
+    if date_order not in DATE_ORDERS:
+        raise ImportFailure(
+            f"{name}: date order {date_order!r} is not one of {', '.join(DATE_ORDERS)}"
+        )
+    try:
+        if fmt == "native":
+            cross = _native(source, issues)
+        else:
+            order = None if date_order == "auto" else date_order
+            cross = _CROSSWALKS[fmt](source, issues, order)
+    except DateColumnError as error:
+        raise ImportFailure(f"{name}: {error}") from None
     notes.extend(f"{name}: {note}" for note in cross.file_notes)
+    placed = _place_rows(cross, source, issues, gazetteer, countries, notes, name)
     if source.marker_note(name):
         notes.append(source.marker_note(name))
     if fmt == "native":
@@ -240,8 +260,14 @@ def import_table(
             cross.id_column,
             [f"is empty; this row's event_id is {v}" for v in event_id[no_id]],
         )
+    merged = (
+        cross.merged_into >= 0
+        if cross.merged_into is not None
+        else np.zeros(n, dtype=bool)
+    )
     duplicate_of = _duplicates(source.frame)
-    is_duplicate = duplicate_of >= 0
+    # A row merged into another's event is accounted for there, not a duplicate.
+    is_duplicate = (duplicate_of >= 0) & ~merged
     issues.add(
         is_duplicate,
         "rejected",
@@ -251,7 +277,7 @@ def import_table(
     table = issues.frame()
     rejected = np.zeros(n, dtype=bool)
     rejected[table.loc[table["action"] == "rejected", "position"].to_numpy(int)] = True
-    keep = ~rejected
+    keep = ~rejected & ~merged
 
     changes = _unique_ids(event_id, keep, rows)
     changed = np.zeros(n, dtype=bool)
@@ -399,6 +425,7 @@ def import_file(
     limits: Limits | None = None,
     gazetteer: Gazetteer | None = None,
     countries: Mapping[str, object] | None = None,
+    date_order: str = "auto",
 ) -> ImportResult:
     """Read and import one file.
 
@@ -414,6 +441,8 @@ def import_file(
         Size, row and field limits; :class:`Limits` defaults when None.
     gazetteer, countries
         As for :func:`import_table`; the bundled ones when None.
+    date_order
+        As for :func:`import_table`: ``auto``, ``dmy``, ``mdy`` or ``ymd``.
 
     Raises
     ------
@@ -425,7 +454,13 @@ def import_file(
             f"{PurePath(name).name}: format {fmt!r} is not one of auto, "
             f"{', '.join(FORMATS)}"
         )
-    return import_table(read_table(name, payload, limits), fmt, gazetteer, countries)
+    return import_table(
+        read_table(name, payload, limits),
+        fmt,
+        gazetteer,
+        countries,
+        date_order=date_order,
+    )
 
 
 def run_import(
@@ -433,6 +468,7 @@ def run_import(
     fmt: str = "auto",
     out_dir: Path | str = ".",
     limits: Limits | None = None,
+    date_order: str = "auto",
 ) -> tuple[int, str]:
     """Import a file from disk into ``out_dir``: the exit code and one line to print.
 
@@ -453,7 +489,9 @@ def run_import(
         if path.is_dir():
             raise ImportFailure(f"{path.name}: is a folder, not a file")
         _check_size(path.name, path.stat().st_size, limits)
-        result = import_file(path.name, path.read_bytes(), fmt, limits)
+        result = import_file(
+            path.name, path.read_bytes(), fmt, limits, date_order=date_order
+        )
     except ImportFailure as failure:
         return 2, str(failure)
     except OSError as error:

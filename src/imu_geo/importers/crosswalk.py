@@ -13,12 +13,14 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from imu_geo.datecolumns import DateColumn, read_date_columns
 from imu_geo.dates import DateParseError, parse_partial_date
 from imu_geo.importers.reading import RawTable
 from imu_geo.schema import (
@@ -264,9 +266,15 @@ class _Source:
     read and stripped once, since several rules read the same column.
     """
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
         self.frame = frame
         self.n = len(frame)
+        # The row number of each row as the user finds it in the file.
+        self.rows = (
+            np.asarray(rows, dtype=np.int64)
+            if rows is not None
+            else np.arange(2, self.n + 2, dtype=np.int64)
+        )
         self.names = {str(c).strip().lower(): c for c in frame.columns}
         self._columns: dict[str, pd.Series] = {}
         self._stripped: dict[str, pd.Series] = {}
@@ -544,6 +552,9 @@ class _Crosswalk:
     # The dataset's own type and sub-type, as it writes them (empty for native).
     source_event_type: pd.Series | None = None
     source_sub_event_type: pd.Series | None = None
+    # For each row, the position of the row whose event it is part of (ACLED's
+    # monadic layout lists an event once per actor), else -1.
+    merged_into: np.ndarray | None = None
     # What a user should know about the file as a whole, from this crosswalk
     # (sentences without the file name, which the import puts before them).
     file_notes: list[str] = field(default_factory=list)
@@ -585,6 +596,71 @@ def _unmapped(
         f"{rows:,} {'row has' if rows == 1 else 'rows have'} {article} {label} type "
         f"that no crosswalk table knows (unmapped), read as {fallback}: {shown}{more}"
     ]
+
+
+# The date columns of each format: the order their numbers follow when the
+# column itself does not show it, and the first year of the dataset, which gives
+# a two-digit year its century (to the current year). tables/date_columns.csv
+# says where each figure comes from.
+DATE_COLUMNS: dict[str, dict[str, tuple[str | None, int]]] = {}
+for _row in _table_rows("date_columns.csv"):
+    DATE_COLUMNS.setdefault(_row["format"], {})[_row["column"]] = (
+        _row["default_order"] or None,
+        int(_row["coverage_from"]),
+    )
+
+DATE_ORDERS = ("auto", "dmy", "mdy", "ymd")
+
+
+def _read_dates(
+    source: _Source,
+    issues: _Issues,
+    fmt: str,
+    columns: tuple[str, ...],
+    date_order: str | None,
+    notes: list[str],
+    order: str | None = None,
+    errors: str = "reject",
+    values: Mapping[str, pd.Series] | None = None,
+) -> dict[str, DateColumn]:
+    """Read date columns written alike with one day/month order (datecolumns).
+
+    The user's ``date_order`` (``dmy``, ``mdy``, ``ymd``; None for auto) wins;
+    then ``order`` when the caller fixes one; else the column decides, with the
+    format's documented order as the default (:data:`DATE_COLUMNS`). A two-digit
+    year takes its century from the dataset's coverage, up to this year, and is
+    a repair; with ``errors="reject"`` a value that is not a date, or an empty
+    one, rejects the row, otherwise the caller decides. The columns' notes are
+    added to ``notes``. ``values`` replaces the columns' cells when given (the
+    rows a rule applies to, the others empty).
+
+    Raises
+    ------
+    DateColumnError
+        When a column's numbers read both ways for every value, or some only one
+        way and others only the other, and no order is given.
+    """
+    default, first = DATE_COLUMNS[fmt][columns[0]]
+    read = read_date_columns(
+        {
+            column: (values or {}).get(column, source.stripped(column))
+            for column in columns
+        },
+        order=date_order or order,
+        default_order=default,
+        coverage=(first, max(first, date.today().year)),
+    )
+    for column, result in read.items():
+        for note in result.notes:
+            if note not in notes:
+                notes.append(note)
+        repaired = result.repairs != ""
+        issues.add(repaired, "repaired", column, result.repairs[repaired])
+        if errors == "reject":
+            failed = result.errors != ""
+            issues.add(failed, "rejected", column, result.errors[failed])
+            issues.add(result.empty, "rejected", column, "the date is empty")
+    return read
 
 
 def _dates_from_text(

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from imu_geo.datecolumns import DateColumnError
 from imu_geo.dates import MONTHS, DateParseError, parse_partial_date
 from imu_geo.importers.crosswalk import (
     _at,
@@ -26,6 +27,7 @@ from imu_geo.importers.crosswalk import (
     _per_unique,
     _place_precision,
     _quote,
+    _read_dates,
     _sentence,
     _Source,
     _table_rows,
@@ -217,20 +219,6 @@ def _approxdate(cleaned: str) -> tuple[date, date] | None:
     return (start, end) if start <= end else None
 
 
-def _one_date(text: str) -> date | None:
-    """A GTD ``resolution``: an ISO date (a time of day dropped) or, as GTD writes
-    dates in figures, month first (``01/19/1993``); None otherwise."""
-    cleaned = re.sub(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$", "", text.strip())
-    match = _NUMERIC_DATE.fullmatch(cleaned)
-    if not match:
-        return None
-    y, m, d, mm, dd, yy = match.groups()
-    try:
-        return date(int(y), int(m), int(d)) if y else date(int(yy), int(mm), int(dd))
-    except ValueError:
-        return None
-
-
 def _widen(
     source: _Source,
     issues: _Issues,
@@ -238,7 +226,8 @@ def _widen(
     start: np.ndarray,
     end: np.ndarray,
     precision: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series, list[str]]:
+    date_order: str | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series, pd.Series, list[str]]:
     """Widen the iyear/imonth/iday interval by ``approxdate`` and ``resolution``.
 
     A parseable ``approxdate`` that meets the interval widens it to cover both;
@@ -254,6 +243,37 @@ def _widen(
     extended = source.stripped("extended")
     resolution = source.stripped("resolution")
     start, end, precision = start.copy(), end.copy(), precision.copy()
+    # Only an extended incident's resolution is read (datecolumns, month first
+    # unless the column or the user says otherwise).
+    used = ((extended == "1") & (resolution != "")).to_numpy(bool)
+    file_notes: list[str] = []
+    wanted = {"resolution": resolution.where(pd.Series(used), "")}
+    try:
+        read_resolution = _read_dates(
+            source,
+            issues,
+            "gtd",
+            ("resolution",),
+            date_order,
+            file_notes,
+            errors="keep",
+            values=wanted,
+        )
+    except DateColumnError as error:
+        file_notes.append(f"{error}; read month first, as GTD writes dates")
+        read_resolution = _read_dates(
+            source,
+            issues,
+            "gtd",
+            ("resolution",),
+            None,
+            file_notes,
+            order="mdy",
+            errors="keep",
+            values=wanted,
+        )
+    resolved_day = read_resolution["resolution"].dates
+    resolved_error = read_resolution["resolution"].errors
     notes = np.full(n, "", dtype=object)
     read = np.full(n, "", dtype=object)
     unread: list[str] = []
@@ -280,11 +300,11 @@ def _widen(
                     f"reads as {found[0]} to {found[1]}, which does not meet "
                     "iyear/imonth/iday; not used"
                 )
-        if resolution[i] and extended[i] == "1":
-            resolved = _one_date(resolution[i])
+        if used[i]:
+            resolved = date.fromisoformat(resolved_day[i]) if resolved_day[i] else None
             why = ""
             if resolved is None:
-                why = f"{resolution[i]!r} is not a date read here"
+                why = resolved_error[i]
             elif resolved < start[i]:
                 why = f"{resolved} is before the incident began ({start[i]})"
             else:
@@ -307,7 +327,6 @@ def _widen(
             f"{sentence[0].upper()}{sentence[1:]}." for sentence in said
         )
     issues.add(repaired, "repaired", "resolution", reasons)
-    file_notes = []
     if unread:
         shown = ", ".join(repr(t) for t in sorted(set(unread))[:5])
         more = ", ..." if len(set(unread)) > 5 else ""
@@ -321,7 +340,7 @@ def _widen(
     return start, end, precision, _text(read), _text(notes), file_notes
 
 
-def _gtd(source: _Source, issues: _Issues) -> _Crosswalk:
+def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Crosswalk:
     n = source.n
     approx = source.stripped("approxdate")
     start, end, precision, column, error = _per_unique(
@@ -335,7 +354,7 @@ def _gtd(source: _Source, issues: _Issues) -> _Crosswalk:
         mask = column == name
         issues.add(mask, "rejected", name, error[mask])
     start, end, precision, approx_read, date_notes, file_notes = _widen(
-        source, issues, approx, start, end, precision
+        source, issues, approx, start, end, precision, date_order
     )
     spec_raw, geo = _place_precision(
         source, "specificity", GTD_SPECIFICITY, issues, "a GTD specificity (1 to 5)"

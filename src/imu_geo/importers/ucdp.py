@@ -16,17 +16,15 @@ from imu_geo.importers.crosswalk import (
     _compose,
     _counts,
     _Crosswalk,
-    _dates_from_text,
-    _isoformat,
     _Issues,
     _labelled,
     _per_unique,
     _place_precision,
     _published_estimates,
     _quote,
+    _read_dates,
     _sentence,
     _Source,
-    _strip_time,
     _text,
 )
 
@@ -48,15 +46,22 @@ def _span_precision(start: str, end: str) -> tuple:
     return ("range",)
 
 
-def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
+def _day(iso: str) -> tuple:
+    return (date.fromisoformat(iso) if iso else None,)
+
+
+def _ucdp(
+    source: _Source, issues: _Issues, date_order: str | None = None
+) -> _Crosswalk:
     n = source.n
-    start, _, _ = _dates_from_text(
-        _strip_time(source.stripped("date_start")), "date_start", issues
+    # date_start and date_end are written alike: one day/month order for both.
+    date_notes: list[str] = []
+    read = _read_dates(
+        source, issues, "ucdp", ("date_start", "date_end"), date_order, date_notes
     )
-    _, end, _ = _dates_from_text(
-        _strip_time(source.stripped("date_end")), "date_end", issues
-    )
-    first, last = _isoformat(start), _isoformat(end)
+    first, last = _text(read["date_start"].dates), _text(read["date_end"].dates)
+    (start,) = _per_unique(_day, first)
+    (end,) = _per_unique(_day, last)
     both = ((first != "") & (last != "")).to_numpy(bool)
     reversed_ = both & (last < first).to_numpy(bool)
     issues.add(
@@ -144,4 +149,5 @@ def _ucdp(source: _Source, issues: _Issues) -> _Crosswalk:
         # UCDP's own name for its type of violence; the code when it has none.
         source_event_type=violence.where(violence != "", violence_raw),
         source_sub_event_type=_text("", n),
+        file_notes=date_notes,
     )
