@@ -113,8 +113,6 @@ NO_TEXT = "[no text in the source row]"
 
 NO_ACTOR = "[no actor in the source row]"
 
-_TIME_OF_DAY = r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
-
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
@@ -335,12 +333,6 @@ class _Source:
             f"{name}: {total:,} {noun} a marker for an empty value and "
             f"{'was' if total == 1 else 'were'} read as empty: {listed}"
         )
-
-
-def _strip_time(values: pd.Series) -> pd.Series:
-    """Drop a time of day after an ISO date (``2009-05-26 00:00:00.000``)."""
-    timed = values.str.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}{_TIME_OF_DAY}")
-    return values.where(~timed.to_numpy(bool), values.str.slice(0, 10))
 
 
 def _parse_one(text: str) -> tuple:
@@ -661,15 +653,6 @@ def _read_dates(
             issues.add(failed, "rejected", column, result.errors[failed])
             issues.add(result.empty, "rejected", column, "the date is empty")
     return read
-
-
-def _dates_from_text(
-    texts: pd.Series, column: str, issues: _Issues
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    start, end, precision, error = _per_unique(_parse_one, texts)
-    failed = error != ""
-    issues.add(failed, "rejected", column, error[failed])
-    return start, end, precision
 
 
 def _code_text(codes: pd.Series) -> pd.Series:
