@@ -1262,7 +1262,7 @@ CORPUS = [
         b"name,lat,lon\r\nTashkent,41.3,69.2\r\n",
         "people.csv: the format is not recognised from its columns (ACLED has "
         "event_id_cnty, event_date; UCDP GED has date_start, date_end, where_prec; "
-        "GTD has eventid, iyear, imonth, iday; this project has event_id, "
+        "GTD has iyear, imonth, iday; this project has event_id, "
         "date_start, date_end, date_precision)",
     ),
     Case(
@@ -1769,7 +1769,7 @@ def test_a_forced_format_names_the_columns_it_lacks():
     with pytest.raises(ImportFailure) as caught:
         import_file("acled.csv", ONE, fmt="gtd")
     assert str(caught.value) == (
-        "acled.csv: missing columns for GTD: eventid, iyear, imonth, iday, specificity"
+        "acled.csv: missing columns for GTD: iyear, imonth, iday"
     )
 
 

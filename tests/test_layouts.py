@@ -1051,3 +1051,42 @@ def test_acled_2023_monadic_layout_makes_one_event_per_event():
         "ACLED's monadic layout lists this event once per actor (rows 2, 3); their "
         "actors are joined."
     )
+
+
+def test_gtd_reduced_copy_without_eventid_specificity_or_attack_type():
+    # A copy with nine of GTD's columns, as shared on the web, nkill as floats.
+    header = "iyear,imonth,iday,region_txt,country_txt,latitude,longitude,nwound,nkill"
+    rows = [
+        "2014,6,8,South Asia,Pakistan,24.9065,67.1608,18.0,36.0",
+        "2014,6,8,South Asia,Pakistan,24.9065,67.1608,18.0,36.0",
+        "2014,6,9,South Asia,Pakistan,24.9065,67.1608,0.0,0.0",
+    ]
+    payload = "\r\n".join([header, *rows, ""]).encode()
+    result = import_file("gtd_reduced.csv", payload)
+    assert result.format == "gtd"
+    assert result.summary() == "gtd: 3 rows — 2 accepted, 1 repaired, 0 rejected"
+    assert result.issues == [
+        RowIssue(
+            3,
+            "repaired",
+            "",
+            "identical to row 2; the file has no eventid to tell them apart, so it is "
+            "kept as an event of its own",
+        )
+    ]
+    assert rows_of(
+        result,
+        ("event_id", "date_start", "event_type", "geo_precision", "fatalities_best"),
+    ) == [
+        ("gtd-row-2", "2014-06-08", "armed_assault", "country", "36"),
+        ("gtd-row-3", "2014-06-08", "armed_assault", "country", "36"),
+        ("gtd-row-4", "2014-06-09", "armed_assault", "country", "0"),
+    ]
+    assert result.file_notes == [
+        "gtd_reduced.csv: has no specificity column; every point is taken to be of "
+        "country precision, the coarsest its codebook gives",
+        "gtd_reduced.csv: has no attacktype1 column; every event is read as "
+        "attack/armed_assault",
+        "gtd_reduced.csv: has no eventid column; each event's id is made from its row "
+        "number (gtd-row-N)",
+    ]

@@ -197,6 +197,7 @@ def _acled(
         ACLED_GEO_PRECISION,
         issues,
         "an ACLED geo_precision (1, 2 or 3)",
+        date_notes,
     )
     sub = source.stripped("sub_event_type")
     kind = source.stripped("event_type")
@@ -211,6 +212,7 @@ def _acled(
         described,
         "context/statement",
         "ACLED",
+        present=source.has("event_type") or source.has("sub_event_type"),
     )
     label = sub.where(sub != "", kind)
     label = label.where(label != "", "ACLED event")

@@ -254,12 +254,19 @@ def import_table(
         event_id = slugify(fmt + "-" + cross.source_id).to_numpy(object)
         no_id = (cross.source_id == "").to_numpy(bool)
         event_id[no_id] = [f"{fmt}-row-{r}" for r in rows[no_id]]
-        issues.add(
-            no_id,
-            "repaired",
-            cross.id_column,
-            [f"is empty; this row's event_id is {v}" for v in event_id[no_id]],
-        )
+        if source.has(cross.id_column):
+            issues.add(
+                no_id,
+                "repaired",
+                cross.id_column,
+                [f"is empty; this row's event_id is {v}" for v in event_id[no_id]],
+            )
+        else:
+            # A reduced copy without the id column: said once, not on every row.
+            notes.append(
+                f"{name}: has no {cross.id_column} column; each event's id is made "
+                f"from its row number ({fmt}-row-N)"
+            )
     merged = (
         cross.merged_into >= 0
         if cross.merged_into is not None
@@ -268,6 +275,20 @@ def import_table(
     duplicate_of = _duplicates(source.frame)
     # A row merged into another's event is accounted for there, not a duplicate.
     is_duplicate = (duplicate_of >= 0) & ~merged
+    if fmt != "native" and not source.has(cross.id_column):
+        # Without the dataset's id, two events of one day and place with the
+        # same figures cannot be told apart: both are kept, and that is said.
+        issues.add(
+            is_duplicate,
+            "repaired",
+            "",
+            [
+                f"identical to row {rows[p]}; the file has no {cross.id_column} to "
+                "tell them apart, so it is kept as an event of its own"
+                for p in duplicate_of[is_duplicate]
+            ],
+        )
+        is_duplicate = np.zeros(n, dtype=bool)
     issues.add(
         is_duplicate,
         "rejected",

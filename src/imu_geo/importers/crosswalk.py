@@ -559,16 +559,21 @@ def _unmapped(
     described: pd.Series,
     fallback: str,
     label: str,
+    present: bool = True,
 ) -> list[str]:
     """Report the rows whose type no crosswalk table knows.
 
     Each such row is *repaired*: it is kept with the ``fallback`` type, and its
     reason begins ``unmapped type:`` so the report can count them. ``described``
     is the row's type as the dataset writes it, quoted in the reason; the file
-    note returned lists the distinct unmapped types with their counts.
+    note returned lists the distinct unmapped types with their counts. When the
+    file has no type column at all (``present`` false), one note says so instead.
     """
     if not mask.any():
         return []
+    if not present:
+        # A copy without the type column: said once, not on every row.
+        return [f"has no {column} column; every event is read as {fallback}"]
     texts = described[mask]
     reasons = [
         f"unmapped type: {label} {text} is in no crosswalk table; read as {fallback}"
@@ -679,6 +684,7 @@ def _place_precision(
     table: Mapping[int, str],
     issues: _Issues,
     what: str,
+    notes: list[str],
     coordinates: tuple[str, str] = ("latitude", "longitude"),
 ) -> tuple[pd.Series, pd.Series]:
     """A place precision code: (the raw text, our geo_precision or '').
@@ -700,13 +706,20 @@ def _place_precision(
         located &= np.isfinite(numbers.to_numpy(float))
     coarsest = max(table.values(), key=GEO_PRECISIONS.index)
     filled = empty & located
-    issues.add(
-        filled,
-        "repaired",
-        column,
-        f"is empty; the point is taken to be of {coarsest} precision, the coarsest "
-        "its codebook gives",
-    )
+    if source.has(column):
+        issues.add(
+            filled,
+            "repaired",
+            column,
+            f"is empty; the point is taken to be of {coarsest} precision, the "
+            "coarsest its codebook gives",
+        )
+    elif filled.any():
+        # A reduced copy without the column: said once, not on every row.
+        notes.append(
+            f"has no {column} column; every point is taken to be of {coarsest} "
+            "precision, the coarsest its codebook gives"
+        )
     return raw, value.where(~pd.Series(filled), coarsest)
 
 

@@ -357,7 +357,12 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         source, issues, approx, start, end, precision, date_order
     )
     spec_raw, geo = _place_precision(
-        source, "specificity", GTD_SPECIFICITY, issues, "a GTD specificity (1 to 5)"
+        source,
+        "specificity",
+        GTD_SPECIFICITY,
+        issues,
+        "a GTD specificity (1 to 5)",
+        file_notes,
     )
     attack = source.stripped("attacktype1_txt")
     if not source.has("attacktype1_txt"):
@@ -393,6 +398,7 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         ),
         "attack/armed_assault",
         "GTD",
+        present=source.has("attacktype1_txt") or source.has("attacktype1"),
     )
     label = attack.where(attack != "", "GTD attack")
     target = source.stripped("target1")

@@ -78,7 +78,12 @@ def _ucdp(
     if usable.any():
         (precision[usable],) = _per_unique(_span_precision, first[usable], last[usable])
     wp_raw, geo = _place_precision(
-        source, "where_prec", UCDP_WHERE_PREC, issues, "a UCDP where_prec (1 to 7)"
+        source,
+        "where_prec",
+        UCDP_WHERE_PREC,
+        issues,
+        "a UCDP where_prec (1 to 7)",
+        date_notes,
     )
     # Some releases and copies call the estimates low_est, best_est, high_est.
     estimates = tuple(source.first(name, f"{name}_est") for name in LOW_BEST_HIGH)
