@@ -123,36 +123,46 @@ def _monadic(
     ]
     part = source.frame.iloc[positions][shared].astype("str")
     group = part.groupby(shared, sort=False, dropna=False).ngroup().to_numpy()
+    # positions ascend, so the first row of each group is its smallest position
+    size = np.bincount(group)
+    first_of = np.full(size.size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_of, group, positions)
+    in_event = size[group] > 1
+    members, group = positions[in_event], group[in_event]
+    first = first_of[group]
+    later = members != first
     merged_into = np.full(source.n, -1, dtype=np.int64)
+    merged_into[members[later]] = first[later]
+    joined = (
+        pd.DataFrame({"group": group, "actor": actors.to_numpy(object)[members]})
+        .groupby("group", sort=False)["actor"]
+        .agg(lambda names: "; ".join(dict.fromkeys(n for n in names if n)))
+    )
+    rows = (
+        pd.DataFrame({"group": group, "row": source.rows[members].astype(str)})
+        .groupby("group", sort=False)["row"]
+        .agg(", ".join)
+    )
     actors = actors.copy()
     note = note.copy()
-    reasons = []
-    for number in np.unique(group):
-        members = positions[group == number]
-        if members.size < 2:
-            continue
-        first, others = members[0], members[1:]
-        merged_into[others] = first
-        names = [actors[m] for m in members if actors[m]]
-        actors[first] = "; ".join(dict.fromkeys(names))
-        rows = ", ".join(str(source.rows[m]) for m in members)
-        note[first] = (
-            f" ACLED's monadic layout lists this event once per actor (rows {rows}); "
-            "their actors are joined."
-        )
-        for other in others:
-            reasons.append(
-                (
-                    other,
-                    f"the same event as row {source.rows[first]} (ACLED's monadic "
-                    "layout lists an event once per actor); this row's actor joins "
-                    "that event's actors",
-                )
-            )
-    reasons.sort()
-    mask = np.zeros(source.n, dtype=bool)
-    mask[[p for p, _ in reasons]] = True
-    issues.add(mask, "repaired", "event_id_cnty", [r for _, r in reasons])
+    heads = first_of[joined.index.to_numpy()]
+    actors.iloc[heads] = joined.to_numpy(object)
+    note.iloc[heads] = [
+        f" ACLED's monadic layout lists this event once per actor (rows {r}); "
+        "their actors are joined."
+        for r in rows.reindex(joined.index).to_numpy(object)
+    ]
+    merged = merged_into >= 0
+    issues.add(
+        merged,
+        "repaired",
+        "event_id_cnty",
+        [
+            f"the same event as row {source.rows[f]} (ACLED's monadic layout lists "
+            "an event once per actor); this row's actor joins that event's actors"
+            for f in merged_into[merged]
+        ],
+    )
     return merged_into, actors, note
 
 

@@ -460,16 +460,18 @@ def _published_estimates(
     )
     bad = problem != ""
     reasons, notes = [], np.full(problem.size, "", dtype=object)
+    published = [series.to_numpy(object) for series in (low, best, high)]
     for i in np.flatnonzero(bad):
+        given_low, given_best, given_high = (values[i] for values in published)
         emptied = [
             f"fatalities_{name}"
             for name, given, kept in (
-                ("low", low[i], kept_low[i]),
-                ("high", high[i], kept_high[i]),
+                ("low", given_low, kept_low[i]),
+                ("high", given_high, kept_high[i]),
             )
             if given != kept
         ]
-        figures = f"low {low[i]}, best {best[i] or '(none)'}, high {high[i]}"
+        figures = f"low {given_low}, best {given_best or '(none)'}, high {given_high}"
         reasons.append(
             f"{figures} are out of order ({problem[i]}): {' and '.join(emptied)} "
             f"left empty so that low <= best <= high; the published figures are "
