@@ -1090,3 +1090,23 @@ def test_gtd_reduced_copy_without_eventid_specificity_or_attack_type():
         "gtd_reduced.csv: has no eventid column; each event's id is made from its row "
         "number (gtd-row-N)",
     ]
+
+
+def test_na_in_a_native_country_column_is_namibia_not_empty():
+    from imu_geo.data import load_dataset
+    from imu_geo.export import to_csv_bytes
+
+    from .conftest import DATA_DIR
+
+    events = load_dataset(DATA_DIR).events.head(1).copy()
+    events["actors"] = "NA"
+    text = to_csv_bytes(events).decode("utf-8")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    payload = csv_bytes(
+        [*header, "country"],
+        [dict(zip(header, row, strict=True)) | {"country": "NA"} for row in rows],
+    )
+    result = import_file("download.csv", payload)
+    # actors is emptied (and the row rejected for it); country is a code
+    assert [i.reason for i in result.issues if i.column == "actors"] == ["is empty"]
+    assert result.file_notes[-1].endswith("read as empty: 'NA' (actors 1)")

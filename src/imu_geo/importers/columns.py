@@ -57,8 +57,13 @@ def crosswalked_columns(fmt: str, columns: Iterable[str]) -> dict[str, str]:
 class _ReadingSource(_Source):
     """A :class:`_Source` that records which of the file's columns were read."""
 
-    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
-        super().__init__(frame, rows)
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        rows: np.ndarray | None = None,
+        literal: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(frame, rows, literal)
         self.read: set[str] = set()
 
     def _read(self, column: str) -> None:

@@ -186,7 +186,9 @@ def import_table(
         raise ImportFailure(
             f"{name}: format {fmt!r} is not one of auto, {', '.join(FORMATS)}"
         )
-    source = _ReadingSource(raw.frame.reset_index(drop=True), raw.rows)
+    # This project's country column takes ISO alpha-2 codes, and NA is Namibia's.
+    literal = frozenset({"country"}) if fmt == "native" else frozenset()
+    source = _ReadingSource(raw.frame.reset_index(drop=True), raw.rows, literal)
     missing = [c for c in REQUIRED_COLUMNS[fmt] if not source.has(c)]
     if missing:
         raise ImportFailure(

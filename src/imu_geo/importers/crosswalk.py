@@ -264,9 +264,16 @@ class _Source:
     read and stripped once, since several rules read the same column.
     """
 
-    def __init__(self, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        rows: np.ndarray | None = None,
+        literal: frozenset[str] = frozenset(),
+    ) -> None:
         self.frame = frame
         self.n = len(frame)
+        # Columns where a marker is a value: "NA" is Namibia's ISO code.
+        self.literal = literal
         # The row number of each row as the user finds it in the file.
         self.rows = (
             np.asarray(rows, dtype=np.int64)
@@ -294,7 +301,7 @@ class _Source:
         values = self.frame[self.names[column]].astype("str").reset_index(drop=True)
         stripped = values.str.strip()
         marked = stripped.isin(EMPTY_MARKERS).to_numpy(bool)
-        if marked.any():
+        if marked.any() and column not in self.literal:
             counts = self.markers.setdefault(str(self.names[column]), {})
             for marker, count in stripped[marked].value_counts().items():
                 counts[marker] = counts.get(marker, 0) + int(count)
