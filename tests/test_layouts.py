@@ -1110,3 +1110,18 @@ def test_na_in_a_native_country_column_is_namibia_not_empty():
     # actors is emptied (and the row rejected for it); country is a code
     assert [i.reason for i in result.issues if i.column == "actors"] == ["is empty"]
     assert result.file_notes[-1].endswith("read as empty: 'NA' (actors 1)")
+
+
+@pytest.mark.parametrize("code", ["99999999999999999999", "1e400", "-0.5", "2.5", "x"])
+def test_a_code_that_is_no_whole_number_is_named_not_a_crash(code):
+    # Found by the property test: a huge code once overflowed a 64-bit integer.
+    rows = [MARKER_ROW | {"time_precision": code}]
+    result = import_file("codes.csv", csv_bytes(MARKER_HEADER, rows))
+    assert result.issues == [
+        RowIssue(
+            2,
+            "rejected",
+            "time_precision",
+            f"{code!r} is not an ACLED time_precision (1, 2 or 3)",
+        )
+    ]

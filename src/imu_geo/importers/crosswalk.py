@@ -358,6 +358,9 @@ def _codes(values: pd.Series) -> pd.Series:
     positions, uniques = pd.factorize(values.str.strip())
     numbers = pd.to_numeric(pd.Series(uniques, dtype="str"), errors="coerce")
     whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.floor(numbers))
+    # A code is small; a huge number (99999999999999999999) is not one, and
+    # would not fit a 64-bit integer.
+    whole &= numbers.abs() < 2**53
     parsed = numbers.where(whole).astype("Int64").to_numpy(dtype=object, na_value=None)
     spread = np.append(parsed, None)[positions]
     return pd.Series(pd.array(spread, dtype="Int64"))
