@@ -502,9 +502,9 @@ def test_every_column_is_crosswalked_or_kept_cell_for_cell(fmt):
 def test_the_map_says_what_each_column_became():
     result = import_file("acled.csv", csv_bytes(ACLED_COLUMNS, ACLED_ROWS))
     what = dict(result.column_map.itertuples(index=False, name=None))
-    assert what["event_date"] == "crosswalked to date_start, date_end, date_precision"
+    assert what["event_date"] == "crosswalked to date_start, date_end"
     assert what["fatalities"] == "crosswalked to fatalities_best"
-    assert what["latitude"] == "crosswalked to lat"
+    assert what["latitude"] == "crosswalked to place point"
     assert what["notes"] == "crosswalked to source_quote"
     assert what["year"] == "kept verbatim"
     assert result.column_summary() == "31 columns: 18 crosswalked, 13 kept verbatim"
@@ -515,7 +515,7 @@ def test_a_column_the_crosswalk_reads_only_as_a_fallback_is_kept_when_unused():
     result = import_file("gtd.csv", csv_bytes(without_text, GTD_ROWS))
     what = dict(result.column_map.itertuples(index=False, name=None))
     assert what["attacktype1"] == (
-        "crosswalked to event_type, title, description, notes"
+        "crosswalked to event_type, source_event_type, title, description, notes"
     )
     assert "attacktype1" not in result.source_columns.columns
     assert result.events["event_type"].tolist() == ["bombing"]
@@ -534,8 +534,8 @@ def test_native_files_keep_their_extra_columns():
     assert result.summary() == "native: 2 rows — 2 accepted, 0 repaired, 0 rejected"
     assert kept(result) == {"analyst note"}
     what = dict(result.column_map.itertuples(index=False, name=None))
-    assert what["lat"] == "crosswalked to lat"
-    assert what["place_name"] == "crosswalked to place_name"
+    assert what["lat"] == "crosswalked to place point"
+    assert what["place_name"] == "crosswalked to place name"
     assert what["event_id"] == "crosswalked to event_id, source_id"
     assert kept_cells(result) == [{"analyst note": "checked"}, {"analyst note": "=cmd"}]
 
@@ -596,7 +596,9 @@ def test_written_and_loaded_back_with_nothing_lost(tmp_path):
     assert [r["column"] for r in column_map] == ACLED_COLUMNS
     assert column_map[2] == {"column": "year", "what": "kept verbatim"}
     header = (tmp_path / "events.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header.endswith('"notes","source_id","source_row"')
+    assert header.endswith(
+        '"notes","source_id","source_row","source_event_type","source_sub_event_type"'
+    )
 
     assert validate_directory(tmp_path).problems == []
     dataset = load_dataset(tmp_path)
@@ -771,7 +773,12 @@ def test_the_download_adds_the_kept_columns_with_a_prefix(tmp_path):
     assert list(records[0])[len(plain_records[0]) :] == [
         f"source:{c}" for c in ACLED_KEPT[0]
     ]
-    assert list(plain_records[0])[-2:] == ["source_id", "source_row"]
+    assert list(plain_records[0])[-4:] == [
+        "source_id",
+        "source_row",
+        "source_event_type",
+        "source_sub_event_type",
+    ]
     assert (records[1]["source_id"], records[1]["source_row"]) == ("KGZ7", "4")
     # Cells verbatim, but a formula is neutralised as in every download.
     assert records[0]["source:admin2"] == " Andijon  "
@@ -811,7 +818,9 @@ def test_export_with_source_columns_gives_the_download_bytes(tmp_path):
     # Without the option: our columns only.
     assert main(["export", "--data", str(data), "-o", str(out)]) == 0
     header = out.read_bytes().split(b"\r\n")[0].decode("utf-8")
-    assert header.endswith(",place_name,source_id,source_row")
+    assert header.endswith(
+        ",place_name,source_id,source_row,source_event_type,source_sub_event_type"
+    )
 
 
 # --- any extra columns, any text ------------------------------------------------

@@ -23,7 +23,7 @@ from imu_geo.importers.acled import (
     ACLED_TIME_PRECISION,
     CONTEXT_FALLBACK,
 )
-from imu_geo.importers.columns import column_map, crosswalked_columns
+from imu_geo.importers.columns import column_map
 from imu_geo.importers.core import detect_format, import_file, import_table, run_import
 from imu_geo.importers.crosswalk import (
     EMPTY_MARKERS,
@@ -109,7 +109,6 @@ __all__ = [
     "load_gazetteer",
     "column_map",
     "column_map_csv",
-    "crosswalked_columns",
     "normalise_name",
     "read_table",
     "rejects_csv",

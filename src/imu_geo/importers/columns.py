@@ -10,48 +10,13 @@ verbatim with its event (:mod:`imu_geo.source_columns`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
-from imu_geo.importers.crosswalk import _Source, _table_rows
+from imu_geo.importers.crosswalk import _Source, crosswalked_columns
 from imu_geo.source_columns import compact_text, empty_frame
 
 KEPT = "kept verbatim"
-
-
-def _targets(fmt: str) -> dict[str, str]:
-    return {
-        row["column"].strip().lower(): row["target"]
-        for row in _table_rows("columns.csv")
-        if row["format"] == fmt
-    }
-
-
-def crosswalked_columns(fmt: str, columns: Iterable[str]) -> dict[str, str]:
-    """The columns a format's crosswalk reads, and what each becomes.
-
-    Parameters
-    ----------
-    fmt
-        One of the formats.
-    columns
-        A file's column names, as written in the file.
-
-    Returns
-    -------
-    dict
-        For each of ``columns`` the crosswalk reads (compared without regard to
-        case or surrounding spaces), its name as in the file → the columns of ours
-        it feeds, space-separated (``date_start date_end date_precision``).
-    """
-    targets = _targets(fmt)
-    return {
-        column: targets[str(column).strip().lower()]
-        for column in columns
-        if str(column).strip().lower() in targets
-    }
 
 
 class _ReadingSource(_Source):
@@ -108,7 +73,7 @@ def column_map(
     for position, (name, label) in enumerate(zip(names, _labels(names), strict=True)):
         target = crosswalked.get(name)
         if target is not None and (read is None or name in read):
-            what = "crosswalked to " + ", ".join(target.split())
+            what = f"crosswalked to {target}"
         elif name.strip():
             what = KEPT
         elif _has_values(frame.iloc[:, position]):
