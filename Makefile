@@ -31,13 +31,17 @@ browser: install-test
 	else $(BIN)/python -m playwright install chromium; fi
 
 run: install
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) \
+	$(BIN)/python -m imu_geo.server run app.py --server.port $(PORT) \
 		--server.address $(ADDRESS) --browser.gatherUsageStats false
 
-# Headless, for serving to others: `make serve ADDRESS=0.0.0.0 PORT=8080`.
-# Health check: GET /_stcore/health answers "ok".
+# Headless, for serving to others behind the reverse proxy of deploy/nginx.conf
+# (anti-framing headers, private metrics, a limit on uploads per client; see
+# docs/reliability.md). Health check: GET /_stcore/health answers "ok".
 serve: install
-	$(BIN)/python -m streamlit run app.py --server.headless true \
+	@echo "Serving on $(ADDRESS):$(PORT). To serve others, keep it on localhost and put"
+	@echo "nginx in front: copy deploy/nginx.conf to /etc/nginx/conf.d/imu-geo.conf"
+	@echo "(upstream 127.0.0.1:8501), set server_name, reload nginx. docs/reliability.md"
+	$(BIN)/python -m imu_geo.server run app.py --server.headless true \
 		--server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.gatherUsageStats false --server.fileWatcherType none
 
@@ -59,8 +63,10 @@ test: lint browser
 	$(BIN)/python -m pytest
 
 # Speed at 1k, 100k and 1M events against the naive way; writes docs/performance.md.
+# Then the time to build pictures and animations; writes docs/render-performance.md.
 bench: browser
 	$(BIN)/python benchmarks/scale.py --browser
+	$(BIN)/python benchmarks/render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build static/points

@@ -21,7 +21,10 @@ What it writes:
   simplified with ``simplify(SIMPLIFY_TOLERANCE, preserve_topology=True)``.
 
 All coordinates are EPSG:4326 longitude/latitude (RFC 7946), rounded to four
-decimals, and every polygon is checked to be valid after rounding. When
+decimals, and every polygon is checked to be valid after rounding. Polygons
+follow RFC 7946 section 3.1.6's right-hand rule: exterior rings run
+counter-clockwise and holes clockwise. Snapping and simplifying in GEOS do not
+keep the reference files' winding, so it is set again just before writing. When
 ``events.csv`` sits in the output folder, the set of places written must equal
 the set of ``place_id`` values it uses; the build stops otherwise.
 
@@ -44,8 +47,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import Point, mapping, shape
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -217,12 +221,41 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return geom
 
 
+def _polygons(geom: BaseGeometry) -> list[Polygon]:
+    """The polygons of a Polygon or MultiPolygon; none for other geometries."""
+    if isinstance(geom, Polygon):
+        return [geom]
+    if isinstance(geom, MultiPolygon):
+        return list(geom.geoms)
+    return []
+
+
+def _right_hand(geom: BaseGeometry) -> BaseGeometry:
+    """Exterior rings counter-clockwise, holes clockwise (RFC 7946 3.1.6)."""
+    if isinstance(geom, Polygon):
+        return orient(geom, sign=1.0)
+    if isinstance(geom, MultiPolygon):
+        return MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    return geom
+
+
+def _follows_right_hand_rule(geom: BaseGeometry) -> bool:
+    return all(
+        p.exterior.is_ccw and not any(ring.is_ccw for ring in p.interiors)
+        for p in _polygons(geom)
+    )
+
+
 def _geometry_json(geom: BaseGeometry) -> dict:
-    """GeoJSON geometry with rounded coordinates; fails if rounding broke it."""
-    out = mapping(geom)
+    """GeoJSON geometry with rounded coordinates, polygons wound by the
+    right-hand rule; fails if rounding broke either."""
+    out = mapping(_right_hand(geom))
     out = {"type": out["type"], "coordinates": _round_coords(out["coordinates"])}
-    if not shape(out).is_valid:
+    written = shape(out)
+    if not written.is_valid:
         raise BuildError(f"{out['type']} is invalid after rounding")
+    if not _follows_right_hand_rule(written):
+        raise BuildError(f"{out['type']} is not wound by the right-hand rule")
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from imu_geo.schema import EVENT_COLUMNS
@@ -29,3 +31,9 @@ def make_events(rows: list[dict]) -> pd.DataFrame:
     frame["lat"] = pd.to_numeric(frame["lat"])
     frame["lon"] = pd.to_numeric(frame["lon"])
     return frame
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of escaped Markdown text: CommonMark's backslash escapes
+    of ASCII punctuation undone, and invisible word joiners (U+2060) dropped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

@@ -43,7 +43,7 @@ def test_export_warns_on_bad_values_and_uses_the_default(tmp_path, capsys):
         "imu-geo: The start date “someday” is not an ISO date (YYYY-MM-DD); "
         "showing the default start."
     )
-    assert out.read_bytes().count(b"\r\n") == 48 + 1
+    assert out.read_bytes().count(b"\r\n") == 49 + 1
 
 
 def test_export_from_a_broken_directory_is_one_line(tmp_path, capsys):
@@ -72,7 +72,7 @@ def test_import_writes_a_valid_directory_and_reports_rejects(tmp_path, capsys):
     assert err.startswith("acled: 2 rows — 1 accepted, 0 repaired, 1 rejected")
     assert main(["validate", str(out)]) == 0
     rejects = (out / "rejects.csv").read_text(encoding="utf-8")
-    assert "month 13 does not exist (months run 1-12)" in rejects
+    assert "'2018-13-02' is not a date: there is no month 13" in rejects
 
 
 def test_import_of_a_missing_file_is_one_line_and_exit_2(tmp_path, capsys):

@@ -869,8 +869,9 @@ def test_gtd_crosswalk_reads_zero_as_unknown_and_keeps_approxdate():
     ]
     assert result.events.loc[1, "notes"] == (
         "Imported from GTD: eventid 200403290002. attacktype1_txt Bombing/Explosion; "
-        "suicide 1; specificity 1 (near). approxdate: March 28-29, 2004. provstate: "
-        "Bukhara. Placed from the gazetteer: Bukhara."
+        "suicide 1; specificity 1 (near). approxdate: March 28-29, 2004 (read as "
+        "2004-03-28 to 2004-03-29). provstate: Bukhara. Placed from the gazetteer: "
+        "Bukhara."
     )
 
 
@@ -973,10 +974,10 @@ def test_native_rows_are_checked_like_events_csv():
 def test_the_dashboard_download_imports_back_unchanged(tmp_path):
     dataset = load_dataset(DATA_DIR)
     result = import_file("imu-geo-events.csv", to_csv_bytes(dataset.events))
-    assert result.summary() == "native: 48 rows — 48 accepted, 0 repaired, 0 rejected"
+    assert result.summary() == "native: 49 rows — 49 accepted, 0 repaired, 0 rejected"
     write_import(result, tmp_path)
     assert validate_directory(tmp_path).problems == []
-    assert (tmp_path / "events.csv").read_text(encoding="utf-8").count("\n") == 49
+    assert (tmp_path / "events.csv").read_text(encoding="utf-8").count("\n") == 50
     original = json.loads((DATA_DIR / "places.geojson").read_text(encoding="utf-8"))
     written = json.loads((tmp_path / "places.geojson").read_text(encoding="utf-8"))
 
@@ -1114,8 +1115,10 @@ SQUARE_UZ = shapely.box(60.0, 38.0, 72.0, 44.0)
                     2,
                     "rejected",
                     "latitude, longitude",
-                    "latitude 41.3, longitude 80.0 lies outside Uzbekistan, and "
-                    "swapping them does not put it inside",
+                    # 8 degrees of longitude at 41.3 N on a 6371 km sphere
+                    "latitude 41.3, longitude 80.0 lies 668.1 km outside Uzbekistan "
+                    "(more than the 3.7 km allowed), and swapping them does not put "
+                    "it inside",
                 )
             ],
             None,
@@ -1139,7 +1142,9 @@ def test_swapped_coordinates_are_repaired_only_into_the_stated_country(
     assert points == ([expected_point] if expected_point else [])
 
 
-def test_a_point_near_the_border_counts_as_inside_within_the_tolerance():
+def test_a_point_just_over_the_border_is_kept_with_a_note():
+    # 0.02 degree of longitude at 41 N: 0.02 * 111.195 km * cos(41) = 1.68 km,
+    # within the 3.7 km the outline allows for a near-precision point.
     row = ANDIJAN | {"latitude": "41.0", "longitude": "72.02"}
     result = import_file(
         "acled.csv",
@@ -1147,7 +1152,16 @@ def test_a_point_near_the_border_counts_as_inside_within_the_tolerance():
         gazetteer=tiny_gazetteer(),
         countries={"UZ": SQUARE_UZ},
     )
-    assert result.issues == []
+    assert result.issues == [
+        issue(
+            2,
+            "repaired",
+            "latitude, longitude",
+            "the point lies 1.7 km outside Uzbekistan's outline, within the 3.7 km "
+            "allowed for a near-precision point; kept",
+        )
+    ]
+    assert projected(result, ("lat", "lon")) == [{"lat": 41.0, "lon": 72.02}]
 
 
 # --- the bad-input corpus -----------------------------------------------------
@@ -1248,7 +1262,7 @@ CORPUS = [
         b"name,lat,lon\r\nTashkent,41.3,69.2\r\n",
         "people.csv: the format is not recognised from its columns (ACLED has "
         "event_id_cnty, event_date; UCDP GED has date_start, date_end, where_prec; "
-        "GTD has eventid, iyear, imonth, iday; this project has event_id, "
+        "GTD has iyear, imonth, iday; this project has event_id, "
         "date_start, date_end, date_precision)",
     ),
     Case(
@@ -1260,9 +1274,7 @@ CORPUS = [
                 2,
                 "rejected",
                 "event_date",
-                "'last tuesday' is not a date this parser reads (YYYY, YYYY-MM, "
-                "YYYY-MM-DD, 'early|mid|late YYYY', a season and year, 'around "
-                "YYYY', or a range A..B)",
+                "'last Tuesday' is not a date in a format read here",
             )
         ],
     ),
@@ -1275,7 +1287,7 @@ CORPUS = [
                 2,
                 "rejected",
                 "event_date",
-                "day 30 does not exist in February 2009 (it has 28 days)",
+                "'2009-02-30' is not a date: February 2009 has 28 days",
             )
         ],
     ),
@@ -1288,41 +1300,44 @@ CORPUS = [
                 2,
                 "rejected",
                 "event_date",
-                "'39959' looks like a spreadsheet serial number, not a date: write "
-                "it as YYYY-MM-DD",
+                "'39959' looks like a spreadsheet's day number, not a date: save "
+                "the column with its dates as text",
             )
         ],
     ),
     Case(
-        "two-digit year",
+        "two-digit year, given its century by ACLED's coverage",
         "two-digit.csv",
         acled(row(event_date="26/05/09")),
         [
             issue(
                 2,
-                "rejected",
+                "repaired",
                 "event_date",
-                "'26/05/09' has a two-digit year: write the year in full, as "
-                "YYYY-MM-DD",
+                "'26/05/09' has a two-digit year; read as 2009 by the dataset's "
+                f"coverage 1997–{date.today().year}",
             )
         ],
     ),
     Case(
-        "ambiguous day and month",
+        "ambiguous day and month: ACLED's documented order, day first",
         "ambiguous.csv",
         acled(row(event_date="05/06/2009")),
-        [
-            issue(
-                2,
-                "rejected",
-                "event_date",
-                "'05/06/2009' is ambiguous: it can be day/month or month/day; write "
-                "it as YYYY-MM-DD",
-            )
-        ],
+        [],
     ),
     Case(
-        "NaN coordinates",
+        "a date column read both day first and month first",
+        "inconsistent.csv",
+        acled(
+            row(event_date="13/06/2009"),
+            row(event_id_cnty="UZB13", event_date="12/31/2009"),
+        ),
+        "inconsistent.csv: event_date: some values read only as D/M/YYYY "
+        "('13/06/2009') and others only as M/D/YYYY ('12/31/2009'); say which with "
+        "--date-order dmy|mdy, and the values that do not fit are rejected",
+    ),
+    Case(
+        "NaN coordinates are empty markers",
         "nan.csv",
         acled(row(latitude="NaN", longitude="NaN")),
         [
@@ -1330,8 +1345,21 @@ CORPUS = [
                 2,
                 "repaired",
                 GEO,
-                "latitude 'NaN' is not a finite number; placed from the gazetteer: "
-                "Andijan",
+                "no coordinates; placed from the gazetteer: Andijan",
+            )
+        ],
+    ),
+    Case(
+        "a not-finite coordinate",
+        "infinity.csv",
+        acled(row(latitude="-Infinity", longitude="72.35")),
+        [
+            issue(
+                2,
+                "repaired",
+                GEO,
+                "latitude '-Infinity' is not a finite number; placed from the "
+                "gazetteer: Andijan",
             )
         ],
     ),
@@ -1741,7 +1769,7 @@ def test_a_forced_format_names_the_columns_it_lacks():
     with pytest.raises(ImportFailure) as caught:
         import_file("acled.csv", ONE, fmt="gtd")
     assert str(caught.value) == (
-        "acled.csv: missing columns for GTD: eventid, iyear, imonth, iday, specificity"
+        "acled.csv: missing columns for GTD: iyear, imonth, iday"
     )
 
 
@@ -1867,9 +1895,10 @@ def test_run_import_exit_codes_and_one_line_messages(tmp_path):
             [
                 issue(
                     2,
-                    "rejected",
+                    "repaired",
                     "fatalities",
-                    "'3.5' is not a whole number of people (0 or more)",
+                    "'3.5' is not a whole number of people (0 or more); the event is "
+                    "kept with no count",
                 )
             ],
         ),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
+import urllib.error
+import urllib.request
 from datetime import date
 
 import numpy as np
@@ -24,6 +27,7 @@ from imu_geo.layers import (
 )
 from imu_geo.pointfiles import (
     MAX_IDLE_S,
+    POINTS_ROOT,
     PointFileTooLarge,
     PointStore,
     epoch_days,
@@ -31,8 +35,10 @@ from imu_geo.pointfiles import (
     point_file_bytes,
     point_records,
     remove_stale_folders,
+    start_sweeper,
 )
 from imu_geo.timeline import build_volume_chart, monthly_counts
+from tests.conftest import serve
 
 
 def _events():
@@ -231,6 +237,66 @@ def test_folders_no_running_server_holds_are_removed(tmp_path):
         )
     finally:
         handle.close()
+
+
+def _wait_until(condition, timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_idle_files_are_swept_on_a_timer_with_nothing_else_written(tmp_path):
+    root = tmp_path / "points"
+    store = PointStore(root / "mine", "u", max_idle_s=0.5)
+    store.ensure(("idle",), lambda: b"[1]", group="upload")
+    idle = root / "mine" / store.name_for(("idle",))
+    stale = root / f"12345-{'3' * 16}"  # a stopped server's folder
+    stale.mkdir()
+    (stale / "x.json").write_bytes(b"[]")
+    stop = start_sweeper(store, root, interval_s=0.05)
+    try:
+        assert _wait_until(lambda: not idle.exists() and not stale.exists())
+        assert store.forget("upload") == 0  # the sweep forgot it too
+    finally:
+        stop.set()
+
+
+def test_the_sweeper_keeps_files_in_use(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_idle_s=60)
+    store.ensure(("used",), lambda: b"[1]")
+    used = tmp_path / "p" / store.name_for(("used",))
+    stop = start_sweeper(store, tmp_path, interval_s=0.02)
+    try:
+        time.sleep(0.5)
+        assert used.read_bytes() == b"[1]"
+    finally:
+        stop.set()
+
+
+def test_a_stopped_servers_files_are_removed_before_the_next_one_serves(tmp_path):
+    """After a crash nothing is left behind for the next server to serve: the
+    folders of stopped servers are removed at start-up, before any page is
+    opened."""
+    stale = POINTS_ROOT / f"1-{'4' * 16}"
+    stale.mkdir(parents=True, exist_ok=True)
+    name = "a" * 40 + ".json"
+    (stale / name).write_bytes(b"[]")
+    try:
+        with serve(tmp_path) as url:
+            assert not stale.exists()
+            try:
+                with urllib.request.urlopen(
+                    f"{url}/app/static/points/{stale.name}/{name}", timeout=10
+                ) as reply:
+                    status = reply.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            assert status == 404
+    finally:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def test_monthly_counts_put_each_event_in_its_first_month():

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import tomllib
@@ -183,3 +184,148 @@ def test_the_health_check_answers_ok(streamlit_server):
     with urllib.request.urlopen(f"{streamlit_server}/_stcore/health", timeout=10) as r:
         assert r.status == 200
         assert r.read().decode().strip() == "ok"
+
+
+# --- errors in the upload path and in the frame ---------------------------------
+
+
+def _parquet(frame) -> bytes:
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame(frame).to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def _failing(error: BaseException):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    ("stage", "error", "expected"),
+    [
+        (
+            "import",
+            OSError("Couldn't deserialize thrift: No more data to read.\nmore"),
+            "evil.parquet could not be read (Couldn't deserialize thrift: No more "
+            "data to read. more). Nothing was changed.",
+        ),
+        (
+            "import",
+            KeyError("/srv/secret/path"),
+            "evil.parquet could not be imported because of an unexpected error. "
+            "Nothing was changed.",
+        ),
+        (
+            "import",
+            MemoryError(),
+            "evil.parquet needs more memory than this server can give one file. "
+            "Nothing was changed.",
+        ),
+        (
+            "dataset",
+            ValueError("boom"),
+            "evil.csv was read, but its events could not be prepared for the "
+            "map. Nothing was changed.",
+        ),
+        (
+            "read",
+            OSError("connection reset"),
+            "evil.parquet could not be read from the upload. Nothing was changed.",
+        ),
+    ],
+)
+def test_every_upload_failure_is_one_line_with_a_logged_reference(
+    monkeypatch, log_lines, stage, error, expected
+):
+    from imu_geo import ui
+
+    read = (lambda: b"PAR1") if stage != "read" else _failing(error)
+    if stage == "import":
+        monkeypatch.setattr(ui, "import_file", _failing(error))
+    if stage == "dataset":
+        payload = (BUNDLED_DATA_DIR / "events.csv").read_text(encoding="utf-8")
+        read = lambda: payload.encode()  # noqa: E731
+        monkeypatch.setattr(ui, "assemble_dataset", _failing(error))
+    name = "evil.csv" if stage == "dataset" else "evil.parquet"
+    upload = ui._import_upload(name, read, "auto", ("id", "auto"))
+    assert upload.data is None
+    reason = upload.failure
+    assert "\n" not in reason
+    assert reason.startswith(expected), reason
+    reference = reason.rsplit("reference ", 1)[1].rstrip(".")
+    assert re.fullmatch(r"[0-9a-f]{8}", reference)
+    assert "/srv/secret" not in reason
+    (entry,) = [e for e in log_lines() if e.get("event") == "upload_error"]
+    assert entry["ref"] == reference
+    assert entry["stage"] == stage
+    assert entry["file_name"] == name
+    assert entry["error"].startswith(type(error).__name__)
+    assert "Traceback" in entry["traceback"]
+
+
+def test_a_damaged_parquet_upload_gets_a_one_line_reason(log_lines):
+    from imu_geo import ui
+
+    whole = _parquet({"a": [1, 2, 3]})
+    for damaged in (
+        b"PAR1" + b"\x00" * 50 + b"PAR1",  # a footer that is not thrift
+        whole[: len(whole) // 2] + whole[-8:],  # cut in the middle
+        b"PAR1" + b"\xff" * 1000,
+    ):
+        upload = ui._import_upload("damaged.parquet", lambda d=damaged: d, "auto", ())
+        assert upload.data is None and upload.failure
+        assert "\n" not in upload.failure
+        assert upload.failure.startswith("damaged.parquet")
+        assert len(upload.failure) <= 300
+
+
+FRAME_PARTS = ["upload_controls", "dataset_marker", "credits_footer", "run_player"]
+
+
+@pytest.mark.parametrize("part", FRAME_PARTS)
+def test_an_error_in_the_frame_shows_a_reference_and_the_page_goes_on(
+    monkeypatch, log_lines, part
+):
+    from imu_geo import ui
+
+    monkeypatch.setattr(ui, part, _failing(RuntimeError("frame fault /srv/x")))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "could not be shown" in error and "/srv/x" not in error
+    reference = error.rsplit("reference ", 1)[1].rstrip(".")
+    (entry,) = [e for e in log_lines() if e.get("event") == "page_error"]
+    assert entry["ref"] == reference
+    assert entry["error"] == "RuntimeError: frame fault /srv/x"
+    # The page itself is there.
+    assert any(re.match(r"^\d+ events? — ", c.value) for c in at.caption)
+
+
+def test_an_error_in_the_sidebar_filters_ends_the_run_with_a_reference(
+    monkeypatch, log_lines
+):
+    from imu_geo import ui
+
+    monkeypatch.setattr(ui, "filter_controls", _failing(RuntimeError("sidebar")))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    reference = error.rsplit("reference ", 1)[1].rstrip(".")
+    (entry,) = [e for e in log_lines() if e.get("event") == "page_error"]
+    assert entry["ref"] == reference
+
+
+def test_an_error_in_the_navigation_is_reported_too(monkeypatch, log_lines):
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "navigation", _failing(RuntimeError("nav")))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    reference = error.rsplit("reference ", 1)[1].rstrip(".")
+    (entry,) = [e for e in log_lines() if e.get("event") == "page_error"]
+    assert entry["ref"] == reference and entry["error"] == "RuntimeError: nav"

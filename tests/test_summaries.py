@@ -337,15 +337,17 @@ def table_for(start: date, end: date, level: str) -> list[tuple]:
 # PK-KP, Andijan and Khanabad UZ-AN, North Waziristan PK-TA, Karachi airport
 # PK-SD); Andijan, Khanabad and Namangan are the towns inside the valley polygon.
 #
-# 1999 (10 rows): yoldashev-in-peshawar (base, Peshawar), imu-formed-around-1998
+# 1999 (12 rows): yoldashev-in-peshawar (base, Peshawar), imu-formed-around-1998
 # (context, Afghanistan), uzbekistan-low-intensity-insurgency (context,
 # Uzbekistan), imu-based-in-afghanistan (base, Afghanistan), bus-hijacking
 # (attack, Uzbekistan, low 5), incursions-into-kyrgyzstan (attack, Kyrgyzstan),
 # incursions-into-uzbekistan (attack, Uzbekistan, low 2), uzbek-crackdown (context,
 # Uzbekistan), tashkent-car-bombs (attack, Tashkent, 16/16/16),
-# japanese-geologists-hostage (attack, Batken Region).
+# japanese-geologists-hostage (attack, Batken Region), and two context rows with
+# no place (calls-for-overthrow-of-uzbek-government, 1997-2002, and
+# iju-splits-from-imu, 1997-2015).
 #
-# 2009-2015 (20 rows): uzbek-crackdown and uzbek-tajik-border-security (context,
+# 2009-2015 (21 rows): uzbek-crackdown and uzbek-tajik-border-security (context,
 # Uzbekistan), tajikistan-imu-more-active (context, Tajikistan),
 # imu-shelters-in-fata (base, FATA), andijan-suicide-bombing and
 # khanabad-border-post-assault (attacks, towns in Andijan), ferghana-border-security
@@ -354,9 +356,10 @@ def table_for(start: date, end: date, level: str) -> list[tuple]:
 # north-waziristan-offensive (context, North Waziristan), karachi-airport-attack
 # (attack, Karachi airport), flees-back-to-afghanistan (context, Afghanistan),
 # pakistan-makes-imu-priority-target (context, Pakistan), splinter-in-zabul (base)
-# and zabul-splinter-crushed (context) (Zabul), and five context rows with no
-# place (fractures-and-disperses, is-announces-khorasan-expansion,
-# pledges-allegiance, omar-death-announced, accuses-taliban-of-lying).
+# and zabul-splinter-crushed (context) (Zabul), and six context rows with no
+# place (iju-splits-from-imu, 1997-2015, fractures-and-disperses,
+# is-announces-khorasan-expansion, pledges-allegiance, omar-death-announced,
+# accuses-taliban-of-lying).
 HAND_COUNTS = {
     (date(1999, 1, 1), date(1999, 12, 31), "country"): [
         # region, coded at, events, attacks, bases, context, killed low, best,
@@ -367,6 +370,8 @@ HAND_COUNTS = {
         ("Pakistan", "country", 1, 0, 1, 0, None, None, "1992-01-01", "1999-12-31"),
         # four country-level rows and Tashkent; low 5 + 2 + 16, best only Tashkent
         ("Uzbekistan", "country", 5, 3, 0, 2, 23, 16, "1997-01-01", "2015-12-07"),
+        # calls-for-overthrow and iju-splits-from-imu
+        ("No place", "", 2, 0, 0, 2, None, None, "1997-01-01", "2015-12-07"),
     ],
     (date(1999, 1, 1), date(1999, 12, 31), "admin1"): [
         ("Batken", "admin1", 1, 1, 0, 0, None, None, "1999-08-01", "1999-08-31"),
@@ -387,6 +392,7 @@ HAND_COUNTS = {
         ("Afghanistan", "country", 2, 0, 1, 1, None, None, "1997-01-01", "2001-12-31"),
         ("Kyrgyzstan", "country", 1, 1, 0, 0, None, None, "1999-01-01", "2002-09-25"),
         ("Uzbekistan", "country", 4, 2, 0, 2, 7, None, "1997-01-01", "2015-12-07"),
+        ("No place", "", 2, 0, 0, 2, None, None, "1997-01-01", "2015-12-07"),
     ],
     (date(2009, 1, 1), date(2015, 12, 31), "country"): [
         # northern Afghanistan x2, flees-back, Zabul x2
@@ -409,7 +415,7 @@ HAND_COUNTS = {
             "2009-05-01",
             "2009-05-31",
         ),
-        ("No place", "", 5, 0, 0, 5, None, None, "2012-01-01", "2015-12-07"),
+        ("No place", "", 6, 0, 0, 6, None, None, "1997-01-01", "2015-12-07"),
     ],
     (date(2009, 1, 1), date(2015, 12, 31), "valley"): [
         # Andijan and Khanabad (points in the valley) and the valley itself
@@ -441,7 +447,7 @@ HAND_COUNTS = {
             "2001-09-01",
             "2015-12-07",
         ),
-        ("No place", "", 5, 0, 0, 5, None, None, "2012-01-01", "2015-12-07"),
+        ("No place", "", 6, 0, 0, 6, None, None, "1997-01-01", "2015-12-07"),
     ],
 }
 
@@ -456,8 +462,8 @@ def test_bundled_data_matches_the_hand_count(start, end, level):
 def test_every_bundled_event_is_counted_once_at_every_level():
     for level in SUMMARY_LEVELS:
         summary = summarise(DATASET.events, DATASET.places, DATASET.regions, level)
-        assert summary["events"].sum() == 48
-        assert summary.loc[summary["region"] == NO_PLACE_LABEL, "events"].item() == 8
+        assert summary["events"].sum() == 49
+        assert summary.loc[summary["region"] == NO_PLACE_LABEL, "events"].item() == 10
 
 
 # --- the choropleth --------------------------------------------------------------
@@ -578,8 +584,8 @@ def test_cli_summary_prints_the_table(capsys):
         "0",
     ]
     assert out[-1] == (
-        "20 events: 3 in the valley, 3 coded at a coarser level, 9 outside, "
-        "5 with no place."
+        "21 events: 3 in the valley, 3 coded at a coarser level, 9 outside, "
+        "6 with no place."
     )
 
 
@@ -608,7 +614,7 @@ def test_cli_summary_csv_is_the_page_download(capsysbinary):
     assert lines[3] == (
         "UZ-TK,Tashkent (city),admin1,admin1,UZ,1,1,16,16,16,0,0,1999-02-01,1999-02-28,"
     )
-    assert len(lines) == 1 + 6 + 1  # header, six rows, the final CRLF
+    assert len(lines) == 1 + 7 + 1  # header, seven rows, the final CRLF
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""Map page: the time window on the map, the details of one event, the table."""
+"""Map page: the window on the map, event details, the table, and the downloads."""
 
 import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import to_csv_bytes, to_geojson_bytes
 from imu_geo.layers import EVENT_LAYER_IDS, legend_svg
-from imu_geo.views import TABLE_COLUMNS, TABLE_ROW_LIMIT, event_details
+from imu_geo.views import TABLE_ROW_LIMIT, event_details, table_columns
 
 data, spec = ui.page_context()
 events = data.dataset.events
@@ -40,13 +40,13 @@ details_slot = st.container()
 
 st.subheader("Events in view")
 # Columns first: taking rows from the narrow frame is several times faster.
-shown = events[list(TABLE_COLUMNS)].iloc[rows[:TABLE_ROW_LIMIT]]
+shown = events[list(table_columns(events))].iloc[rows[:TABLE_ROW_LIMIT]]
 if len(rows) > len(shown):
     st.caption(
         f"The table shows the first {len(shown):,} of {len(rows):,} events in "
         "date order; the downloads below hold all of them."
     )
-table = st.dataframe(
+table = ui.table(
     shown,
     hide_index=True,
     width="stretch",
@@ -69,10 +69,22 @@ else:
         icon=":material/touch_app:",
     )
 
+source_columns = data.dataset.source_columns
+with_source = source_columns is not None and st.checkbox(
+    "Include the file's own columns",
+    help="The columns of the imported file that no crosswalk uses, kept verbatim "
+    f"with their events ({len(source_columns.columns):,}). They follow ours in the "
+    "CSV, each with the prefix `source:`.",
+    key="with_source_columns",
+)
 left, right = st.columns(2)
 with left:
     ui.download(
-        "Download CSV", lambda: to_csv_bytes(events.iloc[rows]), "imu-geo-events.csv"
+        "Download CSV",
+        lambda: to_csv_bytes(
+            events.iloc[rows], source_columns.iloc[rows] if with_source else None
+        ),
+        "imu-geo-events.csv",
     )
 with right:
     ui.download(
@@ -81,3 +93,5 @@ with right:
         "imu-geo-events.geojson",
         "application/geo+json",
     )
+ui.picture_downloads(data, spec, rows)
+ui.animation_panel(data, spec, rows)

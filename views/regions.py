@@ -68,7 +68,7 @@ with map_column:
         "units, or is not given."
     )
 with table_column:
-    st.dataframe(
+    ui.table(
         table,
         hide_index=True,
         width="stretch",

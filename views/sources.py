@@ -36,7 +36,7 @@ if len(rows) > len(quotes):
         f"The table shows the first {len(quotes):,} of {len(rows):,} events in date "
         "order; the download holds all of them."
     )
-table = st.dataframe(
+table = ui.table(
     quotes,
     hide_index=True,
     width="stretch",
@@ -59,7 +59,7 @@ if details:
 st.header("How sure: the vocabularies")
 for column in VOCABULARIES:
     st.subheader(column.replace("_", " ").capitalize())
-    st.dataframe(ui.vocabulary_tables(data)[column], hide_index=True, width="stretch")
+    ui.table(ui.vocabulary_tables(data)[column], hide_index=True, width="stretch")
 
 st.header("What other datasets cover")
 st.dataframe(OTHER_DATASETS, hide_index=True, width="stretch")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from imu_geo import animation
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
     DATA_ENV_VAR,
@@ -24,9 +25,23 @@ from imu_geo.data import (
     load_dataset,
 )
 from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
-from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
+from imu_geo.filters import (
+    apply_filters,
+    facet_choices,
+    filter_mask,
+    full_span,
+    selected_positions,
+    spec_from_query,
+)
 from imu_geo.importers import FORMATS, Limits, run_import
-from imu_geo.layers import basemap_files
+from imu_geo.layers import MapOptions, basemap_files
+from imu_geo.render import (
+    RENDER_COLUMNS,
+    build_basemap,
+    picture_bytes,
+    picture_events,
+    picture_text,
+)
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
 from imu_geo.validate import REGIONS_FILE, validate_directory
 
@@ -34,6 +49,7 @@ STATIC_DIR = PROJECT_DIR / "static"
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
+RENDER_FORMATS = ("png", "svg", *animation.FORMATS)
 
 
 def _write(text: str, stream=None) -> None:
@@ -58,8 +74,9 @@ def command_validate(arguments: argparse.Namespace) -> int:
 
 
 def _filtered_dataset(arguments: argparse.Namespace):
-    """The loaded dataset, the events the command-line filters select, and one
-    warning per refused value: the same filters the dashboard reads from its URL."""
+    """The loaded dataset, the positions of the events the command-line filters
+    select (in date order), and one warning per refused value: the same filters
+    the dashboard reads from its URL."""
     dataset = load_dataset(Path(arguments.data) if arguments.data else None)
     events = dataset.events
     params = {
@@ -70,28 +87,32 @@ def _filtered_dataset(arguments: argparse.Namespace):
             ("layers", arguments.layers),
             ("mode", arguments.mode),
             ("types", arguments.types),
+            ("source_types", arguments.source_types),
             ("q", arguments.query),
         )
         if value is not None
     }
     spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
-    return dataset, apply_filters(events, spec), warnings
+    return dataset, selected_positions(events, spec), warnings
 
 
 def command_export(arguments: argparse.Namespace) -> int:
     """Write the filtered events as CSV or GeoJSON, as the dashboard downloads them."""
     try:
-        _, selected, warnings = _filtered_dataset(arguments)
+        dataset, positions, warnings = _filtered_dataset(arguments)
     except DataError as error:
         _write(f"imu-geo: {error}", sys.stderr)
         return EXIT_PROBLEMS
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
-    payload = (
-        to_geojson_bytes(selected)
-        if arguments.format == "geojson"
-        else to_csv_bytes(selected)
-    )
+    selected = dataset.events.iloc[positions].reset_index(drop=True)
+    if arguments.format == "geojson":
+        payload = to_geojson_bytes(selected)
+    else:
+        kept = None
+        if arguments.source_columns and dataset.source_columns is not None:
+            kept = dataset.source_columns.iloc[positions]
+        payload = to_csv_bytes(selected, kept)
     if arguments.output in (None, "-"):
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
@@ -109,18 +130,111 @@ def command_summary(arguments: argparse.Namespace) -> int:
     """Print the region table of one level for the filtered events, as the
     dashboard's Regions page shows it (text) or downloads it (CSV)."""
     try:
-        dataset, selected, warnings = _filtered_dataset(arguments)
+        dataset, positions, warnings = _filtered_dataset(arguments)
     except DataError as error:
         _write(f"imu-geo: {error}", sys.stderr)
         return EXIT_PROBLEMS
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
+    selected = dataset.events.iloc[positions].reset_index(drop=True)
     table = summarise(selected, dataset.places, dataset.regions, arguments.by)
     if arguments.format == "csv":
         sys.stdout.buffer.write(table_csv_bytes(table))
         sys.stdout.flush()
     else:
         _write(format_text_table(table, arguments.by))
+    return EXIT_OK
+
+
+RENDER_FILTERS = (
+    ("start", "start"),
+    ("end", "end"),
+    ("layers", "layers"),
+    ("mode", "mode"),
+    ("types", "types"),
+    ("actors", "actors"),
+    ("countries", "countries"),
+    ("attribution", "attribution"),
+    ("q", "query"),
+)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"a size is WIDTHxHEIGHT, e.g. 1024x640 (not {text})"
+        ) from error
+    return width, height
+
+
+def command_render(arguments: argparse.Namespace) -> int:
+    """Draw the map (PNG, SVG) or the playback (GIF, MP4) as the dashboard's
+    downloads do for the same view: the same URL parameters, the same bytes."""
+    directory = Path(arguments.data) if arguments.data else default_data_dir()
+    try:
+        dataset = load_dataset(directory)
+    except DataError as error:
+        _write(f"imu-geo: {error}", sys.stderr)
+        return EXIT_PROBLEMS
+    events = dataset.events
+    params = {
+        name: getattr(arguments, attribute)
+        for name, attribute in RENDER_FILTERS
+        if getattr(arguments, attribute) is not None
+    }
+    spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
+    for warning in warnings:
+        _write(f"imu-geo: {warning}", sys.stderr)
+    fmt = arguments.format or Path(arguments.output).suffix.lstrip(".").lower()
+    if fmt not in (*RENDER_FORMATS,):
+        _write(
+            "imu-geo: choose --format png, svg, gif or mp4 "
+            f"(the file name says “{fmt or 'nothing'}”)",
+            sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    bundled = directory.resolve() == BUNDLED_DATA_DIR.resolve()
+    words = picture_text("atlas") if bundled else picture_text("folder", directory.name)
+    options = MapOptions(relocation=not arguments.no_arcs, halos=not arguments.no_halos)
+    basemap = build_basemap(dataset.regions, dataset.places)
+    if fmt in ("png", "svg"):
+        # No sorting here: the picture puts its dots in date order itself.
+        selected = picture_events(events, filter_mask(events, spec).to_numpy())
+        payload = picture_bytes(selected, spec, basemap, words, fmt, options)
+        what = f"{len(selected):,} events"
+    else:
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 10 == 0:
+                _write(f"imu-geo: frame {done} of {total}", sys.stderr)
+
+        selected = apply_filters(events, spec)[list(RENDER_COLUMNS)]
+        try:
+            payload = animation.animation_bytes(
+                selected,
+                spec,
+                basemap,
+                words,
+                arguments.step,
+                arguments.fps,
+                fmt,
+                options,
+                arguments.size,
+                progress=progress,
+            )
+        except ValueError as error:
+            _write(f"imu-geo: {error}", sys.stderr)
+            return EXIT_PROBLEMS
+        frames = len(animation.frame_specs(spec, arguments.step))
+        what = f"{frames} frames"
+    try:
+        Path(arguments.output).write_bytes(payload)
+    except OSError as error:
+        _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
+        return EXIT_UNREADABLE
+    _write(f"{what} drawn to {arguments.output} ({len(payload):,} bytes)", sys.stderr)
     return EXIT_OK
 
 
@@ -175,13 +289,15 @@ def streamlit_command(
 ) -> list[str]:
     """The ``streamlit run`` command line for ``script`` on ``address:port``.
 
-    Headless (the default) is for servers nobody opens a browser on by hand:
-    tests, benchmarks, ``make serve``; it also turns the file watcher off.
+    It runs Streamlit through :mod:`imu_geo.server`, which first removes what
+    stopped servers left behind. Headless (the default) is for servers nobody
+    opens a browser on by hand: tests, benchmarks, ``make serve``; it also turns
+    the file watcher off.
     """
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        "imu_geo.server",
         "run",
         str(script),
         "--server.port",
@@ -223,8 +339,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--layers", help="comma list of attack,base,context")
     export.add_argument("--mode", choices=["window", "cumulative"])
     export.add_argument("--types", help="comma list of event types")
+    export.add_argument(
+        "--source-types", help="comma list of the source's own types and sub-types"
+    )
     export.add_argument("--query", help="free-text search")
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    export.add_argument(
+        "--source-columns",
+        action="store_true",
+        help="CSV: add the imported file's own columns kept verbatim, each named "
+        "source:<name> (the dashboard's \"Include the file's own columns\")",
+    )
     export.add_argument("-o", "--output", help="file to write (default: stdout)")
     export.add_argument("--data", help="data directory (default: the bundled data)")
     export.set_defaults(handler=command_export)
@@ -240,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--layers", help="comma list of attack,base,context")
     summary.add_argument("--mode", choices=["window", "cumulative"])
     summary.add_argument("--types", help="comma list of event types")
+    summary.add_argument(
+        "--source-types", help="comma list of the source's own types and sub-types"
+    )
     summary.add_argument("--query", help="free-text search")
     summary.add_argument(
         "--format",
@@ -249,6 +377,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--data", help="data directory (default: the bundled data)")
     summary.set_defaults(handler=command_summary)
+
+    render = commands.add_parser(
+        "render",
+        help="draw the map (PNG, SVG) or the playback (GIF, MP4) as the "
+        "dashboard's downloads do",
+    )
+    render.add_argument("--start", help="window start, YYYY-MM-DD")
+    render.add_argument("--end", help="window end, YYYY-MM-DD")
+    render.add_argument("--layers", help="comma list of attack,base,context")
+    render.add_argument("--mode", choices=["window", "cumulative"])
+    render.add_argument("--types", help="comma list of event types")
+    render.add_argument("--actors", help="comma list of actors")
+    render.add_argument("--countries", help="comma list of country codes")
+    render.add_argument("--attribution", help="comma list of attributions")
+    render.add_argument("--query", help="free-text search")
+    render.add_argument(
+        "--format",
+        choices=list(RENDER_FORMATS),
+        help="default: from the output file's extension",
+    )
+    render.add_argument(
+        "--step",
+        type=int,
+        choices=list(animation.STEPS),
+        default=3,
+        help="months per frame of an animation (default: 3)",
+    )
+    render.add_argument(
+        "--fps",
+        type=int,
+        default=animation.DEFAULT_FPS,
+        help=f"frames a second of an animation (default: {animation.DEFAULT_FPS})",
+    )
+    render.add_argument(
+        "--size",
+        type=_size,
+        default=animation.DEFAULT_SIZE,
+        help="frame size of an animation: "
+        + " or ".join(f"{w}x{h}" for w, h in animation.SIZES.values())
+        + " (default: {}x{})".format(*animation.DEFAULT_SIZE),
+    )
+    render.add_argument("--no-arcs", action="store_true", help="no relocation arcs")
+    render.add_argument("--no-halos", action="store_true", help="no place halos")
+    render.add_argument("-o", "--output", required=True, help="file to write")
+    render.add_argument("--data", help="data directory (default: the bundled data)")
+    render.set_defaults(handler=command_render)
 
     importer = commands.add_parser(
         "import",

@@ -14,13 +14,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS
+from imu_geo import source_columns as kept
+from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
 from imu_geo.validate import (
     EVENTS_FILE,
     PLACES_FILE,
     REGIONS_FILE,
     Problem,
-    read_and_validate,
+    read_and_validate_all,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -50,12 +51,20 @@ class Dataset:
     ``lat``, ``lon`` and ``country`` from its place (empty for events with no
     place). For an area place, ``lat``/``lon`` is a point inside the area, chosen
     by ``representative_point``; ``geo_precision`` says how much it can be trusted.
+    An imported dataset's events also have those of
+    :data:`imu_geo.schema.SOURCE_EVENT_COLUMNS` it was written with
+    (``source_row`` as ``Int64``).
+
+    ``source_columns`` holds the columns of an imported file that no crosswalk
+    uses, verbatim (:mod:`imu_geo.source_columns`): one row per event, in the
+    order of ``events``, named as in the file; None when there are none.
     """
 
     directory: Path
     events: pd.DataFrame
     places: gpd.GeoDataFrame
     regions: gpd.GeoDataFrame
+    source_columns: pd.DataFrame | None = None
 
 
 def default_data_dir() -> Path:
@@ -67,11 +76,21 @@ def default_data_dir() -> Path:
 def type_events(raw: pd.DataFrame) -> pd.DataFrame:
     """The event columns of a text frame, typed: dates as ``datetime64`` and
     fatalities as nullable ``Int64``. The frame must already be valid."""
-    events = raw[list(EVENT_COLUMNS)].copy()
+    extra = [c for c in SOURCE_EVENT_COLUMNS if c in raw.columns]
+    events = raw[[*EVENT_COLUMNS, *extra]].copy()
     for column in ("date_start", "date_end"):
         events[column] = pd.to_datetime(raw[column], format="%Y-%m-%d")
     for column in FATALITY_COLUMNS:
         events[column] = pd.to_numeric(raw[column].replace("", None)).astype("Int64")
+    for column in extra:
+        if column == "source_row":
+            # Text from events.csv; whole numbers straight from an import.
+            values = raw[column]
+            if values.dtype.kind not in "iu":
+                values = pd.to_numeric(values.replace("", None))
+            events[column] = values.astype("Int64")
+        else:
+            events[column] = events[column].fillna("").astype("str")
     return events
 
 
@@ -91,7 +110,7 @@ def load_dataset(directory: Path | None = None) -> Dataset:
         When validation finds any problem; nothing is loaded half-way.
     """
     directory = Path(directory) if directory is not None else default_data_dir()
-    report, raw = read_and_validate(directory)
+    report, raw, source_columns = read_and_validate_all(directory)
     if not report.ok:
         raise DataError(directory, report.problems)
 
@@ -105,7 +124,9 @@ def load_dataset(directory: Path | None = None) -> Dataset:
             keep_default_na=False,
             encoding="utf-8-sig",
         )
-    return assemble_dataset(directory, raw, places, regions)
+    if source_columns is not None:
+        source_columns = kept.aligned(source_columns, raw["event_id"])
+    return assemble_dataset(directory, raw, places, regions, source_columns)
 
 
 def assemble_dataset(
@@ -113,12 +134,24 @@ def assemble_dataset(
     raw_events: pd.DataFrame,
     places: gpd.GeoDataFrame,
     regions: gpd.GeoDataFrame,
+    source_columns: pd.DataFrame | None = None,
 ) -> Dataset:
     """A :class:`Dataset` from valid events as text, their places and the regions.
 
     Used for the bundled data and for an imported file alike, so both reach the
-    pages in the same shape.
+    pages in the same shape. ``source_columns``, when given, is aligned with
+    ``raw_events`` row by row; a frame without columns counts as none.
     """
+    if source_columns is not None:
+        if len(source_columns) != len(raw_events):
+            raise ValueError(
+                f"{len(source_columns)} rows of source columns for "
+                f"{len(raw_events)} events"
+            )
+        if len(source_columns.columns):
+            source_columns = source_columns.reset_index(drop=True)
+        else:
+            source_columns = None
     events = type_events(raw_events)
     anchors = _anchor_points(places)
     place_columns = pd.DataFrame(
@@ -130,10 +163,11 @@ def assemble_dataset(
             "country": places["country"].to_numpy(),
         }
     )
+    # A left merge keeps the events' order, so source_columns stays aligned.
     events = events.merge(place_columns, on="place_id", how="left", validate="m:1")
     for column in ("place_name", "country"):
         events[column] = events[column].fillna("")
-    return Dataset(Path(directory), events, places, regions)
+    return Dataset(Path(directory), events, places, regions, source_columns)
 
 
 def combine_datasets(first: Dataset, second: Dataset) -> Dataset:
@@ -145,8 +179,12 @@ def combine_datasets(first: Dataset, second: Dataset) -> Dataset:
     its own ``lat``/``lon``. The regions are the first dataset's, and the second's
     for the countries the first has none of (an upload from Syria on top of the
     atlas adds Syria and its units; its Afghanistan does not replace the atlas's).
+    A source column (or kept column) one dataset lacks is empty for its events.
     """
     events = pd.concat([first.events, second.events], ignore_index=True)
+    for column in SOURCE_EVENT_COLUMNS:
+        if column in events.columns and column != "source_row":
+            events[column] = events[column].fillna("").astype("str")
     places = pd.concat([first.places, second.places], ignore_index=True)
     places = places.drop_duplicates("place_id", keep="first")
     covered = set(first.regions["country"].str.split("|").explode())
@@ -155,9 +193,16 @@ def combine_datasets(first: Dataset, second: Dataset) -> Dataset:
         own & ~second.regions["region_id"].isin(first.regions["region_id"])
     ]
     regions = pd.concat([first.regions, added], ignore_index=True)
+    source_columns = kept.stack(
+        [
+            (first.source_columns, len(first.events)),
+            (second.source_columns, len(second.events)),
+        ]
+    )
     return Dataset(
         first.directory,
         events,
         gpd.GeoDataFrame(places, geometry="geometry", crs=CRS),
         gpd.GeoDataFrame(regions, geometry="geometry", crs=CRS),
+        source_columns,
     )

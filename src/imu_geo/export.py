@@ -11,12 +11,15 @@ import io
 import json
 import math
 
+import numpy as np
 import pandas as pd
 
-from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS
+from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
+from imu_geo.source_columns import SOURCE_PREFIX, text_cells
 
 EXPORT_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "lat", "lon", "place_name")
-NUMERIC_COLUMNS = frozenset({*FATALITY_COLUMNS, "lat", "lon"})
+WHOLE_NUMBER_COLUMNS = frozenset({*FATALITY_COLUMNS, "source_row"})
+NUMERIC_COLUMNS = frozenset({*WHOLE_NUMBER_COLUMNS, "lat", "lon"})
 DATE_COLUMNS = ("date_start", "date_end")
 # A spreadsheet runs a cell that starts with one of these as a formula, even when
 # the CSV quotes it (OWASP "CSV injection").
@@ -35,16 +38,23 @@ def _cell(value: object, column: str) -> str:
         return ""
     if column in DATE_COLUMNS:
         return pd.Timestamp(value).date().isoformat()
-    if column in FATALITY_COLUMNS:
+    if column in WHOLE_NUMBER_COLUMNS:
         return str(int(value))
     if column in NUMERIC_COLUMNS:
         return repr(round(float(value), 4))
     return str(value)
 
 
+def export_columns(events: pd.DataFrame) -> tuple[str, ...]:
+    """The columns a download of ``events`` has: :data:`EXPORT_COLUMNS`, then
+    those of :data:`imu_geo.schema.SOURCE_EVENT_COLUMNS` the events have (an
+    imported dataset's; the atlas has none)."""
+    return (*EXPORT_COLUMNS, *(c for c in SOURCE_EVENT_COLUMNS if c in events))
+
+
 def export_records(events: pd.DataFrame) -> list[dict[str, str]]:
     """The export columns of each event as plain strings (empty when unknown)."""
-    frame = events.reindex(columns=list(EXPORT_COLUMNS))
+    frame = events.reindex(columns=list(export_columns(events)))
     return [
         {
             column: _cell(value, column)
@@ -54,19 +64,50 @@ def export_records(events: pd.DataFrame) -> list[dict[str, str]]:
     ]
 
 
-def to_csv_bytes(events: pd.DataFrame) -> bytes:
+def _neutralised(cells: np.ndarray) -> np.ndarray:
+    """:func:`neutralise_formula` over an array of text, each distinct value once."""
+    codes, uniques = pd.factorize(cells)
+    safe = np.array([neutralise_formula(str(v)) for v in uniques] + [""], dtype=object)
+    return safe[codes]
+
+
+def to_csv_bytes(
+    events: pd.DataFrame, source_columns: pd.DataFrame | None = None
+) -> bytes:
     """The events as UTF-8 CSV (RFC 4180: CRLF, quoted when needed), formula-safe.
 
     Text cells that start with ``= + - @``, a tab or a carriage return get a
     leading ``'``; numeric columns are written as numbers and left alone.
+
+    ``source_columns``, when given, holds the columns of the source file kept
+    verbatim for these events (row for row, see :mod:`imu_geo.source_columns`);
+    they follow ours, each named ``source:<name>``, and their cells get the same
+    ``'`` before a formula.
     """
+    columns = list(export_columns(events))
+    extra: list[np.ndarray] = []
+    if source_columns is not None and len(source_columns.columns):
+        if len(source_columns) != len(events):
+            raise ValueError(
+                f"{len(source_columns)} rows of source columns for {len(events)} events"
+            )
+        columns += [f"{SOURCE_PREFIX}{name}" for name in source_columns.columns]
+        extra = [
+            _neutralised(text_cells(source_columns.iloc[:, i]))
+            for i in range(len(source_columns.columns))
+        ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(EXPORT_COLUMNS)
-    for record in export_records(events):
+    writer.writerow([neutralise_formula(c) for c in columns])
+    for position, record in enumerate(export_records(events)):
         writer.writerow(
-            value if column in NUMERIC_COLUMNS else neutralise_formula(value)
-            for column, value in record.items()
+            [
+                *(
+                    value if column in NUMERIC_COLUMNS else neutralise_formula(value)
+                    for column, value in record.items()
+                ),
+                *(cells[position] for cells in extra),
+            ]
         )
     return buffer.getvalue().encode("utf-8")
 
@@ -112,7 +153,7 @@ def to_geojson_bytes(events: pd.DataFrame) -> bytes:
             for column, value in record.items()
             if column not in ("lat", "lon")
         }
-        for column in FATALITY_COLUMNS:
+        for column in WHOLE_NUMBER_COLUMNS & set(record):
             properties[column] = int(record[column]) if record[column] else None
         geometry = None
         if record["lat"] and record["lon"]:

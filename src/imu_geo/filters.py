@@ -12,9 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from imu_geo.schema import ATTRIBUTIONS, LAYERS
+from imu_geo.schema import ATTRIBUTIONS, LAYERS, SOURCE_TYPE_COLUMNS
+from imu_geo.text import QUOTE_CHARS, plain
 
 MODES = ("window", "cumulative")
 SEARCH_COLUMNS = (
@@ -28,6 +30,11 @@ SEARCH_COLUMNS = (
     "event_id",
 )
 LAYER_NAMES = {"attack": ("attack", "attacks"), "base": ("base", "bases")}
+# The longest search (in the box and in a link) and event id read from a link:
+# a link must stay short enough for every server and proxy to accept it.
+SEARCH_CHARS = 200
+# A warning quotes at most this many refused values of one list parameter.
+QUOTED_VALUES = 5
 
 
 def month_start(moment: date) -> date:
@@ -73,10 +80,18 @@ def facet_choices(events: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     countries = {
         c for cell in events["country"].unique() for c in split_list(cell, "|")
     }
+    source_types = {
+        value
+        for column in SOURCE_TYPE_COLUMNS
+        if column in events
+        for value in events[column].unique()
+        if value
+    }
     return {
         "types": tuple(sorted(events["event_type"].unique())),
         "actors": tuple(sorted(actors)),
         "countries": tuple(sorted(countries)),
+        "source_types": tuple(sorted(source_types)),
     }
 
 
@@ -110,6 +125,9 @@ class FilterSpec:
     ``start`` and ``end`` are whole days; an event is in a ``window`` when its
     ``[date_start, date_end]`` overlaps ``[start, end]``, and in ``cumulative`` mode
     when it began on or before ``end``. An empty tuple for a facet means "all".
+    ``source_types`` are an imported source's own types and sub-types
+    (:data:`imu_geo.schema.SOURCE_TYPE_COLUMNS`): an event is in when either is
+    one of them.
     """
 
     start: date
@@ -121,6 +139,7 @@ class FilterSpec:
     countries: tuple[str, ...] = ()
     attributions: tuple[str, ...] = ()
     text: str = ""
+    source_types: tuple[str, ...] = ()
     selected: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +152,17 @@ class FilterSpec:
 def split_list(value: str, separator: str = ";") -> list[str]:
     """Split a multi-valued cell (``IMU;Taliban``) into trimmed, non-empty items."""
     return [item.strip() for item in str(value).split(separator) if item.strip()]
+
+
+def source_type_mask(events: pd.DataFrame, wanted: Iterable[str]) -> pd.Series:
+    """Events whose source type or sub-type is one of ``wanted`` (a dataset
+    without those columns has none)."""
+    wanted = list(wanted)
+    mask = pd.Series(False, index=events.index)
+    for column in SOURCE_TYPE_COLUMNS:
+        if column in events:
+            mask |= events[column].isin(wanted)
+    return mask
 
 
 def _any_of(column: pd.Series, wanted: Iterable[str], separator: str) -> pd.Series:
@@ -155,6 +185,8 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
         mask &= _any_of(events["actors"], spec.actors, ";")
     if spec.countries:
         mask &= _any_of(events["country"], spec.countries, "|")
+    if spec.source_types:
+        mask &= source_type_mask(events, spec.source_types)
     if spec.text.strip() and len(events):
         needle = spec.text.strip().casefold()
         haystack = events[list(SEARCH_COLUMNS)].astype(str).agg(" ".join, axis=1)
@@ -162,12 +194,18 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
     return mask
 
 
+def selected_positions(events: pd.DataFrame, spec: FilterSpec) -> np.ndarray:
+    """Positions in ``events`` of the events that ``spec`` selects, in date order
+    (``date_start``, ``date_end``, ``event_id``)."""
+    positions = np.flatnonzero(filter_mask(events, spec).to_numpy(dtype=bool))
+    keys = events[["date_start", "date_end", "event_id"]].iloc[positions]
+    keys.index = positions
+    return keys.sort_values(["date_start", "date_end", "event_id"]).index.to_numpy()
+
+
 def apply_filters(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     """The events that ``spec`` selects, in date order, index reset."""
-    selected = events[filter_mask(events, spec)]
-    return selected.sort_values(["date_start", "date_end", "event_id"]).reset_index(
-        drop=True
-    )
+    return events.iloc[selected_positions(events, spec)].reset_index(drop=True)
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -209,6 +247,8 @@ def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> 
         extras.append("countries: " + ", ".join(spec.countries))
     if spec.attributions:
         extras.append("attribution: " + ", ".join(spec.attributions))
+    if spec.source_types:
+        extras.append("source types: " + ", ".join(spec.source_types))
     if spec.text.strip():
         extras.append(f"matching “{spec.text.strip()}”")
     if extras:
@@ -224,6 +264,7 @@ _LIST_PARAMS = {
     "actors": "actors",
     "countries": "countries",
     "attribution": "attributions",
+    "source_types": "source_types",
 }
 
 
@@ -244,10 +285,21 @@ def spec_to_query(spec: FilterSpec, default: FilterSpec) -> dict[str, str]:
         if values:
             query[param] = ",".join(values)
     if spec.text.strip():
-        query["q"] = spec.text.strip()
+        query["q"] = spec.text.strip()[:SEARCH_CHARS]
     if spec.selected:
-        query["event"] = spec.selected
+        query["event"] = spec.selected[:SEARCH_CHARS]
     return query
+
+
+def _quote(value: object) -> str:
+    """A value from a link, as a warning quotes it: one line, cut short."""
+    return "“" + plain(value, QUOTE_CHARS) + "”"
+
+
+def _quote_list(values: list[str]) -> str:
+    quoted = ", ".join(plain(v, QUOTE_CHARS) for v in values[:QUOTED_VALUES])
+    more = len(values) - QUOTED_VALUES
+    return quoted + (f" and {more:,} more" if more > 0 else "")
 
 
 def _parse_iso(value: str) -> date:
@@ -269,13 +321,15 @@ def spec_from_query(
         The spec to fall back on; its ``start`` and ``end`` are also the bounds.
     choices
         The allowed values for ``types``, ``actors``, ``countries`` and
-        ``attribution``.
+        ``source_types`` (:func:`facet_choices`).
 
     Returns
     -------
     spec, warnings
         The spec, and one sentence per value that was refused (the default was
-        used for it instead).
+        used for it instead). A warning quotes what the link said on one line,
+        cut to :data:`imu_geo.text.QUOTE_CHARS` characters, as plain text: the
+        page escapes it before showing it.
     """
     warnings: list[str] = []
     values: dict[str, object] = {}
@@ -289,7 +343,7 @@ def spec_from_query(
             moment = _parse_iso(str(raw))
         except ValueError:
             warnings.append(
-                f"The {name} date “{raw}” is not an ISO date (YYYY-MM-DD); "
+                f"The {name} date {_quote(raw)} is not an ISO date (YYYY-MM-DD); "
                 f"showing the default {name}."
             )
             continue
@@ -317,7 +371,7 @@ def spec_from_query(
             values["mode"] = mode
         else:
             warnings.append(
-                f"The mode “{mode}” is not one of {', '.join(MODES)}; "
+                f"The mode {_quote(mode)} is not one of {', '.join(MODES)}; "
                 "showing a moving window."
             )
 
@@ -331,7 +385,7 @@ def spec_from_query(
         unknown = [item for item in items if item not in known]
         if unknown:
             warnings.append(
-                f"Unknown {param} in the link: {', '.join(unknown)}; "
+                f"Unknown {param} in the link: {_quote_list(unknown)}; "
                 + ("ignored." if known else "showing all.")
             )
         if param == "layers" and not items:
@@ -342,8 +396,13 @@ def spec_from_query(
 
     text = params.get("q")
     if text:
-        values["text"] = str(text)[:200]
+        values["text"] = str(text)[:SEARCH_CHARS]
+        if len(str(text)) > SEARCH_CHARS:
+            warnings.append(
+                f"The search in the link is longer than {SEARCH_CHARS} "
+                f"characters; searching for its first {SEARCH_CHARS}."
+            )
     event = params.get("event")
     if event:
-        values["selected"] = str(event)[:200]
+        values["selected"] = str(event)[:SEARCH_CHARS]
     return replace(default, **values), warnings

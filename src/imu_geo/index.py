@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.filters import SEARCH_COLUMNS, FilterSpec, split_list
-from imu_geo.schema import LAYERS
+from imu_geo.schema import LAYERS, SOURCE_TYPE_COLUMNS
 
 _DAY_NS = 86_400 * 10**9
 
@@ -61,7 +61,9 @@ class EventIndex:
     in that order, as integer days since 1970. ``longest`` is the longest event
     span in days: an event that overlaps a window must begin no earlier than that
     many days before it, which bounds the rows to look at. The facet codes are
-    in the frame's own order.
+    in the frame's own order; ``source_types`` holds one per column of
+    :data:`imu_geo.schema.SOURCE_TYPE_COLUMNS` (empty text when the events lack
+    it).
     """
 
     events: pd.DataFrame
@@ -74,6 +76,7 @@ class EventIndex:
     attribution: _Codes
     actors: _Codes
     country: _Codes
+    source_types: tuple[_Codes, ...] = ()
 
     def __len__(self) -> int:
         return len(self.events)
@@ -100,6 +103,14 @@ def build_index(events: pd.DataFrame) -> EventIndex:
         _Codes.of(events["attribution"]),
         _Codes.of(events["actors"]),
         _Codes.of(events["country"]),
+        tuple(
+            _Codes.of(
+                events[column]
+                if column in events
+                else pd.Series("", index=events.index, dtype="str")
+            )
+            for column in SOURCE_TYPE_COLUMNS
+        ),
     )
 
 
@@ -133,6 +144,11 @@ def select(index: EventIndex, spec: FilterSpec) -> np.ndarray:
         rows = rows[index.actors.isin(spec.actors, rows, ";")]
     if spec.countries:
         rows = rows[index.country.isin(spec.countries, rows, "|")]
+    if spec.source_types:
+        hit = np.zeros(len(rows), dtype=bool)
+        for codes in index.source_types:
+            hit |= codes.isin(spec.source_types, rows)
+        rows = rows[hit]
     if spec.text.strip() and len(rows):
         needle = spec.text.strip().casefold()
         part = index.events[list(SEARCH_COLUMNS)].iloc[rows].astype(str)
@@ -161,6 +177,7 @@ def facet_rows(index: EventIndex, spec: FilterSpec) -> np.ndarray:
         countries=spec.countries,
         attributions=spec.attributions,
         text=spec.text,
+        source_types=spec.source_types,
     )
     return select(index, whole)
 

@@ -28,6 +28,7 @@ import pandas as pd
 import pydeck as pdk
 
 from imu_geo.schema import EVENT_TYPES
+from imu_geo.text import deck_text, plain
 
 Colour = tuple[int, int, int]
 
@@ -101,6 +102,27 @@ EVENT_LAYER_IDS = (
 )
 
 
+def deck_data(value: object) -> object:
+    """Layer data for the deck with every string passed through
+    :func:`imu_geo.text.deck_text` (in nested lists and dicts too), so that no
+    text from the data reaches deck.gl's JSON converter as code."""
+    if isinstance(value, str):
+        return deck_text(value)
+    if isinstance(value, dict):
+        return {key: deck_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [deck_data(item) for item in value]
+    return value
+
+
+def inline_layer(kind: str, records: list[dict], **props) -> pdk.Layer:
+    """A pydeck layer whose data travels inside the deck: the one way this
+    package builds such a layer, so every string in it goes through
+    :func:`deck_data`. (Layers that load a URL are not converted: deck.gl
+    fetches their data itself.)"""
+    return pdk.Layer(kind, data=deck_data(records), **props)
+
+
 @dataclass(frozen=True)
 class MapOptions:
     """Which optional layers to draw."""
@@ -134,12 +156,20 @@ def format_fatalities(low: object, best: object, high: object) -> str:
     return "unknown"
 
 
+# A tooltip shows this much of a title or a place name (the details show all).
+TOOLTIP_TITLE_CHARS = 120
+TOOLTIP_PLACE_CHARS = 60
+
+
 def tooltip_text(event: Mapping[str, object]) -> str:
-    """Plain text for the hover tooltip; it is shown as text, never as HTML."""
-    place = event.get("place_name") or "no place"
+    """Plain text for the hover tooltip; it is shown as text, never as HTML.
+
+    The title and the place are cut to a tooltip's length, on one line each.
+    """
+    place = plain(event.get("place_name") or "no place", TOOLTIP_PLACE_CHARS)
     return "\n".join(
         [
-            str(event["title"]),
+            plain(event["title"], TOOLTIP_TITLE_CHARS),
             format_dates(
                 event["date_start"], event["date_end"], event["date_precision"]
             ),
@@ -150,7 +180,7 @@ def tooltip_text(event: Mapping[str, object]) -> str:
                 event["fatalities_best"],
                 event["fatalities_high"],
             ),
-            f"Attribution: {event['attribution']}",
+            f"Attribution: {plain(event['attribution'], TOOLTIP_PLACE_CHARS)}",
         ]
     )
 
@@ -189,9 +219,9 @@ def _point_records(events: pd.DataFrame, colour_of) -> list[dict]:
 
 def _dots(records: list[dict], layer_id: str, line_width: float) -> pdk.Layer:
     """Pickable event dots sized in pixels, with their own fill and outline."""
-    return pdk.Layer(
+    return inline_layer(
         "ScatterplotLayer",
-        data=records,
+        records,
         id=layer_id,
         get_position=["lon", "lat"],
         get_radius="radius",
@@ -242,9 +272,9 @@ def halo_layer(events: pd.DataFrame) -> pdk.Layer:
             key,
             {"lon": key[0], "lat": key[1], "radius": radius},
         )
-    return pdk.Layer(
+    return inline_layer(
         "ScatterplotLayer",
-        data=list(discs.values()),
+        list(discs.values()),
         id=LAYER_IDS["halos"],
         get_position=["lon", "lat"],
         get_radius="radius",
@@ -301,9 +331,9 @@ def base_layers(
                 }
             )
     return [
-        pdk.Layer(
+        inline_layer(
             "PolygonLayer",
-            data=areas,
+            areas,
             id=LAYER_IDS["base_areas"],
             get_polygon="polygon",
             get_fill_color="fill",
@@ -314,9 +344,9 @@ def base_layers(
             pickable=True,
             auto_highlight=True,
         ),
-        pdk.Layer(
+        inline_layer(
             "ScatterplotLayer",
-            data=points,
+            points,
             id=LAYER_IDS["base_points"],
             get_position=["lon", "lat"],
             get_radius=11,
@@ -371,13 +401,15 @@ def relocation_layer(bases: pd.DataFrame) -> pdk.Layer:
             {
                 "from": [float(a["lon"]), float(a["lat"])],
                 "to": [float(b["lon"]), float(b["lat"])],
-                "tooltip": f"Base moved: {a['place_name']} → {b['place_name']} "
+                "tooltip": "Base moved: "
+                f"{plain(a['place_name'], TOOLTIP_PLACE_CHARS)} → "
+                f"{plain(b['place_name'], TOOLTIP_PLACE_CHARS)} "
                 f"({b['date_start'].year})",
             }
         )
-    return pdk.Layer(
+    return inline_layer(
         "ArcLayer",
-        data=records,
+        records,
         id=LAYER_IDS["relocation"],
         get_source_position="from",
         get_target_position="to",
@@ -607,7 +639,8 @@ def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
         size, colour = LABEL_STYLE[row.level]
         records.append(
             {
-                "name": row.name,
+                # A static file, fetched by deck.gl itself (not converted).
+                "name": plain(row.name),
                 "lon": round(float(row.label_lon), 3),
                 "lat": round(float(row.label_lat), 3),
                 "size": size,

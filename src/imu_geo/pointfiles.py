@@ -14,11 +14,12 @@ when the server starts, so a name cannot be guessed from a dataset's contents;
 an uploaded file's points are therefore reachable only by the session that was
 given the URL. Each server process writes to its own folder, which it holds
 locked and removes when it exits (a folder nobody holds is removed by the next
-server to start); files unused for 30 minutes are deleted (an abandoned
-session's upload among them; a session that comes back gets its file written
-again), the folder is capped in total size (least recently used files go
-first), and an upload's files are deleted when its session forgets it or loads
-another.
+server to start, and by ``python -m imu_geo.server`` before a server starts);
+files unused for 30 minutes are deleted by a sweeper that looks every minute,
+whether or not anything else is written (an abandoned session's upload among
+them; a session that comes back gets its file written again), the folder is
+capped in total size (least recently used files go first), and an upload's files
+are deleted when its session forgets it or loads another.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -40,6 +42,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from imu_geo.data import PROJECT_DIR
+from imu_geo.text import BIDI_CONTROLS, show_controls
+
 # Above this many events (after the non-time filters) the map uses point files.
 INLINE_LIMIT = 300
 # One point file may not exceed this (Streamlit serves static files up to 200 MB).
@@ -50,11 +55,17 @@ TOOLTIP_CHARS = 60
 _DAY_NS = 86_400 * 10**9
 
 
+log = logging.getLogger("imu_geo.pointfiles")
 _FOLDER = re.compile(r"\d+-[0-9a-f]{16}")
 LOCK_FILE = ".lock"
 # Files unused this long are deleted (an abandoned session's upload among them);
 # a session that comes back has its file written again.
 MAX_IDLE_S = 30 * 60
+# The sweeper looks for idle files this often, so none is served for much
+# longer than MAX_IDLE_S after its last use.
+SWEEP_INTERVAL_S = 60
+# Where every server process keeps its folder (served as app/static/points).
+POINTS_ROOT = PROJECT_DIR / "static" / "points"
 
 
 def process_folder_name() -> str:
@@ -132,10 +143,12 @@ def point_records(
         first_text,
         pc.binary_join_element_wise(first_text, last_text, " – "),
     )
-    title = pc.utf8_slice_codeunits(
-        pa.array(part["title"], type=pa.string()),
-        0,
-        TOOLTIP_CHARS,
+    title = _show_controls(
+        pc.utf8_slice_codeunits(
+            pa.array(part["title"], type=pa.string()),
+            0,
+            TOOLTIP_CHARS,
+        )
     )
     label = pc.binary_join_element_wise(title, span, "\n")
     return pd.DataFrame(
@@ -150,6 +163,16 @@ def point_records(
             "n": label.to_numpy(zero_copy_only=False),
         }
     )
+
+
+def _show_controls(texts: pa.Array) -> pa.Array:
+    """:func:`imu_geo.text.show_controls` on a column of texts, vectorised."""
+    pattern = "[" + "".join(sorted(BIDI_CONTROLS)) + "]"
+    if not pc.any(pc.match_substring_regex(texts, pattern)).as_py():
+        return texts
+    for control in sorted(BIDI_CONTROLS):
+        texts = pc.replace_substring(texts, control, show_controls(control))
+    return texts
 
 
 def point_file_bytes(records: pd.DataFrame) -> bytes:
@@ -170,16 +193,19 @@ class PointStore:
         max_file_bytes: int = MAX_FILE_BYTES,
         max_total_bytes: int = MAX_TOTAL_BYTES,
         secret: bytes | None = None,
+        max_idle_s: float = MAX_IDLE_S,
     ):
         self.folder = Path(folder)
         self.url_prefix = url_prefix.rstrip("/")
         self.max_file_bytes = max_file_bytes
         self.max_total_bytes = max_total_bytes
+        self.max_idle_s = max_idle_s
         self._secret = secret or secrets.token_bytes(32)
         self._lock = threading.Lock()
         self._groups: dict[str, set[str]] = {}
         self._too_large: dict[str, str] = {}
         self.holder = None  # the open, locked lock file (see hold_folder)
+        self.sweeper: threading.Event | None = None  # set it to stop the sweeper
 
     def name_for(self, key: tuple) -> str:
         """The file name for ``key``: unguessable without the server's secret."""
@@ -259,17 +285,41 @@ class PointStore:
     def total_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.folder.glob("*.json"))
 
-    def _evict(self, keep: str) -> None:
-        """Delete files unused for :data:`MAX_IDLE_S`, then the least recently
-        used ones while the folder is over its size cap."""
+    def sweep(self) -> int:
+        """Delete the files unused for ``max_idle_s``; return how many.
+
+        Run on a timer (:func:`start_sweeper`), so that an idle file is not
+        served until something else happens to be written.
+        """
+        with self._lock:
+            removed = len(self._remove_idle(keep=""))
+            self._prune_groups()
+        return removed
+
+    def _remove_idle(self, keep: str) -> list[Path]:
+        """Delete the files unused for ``max_idle_s`` but ``keep``; return the
+        others, least recently used first."""
+        if not self.folder.is_dir():
+            return []
         files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-        idle_before = time.time() - MAX_IDLE_S
+        idle_before = time.time() - self.max_idle_s
         kept = []
         for path in files:
             if path.name != keep and path.stat().st_mtime < idle_before:
                 path.unlink(missing_ok=True)
             else:
                 kept.append(path)
+        return kept
+
+    def _prune_groups(self) -> None:
+        present = {p.name for p in self.folder.glob("*.json")}
+        for names in self._groups.values():
+            names &= present
+
+    def _evict(self, keep: str) -> None:
+        """Delete files unused for ``max_idle_s``, then the least recently used
+        ones while the folder is over its size cap."""
+        kept = self._remove_idle(keep)
         total = sum(p.stat().st_size for p in kept)
         for path in kept:
             if total <= self.max_total_bytes:
@@ -278,6 +328,33 @@ class PointStore:
                 continue
             total -= path.stat().st_size
             path.unlink(missing_ok=True)
-        present = {p.name for p in self.folder.glob("*.json")}
-        for names in self._groups.values():
-            names &= present
+        self._prune_groups()
+
+
+def start_sweeper(
+    store: PointStore,
+    root: Path | None = None,
+    interval_s: float = SWEEP_INTERVAL_S,
+) -> threading.Event:
+    """Sweep ``store`` every ``interval_s`` seconds in a daemon thread, and remove
+    the folders under ``root`` that no running server holds.
+
+    Returns an event that stops the sweeper when set. A failed sweep is logged
+    and the next one tries again.
+    """
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(interval_s):
+            try:
+                store.sweep()
+                if root is not None:
+                    remove_stale_folders(root)
+            except OSError:
+                log.exception(
+                    "the point files could not be swept",
+                    extra={"event": "sweep_error"},
+                )
+
+    threading.Thread(target=run, name="imu-geo-point-sweeper", daemon=True).start()
+    return stop

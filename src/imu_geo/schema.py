@@ -42,6 +42,19 @@ OPTIONAL_EVENT_COLUMNS: frozenset[str] = frozenset(
     {"place_id", "geo_precision", "place_origin", "target", "notes", *FATALITY_COLUMNS}
 )
 
+# Columns an imported ``events.csv`` may carry after those above: where each event
+# is in its source file (the dataset's own id and the row number) and the source's
+# own type and sub-type, as it wrote them. All optional and empty-able; the atlas
+# has none of them.
+SOURCE_EVENT_COLUMNS: tuple[str, ...] = (
+    "source_id",
+    "source_row",
+    "source_event_type",
+    "source_sub_event_type",
+)
+# The source's own type and sub-type: shown in the table and one facet together.
+SOURCE_TYPE_COLUMNS: tuple[str, ...] = ("source_event_type", "source_sub_event_type")
+
 LAYERS: tuple[str, ...] = ("attack", "base", "context")
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "attack": (

@@ -50,9 +50,12 @@ from imu_geo.layers import (
     ATLAS_BASEMAP,
     DEFAULT_VIEW,
     LAYER_IDS,
+    TOOLTIP_PLACE_CHARS,
     basemap_layers,
+    inline_layer,
     polygon_rings,
 )
+from imu_geo.text import plain
 
 SUMMARY_LEVELS: tuple[str, ...] = ("country", "admin1", "valley")
 LEVEL_LABELS: dict[str, str] = {
@@ -464,7 +467,7 @@ def _tooltip(unit: Mapping[str, object], measure: str) -> str:
         f"{_count(int(unit['bases']), 'base', 'bases')}, "
         f"{int(unit['context'])} context"
     )
-    lines = [str(unit["name"])]
+    lines = [plain(unit["name"], TOOLTIP_PLACE_CHARS)]
     if measure != "events":
         lines.append(f"{MEASURES[measure]}: {_format_value(unit['value'])}")
     lines.append(counts)
@@ -532,9 +535,9 @@ def choropleth_deck(
         for r in frame.itertuples(index=False)
         for rings in polygon_rings(r.geometry)
     ]
-    choropleth = pdk.Layer(
+    choropleth = inline_layer(
         "PolygonLayer",
-        data=records,
+        records,
         id=CHOROPLETH_LAYER_ID,
         get_polygon="polygon",
         get_fill_color="fill",

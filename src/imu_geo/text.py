@@ -1,19 +1,123 @@
-"""Safe text for Markdown: data is shown as the characters it holds, nothing more."""
+"""Safe text: data and links are shown as the characters they hold, nothing more.
+
+Three ways text from a file, a data folder or a link reaches the page, each with
+one function here:
+
+- :func:`escape_markdown` for Markdown (captions, warnings, the detail panel):
+  no link, image, HTML, emphasis, icon, colour, emoji or formula can come from the
+  text, and bare addresses (``https://…``, ``www.…``, e-mails) do not become links;
+- :func:`plain` for text drawn as text (tooltips, table cells, widget options);
+- :func:`deck_text` for strings inside a map's deck, which deck.gl's JSON
+  converter would otherwise read as code.
+
+All three show bidirectional control characters visibly (see
+:func:`show_controls`): ``abc\\u202egnp.exe`` is shown as ``abc⟨U+202E⟩gnp.exe``,
+never reversed into ``abcexe.png``. Downloads keep the data as it is.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+import pandas as pd
+
+# Characters that reorder the text around them (the Unicode bidirectional
+# embeddings, overrides, isolates and marks). Shown as ⟨U+XXXX⟩, never obeyed.
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+# The word joiner: invisible, not a space, and not a letter, digit or
+# punctuation. Placed where a renderer looks for a pattern, it breaks the
+# pattern and changes nothing a reader sees.
+MARK = "\u2060"
+
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping
-# them all means no link, image, emphasis, heading or HTML tag can come from data.
+# them all means no link, image, emphasis, heading, HTML tag or formula can come
+# from data.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+# Streamlit's Markdown turns patterns found in the text itself (after escapes are
+# undone) into elements: ``:material/x:`` icons, ``:smile:`` emoji, ``:red[…]``
+# colours, and GitHub's autolinks for ``http(s)://…``, ``www.…`` and
+# ``name@host.tld``. A mark after ``:`` or ``@`` (when something follows) and
+# between ``www`` and its dot breaks each of them.
+_PATTERN_STARTS = re.compile(r"(?<=[:@])(?=\S)|(?i:(?<=www)(?=\.))")
+
+# How much of a value is quoted in a sentence (a warning, a caption).
+QUOTE_CHARS = 80
+ELLIPSIS = "…"
 
 
-def escape_markdown(text: object) -> str:
-    """``text`` with Markdown and HTML syntax escaped, on one line."""
-    flat = " ".join(str(text).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+def show_controls(text: str) -> str:
+    """``text`` with each bidirectional control replaced by ``⟨U+XXXX⟩``."""
+    return _BIDI.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in … when cut."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """``value`` as one line of plain text: runs of whitespace (line breaks too)
+    become one space, bidirectional controls are shown, and the result is cut to
+    ``limit`` characters when one is given."""
+    text = show_controls(" ".join(str(value).split()))
+    return text if limit is None else cut(text, limit)
+
+
+def escape_markdown(value: object, limit: int | None = None) -> str:
+    """``value`` as Markdown that shows exactly :func:`plain` ``(value, limit)``.
+
+    Every ASCII punctuation character is backslash-escaped, and an invisible word
+    joiner breaks what Streamlit or GitHub Markdown would read from the bare text:
+    addresses, e-mails, ``:…:`` icons, emoji and colour directives.
+    """
+    text = _PATTERN_STARTS.sub(MARK, plain(value, limit))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def deck_text(value: object) -> str:
+    """``value`` for a string inside a map's deck (layer data, tooltips).
+
+    deck.gl's JSON converter reads a string that starts with ``@@`` as code
+    (``@@=`` an expression, ``@@#`` a constant), in layer data too. Such a string
+    gets a word joiner in front, which a reader does not see; so does a string
+    that already starts with one, so that :func:`from_deck_text` can always undo
+    it. Bidirectional controls are shown as in :func:`plain`; line breaks stay.
+    """
+    text = show_controls(str(value))
+    return MARK + text if text.startswith(("@@", MARK)) else text
+
+
+def from_deck_text(text: str) -> str:
+    """Undo :func:`deck_text`'s mark (e.g. for an id picked on the map)."""
+    return text[len(MARK) :] if text.startswith(MARK) else text
+
+
+def show_controls_in(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with bidirectional controls shown in every text cell, for a
+    table on the page; the frame itself when there is none (no copy)."""
+    shown = frame
+    for number in range(frame.shape[1]):
+        values = frame.iloc[:, number]
+        if pd.api.types.is_string_dtype(values):
+            found = values.str.contains(_BIDI.pattern, regex=True, na=False)
+        elif values.dtype == object:
+            found = values.map(lambda v: isinstance(v, str) and bool(_BIDI.search(v)))
+        else:
+            continue
+        if found.any():
+            if shown is frame:
+                shown = frame.copy()
+            shown.iloc[:, number] = values.where(
+                ~found, values[found].map(show_controls)
+            )
+    return shown
 
 
 # Translation tables for normalise_name: C-level work, a few microseconds a name.

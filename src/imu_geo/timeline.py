@@ -47,6 +47,7 @@ from imu_geo.layers import (
     Colour,
     relocation_pairs,
 )
+from imu_geo.text import show_controls
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
         {
             "event_id": ordered["event_id"],
             "layer": ordered["layer"],
-            "label": _unique_labels(list(ordered["title"])),
+            # Drawn as text on the chart: bidirectional controls are shown.
+            "label": _unique_labels([show_controls(t) for t in ordered["title"]]),
             "kind": [
                 kind_of(layer, kind)
                 for layer, kind in zip(
@@ -249,7 +251,10 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
                 for s, e in zip(ordered["date_start"], ordered["date_end"], strict=True)
             ],
             "precision": ordered["date_precision"],
-            "place": ordered["place_name"].replace("", NO_PLACE).fillna(NO_PLACE),
+            "place": ordered["place_name"]
+            .replace("", NO_PLACE)
+            .fillna(NO_PLACE)
+            .map(show_controls),
             "vague": ~ordered["date_precision"].isin(PRECISE_DATES),
         }
     )
@@ -258,7 +263,7 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
 
 def _lane_of(bases: pd.DataFrame) -> pd.Series:
     """The lane name of each base: its place's name (``no place`` when it has none)."""
-    names = bases["place_name"].fillna("")
+    names = bases["place_name"].fillna("").map(show_controls)
     return names.where(names != "", NO_PLACE)
 
 

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from imu_geo import animation as anim
 from imu_geo import logs, world
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
-    PROJECT_DIR,
     DataError,
     Dataset,
     assemble_dataset,
@@ -35,6 +35,7 @@ from imu_geo.data import (
 )
 from imu_geo.export import table_csv_bytes
 from imu_geo.filters import (
+    SEARCH_CHARS,
     FilterSpec,
     data_months,
     describe,
@@ -74,6 +75,8 @@ from imu_geo.layers import (
 from imu_geo.method import vocabulary_tables as all_vocabulary_tables
 from imu_geo.pointfiles import (
     INLINE_LIMIT,
+    MAX_IDLE_S,
+    POINTS_ROOT,
     PointFileTooLarge,
     PointStore,
     epoch_days,
@@ -82,9 +85,26 @@ from imu_geo.pointfiles import (
     point_records,
     process_folder_name,
     remove_stale_folders,
+    start_sweeper,
+)
+from imu_geo.render import (
+    RENDER_COLUMNS,
+    build_basemap,
+    picture_bytes,
+    picture_events,
+    picture_text,
+    window_words,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
-from imu_geo.text import escape_markdown
+from imu_geo.text import (
+    QUOTE_CHARS,
+    escape_markdown,
+    from_deck_text,
+    plain,
+    show_controls_in,
+)
+from imu_geo.tour import TOUR_PARAM, stop_number
+from imu_geo.views import upload_failure
 
 log = logs.configure()
 
@@ -98,6 +118,8 @@ TABLE_CONFIG = {
     "date_precision": st.column_config.TextColumn("Date precision"),
     "layer": st.column_config.TextColumn("Layer"),
     "event_type": st.column_config.TextColumn("Type"),
+    "source_event_type": st.column_config.TextColumn("Source type"),
+    "source_sub_event_type": st.column_config.TextColumn("Source sub-type"),
     "title": st.column_config.TextColumn("Title", width="large"),
     "place_name": st.column_config.TextColumn("Place"),
     "geo_precision": st.column_config.TextColumn("Place precision"),
@@ -218,13 +240,31 @@ def require_dataset() -> LoadedData:
         chosen, key = atlas, ("atlas",)
     elif shown == "upload":
         chosen, key = upload.data, ("upload", upload.key)
+    elif upload.combined is None and upload.combined_failed:
+        chosen, key = upload.data, ("upload", upload.key)
     else:
         if upload.combined is None:
-            upload.combined = prepare(
-                combine_datasets(atlas.dataset, upload.data.dataset),
-                ("both", upload.key),
-                anywhere=True,
-            )
+            try:
+                upload.combined = prepare(
+                    combine_datasets(atlas.dataset, upload.data.dataset),
+                    ("both", upload.key),
+                    anywhere=True,
+                )
+            except Exception:
+                upload.combined_failed = True
+                reference = log_error(
+                    "an upload could not be overlaid on the atlas",
+                    "upload_error",
+                    "combine",
+                    upload.name,
+                )
+                st.error(
+                    "Your file could not be overlaid on the atlas, so it is shown "
+                    "alone. Nothing was changed. The server's log has the details "
+                    f"under reference {reference}.",
+                    icon=":material/error:",
+                )
+                return require_dataset()
         chosen, key = upload.combined, ("both", upload.key)
     if st.session_state.get("_shown_dataset") != key:
         # Another dataset: its own span and choices, so the filters start afresh
@@ -243,11 +283,11 @@ def _require_atlas() -> LoadedData:
     except DataError as error:
         log.error("data directory %s cannot be loaded: %s", directory, error)
         st.error(
-            f"The data in “{directory.name}” cannot be loaded: "
-            f"{len(error.problems)} problem(s). Nothing was changed.",
+            f"The data in “{escape_markdown(directory.name, QUOTE_CHARS)}” cannot "
+            f"be loaded: {len(error.problems)} problem(s). Nothing was changed.",
             icon=":material/error:",
         )
-        st.dataframe(
+        table(
             pd.DataFrame(
                 [
                     {
@@ -265,7 +305,8 @@ def _require_atlas() -> LoadedData:
     except OSError as error:
         log.exception("data directory %s cannot be read", directory)
         st.error(
-            f"The data folder cannot be read ({error.strerror or error}).",
+            "The data folder cannot be read "
+            f"({escape_markdown(error.strerror or error, QUOTE_CHARS)}).",
             icon=":material/error:",
         )
         st.stop()
@@ -285,6 +326,7 @@ _STATE_KEYS = {
     "actors": "f_actors",
     "countries": "f_countries",
     "attribution": "f_attribution",
+    "source_types": "f_source_types",
     "text": "f_text",
     "playing": "f_playing",
     "step": "f_step",
@@ -338,6 +380,7 @@ def _initialise_state(data: LoadedData) -> None:
     _put("actors", list(spec.actors))
     _put("countries", list(spec.countries))
     _put("attribution", list(spec.attributions))
+    _put("source_types", list(spec.source_types))
     _put("text", spec.text)
     _put("step", "3 months")
     _put("arcs", True)
@@ -351,7 +394,7 @@ def _reset_filters(data: LoadedData) -> None:
     """Start the filters afresh on ``data``: its whole span, every layer."""
     spec = data.default_spec
     _put("window", (month_start(spec.start), month_start(spec.end)))
-    for name in ("types", "actors", "countries", "attribution"):
+    for name in ("types", "actors", "countries", "attribution", "source_types"):
         _put(name, [])
     _put("layers", list(LAYERS))
     _put("text", "")
@@ -372,7 +415,9 @@ def current_spec(data: LoadedData) -> FilterSpec:
         actors=tuple(_value("actors")),
         countries=tuple(_value("countries")),
         attributions=tuple(_value("attribution")),
-        text=_value("text"),
+        # The box allows no more; a client that sends more is cut here.
+        text=_value("text")[:SEARCH_CHARS],
+        source_types=tuple(_value("source_types")),
         selected=st.session_state.get("selected_event", ""),
     )
 
@@ -413,8 +458,10 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     always holds a link to the current view.
     """
     _initialise_state(data)
+    _apply_pending_window(data)
     for warning in st.session_state.get("_url_warnings", []):
-        st.warning(warning, icon=":material/link:")
+        # A warning quotes the link, which anyone can write: shown as text only.
+        st.warning(escape_markdown(warning), icon=":material/link:")
     sidebar = st.sidebar
     sidebar.header("Time window")
     sidebar.select_slider(
@@ -468,13 +515,26 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.multiselect(
         "Event types",
         options=list(data.choices["types"]),
+        format_func=option_label,
         placeholder="All types",
         default=_value("types"),
         **_bound("types"),
     )
+    if data.choices["source_types"]:
+        # An imported file's own types and sub-types, as it wrote them.
+        sidebar.multiselect(
+            "Source types",
+            options=list(data.choices["source_types"]),
+            placeholder="All source types",
+            default=_value("source_types"),
+            help="The file's own event types and sub-types: an event is shown "
+            "when either is chosen.",
+            **_bound("source_types"),
+        )
     sidebar.multiselect(
         "Actors",
         options=list(data.choices["actors"]),
+        format_func=option_label,
         placeholder="All actors",
         default=_value("actors"),
         **_bound("actors"),
@@ -482,7 +542,9 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.multiselect(
         "Countries",
         options=list(data.choices["countries"]),
-        format_func=lambda code: COUNTRY_NAMES.get(code) or world.country_name(code),
+        format_func=lambda code: option_label(
+            COUNTRY_NAMES.get(code) or world.country_name(code)
+        ),
         placeholder="All countries",
         default=_value("countries"),
         **_bound("countries"),
@@ -498,10 +560,26 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     sidebar.text_input(
         "Search",
         value=_value("text"),
+        max_chars=SEARCH_CHARS,
         placeholder="words in title, quote, place…",
         **_bound("text"),
     )
     return current_spec(data)
+
+
+OPTION_CHARS = 80
+
+
+def option_label(value: object) -> str:
+    """How a value from the data is written in a list of choices: as text, on one
+    line, cut to :data:`OPTION_CHARS` characters."""
+    return plain(value, OPTION_CHARS)
+
+
+def table(frame: pd.DataFrame, where=st, **kwargs):
+    """``st.dataframe`` for a table holding data: bidirectional controls in its
+    text are shown (see :func:`imu_geo.text.show_controls`), never obeyed."""
+    return where.dataframe(show_controls_in(frame), **kwargs)
 
 
 def run_player(data: LoadedData) -> None:
@@ -521,7 +599,7 @@ def run_player(data: LoadedData) -> None:
 
 def sync_url(spec: FilterSpec, data: LoadedData) -> None:
     """Write the spec to the query string, touching only what changed."""
-    wanted = spec_to_query(spec, data.default_spec)
+    wanted = spec_to_query(spec, data.default_spec) | _page_query()
     current = {key: st.query_params.get(key) for key in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -573,7 +651,8 @@ def download(label: str, build, file_name: str, mime: str = "text/csv", where=st
 def event_panel(details) -> None:
     """The detail panel of one event: facts, description, the verbatim quote."""
     with st.container(border=True):
-        st.subheader(details.title)
+        # No anchor: Streamlit would make a link to it from the title's words.
+        st.subheader(details.title, anchor=False)
         st.markdown(details.facts)
         st.markdown(details.description)
         st.markdown(details.quote)
@@ -609,13 +688,14 @@ def credits_footer() -> None:
         st.caption(f"Source of every event: {SOURCE_CITATION}")
     elif not _upload_shown():
         st.caption(
-            f"Events from the data folder “{escape_markdown(default_data_dir().name)}”;"
+            "Events from the data folder "
+            f"“{escape_markdown(default_data_dir().name, QUOTE_CHARS)}”;"
             " each row's source is in its source column."
         )
     else:
         upload = st.session_state[_UPLOAD_KEY]
         st.caption(
-            f"Events from your file {escape_markdown(upload.name)}"
+            f"Events from your file {escape_markdown(upload.name, QUOTE_CHARS)}"
             + (
                 f"; the atlas's events from {SOURCE_CITATION}"
                 if _shown() == "both"
@@ -634,11 +714,25 @@ _frame_state = threading.local()
 
 @contextmanager
 def frame() -> Iterator[LoadedData]:
-    """The frame around every page: the shared filters before, credits after."""
-    upload_controls()
-    data = require_dataset()
-    filter_controls(data)
-    dataset_marker(data)
+    """The frame around every page: the shared filters before, credits after.
+
+    An error in any part of it, or in the page, is reported where it happened
+    (:func:`report_page_error`) and the rest still runs; without a dataset or
+    filters there is no page to show, so an error there ends the run.
+    """
+    st.session_state.pop(_PAGE_QUERY_KEY, None)  # a page sets its own again
+    with reporting():
+        point_store()  # from the first run on, the point files' sweeper runs
+    with reporting():
+        upload_controls()
+    try:
+        data = require_dataset()
+        filter_controls(data)
+    except Exception:
+        report_page_error()
+        st.stop()
+    with reporting():
+        dataset_marker(data)
     _frame_state.active = True
     try:
         yield data
@@ -648,9 +742,41 @@ def frame() -> Iterator[LoadedData]:
     finally:
         _frame_state.active = False
     # After the page, so that what it selected is in the link too.
-    sync_url(current_spec(data), data)
-    run_player(data)
-    credits_footer()
+    with reporting():
+        sync_url(current_spec(data), data)
+    with reporting():
+        run_player(data)
+    with reporting():
+        credits_footer()
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Report an error raised inside (see :func:`report_page_error`) and go on.
+
+    ``st.stop()`` and ``st.rerun()`` raise BaseExceptions and pass through.
+    """
+    try:
+        yield
+    except Exception:
+        report_page_error()
+
+
+def log_error(message: str, event: str, stage: str = "", file_name: str = "") -> str:
+    """Log the exception being handled, with its trace, under a new reference.
+
+    One JSON line (see :mod:`imu_geo.logs`) with ``event``, ``ref`` and, when
+    given, the ``stage`` that failed and the uploaded file's name; returns the
+    reference for the page to show.
+    """
+    reference = secrets.token_hex(4)
+    extra = {"event": event, "ref": reference}
+    if stage:
+        extra["stage"] = stage
+    if file_name:
+        extra["file_name"] = plain(file_name, FAILURE_CHARS)
+    log.exception(message, extra=extra)
+    return reference
 
 
 def report_page_error() -> str:
@@ -659,17 +785,23 @@ def report_page_error() -> str:
     The page shows a short reference and no trace; the log line (JSON, see
     :mod:`imu_geo.logs`) has the same reference and the whole trace.
     """
-    reference = secrets.token_hex(4)
-    log.exception(
-        "a page failed",
-        extra={"event": "page_error", "ref": reference},
-    )
+    reference = log_error("a page failed", "page_error")
     st.error(
         "Part of this page could not be shown because of an error. Nothing was "
         f"changed. The server's log has the details under reference {reference}.",
         icon=":material/error:",
     )
     return reference
+
+
+@contextmanager
+def script() -> Iterator[None]:
+    """Around the whole app script (``app.py``): an error that escapes the frame,
+    e.g. in the navigation, is reported like a page's."""
+    try:
+        yield
+    except Exception:
+        report_page_error()
 
 
 def page_context() -> tuple[LoadedData, FilterSpec]:
@@ -684,7 +816,8 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
     """
     standalone = not getattr(_frame_state, "active", False)
     if standalone:
-        upload_controls()
+        with reporting():
+            upload_controls()
     data = require_dataset()
     spec = current_spec(data)
     if standalone:
@@ -696,6 +829,9 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
 # --- the user's own file --------------------------------------------------------
 
 _UPLOAD_KEY = "_upload"
+_NOTICES_KEY = "_upload_notices"
+# An upload's one-line reason, or a note about the file, is cut to this length.
+FAILURE_CHARS = 300
 _SHOW_KEY = "v_show"
 _SHOW_WIDGET = "u_show"
 UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet")
@@ -716,20 +852,41 @@ class Upload:
     failure: str = ""
     data: LoadedData | None = None
     combined: LoadedData | None = None
+    combined_failed: bool = False
 
 
-def _import_upload(name: str, payload: bytes, fmt: str, key: tuple) -> Upload:
+def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
+    """Read (``read()`` gives the bytes), import and prepare one uploaded file.
+
+    Whatever goes wrong becomes a one-line reason in ``Upload.failure``: the
+    importer's own refusal as it words it; anything else as a short reason with
+    a reference, and a log line with the same reference and the whole trace.
+    """
+    stage = "read"
     try:
-        result = import_file(name, payload, fmt)
-    except ImportFailure as failure:
-        return Upload(key, name, None, str(failure))
-    upload = Upload(key, name, result)
-    if len(result.events):
-        # The world's countries and admin-1 units where the file's places are.
-        regions = world.regions_for_places(result.places)
-        dataset = assemble_dataset(Path(name), result.events, result.places, regions)
-        upload.data = prepare(dataset, ("upload", key), anywhere=True)
-    return upload
+        payload = read()
+        stage = "import"
+        try:
+            result = import_file(name, payload, fmt)
+        except ImportFailure as failure:
+            return Upload(key, name, None, plain(failure, FAILURE_CHARS))
+        upload = Upload(key, name, result)
+        if len(result.events):
+            stage = "dataset"
+            # The world's countries and admin-1 units where the file's places are.
+            regions = world.regions_for_places(result.places)
+            dataset = assemble_dataset(
+                Path(name),
+                result.events,
+                result.places,
+                regions,
+                result.source_columns,
+            )
+            upload.data = prepare(dataset, ("upload", key), anywhere=True)
+        return upload
+    except Exception as error:
+        reference = log_error("an upload failed", "upload_error", stage, name)
+        return Upload(key, name, None, upload_failure(name, stage, error, reference))
 
 
 def upload_controls() -> None:
@@ -759,14 +916,14 @@ def upload_controls() -> None:
     upload = st.session_state.get(_UPLOAD_KEY)
     if file is not None and (upload is None or upload.key != (file.file_id, fmt)):
         with box, st.spinner("Reading and checking every row…"):
-            upload = _import_upload(
-                file.name, file.getvalue(), fmt, (file.file_id, fmt)
-            )
+            upload = _import_upload(file.name, file.getvalue, fmt, (file.file_id, fmt))
         previous = st.session_state.get(_UPLOAD_KEY)
         if previous is not None:
             _forget_point_files(previous)
         st.session_state[_UPLOAD_KEY] = upload
         _set_shown("upload" if upload.data is not None else "atlas")
+    for notice in st.session_state.pop(_NOTICES_KEY, []):
+        box.warning(escape_markdown(notice), icon=":material/warning:")
     # The import is kept until the user forgets it, even if the uploader widget
     # loses its file (Streamlit may reset widgets when the page changes).
     if upload is None:
@@ -775,17 +932,34 @@ def upload_controls() -> None:
         box.error(escape_markdown(upload.failure), icon=":material/error:")
     else:
         result = upload.result
-        box.markdown(escape_markdown(f"{upload.name}: {result.summary()}"))
+        box.markdown(
+            escape_markdown(f"{plain(upload.name, QUOTE_CHARS)}: {result.summary()}")
+        )
         for note in result.file_notes:
-            box.caption(escape_markdown(note))
+            box.caption(escape_markdown(note, FAILURE_CHARS))
         if len(result.report):
-            box.dataframe(result.report.head(1000), hide_index=True, height=180)
+            table(result.report.head(1000), hide_index=True, height=180, where=box)
             download(
                 "Download the report (CSV)",
                 lambda: table_csv_bytes(result.report_frame()),
                 "imu-geo-import-report.csv",
                 where=box,
             )
+        box.caption(
+            escape_markdown(
+                f"{result.column_summary()}. A kept column stays with its "
+                "event, and the CSV download can include it."
+            )
+        )
+        box.dataframe(
+            result.column_map,
+            hide_index=True,
+            height=180,
+            column_config={
+                "column": st.column_config.TextColumn("Column of the file"),
+                "what": st.column_config.TextColumn("Where it went"),
+            },
+        )
         if upload.data is None:
             box.warning("No row could be used, so the atlas stays on screen.")
         else:
@@ -827,7 +1001,7 @@ def dataset_marker(data: LoadedData) -> None:
     if showing_atlas():
         return
     if not _upload_shown():
-        folder = escape_markdown(default_data_dir().name)
+        folder = escape_markdown(default_data_dir().name, QUOTE_CHARS)
         n = len(data.dataset.events)
         st.info(
             f"Showing the data folder “{folder}” ({n:,} events), not the curated "
@@ -836,7 +1010,7 @@ def dataset_marker(data: LoadedData) -> None:
         )
         return
     upload = st.session_state[_UPLOAD_KEY]
-    name = escape_markdown(upload.name)
+    name = escape_markdown(upload.name, QUOTE_CHARS)
     n = len(upload.data.dataset.events)
     if _shown() == "upload":
         text = f"Showing your file {name} ({n:,} events), not the curated atlas."
@@ -867,8 +1041,10 @@ def point_store() -> PointStore:
     Each process has its own folder under ``static/points`` (two servers on one
     checkout must not delete each other's files), holding a lock on it while it
     runs; folders nobody holds are removed, and this one is removed at exit.
+    The frame creates it on the first run, which starts its sweeper: idle files
+    are deleted on a timer, whatever else happens.
     """
-    root = PROJECT_DIR / "static" / "points"
+    root = POINTS_ROOT
     try:
         removed = remove_stale_folders(root)
         if removed:
@@ -882,13 +1058,30 @@ def point_store() -> PointStore:
     except OSError:
         log.exception("the point folder %s cannot be created", store.folder)
     atexit.register(store.remove_folder)
+    store.sweeper = start_sweeper(store, root)
     return store
 
 
 def _forget_point_files(upload: Upload) -> None:
-    store = point_store()
-    for key in (("upload", upload.key), ("both", upload.key)):
-        store.forget(repr(key))
+    """Delete the map's point files of ``upload``. When that fails the files
+    still expire (see :mod:`imu_geo.pointfiles`); the reader is told, with a
+    reference to the log."""
+    try:
+        store = point_store()
+        for key in (("upload", upload.key), ("both", upload.key)):
+            store.forget(repr(key))
+    except Exception:
+        reference = log_error(
+            "an upload's point files could not be deleted",
+            "upload_error",
+            "point_files",
+            upload.name,
+        )
+        st.session_state.setdefault(_NOTICES_KEY, []).append(
+            "The map's copy of your previous file could not be deleted now; it "
+            f"is deleted after {MAX_IDLE_S // 60} minutes unused. The server's log "
+            f"has the details under reference {reference}."
+        )
 
 
 def filtered_rows(data: LoadedData, spec: FilterSpec):
@@ -943,6 +1136,7 @@ def _facet_key(spec: FilterSpec) -> tuple:
         spec.countries,
         spec.attributions,
         spec.text.strip().casefold(),
+        spec.source_types,
     )
 
 
@@ -960,7 +1154,7 @@ def _facet_layers(key: tuple, facets: tuple, layers: tuple, _index: EventIndex):
 
 def facet_layers(index: EventIndex, facets: tuple, layers: tuple):
     """Uncached :func:`_facet_layers`."""
-    types, actors, countries, attributions, text = facets
+    types, actors, countries, attributions, text, source_types = facets
     spec = FilterSpec(
         start=date.min,
         end=date.min,
@@ -970,6 +1164,7 @@ def facet_layers(index: EventIndex, facets: tuple, layers: tuple):
         countries=countries,
         attributions=attributions,
         text=text,
+        source_types=source_types,
     )
     candidates = facet_rows(index, spec)
     by_layer = {
@@ -1019,14 +1214,21 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
                 continue
             with st.spinner(f"Preparing the map's {layer} points…"):
                 urls[layer] = store.ensure(key, build, group=repr(data.key))
-    except (OSError, PointFileTooLarge) as error:
-        log.warning("map points served inline instead of from a file: %s", error)
+    except Exception as error:
+        if isinstance(error, OSError | PointFileTooLarge):
+            log.warning("map points served inline instead of from a file: %s", error)
+            logged = ""
+        else:
+            reference = log_error(
+                "the map's point file failed", "point_file_error", "point_files"
+            )
+            logged = f" The server's log has the details under reference {reference}."
         shown = rows[:: max(1, -(-len(rows) // FALLBACK_POINTS))]
         selected = events.iloc[shown].reset_index(drop=True)
         notice = (
             f"The map shows {len(shown):,} of the {len(rows):,} events in the window, "
             "evenly spread in time: the map's point file could not be prepared. "
-            "The table and downloads hold all of them."
+            "The table and downloads hold all of them." + logged
         )
         deck = build_deck(
             selected, data.display_geometry, map_options(), *_map_frame(data)
@@ -1071,9 +1273,312 @@ def picked_event(data: LoadedData, picked) -> str:
     if not isinstance(picked, dict):
         return ""
     if picked.get("event_id"):
-        return str(picked["event_id"])
+        return from_deck_text(str(picked["event_id"]))
     position = picked.get("i")
     events = data.dataset.events
     if isinstance(position, int) and 0 <= position < len(events):
         return str(events["event_id"].iloc[position])
     return ""
+
+
+# --- the story: the tour's place, pictures and animations -----------------------
+
+_PAGE_QUERY_KEY = "_page_query"
+_PENDING_WINDOW_KEY = "_pending_window"
+_TOUR_KEY = "v_tour"
+_TOUR_SHAPE_KEY = "_tour_shape"
+_TOUR_WARNING_KEY = "_tour_warning"
+_TOUR_AUTO_KEY = "_tour_auto"
+_ANIMATION_KEY = "_animation_job"
+TOUR_INTERVAL_S = 12
+
+
+def _page_query() -> dict[str, str]:
+    """Query parameters of the page on screen (the tour's stop), kept in the URL
+    beside the view's; the frame forgets them before each page runs."""
+    return dict(st.session_state.get(_PAGE_QUERY_KEY, {}))
+
+
+def keep_in_url(params: dict[str, str]) -> None:
+    """Keep a page's own parameters in the address bar, e.g. ``tour=2``."""
+    st.session_state[_PAGE_QUERY_KEY] = dict(params)
+    for key, value in params.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _apply_pending_window(data: LoadedData) -> None:
+    pending = st.session_state.pop(_PENDING_WINDOW_KEY, None)
+    if pending:
+        set_window(data, *pending)
+
+
+def _window_of(data: LoadedData, start: date, end: date) -> tuple[date, date]:
+    """The slider's value for a window, snapped as :func:`set_window` does."""
+    months = list(data.months)
+    first = max(month_start(start), months[0])
+    last = min(month_start(end), months[-1])
+    return (months[0], months[-1]) if last < first else (first, last)
+
+
+def at_window(data: LoadedData, start: date, end: date) -> bool:
+    """True when the shared window is the one :func:`set_window` would set."""
+    return tuple(_value("window")) == _window_of(data, start, end)
+
+
+def move_window(data: LoadedData, start: date, end: date) -> None:
+    """Move the shared window from a page's body, where the slider is already
+    drawn: the page runs again at once with the new window."""
+    st.session_state[_PENDING_WINDOW_KEY] = (start, end)
+    st.rerun()
+
+
+def go_to_stop(data: LoadedData, tour, number: int) -> None:
+    """Show stop ``number`` of ``tour`` (a widget callback): its window, and a
+    fresh start for auto-advance."""
+    state = st.session_state
+    state[_TOUR_KEY] = number
+    stop = tour.stops[number - 1]
+    set_window(data, stop.start, stop.end)
+    if state.get(_TOUR_AUTO_KEY):
+        state[_TOUR_AUTO_KEY] = (time.monotonic(), number)
+
+
+def link_params() -> dict[str, str]:
+    """The address bar's parameters as the page was opened: call it before
+    :func:`page_context`, which rewrites them when a page runs on its own."""
+    return {key: st.query_params.get(key) for key in st.query_params}
+
+
+def tour_position(data: LoadedData, tour, link: dict[str, str]) -> int:
+    """The stop on screen (1 for the first), kept in the URL as ``tour=N``.
+
+    On arrival it comes from the link (``link``, see :func:`link_params`; a bad
+    value warns and gives the first stop) and the window goes to the stop,
+    unless the link also carries a window, which is then kept as it was shared.
+    """
+    state = st.session_state
+    number = state.get(_TOUR_KEY)
+    shape = (tour.kind, len(tour))
+    if number is None or state.get(_TOUR_SHAPE_KEY) != shape:
+        raw = link.get(TOUR_PARAM)
+        number, warning = stop_number(raw, tour)
+        state[_TOUR_KEY] = number
+        state[_TOUR_SHAPE_KEY] = shape
+        state[_TOUR_WARNING_KEY] = warning
+        stop = tour.stops[number - 1]
+        carried = raw is not None and "start" in link and not warning
+        if not carried and not at_window(data, stop.start, stop.end):
+            move_window(data, stop.start, stop.end)
+    warning = state.pop(_TOUR_WARNING_KEY, "")
+    if warning:
+        st.warning(escape_markdown(warning), icon=":material/link:")
+    keep_in_url({TOUR_PARAM: str(number)})
+    return number
+
+
+def tour_auto_on() -> bool:
+    """True while the tour advances by itself."""
+    return bool(st.session_state.get(_TOUR_AUTO_KEY))
+
+
+def toggle_tour_auto(number: int) -> None:
+    """Start or stop auto-advance (a widget callback)."""
+    state = st.session_state
+    state[_TOUR_AUTO_KEY] = (
+        None
+        if state.get(_TOUR_AUTO_KEY)
+        else (
+            time.monotonic(),
+            number,
+        )
+    )
+
+
+def run_tour_auto(data: LoadedData, tour) -> None:
+    """While auto-advance is on, go to the next stop every
+    :data:`TOUR_INTERVAL_S` seconds, stopping at the last."""
+    if not tour_auto_on():
+        return
+
+    @st.fragment(run_every=1.0)
+    def _tick() -> None:
+        origin = st.session_state.get(_TOUR_AUTO_KEY)
+        if not origin:
+            return
+        started, first = origin
+        target = min(
+            first + int((time.monotonic() - started) / TOUR_INTERVAL_S), len(tour)
+        )
+        if target >= len(tour):
+            st.session_state[_TOUR_AUTO_KEY] = None
+        if target != st.session_state.get(_TOUR_KEY):
+            # This also runs inline in a full run, after the slider is drawn:
+            # the window moves in the run that follows, before the slider.
+            stop = tour.stops[target - 1]
+            st.session_state[_TOUR_KEY] = target
+            st.session_state[_PENDING_WINDOW_KEY] = (stop.start, stop.end)
+            st.rerun(scope="app")
+
+    _tick()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the map picture…")
+def _picture_basemap(key: tuple, _regions, _places):
+    del key  # only the cache key
+    return build_basemap(_regions, _places)
+
+
+def picture_basemap(data: LoadedData):
+    """The projected basemap of the pictures, once per dataset."""
+    if not data.key:
+        return build_basemap(data.dataset.regions, data.dataset.places)
+    return _picture_basemap(data.key, data.dataset.regions, data.dataset.places)
+
+
+def picture_words(data: LoadedData):
+    """The heading and credit line of a picture of the data on screen."""
+    if showing_atlas():
+        return picture_text("atlas")
+    if not _upload_shown():
+        return picture_text("folder", default_data_dir().name)
+    upload = st.session_state[_UPLOAD_KEY]
+    return picture_text("upload" if _shown() == "upload" else "both", upload.name)
+
+
+def _picture_events(data: LoadedData, rows) -> pd.DataFrame:
+    return picture_events(data.dataset.events, rows)
+
+
+def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> None:
+    """*Download map* as PNG and SVG: the view drawn on the server, built when a
+    button is clicked (:func:`imu_geo.render.picture_bytes`)."""
+    basemap = picture_basemap(data)
+    words = picture_words(data)
+    options = map_options()
+    left, right = where.columns(2)
+    for column, fmt, mime in (
+        (left, "png", "image/png"),
+        (right, "svg", "image/svg+xml"),
+    ):
+
+        def build(fmt=fmt) -> bytes:
+            return picture_bytes(
+                _picture_events(data, rows), spec, basemap, words, fmt, options
+            )
+
+        download(
+            f"Download map ({fmt.upper()})",
+            build,
+            f"imu-geo-map-{spec.start:%Y-%m}-{spec.end:%Y-%m}.{fmt}",
+            mime,
+            where=column,
+        )
+
+
+def animation_panel(data: LoadedData, spec: FilterSpec, rows) -> None:
+    """*Download animation*: the playback over the window as GIF or MP4.
+
+    The build runs in the background with a progress bar and a Cancel button;
+    the caps of :func:`imu_geo.animation.plan_animation` are checked first and
+    their sentence shown instead of a button when they refuse.
+    """
+    box = st.expander("Download animation (GIF or MP4)", icon=":material/movie:")
+    fmt_col, step_col, fps_col, size_col = box.columns(4)
+    fmt = fmt_col.radio(
+        "Format", anim.FORMATS, format_func=str.upper, horizontal=True, key="a_fmt"
+    )
+    step_name = step_col.selectbox(
+        "Step",
+        options=list(PLAY_STEPS),
+        index=list(PLAY_STEPS).index(_value("step")),
+        help="One frame per step, as Play moves the window.",
+        key="a_step",
+    )
+    fps = fps_col.slider(
+        "Frames a second", *anim.FPS_RANGE, value=anim.DEFAULT_FPS, key="a_fps"
+    )
+    size_name = size_col.selectbox(
+        "Size (pixels)",
+        options=list(anim.SIZES),
+        index=list(anim.SIZES.values()).index(anim.DEFAULT_SIZE),
+        key="a_size",
+    )
+    step, size = PLAY_STEPS[step_name], anim.SIZES[size_name]
+    frames, refusal = anim.plan_animation(spec, step, fmt, size)
+    if refusal:
+        box.warning(refusal, icon=":material/block:")
+        return
+    box.caption(
+        f"The window {window_words(spec)}, one frame per "
+        f"{anim.STEP_WORDS[step]}: {anim.duration_words(len(frames), fps)}. "
+        f"At most {anim.MAX_FRAMES} frames, and "
+        f"{anim.MAX_GIF_PIXELS // 1_000_000} million pixels for a GIF."
+    )
+    options = map_options()
+    key = (data.key, spec, step, fps, fmt, size, options)
+    job = st.session_state.get(_ANIMATION_KEY)
+    if job is not None and job.running:
+        with box:
+            _animation_progress()
+        return
+    if job is not None and job.key == key and job.result is not None:
+        box.download_button(
+            f"Download animation ({fmt.upper()})",
+            data=job.result,
+            file_name=f"imu-geo-{spec.start:%Y-%m}-{spec.end:%Y-%m}.{fmt}",
+            mime=anim.MIME_TYPES[fmt],
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    elif job is not None and job.key == key and job.was_cancelled:
+        box.info(
+            f"Cancelled after {job.done} of {job.total or len(frames)} frames.",
+            icon=":material/cancel:",
+        )
+    elif job is not None and job.key == key and job.error:
+        log.error("animation failed: %s", job.error)
+        box.error(escape_markdown(job.error), icon=":material/error:")
+    if box.button("Build the animation", icon=":material/movie:", key="a_build"):
+        # Every column: a frame of few events draws dots, whatever the total.
+        candidates = data.dataset.events[list(RENDER_COLUMNS)].iloc[rows]
+        basemap = picture_basemap(data)
+        words = picture_words(data)
+
+        def build(progress, cancelled) -> bytes:
+            return anim.animation_bytes(
+                candidates,
+                spec,
+                basemap,
+                words,
+                step,
+                fps,
+                fmt,
+                options,
+                size,
+                progress=progress,
+                cancelled=cancelled,
+            )
+
+        st.session_state[_ANIMATION_KEY] = anim.AnimationJob(
+            key, build, total=len(frames)
+        ).start()
+        st.rerun()
+
+
+@st.fragment(run_every=0.5)
+def _animation_progress() -> None:
+    """The running build's progress bar and Cancel button, refreshed twice a
+    second; when the build ends the page runs again to offer the file."""
+    job = st.session_state.get(_ANIMATION_KEY)
+    if job is None or not job.running:
+        st.rerun(scope="app")
+    total = max(job.total, 1)
+    text = (
+        f"Drawing frame {job.done + 1} of {job.total}…"
+        if job.done < job.total
+        else "Writing the file…"
+    )
+    st.progress(min(job.done / total, 1.0), text=text)
+    if st.button("Cancel", icon=":material/cancel:", key="a_cancel"):
+        job.cancel()

@@ -40,7 +40,9 @@ from imu_geo.schema import (
     PLACE_PROPERTIES,
     POINT_GEOMETRIES,
     QUOTE_SEPARATOR,
+    SOURCE_EVENT_COLUMNS,
 )
+from imu_geo.source_columns import SOURCE_COLUMNS_FILE, read_source_columns
 
 EVENTS_FILE = "events.csv"
 PLACES_FILE = "places.geojson"
@@ -54,6 +56,7 @@ REGION_PROPERTIES = ("region_id", "name", "level", "country")
 BORDER_TOLERANCE_DEG = 0.03
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_ROW_NUMBER = re.compile(r"[1-9][0-9]*")
 _COUNTRY_CODES = re.compile(r"[A-Z]{2}(\|[A-Z]{2})*")
 
 
@@ -178,7 +181,9 @@ def _header_problems(
 ) -> Generator[Problem, None, list[str]]:
     """Yield problems with the events header; return the missing columns."""
     missing = [c for c in EVENT_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in EVENT_COLUMNS]
+    unknown = [
+        c for c in header if c not in EVENT_COLUMNS and c not in SOURCE_EVENT_COLUMNS
+    ]
     if missing:
         yield Problem(file, 1, None, f"missing columns: {', '.join(missing)}")
     if unknown:
@@ -315,6 +320,15 @@ def _check_event(
             yield Problem(file, row, column, "is empty, but the row has a place")
         if not place_id and record[column]:
             yield Problem(file, row, column, "is given, but the row has no place")
+
+    source_row = record.get("source_row", "")
+    if source_row and not _ROW_NUMBER.fullmatch(source_row):
+        yield Problem(
+            file,
+            row,
+            "source_row",
+            f"{source_row!r} is not a row number (a whole number from 1)",
+        )
 
     counts: dict[str, int] = {}
     for column in FATALITY_COLUMNS:
@@ -482,6 +496,12 @@ def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndar
         given = (frame[column] != "").to_numpy()
         ok &= given == has_place
 
+    if "source_row" in frame.columns:
+        source_row = frame["source_row"]
+        ok &= (
+            (source_row == "") | source_row.str.fullmatch(_ROW_NUMBER.pattern)
+        ).to_numpy(dtype=bool)
+
     previous = None
     for column in FATALITY_COLUMNS:
         text = frame[column]
@@ -523,7 +543,9 @@ def check_event_frame(
         firsts = ids[repeated].drop_duplicates(keep="first")
         first_row_of = {value: int(i) + 2 for i, value in firsts.items()}
     suspects = np.flatnonzero(~valid)
-    columns = list(EVENT_COLUMNS)
+    columns = list(EVENT_COLUMNS) + [
+        c for c in SOURCE_EVENT_COLUMNS if c in frame.columns
+    ]
     for position, values in zip(
         suspects, frame[columns].iloc[suspects].itertuples(index=False), strict=True
     ):
@@ -762,11 +784,24 @@ def read_and_validate(
     The frame is None when the events could not be read as a table (the report
     says why); callers that load the data use it so the file is read only once.
     """
+    report, frame, _ = read_and_validate_all(directory, source_text)
+    return report, frame
+
+
+def read_and_validate_all(
+    directory: Path, source_text: str | None = None
+) -> tuple[Report, pd.DataFrame | None, pd.DataFrame | None]:
+    """:func:`read_and_validate`, and the kept source columns as read.
+
+    The third value is ``source_columns.csv`` as a frame (``event_id``, then the
+    kept columns as text) when the directory has one and it can be read, else
+    None. A directory without the file is complete: the file is optional.
+    """
     directory = Path(directory)
     report = Report(directory)
     if not directory.is_dir():
         report.problems.append(Problem(str(directory), None, None, "is not a folder"))
-        return report, None
+        return report, None, None
 
     countries: dict[str, object] | None = None
     regions_path = directory / REGIONS_FILE
@@ -801,7 +836,8 @@ def read_and_validate(
                 check_event_frame(frame, EVENTS_FILE, place_ids, source_text)
             )
             report.n_events = len(frame)
-            return report, frame
+            kept = _check_source_columns(directory, report, frame["event_id"])
+            return report, frame, kept
         header, rows = read_csv_rows(path)
     except FileNotFoundError:
         report.problems.append(Problem(EVENTS_FILE, None, None, "is missing"))
@@ -812,4 +848,27 @@ def read_and_validate(
             check_event_rows(header, rows, EVENTS_FILE, place_ids, source_text)
         )
         report.n_events = len(rows)
-    return report, None
+        if "event_id" in header:
+            at = header.index("event_id")
+            ids = pd.Series([r[at] for r in rows if len(r) == len(header)], dtype="str")
+            return report, None, _check_source_columns(directory, report, ids)
+    _check_source_columns(directory, report, None)
+    return report, None, None
+
+
+def _check_source_columns(
+    directory: Path, report: Report, event_ids: pd.Series | None
+) -> pd.DataFrame | None:
+    """Check ``source_columns.csv`` when the directory has one; add its problems."""
+    path = directory / SOURCE_COLUMNS_FILE
+    if not path.is_file():
+        return None
+    try:
+        findings, frame = read_source_columns(path, event_ids)
+    except OSError as error:
+        findings, frame = [(None, None, f"cannot be read ({error.strerror})")], None
+    report.problems.extend(
+        Problem(SOURCE_COLUMNS_FILE, row, column, message)
+        for row, column, message in findings
+    )
+    return frame

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from imu_geo.layers import format_dates, format_fatalities
-from imu_geo.text import escape_markdown
+from imu_geo.schema import SOURCE_TYPE_COLUMNS
+from imu_geo.text import escape_markdown, plain
 
 # More rows than this are not sent to the browser's table (a large imported file
 # would otherwise ship every row on every step); the downloads hold them all.
@@ -26,6 +27,17 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "attribution",
     "event_id",
 )
+
+
+def table_columns(events: pd.DataFrame) -> tuple[str, ...]:
+    """The table's columns for ``events``: :data:`TABLE_COLUMNS`, with the
+    source's own type and sub-type after ours when the events have them (an
+    imported file's)."""
+    own = tuple(c for c in SOURCE_TYPE_COLUMNS if c in events)
+    if not own:
+        return TABLE_COLUMNS
+    at = TABLE_COLUMNS.index("event_type") + 1
+    return (*TABLE_COLUMNS[:at], *own, *TABLE_COLUMNS[at:])
 
 
 @dataclass(frozen=True)
@@ -89,4 +101,37 @@ def event_details(events: pd.DataFrame, event_id: str | None) -> EventDetails | 
         quote="> " + escape_markdown(e["source_quote"]),
         citation="Source: " + escape_markdown(e["source"]),
         notes=("Notes: " + escape_markdown(e["notes"])) if e["notes"] else "",
+    )
+
+
+# How much of an unforeseen error's message a reason quotes.
+ERROR_CHARS = 120
+
+
+def upload_failure(name: str, stage: str, error: BaseException, reference: str) -> str:
+    """The one-line reason shown when an upload fails in a way the importer did
+    not foresee (its own refusals carry their own reason).
+
+    ``stage`` is where it failed: ``read`` (getting the bytes), ``import``
+    (reading the file) or ``dataset`` (preparing its events). The message of an
+    error about the file's contents (``OSError``, ``ValueError``, e.g. a damaged
+    Parquet file) is quoted, on one line and cut short; any other error is not,
+    since it says something about the program, not the file. The reason ends with
+    the reference of the log line that has the whole trace.
+    """
+    file = plain(name, 80)
+    if stage == "read":
+        what = f"{file} could not be read from the upload"
+    elif isinstance(error, MemoryError):
+        what = f"{file} needs more memory than this server can give one file"
+    elif stage == "import" and isinstance(error, OSError | ValueError):
+        message = str(error).strip() or type(error).__name__
+        what = f"{file} could not be read ({plain(message, ERROR_CHARS)})"
+    elif stage == "import":
+        what = f"{file} could not be imported because of an unexpected error"
+    else:
+        what = f"{file} was read, but its events could not be prepared for the map"
+    return (
+        f"{what}. Nothing was changed. The server's log has the details under "
+        f"reference {reference}."
     )

@@ -111,7 +111,7 @@ def test_an_upload_over_the_size_cap_is_refused(page: Page, tmp_path):
         ).to_be_visible(timeout=20_000)
         page.wait_for_timeout(1500)
         assert page.get_by_text("Showing your file").count() == 0
-        expect(caption(page)).to_have_text(re.compile(r"^48 events — "))
+        expect(caption(page)).to_have_text(re.compile(r"^49 events — "))
 
 
 PAYLOADS = {

@@ -1,0 +1,755 @@
+"""Places: the gazetteer, the country polygons, the border check and the placing of
+rows.
+
+A row keeps its own point when it is usable and lies in its stated country (a swap
+of latitude and longitude that puts it there is a repair); otherwise it is placed by
+its place name from the gazetteer, or rejected. The places the kept rows use become
+the import's ``places.geojson``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from imu_geo.data import BUNDLED_DATA_DIR, CRS
+from imu_geo.importers.crosswalk import (
+    _SLUG,
+    FORMAT_LABELS,
+    _Crosswalk,
+    _Issues,
+    _per_unique,
+    _Source,
+    _table_rows,
+    _text,
+    slugify,
+)
+from imu_geo.schema import (
+    COUNTRY_NAMES,
+    GEO_PRECISIONS,
+)
+from imu_geo.text import normalise_name
+from imu_geo.validate import (
+    PLACES_FILE,
+    REGIONS_FILE,
+    check_regions,
+    read_feature_collection,
+)
+
+GAZETTEER_FILE = "gazetteer.csv"
+
+# Country names as the three datasets spell them (compared in lower case), to ISO
+# 3166-1 alpha-2. A name not here gives a place without a country, whose point is
+# not checked against a border.
+COUNTRY_CODES: dict[str, str] = {
+    row["name"].lower(): row["iso2"] for row in _table_rows("country_codes.csv")
+}
+# Gazetteer kinds: the place kind written to places.geojson and the geo_precision a
+# place of that kind stands for.
+GAZETTEER_KINDS: dict[str, tuple[str, str]] = {
+    row["kind"]: (row["place_kind"], row["geo_precision"])
+    for row in _table_rows("gazetteer_kinds.csv")
+}
+# The place kind for a point a dataset gives, by the precision it codes.
+PRECISION_KINDS: dict[str, str] = {
+    row["geo_precision"]: row["place_kind"]
+    for row in _table_rows("precision_kinds.csv")
+}
+
+_NON_FINITE_WORDS = frozenset(
+    sign + word for sign in ("", "+", "-") for word in ("nan", "inf", "infinity")
+)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Named places to put a row without coordinates on the map.
+
+    ``places`` has one row per place: ``ref`` (``bundled:<place_id>`` for a place
+    of ``places.geojson``, else ``gazetteer:<row>``), ``name``, ``alt_names``,
+    ``kind``, ``country``, ``admin1``, ``precision``, ``lon``, ``lat`` (a point
+    inside the place), ``geometry`` and ``geometry_source``. ``index`` maps a
+    normalised name (:func:`normalise_name`) to ``(tier, position)`` pairs; a lower
+    tier wins: 1 a name or ``place_id`` of ``places.geojson``, 2 a name of
+    ``gazetteer.csv``, 3 an alternative name in ``places.geojson``, 4 one in
+    ``gazetteer.csv``. A name with a part in brackets (``Khanabad (Xonobod)``) is
+    also known without it.
+    """
+
+    places: pd.DataFrame
+    index: Mapping[str, tuple[tuple[int, int], ...]]
+
+    @classmethod
+    def build(
+        cls, bundled_features: Sequence[Mapping], rows: Sequence[Mapping[str, str]]
+    ) -> Gazetteer:
+        """Build from ``places.geojson`` features and ``gazetteer.csv`` rows.
+
+        Rows without coordinates, or of a kind not in :data:`GAZETTEER_KINDS`, are
+        left out: they cannot place anything.
+        """
+        records: list[dict] = []
+        keys: dict[str, list[tuple[int, int]]] = {}
+
+        def index(name: str, tier: int, position: int) -> None:
+            for variant in (name, re.sub(r"\s*\([^)]*\)", "", name)):
+                key = normalise_name(variant)
+                if key and (tier, position) not in keys.get(key, []):
+                    keys.setdefault(key, []).append((tier, position))
+
+        for feature in bundled_features:
+            properties = feature.get("properties") or {}
+            kind = str(properties.get("kind") or "")
+            if kind not in GAZETTEER_KINDS or not feature.get("geometry"):
+                continue
+            geometry = shape(feature["geometry"])
+            anchor = (
+                geometry
+                if geometry.geom_type == "Point"
+                else geometry.representative_point()
+            )
+            place_id = str(properties.get("place_id") or "")
+            position = len(records)
+            records.append(
+                {
+                    "ref": f"bundled:{place_id}",
+                    "place_id": place_id,
+                    "name": str(properties.get("name") or ""),
+                    "alt_names": str(properties.get("alt_names") or ""),
+                    "kind": kind,
+                    "country": str(properties.get("country") or ""),
+                    "admin1": str(properties.get("admin1") or ""),
+                    "precision": GAZETTEER_KINDS[kind][1],
+                    "lon": float(np.round(anchor.x, 4)),
+                    "lat": float(np.round(anchor.y, 4)),
+                    "geometry": geometry,
+                    "geometry_source": str(properties.get("geometry_source") or ""),
+                }
+            )
+            index(records[-1]["name"], 1, position)
+            index(place_id, 1, position)
+            for alternative in records[-1]["alt_names"].split("|"):
+                index(alternative, 3, position)
+
+        for number, row in enumerate(rows, start=2):
+            kind = str(row.get("kind") or "").strip()
+            try:
+                lat, lon = float(row.get("lat") or ""), float(row.get("lon") or "")
+            except ValueError:
+                continue
+            if kind not in GAZETTEER_KINDS or not (
+                math.isfinite(lat) and math.isfinite(lon)
+            ):
+                continue
+            position = len(records)
+            records.append(
+                {
+                    "ref": f"gazetteer:{number}",
+                    "place_id": "",
+                    "name": str(row.get("name") or "").strip(),
+                    "alt_names": str(row.get("alt_names") or "").strip(),
+                    "kind": GAZETTEER_KINDS[kind][0],
+                    "country": str(row.get("country_iso2") or "").strip(),
+                    "admin1": "",
+                    "precision": GAZETTEER_KINDS[kind][1],
+                    "lon": round(lon, 4),
+                    "lat": round(lat, 4),
+                    "geometry": shapely.Point(round(lon, 4), round(lat, 4)),
+                    "geometry_source": (
+                        f"{GAZETTEER_FILE} row {number} ({row.get('source_1') or ''})"
+                    ),
+                }
+            )
+            index(records[-1]["name"], 2, position)
+            for alternative in records[-1]["alt_names"].split("|"):
+                index(alternative, 4, position)
+
+        columns = [
+            "ref",
+            "place_id",
+            "name",
+            "alt_names",
+            "kind",
+            "country",
+            "admin1",
+            "precision",
+            "lon",
+            "lat",
+            "geometry",
+            "geometry_source",
+        ]
+        places = pd.DataFrame(records, columns=columns)
+        return cls(places, {key: tuple(value) for key, value in keys.items()})
+
+    def lookup(self, name: str, country: str = "") -> tuple[int | None, str]:
+        """Find one place by name, within ``country`` when one is given.
+
+        Returns
+        -------
+        tuple
+            ``(position, "")`` for a hit; ``(None, why)`` otherwise, where ``why``
+            completes the sentence "'<name>' ..." for the report.
+        """
+        key = normalise_name(name)
+        candidates = list(self.index.get(key, ()))
+        if not candidates:
+            bare = re.sub(r"\s+(?:town|city|village)$", "", key)
+            candidates = list(self.index.get(bare, ())) if bare != key else []
+        if not candidates:
+            return None, "is not in the gazetteer"
+        if country:
+            inside = [
+                (tier, position)
+                for tier, position in candidates
+                if country in self.places.at[position, "country"].split("|")
+            ]
+            if not inside:
+                elsewhere = sorted(
+                    {
+                        f"{self.places.at[p, 'name']} "
+                        f"({self.places.at[p, 'country'] or 'no country'})"
+                        for _, p in candidates
+                    }
+                )
+                return None, (
+                    f"is in the gazetteer only outside "
+                    f"{COUNTRY_NAMES.get(country, country)}: {', '.join(elsewhere)}"
+                )
+            candidates = inside
+        best = min(tier for tier, _ in candidates)
+        chosen = sorted({p for tier, p in candidates if tier == best})
+        if len(chosen) > 1:
+            names = ", ".join(
+                f"{self.places.at[p, 'name']} ({self.places.at[p, 'country']})"
+                for p in chosen
+            )
+            return None, f"names more than one place in the gazetteer: {names}"
+        return chosen[0], ""
+
+
+def load_gazetteer(directory: Path = BUNDLED_DATA_DIR) -> Gazetteer:
+    """The gazetteer of a data directory (``places.geojson``, ``gazetteer.csv``)."""
+    directory = Path(directory)
+    features = read_feature_collection(directory / PLACES_FILE)
+    with (directory / GAZETTEER_FILE).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return Gazetteer.build(features, rows)
+
+
+def load_countries(directory: Path = BUNDLED_DATA_DIR) -> dict[str, object]:
+    """Country polygons of a ``regions.geojson`` (level ``country``), by ISO alpha-2.
+
+    The polygons are prepared for fast point-in-polygon tests, and used once so
+    that the index GEOS builds lazily exists before several threads share them.
+    """
+    _, countries = check_regions(
+        read_feature_collection(Path(directory) / REGIONS_FILE)
+    )
+    for geometry in countries.values():
+        shapely.prepare(geometry)
+        shapely.contains_xy(geometry, 0.0, 0.0)
+    return countries
+
+
+@lru_cache(maxsize=1)
+def _bundled_gazetteer() -> Gazetteer:
+    return load_gazetteer(BUNDLED_DATA_DIR)
+
+
+@lru_cache(maxsize=1)
+def _bundled_countries() -> dict[str, object]:
+    return load_countries(BUNDLED_DATA_DIR)
+
+
+def _country_code(name: str) -> tuple:
+    """A country as ISO alpha-2: given as a code, or a name in COUNTRY_CODES."""
+    text = " ".join(name.split())
+    if re.fullmatch(r"[A-Z]{2}", text):
+        return (text,)
+    return (COUNTRY_CODES.get(text.lower(), ""),)
+
+
+# How far, in km, the country outlines of the bundled regions.geojson may lie
+# from the true border. The sum of three figures: the outlines are simplified at
+# 0.01 degree (measured: the largest distance between each regions.geojson
+# country outline and the same country in places.geojson, which keeps the
+# reference resolution, is 0.0099-0.0100 degree, 1.1 km); the reference layer
+# is itself simplified at 0.005 degree (0.6 km, scripts/build_places.py); and
+# Natural Earth's 1:10m borders are generalised by up to about 2 km (the
+# figure behind the validator's BORDER_TOLERANCE_DEG). 1.1 + 0.6 + 2 = 3.7 km.
+REGIONS_BOUNDARY_KM = 3.7
+
+# How many outlines' worth of error a point of each precision may show: a point
+# standing for a region or a whole country may sit on a border line of the
+# coder's own map (tables/border_tolerance.csv says why, row by row).
+BORDER_MAPS: dict[str, int] = {
+    row["geo_precision"]: int(row["maps"])
+    for row in _table_rows("border_tolerance.csv")
+}
+
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def border_tolerance_km(
+    geo_precision: str, boundary_km: float = REGIONS_BOUNDARY_KM
+) -> float:
+    """How far outside its country's outline a point may lie and still be kept.
+
+    ``boundary_km`` is the outline's own resolution (:data:`REGIONS_BOUNDARY_KM`
+    for the bundled ``regions.geojson``; another boundary layer passes its own
+    figure); the row's ``geo_precision`` multiplies it by :data:`BORDER_MAPS`
+    (2 for ``region`` and ``country``, 1 otherwise and for an unknown precision).
+    A point farther out than this is outside the country.
+    """
+    return boundary_km * BORDER_MAPS.get(geo_precision, 1)
+
+
+def haversine_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Great-circle distances in km between two arrays of points (degrees)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def distance_outside_km(polygon, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """How far each point lies outside ``polygon``, in km (0 inside or on it).
+
+    The nearest point of the outline is found in degrees, and the distance to it
+    measured on the sphere, which is exact enough at the few km that matter.
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    km = np.zeros(lon.size)
+    points = shapely.points(lon, lat)
+    outside = ~shapely.intersects(polygon, points)
+    if outside.any():
+        lines = shapely.shortest_line(polygon.boundary, points[outside])
+        nearest = shapely.get_coordinates(lines)[0::2]
+        km[outside] = haversine_km(
+            lat[outside], lon[outside], nearest[:, 1], nearest[:, 0]
+        )
+    return km
+
+
+def _km(distance: float) -> str:
+    """A distance for a message: one decimal, and never a misleading 0.0 km."""
+    return "less than 0.1 km" if distance < 0.05 else f"{distance:,.1f} km"
+
+
+def _distances_outside(
+    countries: Mapping[str, object], codes: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> np.ndarray:
+    """How far each point lies outside its country's outline, in km."""
+    result = np.zeros(codes.size)
+    for code in np.unique(codes):
+        if code not in countries:
+            continue
+        rows = np.flatnonzero(codes == code)
+        result[rows] = distance_outside_km(countries[code], x[rows], y[rows])
+    return result
+
+
+def _coarser(first: str, second: str) -> str:
+    """The coarser of two geo_precision values ('' counts as unknown)."""
+    ranks = {value: rank for rank, value in enumerate(GEO_PRECISIONS)}
+    if first not in ranks:
+        return second
+    if second not in ranks:
+        return first
+    return first if ranks[first] >= ranks[second] else second
+
+
+@dataclass
+class _Placed:
+    """Where each row goes: a point, a gazetteer place (position) or nowhere."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    gazetteer_position: np.ndarray  # -1 when the row keeps its own point
+    geo_precision: np.ndarray
+    country: np.ndarray
+    has_place: np.ndarray
+
+
+def _coordinate(text: pd.Series) -> tuple[np.ndarray, ...]:
+    """A coordinate column: (value, decimal comma, empty, not a number, not finite)."""
+    comma = text.str.fullmatch(r"[+-]?\d+,\d+").to_numpy(bool)
+    fixed = text.where(~pd.Series(comma), text.str.replace(",", ".", regex=False))
+    value = pd.to_numeric(fixed, errors="coerce").to_numpy(float)
+    empty = (text == "").to_numpy(bool)
+    word = fixed.str.lower().isin(_NON_FINITE_WORDS).to_numpy(bool)
+    not_number = ~empty & np.isnan(value) & ~word
+    not_finite = ~empty & ~not_number & ~np.isfinite(value)
+    return value, comma, empty, not_number, not_finite
+
+
+def _place_rows(
+    cross: _Crosswalk,
+    source: _Source,
+    issues: _Issues,
+    gazetteer: Gazetteer,
+    countries: Mapping[str, object],
+    notes: list[str],
+    name: str,
+    boundary_km: float = REGIONS_BOUNDARY_KM,
+) -> _Placed:
+    """Where each row goes: its own point, a gazetteer place, or nowhere.
+
+    ``boundary_km`` is the resolution of the ``countries`` outlines, which sets
+    the border tolerance (:func:`border_tolerance_km`).
+    """
+    n = source.n
+    lat_column, lon_column = cross.lat_column, cross.lon_column
+    pair = f"{lat_column}, {lon_column}"
+    lat_text, lon_text = source.stripped(lat_column), source.stripped(lon_column)
+    lat, lat_comma, lat_empty, lat_nan, lat_inf = _coordinate(lat_text)
+    lon, lon_comma, lon_empty, lon_nan, lon_inf = _coordinate(lon_text)
+    for column, text, comma in (
+        (lat_column, lat_text, lat_comma),
+        (lon_column, lon_text, lon_comma),
+    ):
+        issues.add(
+            comma,
+            "repaired",
+            column,
+            [
+                f"{v!r} read as {v.replace(',', '.')} (decimal comma)"
+                for v in text[comma]
+            ],
+        )
+    lat, lon = np.round(lat, 4), np.round(lon, 4)
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    zero = finite & (lat == 0) & (lon == 0)
+    in_range = finite & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+
+    (code,) = _per_unique(_country_code, cross.country)
+    code = code.astype(object)
+    named = (cross.country != "").to_numpy(bool)
+    unmapped = sorted(set(cross.country[named & (code == "")]))
+    if unmapped:
+        shown = ", ".join(unmapped[:10]) + (", ..." if len(unmapped) > 10 else "")
+        notes.append(
+            f"{name}: country names not mapped to an ISO code, so their places have "
+            f"no country and are not checked against a border: {shown}"
+        )
+    country_name = np.array([COUNTRY_NAMES.get(c, c) for c in code], dtype=object)
+
+    # The point must lie in the stated country, or within the border tolerance
+    # for its precision (kept, with a note); a swap that puts it there repairs.
+    checkable = finite & ~zero & np.isin(code, list(countries))
+    precision = cross.geo_precision.to_numpy(object)
+    allowed = np.array(
+        [border_tolerance_km(g, boundary_km) for g in precision], dtype=float
+    )
+    direct = checkable & in_range
+    km = np.full(n, np.inf)
+    km[direct] = _distances_outside(countries, code[direct], lon[direct], lat[direct])
+    inside = direct & (km <= allowed)
+    swappable = checkable & ~inside & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+    swapped_km = np.full(n, np.inf)
+    swapped_km[swappable] = _distances_outside(
+        countries, code[swappable], lat[swappable], lon[swappable]
+    )
+    swap = swappable & (swapped_km <= allowed)
+    issues.add(
+        swap,
+        "repaired",
+        pair,
+        [
+            f"latitude and longitude were swapped: latitude {a}, longitude {o} lies "
+            f"outside {c}, the swapped point inside it"
+            for a, o, c in zip(
+                lat_text[swap], lon_text[swap], country_name[swap], strict=True
+            )
+        ],
+    )
+    lat[swap], lon[swap] = lon[swap], lat[swap]
+    km[swap] = swapped_km[swap]
+    # Over the border by no more than the tolerance: kept, and said.
+    over = (inside | swap) & (km > 0)
+    issues.add(
+        over,
+        "repaired",
+        pair,
+        [
+            f"the point lies {_km(k)} outside {c}'s outline, within the "
+            f"{t:g} km allowed for {'an' if g[:1] in 'aeiou' else 'a'} "
+            f"{g or 'unknown'}-precision point; kept"
+            for k, c, t, g in zip(
+                km[over],
+                country_name[over],
+                allowed[over],
+                precision[over],
+                strict=True,
+            )
+        ],
+    )
+    out_of_range = finite & ~zero & ~in_range & ~swap
+    issues.add(
+        out_of_range,
+        "rejected",
+        pair,
+        [
+            f"latitude {a}, longitude {o} is out of range (latitude runs -90 to 90, "
+            "longitude -180 to 180)"
+            for a, o in zip(lat_text[out_of_range], lon_text[out_of_range], strict=True)
+        ],
+    )
+    outside = direct & ~inside & ~swap
+    issues.add(
+        outside,
+        "rejected",
+        pair,
+        [
+            f"latitude {a}, longitude {o} lies {k:,.1f} km outside {c} (more than "
+            f"the {t:g} km allowed), and swapping them does not put it inside"
+            for a, o, c, k, t in zip(
+                lat_text[outside],
+                lon_text[outside],
+                country_name[outside],
+                km[outside],
+                allowed[outside],
+                strict=True,
+            )
+        ],
+    )
+    usable = (in_range | swap) & ~zero & ~outside
+
+    # Rows without a usable point are looked up by name.
+    cause = np.full(n, "no coordinates", dtype=object)
+    cause[lat_empty & ~lon_empty] = f"{lat_column} is empty"
+    cause[lon_empty & ~lat_empty] = f"{lon_column} is empty"
+    for column, text, not_number, not_finite in (
+        (lon_column, lon_text, lon_nan, lon_inf),
+        (lat_column, lat_text, lat_nan, lat_inf),
+    ):
+        cause[not_finite] = [
+            f"{column} {v!r} is not a finite number" for v in text[not_finite]
+        ]
+        cause[not_number] = [
+            f"{column} {v!r} is not a number" for v in text[not_number]
+        ]
+    cause[zero] = "(0, 0) is not a location"
+    wanted = ~finite | zero
+    wanted &= cross.needs_place
+    names = cross.place_name.to_numpy(object)
+    no_name = wanted & (names == "")
+    issues.add(
+        no_name,
+        "rejected",
+        pair,
+        [f"{c}, and no place name to look up" for c in cause[no_name]],
+    )
+    position = np.full(n, -1, dtype=np.int64)
+    geo = cross.geo_precision.to_numpy(object).copy()
+    lookup = wanted & ~no_name
+    if lookup.any():
+        found, why = _per_unique(
+            gazetteer.lookup, cross.place_name[lookup], _text(code[lookup])
+        )
+        hit = np.array([p is not None for p in found], dtype=bool)
+        rows = np.flatnonzero(lookup)
+        position[rows[hit]] = np.asarray(found[hit], dtype=np.int64)
+        placed = np.zeros(n, dtype=bool)
+        placed[rows[hit]] = True
+        missed = np.zeros(n, dtype=bool)
+        missed[rows[~hit]] = True
+        places = gazetteer.places
+        issues.add(
+            placed,
+            "repaired",
+            pair,
+            [
+                f"{c}; placed from the gazetteer: {places.at[p, 'name']}"
+                for c, p in zip(cause[placed], position[placed], strict=True)
+            ],
+        )
+        issues.add(
+            missed,
+            "rejected",
+            pair,
+            [
+                f"{c}, and {v!r} {w}"
+                for c, v, w in zip(cause[missed], names[missed], why[~hit], strict=True)
+            ],
+        )
+        at = position[placed]
+        lat[placed] = places["lat"].to_numpy(float)[at]
+        lon[placed] = places["lon"].to_numpy(float)[at]
+        kinds = places["precision"].to_numpy(object)
+        geo[placed] = [
+            _coarser(g, kinds[p]) for g, p in zip(geo[placed], at, strict=True)
+        ]
+        code[placed] = places["country"].to_numpy(object)[at]
+    return _Placed(
+        lat=lat,
+        lon=lon,
+        gazetteer_position=position,
+        geo_precision=geo,
+        country=code,
+        has_place=usable | (position >= 0),
+    )
+
+
+def _place_table(
+    fmt: str,
+    name: str,
+    cross: _Crosswalk,
+    placed: _Placed,
+    gazetteer: Gazetteer,
+    k: np.ndarray,
+) -> tuple[
+    np.ndarray, gpd.GeoDataFrame, tuple[np.ndarray, np.ndarray], list[tuple[int, str]]
+]:
+    """The distinct places of the kept rows ``k``.
+
+    Returns each kept row's place index (-1 for none), the places, each place's
+    anchor (latitude and longitude arrays: the point, or a point inside an area)
+    and the native rows whose ``place_id`` had to change, with the reason.
+    """
+    gaz = gazetteer.places
+    has_place = placed.has_place[k]
+    position = placed.gazetteer_position[k].copy()
+    lat, lon = placed.lat[k], placed.lon[k]
+    given_id = (
+        cross.native["place_id"].str.strip().to_numpy(object)[k]
+        if cross.native is not None
+        else np.full(k.size, "", dtype=object)
+    )
+    if cross.native is not None:
+        # A native row at a bundled place's own point is that place.
+        bundled = {pid: i for i, pid in enumerate(gaz["place_id"]) if pid}
+        for i in np.flatnonzero(has_place & (position < 0) & (given_id != "")):
+            at = bundled.get(given_id[i])
+            if at is not None and (
+                abs(gaz.at[at, "lat"] - lat[i]) <= 2e-4
+                and abs(gaz.at[at, "lon"] - lon[i]) <= 2e-4
+            ):
+                position[i] = at
+    from_gazetteer = position >= 0
+    own_name = cross.place_name.to_numpy(object)[k]
+    if cross.native is not None:
+        own_name = np.where(
+            cross.native["place_id"].to_numpy(object)[k] == own_name, "", own_name
+        )
+    # One place per name, country and point; its kind comes from the finest
+    # precision any of its rows codes.
+    rank = (
+        pd.Series(placed.geo_precision[k], dtype=object)
+        .map({value: rank for rank, value in enumerate(GEO_PRECISIONS)})
+        .fillna(len(GEO_PRECISIONS) - 1)
+        .to_numpy(np.int64)
+    )
+    key = pd.DataFrame(
+        {
+            "position": position,
+            "name": np.where(from_gazetteer, "", own_name),
+            "country": np.where(from_gazetteer, "", placed.country[k]),
+            "lat": np.where(from_gazetteer, 0.0, lat),
+            "lon": np.where(from_gazetteer, 0.0, lon),
+            "given": np.where(from_gazetteer, "", given_id),
+        }
+    ).loc[has_place]
+    index = np.full(k.size, -1, dtype=np.int64)
+    index[has_place] = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    unique = key.drop_duplicates().reset_index(drop=True)
+    finest = np.full(len(unique), len(GEO_PRECISIONS) - 1, dtype=np.int64)
+    np.minimum.at(finest, index[has_place], rank[has_place])
+    unique["kind"] = [PRECISION_KINDS[GEO_PRECISIONS[r]] for r in finest]
+
+    at = unique["position"].to_numpy(np.int64)
+    is_gaz = at >= 0
+    safe = np.maximum(at, 0)
+    gaz_column = {
+        c: (gaz[c].to_numpy(object)[safe] if len(gaz) else np.full(len(at), "", object))
+        for c in ("place_id", "name", "alt_names", "kind", "country", "admin1")
+    }
+    unnamed = ~is_gaz & (unique["name"].to_numpy(object) == "")
+    display = np.where(is_gaz, gaz_column["name"], unique["name"].to_numpy(object))
+    display[unnamed] = [
+        f"{a:.4f}, {o:.4f}"
+        for a, o in zip(unique["lat"][unnamed], unique["lon"][unnamed], strict=True)
+    ]
+    given = unique["given"].to_numpy(object)
+    given_ok = _text(given).str.fullmatch(_SLUG.pattern).to_numpy(bool)
+    base = np.where(
+        is_gaz & (gaz_column["place_id"] != ""),
+        gaz_column["place_id"],
+        np.where(
+            given_ok, given, slugify(_text(display), separator="_").to_numpy(object)
+        ),
+    )
+    base = np.where(base == "", "place", base)
+    bundled_used = is_gaz & (gaz_column["place_id"] != "")
+    place_ids = base.copy()
+    taken = set(base[bundled_used])
+    next_suffix: dict[str, int] = {}
+    for i in np.flatnonzero(~bundled_used):
+        candidate, suffix = base[i], next_suffix.get(base[i], 2)
+        while candidate in taken:
+            candidate = f"{base[i]}_{suffix}"
+            suffix += 1
+        next_suffix[base[i]] = suffix
+        taken.add(candidate)
+        place_ids[i] = candidate
+
+    label = FORMAT_LABELS[fmt]
+    anchor_lat = unique["lat"].to_numpy(float).copy()
+    anchor_lon = unique["lon"].to_numpy(float).copy()
+    if is_gaz.any():
+        anchor_lat[is_gaz] = gaz["lat"].to_numpy(float)[at[is_gaz]]
+        anchor_lon[is_gaz] = gaz["lon"].to_numpy(float)[at[is_gaz]]
+    geometries = shapely.points(anchor_lon, anchor_lat)
+    if is_gaz.any():
+        geometries[is_gaz] = gaz["geometry"].to_numpy(object)[at[is_gaz]]
+    places = gpd.GeoDataFrame(
+        {
+            "place_id": place_ids,
+            "name": display,
+            "alt_names": np.where(is_gaz, gaz_column["alt_names"], ""),
+            "kind": np.where(
+                is_gaz, gaz_column["kind"], unique["kind"].to_numpy(object)
+            ),
+            "country": np.where(
+                is_gaz, gaz_column["country"], unique["country"].to_numpy(object)
+            ),
+            "admin1": np.where(is_gaz, gaz_column["admin1"], ""),
+            "geometry_source": [
+                gaz.at[p, "geometry_source"]
+                if p >= 0
+                else f"{label} coordinates in {name}"
+                for p in at
+            ],
+            "note": "",
+        },
+        geometry=gpd.GeoSeries(geometries, crs=CRS),
+        crs=CRS,
+    )
+    changes = []
+    if cross.native is not None:
+        kept_positions = k
+        for i in np.flatnonzero(has_place & (given_id != "")):
+            new = place_ids[index[i]]
+            if new != given_id[i]:
+                why = (
+                    f"{given_id[i]!r} is not a slug"
+                    if not _SLUG.fullmatch(given_id[i])
+                    else f"{given_id[i]!r} also names another place"
+                )
+                changes.append(
+                    (int(kept_positions[i]), f"{why}; this row's place is {new}")
+                )
+    return index, places, (anchor_lat, anchor_lon), changes

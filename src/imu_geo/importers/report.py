@@ -1,0 +1,183 @@
+"""What an import gave (:class:`ImportResult`), its issues (:class:`RowIssue`) and the
+report as CSV bytes that are safe to open in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from imu_geo.export import neutralise_formula
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One repair or rejection of one source row, with its reason.
+
+    ``row`` is the row as the user finds it in the file (see "Row numbers" in
+    ``docs/import.md``); ``column`` is the source column concerned, empty when it
+    is the whole row.
+    """
+
+    row: int
+    action: str
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What importing one file gave.
+
+    Attributes
+    ----------
+    format
+        One of :data:`FORMATS`.
+    events
+        The accepted and repaired rows: the columns of
+        :data:`imu_geo.export.EXPORT_COLUMNS` as text (``lat`` and ``lon`` as
+        floats, from the event's place), plus ``source_id``, ``source_row``,
+        ``source_event_type`` and ``source_sub_event_type``.
+    places
+        The places the events use, in the columns of ``places.geojson``
+        (``place_id``, ``name``, ``alt_names``, ``kind``, ``country``, ``admin1``,
+        ``geometry_source``, ``note``), EPSG:4326.
+    report
+        One row per repair or rejection: ``row``, ``action``, ``column``,
+        ``reason``, in row order.
+    n_rows
+        The data rows the file has (blank lines are not rows).
+    file_notes
+        What a user should know about the file as a whole.
+    rejected_rows
+        The source fields of each rejected row that could be split into fields,
+        with its number in ``row``.
+    source_columns
+        The file's columns that no crosswalk uses, for the rows of ``events`` in
+        their order: one column per kept column, named as in the file, the cells
+        verbatim as read (Arrow strings, see :mod:`imu_geo.source_columns`).
+    column_map
+        One row per column of the file, in its order: ``column`` (the name as in
+        the file) and ``what`` happened to it (``crosswalked to date_start,
+        date_end, date_precision``, ``kept verbatim``, …; see
+        :func:`imu_geo.importers.columns.column_map`).
+    """
+
+    format: str
+    events: pd.DataFrame
+    places: gpd.GeoDataFrame
+    report: pd.DataFrame
+    n_rows: int
+    file_notes: list[str] = field(default_factory=list)
+    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_columns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    column_map: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["column", "what"])
+    )
+
+    @property
+    def issues(self) -> list[RowIssue]:
+        """The report as :class:`RowIssue` values."""
+        return [
+            RowIssue(int(row), action, column, reason)
+            for row, action, column, reason in self.report.itertuples(
+                index=False, name=None
+            )
+        ]
+
+    @property
+    def n_rejected(self) -> int:
+        """Rows with at least one rejection."""
+        return int(
+            self.report.loc[self.report["action"] == "rejected", "row"].nunique()
+        )
+
+    @property
+    def n_repaired(self) -> int:
+        """Rows kept after at least one repair."""
+        return int(
+            self.report.loc[self.report["action"] == "repaired", "row"].nunique()
+        )
+
+    @property
+    def n_accepted(self) -> int:
+        """Rows kept as they were."""
+        return self.n_rows - self.n_rejected - self.n_repaired
+
+    def report_frame(self) -> pd.DataFrame:
+        """One row per issue: ``row``, ``action``, ``column``, ``reason``."""
+        return self.report.copy()
+
+    def column_summary(self) -> str:
+        """Where the file's columns went, in one line, e.g. ``31 columns: 18
+        crosswalked, 13 kept verbatim``."""
+        what = self.column_map["what"]
+        crosswalked = int(what.str.startswith("crosswalked").sum())
+        kept = int(what.str.startswith("kept").sum())
+        neither = len(what) - crosswalked - kept
+        noun = "column" if len(what) == 1 else "columns"
+        text = (
+            f"{len(what):,} {noun}: {crosswalked:,} crosswalked, {kept:,} kept verbatim"
+        )
+        if neither:
+            text += f", {neither:,} without a name or a value"
+        return text
+
+    def summary(self) -> str:
+        """One line, e.g. ``acled: 120 rows — 115 accepted, 3 repaired, 2 rejected``."""
+        noun = "row" if self.n_rows == 1 else "rows"
+        return (
+            f"{self.format}: {self.n_rows:,} {noun} — {self.n_accepted:,} accepted, "
+            f"{self.n_repaired:,} repaired, {self.n_rejected:,} rejected"
+        )
+
+
+def _report_csv(report: pd.DataFrame) -> bytes:
+    """The report as CSV (RFC 4180), safe to open in a spreadsheet.
+
+    Text a spreadsheet would run as a formula gets a leading ``'``, as in the
+    dashboard's downloads; a plain number (``-999``) is left as it is.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise_formula(str(c)) for c in report.columns])
+    number = re.compile(r"[+-]?\d+(?:\.\d+)?")
+    for record in report.itertuples(index=False, name=None):
+        cells = []
+        for value in record:
+            text = "" if value is None or pd.isna(value) else str(value)
+            cells.append(text if number.fullmatch(text) else neutralise_formula(text))
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
+def rejects_csv(result: ImportResult) -> bytes:
+    """``rejects.csv`` of an import: the report, with each rejected row's fields.
+
+    One row per repair or rejection (``row``, ``action``, ``column``, ``reason``);
+    the first row of each rejected source row is followed by its source fields
+    (a source column named like a report column gets the prefix ``source_``).
+    """
+    report = result.report_frame()
+    originals = result.rejected_rows
+    if len(originals):
+        renamed = {
+            c: (f"source_{c}" if c in ("row", "action", "column", "reason") else c)
+            for c in originals.columns[1:]
+        }
+        originals = originals.rename(columns=renamed)
+        first = report.drop_duplicates("row", keep="first").index
+        attach = report.loc[first, ["row"]].merge(originals, on="row", how="left")
+        attach.index = first
+        report = report.join(attach.drop(columns="row"))
+    return _report_csv(report)
+
+
+def column_map_csv(result: ImportResult) -> bytes:
+    """The column map (``column``, ``what``) as CSV, safe to open in a spreadsheet."""
+    return _report_csv(result.column_map)

@@ -1,0 +1,158 @@
+"""The UCDP GED crosswalk: the ``date_start``/``date_end`` span and its precision,
+``where_prec``, the low/best/high fatalities, sides and notes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from imu_geo.dates import parse_partial_date
+from imu_geo.importers.crosswalk import (
+    _at,
+    _codebook,
+    _codes,
+    _compose,
+    _counts,
+    _Crosswalk,
+    _Issues,
+    _labelled,
+    _per_unique,
+    _place_precision,
+    _published_estimates,
+    _quote,
+    _read_dates,
+    _sentence,
+    _Source,
+    _text,
+)
+
+UCDP_WHERE_PREC = _codebook("ucdp", "where_prec")
+UCDP_VIOLENCE = _codebook("ucdp", "type_of_violence")
+
+LOW_BEST_HIGH = ("low", "best", "high")
+
+
+def _span_precision(start: str, end: str) -> tuple:
+    """The precision a UCDP span has: one day, month or year, else a range."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if first == last:
+        return ("day",)
+    for text in (f"{first:%Y-%m}", f"{first:%Y}"):
+        interval = parse_partial_date(text)
+        if (interval.start, interval.end) == (first, last):
+            return (interval.precision,)
+    return ("range",)
+
+
+def _day(iso: str) -> tuple:
+    return (date.fromisoformat(iso) if iso else None,)
+
+
+def _ucdp(
+    source: _Source, issues: _Issues, date_order: str | None = None
+) -> _Crosswalk:
+    n = source.n
+    # date_start and date_end are written alike: one day/month order for both.
+    date_notes: list[str] = []
+    read = _read_dates(
+        source, issues, "ucdp", ("date_start", "date_end"), date_order, date_notes
+    )
+    first, last = _text(read["date_start"].dates), _text(read["date_end"].dates)
+    (start,) = _per_unique(_day, first)
+    (end,) = _per_unique(_day, last)
+    both = ((first != "") & (last != "")).to_numpy(bool)
+    reversed_ = both & (last < first).to_numpy(bool)
+    issues.add(
+        reversed_,
+        "rejected",
+        "date_end",
+        [
+            f"date_end {e} is before date_start {s}"
+            for s, e in zip(first[reversed_], last[reversed_], strict=True)
+        ],
+    )
+    usable = both & ~reversed_
+    precision = np.full(n, "", dtype=object)
+    if usable.any():
+        (precision[usable],) = _per_unique(_span_precision, first[usable], last[usable])
+    wp_raw, geo = _place_precision(
+        source,
+        "where_prec",
+        UCDP_WHERE_PREC,
+        issues,
+        "a UCDP where_prec (1 to 7)",
+        date_notes,
+    )
+    # Some releases and copies call the estimates low_est, best_est, high_est.
+    estimates = tuple(source.first(name, f"{name}_est") for name in LOW_BEST_HIGH)
+    low, best, high, published = _published_estimates(
+        *(_counts(source, column, issues) for column in estimates),
+        issues,
+        estimates,
+    )
+    violence_raw = source.stripped("type_of_violence")
+    violence = _text(
+        _codes(violence_raw).map(UCDP_VIOLENCE).fillna("").astype("str").to_numpy()
+    )
+    label = violence.str.capitalize().where(violence != "", "UCDP GED event")
+    dyad = source.stripped("dyad_name")
+    place = source.stripped("where_coordinates")
+
+    def note(violence_code, violence_words, date_prec, wp, wp_words, *texts) -> str:
+        parts = []
+        if violence_code:
+            words = f" ({violence_words})" if violence_words else ""
+            parts.append(f"type_of_violence {violence_code}{words}.")
+        precision = f"date_prec {date_prec}; " if date_prec else ""
+        words = f" ({wp_words})" if wp_words else ""
+        parts.append(f"{precision}where_prec {wp or 'empty'}{words}.")
+        for label, text in zip(("Conflict: ", "Dyad: ", "Where: "), texts, strict=True):
+            parts.append(_sentence(label, text))
+        return " ".join(part for part in parts if part)
+
+    notes = (
+        "Imported from UCDP GED: id "
+        + source.stripped("id")
+        + ". "
+        + _compose(
+            note,
+            violence_raw,
+            violence,
+            source.stripped("date_prec"),
+            wp_raw,
+            geo,
+            source.stripped("conflict_name"),
+            dyad,
+            source.stripped("where_description"),
+        )
+        + _labelled(" ", published, "")
+    )
+    return _Crosswalk(
+        source_id=source.stripped("id"),
+        id_column="id",
+        date_start=start,
+        date_end=end,
+        date_precision=precision,
+        date_origin=np.full(n, "source", dtype=object),
+        layer=_text("attack", n),
+        event_type=_text("armed_assault", n),
+        geo_precision=geo,
+        actors=source.stripped("side_a"),
+        target=source.stripped("side_b"),
+        fatalities=(low, best, high),
+        title=label,
+        description=_compose(_at, dyad, label, place),
+        source_quote=_quote(source.get("source_article")),
+        notes=notes,
+        lat_column="latitude",
+        lon_column="longitude",
+        place_name=place,
+        country=source.stripped("country"),
+        needs_place=np.ones(n, dtype=bool),
+        # UCDP's own name for its type of violence; the code when it has none.
+        source_event_type=violence.where(violence != "", violence_raw),
+        source_sub_event_type=_text("", n),
+        file_notes=date_notes,
+    )

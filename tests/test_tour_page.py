@@ -1,0 +1,202 @@
+"""The Tour page and the Map page's picture and animation downloads, in AppTest."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo.timeline import ERAS
+from tests.conftest import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+TOUR_PAGE = "views/tour.py"
+TIMEOUT = 120
+
+
+def tour_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(TOUR_PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def stop_heading(at: AppTest) -> str:
+    return at.header[0].value
+
+
+def window_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if " events — " in c.value)
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def era_heading(number: int) -> str:
+    era = ERAS[number - 1]
+    return f"{number}. {era.name}, {era.period}"
+
+
+def test_a_link_opens_the_tour_at_its_stop_with_the_era_as_window():
+    at = tour_app(tour="2")
+    assert stop_heading(at) == era_heading(2)
+    era = ERAS[1]
+    assert at.query_params["tour"] == "2"
+    assert at.query_params["start"] == era.start.isoformat()
+    assert at.query_params["end"] == era.end.isoformat()
+    assert window_caption(at).endswith(f"from {era.start:%b %Y} to {era.end:%b %Y}")
+    # The era's sentence is on the page (escaped for Markdown, so compare words).
+    page = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert era.reason in page
+
+
+def test_next_and_back_move_the_stop_the_window_and_the_link():
+    at = tour_app()
+    assert stop_heading(at) == era_heading(1)
+    assert button(at, "◀ Back").disabled
+    for number in range(2, len(ERAS) + 1):
+        at = button(at, "Next ▶").click().run()
+        assert stop_heading(at) == era_heading(number)
+        assert at.query_params["tour"] == str(number)
+        assert at.query_params["start"] == ERAS[number - 1].start.isoformat()
+    assert button(at, "Next ▶").disabled
+    at = button(at, "◀ Back").click().run()
+    assert stop_heading(at) == era_heading(len(ERAS) - 1)
+
+
+def test_a_stop_that_does_not_exist_warns_and_shows_the_first():
+    at = tour_app(tour="99")
+    assert stop_heading(at) == era_heading(1)
+    assert any("The tour has no stop “99”" in w.value for w in at.warning)
+    assert at.query_params["tour"] == "1"
+
+
+def test_a_shared_link_keeps_the_window_it_carries():
+    at = tour_app(tour="3", start="2009-01-01", end="2009-12-31")
+    assert stop_heading(at) == era_heading(3)
+    assert window_caption(at).endswith("from Jan 2009 to Dec 2009")
+    assert any("moved away from this stop" in i.value for i in at.info)
+    at = button(at, "Back to this stop's window").click().run()
+    assert at.query_params["start"] == ERAS[2].start.isoformat()
+
+
+def test_key_events_quote_the_source_and_link_to_the_map():
+    at = tour_app(tour="2")
+    page = " ".join(m.value for m in at.markdown)
+    # The Tashkent bombings are among the era's key events, linked by id.
+    assert "event=1999-02-tashkent-car-bombs" in page
+    assert "](./?start=1998-01-01&end=2001-09-30&layers=attack%2Cbase%2Ccontext" in page
+
+
+def test_other_data_steps_through_equal_periods_and_says_so(tmp_path, monkeypatch):
+    # The dataset's files; the world geography in data/world/ is not one.
+    for path in BUNDLED_DATA_DIR.glob("*.*"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setenv("IMU_GEO_DATA", str(tmp_path))
+    at = tour_app()
+    notes = [c.value for c in at.caption]
+    assert any(
+        "no eras, so the tour steps through 5 equal periods of 5 years" in n
+        for n in notes
+    ), notes
+    assert stop_heading(at) == "1. Period 1 of 5, Jan 1991 – Dec 1995"
+    assert at.query_params["end"] == "1995-12-31"
+
+
+def map_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_map_page_offers_the_picture_and_the_animation():
+    at = map_app(start="1999-01-01", end="2001-12-31")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download map (PNG)" in labels and "Download map (SVG)" in labels
+    captions = [c.value for c in at.caption]
+    # Three years at Play's default step of three months: 12 frames.
+    assert any("12 frames, 6 s at 2 frames a second" in c for c in captions)
+    at = at.selectbox(key="a_step").set_value("1 year").run()
+    captions = [c.value for c in at.caption]
+    assert any("3 frames, 1.5 s at 2 frames a second" in c for c in captions)
+    at = button(at, "Build the animation").click().run()
+    job = at.session_state["_animation_job"]
+    job.wait(TIMEOUT)
+    assert job.result is not None and job.result.startswith(b"GIF89a")
+    at.run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download animation (GIF)" in labels
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "refused"),
+    [("GIF", "1280 × 800", True), ("MP4", "1280 × 800", False)],
+)
+def test_the_caps_are_said_before_building(fmt, size, refused):
+    at = map_app()
+    at.radio(key="a_fmt").set_value(fmt.lower())
+    at.selectbox(key="a_step").set_value("1 month")
+    at.selectbox(key="a_size").set_value(size)
+    at.run()
+    warnings = [w.value for w in at.warning]
+    has_button = any(b.label == "Build the animation" for b in at.button)
+    assert has_button is not refused
+    if refused:
+        assert any(w.startswith("A GIF of 300 frames") for w in warnings), warnings
+
+
+def test_a_running_build_shows_progress_and_cancel(monkeypatch):
+    import imu_geo.animation as animation
+
+    def slow_frames(*args, **kwargs):
+        # Blank frames, a second each: the build is still running when the page
+        # looks, and stops at the next frame once cancelled.
+        for _ in range(12):
+            time.sleep(1)
+            yield np.zeros((640, 1024, 3), dtype=np.uint8)
+
+    at = map_app(start="1999-01-01", end="2001-12-31")
+    monkeypatch.setattr(animation, "render_frames", slow_frames)
+    at = button(at, "Build the animation").click().run()
+    job = at.session_state["_animation_job"]
+    assert job.running
+    assert any(b.label == "Cancel" for b in at.button)
+    button(at, "Cancel").click().run()
+    job.wait(TIMEOUT)
+    assert job.was_cancelled and job.done < 12
+    at.run()
+    assert any(i.value.startswith("Cancelled after ") for i in at.info)
+
+
+def test_auto_advance_moves_on_by_itself_and_stops_at_the_last(monkeypatch):
+    from imu_geo import ui
+
+    monkeypatch.setattr(ui, "TOUR_INTERVAL_S", 0.5)
+    at = tour_app(tour=str(len(ERAS) - 1))
+    at = button(at, "Auto-advance").click().run()
+    assert any(b.label == "⏸ Stop advancing" for b in at.button)
+    time.sleep(0.6)
+    at.run()  # the timer's check also runs with every run of the page
+    assert stop_heading(at) == era_heading(len(ERAS))
+    assert at.query_params["tour"] == str(len(ERAS))
+    # At the last stop it stops by itself.
+    assert any(b.label == "Auto-advance" for b in at.button)
+
+
+def test_the_tour_page_runs_on_its_own():
+    at = AppTest.from_file(str(PROJECT_DIR / TOUR_PAGE), default_timeout=TIMEOUT)
+    at.query_params["tour"] = "4"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert stop_heading(at) == era_heading(4)

@@ -1,0 +1,115 @@
+"""Tour page: step through the eras (or equal periods) with the map and the quotes."""
+
+from urllib.parse import quote, urlencode
+
+import pydeck as pdk
+import streamlit as st
+
+from imu_geo import ui
+from imu_geo.filters import spec_to_query
+from imu_geo.layers import format_dates, legend_svg
+from imu_geo.text import escape_markdown
+from imu_geo.timeline import ERAS
+from imu_geo.tour import build_tour, key_events, view_for
+
+KEY_COLUMNS = [
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "layer",
+    "event_type",
+    "fatalities_best",
+    "title",
+    "place_name",
+    "source_quote",
+]
+
+link = ui.link_params()  # as opened: a page run on its own rewrites them
+data, spec = ui.page_context()
+atlas = ui.showing_atlas()
+# The eras are a reading of the atlas's source; other data has none.
+tour = build_tour(data.months, ERAS if atlas else ())
+st.title("A tour of the eras" if tour.kind == "eras" else "A tour in time")
+st.caption(escape_markdown(tour.note))
+if not tour.stops:
+    st.stop()
+
+number = ui.tour_position(data, tour, link)
+stop = tour.stops[number - 1]
+last = len(tour)
+
+back, where, forward, auto = st.columns([1, 3, 1, 1.3], vertical_alignment="center")
+back.button(
+    "◀ Back",
+    disabled=number == 1,
+    width="stretch",
+    on_click=ui.go_to_stop,
+    args=(data, tour, number - 1),
+)
+where.markdown(f"**Stop {number} of {last}**")
+forward.button(
+    "Next ▶",
+    disabled=number == last,
+    width="stretch",
+    on_click=ui.go_to_stop,
+    args=(data, tour, number + 1),
+)
+auto.button(
+    "⏸ Stop advancing" if ui.tour_auto_on() else "Auto-advance",
+    width="stretch",
+    on_click=ui.toggle_tour_auto,
+    args=(number,),
+    help=f"Go to the next stop every {ui.TOUR_INTERVAL_S} seconds.",
+)
+ui.run_tour_auto(data, tour)
+
+st.header(f"{number}. {stop.name}, {stop.period}")
+if stop.reason:
+    st.markdown(escape_markdown(stop.reason))
+if not ui.at_window(data, stop.start, stop.end):
+    st.info(
+        "The time window has moved away from this stop.",
+        icon=":material/schedule:",
+    )
+    st.button(
+        "Back to this stop's window",
+        on_click=ui.go_to_stop,
+        args=(data, tour, number),
+    )
+
+rows = ui.select_rows(data, spec)
+ui.describe_rows(data, rows, spec)
+events = data.dataset.events
+
+map_column, story_column = st.columns([3, 2])
+with map_column:
+    deck, notice = ui.map_deck(data, spec, rows)
+    shown = events[["lon", "lat"]].iloc[rows]
+    deck.initial_view_state = pdk.ViewState(**view_for(shown["lon"], shown["lat"]))
+    st.pydeck_chart(deck, key=f"tour-map-{ui.dataset_tag(data)}", height=520)
+    if notice:
+        st.caption(notice)
+    with st.expander("Legend"):
+        st.image(legend_svg())
+    ui.picture_downloads(data, spec, rows)
+
+with story_column:
+    key = key_events(events[KEY_COLUMNS].iloc[rows], stop.start, stop.end)
+    st.subheader("Key events")
+    if key.empty:
+        st.caption("No event of this period passes the filters.")
+    st.caption(
+        "Chosen by a rule: events that lie mostly in this period; the bases "
+        "first, then the attacks (best dated and deadliest first), then the rest."
+    )
+    query = spec_to_query(spec, data.default_spec)
+    for event in key.itertuples(index=False):
+        link = "./?" + urlencode(query | {"event": event.event_id}, quote_via=quote)
+        place = event.place_name or "no place"
+        when = format_dates(event.date_start, event.date_end, event.date_precision)
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(event.title)}**")
+            st.caption(f"{escape_markdown(when)} · {escape_markdown(place)}")
+            st.markdown("> " + escape_markdown(event.source_quote))
+            st.markdown(f"[Open this event on the map]({link})")
