@@ -1123,7 +1123,33 @@ SQUARE_UZ = shapely.box(60.0, 38.0, 72.0, 44.0)
             ],
             None,
         ),
-        ("69.2", "41.3", "Kazakhstan", [], (69.2, 41.3)),
+        # Kazakhstan has no outline here, so the world's checks it: the swapped
+        # point (Tashkent) lies 12.2 km outside Natural Earth's Kazakhstan
+        # (measured independently in UTM zone 42N: 12.15 km), within the 5 + 25
+        # km a near-precision point is allowed.
+        (
+            "69.2",
+            "41.3",
+            "Kazakhstan",
+            [
+                issue(
+                    2,
+                    "repaired",
+                    "latitude, longitude",
+                    "latitude and longitude were swapped: latitude 69.2, longitude "
+                    "41.3 lies outside Kazakhstan, the swapped point inside it",
+                ),
+                issue(
+                    2,
+                    "repaired",
+                    "latitude, longitude",
+                    "the point lies 12.2 km outside Kazakhstan's drawn boundary, "
+                    "within the 30 km allowed for the boundary's resolution (5 km) "
+                    "and a place known to the near level (25 km); kept",
+                ),
+            ],
+            (41.3, 69.2),
+        ),
         ("69.2", "41.3", "", [], (69.2, 41.3)),
     ],
 )
@@ -1386,8 +1412,11 @@ CORPUS = [
                 2,
                 "rejected",
                 GEO,
-                "latitude 'north' is not a number, and 'Samarqand' is not in the "
-                "gazetteer",
+                # The world gazetteer's Samarkand is in Samarkand province, not in
+                # the row's admin1 Andijon.
+                "latitude 'north' is not a number, and 'Samarqand' names no place "
+                "in Uzbekistan in the admin-1 unit 'Andijon'; there are Samarkand "
+                "(Samarkand)",
             )
         ],
     ),
@@ -1914,12 +1943,17 @@ def test_run_import_exit_codes_and_one_line_messages(tmp_path):
             ],
             ACLED_COLUMNS,
             [
+                # Not the bundled Khanabad (Uzbekistan), but the world
+                # gazetteer's, in Kunduz (GeoNames 1137168); the row's admin1
+                # Andijon is no unit of Afghanistan, so it cannot narrow the search.
                 issue(
                     2,
-                    "rejected",
+                    "repaired",
                     GEO,
-                    "no coordinates, and 'Khanabad' is in the gazetteer only outside "
-                    "Afghanistan: Khanabad (Xonobod) (UZ)",
+                    "no coordinates; placed from the world gazetteer: Khanabad "
+                    "(Kunduz, AF; GeoNames 1137168); the admin-1 'Andijon' is not a "
+                    "unit the world gazetteer knows in Afghanistan, so the name was "
+                    "looked up in the country alone",
                 )
             ],
         ),
@@ -2036,7 +2070,9 @@ def test_row_rules_give_their_exact_reasons(name, rows, columns, expected):
 
 
 def test_places_outside_the_mapped_countries_pass_the_validator(tmp_path):
-    """Xinjiang (CN) has no country polygon; an unmapped name gives no country."""
+    """Xinjiang (CN) has no outline in the bundled regions, Syria none at all:
+    both are checked against the world's, and the written regions are the
+    world's countries and units where the places are."""
     payload = acled(
         row(latitude="", longitude="", location="Sinkiang", country="China"),
         row(event_id_cnty="SYR1", latitude="36.2", longitude="37.15", country="Syria"),
@@ -2045,6 +2081,6 @@ def test_places_outside_the_mapped_countries_pass_the_validator(tmp_path):
     assert result.issues == [
         issue(2, "repaired", GEO, "no coordinates; placed from the gazetteer: Xinjiang")
     ]
-    assert list(result.places["country"]) == ["CN", ""]
+    assert list(result.places["country"]) == ["CN", "SY"]
     write_import(result, tmp_path)
     assert validate_directory(tmp_path).problems == []

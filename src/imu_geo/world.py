@@ -370,6 +370,11 @@ def _on_earth(lon, lat):
         )
 
 
+def checked_countries(directory: Path = WORLD_DIR) -> frozenset[str]:
+    """The countries (ISO alpha-2) whose points :func:`check_borders` checks."""
+    return frozenset(_accepted_areas(Path(directory)))
+
+
 def _check(lon, lat, country, precision, directory) -> BorderCheck:
     tolerance = border_tolerance_km(precision)
     areas = _accepted_areas(directory)

@@ -303,6 +303,7 @@ def _acled(
         lon_column="longitude",
         place_name=location,
         country=source.stripped("country"),
+        admin1_column="admin1",
         needs_place=np.ones(n, dtype=bool),
         source_event_type=kind,
         source_sub_event_type=sub,

@@ -247,6 +247,8 @@ def import_table(
         raise ImportFailure(f"{name}: {error}") from None
     notes.extend(f"{name}: {note}" for note in cross.file_notes)
     placed = _place_rows(cross, source, issues, gazetteer, countries, notes, name)
+    # With the world gazetteer's places some rows were placed at.
+    gazetteer = placed.gazetteer or gazetteer
     if source.marker_note(name):
         notes.append(source.marker_note(name))
     if fmt == "native":

@@ -553,6 +553,9 @@ class _Crosswalk:
     country: pd.Series
     needs_place: np.ndarray
     native: pd.DataFrame | None = None
+    # The column naming the row's admin-1 unit (ACLED admin1, GTD provstate, UCDP
+    # adm_1): it narrows a world gazetteer look-up, and stays a column of its own.
+    admin1_column: str = ""
     # The dataset's own type and sub-type, as it writes them (empty for native).
     source_event_type: pd.Series | None = None
     source_sub_event_type: pd.Series | None = None

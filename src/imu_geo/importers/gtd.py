@@ -471,6 +471,7 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         lon_column="longitude",
         place_name=city,
         country=source.stripped("country_txt"),
+        admin1_column="provstate",
         needs_place=np.ones(n, dtype=bool),
         source_event_type=attack,
         source_sub_event_type=_text("", n),

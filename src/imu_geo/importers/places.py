@@ -5,6 +5,12 @@ A row keeps its own point when it is usable and lies in its stated country (a sw
 of latitude and longitude that puts it there is a repair); otherwise it is placed by
 its place name from the gazetteer, or rejected. The places the kept rows use become
 the import's ``places.geojson``.
+
+Two geographies serve: the bundled data's (its ``regions.geojson`` countries and
+its gazetteer, for Central Asia, at their finer resolution and with their own
+tolerance) and the world's (:mod:`imu_geo.world`: Natural Earth countries and
+the GeoNames gazetteer), for every other country and for names the bundled
+gazetteer does not know.
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from imu_geo import world
 from imu_geo.data import BUNDLED_DATA_DIR, CRS
 from imu_geo.importers.crosswalk import (
     _SLUG,
+    EMPTY_MARKERS,
     FORMAT_LABELS,
     _Crosswalk,
     _Issues,
@@ -272,12 +280,39 @@ def _bundled_countries() -> dict[str, object]:
     return load_countries(BUNDLED_DATA_DIR)
 
 
+@lru_cache(maxsize=1)
+def world_country_codes() -> dict[str, str]:
+    """Every country name the importer knows, normalised (:func:`normalise_name`),
+    to ISO alpha-2: the world countries' own names (a name two codes share is left
+    out), then the datasets' variant spellings of ``tables/country_variants.csv``
+    and the names of ``tables/country_codes.csv``, which win."""
+    nations = world.countries().sort_values("country")
+    seen: dict[str, set[str]] = {}
+    for name, code in zip(nations["name"], nations["country"], strict=True):
+        seen.setdefault(normalise_name(name), set()).add(code)
+    codes = {name: min(found) for name, found in seen.items() if len(found) == 1}
+    for row in _table_rows("country_variants.csv"):
+        codes[normalise_name(row["name"])] = row["iso2"]
+    for name, code in COUNTRY_CODES.items():
+        codes[normalise_name(name)] = code
+    return codes
+
+
 def _country_code(name: str) -> tuple:
-    """A country as ISO alpha-2: given as a code, or a name in COUNTRY_CODES."""
+    """A country as ISO alpha-2: given as a code, or a name in COUNTRY_CODES, the
+    world's country names or the datasets' variants (:func:`world_country_codes`)."""
     text = " ".join(name.split())
     if re.fullmatch(r"[A-Z]{2}", text):
         return (text,)
-    return (COUNTRY_CODES.get(text.lower(), ""),)
+    code = COUNTRY_CODES.get(text.lower())
+    if code:
+        return (code,)
+    return (world_country_codes().get(normalise_name(text), ""),)
+
+
+def _country_label(code: str) -> str:
+    """A country's name for a message: the atlas's, else the world's."""
+    return COUNTRY_NAMES.get(code) or (world.country_name(code) if code else code)
 
 
 # How far, in km, the country outlines of the bundled regions.geojson may lie
@@ -382,6 +417,9 @@ class _Placed:
     geo_precision: np.ndarray
     country: np.ndarray
     has_place: np.ndarray
+    # The gazetteer the positions index: the one given, plus the world
+    # gazetteer's places some rows were placed at (after its own rows).
+    gazetteer: Gazetteer | None = None
 
 
 def _coordinate(text: pd.Series) -> tuple[np.ndarray, ...]:
@@ -445,24 +483,41 @@ def _place_rows(
             f"{name}: country names not mapped to an ISO code, so their places have "
             f"no country and are not checked against a border: {shown}"
         )
-    country_name = np.array([COUNTRY_NAMES.get(c, c) for c in code], dtype=object)
+    (country_name,) = _per_unique(lambda c: (_country_label(c),), code)
 
     # The point must lie in the stated country, or within the border tolerance
     # for its precision (kept, with a note); a swap that puts it there repairs.
-    checkable = finite & ~zero & np.isin(code, list(countries))
+    # The bundled outlines check their own countries; the world's check the rest.
+    own = np.isin(code, list(countries))
+    in_world = ~own & np.isin(code, list(world.checked_countries()))
+    checkable = finite & ~zero & (own | in_world)
     precision = cross.geo_precision.to_numpy(object)
     allowed = np.array(
         [border_tolerance_km(g, boundary_km) for g in precision], dtype=float
     )
     direct = checkable & in_range
     km = np.full(n, np.inf)
-    km[direct] = _distances_outside(countries, code[direct], lon[direct], lat[direct])
+    rows = direct & own
+    km[rows] = _distances_outside(countries, code[rows], lon[rows], lat[rows])
+    over_note = np.full(n, "", dtype=object)
+    rows = np.flatnonzero(direct & in_world)
+    if rows.size:
+        found = world.check_borders(lon[rows], lat[rows], code[rows], precision[rows])
+        km[rows] = found["distance_km"].to_numpy(float)
+        allowed[rows] = found["tolerance_km"].to_numpy(float)
+        over_note[rows] = found["note"].to_numpy(object)
     inside = direct & (km <= allowed)
     swappable = checkable & ~inside & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
     swapped_km = np.full(n, np.inf)
-    swapped_km[swappable] = _distances_outside(
-        countries, code[swappable], lat[swappable], lon[swappable]
-    )
+    rows = swappable & own
+    swapped_km[rows] = _distances_outside(countries, code[rows], lat[rows], lon[rows])
+    swapped_note = np.full(n, "", dtype=object)
+    rows = np.flatnonzero(swappable & in_world)
+    if rows.size:
+        found = world.check_borders(lat[rows], lon[rows], code[rows], precision[rows])
+        swapped_km[rows] = found["distance_km"].to_numpy(float)
+        allowed[rows] = found["tolerance_km"].to_numpy(float)
+        swapped_note[rows] = found["note"].to_numpy(object)
     swap = swappable & (swapped_km <= allowed)
     issues.add(
         swap,
@@ -478,21 +533,25 @@ def _place_rows(
     )
     lat[swap], lon[swap] = lon[swap], lat[swap]
     km[swap] = swapped_km[swap]
-    # Over the border by no more than the tolerance: kept, and said.
+    over_note[swap] = swapped_note[swap]
+    # Over the border by no more than the tolerance: kept, and said (the world
+    # check words its own note, naming what the tolerance is made of).
     over = (inside | swap) & (km > 0)
     issues.add(
         over,
         "repaired",
         pair,
         [
-            f"the point lies {_km(k)} outside {c}'s outline, within the "
+            w
+            or f"the point lies {_km(k)} outside {c}'s outline, within the "
             f"{t:g} km allowed for {'an' if g[:1] in 'aeiou' else 'a'} "
             f"{g or 'unknown'}-precision point; kept"
-            for k, c, t, g in zip(
+            for k, c, t, g, w in zip(
                 km[over],
                 country_name[over],
                 allowed[over],
                 precision[over],
+                over_note[over],
                 strict=True,
             )
         ],
@@ -562,6 +621,18 @@ def _place_rows(
         )
         hit = np.array([p is not None for p in found], dtype=bool)
         rows = np.flatnonzero(lookup)
+        if not hit.all():
+            # What the bundled gazetteer does not place, the world's may.
+            gazetteer, found, why = _world_lookup(
+                gazetteer,
+                found,
+                why,
+                ~hit,
+                cross.place_name[lookup],
+                _text(code[lookup]),
+                _peek(source, cross.admin1_column)[lookup],
+            )
+            hit = np.array([p is not None for p in found], dtype=bool)
         position[rows[hit]] = np.asarray(found[hit], dtype=np.int64)
         placed = np.zeros(n, dtype=bool)
         placed[rows[hit]] = True
@@ -573,8 +644,11 @@ def _place_rows(
             "repaired",
             pair,
             [
-                f"{c}; placed from the gazetteer: {places.at[p, 'name']}"
-                for c, p in zip(cause[placed], position[placed], strict=True)
+                f"{c}; placed from the {_which(places.at[p, 'ref'])}: "
+                f"{places.at[p, 'name']}{_located(places, p)}{w}"
+                for c, p, w in zip(
+                    cause[placed], position[placed], why[hit], strict=True
+                )
             ],
         )
         issues.add(
@@ -601,7 +675,140 @@ def _place_rows(
         geo_precision=geo,
         country=code,
         has_place=usable | (position >= 0),
+        gazetteer=gazetteer,
     )
+
+
+def _peek(source: _Source, column: str) -> pd.Series:
+    """A column's stripped text, empty markers blanked, read without counting as
+    read: the admin-1 column only narrows a look-up, and is kept verbatim."""
+    if not column or not source.has(column):
+        return _text("", source.n)
+    values = source.frame[source.names[column]].astype("str").reset_index(drop=True)
+    values = values.str.strip()
+    return values.where(~values.isin(EMPTY_MARKERS), "")
+
+
+def _which(ref: str) -> str:
+    return "world gazetteer" if ref.startswith("geonames:") else "gazetteer"
+
+
+def _located(places: pd.DataFrame, position: int) -> str:
+    """`` (Ninawa, IQ; GeoNames 99072)`` for a world gazetteer place, else ''."""
+    ref = places.at[position, "ref"]
+    if not ref.startswith("geonames:"):
+        return ""
+    return f" ({places.at[position, 'where']}; GeoNames {ref.split(':', 1)[1]})"
+
+
+@lru_cache(maxsize=256)
+def _admin1_known(country: str, admin1: str) -> bool:
+    """Whether ``admin1`` names an admin-1 unit of ``country`` that the world
+    gazetteer files places under (a region id, ISO 3166-2 or GeoNames code, or
+    the unit's name)."""
+    gazetteer = world.gazetteer()
+    places = gazetteer.places
+    units = places.loc[
+        places["country"] == country, ["admin1", "gn_admin1", "admin1_name"]
+    ].drop_duplicates()
+    wanted, key = admin1.strip().upper(), world.gazetteer_key(admin1)
+    return bool(
+        (units["admin1"].str.upper() == wanted).any()
+        or (units["gn_admin1"].str.upper() == wanted).any()
+        or (key and units["admin1_name"].map(world.gazetteer_key).eq(key).any())
+    )
+
+
+def _world_place(name: str, country: str, admin1: str) -> tuple:
+    """One place from the world gazetteer: ``(GazetteerPlace, note)`` or
+    ``(None, why)``.
+
+    The row's admin-1 narrows the search when the world gazetteer knows it as a
+    unit of the country. A province the gazetteer does not know by that spelling
+    (GTD's ``Nineveh`` for GeoNames' ``Ninawa``) cannot narrow it, so the name is
+    looked up in the country alone and the note says so; nothing is guessed,
+    since a name two places share in the country is still refused.
+    """
+    gazetteer = world.gazetteer()
+    admin1 = admin1.strip()
+    unknown_unit = bool(admin1 and country and not _admin1_known(country, admin1))
+    found = gazetteer.lookup(name, country, "" if unknown_unit else admin1)
+    if isinstance(found, world.Refusal):
+        return None, found.reason
+    note = (
+        f"; the admin-1 {admin1!r} is not a unit the world gazetteer knows in "
+        f"{_country_label(country)}, so the name was looked up in the country alone"
+        if unknown_unit
+        else ""
+    )
+    return found, note
+
+
+def _world_lookup(
+    gazetteer: Gazetteer,
+    found: np.ndarray,
+    why: np.ndarray,
+    missed: np.ndarray,
+    names: pd.Series,
+    codes: pd.Series,
+    admin1: pd.Series,
+) -> tuple[Gazetteer, np.ndarray, np.ndarray]:
+    """Look the ``missed`` rows up in the world gazetteer.
+
+    Returns the gazetteer with the world places found appended to its places
+    (``ref`` ``geonames:<id>``, ``place_id`` ``geonames-<id>``, with ``where``
+    giving the unit and country), and ``found``/``why`` with those rows' positions
+    in it, or their reasons: the bundled gazetteer's, then the world's.
+    """
+    found, why = found.copy(), why.copy()
+    rows = np.flatnonzero(missed)
+    places, notes = _per_unique(
+        _world_place,
+        names.iloc[rows].reset_index(drop=True),
+        codes.iloc[rows].reset_index(drop=True),
+        admin1.iloc[rows].reset_index(drop=True),
+    )
+    added: dict[int, int] = {}
+    records = []
+    start = len(gazetteer.places)
+    precision = world.GAZETTEER_PRECISION
+    kind = PRECISION_KINDS[precision]
+    for row, place, note in zip(rows, places, notes, strict=True):
+        if place is None:
+            bundled = why[row]
+            why[row] = (
+                note
+                if bundled == "is not in the gazetteer"
+                else f"{bundled}; and in the world gazetteer it {note}"
+            )
+            continue
+        if place.geonameid not in added:
+            added[place.geonameid] = start + len(records)
+            records.append(
+                {
+                    "ref": f"geonames:{place.geonameid}",
+                    "place_id": f"geonames-{place.geonameid}",
+                    "name": place.name,
+                    "alt_names": "",
+                    "kind": kind,
+                    "country": place.country,
+                    "admin1": place.admin1,
+                    "precision": precision,
+                    "lon": round(place.lon, 4),
+                    "lat": round(place.lat, 4),
+                    "geometry": shapely.Point(round(place.lon, 4), round(place.lat, 4)),
+                    "geometry_source": f"{place.source}, from the world gazetteer "
+                    "(GeoNames, CC BY 4.0)",
+                    "where": place.label(),
+                }
+            )
+        found[row] = added[place.geonameid]
+        why[row] = note
+    if records:
+        frame = pd.concat([gazetteer.places, pd.DataFrame(records)], ignore_index=True)
+        frame["where"] = frame["where"].fillna("")
+        gazetteer = Gazetteer(frame, gazetteer.index)
+    return gazetteer, found, why
 
 
 def _place_table(

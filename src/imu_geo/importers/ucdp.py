@@ -150,6 +150,7 @@ def _ucdp(
         lon_column="longitude",
         place_name=place,
         country=source.stripped("country"),
+        admin1_column="adm_1",
         needs_place=np.ones(n, dtype=bool),
         # UCDP's own name for its type of violence; the code when it has none.
         source_event_type=violence.where(violence != "", violence_raw),

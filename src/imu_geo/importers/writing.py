@@ -1,6 +1,7 @@
-"""Writing an import as a data directory: ``events.csv``, ``places.geojson``, a copy
-of ``regions.geojson``, ``rejects.csv``, and the file's own columns
-(``source_columns.csv``, ``column_map.csv``).
+"""Writing an import as a data directory: ``events.csv``, ``places.geojson``,
+``regions.geojson`` (the world's countries and admin-1 units where its places
+are), ``rejects.csv``, and the file's own columns (``source_columns.csv``,
+``column_map.csv``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from shapely.geometry import mapping
 
-from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo import world
 from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
@@ -46,10 +47,12 @@ def write_import(
     """Write an import as a data directory, plus its report.
 
     Writes ``events.csv`` (its columns, UTF-8, LF line ends, every field quoted
-    so that no character in the text can break a row), ``places.geojson``, a copy
-    of ``regions.geojson`` (the bundled one unless ``regions`` names another) and
-    ``rejects.csv``: one row per repair or rejection (``row``, ``action``,
-    ``column``, ``reason``), the first row of each rejected source row followed by
+    so that no character in the text can break a row), ``places.geojson``,
+    ``regions.geojson`` (the world's countries and admin-1 units of the countries
+    its places name or lie in, :func:`imu_geo.world.regions_for_places`; a copy of
+    the file ``regions`` names instead, when given) and ``rejects.csv``: one row
+    per repair or rejection (``row``, ``action``, ``column``, ``reason``), the
+    first row of each rejected source row followed by
     its source fields; like the dashboard's downloads it prefixes ``'`` to text a
     spreadsheet would run as a formula. ``imu_geo.validate.validate_directory``
     accepts the folder.
@@ -93,7 +96,15 @@ def write_import(
     paths[PLACES_FILE] = places_path
 
     regions_path = out_dir / REGIONS_FILE
-    shutil.copyfile(regions or (BUNDLED_DATA_DIR / REGIONS_FILE), regions_path)
+    if regions is not None:
+        shutil.copyfile(regions, regions_path)
+    else:
+        collection = world.regions_feature_collection(
+            world.regions_for_places(result.places)
+        )
+        regions_path.write_text(
+            json.dumps(collection, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     paths[REGIONS_FILE] = regions_path
 
     rejects_path = out_dir / REJECTS_FILE
