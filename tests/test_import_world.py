@@ -237,3 +237,19 @@ def test_an_imported_benin_file_writes_benins_regions(tmp_path):
     assert units == BENIN_UNITS
     assert {p["country"] for p in properties} == {"BJ"}
     assert validate_directory(tmp_path).problems == []
+
+
+def test_a_province_with_a_second_spelling_in_brackets_narrows_the_search():
+    # GTD's "Ninawa (Nineveh)": the first spelling is GeoNames' (IQ-NI Ninawa),
+    # so the province narrows the search and no note is needed.
+    mosul = GTD_IRAQ | {"provstate": "Ninawa (Nineveh)", "city": "Mosul"}
+    result = import_file("gtd.csv", gtd(mosul))
+    assert result.issues == [
+        issue(
+            2,
+            "repaired",
+            GEO,
+            "no coordinates; placed from the world gazetteer: Mosul "
+            "(Ninawa, IQ; GeoNames 99072)",
+        )
+    ]

@@ -723,16 +723,22 @@ def _world_place(name: str, country: str, admin1: str) -> tuple:
     """One place from the world gazetteer: ``(GazetteerPlace, note)`` or
     ``(None, why)``.
 
-    The row's admin-1 narrows the search when the world gazetteer knows it as a
-    unit of the country. A province the gazetteer does not know by that spelling
-    (GTD's ``Nineveh`` for GeoNames' ``Ninawa``) cannot narrow it, so the name is
-    looked up in the country alone and the note says so; nothing is guessed,
+    The row's admin-1 narrows the search when the world gazetteer knows it (or
+    either spelling of ``Name (Other name)``) as a unit of the country. A
+    province the gazetteer does not know by that spelling (GTD's ``Nineveh`` for
+    GeoNames' ``Ninawa``) cannot narrow it, so the name is looked up in the
+    country alone and the note says so; nothing is guessed,
     since a name two places share in the country is still refused.
     """
     gazetteer = world.gazetteer()
     admin1 = admin1.strip()
-    unknown_unit = bool(admin1 and country and not _admin1_known(country, admin1))
-    found = gazetteer.lookup(name, country, "" if unknown_unit else admin1)
+    # GTD writes some provinces with a second spelling in brackets,
+    # "Ninawa (Nineveh)": either part may be the one the gazetteer knows.
+    inner = re.fullmatch(r"(.+?)\s*\((.+)\)", admin1)
+    spellings = [admin1, *(inner.groups() if inner else ())]
+    known = [a for a in spellings if country and _admin1_known(country, a.strip())]
+    unknown_unit = bool(admin1 and country and not known)
+    found = gazetteer.lookup(name, country, known[0].strip() if known else "")
     if isinstance(found, world.Refusal):
         return None, found.reason
     note = (
