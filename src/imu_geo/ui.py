@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,13 @@ from imu_geo.filters import (
     spec_from_query,
     spec_to_query,
 )
-from imu_geo.importers import FORMATS, ImportFailure, ImportResult, import_file
+from imu_geo.importers import (
+    FORMATS,
+    ImportFailure,
+    ImportResult,
+    InternalImportError,
+    import_file,
+)
 from imu_geo.index import (
     EventIndex,
     build_index,
@@ -836,6 +842,10 @@ def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
         stage = "import"
         try:
             result = import_file(name, payload, fmt)
+        except InternalImportError as failure:
+            # Not the file's fault: raised again as its cause, so it is logged
+            # with its trace and shown with a reference below.
+            raise (failure.__cause__ or failure) from None
         except ImportFailure as failure:
             return Upload(key, name, None, plain(failure, FAILURE_CHARS))
         upload = Upload(key, name, result)

@@ -37,6 +37,7 @@ from imu_geo.importers.crosswalk import (
     slugify,
 )
 from imu_geo.importers.gtd import GTD_ATTACK_CODES, GTD_ATTACK_TYPES, GTD_SPECIFICITY
+from imu_geo.importers.limits import ImportFailure, InternalImportError, Limits
 from imu_geo.importers.places import (
     COUNTRY_CODES,
     GAZETTEER_FILE,
@@ -50,8 +51,6 @@ from imu_geo.importers.places import (
 from imu_geo.importers.reading import (
     ALLOWED_EXTENSIONS,
     COMPRESSED_EXTENSIONS,
-    ImportFailure,
-    Limits,
     RawTable,
     read_table,
 )
@@ -98,6 +97,7 @@ __all__ = [
     "Gazetteer",
     "ImportFailure",
     "ImportResult",
+    "InternalImportError",
     "Limits",
     "RawTable",
     "RowIssue",

@@ -50,6 +50,7 @@ from imu_geo.importers.reading import (
     RawTable,
     _check_name,
     _check_size,
+    one_line_failures,
     read_table,
 )
 from imu_geo.importers.report import ImportResult
@@ -441,6 +442,7 @@ def _assemble(
     return events, places, changes
 
 
+@one_line_failures
 def import_file(
     name: str,
     payload: bytes,

@@ -10,7 +10,10 @@ listed in ``docs/import.md`` (section 6).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 # The estimate of an import's peak memory over the whole import (reading,
 # crosswalk, places): what any import takes, then bytes per byte of text and
@@ -27,6 +30,14 @@ MEMORY_PER_BYTE_ALLOWED = 14
 
 class ImportFailure(Exception):
     """A file that cannot be read at all; the message is one line a user can act on."""
+
+
+class InternalImportError(ImportFailure):
+    """An import stopped by something other than the file's content.
+
+    The message is one line; ``__cause__`` holds the original exception, so that
+    the caller can log it with its trace.
+    """
 
 
 @dataclass(frozen=True)
@@ -105,3 +116,47 @@ def check_budget(
             f"{name}: importing it would take {about} {size_text(need)} of memory "
             f"({what}); one import may take {limit_text(limits.max_memory)}: {advice}"
         )
+
+
+F = TypeVar("F", bound=Callable)
+
+
+def one_line_failures(function: F) -> F:
+    """Let only :class:`ImportFailure` leave ``function``.
+
+    Anything else (a library's error that no reader anticipated, running out of
+    memory, a bug) becomes an :class:`InternalImportError` whose message names the
+    file (the first argument, when it is text) and whose cause is the original
+    exception, for the log.
+    """
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ImportFailure:
+            raise
+        except MemoryError as error:
+            name = _name_of(args)
+            raise InternalImportError(
+                f"{name}: there was not enough memory to import it; try a smaller file"
+            ) from error
+        except Exception as error:
+            name = _name_of(args)
+            first = (str(error).strip().splitlines() or [""])[0][:200]
+            raise InternalImportError(
+                f"{name}: could not be imported because of an error in the importer "
+                f"({type(error).__name__}{': ' + first if first else ''})"
+            ) from error
+
+    return guarded  # type: ignore[return-value]
+
+
+def _name_of(args: tuple) -> str:
+    from pathlib import PurePath
+
+    if args and isinstance(args[0], str):
+        return PurePath(args[0]).name or "the file"
+    if args and hasattr(args[0], "name") and isinstance(args[0].name, str):
+        return args[0].name
+    return "the file"

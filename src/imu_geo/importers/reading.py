@@ -41,10 +41,12 @@ from imu_geo.importers.limits import (
     CELL_BYTES,
     TEXT_FACTOR,
     ImportFailure,
+    InternalImportError,
     Limits,
     check_budget,
     estimate,
     limit_text,
+    one_line_failures,
     plural,
     size_text,
 )
@@ -53,8 +55,10 @@ __all__ = [
     "ALLOWED_EXTENSIONS",
     "COMPRESSED_EXTENSIONS",
     "ImportFailure",
+    "InternalImportError",
     "Limits",
     "RawTable",
+    "one_line_failures",
     "read_table",
 ]
 
@@ -1110,6 +1114,7 @@ def _read_data(name: str, payload: bytes, limits: Limits, extension: str) -> Raw
     return _read_csv(name, payload, limits, extension)
 
 
+@one_line_failures
 def read_table(name: str, payload: bytes, limits: Limits | None = None) -> RawTable:
     """Read a file's bytes as a table of text, or say in one line why it cannot be.
 
@@ -1127,7 +1132,9 @@ def read_table(name: str, payload: bytes, limits: Limits | None = None) -> RawTa
     ImportFailure
         For an empty, compressed, binary, oversized or malformed file, an extension
         that is not read, a duplicated column, or a file whose import would take
-        more memory than the budget.
+        more memory than the budget. Nothing else leaves this function: an
+        unexpected error is an :class:`InternalImportError` whose cause is the
+        original exception.
     """
     name = PurePath(name).name or "the file"
     limits = limits or Limits()
