@@ -3,7 +3,7 @@
 Run it with ``.venv/bin/python benchmarks/import_memory.py`` (a few minutes). It
 writes files of several shapes into a temporary folder (ACLED-like rows with
 varied text, long notes, many short columns, the same rows as the ACLED API's
-JSON, as GeoJSON and as Parquet), and imports each one in
+JSON, as GeoJSON, as Parquet and as an Excel workbook), and imports each one in
 a fresh Python process with :func:`imu_geo.importers.import_file`. The process
 records its resident memory before the file's bytes are read and its peak
 (``VmHWM``) after the import, and the largest estimate any reader checked
@@ -140,18 +140,28 @@ def build(folder: Path, scale: float) -> list[Path]:
     path = folder / "acled.parquet"
     pq.write_table(pa.Table.from_pylist(rows), path)
     files.append(path)
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Data")
+    sheet.append(ACLED)
+    for r in rows[: int(10_000 * scale)]:
+        sheet.append([r[c] for c in ACLED])
+    path = folder / "acled.xlsx"
+    workbook.save(path)
+    files.append(path)
     return files
 
 
 CHILD = r"""
 import json, os, sys
-from imu_geo.importers import Limits, import_file, limits, reading
+from imu_geo.importers import Limits, import_file, limits, reading, spreadsheet
 import imu_geo.importers.places as places
 places._bundled_gazetteer(); places._bundled_countries()
 seen = []
 def record(name, need, limits, what, **options):
     seen.append(need)
-for module in (limits, reading):
+for module in (limits, reading, spreadsheet):
     module.check_budget = record
 def status(key):
     with open("/proc/self/status") as handle:

@@ -1546,8 +1546,9 @@ CORPUS = [
         "gzip bomb named .csv.gz",
         "bomb.csv.gz",
         GZIP_BOMB,
-        "bomb.csv.gz: compressed files (.gz) are not read; unpack it first and import "
-        "the file inside",
+        "bomb.csv.gz: unpacks to more than 100 times its own size, so it is refused "
+        "as a possible decompression bomb; if you trust it, unpack it yourself and "
+        "import the file inside",
     ),
     Case(
         "zip named .csv",
@@ -1558,10 +1559,10 @@ CORPUS = [
     ),
     Case(
         "extension not read",
-        "events.xlsx",
-        zipped("xl/workbook.xml", b"<workbook/>"),
-        "events.xlsx: files ending in .xlsx are not read; use .csv, .tsv, .txt, "
-        ".geojson, .json or .parquet",
+        "events.ods",
+        zipped("content.xml", b"<document/>"),
+        "events.ods: files ending in .ods are not read (save it as .xlsx or CSV); use "
+        ".csv, .tsv, .txt, .geojson, .json, .parquet, .xlsx, .zip or .gz",
     ),
     Case(
         "over the size limit",

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imu_geo.importers import ImportFailure, Limits, import_file, read_table
+from imu_geo.importers.limits import parse_size
 from imu_geo.importers.reading import _json_shape
 
 # --- helpers --------------------------------------------------------------------------
@@ -292,7 +293,35 @@ def test_json_counts_match_the_parsed_document(document, compact):
     )
 
 
-# --- the importer's entry point -------------------------------------------------------
+# --- the budget's figure for the command line -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("600MB", 600 * 2**20),
+        ("600 mb", 600 * 2**20),
+        ("1.5GB", int(1.5 * 2**30)),
+        ("800KB", 800 * 2**10),
+        ("1000B", 1000),
+        ("2G", 2 * 2**30),
+    ],
+)
+def test_sizes_are_read_with_their_unit(text, expected):
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize("text", ["600", "MB", "six MB", "600TB", "-1MB"])
+def test_a_size_without_a_known_unit_is_refused(text):
+    with pytest.raises(ValueError, match="is not a size"):
+        parse_size(text)
+
+
+def test_raising_the_size_limit_raises_the_budget_with_it():
+    assert Limits().max_memory == 14 * 200 * 2**20
+    assert Limits().with_max_bytes(600 * 2**20).max_memory == 14 * 600 * 2**20
+    # Lowering the size limit keeps the default budget.
+    assert Limits().with_max_bytes(2**20).max_memory == 14 * 200 * 2**20
 
 
 def test_import_file_refuses_with_the_readers_line():

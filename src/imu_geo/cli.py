@@ -33,7 +33,7 @@ from imu_geo.filters import (
     selected_positions,
     spec_from_query,
 )
-from imu_geo.importers import FORMATS, Limits, run_import
+from imu_geo.importers import FORMATS, Limits, parse_size, run_import
 from imu_geo.layers import MapOptions, basemap_files
 from imu_geo.render import (
     RENDER_COLUMNS,
@@ -244,10 +244,17 @@ def command_import(arguments: argparse.Namespace) -> int:
         arguments.file,
         arguments.format,
         arguments.output,
-        Limits(max_bytes=int(arguments.max_mb * 2**20)),
+        Limits().with_max_bytes(arguments.max_size),
     )
     _write(message, sys.stdout if code == EXIT_OK else sys.stderr)
     return code
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def command_basemap(arguments: argparse.Namespace) -> int:
@@ -428,7 +435,11 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="read an ACLED, UCDP GED, GTD or native file into a data directory",
     )
-    importer.add_argument("file", help="CSV, TSV, GeoJSON or Parquet file")
+    importer.add_argument(
+        "file",
+        help="CSV, TSV, TXT, GeoJSON, JSON, Parquet or Excel (.xlsx) file, or a .zip "
+        "or .gz holding one",
+    )
     importer.add_argument(
         "--format", choices=["auto", *FORMATS], default="auto", help="default: auto"
     )
@@ -436,7 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, help="folder for events.csv and the rest"
     )
     importer.add_argument(
-        "--max-mb", type=float, default=200, help="largest file accepted (MB)"
+        "--max-size",
+        type=_size,
+        default=Limits().max_bytes,
+        help="largest file accepted, unpacked, e.g. 600MB (default: 200MB); the "
+        "memory an import may take grows with it",
     )
     importer.set_defaults(handler=command_import)
 

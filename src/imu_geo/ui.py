@@ -808,7 +808,7 @@ _NOTICES_KEY = "_upload_notices"
 FAILURE_CHARS = 300
 _SHOW_KEY = "v_show"
 _SHOW_WIDGET = "u_show"
-UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet")
+UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet", "xlsx", "zip", "gz")
 SHOW_LABELS = {
     "atlas": "Curated atlas",
     "upload": "Your file",
@@ -876,7 +876,7 @@ def upload_controls() -> None:
         "Your data", icon=":material/upload_file:", expanded=False
     )
     file = box.file_uploader(
-        "Events file (CSV, GeoJSON or Parquet)",
+        "Events file (CSV, GeoJSON, Parquet or Excel; or a .zip or .gz of one)",
         type=list(UPLOAD_TYPES),
         key=f"u_file_{st.session_state.get('u_file_n', 0)}",
         help="Our schema, or ACLED, UCDP GED or GTD columns. It stays in this "

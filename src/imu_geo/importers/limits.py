@@ -11,8 +11,9 @@ listed in ``docs/import.md`` (section 6).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 # The estimate of an import's peak memory over the whole import (reading,
@@ -24,7 +25,7 @@ CELL_BYTES = 80
 
 DEFAULT_MAX_BYTES = 200 * 2**20
 # The budget is this many times the size limit, so that raising the size limit
-# raises the budget with it.
+# (the command's --max-size) raises the budget with it.
 MEMORY_PER_BYTE_ALLOWED = 14
 
 
@@ -47,8 +48,9 @@ class Limits:
     Attributes
     ----------
     max_bytes
-        The largest file, in bytes (200 MB by default); for Parquet it is also
-        the data's uncompressed size.
+        The largest file, in bytes (200 MB by default). For a ``.zip`` or
+        ``.gz`` file and for the parts of an ``.xlsx`` workbook it is the
+        unpacked size that counts; for Parquet, the data's uncompressed size.
     max_rows
         The most data rows (5 million by default).
     max_field_bytes
@@ -59,6 +61,9 @@ class Limits:
     max_memory
         The memory one import may take, as estimated before the file is parsed
         (14 times ``max_bytes``: 2,800 MB, shown as 2.7 GB, by default).
+    max_unpack_ratio
+        How many times its own size an archive may unpack to (100 by default;
+        checked once more than 1 MB has been unpacked).
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -66,6 +71,16 @@ class Limits:
     max_field_bytes: int = 1 * 2**20
     max_columns: int = 1_000
     max_memory: int = MEMORY_PER_BYTE_ALLOWED * DEFAULT_MAX_BYTES
+    max_unpack_ratio: int = 100
+
+    def with_max_bytes(self, max_bytes: int) -> Limits:
+        """These limits with another size limit, and the memory budget scaled to it
+        (never below the default budget)."""
+        return replace(
+            self,
+            max_bytes=max_bytes,
+            max_memory=max(MEMORY_PER_BYTE_ALLOWED * max_bytes, Limits().max_memory),
+        )
 
 
 def plural(count: int, noun: str) -> str:
@@ -89,6 +104,27 @@ def limit_text(n: int) -> str:
         if n >= scale:
             return f"{round(n / scale, 1):g} {unit}"
     return f"{n} bytes"
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|K|KIB|MB|M|MIB|GB|G|GIB)\s*", re.I)
+_UNITS = {"B": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """``600MB``, ``1.5 GB``, ``800KB``, ``1000B`` in bytes (KB, MB, GB are 1,024
+    based, as every size this package prints).
+
+    Raises
+    ------
+    ValueError
+        For text without a unit or with another unit.
+    """
+    match = _SIZE.fullmatch(text)
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a size; write a number and a unit, e.g. 600MB or 1.5GB"
+        )
+    return int(float(match[1]) * _UNITS[match[2][0].upper()])
 
 
 def estimate(text_bytes: int, cells: int) -> int:
@@ -115,6 +151,15 @@ def check_budget(
         raise ImportFailure(
             f"{name}: importing it would take {about} {size_text(need)} of memory "
             f"({what}); one import may take {limit_text(limits.max_memory)}: {advice}"
+        )
+
+
+def check_unpacked(name: str, size: int, limits: Limits) -> None:
+    """Refuse data that unpacks to more than the size limit."""
+    if size > limits.max_bytes:
+        raise ImportFailure(
+            f"{name}: unpacks to more than {limit_text(limits.max_bytes)}; that is "
+            "the limit, and it applies to the unpacked data"
         )
 
 

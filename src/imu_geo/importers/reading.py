@@ -1,14 +1,15 @@
 """Reading a file's bytes as a table of text (:class:`RawTable`), or refusing it.
 
 The work is bounded before it is done. The name's extension, the size limit and
-the magic bytes of compressed files are checked first. A CSV's columns are
-counted on its header line before anything else is parsed, and its rows by a
-pass that keeps two numbers per line; a Parquet file's footer (rows, columns,
-uncompressed sizes, nested types) is read before its data; a JSON text's
-structure is counted in chunks before it is parsed. From these counts the memory
-the whole import will take is estimated and checked against one budget
-(:mod:`.limits`), so that a small hostile file is refused in one line instead of
-taking the server's memory.
+the magic bytes of compressed files are checked first; a ``.zip`` or ``.gz`` file
+is unpacked in counted chunks (:mod:`.archives`). A CSV's columns are counted on
+its header line before anything else is parsed, and its rows by a pass that keeps
+two numbers per line; a Parquet file's footer (rows, columns, uncompressed sizes,
+nested types) is read before its data; a JSON text's structure is counted in
+chunks before it is parsed; a workbook's cells are counted as its parts unpack
+(:mod:`.spreadsheet`). From these counts the memory the whole import will take is
+estimated and checked against one budget (:mod:`.limits`), so that a small
+hostile file is refused in one line instead of taking the server's memory.
 
 Text is decoded in chunks (UTF-8, UTF-16 or UTF-32 with a byte-order mark, else
 Windows-1252 with a note), the delimiter is sniffed from the header line, and
@@ -26,8 +27,8 @@ import re
 import threading
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import PurePath
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,13 @@ import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pa_parquet
 
+from imu_geo.importers.archives import (
+    ARCHIVE_EXTENSIONS,
+    OTHER_ARCHIVE_EXTENSIONS,
+    archive_kind,
+    unpack_gzip,
+    unpack_zip,
+)
 from imu_geo.importers.limits import (
     BASE_BYTES,
     CELL_BYTES,
@@ -50,45 +58,33 @@ from imu_geo.importers.limits import (
     plural,
     size_text,
 )
+from imu_geo.importers.spreadsheet import read_xlsx
 
 __all__ = [
     "ALLOWED_EXTENSIONS",
     "COMPRESSED_EXTENSIONS",
+    "DATA_EXTENSIONS",
     "ImportFailure",
     "InternalImportError",
     "Limits",
     "RawTable",
     "one_line_failures",
+    "read_file",
     "read_table",
 ]
 
-ALLOWED_EXTENSIONS: tuple[str, ...] = (
+DATA_EXTENSIONS: tuple[str, ...] = (
     ".csv",
     ".tsv",
     ".txt",
     ".geojson",
     ".json",
     ".parquet",
+    ".xlsx",
 )
-
-COMPRESSED_EXTENSIONS: frozenset[str] = frozenset(
-    {".gz", ".gzip", ".tgz", ".zip", ".bz2", ".xz", ".lzma", ".7z", ".zst"}
-    | {".lz4", ".rar", ".tar", ".z"}
-)
-
-# Magic bytes at the start of a file, and what they mean.
-_COMPRESSED_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x1f\x8b", "gzip-compressed"),
-    (b"PK\x03\x04", "a zip archive"),
-    (b"PK\x05\x06", "a zip archive"),
-    (b"\xfd7zXZ\x00", "xz-compressed"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed"),
-    (b"\x04\x22\x4d\x18", "lz4-compressed"),
-    (b"Rar!\x1a\x07", "a rar archive"),
-)
-
-_BZIP2_MAGIC = re.compile(rb"BZh[1-9]1AY&SY")
+ALLOWED_EXTENSIONS: tuple[str, ...] = DATA_EXTENSIONS + ARCHIVE_EXTENSIONS
+# Compressed files and archives that are refused (``.zip`` and ``.gz`` are read).
+COMPRESSED_EXTENSIONS: frozenset[str] = OTHER_ARCHIVE_EXTENSIONS
 
 _PARQUET_MAGIC = b"PAR1"
 # A Parquet footer larger than this describes far more columns or row groups
@@ -115,7 +111,7 @@ class RawTable:
     Attributes
     ----------
     name
-        The file name, for messages.
+        The file name, for messages (for an archive, the data file inside it).
     frame
         One row per data row that has the header's number of fields; every column
         text (``str``), empty for an empty cell, never missing.
@@ -126,8 +122,8 @@ class RawTable:
     notes
         What a user should know about how the file was read.
     unit
-        What a row number counts: ``row`` (CSV, Parquet), ``feature`` (GeoJSON)
-        or ``record`` (a JSON list).
+        What a row number counts: ``row`` (CSV, Parquet, a workbook),
+        ``feature`` (GeoJSON) or ``record`` (a JSON list).
     """
 
     name: str
@@ -162,7 +158,7 @@ def _check_name(name: str) -> str:
     if extension in COMPRESSED_EXTENSIONS:
         raise ImportFailure(
             f"{name}: compressed files ({extension}) are not read; unpack it first "
-            "and import the file inside"
+            "and import the file inside (.zip and .gz files are read)"
         )
     if extension not in ALLOWED_EXTENSIONS:
         shown = (
@@ -170,9 +166,10 @@ def _check_name(name: str) -> str:
             if extension
             else "files without an extension"
         )
+        advice = " (save it as .xlsx or CSV)" if extension in (".xls", ".ods") else ""
         raise ImportFailure(
-            f"{name}: {shown} are not read; use {', '.join(ALLOWED_EXTENSIONS[:-1])} "
-            f"or {ALLOWED_EXTENSIONS[-1]}"
+            f"{name}: {shown} are not read{advice}; use "
+            f"{', '.join(ALLOWED_EXTENSIONS[:-1])} or {ALLOWED_EXTENSIONS[-1]}"
         )
     return extension
 
@@ -213,15 +210,8 @@ def _check_fields(name: str, frame: pd.DataFrame, rows: np.ndarray, limits: Limi
 
 
 def _refuse_compressed(name: str, payload: bytes, what: str) -> None:
-    head = payload[:16]
-    for magic, kind in _COMPRESSED_MAGIC:
-        if head.startswith(magic):
-            raise ImportFailure(
-                f"{name}: is {kind}, not {what}; unpack it first and import the "
-                "file inside"
-            )
-    if _BZIP2_MAGIC.match(head) or payload[257:262] == b"ustar":
-        kind = "bzip2-compressed" if _BZIP2_MAGIC.match(head) else "a tar archive"
+    kind = archive_kind(payload[:512])
+    if kind is not None:
         raise ImportFailure(
             f"{name}: is {kind}, not {what}; unpack it first and import the file inside"
         )
@@ -1093,12 +1083,31 @@ def _check_parquet_field(
         )
 
 
+# --- workbooks ----------------------------------------------------------------------
+
+
+def _read_workbook(name: str, payload: bytes, limits: Limits) -> RawTable:
+    sheet = read_xlsx(name, payload, limits)
+    _check_columns(name, sheet.header)
+    if not sheet.rows:
+        raise ImportFailure(f"{name}: has a header but no data rows")
+    frame = pd.DataFrame(
+        {f"f{i}": column for i, column in enumerate(sheet.columns)}, dtype="str"
+    )
+    frame.columns = sheet.header
+    rows = np.asarray(sheet.rows, dtype=np.int64)
+    _check_fields(name, frame, rows, limits)
+    return RawTable(name, frame, rows, tuple(sheet.bad_rows), tuple(sheet.notes))
+
+
 # --- the entry points -------------------------------------------------------------
 
 
 def _read_data(name: str, payload: bytes, limits: Limits, extension: str) -> RawTable:
     if not payload:
         raise ImportFailure(f"{name}: is empty")
+    if extension == ".xlsx":
+        return _read_workbook(name, payload, limits)
     what = {
         ".parquet": "a Parquet file",
         ".geojson": "GeoJSON",
@@ -1121,7 +1130,8 @@ def read_table(name: str, payload: bytes, limits: Limits | None = None) -> RawTa
     Parameters
     ----------
     name
-        The file name; its extension says how to read it.
+        The file name; its extension says how to read it (``.zip`` and ``.gz``
+        hold one data file, read by its own extension).
     payload
         The file's bytes.
     limits
@@ -1131,13 +1141,48 @@ def read_table(name: str, payload: bytes, limits: Limits | None = None) -> RawTa
     ------
     ImportFailure
         For an empty, compressed, binary, oversized or malformed file, an extension
-        that is not read, a duplicated column, or a file whose import would take
-        more memory than the budget. Nothing else leaves this function: an
-        unexpected error is an :class:`InternalImportError` whose cause is the
-        original exception.
+        that is not read, a duplicated column, an archive that is not one data
+        file within the limits, or a file whose import would take more memory
+        than the budget. Nothing else leaves this function: an unexpected error
+        is an :class:`InternalImportError` whose cause is the original exception.
     """
     name = PurePath(name).name or "the file"
     limits = limits or Limits()
     extension = _check_name(name)
     _check_size(name, len(payload), limits)
-    return _read_data(name, payload, limits, extension)
+    if not payload:
+        raise ImportFailure(f"{name}: is empty")
+    if extension not in ARCHIVE_EXTENSIONS:
+        return _read_data(name, payload, limits, extension)
+    unpack = unpack_zip if extension == ".zip" else unpack_gzip
+    inner = unpack(name, payload, limits, DATA_EXTENSIONS)
+    try:
+        table = _read_data(inner.name, inner.payload, limits, _extension(inner.name))
+    except InternalImportError:
+        raise
+    except ImportFailure as failure:
+        raise ImportFailure(f"{name}: {failure}") from None
+    return replace(table, notes=inner.notes + table.notes)
+
+
+def read_file(path: Path | str, limits: Limits | None = None) -> bytes:
+    """A file's bytes from disk, after the checks that need no reading: the
+    extension, that it is a file, and its size.
+
+    Raises
+    ------
+    ImportFailure
+        With a one-line reason, also when the file cannot be read.
+    """
+    path = Path(path)
+    limits = limits or Limits()
+    _check_name(path.name)
+    try:
+        if path.is_dir():
+            raise ImportFailure(f"{path.name}: is a folder, not a file")
+        _check_size(path.name, path.stat().st_size, limits)
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportFailure(
+            f"{path.name}: cannot be read ({error.strerror or error})"
+        ) from None
