@@ -1804,7 +1804,7 @@ def test_rejects_csv_lists_each_issue_with_the_rejected_row(tmp_path):
         row(event_id_cnty="UZB2", event_date="39959"),
     )
     write_import(import_file("acled.csv", payload), tmp_path)
-    with (tmp_path / "rejects.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "row-problems.csv").open(newline="", encoding="utf-8") as handle:
         records = list(csv.DictReader(handle))
     assert [
         (
@@ -1837,12 +1837,13 @@ def test_run_import_exit_codes_and_one_line_messages(tmp_path):
     assert run_import(clean, "auto", out) == (
         0,
         "acled: 2 rows — 1 accepted, 1 repaired, 0 rejected; wrote events.csv, "
-        "places.geojson, rejects.csv",
+        "places.geojson, row-problems.csv",
     )
     assert run_import(partly, "acled", out) == (
         1,
         "acled: 2 rows — 1 accepted, 0 repaired, 1 rejected; wrote events.csv, "
-        "places.geojson, rejects.csv (see rejects.csv for the rejected rows)",
+        "places.geojson, row-problems.csv (see row-problems.csv for the rejected "
+        "rows)",
     )
     assert run_import(empty, "auto", out) == (2, "empty.csv: is empty")
     assert run_import(big, "auto", out) == (

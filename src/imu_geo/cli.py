@@ -33,7 +33,16 @@ from imu_geo.filters import (
     selected_positions,
     spec_from_query,
 )
-from imu_geo.importers import FORMATS, Limits, parse_size, run_import
+from imu_geo.importers import (
+    FORMATS,
+    ImportFailure,
+    Limits,
+    import_file,
+    parse_size,
+    read_file,
+    write_import,
+)
+from imu_geo.importers.writing import command_lines, report_text
 from imu_geo.layers import MapOptions, basemap_files
 from imu_geo.render import (
     RENDER_COLUMNS,
@@ -239,15 +248,35 @@ def command_render(arguments: argparse.Namespace) -> int:
 
 
 def command_import(arguments: argparse.Namespace) -> int:
-    """Import an ACLED, UCDP GED, GTD or native file into a data directory."""
-    code, message = run_import(
-        arguments.file,
-        arguments.format,
-        arguments.output,
-        Limits().with_max_bytes(arguments.max_size),
-    )
-    _write(message, sys.stdout if code == EXIT_OK else sys.stderr)
-    return code
+    """Import an ACLED, UCDP GED, GTD or native file into a data directory.
+
+    The summary line always goes to standard output, then the notes on the file
+    and the repairs and rejections by kind of reason; ``--report FILE`` writes the
+    full report. A file that cannot be read at all gets one line on standard
+    error. Exit code 0 when every row was accepted or repaired, 1 when some were
+    rejected, 2 when the file cannot be read or the output cannot be written.
+    """
+    path = Path(arguments.file)
+    limits = Limits().with_max_bytes(arguments.max_size)
+    try:
+        payload = read_file(path, limits)
+        result = import_file(path.name, payload, arguments.format, limits)
+    except ImportFailure as failure:
+        _write(str(failure), sys.stderr)
+        return EXIT_UNREADABLE
+    del payload
+    try:
+        written = write_import(result, Path(arguments.output))
+        lines = command_lines(result, list(written))
+        if arguments.report:
+            report = Path(arguments.report)
+            report.write_text(report_text(result, list(written)), encoding="utf-8")
+    except OSError as error:
+        _write(f"imu-geo: cannot write: {error.strerror or error}", sys.stderr)
+        return EXIT_UNREADABLE
+    for line in lines:
+        _write(line)
+    return EXIT_PROBLEMS if result.n_rejected else EXIT_OK
 
 
 def _size(text: str) -> int:
@@ -452,6 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=Limits().max_bytes,
         help="largest file accepted, unpacked, e.g. 600MB (default: 200MB); the "
         "memory an import may take grows with it",
+    )
+    importer.add_argument(
+        "--report", help="write the full report (every reason, every row) here"
     )
     importer.set_defaults(handler=command_import)
 

@@ -73,6 +73,7 @@ from imu_geo.importers.ucdp import UCDP_VIOLENCE, UCDP_WHERE_PREC
 from imu_geo.importers.writing import (
     COLUMN_MAP_FILE,
     REJECTS_FILE,
+    ROW_PROBLEMS_FILE,
     write_import,
     write_source_columns_files,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "PRECISION_KINDS",
     "REJECTS_FILE",
     "REQUIRED_COLUMNS",
+    "ROW_PROBLEMS_FILE",
     "SIGNATURES",
     "UCDP_VIOLENCE",
     "UCDP_WHERE_PREC",

@@ -498,7 +498,7 @@ def run_import(
     """Import a file from disk into ``out_dir``: the exit code and one line to print.
 
     The code is 0 when every row was accepted or repaired, 1 when some were
-    rejected (``rejects.csv`` says which and why), 2 when the file cannot be read
+    rejected (``row-problems.csv`` says which and why), 2 when the file cannot be read
     or the output cannot be written. The extension and the size limit are checked
     before the file is read. No exception leaves this function: the command line
     shows a reason, never a traceback.
