@@ -83,6 +83,14 @@ def test_a_header_line_over_1_mb_is_refused():
     )
 
 
+def test_a_large_file_with_cr_line_ends_is_read_from_its_first_line():
+    rows = b"".join(b"e%d,x\r" % i for i in range(300_000))
+    table = read_table("mac.csv", b"event_id,notes\r" + rows)
+    assert len(rows) > 2**20
+    assert table.frame.shape == (300_000, 2)
+    assert table.frame.loc[299_999, "event_id"] == "e299999"
+
+
 def test_a_quote_that_never_closes_in_the_header_of_a_large_file():
     payload = b'"event_id,date\n' + b"x,y\n" * 300_000
     assert refusal("open.csv", payload) == (

@@ -331,9 +331,9 @@ def _header(
     """The delimiter and the header's column names, checked before the rest of the
     file is looked at: a header with more columns than the limit is refused from
     a count of its delimiters, without splitting it."""
-    end = data.find(b"\n")
-    if end < 0:
-        end = len(data)
+    # The first line ends at the first LF or CR (old Mac files end lines with CR).
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    end = min(ends, default=len(data))
     counts = {d: data.count(d.encode(), 0, end) for d in (",", ";", "\t", "|")}
     if extension == ".tsv" and counts["\t"]:
         delimiter = "\t"
