@@ -11,7 +11,8 @@ against the memory budget (the figures of ``docs/import.md``, section 6).
 
 The estimate must be above what was measured for every shape: that is what
 makes refusing over the budget safe. The ratio says how much room it leaves.
-It is a measurement, not a test; the numbers depend on the machine.
+``--file PATH`` measures given files instead (for example a full dataset
+download). It is a measurement, not a test; the numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -195,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="1.0: 100,000 ACLED rows"
     )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        action="append",
+        help="measure this file instead of the generated ones (repeatable)",
+    )
     arguments = parser.parse_args(argv)
     mb = 2**20
     lines = [
@@ -203,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|",
     ]
     with tempfile.TemporaryDirectory() as scratch:
-        for path in build(Path(scratch), arguments.scale):
+        paths = arguments.file or build(Path(scratch), arguments.scale)
+        for path in paths:
             m = measure(path)
             used = m["peak"] - m["before"]
             lines.append(
