@@ -56,7 +56,8 @@ def test_a_zip_of_one_csv_imports_like_the_csv():
     assert packed.events[columns].equals(plain.events[columns])
     assert list(packed.events["source"]) == list(plain.events["source"])
     assert packed.file_notes == [
-        f"download.zip: read acled.csv from the archive ({len(CSV)} bytes)"
+        f"download.zip: read acled.csv from the archive ({len(CSV)} bytes)",
+        "acled.csv: has no event_type column; every event is read as context/statement",
     ]
 
 

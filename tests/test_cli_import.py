@@ -20,7 +20,15 @@ HEADER = (
 )
 ANDIJAN = "UZB12,2009-05-26,1,40.7834,72.3507,1,Andijan,Uzbekistan,IMU,A bomb."
 TASHKENT = "UZB13,2009-05-27,1,,,1,Tashkent,Uzbekistan,IMU,A raid."
-SUMMARY_FILES = "wrote events.csv, places.geojson, regions.geojson, row-problems.csv"
+SUMMARY_FILES = (
+    "wrote events.csv, places.geojson, regions.geojson, row-problems.csv, "
+    "column_map.csv"
+)
+# Each of HEADER's ten columns is in the ACLED rows of tables/columns.csv.
+COLUMNS_LINE = (
+    "10 columns: 10 crosswalked, 0 kept verbatim (column_map.csv says where each went)"
+)
+NO_TYPE = "has no event_type column; every event is read as context/statement"
 BY_REASON = (
     "repairs and rejections by reason (a row may have several), most frequent first:"
 )
@@ -49,12 +57,15 @@ def test_every_row_kept_exits_0_with_the_summary_and_the_repairs(tmp_path):
     assert done.stderr == ""
     assert done.stdout.splitlines() == [
         f"acled: 2 rows — 1 accepted, 1 repaired, 0 rejected; {SUMMARY_FILES}",
+        f"note: acled.csv: {NO_TYPE}",
+        COLUMNS_LINE,
         BY_REASON,
         "        1  repaired  latitude, longitude: no coordinates; placed from the "
         "gazetteer: Tashkent (first: row 3)",
         "row-problems.csv has every repaired and rejected row",
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "column_map.csv",
         "events.csv",
         "places.geojson",
         "regions.geojson",
@@ -85,10 +96,12 @@ def test_rejections_exit_1_with_notes_and_reasons_grouped_by_kind(tmp_path):
         f"acled: 6 rows — 1 accepted, 1 repaired, 4 rejected; {SUMMARY_FILES}",
         "note: latin.csv: is not UTF-8; it was read as Windows-1252 (Western "
         "European) text",
+        f"note: latin.csv: {NO_TYPE}",
+        COLUMNS_LINE,
         BY_REASON,
-        "        3  rejected  event_date: '…' looks like a spreadsheet serial number, "
-        "not a date: write it as YYYY-MM-DD (first: row 3)",
-        "        1  rejected  event_date: month … does not exist (months run …) "
+        "        3  rejected  event_date: '…' looks like a spreadsheet's day number, "
+        "not a date: save the column with its dates as text (first: row 3)",
+        "        1  rejected  event_date: '…' is not a date: there is no month … "
         "(first: row 5)",
         "        1  repaired  latitude, longitude: no coordinates; placed from the "
         "gazetteer: Tashkent (first: row 7)",
@@ -116,14 +129,26 @@ def test_the_report_file_holds_every_reason_and_every_row(tmp_path):
     assert lines[: len(done.stdout.splitlines())] == done.stdout.splitlines()
     assert lines[len(done.stdout.splitlines()) :] == [
         "",
+        "every column of the file, and where it went:",
+        "event_id_cnty: crosswalked to source_id, event_id",
+        "event_date: crosswalked to date_start, date_end",
+        "time_precision: crosswalked to date_precision, date_origin, notes",
+        "latitude: crosswalked to place point",
+        "longitude: crosswalked to place point",
+        "geo_precision: crosswalked to geo_precision, notes",
+        "location: crosswalked to place name, title, description",
+        "country: crosswalked to place country",
+        "actor1: crosswalked to actors",
+        "notes: crosswalked to source_quote",
+        "",
         "every repair and rejection, by row:",
-        "row 3  rejected  event_date: '39959' looks like a spreadsheet serial number, "
-        "not a date: write it as YYYY-MM-DD",
-        "row 4  rejected  event_date: '40000' looks like a spreadsheet serial number, "
-        "not a date: write it as YYYY-MM-DD",
-        "row 5  rejected  event_date: month 13 does not exist (months run 1-12)",
-        "row 6  rejected  event_date: '41000' looks like a spreadsheet serial number, "
-        "not a date: write it as YYYY-MM-DD",
+        "row 3  rejected  event_date: '39959' looks like a spreadsheet's day number, "
+        "not a date: save the column with its dates as text",
+        "row 4  rejected  event_date: '40000' looks like a spreadsheet's day number, "
+        "not a date: save the column with its dates as text",
+        "row 5  rejected  event_date: '2009-13-01' is not a date: there is no month 13",
+        "row 6  rejected  event_date: '41000' looks like a spreadsheet's day number, "
+        "not a date: save the column with its dates as text",
         "row 7  repaired  latitude, longitude: no coordinates; placed from the "
         "gazetteer: Tashkent",
     ]
@@ -132,10 +157,10 @@ def test_the_report_file_holds_every_reason_and_every_row(tmp_path):
 def test_more_kinds_than_shown_are_counted_and_left_to_the_report(tmp_path):
     source = _rejections_file(tmp_path)
     result = import_file(source.name, source.read_bytes())
-    assert command_lines(result, ["events.csv"], shown=1)[2:] == [
+    assert command_lines(result, ["events.csv"], shown=1)[4:] == [
         BY_REASON,
-        "        3  rejected  event_date: '…' looks like a spreadsheet serial number, "
-        "not a date: write it as YYYY-MM-DD (first: row 3)",
+        "        3  rejected  event_date: '…' looks like a spreadsheet's day number, "
+        "not a date: save the column with its dates as text (first: row 3)",
         "2 more kinds of reason (2 repairs and rejections); --report FILE writes "
         "them all",
         "row-problems.csv has every repaired and rejected row",
@@ -198,6 +223,8 @@ def test_a_zip_download_imports_with_a_note(tmp_path):
     assert done.stdout.splitlines() == [
         f"acled: 1 row — 1 accepted, 0 repaired, 0 rejected; {SUMMARY_FILES}",
         f"note: download.zip: read acled.csv from the archive ({len(content)} bytes)",
+        f"note: acled.csv: {NO_TYPE}",
+        COLUMNS_LINE,
     ]
 
 

@@ -46,7 +46,9 @@ def damaged_parquet() -> bytes:
 
 
 def test_a_damaged_parquet_upload_is_its_own_one_line_reason(log_lines):
-    upload = ui._import_upload("damaged.parquet", damaged_parquet(), "auto", ("k", 1))
+    upload = ui._import_upload(
+        "damaged.parquet", lambda: damaged_parquet(), "auto", ("k", 1)
+    )
     assert upload.result is None and upload.data is None
     assert re.fullmatch(
         r"damaged\.parquet: is a damaged Parquet file \([^\n]+\); export it again",
@@ -71,7 +73,7 @@ def test_an_error_inside_the_importer_is_one_line_with_a_logged_reference(
     )
     assert isinstance(caught.value, ImportFailure)
 
-    upload = ui._import_upload("acled.csv", ACLED_ONE, "auto", ("k", 2))
+    upload = ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 2))
     prefix = (
         "acled.csv: could not be imported because of an error in the importer "
         "(KeyError: 'a column the crosswalk expected'). Nothing was changed. The "
@@ -92,7 +94,7 @@ def test_running_out_of_memory_is_one_line_too(log_lines, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(importer_core, "import_table", exhausted)
-    upload = ui._import_upload("acled.csv", ACLED_ONE, "auto", ("k", 3))
+    upload = ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 3))
     assert upload.failure.startswith(
         "acled.csv: there was not enough memory to import it; try a smaller file. "
         "Nothing was changed. The server's log has the details under reference "
@@ -106,10 +108,10 @@ def test_an_error_after_the_import_is_logged_with_a_reference(log_lines, monkeyp
         raise RuntimeError("the dataset could not be assembled")
 
     monkeypatch.setattr(ui, "assemble_dataset", broken)
-    upload = ui._import_upload("acled.csv", ACLED_ONE, "auto", ("k", 4))
+    upload = ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 4))
     assert upload.failure.startswith(
-        "acled.csv: could not be imported because of an error. Nothing was "
-        "changed. The server's log has the details under reference "
+        "acled.csv was read, but its events could not be prepared for the map. "
+        "Nothing was changed. The server's log has the details under reference "
     )
     reference = upload.failure.rsplit(" ", 1)[1].rstrip(".")
     (entry,) = [e for e in log_lines() if e.get("event") == "upload_error"]

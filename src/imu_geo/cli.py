@@ -168,7 +168,7 @@ RENDER_FILTERS = (
 )
 
 
-def _size(text: str) -> tuple[int, int]:
+def _frame_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError as error:
@@ -279,7 +279,7 @@ def command_import(arguments: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if result.n_rejected else EXIT_OK
 
 
-def _size(text: str) -> int:
+def _byte_size(text: str) -> int:
     try:
         return parse_size(text)
     except ValueError as error:
@@ -448,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--size",
-        type=_size,
+        type=_frame_size,
         default=animation.DEFAULT_SIZE,
         help="frame size of an animation: "
         + " or ".join(f"{w}x{h}" for w, h in animation.SIZES.values())
@@ -477,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--max-size",
-        type=_size,
+        type=_byte_size,
         default=Limits().max_bytes,
         help="largest file accepted, unpacked, e.g. 600MB (default: 200MB); the "
         "memory an import may take grows with it",

@@ -736,8 +736,15 @@ def reporting() -> Iterator[None]:
         report_page_error()
 
 
-def log_error(message: str, event: str, stage: str = "", file_name: str = "") -> str:
-    """Log the exception being handled, with its trace, under a new reference.
+def log_error(
+    message: str,
+    event: str,
+    stage: str = "",
+    file_name: str = "",
+    error: BaseException | None = None,
+) -> str:
+    """Log the exception being handled (or ``error``), with its trace, under a
+    new reference.
 
     One JSON line (see :mod:`imu_geo.logs`) with ``event``, ``ref`` and, when
     given, the ``stage`` that failed and the uploaded file's name; returns the
@@ -749,7 +756,12 @@ def log_error(message: str, event: str, stage: str = "", file_name: str = "") ->
         extra["stage"] = stage
     if file_name:
         extra["file_name"] = plain(file_name, FAILURE_CHARS)
-    log.exception(message, extra=extra)
+    if error is None:
+        log.exception(message, extra=extra)
+    else:
+        log.error(
+            message, exc_info=(type(error), error, error.__traceback__), extra=extra
+        )
     return reference
 
 
@@ -843,9 +855,22 @@ def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
         try:
             result = import_file(name, payload, fmt)
         except InternalImportError as failure:
-            # Not the file's fault: raised again as its cause, so it is logged
-            # with its trace and shown with a reference below.
-            raise (failure.__cause__ or failure) from None
+            # Not the file's fault: the importer's one line, with a reference to
+            # the log line that has the original error and its trace.
+            reference = log_error(
+                "an upload failed",
+                "upload_error",
+                stage,
+                name,
+                error=failure.__cause__ or failure,
+            )
+            return Upload(
+                key,
+                name,
+                None,
+                f"{plain(failure, FAILURE_CHARS)}. Nothing was changed. The "
+                f"server's log has the details under reference {reference}.",
+            )
         except ImportFailure as failure:
             return Upload(key, name, None, plain(failure, FAILURE_CHARS))
         upload = Upload(key, name, result)

@@ -107,6 +107,7 @@ def write_import(
     problems_path.write_bytes(rejects_csv(result))
     paths[ROW_PROBLEMS_FILE] = problems_path
     paths |= write_source_columns_files(result, out_dir)
+    return paths
 
 
 def write_source_columns_files(result: ImportResult, out_dir: Path) -> dict[str, Path]:
