@@ -68,11 +68,13 @@ def test_import_writes_a_valid_directory_and_reports_rejects(tmp_path, capsys):
     source.write_text(ACLED, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["import", str(source), "-o", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("acled: 2 rows — 1 accepted, 0 repaired, 1 rejected")
+    printed = capsys.readouterr()
+    assert printed.err == ""
+    assert printed.out.startswith("acled: 2 rows — 1 accepted, 0 repaired, 1 rejected")
     assert main(["validate", str(out)]) == 0
-    rejects = (out / "rejects.csv").read_text(encoding="utf-8")
-    assert "'2018-13-02' is not a date: there is no month 13" in rejects
+    problems = (out / "row-problems.csv").read_text(encoding="utf-8")
+    assert "'2018-13-02' is not a date: there is no month 13" in problems
+    assert not (out / "rejects.csv").exists()
 
 
 def test_import_of_a_missing_file_is_one_line_and_exit_2(tmp_path, capsys):

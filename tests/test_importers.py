@@ -1575,8 +1575,9 @@ CORPUS = [
         "gzip bomb named .csv.gz",
         "bomb.csv.gz",
         GZIP_BOMB,
-        "bomb.csv.gz: compressed files (.gz) are not read; unpack it first and import "
-        "the file inside",
+        "bomb.csv.gz: unpacks to more than 100 times its own size, so it is refused "
+        "as a possible decompression bomb; if you trust it, unpack it yourself and "
+        "import the file inside",
     ),
     Case(
         "zip named .csv",
@@ -1587,10 +1588,10 @@ CORPUS = [
     ),
     Case(
         "extension not read",
-        "events.xlsx",
-        zipped("xl/workbook.xml", b"<workbook/>"),
-        "events.xlsx: files ending in .xlsx are not read; use .csv, .tsv, .txt, "
-        ".geojson, .json or .parquet",
+        "events.ods",
+        zipped("content.xml", b"<document/>"),
+        "events.ods: files ending in .ods are not read (save it as .xlsx or CSV); use "
+        ".csv, .tsv, .txt, .geojson, .json, .parquet, .xlsx, .zip or .gz",
     ),
     Case(
         "over the size limit",
@@ -1832,7 +1833,7 @@ def test_rejects_csv_lists_each_issue_with_the_rejected_row(tmp_path):
         row(event_id_cnty="UZB2", event_date="39959"),
     )
     write_import(import_file("acled.csv", payload), tmp_path)
-    with (tmp_path / "rejects.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "row-problems.csv").open(newline="", encoding="utf-8") as handle:
         records = list(csv.DictReader(handle))
     assert [
         (
@@ -1865,12 +1866,13 @@ def test_run_import_exit_codes_and_one_line_messages(tmp_path):
     assert run_import(clean, "auto", out) == (
         0,
         "acled: 2 rows — 1 accepted, 1 repaired, 0 rejected; wrote events.csv, "
-        "places.geojson, rejects.csv",
+        "places.geojson, row-problems.csv",
     )
     assert run_import(partly, "acled", out) == (
         1,
         "acled: 2 rows — 1 accepted, 0 repaired, 1 rejected; wrote events.csv, "
-        "places.geojson, rejects.csv (see rejects.csv for the rejected rows)",
+        "places.geojson, row-problems.csv (see row-problems.csv for the rejected "
+        "rows)",
     )
     assert run_import(empty, "auto", out) == (2, "empty.csv: is empty")
     assert run_import(big, "auto", out) == (

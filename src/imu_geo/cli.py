@@ -33,7 +33,16 @@ from imu_geo.filters import (
     selected_positions,
     spec_from_query,
 )
-from imu_geo.importers import FORMATS, Limits, run_import
+from imu_geo.importers import (
+    FORMATS,
+    ImportFailure,
+    Limits,
+    import_file,
+    parse_size,
+    read_file,
+    write_import,
+)
+from imu_geo.importers.writing import command_lines, report_text
 from imu_geo.layers import MapOptions, basemap_files
 from imu_geo.render import (
     RENDER_COLUMNS,
@@ -159,7 +168,7 @@ RENDER_FILTERS = (
 )
 
 
-def _size(text: str) -> tuple[int, int]:
+def _frame_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError as error:
@@ -239,15 +248,42 @@ def command_render(arguments: argparse.Namespace) -> int:
 
 
 def command_import(arguments: argparse.Namespace) -> int:
-    """Import an ACLED, UCDP GED, GTD or native file into a data directory."""
-    code, message = run_import(
-        arguments.file,
-        arguments.format,
-        arguments.output,
-        Limits(max_bytes=int(arguments.max_mb * 2**20)),
-    )
-    _write(message, sys.stdout if code == EXIT_OK else sys.stderr)
-    return code
+    """Import an ACLED, UCDP GED, GTD or native file into a data directory.
+
+    The summary line always goes to standard output, then the notes on the file
+    and the repairs and rejections by kind of reason; ``--report FILE`` writes the
+    full report. A file that cannot be read at all gets one line on standard
+    error. Exit code 0 when every row was accepted or repaired, 1 when some were
+    rejected, 2 when the file cannot be read or the output cannot be written.
+    """
+    path = Path(arguments.file)
+    limits = Limits().with_max_bytes(arguments.max_size)
+    try:
+        payload = read_file(path, limits)
+        result = import_file(path.name, payload, arguments.format, limits)
+    except ImportFailure as failure:
+        _write(str(failure), sys.stderr)
+        return EXIT_UNREADABLE
+    del payload
+    try:
+        written = write_import(result, Path(arguments.output))
+        lines = command_lines(result, list(written))
+        if arguments.report:
+            report = Path(arguments.report)
+            report.write_text(report_text(result, list(written)), encoding="utf-8")
+    except OSError as error:
+        _write(f"imu-geo: cannot write: {error.strerror or error}", sys.stderr)
+        return EXIT_UNREADABLE
+    for line in lines:
+        _write(line)
+    return EXIT_PROBLEMS if result.n_rejected else EXIT_OK
+
+
+def _byte_size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def command_basemap(arguments: argparse.Namespace) -> int:
@@ -412,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--size",
-        type=_size,
+        type=_frame_size,
         default=animation.DEFAULT_SIZE,
         help="frame size of an animation: "
         + " or ".join(f"{w}x{h}" for w, h in animation.SIZES.values())
@@ -428,7 +464,11 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="read an ACLED, UCDP GED, GTD or native file into a data directory",
     )
-    importer.add_argument("file", help="CSV, TSV, GeoJSON or Parquet file")
+    importer.add_argument(
+        "file",
+        help="CSV, TSV, TXT, GeoJSON, JSON, Parquet or Excel (.xlsx) file, or a .zip "
+        "or .gz holding one",
+    )
     importer.add_argument(
         "--format", choices=["auto", *FORMATS], default="auto", help="default: auto"
     )
@@ -436,7 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, help="folder for events.csv and the rest"
     )
     importer.add_argument(
-        "--max-mb", type=float, default=200, help="largest file accepted (MB)"
+        "--max-size",
+        type=_byte_size,
+        default=Limits().max_bytes,
+        help="largest file accepted, unpacked, e.g. 600MB (default: 200MB); the "
+        "memory an import may take grows with it",
+    )
+    importer.add_argument(
+        "--report", help="write the full report (every reason, every row) here"
     )
     importer.set_defaults(handler=command_import)
 

@@ -49,7 +49,13 @@ from imu_geo.filters import (
     spec_from_query,
     spec_to_query,
 )
-from imu_geo.importers import FORMATS, ImportFailure, ImportResult, import_file
+from imu_geo.importers import (
+    FORMATS,
+    ImportFailure,
+    ImportResult,
+    InternalImportError,
+    import_file,
+)
 from imu_geo.index import (
     EventIndex,
     build_index,
@@ -762,8 +768,15 @@ def reporting() -> Iterator[None]:
         report_page_error()
 
 
-def log_error(message: str, event: str, stage: str = "", file_name: str = "") -> str:
-    """Log the exception being handled, with its trace, under a new reference.
+def log_error(
+    message: str,
+    event: str,
+    stage: str = "",
+    file_name: str = "",
+    error: BaseException | None = None,
+) -> str:
+    """Log the exception being handled (or ``error``), with its trace, under a
+    new reference.
 
     One JSON line (see :mod:`imu_geo.logs`) with ``event``, ``ref`` and, when
     given, the ``stage`` that failed and the uploaded file's name; returns the
@@ -775,7 +788,12 @@ def log_error(message: str, event: str, stage: str = "", file_name: str = "") ->
         extra["stage"] = stage
     if file_name:
         extra["file_name"] = plain(file_name, FAILURE_CHARS)
-    log.exception(message, extra=extra)
+    if error is None:
+        log.exception(message, extra=extra)
+    else:
+        log.error(
+            message, exc_info=(type(error), error, error.__traceback__), extra=extra
+        )
     return reference
 
 
@@ -834,7 +852,7 @@ _NOTICES_KEY = "_upload_notices"
 FAILURE_CHARS = 300
 _SHOW_KEY = "v_show"
 _SHOW_WIDGET = "u_show"
-UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet")
+UPLOAD_TYPES = ("csv", "tsv", "txt", "geojson", "json", "parquet", "xlsx", "zip", "gz")
 SHOW_LABELS = {
     "atlas": "Curated atlas",
     "upload": "Your file",
@@ -868,6 +886,23 @@ def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
         stage = "import"
         try:
             result = import_file(name, payload, fmt)
+        except InternalImportError as failure:
+            # Not the file's fault: the importer's one line, with a reference to
+            # the log line that has the original error and its trace.
+            reference = log_error(
+                "an upload failed",
+                "upload_error",
+                stage,
+                name,
+                error=failure.__cause__ or failure,
+            )
+            return Upload(
+                key,
+                name,
+                None,
+                f"{plain(failure, FAILURE_CHARS)}. Nothing was changed. The "
+                f"server's log has the details under reference {reference}.",
+            )
         except ImportFailure as failure:
             return Upload(key, name, None, plain(failure, FAILURE_CHARS))
         upload = Upload(key, name, result)
@@ -899,7 +934,7 @@ def upload_controls() -> None:
         "Your data", icon=":material/upload_file:", expanded=False
     )
     file = box.file_uploader(
-        "Events file (CSV, GeoJSON or Parquet)",
+        "Events file (CSV, GeoJSON, Parquet or Excel; or a .zip or .gz of one)",
         type=list(UPLOAD_TYPES),
         key=f"u_file_{st.session_state.get('u_file_n', 0)}",
         help="Our schema, or ACLED, UCDP GED or GTD columns. It stays in this "

@@ -8,7 +8,9 @@ row and gives its reason. ``docs/import.md`` is the reference for the files read
 the crosswalks, the places and every reason.
 
 The package has one module per concern: :mod:`.reading` (bytes to a table of
-text), :mod:`.crosswalk` (what the formats share), :mod:`.acled`, :mod:`.ucdp`,
+text, with :mod:`.limits` for what an import may cost, :mod:`.archives` for
+``.zip`` and ``.gz`` files and :mod:`.spreadsheet` for ``.xlsx`` workbooks),
+:mod:`.crosswalk` (what the formats share), :mod:`.acled`, :mod:`.ucdp`,
 :mod:`.gtd` and :mod:`.native` (one per format), :mod:`.columns` (which source
 columns were crosswalked and which are kept verbatim), :mod:`.places` (gazetteer
 and borders), :mod:`.report` (the result and its report), :mod:`.writing` (the
@@ -37,6 +39,12 @@ from imu_geo.importers.crosswalk import (
     slugify,
 )
 from imu_geo.importers.gtd import GTD_ATTACK_CODES, GTD_ATTACK_TYPES, GTD_SPECIFICITY
+from imu_geo.importers.limits import (
+    ImportFailure,
+    InternalImportError,
+    Limits,
+    parse_size,
+)
 from imu_geo.importers.places import (
     COUNTRY_CODES,
     GAZETTEER_FILE,
@@ -50,9 +58,9 @@ from imu_geo.importers.places import (
 from imu_geo.importers.reading import (
     ALLOWED_EXTENSIONS,
     COMPRESSED_EXTENSIONS,
-    ImportFailure,
-    Limits,
+    DATA_EXTENSIONS,
     RawTable,
+    read_file,
     read_table,
 )
 from imu_geo.importers.report import (
@@ -65,6 +73,7 @@ from imu_geo.importers.ucdp import UCDP_VIOLENCE, UCDP_WHERE_PREC
 from imu_geo.importers.writing import (
     COLUMN_MAP_FILE,
     REJECTS_FILE,
+    ROW_PROBLEMS_FILE,
     write_import,
     write_source_columns_files,
 )
@@ -80,6 +89,7 @@ __all__ = [
     "CONTEXT_FALLBACK",
     "COUNTRY_CODES",
     "EMPTY_MARKERS",
+    "DATA_EXTENSIONS",
     "FORMAT_LABELS",
     "FORMATS",
     "GAZETTEER_FILE",
@@ -92,12 +102,14 @@ __all__ = [
     "PRECISION_KINDS",
     "REJECTS_FILE",
     "REQUIRED_COLUMNS",
+    "ROW_PROBLEMS_FILE",
     "SIGNATURES",
     "UCDP_VIOLENCE",
     "UCDP_WHERE_PREC",
     "Gazetteer",
     "ImportFailure",
     "ImportResult",
+    "InternalImportError",
     "Limits",
     "RawTable",
     "RowIssue",
@@ -110,6 +122,8 @@ __all__ = [
     "column_map",
     "column_map_csv",
     "normalise_name",
+    "parse_size",
+    "read_file",
     "read_table",
     "rejects_csv",
     "run_import",

@@ -50,6 +50,7 @@ from imu_geo.importers.reading import (
     RawTable,
     _check_name,
     _check_size,
+    one_line_failures,
     read_table,
 )
 from imu_geo.importers.report import ImportResult
@@ -443,6 +444,7 @@ def _assemble(
     return events, places, changes
 
 
+@one_line_failures
 def import_file(
     name: str,
     payload: bytes,
@@ -498,7 +500,7 @@ def run_import(
     """Import a file from disk into ``out_dir``: the exit code and one line to print.
 
     The code is 0 when every row was accepted or repaired, 1 when some were
-    rejected (``rejects.csv`` says which and why), 2 when the file cannot be read
+    rejected (``row-problems.csv`` says which and why), 2 when the file cannot be read
     or the output cannot be written. The extension and the size limit are checked
     before the file is read. No exception leaves this function: the command line
     shows a reason, never a traceback.

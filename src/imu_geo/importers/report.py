@@ -157,7 +157,7 @@ def _report_csv(report: pd.DataFrame) -> bytes:
 
 
 def rejects_csv(result: ImportResult) -> bytes:
-    """``rejects.csv`` of an import: the report, with each rejected row's fields.
+    """``row-problems.csv`` of an import: the report, with each rejected row's fields.
 
     One row per repair or rejection (``row``, ``action``, ``column``, ``reason``);
     the first row of each rejected source row is followed by its source fields

@@ -1,15 +1,19 @@
-"""Writing an import as a data directory: ``events.csv``, ``places.geojson``,
-``regions.geojson`` (the world's countries and admin-1 units where its places
-are), ``rejects.csv``, and the file's own columns (``source_columns.csv``,
-``column_map.csv``).
+"""Writing an import as a data directory (``events.csv``, ``places.geojson``,
+``regions.geojson`` with the world's countries and admin-1 units where its places
+are, ``row-problems.csv``, and the file's own columns: ``source_columns.csv``,
+``column_map.csv``), and the text the command line prints and writes about it: the
+summary, the notes, the reasons by kind.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from shapely.geometry import mapping
@@ -28,7 +32,10 @@ from imu_geo.validate import (
     REGIONS_FILE,
 )
 
-REJECTS_FILE = "rejects.csv"
+# Every repaired and every rejected row, with its reason.
+ROW_PROBLEMS_FILE = "row-problems.csv"
+# The same, under the name the one-line entry point (core.run_import) uses.
+REJECTS_FILE = ROW_PROBLEMS_FILE
 COLUMN_MAP_FILE = "column_map.csv"
 
 
@@ -50,8 +57,8 @@ def write_import(
     so that no character in the text can break a row), ``places.geojson``,
     ``regions.geojson`` (the world's countries and admin-1 units of the countries
     its places name or lie in, :func:`imu_geo.world.regions_for_places`; a copy of
-    the file ``regions`` names instead, when given) and ``rejects.csv``: one row
-    per repair or rejection (``row``, ``action``, ``column``, ``reason``), the
+    the file ``regions`` names instead, when given) and ``row-problems.csv``: one
+    row per repair or rejection (``row``, ``action``, ``column``, ``reason``), the
     first row of each rejected source row followed by
     its source fields; like the dashboard's downloads it prefixes ``'`` to text a
     spreadsheet would run as a formula. ``imu_geo.validate.validate_directory``
@@ -107,9 +114,9 @@ def write_import(
         )
     paths[REGIONS_FILE] = regions_path
 
-    rejects_path = out_dir / REJECTS_FILE
-    rejects_path.write_bytes(rejects_csv(result))
-    paths[REJECTS_FILE] = rejects_path
+    problems_path = out_dir / ROW_PROBLEMS_FILE
+    problems_path.write_bytes(rejects_csv(result))
+    paths[ROW_PROBLEMS_FILE] = problems_path
     paths |= write_source_columns_files(result, out_dir)
     return paths
 
@@ -118,7 +125,7 @@ def write_source_columns_files(result: ImportResult, out_dir: Path) -> dict[str,
     """Write where the file's columns went, and the columns kept verbatim.
 
     ``column_map.csv`` has one row per column of the file (``column``, ``what``;
-    spreadsheet-safe like ``rejects.csv``). ``source_columns.csv`` has
+    spreadsheet-safe like ``row-problems.csv``). ``source_columns.csv`` has
     ``event_id`` and then each kept column, named as in the file, cell for cell
     (see :func:`imu_geo.source_columns.write_source_columns`); when nothing is
     kept it is not written, and one left from an earlier import is removed, so
@@ -142,3 +149,112 @@ def write_source_columns_files(result: ImportResult, out_dir: Path) -> dict[str,
     else:
         kept_path.unlink(missing_ok=True)
     return paths
+
+
+# --- what the command line says -------------------------------------------------
+
+# Values inside a reason: quoted text, and any token with a digit (a number, a
+# date, an id such as acled-uzb12). Removing them leaves the reason's kind.
+_QUOTED = re.compile(r"(?<![\w])'(?:[^'\\]|\\.)*'(?![\w])" + r'|"(?:[^"\\]|\\.)*"')
+_NUMBERED = re.compile(r"[\w.:/+-]*\d[\w.:/+-]*")
+REASONS_SHOWN = 20
+
+
+def reason_kind(reason: str) -> str:
+    """A reason with the values it quotes removed, so that rows refused for the
+    same thing count together: ``'05/06/2009' is ambiguous: …`` becomes
+    ``'…' is ambiguous: …``; numbers, dates and ids become ``…``."""
+    kind = _QUOTED.sub("'…'", reason)
+    return _NUMBERED.sub("…", kind)
+
+
+def reason_breakdown(result: ImportResult) -> pd.DataFrame:
+    """The report's issues grouped by action, column and kind of reason.
+
+    Columns ``count``, ``action``, ``column``, ``reason`` (the kind) and
+    ``first_row``; the most frequent first, then by action, column and kind.
+    """
+    report = result.report_frame()
+    if not len(report):
+        return pd.DataFrame(
+            columns=["count", "action", "column", "reason", "first_row"]
+        )
+    frame = pd.DataFrame(
+        {
+            "action": report["action"].astype(str),
+            "column": report["column"].astype(str),
+            "reason": report["reason"].astype(str).map(reason_kind),
+            "row": report["row"].astype("int64"),
+        }
+    )
+    grouped = (
+        frame.groupby(["action", "column", "reason"], sort=False)["row"]
+        .agg(count="size", first_row="min")
+        .reset_index()
+    )
+    grouped = grouped.sort_values(
+        ["count", "action", "column", "reason"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    return grouped[["count", "action", "column", "reason", "first_row"]]
+
+
+def _breakdown_line(record) -> str:
+    where = record.column or "the whole row"
+    return (
+        f"{record.count:>9,}  {record.action}  {where}: {record.reason} "
+        f"(first: row {record.first_row:,})"
+    )
+
+
+def command_lines(
+    result: ImportResult, written: Sequence[str], shown: int | None = REASONS_SHOWN
+) -> list[str]:
+    """What ``imu-geo import`` prints: the summary line first, then the notes on
+    the file, then the issues by kind of reason with their counts, the most
+    frequent first (at most ``shown`` kinds; all of them when None)."""
+    lines = [f"{result.summary()}; wrote {', '.join(written)}"]
+    lines += [f"note: {note}" for note in result.file_notes]
+    if len(result.column_map):
+        lines.append(
+            f"{result.column_summary()} ({COLUMN_MAP_FILE} says where each went)"
+        )
+    breakdown = reason_breakdown(result)
+    if len(breakdown):
+        lines.append(
+            "repairs and rejections by reason (a row may have several), most "
+            "frequent first:"
+        )
+        kept = breakdown if shown is None else breakdown.head(shown)
+        lines += [_breakdown_line(r) for r in kept.itertuples(index=False)]
+        rest = breakdown.iloc[len(kept) :]
+        if len(rest):
+            lines.append(
+                f"{len(rest):,} more {'kind' if len(rest) == 1 else 'kinds'} of "
+                f"reason ({int(rest['count'].sum()):,} repairs and rejections); "
+                "--report FILE writes them all"
+            )
+        lines.append(f"{ROW_PROBLEMS_FILE} has every repaired and rejected row")
+    return lines
+
+
+def report_text(result: ImportResult, written: Sequence[str]) -> str:
+    """The full report of an import, as text: the command's lines with every kind
+    of reason, then every repair and rejection, row by row."""
+    lines = command_lines(result, written, shown=None)
+    if len(result.column_map):
+        lines.append("")
+        lines.append("every column of the file, and where it went:")
+        lines += [
+            f"{column}: {what}"
+            for column, what in result.column_map.itertuples(index=False, name=None)
+        ]
+    report = result.report_frame()
+    if len(report):
+        lines.append("")
+        lines.append("every repair and rejection, by row:")
+        for row, action, column, reason in report.itertuples(index=False, name=None):
+            where = column or "the whole row"
+            lines.append(f"row {int(row):,}  {action}  {where}: {reason}")
+    return "\n".join(lines) + "\n"

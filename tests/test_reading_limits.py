@@ -1,0 +1,341 @@
+"""The work of reading a file is bounded before it is done: columns after the header,
+Parquet's footer before its data, JSON's structure before it is parsed, one memory
+budget per import. Each refusal is one line, checked word for word."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imu_geo.importers import ImportFailure, Limits, import_file, read_table
+from imu_geo.importers.limits import parse_size
+from imu_geo.importers.reading import _json_shape
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def refusal(name: str, payload: bytes, limits: Limits | None = None) -> str:
+    with pytest.raises(ImportFailure) as caught:
+        read_table(name, payload, limits)
+    return str(caught.value)
+
+
+def parquet(table: pa.Table, **options) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, **options)
+    return buffer.getvalue()
+
+
+def with_damaged_data(payload: bytes) -> bytes:
+    """The same Parquet file with its data pages overwritten and its footer intact:
+    anything that reads the data fails, a check of the footer alone does not."""
+    footer = int.from_bytes(payload[-8:-4], "little")
+    data_end = len(payload) - 8 - footer
+    damaged = bytearray(payload)
+    damaged[4:data_end] = b"\xff" * (data_end - 4)
+    return bytes(damaged)
+
+
+# --- delimited text: the header first -------------------------------------------------
+
+
+def test_a_header_of_200000_columns_is_refused_from_the_header_alone():
+    header = ",".join(f"c{i}" for i in range(200_000)).encode()
+    # What follows the header would be refused for another reason if it were read.
+    payload = header + b'\n"this quote never closes'
+    assert refusal("wide.csv", payload) == (
+        "wide.csv: has 200,000 columns; the limit is 1,000 columns"
+    )
+
+
+def test_the_column_limit_is_inclusive():
+    header = ",".join(f"c{i}" for i in range(1_000)).encode()
+    table = read_table("edge.csv", header + b"\n" + b"x," * 999 + b"x\n")
+    assert table.frame.shape == (1, 1_000)
+    header = ",".join(f"c{i}" for i in range(1_001)).encode()
+    assert refusal("over.csv", header + b"\n" + b"x," * 1_000 + b"x\n") == (
+        "over.csv: has 1,001 columns; the limit is 1,000 columns"
+    )
+
+
+def test_a_quoted_header_is_counted_by_its_fields_not_its_delimiters():
+    # 600 names, each holding a comma inside its quotes: 1,199 commas, 600 columns.
+    header = ",".join(f'"a,{i}"' for i in range(600)).encode()
+    table = read_table("quoted.csv", header + b"\n" + b"x," * 599 + b"x\n")
+    assert table.frame.shape == (1, 600)
+    assert table.frame.columns[1] == "a,1"
+    header = ",".join(f'"a{i}"' for i in range(1_500)).encode()
+    assert refusal("quoted.csv", header + b"\nx\n") == (
+        "quoted.csv: has 1,500 columns; the limit is 1,000 columns"
+    )
+
+
+def test_a_header_line_over_1_mb_is_refused():
+    header = b"name_" + b"x" * (2**20) + b",latitude"
+    assert refusal("long.csv", header + b"\nx,1\n") == (
+        "long.csv: the header row is longer than 1 MB; that is the limit for the header"
+    )
+
+
+def test_a_large_file_with_cr_line_ends_is_read_from_its_first_line():
+    rows = b"".join(b"e%d,x\r" % i for i in range(300_000))
+    table = read_table("mac.csv", b"event_id,notes\r" + rows)
+    assert len(rows) > 2**20
+    assert table.frame.shape == (300_000, 2)
+    assert table.frame.loc[299_999, "event_id"] == "e299999"
+
+
+def test_a_quote_that_never_closes_in_the_header_of_a_large_file():
+    payload = b'"event_id,date\n' + b"x,y\n" * 300_000
+    assert refusal("open.csv", payload) == (
+        "open.csv: the header row is longer than 1 MB, or opens a quote it never closes"
+    )
+
+
+def test_lines_are_bounded_before_rows_are_built():
+    payload = b"event_id\n" + b"\n" * 25 + b"x\n"
+    assert refusal("blank.csv", payload, Limits(max_rows=10)) == (
+        "blank.csv: has more than 20 lines; the limit is 10 rows"
+    )
+
+
+def test_the_memory_budget_counts_rows_times_columns_and_text():
+    header = ",".join(f"c{i}" for i in range(10)).encode()
+    rows = b"".join(b"a,b,c,d,e,f,g,h,i,j\n" for _ in range(1_000))
+    payload = header + b"\n" + rows
+    # By hand: 64 MB for any import, 6 bytes per byte of text, 80 per cell
+    # (1,000 rows x 10 columns). The header is 30 bytes, each row 20: 20,030
+    # bytes of text (19.6 KB).
+    need = 64 * 2**20 + 6 * len(payload) + 80 * 10_000
+    assert need == 67_108_864 + 6 * 20_030 + 800_000  # 68,029,044: 64.9 MB
+    assert refusal("budget.csv", payload, Limits(max_memory=need - 1)) == (
+        "budget.csv: importing it would take about 64.9 MB of memory (1,000 rows × "
+        "10 columns and 19.6 KB of text); one import may take 64.9 MB: split the "
+        "file or leave out columns you do not need"
+    )
+    assert read_table("budget.csv", payload, Limits(max_memory=need)).frame.shape == (
+        1_000,
+        10,
+    )
+
+
+# --- Parquet: the footer before the data ----------------------------------------------
+
+
+def test_parquet_columns_are_refused_from_the_footer():
+    table = pa.table({f"c{i}": pa.array(["x"]) for i in range(1_001)})
+    payload = with_damaged_data(parquet(table, compression="none"))
+    assert refusal("wide.parquet", payload) == (
+        "wide.parquet: has 1,001 columns; the limit is 1,000 columns"
+    )
+
+
+def test_parquet_rows_are_refused_from_the_footer():
+    table = pa.table({"event_id": pa.array([str(i) for i in range(50)])})
+    payload = with_damaged_data(parquet(table, compression="none"))
+    assert refusal("long.parquet", payload, Limits(max_rows=49)) == (
+        "long.parquet: has 50 rows; the limit is 49 rows"
+    )
+
+
+def test_parquet_nested_columns_are_refused_from_the_footer():
+    table = pa.table(
+        {"event_id": pa.array(["a"]), "tags": pa.array([["x", "y"]])},
+    )
+    payload = with_damaged_data(parquet(table, compression="none"))
+    assert refusal("nested.parquet", payload) == (
+        "nested.parquet: the column 'tags' holds nested values (list<element: "
+        "string>); only flat columns are read: flatten it, or save the table as CSV"
+    )
+
+
+def test_parquet_uncompressed_size_is_refused_from_the_footer():
+    notes = "y" * 300_000
+    table = pa.table({"event_id": pa.array(["a", "b"]), "notes": [notes, notes + "z"]})
+    payload = with_damaged_data(parquet(table, compression="zstd"))
+    assert len(payload) < 20_000
+    message = refusal("packed.parquet", payload, Limits(max_bytes=500_000))
+    assert message.startswith("packed.parquet: its data is ")
+    assert message.endswith(
+        "the limit is 488.3 KB, and it applies to the unpacked data"
+    )
+    assert "(column 'notes' alone " in message
+
+
+def test_one_huge_text_repeated_by_a_dictionary_is_measured_before_it_is_copied():
+    # The dictionary holds the text once (600 KB); ten rows decode to 6 MB.
+    huge = pa.DictionaryArray.from_arrays(
+        pa.array([0] * 10, pa.int32()), pa.array(["z" * 600_000])
+    )
+    payload = parquet(pa.table({"notes": huge}), compression="zstd")
+    assert len(payload) < 5_000
+    assert refusal("bomb.parquet", payload, Limits(max_bytes=2**20)) == (
+        "bomb.parquet: its text is 5.7 MB once decoded; the limit is 1 MB, and it "
+        "applies to the unpacked data"
+    )
+    huge = pa.DictionaryArray.from_arrays(
+        pa.array([0, 0, 0], pa.int32()), pa.array(["z" * (2**20 + 1)])
+    )
+    payload = parquet(pa.table({"notes": huge}), compression="zstd")
+    assert refusal("field.parquet", payload) == (
+        "field.parquet: row 1 has a field longer than 1 MB (column 'notes'); that is "
+        "the limit for one field"
+    )
+
+
+def test_a_damaged_parquet_file_is_one_line():
+    table = pa.table({"event_id": pa.array([f"e{i}" for i in range(500)])})
+    payload = with_damaged_data(parquet(table, compression="snappy"))
+    message = refusal("damaged.parquet", payload)
+    assert message.startswith("damaged.parquet: is a damaged Parquet file (")
+    assert message.endswith("); export it again")
+    assert "\n" not in message
+
+
+def test_a_parquet_footer_longer_than_the_file_is_damaged():
+    table = pa.table({"event_id": pa.array(["a"])})
+    payload = bytearray(parquet(table))
+    payload[-8:-4] = (len(payload) * 2).to_bytes(4, "little")
+    assert refusal("cut.parquet", bytes(payload)) == (
+        "cut.parquet: is a damaged Parquet file (its footer is cut short); export it "
+        "again"
+    )
+
+
+# --- JSON: counted before it is parsed ------------------------------------------------
+
+
+def test_a_json_array_of_empty_objects_is_refused_before_it_is_parsed():
+    count = 200_000
+    payload = b"[" + b"{}," * (count - 1) + b"{}]"
+    # By hand: 64 MB for any import, 6 per byte of text, 128 per object or list,
+    # 64 per comma or colon. 600,001 bytes of text (585.9 KB); 200,001 objects
+    # and lists; 199,999 commas.
+    need = 64 * 2**20 + 6 * len(payload) + 128 * (count + 1) + 64 * (count - 1)
+    assert need == 67_108_864 + 3_600_006 + 25_600_128 + 12_799_936  # 104.1 MB
+    assert refusal("empty.json", payload, Limits(max_memory=need - 1)) == (
+        "empty.json: importing it would take about 104.1 MB of memory (200,000 JSON "
+        "objects and 1 list in 585.9 KB of text); one import may take 104.1 MB: "
+        "save it as CSV, which takes far less, or split it"
+    )
+
+
+def test_a_large_json_bomb_is_refused_from_its_first_chunks():
+    payload = b"[" + b"{}," * 3_000_000 + b"{}]"  # 9 MB
+    message = refusal("bomb.json", payload, Limits(max_memory=100 * 2**20))
+    assert message.startswith("bomb.json: importing it would take more than ")
+    assert "JSON objects in its first 2.0 MB of 8.6 MB)" in message
+
+
+def test_json_nested_too_deep_is_refused():
+    payload = b"[" * 100 + b"]" * 100
+    assert refusal("deep.json", payload) == (
+        "deep.json: nests JSON 100 levels deep; a table of events needs a few, and "
+        "the limit is 64"
+    )
+
+
+def test_json_records_with_too_many_distinct_keys_are_refused():
+    payload = json.dumps([{f"k{i}": 1} for i in range(1_001)]).encode()
+    assert refusal("keys.json", payload) == (
+        "keys.json: has 1,001 columns; the limit is 1,000 columns"
+    )
+
+
+def test_json_structure_inside_strings_is_not_counted():
+    text = r'[{"a": "{[{[ \" ] } \\", "b": ["\\\"{"]}]'
+    assert json.loads(text) == [{"a": '{[{[ " ] } \\', "b": ['\\"{']}]
+    shape = _json_shape(text.encode(), 2**40)
+    assert (shape.objects, shape.arrays, shape.separators, shape.depth) == (
+        1,
+        2,
+        3,
+        3,
+    )
+
+
+def _walk(value, depth=1) -> tuple[int, int, int, int]:
+    """Objects, lists, separators (colons and commas) and depth of a parsed value:
+    the oracle for the byte-level count."""
+    if isinstance(value, dict):
+        counts = [1, 0, 2 * len(value) - 1 if value else 0, depth]
+        children = list(value.values())
+    elif isinstance(value, list):
+        counts = [0, 1, len(value) - 1 if value else 0, depth]
+        children = value
+    else:
+        return 0, 0, 0, depth - 1
+    for child in children:
+        o, a, s, d = _walk(child, depth + 1)
+        counts[0] += o
+        counts[1] += a
+        counts[2] += s
+        counts[3] = max(counts[3], d)
+    return tuple(counts)
+
+
+_TEXT = st.text(alphabet=st.sampled_from('ab{}[],:"\\ é\n\t'), max_size=12)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON, st.booleans())
+def test_json_counts_match_the_parsed_document(document, compact):
+    separators = (",", ":") if compact else (", ", ": ")
+    text = json.dumps(document, ensure_ascii=False, separators=separators)
+    shape = _json_shape(text.encode(), 2**40)
+    assert (shape.objects, shape.arrays, shape.separators, shape.depth) == _walk(
+        document
+    )
+
+
+# --- the budget's figure for the command line -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("600MB", 600 * 2**20),
+        ("600 mb", 600 * 2**20),
+        ("1.5GB", int(1.5 * 2**30)),
+        ("800KB", 800 * 2**10),
+        ("1000B", 1000),
+        ("2G", 2 * 2**30),
+    ],
+)
+def test_sizes_are_read_with_their_unit(text, expected):
+    assert parse_size(text) == expected
+
+
+@pytest.mark.parametrize("text", ["600", "MB", "six MB", "600TB", "-1MB"])
+def test_a_size_without_a_known_unit_is_refused(text):
+    with pytest.raises(ValueError, match="is not a size"):
+        parse_size(text)
+
+
+def test_raising_the_size_limit_raises_the_budget_with_it():
+    assert Limits().max_memory == 14 * 200 * 2**20
+    assert Limits().with_max_bytes(600 * 2**20).max_memory == 14 * 600 * 2**20
+    # Lowering the size limit keeps the default budget.
+    assert Limits().with_max_bytes(2**20).max_memory == 14 * 200 * 2**20
+
+
+def test_import_file_refuses_with_the_readers_line():
+    header = ",".join(f"c{i}" for i in range(5_000)).encode()
+    with pytest.raises(ImportFailure) as caught:
+        import_file("wide.csv", header + b"\n")
+    assert str(caught.value) == (
+        "wide.csv: has 5,000 columns; the limit is 1,000 columns"
+    )
