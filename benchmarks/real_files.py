@@ -6,14 +6,17 @@ Run it on any folder of event files a researcher has downloaded::
 
 Every data file under ``CORPUS_DIR`` (recursively; folders whose name starts with
 ``_`` or ``.`` are skipped, so codebooks and notes can sit beside the data) is
-imported exactly as ``imu-geo import FILE -o DIR`` imports it: through the
-importer's public ``run_import`` with the command line's default size limit, in a
-fresh Python process per file, into a scratch folder that is removed afterwards.
-The child process reports the exit code and the one line ``run_import`` returns,
-the wall time of the call and the process's peak resident memory. From the files
-the import wrote it counts the events kept and, from the file of row problems
-(the CSV whose header has ``row``, ``action`` and ``reason``), the rows repaired
-and rejected and the reasons given.
+imported exactly as ``imu-geo import FILE -o DIR`` imports it: the command line
+itself, run in a fresh Python process per file with the command's default size
+limit (``--max-mb`` to change it), into a scratch folder that is removed
+afterwards. The child process reports the exit code, what the command printed,
+the wall time of the command and the process's peak resident memory. The counts
+are the importer's own: its summary line (``acled: 5,658 rows — … accepted, …
+repaired, … rejected``) counts source rows, which is what "the rows with a date
+and a location that were kept" needs; the events written can be fewer (ACLED
+rows of one event are merged into one). The import's file of row problems
+(``row-problems.csv``; ``rejects.csv`` in releases before it), found by name,
+says which rows were rejected or repaired and why.
 
 Independently of the importer, this script reads each file itself with the
 standard library (CSV and TSV in any of the usual encodings, a ``.zip`` or
@@ -31,12 +34,14 @@ rejected can be matched one by one; when the importer's row count and this
 reader's differ, the report says so.
 
 The table gives, per file: the layout the importer named, the data rows, the rows
-with a date and a location, accepted, repaired, rejected, whether the file was
-refused whole (with the reason), the share of the rows with a date and a location
-that were accepted or repaired, time and peak RSS; then the most frequent
-rejection reasons per file (quoted values and numbers folded so that one rule is
-one line) and the totals. It is a measurement, not a test: it never fails on a
-low figure, and the times depend on the machine.
+with a date and a location, accepted, repaired, rejected, the events written,
+whether the file was refused whole (with the reason), the share of the rows with a
+date and a location that were accepted or repaired, time and peak RSS; then the
+most frequent rejection and repair reasons per file (quoted values and numbers
+folded so that one rule is one line), the totals and the most frequent rejection
+reasons overall. It is a measurement, not a test: it never fails on a low figure,
+and the times depend on the machine. The script imports nothing of imu-geo in the
+parent, so it measures whichever release is first on ``PYTHONPATH``.
 """
 
 from __future__ import annotations
@@ -364,15 +369,17 @@ def count_source(path: Path) -> SourceCount:
 
 # --- one import in a fresh process ---------------------------------------------
 
-
-def _problem_file(folder: Path) -> Path | None:
-    """The CSV of row problems the import wrote: header has row, action, reason."""
-    for candidate in sorted(folder.glob("*.csv")):
-        with candidate.open(newline="", encoding="utf-8", errors="replace") as stream:
-            header = next(csv.reader(stream), [])
-        if {"row", "action", "reason"} <= {h.strip().lower() for h in header}:
-            return candidate
-    return None
+#: The importer's summary line, counted per source row: ``acled: 5,658 rows —
+#: 5,401 accepted, 0 repaired, 257 rejected`` (events can be fewer than rows:
+#: ACLED rows that share an ``event_id_cnty`` become one event).
+SUMMARY_LINE = re.compile(
+    r"^\s*(?P<layout>[A-Za-z][\w-]*): (?P<rows>[\d,]+) rows? — "
+    r"(?P<accepted>[\d,]+) accepted, (?P<repaired>[\d,]+) repaired, "
+    r"(?P<rejected>[\d,]+) rejected"
+)
+#: The file of row problems by name; ``rejects.csv`` is what older releases wrote.
+PROBLEM_FILES = ("row-problems.csv", "rejects.csv")
+PROBLEM_COLUMNS = ("row", "action", "column", "reason")
 
 
 def _csv_data_rows(path: Path) -> int:
@@ -386,57 +393,106 @@ def _peak_rss() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
+def _size_arguments(cli, max_mb: float) -> list[str]:
+    """The size limit as this release's ``imu-geo import`` takes it.
+
+    ``--max-size 200MB`` now, ``--max-mb 200`` in releases before it.
+    """
+    for action in cli.build_parser()._actions:  # noqa: SLF001 - argparse has no API
+        choices = getattr(action, "choices", None)
+        if isinstance(choices, dict) and "import" in choices:
+            if "--max-size" in choices["import"].format_help():
+                return ["--max-size", f"{max_mb:g}MB"]
+    return ["--max-mb", f"{max_mb:g}"]
+
+
+def read_problems(folder: Path) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The rejected and the repaired rows of an import, each with its reasons.
+
+    Read from the import's file of row problems, found by its name. Its first
+    columns are ``row``, ``action``, ``column``, ``reason``; the source fields of
+    a rejected row follow, so the four are looked up by name, not by position.
+    """
+    rejected: dict[int, list[str]] = {}
+    repaired: dict[int, list[str]] = {}
+    path = next((folder / n for n in PROBLEM_FILES if (folder / n).exists()), None)
+    if path is None:
+        return rejected, repaired
+    with path.open(newline="", encoding="utf-8", errors="replace") as stream:
+        reader = csv.reader(stream)
+        header = [h.strip() for h in next(reader, [])]
+        if not set(PROBLEM_COLUMNS) <= set(header):
+            return rejected, repaired
+        at = {name: header.index(name) for name in PROBLEM_COLUMNS}
+        for cells in reader:
+            if len(cells) <= max(at.values()):
+                continue
+            try:
+                row = int(cells[at["row"]].strip().lstrip("'"))
+            except ValueError:
+                continue
+            column = cells[at["column"]].strip()
+            reason = cells[at["reason"]].strip()
+            text = f"{column}: {reason}" if column else reason
+            action = cells[at["action"]].strip().lower()
+            if action == "rejected":
+                rejected.setdefault(row, []).append(text)
+            elif action == "repaired":
+                repaired.setdefault(row, []).append(text)
+    return rejected, repaired
+
+
+def _reason_counts(rows: dict[int, list[str]]) -> dict[str, int]:
+    """Rows per folded reason (a row with two reasons counts under both)."""
+    counts: Counter = Counter()
+    for texts in rows.values():
+        for reason in dict.fromkeys(fold_reason(t) for t in texts):
+            counts[reason] += 1
+    return dict(counts)
+
+
 def child(path: str, fmt: str, max_mb: float) -> dict:
-    """Import one file as ``imu-geo import`` does and describe what happened."""
+    """Run ``imu-geo import FILE -o DIR`` in this process and describe what happened.
+
+    The counts are the importer's own, from its summary line; the file of row
+    problems gives which rows were rejected or repaired, and why.
+    """
+    import contextlib
+
     import imu_geo
-    from imu_geo import importers  # imported here: the parent stays light
+    from imu_geo import cli  # imported here: the parent stays light
 
     rss_before = _peak_rss()
     out = Path(tempfile.mkdtemp(prefix="real-files-"))
+    said, errors = io.StringIO(), io.StringIO()
+    argv = ["import", path, "--format", fmt, "-o", str(out)]
+    argv += _size_arguments(cli, max_mb)
     try:
         start = time.perf_counter()
-        code, message = importers.run_import(
-            path, fmt, out, importers.Limits(max_bytes=int(max_mb * 2**20))
-        )
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(errors):
+            try:
+                code = cli.main(argv)
+            except SystemExit as stop:  # argparse, or a command that exits
+                code = stop.code if isinstance(stop.code, int) else 2
         seconds = time.perf_counter() - start
-        peak = _peak_rss()
         result = {
             "code": code,
-            "message": message,
+            "stdout": said.getvalue(),
+            "stderr": errors.getvalue(),
             "seconds": seconds,
-            "peak_rss": peak,
+            "peak_rss": _peak_rss(),
             "rss_before": rss_before,
             "version": getattr(imu_geo, "__version__", "?"),
         }
         events = out / "events.csv"
         result["events"] = _csv_data_rows(events) if events.exists() else None
-        problems = _problem_file(out)
-        rejected: dict[int, list[str]] = {}
-        repaired: set[int] = set()
-        if problems is not None:
-            with problems.open(newline="", encoding="utf-8", errors="replace") as f:
-                for record in csv.DictReader(f):
-                    record = {str(k).strip().lower(): v for k, v in record.items()}
-                    try:
-                        row = int(str(record.get("row", "")).lstrip("'"))
-                    except ValueError:
-                        continue
-                    action = str(record.get("action", "")).strip().lower()
-                    column = str(record.get("column") or "").strip()
-                    reason = str(record.get("reason") or "").strip()
-                    if action == "rejected":
-                        rejected.setdefault(row, []).append(
-                            f"{column}: {reason}" if column else reason
-                        )
-                    elif action == "repaired":
-                        repaired.add(row)
-        reasons: Counter = Counter()
-        for texts in rejected.values():
-            for reason in dict.fromkeys(fold_reason(t) for t in texts):
-                reasons[reason] += 1
+        rejected, repaired = read_problems(out)
         result["rejected_rows"] = sorted(rejected)
-        result["repaired_rows"] = len(repaired - set(rejected))
-        result["reasons"] = dict(reasons)
+        result["repaired_rows"] = sorted(set(repaired) - set(rejected))
+        result["reasons"] = _reason_counts(rejected)
+        result["repair_reasons"] = _reason_counts(
+            {row: texts for row, texts in repaired.items() if row not in rejected}
+        )
         return result
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -457,6 +513,7 @@ class FileResult:
     accepted: int | None = None
     repaired: int | None = None
     rejected: int | None = None
+    events: int | None = None
     refused: str = ""
     kept_dated_located: int | None = None
     seconds: float | None = None
@@ -464,6 +521,7 @@ class FileResult:
     message: str = ""
     version: str = ""
     reasons: Counter = field(default_factory=Counter)
+    repair_reasons: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -476,7 +534,8 @@ class FileResult:
 
 def fold_reason(reason: str) -> str:
     """One line per rule: quoted values become ``'…'``, numbers ``N``."""
-    folded = re.sub(r"'[^']*'|\"[^\"]*\"|«[^»]*»", "'…'", reason)
+    # A quote opens after a non-letter: the apostrophe of "ACLED's" is not one.
+    folded = re.sub(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"|«[^»]*»", "'…'", reason)
     folded = re.sub(r"(?<![A-Za-z])[-+]?\d+(?:[.,]\d+)?", "N", folded)
     return folded
 
@@ -536,31 +595,59 @@ def run_one(path: Path, folder: Path, fmt: str, max_mb: float, timeout: float):
         return result
     result.seconds = payload["seconds"]
     result.peak_rss = payload["peak_rss"]
-    result.message = payload["message"]
     result.version = payload.get("version", "")
-    first_line = (payload["message"].strip().splitlines() or [""])[0]
+    said = [
+        line
+        for line in (payload["stdout"] + payload["stderr"]).splitlines()
+        if line.strip()
+    ]
+    result.message = "\n".join(said)
     if payload["code"] == 2:
-        result.refused = first_line
+        result.refused = said[-1] if said else "exit code 2, nothing said"
         result.kept_dated_located = 0
         return result
-    layout = re.match(r"\s*([A-Za-z][\w-]*)\s*:", first_line)
-    result.layout = layout.group(1) if layout else "?"
-    rejected = set(payload["rejected_rows"])
-    result.rejected = len(rejected)
-    result.repaired = payload["repaired_rows"]
-    kept = payload["events"] or 0
-    result.accepted = kept - result.repaired
-    result.rows = kept + result.rejected
+    summary = next((m for m in map(SUMMARY_LINE.match, said) if m), None)
+    if summary is None:
+        result.refused = (
+            f"no summary line from the import (exit {payload['code']}): "
+            + (said[0] if said else "nothing said")
+        )
+        return result
+
+    def figure(name: str) -> int:
+        return int(summary.group(name).replace(",", ""))
+
+    result.layout = summary.group("layout")
+    result.rows = figure("rows")
+    result.accepted = figure("accepted")
+    result.repaired = figure("repaired")
+    result.rejected = figure("rejected")
+    result.events = payload["events"]
     result.reasons = Counter(payload["reasons"])
+    result.repair_reasons = Counter(payload["repair_reasons"])
+    rejected = set(payload["rejected_rows"])
     dated = result.source.dated_located
     result.kept_dated_located = len(dated - rejected)
+    if len(rejected) != result.rejected:
+        result.notes.append(
+            f"the summary says {result.rejected:,} rows rejected, the file of row "
+            f"problems names {len(rejected):,}"
+        )
+    if len(payload["repaired_rows"]) != result.repaired:
+        result.notes.append(
+            f"the summary says {result.repaired:,} rows repaired, the file of row "
+            f"problems names {len(payload['repaired_rows']):,}"
+        )
     if result.source.rows is not None and result.source.rows != result.rows:
         result.notes.append(
             f"row counts differ: the importer accounts for {result.rows:,} rows, "
             f"this script's reader found {result.source.rows:,}"
         )
-    stray = set(rejected) - dated
-    if dated and rejected and len(stray) == len(rejected) and result.rejected > 0:
+    # Rejected rows the reader did not find dated and located are expected up to
+    # the number of rows it found without a date or a location; more means the
+    # two row numberings disagree.
+    undated = (result.source.rows or 0) - len(dated)
+    if dated and len(rejected - dated) > undated:
         result.notes.append(
             "none of the rejected row numbers is a row with a date and a location "
             "here: the two row numberings may not agree"
@@ -591,17 +678,19 @@ def render(
         f"`--format {fmt}` and a size limit of {max_mb:g} MB (as `imu-geo import`); "
         f"Python {platform.python_version()} on {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPUs. One fresh process per file; "
-        "time is the wall time of `run_import`, RSS the process's peak (Python and "
+        "time is the wall time of the command, RSS the process's peak (Python and "
         "the libraries included).",
         "",
-        "Rows: data rows the importer accounted for (this script's own count when the "
-        "file was refused). Date+loc: rows with a date and a location by this "
-        "script's reader. Kept: the share of those rows that were accepted or "
-        "repaired.",
+        "Rows, accepted, repaired, rejected: source rows, from the importer's "
+        "summary line (rows: this script's own count when the file was refused). "
+        "Events: rows of the events.csv written (fewer than the rows kept when "
+        "rows of one event are merged). Date+loc: rows with a date and a location "
+        "by this script's reader. Kept: the share of those rows that the import did "
+        "not reject, matched row by row against its file of row problems.",
         "",
         "| file | layout | rows | date+loc | accepted | repaired | rejected "
-        "| refused whole | kept | time s | peak RSS MB |",
-        "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|",
+        "| events | refused whole | kept | time s | peak RSS MB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|",
     ]
     for r in results:
         share = "—" if r.share is None else f"{r.share:.1f}%"
@@ -621,6 +710,7 @@ def render(
                     _number(r.accepted),
                     _number(r.repaired),
                     _number(r.rejected),
+                    _number(r.events),
                     _escape(r.refused) if r.refused else "no",
                     share,
                     "—" if r.seconds is None else f"{r.seconds:.2f}",
@@ -635,6 +725,9 @@ def render(
     rows = sum(
         (r.rows if r.rows is not None else (r.source.rows or 0)) for r in results
     )
+    reasons: Counter = Counter()
+    for r in results:
+        reasons.update(r.reasons)
     lines += [
         "",
         "## Totals",
@@ -643,16 +736,20 @@ def render(
         f"- Rows: {rows:,}; with a date and a location: {dated:,}.",
         f"- Accepted: {sum(r.accepted or 0 for r in results):,}; repaired: "
         f"{sum(r.repaired or 0 for r in results):,}; rejected: "
-        f"{sum(r.rejected or 0 for r in results):,}.",
+        f"{sum(r.rejected or 0 for r in results):,}; events written: "
+        f"{sum(r.events or 0 for r in results):,}.",
         "- Rows with a date and a location accepted or repaired: "
         + (
             f"{kept:,} of {dated:,} ({100.0 * kept / dated:.1f}%)."
             if dated
             else "none."
         ),
-        "",
-        "## Per file",
     ]
+    if reasons:
+        lines += ["", "Most frequent rejection reasons over all files (rows):", ""]
+        for reason, count in reasons.most_common(TOP_REASONS * 2):
+            lines.append(f"- {count:,} × `{_escape(reason)[:300]}`")
+    lines += ["", "## Per file"]
     for r in results:
         lines += ["", f"### {r.name}", ""]
         lines.append(f"- Size: {r.size:,} bytes.")
@@ -677,6 +774,10 @@ def render(
         if r.reasons:
             lines.append("- Top rejection reasons (rows):")
             for reason, count in r.reasons.most_common(TOP_REASONS):
+                lines.append(f"  - {count:,} × `{_escape(reason)[:300]}`")
+        if r.repair_reasons:
+            lines.append("- Top repair reasons (rows):")
+            for reason, count in r.repair_reasons.most_common(TOP_REASONS):
                 lines.append(f"  - {count:,} × `{_escape(reason)[:300]}`")
     return "\n".join(lines) + "\n"
 
