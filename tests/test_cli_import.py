@@ -236,3 +236,50 @@ def test_an_output_that_cannot_be_written_is_exit_2(tmp_path):
     done = imu_geo("import", str(source), "-o", str(blocker / "out"))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("imu-geo: cannot write: ")
+
+
+# UCDP GED documents no order for dates written in figures, so the column decides,
+# and a column where every date reads both ways is refused.
+UCDP_HEADER = "id,date_start,date_end,latitude,longitude,where_prec,country,side_a,best"
+UCDP_AMBIGUOUS = (
+    "30,03/04/2009,03/04/2009,40.7834,72.3507,1,Uzbekistan,IMU,1",
+    "31,05/06/2009,05/06/2009,40.7834,72.3507,1,Uzbekistan,IMU,2",
+)
+
+
+def _dates(folder):
+    with (folder / "events.csv").open(encoding="utf-8") as handle:
+        return [r["date_start"] for r in csv.DictReader(handle)]
+
+
+def test_an_ambiguous_date_column_is_refused_until_the_order_is_given(tmp_path):
+    source = tmp_path / "ged.csv"
+    source.write_text(
+        "\n".join([UCDP_HEADER, *UCDP_AMBIGUOUS]) + "\n", encoding="utf-8"
+    )
+    done = imu_geo("import", str(source), "-o", str(tmp_path / "a"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "reads both as D/M/YYYY and as M/D/YYYY" in done.stderr
+    assert "--date-order dmy|mdy" in done.stderr
+    for order, expected in (
+        ("dmy", ["2009-04-03", "2009-06-05"]),
+        ("mdy", ["2009-03-04", "2009-05-06"]),
+    ):
+        out = tmp_path / order
+        done = imu_geo("import", str(source), "-o", str(out), "--date-order", order)
+        assert done.returncode == 0, done.stderr
+        assert _dates(out) == expected
+
+
+def test_the_order_given_wins_over_the_layouts_own(tmp_path):
+    # ACLED documents day first; --date-order mdy reads month first all the same.
+    row = "UZB30,03/04/2009,1,40.7834,72.3507,1,Andijan,Uzbekistan,IMU,x"
+    source = tmp_path / "acled.csv"
+    source.write_text(f"{HEADER}\n{row}\n", encoding="utf-8")
+    assert imu_geo("import", str(source), "-o", str(tmp_path / "a")).returncode == 0
+    assert _dates(tmp_path / "a") == ["2009-04-03"]
+    done = imu_geo(
+        "import", str(source), "-o", str(tmp_path / "b"), "--date-order", "mdy"
+    )
+    assert done.returncode == 0, done.stderr
+    assert _dates(tmp_path / "b") == ["2009-03-04"]

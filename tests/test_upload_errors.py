@@ -117,3 +117,20 @@ def test_an_error_after_the_import_is_logged_with_a_reference(log_lines, monkeyp
     (entry,) = [e for e in log_lines() if e.get("event") == "upload_error"]
     assert entry["ref"] == reference
     assert entry["error"] == "RuntimeError: the dataset could not be assembled"
+
+
+def test_the_upload_box_names_its_own_date_order_control():
+    payload = (
+        b"id,date_start,date_end,latitude,longitude,where_prec,country,side_a,best\n"
+        b"30,03/04/2009,03/04/2009,40.7834,72.3507,1,Uzbekistan,IMU,1\n"
+    )
+    upload = ui._import_upload("ged.csv", lambda: payload, "auto", ("k", 9))
+    assert upload.result is None
+    assert "reads both as D/M/YYYY and as M/D/YYYY" in upload.failure
+    assert "under Day and month order in this box" in upload.failure
+    assert "--date-order" not in upload.failure
+    chosen = ui._import_upload(
+        "ged.csv", lambda: payload, "auto", ("k", 10), date_order="dmy"
+    )
+    assert chosen.failure == ""
+    assert list(chosen.result.events["date_start"]) == ["2009-04-03"]

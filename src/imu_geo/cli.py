@@ -34,6 +34,7 @@ from imu_geo.filters import (
     spec_from_query,
 )
 from imu_geo.importers import (
+    DATE_ORDERS,
     FORMATS,
     ImportFailure,
     Limits,
@@ -260,7 +261,13 @@ def command_import(arguments: argparse.Namespace) -> int:
     limits = Limits().with_max_bytes(arguments.max_size)
     try:
         payload = read_file(path, limits)
-        result = import_file(path.name, payload, arguments.format, limits)
+        result = import_file(
+            path.name,
+            payload,
+            arguments.format,
+            limits,
+            date_order=arguments.date_order,
+        )
     except ImportFailure as failure:
         _write(str(failure), sys.stderr)
         return EXIT_UNREADABLE
@@ -484,6 +491,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--report", help="write the full report (every reason, every row) here"
+    )
+    importer.add_argument(
+        "--date-order",
+        choices=DATE_ORDERS,
+        default="auto",
+        help="day and month order of dates such as 03/04/2001: dmy, mdy or ymd "
+        "(default: auto, decided from each date column, which is refused when "
+        "every value reads both ways)",
     )
     importer.set_defaults(handler=command_import)
 

@@ -873,7 +873,19 @@ class Upload:
     combined_failed: bool = False
 
 
-def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
+# How the page names the command line's date-order option in a refusal.
+_DATE_ORDER_HINT = "with --date-order dmy|mdy"
+DATE_ORDER_LABELS = {
+    "auto": "Decide from each date column",
+    "dmy": "Day first (D/M/Y)",
+    "mdy": "Month first (M/D/Y)",
+    "ymd": "Year first (Y/M/D)",
+}
+
+
+def _import_upload(
+    name: str, read, fmt: str, key: tuple, date_order: str = "auto"
+) -> Upload:
     """Read (``read()`` gives the bytes), import and prepare one uploaded file.
 
     Whatever goes wrong becomes a one-line reason in ``Upload.failure``: the
@@ -885,7 +897,7 @@ def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
         payload = read()
         stage = "import"
         try:
-            result = import_file(name, payload, fmt)
+            result = import_file(name, payload, fmt, date_order=date_order)
         except InternalImportError as failure:
             # Not the file's fault: the importer's one line, with a reference to
             # the log line that has the original error and its trace.
@@ -904,7 +916,10 @@ def _import_upload(name: str, read, fmt: str, key: tuple) -> Upload:
                 f"server's log has the details under reference {reference}.",
             )
         except ImportFailure as failure:
-            return Upload(key, name, None, plain(failure, FAILURE_CHARS))
+            reason = str(failure).replace(
+                _DATE_ORDER_HINT, "under Day and month order in this box"
+            )
+            return Upload(key, name, None, plain(reason, FAILURE_CHARS))
         upload = Upload(key, name, result)
         if len(result.events):
             stage = "dataset"
@@ -948,10 +963,20 @@ def upload_controls() -> None:
         format_func=lambda f: "Detect from the columns" if f == "auto" else f,
         key="u_format",
     )
+    date_order = box.selectbox(
+        "Day and month order",
+        options=list(DATE_ORDER_LABELS),
+        format_func=DATE_ORDER_LABELS.get,
+        key="u_date_order",
+        help="Only for dates written in numbers such as 03/04/2001. By default "
+        "each date column decides (a day above 12 settles it); a column where "
+        "every date reads both ways is refused until you choose.",
+    )
     upload = st.session_state.get(_UPLOAD_KEY)
-    if file is not None and (upload is None or upload.key != (file.file_id, fmt)):
+    key = (getattr(file, "file_id", None), fmt, date_order)
+    if file is not None and (upload is None or upload.key != key):
         with box, st.spinner("Reading and checking every row…"):
-            upload = _import_upload(file.name, file.getvalue, fmt, (file.file_id, fmt))
+            upload = _import_upload(file.name, file.getvalue, fmt, key, date_order)
         previous = st.session_state.get(_UPLOAD_KEY)
         if previous is not None:
             _forget_point_files(previous)

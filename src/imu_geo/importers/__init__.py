@@ -28,6 +28,7 @@ from imu_geo.importers.acled import (
 from imu_geo.importers.columns import column_map
 from imu_geo.importers.core import detect_format, import_file, import_table, run_import
 from imu_geo.importers.crosswalk import (
+    DATE_ORDERS,
     EMPTY_MARKERS,
     FORMAT_LABELS,
     FORMATS,
@@ -79,6 +80,7 @@ from imu_geo.importers.writing import (
 )
 
 __all__ = [
+    "DATE_ORDERS",
     "ACLED_EVENT_TYPES",
     "ACLED_GEO_PRECISION",
     "ACLED_SUB_EVENT_TYPES",
