@@ -1863,16 +1863,23 @@ def test_run_import_exit_codes_and_one_line_messages(tmp_path):
     with big.open("wb") as handle:
         handle.truncate(250 * 2**20)
     out = tmp_path / "out"
+    # Every file the folder gets is named: the fixture's ACLED columns that no
+    # crosswalk reads are kept, so source_columns.csv is among them.
+    written = (
+        "wrote events.csv, places.geojson, regions.geojson, row-problems.csv, "
+        "column_map.csv, source_columns.csv"
+    )
     assert run_import(clean, "auto", out) == (
         0,
-        "acled: 2 rows — 1 accepted, 1 repaired, 0 rejected; wrote events.csv, "
-        "places.geojson, row-problems.csv",
+        f"acled: 2 rows — 1 accepted, 1 repaired, 0 rejected; {written}",
+    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        written.removeprefix("wrote ").split(", ")
     )
     assert run_import(partly, "acled", out) == (
         1,
-        "acled: 2 rows — 1 accepted, 0 repaired, 1 rejected; wrote events.csv, "
-        "places.geojson, row-problems.csv (see row-problems.csv for the rejected "
-        "rows)",
+        f"acled: 2 rows — 1 accepted, 0 repaired, 1 rejected; {written} "
+        "(see row-problems.csv for the rejected rows)",
     )
     assert run_import(empty, "auto", out) == (2, "empty.csv: is empty")
     assert run_import(big, "auto", out) == (

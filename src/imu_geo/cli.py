@@ -281,6 +281,14 @@ def command_import(arguments: argparse.Namespace) -> int:
     except OSError as error:
         _write(f"imu-geo: cannot write: {error.strerror or error}", sys.stderr)
         return EXIT_UNREADABLE
+    except Exception as error:  # a reason, never a traceback
+        first = (str(error).strip().splitlines() or [""])[0]
+        _write(
+            f"imu-geo: the import could not be written ({type(error).__name__}: "
+            f"{first})",
+            sys.stderr,
+        )
+        return EXIT_UNREADABLE
     for line in lines:
         _write(line)
     return EXIT_PROBLEMS if result.n_rejected else EXIT_OK

@@ -1011,8 +1011,9 @@ def upload_controls() -> None:
                 "event, and the CSV download can include it."
             )
         )
-        box.dataframe(
+        table(
             result.column_map,
+            where=box,
             hide_index=True,
             height=180,
             column_config={

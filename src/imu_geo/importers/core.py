@@ -61,17 +61,13 @@ from imu_geo.schema import (
     FATALITY_COLUMNS,
     PLACE_PROPERTIES,
 )
-from imu_geo.validate import (
-    EVENTS_FILE,
-    PLACES_FILE,
-)
 
 
 def detect_format(columns: Iterable[str]) -> str | None:
     """Recognise a format from its column names (any case), or return None.
 
     Each format is known by the columns in :data:`SIGNATURES`, tried in the order
-    of ``tables/formats.csv``'s ``tried``: ACLED, UCDP GED and GTD before this
+    of ``tables/formats.csv``'s ``tried``: ACLED, GTD and UCDP GED before this
     project's own columns, which overlap UCDP's.
     """
     present = {str(c).strip().lower() for c in columns}
@@ -530,10 +526,13 @@ def run_import(
             f"{path.name}: could not be imported ({type(error).__name__}: {first})",
         )
     try:
-        write_import(result, Path(out_dir))
+        written = write_import(result, Path(out_dir))
     except OSError as error:
         return 2, f"cannot write to {out_dir}: {error.strerror or error}"
-    message = f"{result.summary()}; wrote {EVENTS_FILE}, {PLACES_FILE}, {REJECTS_FILE}"
+    except Exception as error:  # a reason, never a traceback
+        first = (str(error).strip().splitlines() or [""])[0]
+        return 2, f"cannot write to {out_dir} ({type(error).__name__}: {first})"
+    message = f"{result.summary()}; wrote {', '.join(written)}"
     if result.n_rejected:
         return 1, f"{message} (see {REJECTS_FILE} for the rejected rows)"
     return 0, message
