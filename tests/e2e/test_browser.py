@@ -68,7 +68,7 @@ def test_opens_with_map_table_and_credits(page: Page, streamlit_server, artifact
     # deck.gl draws into a canvas inside the chart element.
     expect(
         page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    ).to_be_visible()
+    ).to_be_visible(timeout=30_000)
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
     expect(
         page.get_by_text("Boundaries: Natural Earth (public domain)")

@@ -91,7 +91,7 @@ def test_with_no_network_the_app_is_whole_on_its_own_basemap(
     assert basemap.value.status == 200
     expect(
         page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    ).to_be_visible()
+    ).to_be_visible(timeout=30_000)
     expect(caption(page)).to_have_text(re.compile(r"from Jan 2009 to Dec 2015$"))
     page.wait_for_timeout(2000)
     assert outside == []  # nothing was even attempted outside the server
