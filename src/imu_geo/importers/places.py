@@ -495,29 +495,28 @@ def _place_rows(
     allowed = np.array(
         [border_tolerance_km(g, boundary_km) for g in precision], dtype=float
     )
+
+    def outside(mask: np.ndarray, x: np.ndarray, y: np.ndarray):
+        """Distance outside the country (km) and the world check's note, for
+        the rows of ``mask`` with the point at (x, y); the world check also
+        gives those rows' tolerance."""
+        km = np.full(n, np.inf)
+        rows = mask & own
+        km[rows] = _distances_outside(countries, code[rows], x[rows], y[rows])
+        note = np.full(n, "", dtype=object)
+        rows = np.flatnonzero(mask & in_world)
+        if rows.size:
+            found = world.check_borders(x[rows], y[rows], code[rows], precision[rows])
+            km[rows] = found["distance_km"].to_numpy(float)
+            allowed[rows] = found["tolerance_km"].to_numpy(float)
+            note[rows] = found["note"].to_numpy(object)
+        return km, note
+
     direct = checkable & in_range
-    km = np.full(n, np.inf)
-    rows = direct & own
-    km[rows] = _distances_outside(countries, code[rows], lon[rows], lat[rows])
-    over_note = np.full(n, "", dtype=object)
-    rows = np.flatnonzero(direct & in_world)
-    if rows.size:
-        found = world.check_borders(lon[rows], lat[rows], code[rows], precision[rows])
-        km[rows] = found["distance_km"].to_numpy(float)
-        allowed[rows] = found["tolerance_km"].to_numpy(float)
-        over_note[rows] = found["note"].to_numpy(object)
+    km, over_note = outside(direct, lon, lat)
     inside = direct & (km <= allowed)
     swappable = checkable & ~inside & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
-    swapped_km = np.full(n, np.inf)
-    rows = swappable & own
-    swapped_km[rows] = _distances_outside(countries, code[rows], lat[rows], lon[rows])
-    swapped_note = np.full(n, "", dtype=object)
-    rows = np.flatnonzero(swappable & in_world)
-    if rows.size:
-        found = world.check_borders(lat[rows], lon[rows], code[rows], precision[rows])
-        swapped_km[rows] = found["distance_km"].to_numpy(float)
-        allowed[rows] = found["tolerance_km"].to_numpy(float)
-        swapped_note[rows] = found["note"].to_numpy(object)
+    swapped_km, swapped_note = outside(swappable, lat, lon)
     swap = swappable & (swapped_km <= allowed)
     issues.add(
         swap,
