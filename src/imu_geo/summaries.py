@@ -240,6 +240,37 @@ def place_units(
     )
 
 
+def _has_point(events: pd.DataFrame) -> pd.Series:
+    """Events with a latitude and longitude of their own."""
+    if "lat" not in events or "lon" not in events:
+        return pd.Series(False, index=events.index)
+    return events["lat"].notna() & events["lon"].notna()
+
+
+def point_units(
+    lon: pd.Series, lat: pd.Series, regions: gpd.GeoDataFrame, level: str
+) -> pd.Series:
+    """The unit of ``level`` each point lies in ("" for none); on a shared edge,
+    the first ``region_id``, as for point places. Each distinct point is looked
+    up once."""
+    units = _units(regions, level)
+    points = pd.DataFrame({"lon": lon.to_numpy(float), "lat": lat.to_numpy(float)})
+    distinct = points.drop_duplicates().reset_index(drop=True)
+    located = gpd.GeoDataFrame(
+        distinct,
+        geometry=gpd.points_from_xy(distinct["lon"], distinct["lat"]),
+        crs=units.crs,
+    )
+    joined = gpd.sjoin(located, units[["region_id", "geometry"]], how="left")
+    joined = joined.rename_axis("_point").sort_values(
+        ["_point", "region_id"], na_position="last"
+    )
+    first = joined[~joined.index.duplicated()]["region_id"]
+    distinct["region_id"] = first.reindex(distinct.index).fillna("").to_numpy()
+    found = points.merge(distinct, on=["lon", "lat"], how="left")["region_id"]
+    return pd.Series(found.fillna("").to_numpy(), index=lon.index, dtype=object)
+
+
 def _percent(share: float) -> str:
     return "under 1%" if 0 < share < 0.005 else f"{share:.0%}"
 
@@ -277,6 +308,63 @@ def _empty_summary() -> pd.DataFrame:
     return frame
 
 
+UNIT_KEYS: tuple[str, ...] = ("status", "region_id", "_place", "_precision")
+
+
+def unit_keys(
+    events: pd.DataFrame,
+    places: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    level: str,
+) -> pd.DataFrame:
+    """Which row of the ``level`` table each event is counted on.
+
+    Returns one row per event, aligned with ``events``: :data:`UNIT_KEYS`, where
+    ``status`` is ``unit``, ``coarser``, ``outside`` or ``no_place``,
+    ``region_id`` the unit (for ``unit`` only), and ``_place``/``_precision``
+    the place and its coding for a ``coarser`` row. The rules are in the module
+    docstring. The engine's store keeps these per event, so a summary is a
+    group-by (:func:`summary_table`).
+    """
+    if events.empty:
+        return pd.DataFrame({key: pd.Series(dtype=object) for key in UNIT_KEYS})
+    assignment = place_units(places, regions, level)
+    frame = events[["place_id", "geo_precision"]].merge(
+        assignment, on="place_id", how="left"
+    )
+    frame.index = events.index
+    no_place = frame["place_id"].fillna("") == ""
+    frame.loc[no_place, "status"] = "no_place"
+    own_point = no_place & _has_point(events)
+    if own_point.any():
+        # An event with its own coordinates and no named place is a point there.
+        found = point_units(
+            events.loc[own_point, "lon"], events.loc[own_point, "lat"], regions, level
+        )
+        frame.loc[own_point, "region_id"] = found.to_numpy()
+        frame.loc[own_point, "point"] = True
+        frame.loc[own_point, "status"] = np.where(
+            found.to_numpy() != "", "unit", "outside"
+        )
+    frame["status"] = frame["status"].fillna("outside")
+    frame["region_id"] = frame["region_id"].fillna("")
+    frame["geo_precision"] = frame["geo_precision"].fillna("")
+    frame["point"] = frame["point"].fillna(False).astype(bool)
+    # A point coded coarser than the units stands for more than the point.
+    vague_point = frame["point"] & (
+        frame["geo_precision"].map(PRECISION_RANK).fillna(0)
+        > POINT_PRECISION_LIMIT[level]
+    )
+    frame.loc[vague_point, "status"] = "coarser"
+    frame.loc[vague_point, "region_id"] = ""
+    # One group per unit, per coarser place and precision, and one each for
+    # outside and no place.
+    coarser = frame["status"] == "coarser"
+    frame["_place"] = np.where(coarser, frame["place_id"].fillna(""), "")
+    frame["_precision"] = np.where(coarser, frame["geo_precision"], "")
+    return frame[list(UNIT_KEYS)].astype(str)
+
+
 def summarise(
     events: pd.DataFrame,
     places: gpd.GeoDataFrame,
@@ -309,37 +397,39 @@ def summarise(
         latest ``date_end`` of the row's events, as dates. Every event is on
         exactly one row.
     """
-    units = _units(regions, level)
+    _units(regions, level)
     if events.empty:
         return _empty_summary()
-    assignment = place_units(places, regions, level)
+    keys = unit_keys(events, places, regions, level)
+    frame = events.assign(**{key: keys[key].to_numpy() for key in UNIT_KEYS})
+    return summary_table(_aggregate(frame, list(UNIT_KEYS)), places, regions, level)
+
+
+def summary_table(
+    table: pd.DataFrame,
+    places: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    level: str,
+) -> pd.DataFrame:
+    """The region table from the selection's counts per :data:`UNIT_KEYS` group.
+
+    ``table`` has the keys, :data:`COUNT_COLUMNS`, :data:`FATALITY_SUMS` and
+    ``first_event``/``last_event`` (dates), one row per group, as
+    :func:`_aggregate` or the engine's group-by gives them.
+    """
+    units = _units(regions, level)
+    if table.empty:
+        return _empty_summary()
     names = places.set_index("place_id")["name"]
     place_country = places.set_index("place_id")["country"]
-
-    frame = events.merge(assignment, on="place_id", how="left")
-    no_place = frame["place_id"].fillna("") == ""
-    frame.loc[no_place, "status"] = "no_place"
-    frame["status"] = frame["status"].fillna("outside")
-    frame["region_id"] = frame["region_id"].fillna("")
-    frame["geo_precision"] = frame["geo_precision"].fillna("")
-    frame["point"] = frame["point"].fillna(False).astype(bool)
-    # A point coded coarser than the units stands for more than the point.
-    vague_point = frame["point"] & (
-        frame["geo_precision"].map(PRECISION_RANK).fillna(0)
-        > POINT_PRECISION_LIMIT[level]
+    coarse = places[places["place_id"].isin(table["_place"])]
+    assignment = (
+        place_units(coarse, regions, level).set_index("place_id")
+        if len(coarse)
+        else pd.DataFrame(columns=["share", "point"])
     )
-    frame.loc[vague_point, "status"] = "coarser"
-    frame.loc[vague_point, "region_id"] = ""
-    # One group per unit, per coarser place and precision, and one each for
-    # outside and no place.
-    frame["_place"] = np.where(frame["status"] == "coarser", frame["place_id"], "")
-    frame["_precision"] = np.where(
-        frame["status"] == "coarser", frame["geo_precision"], ""
-    )
-    keys = ["status", "region_id", "_place", "_precision"]
-    table = _aggregate(frame, keys)
-    shares = frame.groupby("_place")["share"].first()
-    is_point = frame.groupby("_place")["point"].first()
+    shares = assignment["share"]
+    is_point = assignment["point"]
 
     unit_info = units.set_index("region_id")
     noun = UNIT_NOUNS[level][0]
@@ -355,6 +445,15 @@ def summarise(
                 "coded_at": level,
                 "country": unit["country"],
                 "note": "",
+            }
+        elif status == "coarser" and not record["_place"]:
+            # Events at their own points, coded coarser than the units.
+            precision = record["_precision"]
+            row |= {
+                "region": f"Points coded at {precision} level",
+                "coded_at": precision,
+                "note": f"coded at {precision} level: each point stands for a "
+                "wider area, so its events are not assigned to one",
             }
         elif status == "coarser":
             place = record["_place"]

@@ -1,0 +1,415 @@
+"""The columnar store: each dataset written once to Parquet, keyed by its content.
+
+A dataset (the bundled atlas, a data folder, an imported file) is written to
+``<root>/<key>/`` once, and every query of the pages and commands reads it
+there through the engine (:mod:`imu_geo.engine`). ``key`` is a hash of the
+store's format and the dataset's own bytes, so a restart finds the store again
+and changed data gets a new one. The folder is written under a temporary name
+and renamed, so a reader never sees half a store.
+
+``events.parquet`` holds one row per event, sorted by ``date_start``,
+``date_end`` and ``event_id``, in row groups of :data:`ROW_GROUP_ROWS`: the
+minimum and maximum of ``day_start`` per group let the engine skip the groups
+outside a time window. Beside the event columns it holds what each step would
+otherwise compute again (see :func:`event_table`): the dates as day numbers,
+the month, the event's point, the facets as delimited keys, the casefolded
+search text and, per summary level, the row of the region table the event is
+counted on. The place and region GeoJSON are kept beside it for the maps; an
+event's own coordinates are columns, never one feature per event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from imu_geo.data import PROJECT_DIR, Dataset
+from imu_geo.filters import (
+    SEARCH_COLUMNS,
+    FilterSpec,
+    data_months,
+    facet_choices,
+    full_span,
+    split_list,
+)
+from imu_geo.layers import event_bounds
+from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
+from imu_geo.summaries import SUMMARY_LEVELS, unit_keys
+
+STORE_VERSION = 1
+STORE_ENV_VAR = "IMU_GEO_STORE"
+ROW_GROUP_ROWS = 65_536
+EVENTS_FILE = "events.parquet"
+SOURCE_COLUMNS_FILE = "source_columns.parquet"
+PLACES_FILE = "places.geojson"
+REGIONS_FILE = "regions.geojson"
+META_FILE = "meta.json"
+KEY_CHARS = 20
+_DAY_NS = 86_400 * 10**9
+_READ_CHUNK = 1 << 20
+# Separators of the facet keys: an actor list is ``;``-separated, a country
+# list ``|``-separated (as in events.csv); each key starts and ends with one.
+ACTOR_SEPARATOR = ";"
+COUNTRY_SEPARATOR = "|"
+
+
+def default_root() -> Path:
+    """Where stores are kept: ``$IMU_GEO_STORE``, else ``build/store``."""
+    configured = os.environ.get(STORE_ENV_VAR, "").strip()
+    return Path(configured) if configured else PROJECT_DIR / "build" / "store"
+
+
+def content_key(parts: Iterable[bytes | Path], label: str = "") -> str:
+    """A key for a store: the hash of the format version, ``label`` and each part
+    (bytes, or a file's bytes read in chunks)."""
+    digest = hashlib.sha256(f"imu-geo-store {STORE_VERSION} {label}".encode())
+    for part in parts:
+        if isinstance(part, Path):
+            digest.update(f"\0file {part.name}\0".encode())
+            with part.open("rb") as handle:
+                while chunk := handle.read(_READ_CHUNK):
+                    digest.update(chunk)
+        else:
+            digest.update(b"\0bytes\0" + part)
+    return digest.hexdigest()[:KEY_CHARS]
+
+
+def folder_key(directory: Path, root: Path | None = None) -> str:
+    """The store key of a data folder: the hash of its files' bytes.
+
+    Hashing a large folder takes a while, so the key is remembered per file
+    stamp (name, size, modification time) in the store root: a restart finds it
+    without reading the files again.
+    """
+    directory = Path(directory).resolve()
+    files = sorted(p for p in directory.glob("*") if p.is_file())
+    stamp = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+    root = Path(root) if root is not None else default_root()
+    memo = root / "keys.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    entry = known.get(str(directory))
+    if isinstance(entry, dict) and entry.get("stamp") == stamp:
+        return str(entry["key"])
+    key = content_key(files, "folder")
+    known[str(directory)] = {"stamp": stamp, "key": key}
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _write_atomic(memo, json.dumps(known).encode())
+    except OSError:
+        pass  # only a shortcut: the key is hashed again next time
+    return key
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    return (column.to_numpy(dtype="datetime64[ns]").astype(np.int64) // _DAY_NS).astype(
+        np.int32
+    )
+
+
+def _keys(column: pd.Series, separator: str) -> pd.Series:
+    """Each cell's items, trimmed, as ``;a;b;``: one ``instr`` finds an item."""
+    distinct = pd.Series(column.unique())
+    keyed = distinct.map(
+        lambda cell: separator + separator.join(split_list(cell, separator)) + separator
+    )
+    return column.map(dict(zip(distinct, keyed, strict=True))).astype(str)
+
+
+def search_text(events: pd.DataFrame) -> pd.Series:
+    """The text a search looks in, casefolded: the :data:`SEARCH_COLUMNS` joined
+    by spaces, as :func:`imu_geo.filters.filter_mask` joins them."""
+    haystack = events[SEARCH_COLUMNS[0]].astype(str)
+    for column in SEARCH_COLUMNS[1:]:
+        haystack = haystack + " " + events[column].astype(str)
+    return haystack.str.casefold()
+
+
+def summary_levels(regions: gpd.GeoDataFrame) -> tuple[str, ...]:
+    """The summary levels the regions have units of, in order."""
+    present = set(regions["level"])
+    return tuple(level for level in SUMMARY_LEVELS if level in present)
+
+
+def event_table(dataset: Dataset) -> pd.DataFrame:
+    """The events as the store holds them: sorted by date, with ``row_id``.
+
+    Columns: the event columns, the source columns (empty text when the
+    dataset has none), ``place_name``, ``country``, ``lat``, ``lon``,
+    ``day_start``/``day_end`` (days since 1970), ``month`` (``year * 12 +
+    month - 1`` of the start), ``actor_keys``/``country_keys`` (the items,
+    delimited at both ends), ``search`` and, per summary level L,
+    ``L_status``, ``L_region``, ``L_place``, ``L_precision``.
+    """
+    events = dataset.events
+    order = np.lexsort(
+        (
+            pd.factorize(events["event_id"], sort=True)[0],
+            _days(events["date_end"]),
+            _days(events["date_start"]),
+        )
+    )
+    events = events.iloc[order].reset_index(drop=True)
+    table = pd.DataFrame({"row_id": np.arange(len(events), dtype=np.int64)})
+    for column in EVENT_COLUMNS:
+        table[column] = events[column]
+    for column in SOURCE_EVENT_COLUMNS:
+        if column == "source_row":
+            table[column] = (
+                events[column] if column in events else pd.Series(dtype="Int64")
+            )
+            table[column] = table[column].astype("Int64")
+        else:
+            table[column] = events[column] if column in events else ""
+    for column in ("place_name", "country"):
+        table[column] = events[column].fillna("").astype(str)
+    for column in ("lat", "lon"):
+        table[column] = pd.to_numeric(events[column], errors="coerce").astype(float)
+    for column in FATALITY_COLUMNS:
+        table[column] = events[column].astype("Int64")
+    table["day_start"] = _days(events["date_start"])
+    table["day_end"] = _days(events["date_end"])
+    table["month"] = (
+        events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
+    ).astype(np.int32)
+    table["actor_keys"] = _keys(events["actors"], ACTOR_SEPARATOR)
+    table["country_keys"] = _keys(events["country"], COUNTRY_SEPARATOR)
+    table["search"] = search_text(events)
+    for level in SUMMARY_LEVELS:
+        if level in summary_levels(dataset.regions):
+            keys = unit_keys(events, dataset.places, dataset.regions, level)
+            keys = keys.reset_index(drop=True)
+        else:
+            keys = pd.DataFrame(
+                dict.fromkeys(("status", "region_id", "_place", "_precision"), ""),
+                index=events.index,
+            )
+        table[f"{level}_status"] = keys["status"].to_numpy()
+        table[f"{level}_region"] = keys["region_id"].to_numpy()
+        table[f"{level}_place"] = keys["_place"].to_numpy()
+        table[f"{level}_precision"] = keys["_precision"].to_numpy()
+    text = [c for c in table.columns if table[c].dtype == object or c in _TEXT]
+    for column in text:
+        table[column] = table[column].fillna("").astype(str)
+    return table
+
+
+_TEXT = frozenset(
+    {*EVENT_COLUMNS} - {"date_start", "date_end", *FATALITY_COLUMNS}
+    | {c for c in SOURCE_EVENT_COLUMNS if c != "source_row"}
+)
+
+
+def _arrow_events(table: pd.DataFrame) -> pa.Table:
+    arrays = {}
+    for column in table.columns:
+        values = table[column]
+        if column in ("date_start", "date_end"):
+            arrays[column] = pa.array(
+                values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"),
+                type=pa.date32(),
+            )
+        elif str(values.dtype) == "Int64":
+            arrays[column] = pa.array(values, type=pa.int64(), from_pandas=True)
+        elif values.dtype.kind in "iu":
+            arrays[column] = pa.array(values.to_numpy())
+        elif values.dtype.kind == "f":
+            arrays[column] = pa.array(values.to_numpy(), from_pandas=True)
+        else:
+            arrays[column] = pa.array(values.astype(str).to_numpy(), type=pa.string())
+    return pa.table(arrays)
+
+
+def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
+    events = dataset.events
+    months = data_months(events) if len(events) else []
+    span = full_span(events) if len(events) else None
+    bounds = event_bounds(events) if len(events) else None
+    return {
+        "version": STORE_VERSION,
+        "key": key,
+        "n_events": len(table),
+        "months": [m.isoformat() for m in months],
+        "default_span": (
+            [span.start.isoformat(), span.end.isoformat()] if span else None
+        ),
+        "choices": {k: list(v) for k, v in facet_choices(events).items()},
+        "bounds": list(bounds) if bounds else None,
+        "levels": list(summary_levels(dataset.regions)),
+        "longest_days": int((table["day_end"] - table["day_start"]).max())
+        if len(table)
+        else 0,
+        "source_columns": (
+            list(dataset.source_columns.columns)
+            if dataset.source_columns is not None
+            else []
+        ),
+        "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+@dataclass(frozen=True)
+class Store:
+    """A dataset's store on disk, with what needs no query: its meta data, its
+    named places and its regions."""
+
+    path: Path
+    key: str
+    meta: dict
+    places: gpd.GeoDataFrame = field(repr=False)
+    regions: gpd.GeoDataFrame = field(repr=False)
+
+    @property
+    def events_path(self) -> Path:
+        return self.path / EVENTS_FILE
+
+    @property
+    def source_columns_path(self) -> Path | None:
+        path = self.path / SOURCE_COLUMNS_FILE
+        return path if self.meta["source_columns"] else None
+
+    @property
+    def table(self) -> str:
+        """The engine's name for this store's events."""
+        return f"events_{self.key}"
+
+    @property
+    def source_table(self) -> str:
+        return f"source_{self.key}"
+
+    @property
+    def n_events(self) -> int:
+        return int(self.meta["n_events"])
+
+    @property
+    def months(self) -> tuple[date, ...]:
+        return tuple(date.fromisoformat(m) for m in self.meta["months"])
+
+    @property
+    def choices(self) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(v) for k, v in self.meta["choices"].items()}
+
+    @property
+    def default_spec(self) -> FilterSpec:
+        span = self.meta["default_span"]
+        if not span:
+            today = date(1991, 1, 1)
+            return FilterSpec(start=today, end=today)
+        return FilterSpec(
+            start=date.fromisoformat(span[0]), end=date.fromisoformat(span[1])
+        )
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        bounds = self.meta["bounds"]
+        return tuple(bounds) if bounds else None
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return tuple(self.meta["levels"])
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
+    path.write_text(frame.to_json(drop_id=True), encoding="utf-8")
+
+
+def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
+    """Write ``dataset`` as the store ``key`` under ``root`` and open it.
+
+    An existing store of that key is kept as it is (the same key is the same
+    content) and opened instead.
+    """
+    root = Path(root) if root is not None else default_root()
+    final = root / key
+    existing = open_store(key, root)
+    if existing is not None:
+        return existing
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}."))
+    try:
+        table = event_table(dataset)
+        pq.write_table(
+            _arrow_events(table),
+            work / EVENTS_FILE,
+            row_group_size=ROW_GROUP_ROWS,
+            compression="zstd",
+            write_statistics=True,
+        )
+        meta = _meta(dataset, key, table)
+        if dataset.source_columns is not None:
+            _write_source_columns(dataset, table, work)
+        _write_geojson(dataset.places, work / PLACES_FILE)
+        _write_geojson(dataset.regions, work / REGIONS_FILE)
+        (work / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        try:
+            os.rename(work, final)
+        except OSError:
+            # Another process wrote the same store first: theirs is as good.
+            shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    store = open_store(key, root)
+    if store is None:
+        raise OSError(f"the store {key} could not be written")
+    return store
+
+
+def _write_source_columns(dataset: Dataset, table: pd.DataFrame, work: Path) -> None:
+    """The file's own columns in the store's row order, with ``row_id``."""
+    events = dataset.events
+    order = np.lexsort(
+        (
+            pd.factorize(events["event_id"], sort=True)[0],
+            _days(events["date_end"]),
+            _days(events["date_start"]),
+        )
+    )
+    kept = dataset.source_columns.iloc[order].reset_index(drop=True)
+    arrays = {"row_id": pa.array(table["row_id"].to_numpy())}
+    for number, column in enumerate(kept.columns):
+        arrays[f"c{number}"] = pa.array(
+            kept[column].fillna("").astype(str).to_numpy(), type=pa.string()
+        )
+    pq.write_table(
+        pa.table(arrays), work / SOURCE_COLUMNS_FILE, row_group_size=ROW_GROUP_ROWS
+    )
+
+
+def open_store(key: str, root: Path | None = None) -> Store | None:
+    """The store ``key`` under ``root``, or None when there is none (or it was
+    written by another version of the format)."""
+    root = Path(root) if root is not None else default_root()
+    path = root / key
+    try:
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("version") != STORE_VERSION or meta.get("key") != key:
+        return None
+    places = gpd.read_file(path / PLACES_FILE)
+    regions = gpd.read_file(path / REGIONS_FILE)
+    return Store(path, key, meta, places, regions)
