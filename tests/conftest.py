@@ -130,3 +130,17 @@ def artifacts_dir() -> Path:
     folder = PROJECT_DIR / "artifacts"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_root(tmp_path_factory) -> Iterator[Path]:
+    """Every test writes its datasets' stores to one temporary folder (servers
+    started by the tests inherit it), never to the project's ``build/``."""
+    root = tmp_path_factory.mktemp("store")
+    previous = os.environ.get("IMU_GEO_STORE")
+    os.environ["IMU_GEO_STORE"] = str(root)
+    yield root
+    if previous is None:
+        os.environ.pop("IMU_GEO_STORE", None)
+    else:
+        os.environ["IMU_GEO_STORE"] = previous

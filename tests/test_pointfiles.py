@@ -316,7 +316,7 @@ def test_monthly_counts_put_each_event_in_its_first_month():
 def test_the_volume_chart_keeps_the_span_selection():
     whole = FilterSpec(date(1999, 1, 1), date(2001, 12, 31))
     spec = FilterSpec(date(1999, 1, 1), date(1999, 12, 31))
-    chart = build_volume_chart(_events(), spec, whole).to_dict()
+    chart = build_volume_chart(monthly_counts(_events()), spec, whole).to_dict()
     assert [p["name"] for p in chart["params"]] == ["span"]
     assert chart["params"][0]["select"] == {"type": "interval", "encodings": ["x"]}
 
@@ -364,7 +364,7 @@ def test_the_volume_chart_stacks_each_month_from_zero():
     events = pd.concat([_events()] * 3, ignore_index=True)
     events.loc[6:, "date_start"] = pd.Timestamp("1999-02-03")
     whole = FilterSpec(date(1999, 1, 1), date(2001, 12, 31))
-    chart = build_volume_chart(events, whole, whole).to_dict()
+    chart = build_volume_chart(monthly_counts(events), whole, whole).to_dict()
     rows = next(
         data for data in chart["datasets"].values() if data and "top" in data[0]
     )

@@ -25,6 +25,7 @@ from imu_geo.layers import (
     event_bounds,
     frame_view,
 )
+from imu_geo.store import open_folder
 from imu_geo.summaries import choropleth_deck, choropleth_frame, summarise
 from tests.conftest import PROJECT_DIR
 from tests.helpers import make_events
@@ -204,9 +205,9 @@ def test_regions_for_places_come_from_where_the_points_lie():
 
 
 def test_map_view_is_the_atlas_default_for_the_atlas(syria_iraq):
-    atlas = ui.prepare(load_dataset(BUNDLED_DATA_DIR))
+    atlas = ui.from_store(open_folder(BUNDLED_DATA_DIR))
     assert ui.map_view(atlas, 640, 600) == DEFAULT_VIEW
-    data = ui.prepare(load_dataset(syria_iraq), anywhere=True)
+    data = ui.from_store(open_folder(syria_iraq), anywhere=True)
     view = ui.map_view(data, 640, 600)
     # Homs (36.7 E) to Kirkuk (44.4 E), Baghdad (33.3 N) to Mosul (36.3 N).
     assert 39.5 < view["longitude"] < 41.5

@@ -3,12 +3,10 @@
 import streamlit as st
 
 from imu_geo import ui
-from imu_geo.export import to_csv_bytes, to_geojson_bytes
 from imu_geo.layers import EVENT_LAYER_IDS, legend_svg
 from imu_geo.views import TABLE_ROW_LIMIT, event_details, table_columns
 
 data, spec = ui.page_context()
-events = data.dataset.events
 rows = ui.select_rows(data, spec)
 
 st.title("The IMU on the map, 1991–2015" if ui.showing_atlas() else "Events on the map")
@@ -39,8 +37,9 @@ with side_column:
 details_slot = st.container()
 
 st.subheader("Events in view")
-# Columns first: taking rows from the narrow frame is several times faster.
-shown = events[list(table_columns(events))].iloc[rows[:TABLE_ROW_LIMIT]]
+shown = rows.frame(table_columns(data.source.columns), TABLE_ROW_LIMIT).drop(
+    columns="row_id"
+)
 if len(rows) > len(shown):
     st.caption(
         f"The table shows the first {len(shown):,} of {len(rows):,} events in "
@@ -59,7 +58,8 @@ picked_rows = table.selection.rows
 if picked_rows:
     ui.select_event(shown.iloc[picked_rows[0]]["event_id"])
 
-details = event_details(events, st.session_state.get("selected_event"))
+chosen_id = st.session_state.get("selected_event")
+details = event_details(ui.event_rows(data, chosen_id), chosen_id)
 if details:
     with details_slot:
         ui.event_panel(details)
@@ -69,11 +69,11 @@ else:
         icon=":material/touch_app:",
     )
 
-source_columns = data.dataset.source_columns
-with_source = source_columns is not None and st.checkbox(
+kept = data.source.kept_columns
+with_source = bool(kept) and st.checkbox(
     "Include the file's own columns",
     help="The columns of the imported file that no crosswalk uses, kept verbatim "
-    f"with their events ({len(source_columns.columns):,}). They follow ours in the "
+    f"with their events ({len(kept):,}). They follow ours in the "
     "CSV, each with the prefix `source:`.",
     key="with_source_columns",
 )
@@ -81,15 +81,13 @@ left, right = st.columns(2)
 with left:
     ui.download(
         "Download CSV",
-        lambda: to_csv_bytes(
-            events.iloc[rows], source_columns.iloc[rows] if with_source else None
-        ),
+        lambda: ui.selection_csv(data, rows, with_source),
         "imu-geo-events.csv",
     )
 with right:
     ui.download(
         "Download GeoJSON",
-        lambda: to_geojson_bytes(events.iloc[rows]),
+        lambda: ui.selection_geojson(rows),
         "imu-geo-events.geojson",
         "application/geo+json",
     )

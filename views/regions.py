@@ -4,7 +4,6 @@ import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import table_csv_bytes
-from imu_geo.filters import apply_filters
 from imu_geo.summaries import (
     LEVEL_LABELS,
     MEASURES,
@@ -12,7 +11,7 @@ from imu_geo.summaries import (
     choropleth_deck,
     choropleth_frame,
     legend_svg,
-    summarise,
+    summary_table,
     totals_line,
 )
 
@@ -20,15 +19,15 @@ from imu_geo.summaries import (
 REGIONS_MAP_SIZE = (340, 520)
 
 data, spec = ui.page_context()
-selected = apply_filters(data.dataset.events, spec)
+selected = ui.select_rows(data, spec)
 
 st.title("Regions")
-ui.describe_selection(selected, spec)
+ui.describe_rows(data, selected, spec)
 
 # The levels this dataset has units for (imported data has no valley).
-levels = [
-    level for level in SUMMARY_LEVELS if (data.dataset.regions["level"] == level).any()
-] or [SUMMARY_LEVELS[0]]
+levels = [level for level in SUMMARY_LEVELS if level in data.source.store.levels] or [
+    SUMMARY_LEVELS[0]
+]
 if st.session_state.get("r_level", levels[0]) not in levels:
     # Chosen on another dataset (the valley); this one starts at its first level.
     del st.session_state["r_level"]
@@ -51,8 +50,10 @@ with measure_column:
         key="r_measure",
     )
 
-table = summarise(selected, data.dataset.places, data.dataset.regions, level)
-shaded = choropleth_frame(table, data.dataset.regions, level, measure)
+table = summary_table(
+    data.source.region_groups(spec, level), data.places, data.regions, level
+)
+shaded = choropleth_frame(table, data.regions, level, measure)
 
 map_column, table_column = st.columns([2, 3])
 with map_column:

@@ -9,9 +9,8 @@ from imu_geo.schema import CREDITS, SOURCE_CITATION
 from imu_geo.views import TABLE_ROW_LIMIT, event_details
 
 data, spec = ui.page_context()
-events = data.dataset.events
 rows = ui.select_rows(data, spec)
-quotes = events[list(SOURCE_COLUMNS)].iloc[rows[:TABLE_ROW_LIMIT]]
+quotes = rows.frame(SOURCE_COLUMNS, TABLE_ROW_LIMIT).drop(columns="row_id")
 
 st.title("Sources & method")
 if ui.showing_atlas():
@@ -47,12 +46,13 @@ table = ui.table(
 )
 ui.download(
     "Download quotes as CSV",
-    lambda: table_csv_bytes(events[list(SOURCE_COLUMNS)].iloc[rows]),
+    lambda: table_csv_bytes(rows.frame(SOURCE_COLUMNS).drop(columns="row_id")),
     "imu-geo-sources.csv",
 )
 if table.selection.rows:
     ui.select_event(quotes.iloc[table.selection.rows[0]]["event_id"])
-details = event_details(events, st.session_state.get("selected_event"))
+chosen_id = st.session_state.get("selected_event")
+details = event_details(ui.event_rows(data, chosen_id), chosen_id)
 if details:
     ui.event_panel(details)
 

@@ -18,7 +18,7 @@ from imu_geo.timeline import (
 
 data, spec = ui.page_context()
 rows = ui.select_rows(data, spec)
-candidates = ui.facet_candidates(data, spec)
+candidates = ui.facet_count(data, spec)
 
 atlas = ui.showing_atlas()
 # The eras are a reading of the atlas's source; another dataset has none.
@@ -59,14 +59,13 @@ if current:
 # The chart's key follows the window, so a span dragged out earlier is cleared
 # whenever the window moves (by a drag, an era, the slider or Play).
 chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
-many = len(candidates) > GANTT_LIMIT
+many = candidates > GANTT_LIMIT
 if many:
-    # Only the columns the counts need: copying every column of a million rows
-    # would cost more than the counting.
-    counted = data.dataset.events[["date_start", "layer", "date_precision"]]
-    chart = build_volume_chart(counted.iloc[candidates], spec, data.default_spec, eras)
+    counts = data.source.monthly_counts(spec)
+    chart = build_volume_chart(counts, spec, data.default_spec, eras)
 else:
-    chart = build_timeline_chart(data.dataset.events, spec, eras)
+    shown = data.source.rows(spec, time=False).drop(columns="row_id")
+    chart = build_timeline_chart(shown, spec, eras, data.default_spec)
 st.altair_chart(
     chart,
     width="stretch",
@@ -76,7 +75,7 @@ st.altair_chart(
 )
 if many:
     st.caption(
-        f"{len(candidates):,} events pass the filters: too many for a bar each, so "
+        f"{candidates:,} events pass the filters: too many for a bar each, so "
         "the chart counts them per month, stacked by layer. An event counts in the "
         "month of its first possible day; pale segments are events dated only to a "
         "season, a year or a range, which may lie later in their span. The time "

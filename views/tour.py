@@ -80,12 +80,11 @@ if not ui.at_window(data, stop.start, stop.end):
 
 rows = ui.select_rows(data, spec)
 ui.describe_rows(data, rows, spec)
-events = data.dataset.events
 
 map_column, story_column = st.columns([3, 2])
 with map_column:
     deck, notice = ui.map_deck(data, spec, rows)
-    shown = events[["lon", "lat"]].iloc[rows]
+    shown = rows.frame(["lon", "lat"])
     deck.initial_view_state = pdk.ViewState(**view_for(shown["lon"], shown["lat"]))
     st.pydeck_chart(deck, key=f"tour-map-{ui.dataset_tag(data)}", height=520)
     if notice:
@@ -95,7 +94,9 @@ with map_column:
     ui.picture_downloads(data, spec, rows)
 
 with story_column:
-    key = key_events(events[KEY_COLUMNS].iloc[rows], stop.start, stop.end)
+    key = key_events(
+        rows.frame(KEY_COLUMNS).drop(columns="row_id"), stop.start, stop.end
+    )
     st.subheader("Key events")
     if key.empty:
         st.caption("No event of this period passes the filters.")

@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -37,7 +37,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from imu_geo.data import PROJECT_DIR, Dataset
+from imu_geo import world
+from imu_geo.data import BUNDLED_DATA_DIR, PROJECT_DIR, Dataset, load_dataset
 from imu_geo.filters import (
     SEARCH_COLUMNS,
     FilterSpec,
@@ -47,6 +48,7 @@ from imu_geo.filters import (
     split_list,
 )
 from imu_geo.layers import event_bounds
+from imu_geo.method import vocabulary_tables
 from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
 from imu_geo.summaries import SUMMARY_LEVELS, unit_keys
 
@@ -58,6 +60,7 @@ SOURCE_COLUMNS_FILE = "source_columns.parquet"
 PLACES_FILE = "places.geojson"
 REGIONS_FILE = "regions.geojson"
 META_FILE = "meta.json"
+VOCABULARIES_FILE = "vocabularies.json"
 KEY_CHARS = 20
 _DAY_NS = 86_400 * 10**9
 _READ_CHUNK = 1 << 20
@@ -262,6 +265,7 @@ def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
         "longest_days": int((table["day_end"] - table["day_start"]).max())
         if len(table)
         else 0,
+        "event_columns": [c for c in SOURCE_EVENT_COLUMNS if c in events],
         "source_columns": (
             list(dataset.source_columns.columns)
             if dataset.source_columns is not None
@@ -331,6 +335,13 @@ class Store:
     def levels(self) -> tuple[str, ...]:
         return tuple(self.meta["levels"])
 
+    @property
+    def vocabularies(self) -> dict[str, pd.DataFrame]:
+        """Each vocabulary's table (:func:`imu_geo.method.vocabulary_tables`) over
+        every event, as written with the store."""
+        text = (self.path / VOCABULARIES_FILE).read_text(encoding="utf-8")
+        return {k: pd.DataFrame(v) for k, v in json.loads(text).items()}
+
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
     path.write_text(frame.to_json(drop_id=True), encoding="utf-8")
@@ -363,6 +374,11 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
             _write_source_columns(dataset, table, work)
         _write_geojson(dataset.places, work / PLACES_FILE)
         _write_geojson(dataset.regions, work / REGIONS_FILE)
+        tables = vocabulary_tables(dataset.events)
+        (work / VOCABULARIES_FILE).write_text(
+            json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
+            encoding="utf-8",
+        )
         (work / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
             os.rename(work, final)
@@ -413,3 +429,27 @@ def open_store(key: str, root: Path | None = None) -> Store | None:
     places = gpd.read_file(path / PLACES_FILE)
     regions = gpd.read_file(path / REGIONS_FILE)
     return Store(path, key, meta, places, regions)
+
+
+def open_folder(directory: Path, root: Path | None = None) -> Store:
+    """The store of a data folder: opened when it exists, without reading the
+    events; else the folder is validated, loaded and written once.
+
+    A folder other than the bundled one gets the world's units for the places
+    its own regions do not reach (:func:`imu_geo.world.complete_regions`).
+
+    Raises
+    ------
+    imu_geo.data.DataError
+        When the folder fails validation; nothing is written.
+    """
+    directory = Path(directory)
+    key = folder_key(directory, root)
+    store = open_store(key, root)
+    if store is not None:
+        return store
+    dataset = load_dataset(directory)
+    if directory.resolve() != BUNDLED_DATA_DIR.resolve():
+        regions = world.complete_regions(dataset.regions, dataset.places)
+        dataset = replace(dataset, regions=regions)
+    return write_store(dataset, key, root)

@@ -668,7 +668,10 @@ def _relocation_layers(
 
 
 def build_timeline_chart(
-    events: pd.DataFrame, spec: FilterSpec, eras: Sequence[Era] = ERAS
+    events: pd.DataFrame,
+    spec: FilterSpec,
+    eras: Sequence[Era] = ERAS,
+    whole: FilterSpec | None = None,
 ) -> alt.LayerChart:
     """The timeline: eras, attacks, context and the base lanes on one time axis.
 
@@ -687,6 +690,9 @@ def build_timeline_chart(
         the start of the data).
     eras
         The bands in the background and the labels on the top row.
+    whole
+        The whole span of the data (the x domain); by default that of
+        ``events``, which may then be only the events passing the filters.
 
     Returns
     -------
@@ -694,9 +700,11 @@ def build_timeline_chart(
         With an interval selection named :data:`SPAN_PARAM` on x; pass it to
         ``st.altair_chart`` with ``selection_mode=SPAN_PARAM``.
     """
-    whole = full_span(events)
+    whole = whole or full_span(events)
     domain = (whole.start, whole.end + timedelta(days=1))
-    shown = timeline_events(events, spec)
+    shown = apply_filters(
+        events, replace(spec, start=whole.start, end=whole.end, mode="window")
+    )
     inside = set(shown.loc[filter_mask(shown, spec), "event_id"])
     bars = event_bars(shown)
     bars = bars[bars["layer"] != "base"].assign(
@@ -768,13 +776,14 @@ def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_volume_chart(
-    events: pd.DataFrame,
+    counts: pd.DataFrame,
     spec: FilterSpec,
     whole: FilterSpec,
     eras: Sequence[Era] = (),
 ) -> alt.LayerChart:
-    """Monthly counts of ``events`` (already filtered, all of time), stacked by
-    layer, vague dates paler, with the window marked and a draggable span.
+    """Monthly counts (:func:`monthly_counts` of the events passing the filters,
+    all of time, or the engine's same counts), stacked by layer, vague dates
+    paler, with the window marked and a draggable span.
 
     ``whole`` is the data's full span (the x domain).
     """
@@ -782,7 +791,7 @@ def build_volume_chart(
     if not eras:
         eras = (Era("all", "", whole.start, whole.end, ""),)
     bands = _era_bands(eras, domain)
-    counts = monthly_counts(events)
+    counts = counts.copy()
     counts["precision"] = counts["vague"].map(
         {True: "vaguer than a month", False: "day or month"}
     )

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -33,15 +32,14 @@ from imu_geo.data import (
     default_data_dir,
     load_dataset,
 )
-from imu_geo.export import table_csv_bytes
+from imu_geo.engine import get_engine
+from imu_geo.engine.source import EventSource, Selection
+from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
 from imu_geo.filters import (
     SEARCH_CHARS,
     FilterSpec,
-    data_months,
     describe,
     describe_counts,
-    facet_choices,
-    full_span,
     month_end,
     month_label,
     month_start,
@@ -56,14 +54,6 @@ from imu_geo.importers import (
     InternalImportError,
     import_file,
 )
-from imu_geo.index import (
-    EventIndex,
-    build_index,
-    facet_rows,
-    layer_counts,
-    select,
-    time_rows,
-)
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DECK_COLUMNS,
@@ -73,12 +63,10 @@ from imu_geo.layers import (
     build_deck,
     build_large_deck,
     date_filter_range,
-    event_bounds,
     frame_view,
     large_colour_codes,
     large_radii,
 )
-from imu_geo.method import vocabulary_tables as all_vocabulary_tables
 from imu_geo.pointfiles import (
     INLINE_LIMIT,
     MAX_IDLE_S,
@@ -94,14 +82,16 @@ from imu_geo.pointfiles import (
     start_sweeper,
 )
 from imu_geo.render import (
+    DENSITY_COLUMNS,
+    DENSITY_LIMIT,
     RENDER_COLUMNS,
     build_basemap,
     picture_bytes,
-    picture_events,
     picture_text,
     window_words,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
+from imu_geo.store import Store, content_key, default_root, open_folder, write_store
 from imu_geo.text import (
     QUOTE_CHARS,
     escape_markdown,
@@ -153,25 +143,36 @@ SOURCE_TABLE_CONFIG = {
 
 @dataclass(frozen=True)
 class LoadedData:
-    """A dataset plus what every rerun needs from it, computed once.
+    """A dataset's store and what every rerun needs from it, read once.
 
-    ``index`` holds the events' date order and facet codes; its positions point
-    into ``dataset.events``.
-    ``key`` names the dataset's content (the files' stamp, or an upload's id);
-    it keys the map's point files.
+    ``source`` answers every question about the events through the engine; no
+    event rows are held here, so sessions share one store and one engine.
+    ``key`` names the dataset's content (its store key); it keys the map's
+    point files and the caches.
     ``basemap`` is the atlas's region or the world; ``bounds`` (west, south,
     east, north) are those of the events with a point, for framing the world.
     """
 
-    dataset: Dataset
+    source: EventSource
     display_geometry: dict
     months: tuple[date, ...]
     choices: dict[str, tuple[str, ...]]
     default_spec: FilterSpec
-    index: EventIndex
     key: tuple = ()
     basemap: str = ATLAS_BASEMAP
     bounds: tuple[float, float, float, float] | None = None
+
+    @property
+    def places(self):
+        return self.source.store.places
+
+    @property
+    def regions(self):
+        return self.source.store.regions
+
+    @property
+    def n_events(self) -> int:
+        return len(self.source)
 
 
 def _file_stamp(directory: Path) -> tuple:
@@ -184,14 +185,22 @@ def _file_stamp(directory: Path) -> tuple:
     return tuple(stamp)
 
 
-def prepare(dataset: Dataset, key: tuple = (), anywhere: bool = False) -> LoadedData:
-    """What every rerun needs from a dataset, computed once.
+def prepare(
+    dataset: Dataset, store_key: str, root: Path | None = None, anywhere: bool = False
+) -> LoadedData:
+    """Write ``dataset`` to its store (once: an existing store of that key is
+    opened as it is) and read what every rerun needs.
 
     ``anywhere`` is for data other than the bundled atlas: its maps draw the
     world and open on the data's own extent.
     """
-    index = build_index(dataset.events)
-    places = dataset.places
+    return from_store(write_store(dataset, store_key, root), anywhere)
+
+
+def from_store(store: Store, anywhere: bool = False) -> LoadedData:
+    """What every rerun needs from a store, read once; no event is read."""
+    source = EventSource(store, get_engine())
+    places = store.places
     display_geometry = {
         place_id: (
             geometry
@@ -200,18 +209,15 @@ def prepare(dataset: Dataset, key: tuple = (), anywhere: bool = False) -> Loaded
         )
         for place_id, geometry in zip(places["place_id"], places.geometry, strict=True)
     }
-    months = tuple(data_months(dataset.events))
-    choices = facet_choices(dataset.events)
     return LoadedData(
-        dataset,
+        source,
         display_geometry,
-        months,
-        choices,
-        full_span(dataset.events),
-        index,
-        key,
+        store.months,
+        store.choices,
+        store.default_spec,
+        ("store", store.key),
         WORLD_BASEMAP if anywhere else ATLAS_BASEMAP,
-        event_bounds(dataset.events) if anywhere else None,
+        store.bounds if anywhere else None,
     )
 
 
@@ -227,12 +233,7 @@ def map_view(data: LoadedData, width: float, height: float) -> dict:
 def _load(directory: str, stamp: tuple) -> LoadedData:
     # ``stamp`` is only part of the cache key: a changed file loads afresh.
     anywhere = Path(directory).resolve() != BUNDLED_DATA_DIR.resolve()
-    dataset = load_dataset(Path(directory))
-    if anywhere:
-        # Units for places the folder's own regions do not reach.
-        regions = world.complete_regions(dataset.regions, dataset.places)
-        dataset = replace(dataset, regions=regions)
-    return prepare(dataset, ("folder", directory, stamp), anywhere)
+    return from_store(open_folder(Path(directory)), anywhere)
 
 
 def require_dataset() -> LoadedData:
@@ -251,11 +252,14 @@ def require_dataset() -> LoadedData:
     else:
         if upload.combined is None:
             try:
-                upload.combined = prepare(
-                    combine_datasets(atlas.dataset, upload.data.dataset),
-                    ("both", upload.key),
-                    anywhere=True,
+                combined = combine_datasets(
+                    _atlas_dataset(), _upload_dataset(upload.name, upload.result)
                 )
+                key = content_key(
+                    [atlas.source.store.key.encode(), upload.store_key.encode()],
+                    "both",
+                )
+                upload.combined = prepare(combined, key, UPLOAD_STORE_ROOT(), True)
             except Exception:
                 upload.combined_failed = True
                 reference = log_error(
@@ -280,6 +284,22 @@ def require_dataset() -> LoadedData:
         if not first_run:
             _reset_filters(chosen)
     return chosen
+
+
+@st.cache_resource(max_entries=1, show_spinner="Reading the atlas's events…")
+def _atlas_events(directory: str, stamp: tuple) -> Dataset:
+    del stamp  # only part of the cache key
+    dataset = load_dataset(Path(directory))
+    if Path(directory).resolve() != BUNDLED_DATA_DIR.resolve():
+        regions = world.complete_regions(dataset.regions, dataset.places)
+        dataset = replace(dataset, regions=regions)
+    return dataset
+
+
+def _atlas_dataset() -> Dataset:
+    """The data folder's events in memory: only to overlay an upload on them."""
+    directory = default_data_dir()
+    return _atlas_events(str(directory.resolve()), _file_stamp(directory))
 
 
 def _require_atlas() -> LoadedData:
@@ -871,6 +891,22 @@ class Upload:
     data: LoadedData | None = None
     combined: LoadedData | None = None
     combined_failed: bool = False
+    store_key: str = ""
+
+
+def UPLOAD_STORE_ROOT() -> Path:  # noqa: N802 - a setting, read when used
+    """Where uploads' stores are kept: apart from the data folders', so that
+    forgetting a file deletes its store."""
+    return default_root() / "uploads"
+
+
+def _upload_dataset(name: str, result: ImportResult) -> Dataset:
+    """An import's events as a dataset, with the world's units where its places
+    are."""
+    regions = world.regions_for_places(result.places)
+    return assemble_dataset(
+        Path(name), result.events, result.places, regions, result.source_columns
+    )
 
 
 # How the page names the command line's date-order option in a refusal.
@@ -923,16 +959,15 @@ def _import_upload(
         upload = Upload(key, name, result)
         if len(result.events):
             stage = "dataset"
-            # The world's countries and admin-1 units where the file's places are.
-            regions = world.regions_for_places(result.places)
-            dataset = assemble_dataset(
-                Path(name),
-                result.events,
-                result.places,
-                regions,
-                result.source_columns,
+            upload.store_key = content_key(
+                [payload, repr((fmt, date_order)).encode()], "upload"
             )
-            upload.data = prepare(dataset, ("upload", key), anywhere=True)
+            upload.data = prepare(
+                _upload_dataset(name, result),
+                upload.store_key,
+                UPLOAD_STORE_ROOT(),
+                anywhere=True,
+            )
         return upload
     except Exception as error:
         reference = log_error("an upload failed", "upload_error", stage, name)
@@ -1063,7 +1098,7 @@ def dataset_marker(data: LoadedData) -> None:
         return
     if not _upload_shown():
         folder = escape_markdown(default_data_dir().name, QUOTE_CHARS)
-        n = len(data.dataset.events)
+        n = data.n_events
         st.info(
             f"Showing the data folder “{folder}” ({n:,} events), not the curated "
             "atlas.",
@@ -1072,7 +1107,7 @@ def dataset_marker(data: LoadedData) -> None:
         return
     upload = st.session_state[_UPLOAD_KEY]
     name = escape_markdown(upload.name, QUOTE_CHARS)
-    n = len(upload.data.dataset.events)
+    n = upload.data.n_events
     if _shown() == "upload":
         text = f"Showing your file {name} ({n:,} events), not the curated atlas."
     else:
@@ -1145,19 +1180,9 @@ def _forget_point_files(upload: Upload) -> None:
         )
 
 
-def filtered_rows(data: LoadedData, spec: FilterSpec):
-    """The events passing every filter but time, and those positions per layer:
-    cached per dataset and filters (see :func:`_facet_layers`), computed afresh
-    for a dataset without a key, which cannot share a cache entry."""
-    arguments = (_facet_key(spec), tuple(spec.layers))
-    if not data.key:
-        return facet_layers(data.index, *arguments)
-    return _facet_layers(data.key, *arguments, data.index)
-
-
-def facet_candidates(data: LoadedData, spec: FilterSpec):
-    """Positions of the events passing every filter but time."""
-    return filtered_rows(data, spec)[0]
+def facet_count(data: LoadedData, spec: FilterSpec) -> int:
+    """How many events pass every filter but time."""
+    return data.source.count(spec, time=False)
 
 
 def dataset_tag(data: LoadedData) -> str:
@@ -1167,26 +1192,17 @@ def dataset_tag(data: LoadedData) -> str:
     return hashlib.sha1(repr(data.key).encode()).hexdigest()[:10]
 
 
-def select_rows(data: LoadedData, spec: FilterSpec):
-    """Positions in ``data.dataset.events`` of the selected events, in date order.
-
-    With a search or a facet filter on, the events that pass those filters are
-    taken from the cache the map keeps (see :func:`_facet_layers`), so that
-    moving the window does not search every event's text again.
-    """
-    filtered = spec.text.strip() or spec.actors or spec.countries
-    if not (filtered and data.key):
-        return select(data.index, spec)
-    candidates = facet_candidates(data, spec)
-    chosen = np.zeros(len(data.index), dtype=bool)
-    chosen[candidates] = True
-    rows = time_rows(data.index, spec)
-    return rows[chosen[rows]]
+def select_rows(data: LoadedData, spec: FilterSpec) -> Selection:
+    """The selected events, counted by the engine; their rows are read a page at
+    a time (:meth:`imu_geo.engine.source.Selection.frame`)."""
+    return data.source.select(spec)
 
 
-def describe_rows(data: LoadedData, rows, spec: FilterSpec, extra: str = "") -> None:
-    """:func:`describe_selection` for selected positions (no frame is built)."""
-    text = describe_counts(len(rows), layer_counts(data.index, rows), spec)
+def describe_rows(
+    data: LoadedData, rows: Selection, spec: FilterSpec, extra: str = ""
+) -> None:
+    """:func:`describe_selection` for a counted selection (no rows are read)."""
+    text = describe_counts(len(rows), rows.counts, spec)
     st.caption(escape_markdown(text + extra))
 
 
@@ -1201,41 +1217,34 @@ def _facet_key(spec: FilterSpec) -> tuple:
     )
 
 
-# A few entries: at a million events one holds up to ~16 MB of positions.
-@st.cache_resource(max_entries=8)
-def _facet_layers(key: tuple, facets: tuple, layers: tuple, _index: EventIndex):
-    """The events passing the non-time filters, and their positions per layer.
+# What a map point file is made of (see :func:`imu_geo.pointfiles.point_records`).
+POINT_COLUMNS: tuple[str, ...] = (
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "fatalities_best",
+    "title",
+    "lat",
+    "lon",
+)
 
-    Cached by the dataset's key and those filters (not the window), so a slider
-    step does not look at every event again.
-    """
-    del key  # only part of the cache key
-    return facet_layers(_index, facets, layers)
 
-
-def facet_layers(index: EventIndex, facets: tuple, layers: tuple):
-    """Uncached :func:`_facet_layers`."""
-    types, actors, countries, attributions, text, source_types = facets
-    spec = FilterSpec(
-        start=date.min,
-        end=date.min,
-        layers=layers,
-        event_types=types,
-        actors=actors,
-        countries=countries,
-        attributions=attributions,
-        text=text,
-        source_types=source_types,
+def _point_file(data: LoadedData, spec: FilterSpec, layer: str) -> bytes:
+    """The point file of one layer: every event of the layer passing the
+    filters but time, read from the engine."""
+    part = data.source.rows(replace(spec, layers=(layer,)), POINT_COLUMNS, time=False)
+    return point_file_bytes(
+        point_records(
+            part,
+            part["row_id"].to_numpy(),
+            large_colour_codes(part, layer).to_numpy(),
+            large_radii(part, layer).to_numpy(),
+        )
     )
-    candidates = facet_rows(index, spec)
-    by_layer = {
-        layer: candidates[index.layer.isin([layer], candidates)]
-        for layer in spec.layers
-    }
-    return candidates, by_layer
 
 
-def map_deck(data: LoadedData, spec: FilterSpec, rows):
+def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
     """The deck for the selected events, and a notice to show with it (or "").
 
     Up to :data:`INLINE_LIMIT` events (after the non-time filters) the events are
@@ -1243,10 +1252,10 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
     layer's points are written once to a point file and filtered by date in the
     browser, so a slider step sends only the new date range.
     """
-    events = data.dataset.events
-    candidates, by_layer = filtered_rows(data, spec)
-    if len(candidates) <= INLINE_LIMIT:
-        selected = events[list(DECK_COLUMNS)].iloc[rows].reset_index(drop=True)
+    by_layer = data.source.layer_counts(data.source.whole(spec))
+    candidates = sum(by_layer.values())
+    if candidates <= INLINE_LIMIT:
+        selected = rows.frame(DECK_COLUMNS).drop(columns="row_id")
         deck = build_deck(
             selected, data.display_geometry, map_options(), *_map_frame(data)
         )
@@ -1254,20 +1263,12 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
     store = point_store()
     urls = {}
     try:
-        for layer, layer_rows in by_layer.items():
-            if not len(layer_rows):
+        for layer in spec.layers:
+            if not by_layer.get(layer):
                 continue
 
-            def build(layer=layer, layer_rows=layer_rows) -> bytes:
-                part = events.iloc[layer_rows]
-                return point_file_bytes(
-                    point_records(
-                        part,
-                        layer_rows,
-                        large_colour_codes(part, layer).to_numpy(),
-                        large_radii(part, layer).to_numpy(),
-                    )
-                )
+            def build(layer=layer) -> bytes:
+                return _point_file(data, spec, layer)
 
             key = (data.key, _facet_key(spec), layer)
             if store.has(key):
@@ -1284,15 +1285,18 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
                 "the map's point file failed", "point_file_error", "point_files"
             )
             logged = f" The server's log has the details under reference {reference}."
-        shown = rows[:: max(1, -(-len(rows) // FALLBACK_POINTS))]
-        selected = events.iloc[shown].reset_index(drop=True)
+        step = max(1, -(-len(rows) // FALLBACK_POINTS))
+        selected = rows.frame(DECK_COLUMNS).iloc[::step].drop(columns="row_id")
         notice = (
-            f"The map shows {len(shown):,} of the {len(rows):,} events in the window, "
-            "evenly spread in time: the map's point file could not be prepared. "
-            "The table and downloads hold all of them." + logged
+            f"The map shows {len(selected):,} of the {len(rows):,} events in the "
+            "window, evenly spread in time: the map's point file could not be "
+            "prepared. The table and downloads hold all of them." + logged
         )
         deck = build_deck(
-            selected, data.display_geometry, map_options(), *_map_frame(data)
+            selected.reset_index(drop=True),
+            data.display_geometry,
+            map_options(),
+            *_map_frame(data),
         )
         return deck, notice
     days = epoch_days(pd.Series(pd.to_datetime([spec.start, spec.end])))
@@ -1302,7 +1306,7 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
         *_map_frame(data),
     )
     notice = (
-        f"{len(candidates):,} events pass the filters, so the map draws each as a "
+        f"{candidates:,} events pass the filters, so the map draws each as a "
         "dot and filters them by date in your browser; base areas, relocation arcs "
         f"and place halos are drawn when at most {INLINE_LIMIT:,} events pass. "
         "Hollow dots still mark vague dates; each event's place precision is in "
@@ -1311,34 +1315,46 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows):
     return deck, notice
 
 
-@st.cache_resource(max_entries=8, show_spinner="Counting the vocabularies…")
-def _vocabulary_tables(key: tuple, _events: pd.DataFrame) -> dict:
-    # Keyed by the dataset's key; the frame itself is not hashed (see LoadedData).
-    return all_vocabulary_tables(_events)
+def event_rows(data: LoadedData, event_id: str | None) -> pd.DataFrame:
+    """The chosen event as a one-row frame (empty when none is chosen or it is
+    not in this dataset), for :func:`imu_geo.views.event_details`."""
+    if not event_id:
+        return pd.DataFrame(columns=list(data.source.columns))
+    return data.source.event_rows(str(event_id))
+
+
+def selection_csv(data: LoadedData, rows: Selection, with_source: bool) -> bytes:
+    """The selected events as the CSV download, with the file's own columns when
+    asked."""
+    frame = rows.frame().reset_index(drop=True)
+    kept = data.source.source_columns(frame["row_id"]) if with_source else None
+    return to_csv_bytes(frame.drop(columns="row_id"), kept)
+
+
+def selection_geojson(rows: Selection) -> bytes:
+    """The selected events as the GeoJSON download."""
+    return to_geojson_bytes(rows.frame().drop(columns="row_id"))
 
 
 def vocabulary_tables(data: LoadedData) -> dict:
-    """Each vocabulary's table (:func:`imu_geo.method.vocabulary_table`), once per
-    dataset: at a million events each takes about a second."""
-    if not data.key:
-        return all_vocabulary_tables(data.dataset.events)
-    return _vocabulary_tables(data.key, data.dataset.events)
+    """Each vocabulary's table (:func:`imu_geo.method.vocabulary_table`), as the
+    store wrote it once."""
+    return data.source.store.vocabularies
 
 
 def picked_event(data: LoadedData, picked) -> str:
     """The event id of a point clicked on the map, or "".
 
     An inline point carries its ``event_id``; a point from a point file carries
-    its position ``i`` in the dataset's events.
+    its ``row_id`` in the store (``i``).
     """
     if not isinstance(picked, dict):
         return ""
     if picked.get("event_id"):
         return from_deck_text(str(picked["event_id"]))
     position = picked.get("i")
-    events = data.dataset.events
-    if isinstance(position, int) and 0 <= position < len(events):
-        return str(events["event_id"].iloc[position])
+    if isinstance(position, int) and 0 <= position < data.n_events:
+        return data.source.event_id_of(position)
     return ""
 
 
@@ -1492,9 +1508,7 @@ def _picture_basemap(key: tuple, _regions, _places):
 
 def picture_basemap(data: LoadedData):
     """The projected basemap of the pictures, once per dataset."""
-    if not data.key:
-        return build_basemap(data.dataset.regions, data.dataset.places)
-    return _picture_basemap(data.key, data.dataset.regions, data.dataset.places)
+    return _picture_basemap(data.key, data.regions, data.places)
 
 
 def picture_words(data: LoadedData):
@@ -1507,8 +1521,14 @@ def picture_words(data: LoadedData):
     return picture_text("upload" if _shown() == "upload" else "both", upload.name)
 
 
-def _picture_events(data: LoadedData, rows) -> pd.DataFrame:
-    return picture_events(data.dataset.events, rows)
+def _picture_events(data: LoadedData, rows: Selection) -> pd.DataFrame:
+    """The columns a picture reads, of the selected events: only the layer and
+    the point when so many have a point that the picture shades their density
+    (:func:`imu_geo.render.picture_events`)."""
+    points = rows.frame(["lat", "lon"])
+    located = int((points["lat"].notna() & points["lon"].notna()).sum())
+    columns = DENSITY_COLUMNS if located > DENSITY_LIMIT else RENDER_COLUMNS
+    return rows.frame(columns).drop(columns="row_id")
 
 
 def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> None:
@@ -1602,7 +1622,7 @@ def animation_panel(data: LoadedData, spec: FilterSpec, rows) -> None:
         box.error(escape_markdown(job.error), icon=":material/error:")
     if box.button("Build the animation", icon=":material/movie:", key="a_build"):
         # Every column: a frame of few events draws dots, whatever the total.
-        candidates = data.dataset.events[list(RENDER_COLUMNS)].iloc[rows]
+        candidates = rows.frame(RENDER_COLUMNS).drop(columns="row_id")
         basemap = picture_basemap(data)
         words = picture_words(data)
 

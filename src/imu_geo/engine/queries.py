@@ -160,6 +160,16 @@ def event(table: str, event_id: str, columns: Sequence[str]) -> Query:
     return sql, params.values
 
 
+def event_at(table: str, row_id: int) -> Query:
+    """The id of the event at ``row_id``."""
+    params = _Params()
+    sql = (
+        f"SELECT event_id FROM {check_table_name(table)} "
+        f"WHERE row_id = {params.add(int(row_id))}"
+    )
+    return sql, params.values
+
+
 def region_groups(
     table: str, spec: FilterSpec, level: str, longest: int | None = None
 ) -> Query:

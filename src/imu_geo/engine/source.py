@@ -9,7 +9,7 @@ pandas frames small enough to draw (a page of rows, counts per group).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -38,6 +38,39 @@ def _month_start(month: int) -> pd.Timestamp:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """The events a spec selects: counted once, read a page at a time.
+
+    ``len()`` is the number of events; :meth:`frame` reads them (the first
+    ``limit``) from the engine only when asked.
+    """
+
+    source: EventSource
+    spec: FilterSpec
+    counts: dict[str, int]
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def frame(
+        self, columns: Sequence[str] = (), limit: int | None = None
+    ) -> pd.DataFrame:
+        """The selected events' ``columns`` (all of an event's, when none are
+        named) in date order, with ``row_id``; the first ``limit`` of them."""
+        return self.source.rows(self.spec, tuple(columns) or self.source.columns, limit)
+
+    def batches(
+        self, columns: Sequence[str] = (), batch_rows: int = 0
+    ) -> Iterator[pd.DataFrame]:
+        """Every selected event, a batch at a time, in date order."""
+        return self.source.batches(
+            self.spec,
+            tuple(columns) or self.source.columns,
+            batch_rows or EXPORT_BATCH_ROWS,
+        )
+
+
+@dataclass(frozen=True)
 class EventSource:
     """A dataset's store, read through an engine."""
 
@@ -50,6 +83,23 @@ class EventSource:
             self.engine.register(
                 self.store.source_table, str(self.store.source_columns_path)
             )
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """An event's columns as the pages know them: those of the events file
+        (with the source's own columns only when the dataset has them), then its
+        place's name, point and country."""
+        present = set(self.store.meta.get("event_columns", ()))
+        return tuple(
+            c
+            for c in EVENT_FRAME_COLUMNS
+            if c not in SOURCE_EVENT_COLUMNS or c in present
+        )
+
+    @property
+    def kept_columns(self) -> tuple[str, ...]:
+        """The names of the file's own columns kept verbatim (none for the atlas)."""
+        return tuple(self.store.meta["source_columns"])
 
     @property
     def _longest(self) -> int:
@@ -73,16 +123,28 @@ class EventSource:
         )
         return counts
 
-    def count(self, spec: FilterSpec) -> int:
-        """How many events ``spec`` selects."""
+    def count(self, spec: FilterSpec, *, time: bool = True) -> int:
+        """How many events ``spec`` selects; without ``time``, how many pass
+        every filter but the time window."""
+        if not time:
+            spec = self.whole(spec)
         return sum(self.layer_counts(spec).values())
+
+    def whole(self, spec: FilterSpec) -> FilterSpec:
+        """``spec`` over all of time: its window widened to the whole data."""
+        whole = self.default_spec
+        return replace(spec, start=whole.start, end=whole.end, mode="window")
+
+    def select(self, spec: FilterSpec) -> Selection:
+        """The events ``spec`` selects, counted."""
+        return Selection(self, spec, self.layer_counts(spec))
 
     # --- rows -----------------------------------------------------------------
 
     def rows(
         self,
         spec: FilterSpec,
-        columns: Sequence[str] = EVENT_FRAME_COLUMNS,
+        columns: Sequence[str] = (),
         limit: int | None = None,
         after: int | None = None,
         *,
@@ -94,7 +156,7 @@ class EventSource:
         sql, params = queries.rows(
             self.store.table,
             spec,
-            columns,
+            tuple(columns) or self.columns,
             limit,
             after,
             time=time,
@@ -105,7 +167,7 @@ class EventSource:
     def batches(
         self,
         spec: FilterSpec,
-        columns: Sequence[str] = EVENT_FRAME_COLUMNS,
+        columns: Sequence[str] = (),
         batch_rows: int = EXPORT_BATCH_ROWS,
     ) -> Iterator[pd.DataFrame]:
         """Every selected event, in date order, a batch at a time: what an export
@@ -137,11 +199,21 @@ class EventSource:
         found.columns = names
         return found.fillna("").reset_index(drop=True)
 
+    def event_id_of(self, row_id: int) -> str:
+        """The id of the event at ``row_id`` ("" for none)."""
+        sql, params = queries.event_at(self.store.table, int(row_id))
+        found = self.engine.query(sql, params)
+        return "" if found.empty else str(found["event_id"].iloc[0])
+
     def event(self, event_id: str) -> dict | None:
         """One event's columns by its id, or None."""
-        sql, params = queries.event(self.store.table, event_id, EVENT_FRAME_COLUMNS)
-        found = self.engine.query(sql, params)
+        found = self.event_rows(event_id)
         return None if found.empty else found.iloc[0].to_dict()
+
+    def event_rows(self, event_id: str) -> pd.DataFrame:
+        """The event ``event_id`` as a one-row frame (empty when there is none)."""
+        sql, params = queries.event(self.store.table, event_id, self.columns)
+        return self.engine.query(sql, params).drop(columns="row_id")
 
     # --- summaries --------------------------------------------------------------
 
@@ -168,6 +240,9 @@ class EventSource:
         :func:`imu_geo.timeline.monthly_counts` gives them."""
         sql, params = queries.monthly_counts(self.store.table, spec)
         found = self.engine.query(sql, params)
+        if found.empty:
+            # As the pandas definition has it for no events.
+            return pd.DataFrame(columns=["start", "end", "layer", "vague", "count"])
         starts = [_month_start(int(m)) for m in found["month"]]
         frame = pd.DataFrame(
             {

@@ -1,0 +1,214 @@
+"""The engine's answers against pandas: the plain definitions are the oracle.
+
+Every question a page asks per step (counts per layer, rows in date order,
+region tables, monthly counts, grid cells, export batches) is put to a store
+through the engine and compared with the same question answered in pandas by
+:func:`imu_geo.filters.apply_filters`, :func:`imu_geo.summaries.summarise` and
+:func:`imu_geo.timeline.monthly_counts` over the loaded events. The atlas and
+a synthetic dataset of a few thousand events with an upload's source columns
+are both used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imu_geo.data import BUNDLED_DATA_DIR, assemble_dataset, load_dataset
+from imu_geo.engine.duckdb import DuckDBEngine
+from imu_geo.engine.source import EventSource
+from imu_geo.filters import FilterSpec, apply_filters, full_span
+from imu_geo.store import content_key, open_store, write_store
+from imu_geo.summaries import summarise, summary_table
+from imu_geo.synthetic import synthetic_events, synthetic_places
+from imu_geo.timeline import monthly_counts
+
+ENGINE = DuckDBEngine()
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory):
+    dataset = load_dataset(BUNDLED_DATA_DIR)
+    root = tmp_path_factory.mktemp("stores")
+    store = write_store(dataset, content_key([b"atlas"]), root)
+    return dataset, EventSource(store, ENGINE)
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    places = synthetic_places(BUNDLED_DATA_DIR, seed=3)
+    raw = synthetic_events(places, 3_000, seed=3).astype(str)
+    raw = raw.replace({"<NA>": "", "nan": ""})
+    regions = load_dataset(BUNDLED_DATA_DIR).regions
+    dataset = assemble_dataset(BUNDLED_DATA_DIR, raw, places, regions)
+    root = tmp_path_factory.mktemp("stores")
+    store = write_store(dataset, content_key([b"many"]), root)
+    return dataset, EventSource(store, ENGINE)
+
+
+SPECS = [
+    {"start": date(1999, 1, 1), "end": date(2004, 12, 31)},
+    {"start": date(2001, 9, 1), "end": date(2001, 12, 31)},
+    {"start": date(1991, 1, 1), "end": date(2015, 12, 31)},
+    {"start": date(2009, 1, 1), "end": date(2009, 1, 31), "mode": "cumulative"},
+    {"start": date(1999, 1, 1), "end": date(2004, 12, 31), "layers": ("attack",)},
+    {"start": date(1999, 1, 1), "end": date(2015, 12, 31), "layers": ()},
+    {
+        "start": date(1991, 1, 1),
+        "end": date(2015, 12, 31),
+        "event_types": ("group_base",),
+    },
+    {"start": date(1991, 1, 1), "end": date(2015, 12, 31), "actors": ("IMU",)},
+    {"start": date(1991, 1, 1), "end": date(2015, 12, 31), "countries": ("Pakistan",)},
+    {
+        "start": date(1991, 1, 1),
+        "end": date(2015, 12, 31),
+        "attributions": ("claimed",),
+    },
+    {"start": date(1991, 1, 1), "end": date(2015, 12, 31), "text": "  TASHKENT "},
+    {"start": date(1991, 1, 1), "end": date(2015, 12, 31), "text": "100%_"},
+]
+
+
+def _oracle(dataset, spec):
+    return apply_filters(dataset.events, spec)
+
+
+@pytest.mark.parametrize("which", ["atlas", "many"])
+@pytest.mark.parametrize("spec_args", SPECS)
+def test_counts_and_rows_equal_pandas(which, spec_args, request):
+    dataset, source = request.getfixturevalue(which)
+    spec = FilterSpec(**spec_args)
+    expected = _oracle(dataset, spec)
+    counts = source.layer_counts(spec)
+    assert counts == {
+        layer: int((expected["layer"] == layer).sum())
+        for layer in ("attack", "base", "context")
+    }
+    assert source.count(spec) == len(expected)
+    rows = source.rows(spec)
+    assert list(rows["event_id"]) == list(expected["event_id"])
+    assert list(rows["title"]) == list(expected["title"])
+    assert rows["fatalities_best"].tolist() == expected["fatalities_best"].tolist()
+    assert rows["lat"].fillna(-999).tolist() == expected["lat"].fillna(-999).tolist()
+
+
+@pytest.mark.parametrize("which", ["atlas", "many"])
+@pytest.mark.parametrize("level", ["country", "admin1", "valley"])
+@pytest.mark.parametrize("spec_args", SPECS[:4] + SPECS[7:9])
+def test_region_tables_equal_pandas(which, level, spec_args, request):
+    dataset, source = request.getfixturevalue(which)
+    spec = FilterSpec(**spec_args)
+    expected = summarise(_oracle(dataset, spec), dataset.places, dataset.regions, level)
+    found = summary_table(
+        source.region_groups(spec, level),
+        source.store.places,
+        source.store.regions,
+        level,
+    )
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+    assert int(found["events"].sum()) == source.count(spec)
+
+
+@pytest.mark.parametrize("which", ["atlas", "many"])
+@pytest.mark.parametrize("spec_args", SPECS)
+def test_monthly_counts_equal_pandas(which, spec_args, request):
+    dataset, source = request.getfixturevalue(which)
+    spec = FilterSpec(**spec_args)
+    whole = full_span(dataset.events)
+    everywhen = replace(spec, start=whole.start, end=whole.end, mode="window")
+    expected = monthly_counts(_oracle(dataset, everywhen)).reset_index(drop=True)
+    found = source.monthly_counts(spec)
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("cell", [0.25, 1.0, 5.0])
+def test_grid_cells_count_every_located_event_once(many, cell):
+    dataset, source = many
+    spec = FilterSpec(start=date(1995, 1, 1), end=date(2010, 12, 31))
+    expected = _oracle(dataset, spec).dropna(subset=["lat", "lon"])
+    cells = source.density(spec, cell)
+    assert int(cells["events"].sum()) == len(expected)
+    # Each event in the cell its coordinates fall in, counted by hand.
+    by_hand = (
+        expected.assign(
+            cx=[math.floor(x / cell) for x in expected["lon"]],
+            cy=[math.floor(y / cell) for y in expected["lat"]],
+        )
+        .groupby(["cx", "cy"])
+        .size()
+        .to_dict()
+    )
+    assert {
+        (int(x), int(y)): int(n)
+        for x, y, n in zip(cells["cx"], cells["cy"], cells["events"], strict=True)
+    } == by_hand
+    assert (cells["attacks"] + cells["bases"] + cells["context"]).equals(
+        cells["events"]
+    )
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 1000, 100_000])
+def test_batches_give_every_row_once_in_order(many, batch_rows):
+    dataset, source = many
+    spec = FilterSpec(start=date(1999, 1, 1), end=date(2004, 12, 31))
+    batches = list(source.batches(spec, ("event_id",), batch_rows))
+    joined = pd.concat(batches, ignore_index=True)
+    assert list(joined["event_id"]) == list(_oracle(dataset, spec)["event_id"])
+    assert all(len(b) <= batch_rows for b in batches)
+
+
+def test_one_event_by_id_and_by_row(atlas):
+    dataset, source = atlas
+    first = dataset.events.sort_values(["date_start", "date_end", "event_id"]).iloc[0]
+    assert source.event_id_of(0) == first["event_id"]
+    found = source.event(first["event_id"])
+    assert found["title"] == first["title"]
+    assert source.event("no-such-event") is None
+    assert source.event_id_of(10**9) == ""
+
+
+def test_choices_and_span_come_from_the_store_without_a_query(atlas):
+    dataset, source = atlas
+    assert source.default_spec == full_span(dataset.events)
+    assert "IMU" in source.choices["actors"]
+    assert source.months[0] == date(1991, 1, 1)
+
+
+def test_a_store_is_reused_and_another_format_is_not(atlas, tmp_path):
+    dataset, source = atlas
+    key = source.store.key
+    assert open_store(key, source.store.path.parent).meta == source.store.meta
+    assert open_store("0" * 20, source.store.path.parent) is None
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    first=st.dates(date(1990, 1, 1), date(2016, 12, 31)),
+    days=st.integers(0, 4000),
+    cumulative=st.booleans(),
+    layers=st.sets(st.sampled_from(["attack", "base", "context"])),
+    text=st.sampled_from(["", "a", "IMU", "kabul", "x y", "%", "'"]),
+)
+def test_random_specs_count_as_pandas(many, first, days, cumulative, layers, text):
+    dataset, source = many
+    end = date.fromordinal(min(first.toordinal() + days, date(2017, 1, 1).toordinal()))
+    spec = FilterSpec(
+        start=first,
+        end=end,
+        mode="cumulative" if cumulative else "window",
+        layers=tuple(sorted(layers)),
+        text=text,
+    )
+    expected = _oracle(dataset, spec)
+    assert source.count(spec) == len(expected)
