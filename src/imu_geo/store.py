@@ -415,6 +415,30 @@ def _write_source_columns(dataset: Dataset, table: pd.DataFrame, work: Path) -> 
     )
 
 
+def remove_store(path: Path) -> None:
+    """Delete a store's folder (nothing when it is already gone)."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_stale_stores(root: Path, max_age_s: float) -> int:
+    """Delete the stores under ``root`` not opened for ``max_age_s`` seconds
+    (:func:`open_store` marks a store opened); how many were deleted."""
+    removed = 0
+    now = time.time()
+    for path in Path(root).glob("*"):
+        meta = path / META_FILE
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        try:
+            opened = meta.stat().st_mtime
+        except OSError:
+            continue
+        if now - opened > max_age_s:
+            remove_store(path)
+            removed += 1
+    return removed
+
+
 def open_store(key: str, root: Path | None = None) -> Store | None:
     """The store ``key`` under ``root``, or None when there is none (or it was
     written by another version of the format)."""
@@ -426,6 +450,10 @@ def open_store(key: str, root: Path | None = None) -> Store | None:
         return None
     if meta.get("version") != STORE_VERSION or meta.get("key") != key:
         return None
+    try:
+        os.utime(path / META_FILE)  # opened now: see remove_stale_stores
+    except OSError:
+        pass
     places = gpd.read_file(path / PLACES_FILE)
     regions = gpd.read_file(path / REGIONS_FILE)
     return Store(path, key, meta, places, regions)

@@ -91,7 +91,15 @@ from imu_geo.render import (
     window_words,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
-from imu_geo.store import Store, content_key, default_root, open_folder, write_store
+from imu_geo.store import (
+    Store,
+    content_key,
+    default_root,
+    open_folder,
+    remove_stale_stores,
+    remove_store,
+    write_store,
+)
 from imu_geo.text import (
     QUOTE_CHARS,
     escape_markdown,
@@ -894,6 +902,10 @@ class Upload:
     store_key: str = ""
 
 
+# An upload's store left behind by a session that ended without forgetting it.
+UPLOAD_STORE_MAX_AGE_S = 24 * 3600
+
+
 def UPLOAD_STORE_ROOT() -> Path:  # noqa: N802 - a setting, read when used
     """Where uploads' stores are kept: apart from the data folders', so that
     forgetting a file deletes its store."""
@@ -962,6 +974,7 @@ def _import_upload(
             upload.store_key = content_key(
                 [payload, repr((fmt, date_order)).encode()], "upload"
             )
+            remove_stale_stores(UPLOAD_STORE_ROOT(), UPLOAD_STORE_MAX_AGE_S)
             upload.data = prepare(
                 _upload_dataset(name, result),
                 upload.store_key,
@@ -977,8 +990,11 @@ def _import_upload(
 def upload_controls() -> None:
     """The sidebar box to bring one's own events: upload, report, what to show.
 
-    The file is read in memory for this browser session only; nothing is written
-    to the data folder and no other session sees it.
+    The file's events are written to a store of their own (under the store
+    root's ``uploads`` folder, named by a hash of the file's bytes), which the
+    engine queries; nothing is written to the data folder, no other session is
+    pointed at it, and it is deleted when the file is forgotten or replaced, or
+    a day after it was last opened.
     """
     box = st.sidebar.expander(
         "Your data", icon=":material/upload_file:", expanded=False
@@ -987,9 +1003,11 @@ def upload_controls() -> None:
         "Events file (CSV, GeoJSON, Parquet or Excel; or a .zip or .gz of one)",
         type=list(UPLOAD_TYPES),
         key=f"u_file_{st.session_state.get('u_file_n', 0)}",
-        help="Our schema, or ACLED, UCDP GED or GTD columns. It stays in this "
-        "browser session and is never saved as a file. With more than 300 events "
-        "the map keeps a copy of their points at an address only this session is "
+        help="Our schema, or ACLED, UCDP GED or GTD columns. Only this browser "
+        "session is shown it. Its events are kept on the server in a store of "
+        "their own while you use them, deleted when you forget or replace the "
+        "file, or a day after it was last opened. With more than 300 events the "
+        "map keeps a copy of their points at an address only this session is "
         "given, deleted when you forget the file or after 30 minutes unused.",
     )
     fmt = box.selectbox(
@@ -1015,6 +1033,7 @@ def upload_controls() -> None:
         previous = st.session_state.get(_UPLOAD_KEY)
         if previous is not None:
             _forget_point_files(previous)
+            _forget_stores(previous, keep=upload)
         st.session_state[_UPLOAD_KEY] = upload
         _set_shown("upload" if upload.data is not None else "atlas")
     for notice in st.session_state.pop(_NOTICES_KEY, []):
@@ -1083,10 +1102,24 @@ def _set_shown(value: str) -> None:
     st.session_state[_SHOW_WIDGET] = value
 
 
+def _forget_stores(upload: Upload, keep: Upload | None = None) -> None:
+    """Delete the stores written for an upload (alone and overlaid), except
+    those the upload replacing it uses (the same file again)."""
+    kept = {
+        loaded.source.store.path
+        for loaded in (getattr(keep, "data", None), getattr(keep, "combined", None))
+        if loaded is not None
+    }
+    for loaded in (upload.data, upload.combined):
+        if loaded is not None and loaded.source.store.path not in kept:
+            remove_store(loaded.source.store.path)
+
+
 def _forget_upload() -> None:
     upload = st.session_state.pop(_UPLOAD_KEY, None)
     if upload is not None:
         _forget_point_files(upload)
+        _forget_stores(upload)
     # A new uploader key gives an empty uploader.
     st.session_state["u_file_n"] = st.session_state.get("u_file_n", 0) + 1
     _set_shown("atlas")
