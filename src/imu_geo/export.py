@@ -1,7 +1,10 @@
-"""Files people take away: the filtered events as CSV or GeoJSON bytes.
+"""Files people take away: the filtered events as CSV or GeoJSON.
 
 The dashboard's download buttons and ``imu-geo export`` both call these functions,
-so the same filters give byte-for-byte the same file from either.
+so the same filters give byte-for-byte the same file from either. The files are
+written a batch of events at a time (:func:`write_csv`, :func:`write_geojson`),
+so an export of any size streams; :func:`to_csv_bytes` and
+:func:`to_geojson_bytes` are the same writers over one batch.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -52,9 +57,13 @@ def export_columns(events: pd.DataFrame) -> tuple[str, ...]:
     return (*EXPORT_COLUMNS, *(c for c in SOURCE_EVENT_COLUMNS if c in events))
 
 
-def export_records(events: pd.DataFrame) -> list[dict[str, str]]:
-    """The export columns of each event as plain strings (empty when unknown)."""
-    frame = events.reindex(columns=list(export_columns(events)))
+def export_records(
+    events: pd.DataFrame, columns: Sequence[str] | None = None
+) -> list[dict[str, str]]:
+    """The export columns of each event as plain strings (empty when unknown):
+    ``columns``, or :func:`export_columns` of ``events`` when not given."""
+    names = list(columns) if columns is not None else list(export_columns(events))
+    frame = events.reindex(columns=names)
     return [
         {
             column: _cell(value, column)
@@ -71,6 +80,76 @@ def _neutralised(cells: np.ndarray) -> np.ndarray:
     return safe[codes]
 
 
+def _csv_text(rows: Iterable[Sequence[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_header(columns: Sequence[str], source_names: Sequence[str] = ()) -> bytes:
+    """The header line of an events CSV: ``columns``, then each kept column of
+    the source file as ``source:<name>``, formula-safe."""
+    names = [*columns, *(f"{SOURCE_PREFIX}{name}" for name in source_names)]
+    return _csv_text([[neutralise_formula(c) for c in names]])
+
+
+def csv_rows(
+    events: pd.DataFrame,
+    columns: Sequence[str],
+    source_columns: pd.DataFrame | None = None,
+) -> bytes:
+    """The lines of ``events`` in an events CSV, without the header: the cells of
+    ``columns``, then those of ``source_columns`` (the file's kept columns for
+    these events, row for row), text formula-safe and numbers left alone."""
+    extra: list[np.ndarray] = []
+    if source_columns is not None and len(source_columns.columns):
+        if len(source_columns) != len(events):
+            raise ValueError(
+                f"{len(source_columns)} rows of source columns for {len(events)} events"
+            )
+        extra = [
+            _neutralised(text_cells(source_columns.iloc[:, i]))
+            for i in range(len(source_columns.columns))
+        ]
+    return _csv_text(
+        [
+            *(
+                value if column in NUMERIC_COLUMNS else neutralise_formula(value)
+                for column, value in record.items()
+            ),
+            *(cells[position] for cells in extra),
+        ]
+        for position, record in enumerate(export_records(events, columns))
+    )
+
+
+def write_csv(
+    out: BinaryIO,
+    batches: Iterable[pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame | None]],
+    columns: Sequence[str],
+    source_names: Sequence[str] = (),
+) -> int:
+    """Write an events CSV to ``out`` a batch at a time; return the number of
+    events written.
+
+    Each batch is a frame of events, or a pair of the events and their kept
+    source columns (named ``source_names``, in that order). The header is
+    written first, even when no batch comes, so only one batch is ever held:
+    an export of millions of events streams in bounded memory. The bytes do
+    not depend on how the events are cut into batches.
+    """
+    out.write(csv_header(columns, source_names))
+    written = 0
+    for batch in batches:
+        events, kept = batch if isinstance(batch, tuple) else (batch, None)
+        if source_names and (kept is None or list(kept.columns) != list(source_names)):
+            raise ValueError("a batch lacks the kept source columns of the header")
+        out.write(csv_rows(events, columns, kept if source_names else None))
+        written += len(events)
+    return written
+
+
 def to_csv_bytes(
     events: pd.DataFrame, source_columns: pd.DataFrame | None = None
 ) -> bytes:
@@ -82,34 +161,20 @@ def to_csv_bytes(
     ``source_columns``, when given, holds the columns of the source file kept
     verbatim for these events (row for row, see :mod:`imu_geo.source_columns`);
     they follow ours, each named ``source:<name>``, and their cells get the same
-    ``'`` before a formula.
+    ``'`` before a formula. One batch of :func:`write_csv`.
     """
-    columns = list(export_columns(events))
-    extra: list[np.ndarray] = []
-    if source_columns is not None and len(source_columns.columns):
-        if len(source_columns) != len(events):
-            raise ValueError(
-                f"{len(source_columns)} rows of source columns for {len(events)} events"
-            )
-        columns += [f"{SOURCE_PREFIX}{name}" for name in source_columns.columns]
-        extra = [
-            _neutralised(text_cells(source_columns.iloc[:, i]))
-            for i in range(len(source_columns.columns))
-        ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([neutralise_formula(c) for c in columns])
-    for position, record in enumerate(export_records(events)):
-        writer.writerow(
-            [
-                *(
-                    value if column in NUMERIC_COLUMNS else neutralise_formula(value)
-                    for column, value in record.items()
-                ),
-                *(cells[position] for cells in extra),
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
+    kept = source_columns
+    if kept is not None and not len(kept.columns):
+        kept = None
+    names = [str(name) for name in kept.columns] if kept is not None else []
+    buffer = io.BytesIO()
+    write_csv(
+        buffer,
+        [(events, kept)],
+        export_columns(events),
+        names,
+    )
+    return buffer.getvalue()
 
 
 def table_csv_bytes(table: pd.DataFrame) -> bytes:
@@ -140,29 +205,62 @@ def table_csv_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _feature(record: dict[str, str]) -> dict:
+    properties: dict[str, object] = {
+        column: value
+        for column, value in record.items()
+        if column not in ("lat", "lon")
+    }
+    for column in WHOLE_NUMBER_COLUMNS & set(record):
+        properties[column] = int(record[column]) if record[column] else None
+    geometry = None
+    if record["lat"] and record["lon"]:
+        geometry = {
+            "type": "Point",
+            "coordinates": [float(record["lon"]), float(record["lat"])],
+        }
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+# How a feature sits in the document: ``json.dumps(..., indent=1)`` puts the
+# features two levels deep, so each line of one is indented by two spaces.
+_GEOJSON_HEAD = '{\n "type": "FeatureCollection",\n "features": ['
+_FEATURE_INDENT = "  "
+
+
+def write_geojson(
+    out: BinaryIO, batches: Iterable[pd.DataFrame], columns: Sequence[str]
+) -> int:
+    """Write the events as a GeoJSON FeatureCollection to ``out`` a batch at a
+    time; return the number of events written.
+
+    The text is that of ``json.dumps(document, ensure_ascii=False, indent=1)``
+    and a final newline, written a feature at a time, so it does not depend on
+    the batches and only one batch is held. ``columns`` are the export columns
+    (``lat``/``lon`` become the point).
+    """
+    out.write(_GEOJSON_HEAD.encode("utf-8"))
+    written = 0
+    for batch in batches:
+        parts = []
+        for record in export_records(batch, columns):
+            text = json.dumps(_feature(record), ensure_ascii=False, indent=1)
+            # JSON escapes a newline inside a string, so each one here ends a line.
+            text = text.replace("\n", "\n" + _FEATURE_INDENT)
+            parts.append(("," if written else "") + "\n" + _FEATURE_INDENT + text)
+            written += 1
+        out.write("".join(parts).encode("utf-8"))
+    out.write(("\n ]\n}\n" if written else "]\n}\n").encode("utf-8"))
+    return written
+
+
 def to_geojson_bytes(events: pd.DataFrame) -> bytes:
     """The events as a GeoJSON FeatureCollection of points (EPSG:4326).
 
     Each event is a point at its place (for an area, a point inside it; see
-    ``geo_precision``); an event with no place has a null geometry.
+    ``geo_precision``); an event with no place has a null geometry. One batch
+    of :func:`write_geojson`.
     """
-    features = []
-    for record in export_records(events):
-        properties: dict[str, object] = {
-            column: value
-            for column, value in record.items()
-            if column not in ("lat", "lon")
-        }
-        for column in WHOLE_NUMBER_COLUMNS & set(record):
-            properties[column] = int(record[column]) if record[column] else None
-        geometry = None
-        if record["lat"] and record["lon"]:
-            geometry = {
-                "type": "Point",
-                "coordinates": [float(record["lon"]), float(record["lat"])],
-            }
-        features.append(
-            {"type": "Feature", "geometry": geometry, "properties": properties}
-        )
-    document = {"type": "FeatureCollection", "features": features}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    write_geojson(buffer, [events], export_columns(events))
+    return buffer.getvalue()
