@@ -52,7 +52,7 @@ from imu_geo.method import vocabulary_tables
 from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
 from imu_geo.summaries import SUMMARY_LEVELS, unit_keys
 
-STORE_VERSION = 1
+STORE_VERSION = 2
 STORE_ENV_VAR = "IMU_GEO_STORE"
 ROW_GROUP_ROWS = 65_536
 EVENTS_FILE = "events.parquet"
@@ -202,14 +202,10 @@ def event_table(dataset: Dataset) -> pd.DataFrame:
     table["country_keys"] = _keys(events["country"], COUNTRY_SEPARATOR)
     table["search"] = search_text(events)
     for level in SUMMARY_LEVELS:
-        if level in summary_levels(dataset.regions):
-            keys = unit_keys(events, dataset.places, dataset.regions, level)
-            keys = keys.reset_index(drop=True)
-        else:
-            keys = pd.DataFrame(
-                dict.fromkeys(("status", "region_id", "_place", "_precision"), ""),
-                index=events.index,
-            )
+        # Every level, even one the regions have no unit of: its table still
+        # has the rows for coarser places, places outside and no place.
+        keys = unit_keys(events, dataset.places, dataset.regions, level)
+        keys = keys.reset_index(drop=True)
         table[f"{level}_status"] = keys["status"].to_numpy()
         table[f"{level}_region"] = keys["region_id"].to_numpy()
         table[f"{level}_place"] = keys["_place"].to_numpy()
