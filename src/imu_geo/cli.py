@@ -24,13 +24,15 @@ from imu_geo.data import (
     default_data_dir,
     load_dataset,
 )
-from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
+from imu_geo.engine import EngineError
+from imu_geo.engine.base import ENGINE_ENV_VAR, REMOTE_ENV_VAR
+from imu_geo.engine.open import open_source
+from imu_geo.export import table_csv_bytes, write_selection
 from imu_geo.filters import (
     apply_filters,
     facet_choices,
     filter_mask,
     full_span,
-    selected_positions,
     spec_from_query,
 )
 from imu_geo.importers import (
@@ -52,7 +54,8 @@ from imu_geo.render import (
     picture_events,
     picture_text,
 )
-from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summarise
+from imu_geo.store import STORE_ENV_VAR
+from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summary_table
 from imu_geo.validate import REGIONS_FILE, validate_directory
 
 STATIC_DIR = PROJECT_DIR / "static"
@@ -83,12 +86,12 @@ def command_validate(arguments: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
-def _filtered_dataset(arguments: argparse.Namespace):
-    """The loaded dataset, the positions of the events the command-line filters
-    select (in date order), and one warning per refused value: the same filters
-    the dashboard reads from its URL."""
-    dataset = load_dataset(Path(arguments.data) if arguments.data else None)
-    events = dataset.events
+def _filtered_source(arguments: argparse.Namespace):
+    """The data folder's events on the engine, the spec the command-line filters
+    make (the same filters the dashboard reads from its URL), and one warning
+    per refused value. The folder is read only when its store does not exist yet
+    (:func:`imu_geo.engine.open.open_source`)."""
+    source = open_source(Path(arguments.data) if arguments.data else None)
     params = {
         name: value
         for name, value in (
@@ -102,52 +105,67 @@ def _filtered_dataset(arguments: argparse.Namespace):
         )
         if value is not None
     }
-    spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
-    return dataset, selected_positions(events, spec), warnings
+    spec, warnings = spec_from_query(params, source.default_spec, source.choices)
+    return source, spec, warnings
+
+
+def _open_failure(error: Exception) -> int:
+    """One line for a data folder or an engine that cannot be opened."""
+    if isinstance(error, DataError):
+        _write(f"imu-geo: {error}", sys.stderr)
+        return EXIT_PROBLEMS
+    first = (str(error).strip().splitlines() or [""])[0]
+    _write(f"imu-geo: the engine cannot run: {first}", sys.stderr)
+    return EXIT_UNREADABLE
 
 
 def command_export(arguments: argparse.Namespace) -> int:
-    """Write the filtered events as CSV or GeoJSON, as the dashboard downloads them."""
+    """Write the filtered events as CSV or GeoJSON, as the dashboard downloads them.
+
+    The events are read from the engine and written a batch at a time, so an
+    export of any size streams to the file (or standard output).
+    """
     try:
-        dataset, positions, warnings = _filtered_dataset(arguments)
-    except DataError as error:
-        _write(f"imu-geo: {error}", sys.stderr)
-        return EXIT_PROBLEMS
+        source, spec, warnings = _filtered_source(arguments)
+    except (DataError, EngineError, ValueError, ImportError) as error:
+        return _open_failure(error)
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
-    selected = dataset.events.iloc[positions].reset_index(drop=True)
-    if arguments.format == "geojson":
-        payload = to_geojson_bytes(selected)
-    else:
-        kept = None
-        if arguments.source_columns and dataset.source_columns is not None:
-            kept = dataset.source_columns.iloc[positions]
-        payload = to_csv_bytes(selected, kept)
     if arguments.output in (None, "-"):
-        sys.stdout.buffer.write(payload)
+        write_selection(
+            sys.stdout.buffer, source, spec, arguments.format, arguments.source_columns
+        )
         sys.stdout.flush()
-    else:
-        try:
-            Path(arguments.output).write_bytes(payload)
-        except OSError as error:
-            _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
-            return EXIT_UNREADABLE
-        _write(f"{len(selected)} events written to {arguments.output}", sys.stderr)
+        return EXIT_OK
+    try:
+        with Path(arguments.output).open("wb") as out:
+            written = write_selection(
+                out, source, spec, arguments.format, arguments.source_columns
+            )
+    except OSError as error:
+        _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
+        return EXIT_UNREADABLE
+    _write(f"{written} events written to {arguments.output}", sys.stderr)
     return EXIT_OK
 
 
 def command_summary(arguments: argparse.Namespace) -> int:
     """Print the region table of one level for the filtered events, as the
-    dashboard's Regions page shows it (text) or downloads it (CSV)."""
+    dashboard's Regions page shows it (text) or downloads it (CSV): the
+    engine counts the events per row of the table."""
     try:
-        dataset, positions, warnings = _filtered_dataset(arguments)
-    except DataError as error:
-        _write(f"imu-geo: {error}", sys.stderr)
-        return EXIT_PROBLEMS
+        source, spec, warnings = _filtered_source(arguments)
+    except (DataError, EngineError, ValueError, ImportError) as error:
+        return _open_failure(error)
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
-    selected = dataset.events.iloc[positions].reset_index(drop=True)
-    table = summarise(selected, dataset.places, dataset.regions, arguments.by)
+    store = source.store
+    table = summary_table(
+        source.region_groups(spec, arguments.by),
+        store.places,
+        store.regions,
+        arguments.by,
+    )
     if arguments.format == "csv":
         sys.stdout.buffer.write(table_csv_bytes(table))
         sys.stdout.flush()
@@ -363,10 +381,26 @@ def streamlit_command(
     return command
 
 
+SETTINGS_EPILOG = f"""\
+settings (environment variables), for the dashboard and every command alike:
+  {DATA_ENV_VAR}          data folder used when --data is not given
+                        (default: the bundled atlas)
+  {ENGINE_ENV_VAR}        the query engine that export and summary (and the
+                        dashboard's pages) run on: duckdb (default, in-process)
+                        or spark
+  {REMOTE_ENV_VAR}  with spark: a Spark Connect or master URL
+                        (default: local mode)
+  {STORE_ENV_VAR}         where each data folder is kept as Parquet once it has
+                        been read (default: build/store in the project)
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imu-geo",
         description="A geospatial atlas of the Islamic Movement of Uzbekistan.",
+        epilog=SETTINGS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -14,13 +14,17 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
 from imu_geo.source_columns import SOURCE_PREFIX, text_cells
+
+if TYPE_CHECKING:
+    from imu_geo.engine.source import EventSource
+    from imu_geo.filters import FilterSpec
 
 EXPORT_COLUMNS: tuple[str, ...] = (*EVENT_COLUMNS, "lat", "lon", "place_name")
 WHOLE_NUMBER_COLUMNS = frozenset({*FATALITY_COLUMNS, "source_row"})
@@ -264,3 +268,42 @@ def to_geojson_bytes(events: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     write_geojson(buffer, [events], export_columns(events))
     return buffer.getvalue()
+
+
+EXPORT_FORMATS = ("csv", "geojson")
+
+
+def write_selection(
+    out: BinaryIO,
+    source: EventSource,
+    spec: FilterSpec,
+    fmt: str = "csv",
+    source_columns: bool = False,
+    batch_rows: int | None = None,
+) -> int:
+    """Write the events ``spec`` selects from ``source`` to ``out`` as ``fmt``
+    (``csv`` or ``geojson``), as the dashboard's download has them; return how
+    many were written.
+
+    The events come from the engine ``batch_rows`` at a time
+    (:meth:`~imu_geo.engine.source.EventSource.batches`) and each batch is
+    written before the next is asked for, so the selection is never held whole.
+    ``source_columns`` adds a CSV's kept columns of the imported file, when the
+    dataset has any.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    columns = (*EXPORT_COLUMNS, *source.store.event_source_columns)
+    options = {} if batch_rows is None else {"batch_rows": batch_rows}
+    batches = source.batches(spec, columns, **options)
+    if fmt == "geojson":
+        return write_geojson(out, batches, columns)
+    names = list(source.store.meta["source_columns"]) if source_columns else []
+    if not names:
+        return write_csv(out, batches, columns)
+    return write_csv(
+        out,
+        ((batch, source.source_columns(batch["row_id"])) for batch in batches),
+        columns,
+        names,
+    )
