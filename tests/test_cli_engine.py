@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from imu_geo import store as store_module
 from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
-from imu_geo.engine import open as engine_open
-from imu_geo.engine.open import open_source, store_key
+from imu_geo.engine.open import open_source
 from imu_geo.export import (
     table_csv_bytes,
     to_csv_bytes,
@@ -36,7 +36,7 @@ from imu_geo.filters import (
     spec_from_query,
 )
 from imu_geo.importers import import_file, write_import
-from imu_geo.store import STORE_ENV_VAR
+from imu_geo.store import STORE_ENV_VAR, folder_store_key
 from imu_geo.summaries import format_text_table, summarise
 
 LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"
@@ -80,14 +80,6 @@ SELECTED = {
     "search, nothing found": 0,
     "types, one unknown": 2,
 }
-
-
-@pytest.fixture(autouse=True)
-def store_root(tmp_path_factory, monkeypatch) -> Path:
-    """One store root for this module's tests, outside the project."""
-    root = tmp_path_factory.getbasetemp() / "cli-engine-store"
-    monkeypatch.setenv(STORE_ENV_VAR, str(root))
-    return root
 
 
 def oracle_spec(dataset, args):
@@ -254,7 +246,7 @@ def test_a_second_open_reads_no_events_csv(folder, tmp_path, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the folder was loaded again")
 
-    monkeypatch.setattr(engine_open, "load_dataset", refuse)
+    monkeypatch.setattr(store_module, "load_dataset", refuse)
     _spoil_keeping_the_stamp(folder / "events.csv")
     again = open_source(folder, root)
     assert again.store.path == first.store.path
@@ -283,7 +275,7 @@ def test_changed_content_gets_a_new_store(folder, tmp_path):
     after = open_source(folder, root)
     assert after.store.key != before.store.key
     assert (len(before), len(after)) == (49, 48)
-    assert store_key(folder, root) == after.store.key
+    assert folder_store_key(folder, root) == after.store.key
 
 
 def test_the_atlas_key_is_its_files_and_a_folder_key_adds_the_world(folder, tmp_path):
@@ -294,7 +286,7 @@ def test_the_atlas_key_is_its_files_and_a_folder_key_adds_the_world(folder, tmp_
     assert atlas.key != copy.key
     assert atlas.n_events == copy.n_events == 49
     meta = json.loads((copy.path / "meta.json").read_text(encoding="utf-8"))
-    assert meta["event_source_columns"] == []
+    assert meta["event_columns"] == []
 
 
 def test_progress_is_told_only_when_the_store_is_written(folder, tmp_path):
@@ -338,9 +330,8 @@ class _Recording:
     def __init__(self, batches):
         self.handed = 0
         self._batches = batches
-        self.store = type(
-            "Store", (), {"event_source_columns": (), "meta": {"source_columns": []}}
-        )()
+        self.columns = tuple(ATLAS.events.columns)
+        self.kept_columns = ()
 
     def batches(self, spec, columns, batch_rows=None):
         for batch in self._batches:

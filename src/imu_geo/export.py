@@ -293,12 +293,14 @@ def write_selection(
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
-    columns = (*EXPORT_COLUMNS, *source.store.event_source_columns)
+    # The source event columns the dataset has (the store holds them all).
+    present = set(source.columns)
+    columns = (*EXPORT_COLUMNS, *(c for c in SOURCE_EVENT_COLUMNS if c in present))
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
     batches = source.batches(spec, columns, **options)
     if fmt == "geojson":
         return write_geojson(out, batches, columns)
-    names = list(source.store.meta["source_columns"]) if source_columns else []
+    names = list(source.kept_columns) if source_columns else []
     if not names:
         return write_csv(out, batches, columns)
     return write_csv(

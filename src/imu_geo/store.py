@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -455,12 +455,35 @@ def open_store(key: str, root: Path | None = None) -> Store | None:
     return Store(path, key, meta, places, regions)
 
 
-def open_folder(directory: Path, root: Path | None = None) -> Store:
+def folder_store_key(directory: Path, root: Path | None = None) -> str:
+    """The key of a data folder's store.
+
+    The bundled folder is keyed by its files alone. Any other folder also gets
+    the world's units where its own regions do not reach (see
+    :func:`open_folder`), so its key covers the world files too: new world
+    files give a new store. Both keys are remembered per file stamp
+    (:func:`folder_key`), so a restart reads no file to find them.
+    """
+    key = folder_key(directory, root)
+    if Path(directory).resolve() == BUNDLED_DATA_DIR.resolve():
+        return key
+    world_key = folder_key(world.WORLD_DIR, root)
+    return content_key([key.encode(), world_key.encode()], "folder with world")
+
+
+def open_folder(
+    directory: Path,
+    root: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Store:
     """The store of a data folder: opened when it exists, without reading the
     events; else the folder is validated, loaded and written once.
 
     A folder other than the bundled one gets the world's units for the places
     its own regions do not reach (:func:`imu_geo.world.complete_regions`).
+    ``progress``, when given, is told in a short sentence before each slow step
+    (loading the folder, writing the store); it is not called when the store
+    exists.
 
     Raises
     ------
@@ -468,12 +491,16 @@ def open_folder(directory: Path, root: Path | None = None) -> Store:
         When the folder fails validation; nothing is written.
     """
     directory = Path(directory)
-    key = folder_key(directory, root)
+    key = folder_store_key(directory, root)
     store = open_store(key, root)
     if store is not None:
         return store
+    if progress is not None:
+        progress(f"Reading and checking {directory.name}…")
     dataset = load_dataset(directory)
     if directory.resolve() != BUNDLED_DATA_DIR.resolve():
         regions = world.complete_regions(dataset.regions, dataset.places)
         dataset = replace(dataset, regions=regions)
+    if progress is not None:
+        progress(f"Writing {len(dataset.events):,} events to the store…")
     return write_store(dataset, key, root)
