@@ -358,3 +358,31 @@ def test_each_batch_is_written_before_the_next_is_read(fmt):
     assert handed_at_write == [0, 1, 2, 3, 4, 5, *ends]
     expected = to_csv_bytes(events) if fmt == "csv" else to_geojson_bytes(events)
     assert out.getvalue() == expected
+
+
+# --- imu-geo run ----------------------------------------------------------------
+
+
+def test_run_writes_the_store_once_then_starts_without_reading(
+    folder, monkeypatch, capsysbinary
+):
+    started: list[dict] = []
+    monkeypatch.setattr(
+        "imu_geo.cli.subprocess.call",
+        lambda command, cwd, env: started.append(env) or 0,
+    )
+    assert main(["run", "--data", str(folder)]) == 0
+    _spoil_keeping_the_stamp(folder / "events.csv")
+    assert main(["run", "--data", str(folder)]) == 0
+    assert [env["IMU_GEO_DATA"] for env in started] == [str(folder.resolve())] * 2
+    assert capsysbinary.readouterr().err == b""
+
+
+def test_run_on_a_broken_folder_lists_its_problems(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("imu_geo.cli.subprocess.call", lambda *a, **k: 0 / 0)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    assert main(["run", "--data", str(broken)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("regions.geojson: ")
+    assert err[-1].startswith("imu-geo: ")

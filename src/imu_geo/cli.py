@@ -54,7 +54,7 @@ from imu_geo.render import (
     picture_events,
     picture_text,
 )
-from imu_geo.store import STORE_ENV_VAR
+from imu_geo.store import STORE_ENV_VAR, open_folder
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summary_table
 from imu_geo.validate import REGIONS_FILE, validate_directory
 
@@ -340,8 +340,12 @@ def command_run(arguments: argparse.Namespace) -> int:
     environment = dict(os.environ)
     if arguments.data:
         data = Path(arguments.data).resolve()
-        report = validate_directory(data)
-        if not report.ok:
+        try:
+            # Checked and written to its store once; a folder whose store
+            # exists was valid and is not read again.
+            open_folder(data)
+        except DataError:
+            report = validate_directory(data)
             for problem in report.problems[:20]:
                 _write(str(problem), sys.stderr)
             _write(f"imu-geo: {report.summary()}", sys.stderr)
