@@ -81,13 +81,13 @@ left, right = st.columns(2)
 with left:
     ui.download(
         "Download CSV",
-        lambda: ui.selection_csv(data, rows, with_source),
+        lambda: ui.selection_bytes(rows, "csv", with_source),
         "imu-geo-events.csv",
     )
 with right:
     ui.download(
         "Download GeoJSON",
-        lambda: ui.selection_geojson(rows),
+        lambda: ui.selection_bytes(rows, "geojson"),
         "imu-geo-events.geojson",
         "application/geo+json",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
 import secrets
 import threading
 import time
@@ -34,7 +35,7 @@ from imu_geo.data import (
 )
 from imu_geo.engine import get_engine
 from imu_geo.engine.source import EventSource, Selection
-from imu_geo.export import table_csv_bytes, to_csv_bytes, to_geojson_bytes
+from imu_geo.export import table_csv_bytes, write_selection
 from imu_geo.filters import (
     SEARCH_CHARS,
     FilterSpec,
@@ -1197,8 +1198,9 @@ def _forget_point_files(upload: Upload) -> None:
     reference to the log."""
     try:
         store = point_store()
-        for key in (("upload", upload.key), ("both", upload.key)):
-            store.forget(repr(key))
+        for loaded in (upload.data, upload.combined):
+            if loaded is not None:
+                store.forget(repr(loaded.key))
     except Exception:
         reference = log_error(
             "an upload's point files could not be deleted",
@@ -1356,17 +1358,13 @@ def event_rows(data: LoadedData, event_id: str | None) -> pd.DataFrame:
     return data.source.event_rows(str(event_id))
 
 
-def selection_csv(data: LoadedData, rows: Selection, with_source: bool) -> bytes:
-    """The selected events as the CSV download, with the file's own columns when
-    asked."""
-    frame = rows.frame().reset_index(drop=True)
-    kept = data.source.source_columns(frame["row_id"]) if with_source else None
-    return to_csv_bytes(frame.drop(columns="row_id"), kept)
-
-
-def selection_geojson(rows: Selection) -> bytes:
-    """The selected events as the GeoJSON download."""
-    return to_geojson_bytes(rows.frame().drop(columns="row_id"))
+def selection_bytes(rows: Selection, fmt: str, with_source: bool = False) -> bytes:
+    """The selected events as the download of ``fmt`` (``csv`` or ``geojson``),
+    the same bytes as ``imu-geo export`` writes (with the file's own columns in
+    a CSV when asked)."""
+    buffer = io.BytesIO()
+    write_selection(buffer, rows.source, rows.spec, fmt, with_source)
+    return buffer.getvalue()
 
 
 def vocabulary_tables(data: LoadedData) -> dict:
