@@ -47,6 +47,17 @@ from imu_geo.text import BIDI_CONTROLS, show_controls
 
 # Above this many events (after the non-time filters) the map uses point files.
 INLINE_LIMIT = 300
+# Above this many events (after the non-time filters) the map draws the density
+# of the window's events per grid cell (imu_geo.density) instead of one dot each.
+# Measured with benchmarks/point_budget.py in headless Chromium drawing WebGL in
+# software (docs/performance.md, "The point budget"): a slider step to the map
+# redrawn took 0.26 s at 100k points and 0.66 s at 300k, and grows with the
+# points (every point passes the GPU filter, hidden or not); past 300k it exceeds
+# the 1 s a step may take, and the files (about 113 bytes a point) take longer
+# than 20 s to load. A browser with a graphics chip holds more, but the server
+# cannot know the reader's hardware, so the budget is set where software
+# rendering is still usable.
+POINT_BUDGET = 300_000
 # One point file may not exceed this (Streamlit serves static files up to 200 MB).
 MAX_FILE_BYTES = 180 * 1024 * 1024
 # All point files together; beyond it the least recently used are deleted.
