@@ -1,4 +1,7 @@
-"""The density map: cell size, merging cells, colour classes, words, the deck."""
+"""The density map: cell size, merging cells, colour classes, words, the deck.
+
+Property tests have no deadline: their speed is not what they check, and the
+machine may be busy."""
 
 import json
 import xml.etree.ElementTree as ET
@@ -6,7 +9,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imu_geo.density import (
@@ -71,6 +74,7 @@ def test_cell_size_for_extent(bounds, expected):
     assert density_cell_deg(bounds) == expected
 
 
+@settings(deadline=None)
 @given(
     west=st.floats(-180, 179.9),
     south=st.floats(-90, 89.9),
@@ -139,6 +143,7 @@ def _bin(points: np.ndarray, size: float) -> pd.DataFrame:
     return counted.sort_values(["cx", "cy"]).reset_index(drop=True)
 
 
+@settings(deadline=None)
 @given(
     halves=st.lists(
         st.tuples(st.integers(-360, 359), st.integers(-180, 179)), min_size=1
