@@ -50,13 +50,14 @@ INLINE_LIMIT = 300
 # Above this many events (after the non-time filters) the map draws the density
 # of the window's events per grid cell (imu_geo.density) instead of one dot each.
 # Measured with benchmarks/point_budget.py in headless Chromium drawing WebGL in
-# software (docs/performance.md, "The point budget"): a slider step to the map
-# redrawn took 0.26 s at 100k points and 0.66 s at 300k, and grows with the
-# points (every point passes the GPU filter, hidden or not); past 300k it exceeds
-# the 1 s a step may take, and the files (about 113 bytes a point) take longer
-# than 20 s to load. A browser with a graphics chip holds more, but the server
-# cannot know the reader's hardware, so the budget is set where software
-# rendering is still usable.
+# software, on a heavily loaded 2-core machine (docs/performance.md, "The point
+# budget"): the page was ready in 11 s at 100k points, 21 s at 300k and 64 s at
+# 1M, and one redraw while dragging took 2.5 s, 6.2 s and 20 s, about 20 us a
+# point (every point is drawn and picked, hidden by the date filter or not);
+# the density map's took 0.6 s. 300k is the largest size measured whose page
+# still became ready within half a minute; from 1M on neither loading nor
+# panning is usable. A browser with a graphics chip holds more, but the server
+# cannot know the reader's hardware.
 POINT_BUDGET = 300_000
 # One point file may not exceed this (Streamlit serves static files up to 200 MB).
 MAX_FILE_BYTES = 180 * 1024 * 1024
