@@ -122,3 +122,36 @@ def test_a_search_stays_right_while_the_window_moves(folders, monkeypatch):
         end = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
         expected = apply_filters(events, FilterSpec(first, end, text="event 12"))
         assert _count(at) == len(expected) > 0
+
+
+def test_above_the_point_budget_the_map_counts_cells_in_the_engine(
+    folders, monkeypatch
+):
+    # A budget of 5,000 points stands for the browser's 300,000 so that the
+    # suite can cross it with 10,000 events.
+    monkeypatch.setattr("imu_geo.ui.POINT_BUDGET", 5_000)
+    folder = folders[10_000]
+    monkeypatch.setenv("IMU_GEO_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    sizes = []
+    for first, last in WINDOWS:
+        at = at.select_slider(key="f_window").set_range(first, last).run()
+        assert not at.exception, [e.value for e in at.exception]
+        chart = at.get("deck_gl_json_chart")[0].proto.json
+        sizes.append(len(chart.encode()))
+        deck = json.loads(chart)
+        cells = next(
+            layer["data"] for layer in deck["layers"] if layer["id"] == "event-density"
+        )
+        # Every located event of the window is in one cell (the synthetic
+        # events all have a place), so the cells add up to the pandas count.
+        tooltips = [cell["t"] for cell in cells]
+        counted = sum(
+            int(re.match(r"([\d,]+) events?", t).group(1).replace(",", ""))
+            for t in tooltips
+        )
+        assert counted == _count(at) == _pandas_count(folder, first, last) > 0
+    assert max(sizes) < 100_000
+    texts = [c.value for c in at.caption]
+    assert any("cell" in t and "10,000 events" in t for t in texts), texts

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from imu_geo import ui
-from imu_geo.layers import EVENT_LAYER_IDS, legend_svg
+from imu_geo.layers import EVENT_LAYER_IDS
 from imu_geo.views import TABLE_ROW_LIMIT, event_details, table_columns
 
 data, spec = ui.page_context()
@@ -32,7 +32,7 @@ with map_column:
     if picked and picked[0]:
         ui.select_event(picked[0])
 with side_column:
-    st.image(legend_svg(), caption="Legend")
+    st.image(ui.map_legend(data, spec), caption="Legend")
 
 details_slot = st.container()
 

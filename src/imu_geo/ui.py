@@ -33,6 +33,13 @@ from imu_geo.data import (
     default_data_dir,
     load_dataset,
 )
+from imu_geo.density import (
+    bound_cells,
+    build_density_deck,
+    density_cell_deg,
+    density_legend_svg,
+    density_notice,
+)
 from imu_geo.engine import get_engine
 from imu_geo.engine.source import EventSource, Selection
 from imu_geo.export import table_csv_bytes, write_selection
@@ -67,10 +74,12 @@ from imu_geo.layers import (
     frame_view,
     large_colour_codes,
     large_radii,
+    legend_svg,
 )
 from imu_geo.pointfiles import (
     INLINE_LIMIT,
     MAX_IDLE_S,
+    POINT_BUDGET,
     POINTS_ROOT,
     PointFileTooLarge,
     PointStore,
@@ -1215,9 +1224,60 @@ def _forget_point_files(upload: Upload) -> None:
         )
 
 
+@st.cache_resource(max_entries=64)
+def _facet_counts(key: tuple, facets: tuple, _source: EventSource, _spec: FilterSpec):
+    # Keyed by the dataset's key and the filters but time, not the window.
+    del key, facets
+    return _source.layer_counts(_source.whole(_spec))
+
+
+def facet_counts(data: LoadedData, spec: FilterSpec) -> dict[str, int]:
+    """How many events of each layer pass every filter but time: asked once per
+    dataset and filters, not at every step of the window."""
+    facets = (_facet_key(spec), tuple(spec.layers))
+    return _facet_counts(data.key, facets, data.source, spec)
+
+
 def facet_count(data: LoadedData, spec: FilterSpec) -> int:
     """How many events pass every filter but time."""
-    return data.source.count(spec, time=False)
+    return sum(facet_counts(data, spec).values())
+
+
+def over_point_budget(data: LoadedData, spec: FilterSpec) -> bool:
+    """Whether more events pass the filters than the map can hold as points in
+    the browser (:data:`imu_geo.pointfiles.POINT_BUDGET`)."""
+    return facet_count(data, spec) > POINT_BUDGET
+
+
+@st.cache_resource(max_entries=16)
+def _density_grid(key: tuple, facets: tuple, _source: EventSource, _spec):
+    """The cell size and the busiest cell over all of time, for the events
+    passing the filters: the grid and colours stay the same while the window
+    moves, so steps compare."""
+    del key, facets  # only the cache key
+    cell = density_cell_deg(_source.store.bounds)
+    cells, drawn = bound_cells(_source.density(_source.whole(_spec), cell), cell)
+    return drawn, int(cells["events"].max()) if len(cells) else 0
+
+
+def density_grid(data: LoadedData, spec: FilterSpec) -> tuple[float, int]:
+    facets = (_facet_key(spec), tuple(spec.layers))
+    return _density_grid(data.key, facets, data.source, spec)
+
+
+def density_deck(data: LoadedData, spec: FilterSpec, candidates: int):
+    """The map as grid cells counted by the engine at each step, with its notice."""
+    cell, top = density_grid(data, spec)
+    cells, drawn = bound_cells(data.source.density(spec, cell), cell)
+    deck = build_density_deck(cells, drawn, *_map_frame(data), scale_max=top)
+    return deck, density_notice(candidates, drawn, POINT_BUDGET)
+
+
+def map_legend(data: LoadedData, spec: FilterSpec) -> str:
+    """The legend of the map :func:`map_deck` draws, as SVG."""
+    if not over_point_budget(data, spec):
+        return legend_svg()
+    return density_legend_svg(*density_grid(data, spec))
 
 
 def dataset_tag(data: LoadedData) -> str:
@@ -1287,8 +1347,10 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
     layer's points are written once to a point file and filtered by date in the
     browser, so a slider step sends only the new date range.
     """
-    by_layer = data.source.layer_counts(data.source.whole(spec))
+    by_layer = facet_counts(data, spec)
     candidates = sum(by_layer.values())
+    if candidates > POINT_BUDGET:
+        return density_deck(data, spec, candidates)
     if candidates <= INLINE_LIMIT:
         selected = rows.frame(DECK_COLUMNS).drop(columns="row_id")
         deck = build_deck(
