@@ -133,4 +133,8 @@ def test_the_upload_box_names_its_own_date_order_control():
         "ged.csv", lambda: payload, "auto", ("k", 10), date_order="dmy"
     )
     assert chosen.failure == ""
-    assert list(chosen.result.events["date_start"]) == ["2009-04-03"]
+    # The session keeps the report; the rows are in the upload's store.
+    assert chosen.result.summary() == "ucdp: 1 row — 1 accepted, 0 repaired, 0 rejected"
+    rows = chosen.data.source.rows(chosen.data.default_spec)
+    assert [d.date().isoformat() for d in rows["date_start"]] == ["2009-04-03"]
+    assert chosen.result.events.empty

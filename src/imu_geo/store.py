@@ -504,3 +504,25 @@ def open_folder(
     if progress is not None:
         progress(f"Writing {len(dataset.events):,} events to the store…")
     return write_store(dataset, key, root)
+
+
+def read_dataset(store: Store) -> Dataset:
+    """A store's events read back into memory as a :class:`Dataset`, in the
+    store's order: only to overlay an upload on the atlas, which needs both
+    side by side."""
+    present = list(store.meta.get("event_columns", ()))
+    columns = [*EVENT_COLUMNS, *present, "place_name", "lat", "lon", "country"]
+    events = pq.read_table(store.events_path, columns=columns).to_pandas()
+    for column in ("date_start", "date_end"):
+        events[column] = pd.to_datetime(events[column])
+    for column in (*FATALITY_COLUMNS, *(c for c in present if c == "source_row")):
+        events[column] = events[column].astype("Int64")
+    kept = None
+    names = store.meta["source_columns"]
+    if names:
+        kept = pq.read_table(
+            store.path / SOURCE_COLUMNS_FILE,
+            columns=[f"c{n}" for n in range(len(names))],
+        ).to_pandas()
+        kept.columns = names
+    return Dataset(store.path, events, store.places, store.regions, kept)

@@ -106,6 +106,7 @@ from imu_geo.store import (
     content_key,
     default_root,
     open_folder,
+    read_dataset,
     remove_stale_stores,
     remove_store,
     write_store,
@@ -271,7 +272,7 @@ def require_dataset() -> LoadedData:
         if upload.combined is None:
             try:
                 combined = combine_datasets(
-                    _atlas_dataset(), _upload_dataset(upload.name, upload.result)
+                    _atlas_dataset(), read_dataset(upload.data.source.store)
                 )
                 key = content_key(
                     [atlas.source.store.key.encode(), upload.store_key.encode()],
@@ -990,6 +991,13 @@ def _import_upload(
                 upload.store_key,
                 UPLOAD_STORE_ROOT(),
                 anywhere=True,
+            )
+            # The session keeps the report, not the rows: the store has them.
+            upload.result = replace(
+                result,
+                events=result.events.iloc[:0],
+                places=result.places.iloc[:0],
+                source_columns=result.source_columns.iloc[:0],
             )
         return upload
     except Exception as error:
