@@ -35,6 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from imu_geo import world
@@ -142,13 +143,36 @@ def _keys(column: pd.Series, separator: str) -> pd.Series:
     return column.map(dict(zip(distinct, keyed, strict=True))).astype(str)
 
 
-def search_text(events: pd.DataFrame) -> pd.Series:
+def _text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow strings, empty for missing; without a copy when
+    the column is already Arrow-backed."""
+    values = values.fillna("")
+    if hasattr(values.array, "__arrow_array__"):
+        array = pa.array(values.array)
+    else:
+        array = pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string())
+    return array if array.type == pa.string() else array.cast(pa.string())
+
+
+def search_text(events: pd.DataFrame) -> pa.Array | pa.ChunkedArray:
     """The text a search looks in, casefolded: the :data:`SEARCH_COLUMNS` joined
-    by spaces, as :func:`imu_geo.filters.filter_mask` joins them."""
-    haystack = events[SEARCH_COLUMNS[0]].astype(str)
-    for column in SEARCH_COLUMNS[1:]:
-        haystack = haystack + " " + events[column].astype(str)
-    return haystack.str.casefold()
+    by spaces, as :func:`imu_geo.filters.filter_mask` joins them.
+
+    Arrow lowercases the rows that are plain ASCII, where that is the same as
+    Python's ``casefold``; the others (``ß``, ligatures, final sigma …) are
+    casefolded by Python, so a search finds exactly what the pandas rule finds.
+    """
+    joined = pc.binary_join_element_wise(
+        *(_text(events[c]) for c in SEARCH_COLUMNS), " "
+    )
+    folded = pc.utf8_lower(joined)
+    other = pc.invert(pc.string_is_ascii(joined))
+    if pc.any(other).as_py():
+        texts = joined.filter(other).to_pylist()
+        folded = pc.replace_with_mask(
+            folded, other, pa.array([t.casefold() for t in texts], pa.string())
+        )
+    return folded
 
 
 def summary_levels(regions: gpd.GeoDataFrame) -> tuple[str, ...]:
@@ -157,89 +181,71 @@ def summary_levels(regions: gpd.GeoDataFrame) -> tuple[str, ...]:
     return tuple(level for level in SUMMARY_LEVELS if level in present)
 
 
-def event_table(dataset: Dataset) -> pd.DataFrame:
+def event_table(dataset: Dataset) -> pa.Table:
     """The events as the store holds them: sorted by date, with ``row_id``.
 
-    Columns: the event columns, the source columns (empty text when the
-    dataset has none), ``place_name``, ``country``, ``lat``, ``lon``,
+    Columns: ``row_id``, the event columns, the source columns (empty text when
+    the dataset has none), ``place_name``, ``country``, ``lat``, ``lon``,
     ``day_start``/``day_end`` (days since 1970), ``month`` (``year * 12 +
     month - 1`` of the start), ``actor_keys``/``country_keys`` (the items,
     delimited at both ends), ``search`` and, per summary level L,
-    ``L_status``, ``L_region``, ``L_place``, ``L_precision``.
+    ``L_status``, ``L_region``, ``L_place``, ``L_precision``. Every column is
+    made in the events' own order; the rows are put in date order once, at
+    the end.
     """
     events = dataset.events
-    order = np.lexsort(
-        (
-            pd.factorize(events["event_id"], sort=True)[0],
-            _days(events["date_end"]),
-            _days(events["date_start"]),
-        )
-    )
-    events = events.iloc[order].reset_index(drop=True)
-    table = pd.DataFrame({"row_id": np.arange(len(events), dtype=np.int64)})
+    n = len(events)
+    start, end = _days(events["date_start"]), _days(events["date_end"])
+    columns: dict[str, object] = {}
     for column in EVENT_COLUMNS:
-        table[column] = events[column]
+        if column in ("date_start", "date_end"):
+            days = start if column == "date_start" else end
+            columns[column] = pa.array(days, pa.int32()).cast(pa.date32())
+        elif column in FATALITY_COLUMNS:
+            columns[column] = pa.array(
+                events[column].astype("Int64"), pa.int64(), from_pandas=True
+            )
+        else:
+            columns[column] = _text(events[column])
     for column in SOURCE_EVENT_COLUMNS:
         if column == "source_row":
-            table[column] = (
-                events[column] if column in events else pd.Series(dtype="Int64")
+            values = (
+                events[column].astype("Int64")
+                if column in events
+                else pd.Series(pd.NA, index=events.index, dtype="Int64")
             )
-            table[column] = table[column].astype("Int64")
+            columns[column] = pa.array(values, pa.int64(), from_pandas=True)
+        elif column in events:
+            columns[column] = _text(events[column])
         else:
-            table[column] = events[column] if column in events else ""
+            columns[column] = pa.array([""] * n, pa.string())
     for column in ("place_name", "country"):
-        table[column] = events[column].fillna("").astype(str)
+        columns[column] = _text(events[column])
     for column in ("lat", "lon"):
-        table[column] = pd.to_numeric(events[column], errors="coerce").astype(float)
-    for column in FATALITY_COLUMNS:
-        table[column] = events[column].astype("Int64")
-    table["day_start"] = _days(events["date_start"])
-    table["day_end"] = _days(events["date_end"])
-    table["month"] = (
-        events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
-    ).astype(np.int32)
-    table["actor_keys"] = _keys(events["actors"], ACTOR_SEPARATOR)
-    table["country_keys"] = _keys(events["country"], COUNTRY_SEPARATOR)
-    table["search"] = search_text(events)
+        values = pd.to_numeric(events[column], errors="coerce").astype(float)
+        columns[column] = pa.array(values.to_numpy(), pa.float64(), from_pandas=True)
+    columns["day_start"] = pa.array(start, pa.int32())
+    columns["day_end"] = pa.array(end, pa.int32())
+    month = events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
+    columns["month"] = pa.array(month.to_numpy(dtype=np.int32), pa.int32())
+    columns["actor_keys"] = _text(_keys(events["actors"], ACTOR_SEPARATOR))
+    columns["country_keys"] = _text(_keys(events["country"], COUNTRY_SEPARATOR))
+    columns["search"] = search_text(events)
     for level in SUMMARY_LEVELS:
         # Every level, even one the regions have no unit of: its table still
         # has the rows for coarser places, places outside and no place.
         keys = unit_keys(events, dataset.places, dataset.regions, level)
-        keys = keys.reset_index(drop=True)
-        table[f"{level}_status"] = keys["status"].to_numpy()
-        table[f"{level}_region"] = keys["region_id"].to_numpy()
-        table[f"{level}_place"] = keys["_place"].to_numpy()
-        table[f"{level}_precision"] = keys["_precision"].to_numpy()
-    text = [c for c in table.columns if table[c].dtype == object or c in _TEXT]
-    for column in text:
-        table[column] = table[column].fillna("").astype(str)
-    return table
-
-
-_TEXT = frozenset(
-    {*EVENT_COLUMNS} - {"date_start", "date_end", *FATALITY_COLUMNS}
-    | {c for c in SOURCE_EVENT_COLUMNS if c != "source_row"}
-)
-
-
-def _arrow_events(table: pd.DataFrame) -> pa.Table:
-    arrays = {}
-    for column in table.columns:
-        values = table[column]
-        if column in ("date_start", "date_end"):
-            arrays[column] = pa.array(
-                values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"),
-                type=pa.date32(),
-            )
-        elif str(values.dtype) == "Int64":
-            arrays[column] = pa.array(values, type=pa.int64(), from_pandas=True)
-        elif values.dtype.kind in "iu":
-            arrays[column] = pa.array(values.to_numpy())
-        elif values.dtype.kind == "f":
-            arrays[column] = pa.array(values.to_numpy(), from_pandas=True)
-        else:
-            arrays[column] = pa.array(values.astype(str).to_numpy(), type=pa.string())
-    return pa.table(arrays)
+        for name, key in (
+            ("status", "status"),
+            ("region", "region_id"),
+            ("place", "_place"),
+            ("precision", "_precision"),
+        ):
+            columns[f"{level}_{name}"] = _text(keys[key].reset_index(drop=True))
+    order = np.lexsort((pd.factorize(events["event_id"], sort=True)[0], end, start))
+    table = pa.table(columns).take(pa.array(order))
+    row_id = pa.array(np.arange(n, dtype=np.int64))
+    return table.add_column(0, "row_id", row_id)
 
 
 def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
@@ -258,9 +264,11 @@ def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
         "choices": {k: list(v) for k, v in facet_choices(events).items()},
         "bounds": list(bounds) if bounds else None,
         "levels": list(summary_levels(dataset.regions)),
-        "longest_days": int((table["day_end"] - table["day_start"]).max())
-        if len(table)
-        else 0,
+        "longest_days": (
+            int(pc.max(pc.subtract(table["day_end"], table["day_start"])).as_py())
+            if len(table)
+            else 0
+        ),
         "event_columns": [c for c in SOURCE_EVENT_COLUMNS if c in events],
         "source_columns": (
             list(dataset.source_columns.columns)
@@ -359,7 +367,7 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     try:
         table = event_table(dataset)
         pq.write_table(
-            _arrow_events(table),
+            table,
             work / EVENTS_FILE,
             row_group_size=ROW_GROUP_ROWS,
             compression="zstd",
@@ -390,7 +398,7 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     return store
 
 
-def _write_source_columns(dataset: Dataset, table: pd.DataFrame, work: Path) -> None:
+def _write_source_columns(dataset: Dataset, table: pa.Table, work: Path) -> None:
     """The file's own columns in the store's row order, with ``row_id``."""
     events = dataset.events
     order = np.lexsort(
@@ -400,14 +408,14 @@ def _write_source_columns(dataset: Dataset, table: pd.DataFrame, work: Path) -> 
             _days(events["date_start"]),
         )
     )
-    kept = dataset.source_columns.iloc[order].reset_index(drop=True)
-    arrays = {"row_id": pa.array(table["row_id"].to_numpy())}
+    kept = dataset.source_columns
+    arrays = {"row_id": table["row_id"]}
     for number, column in enumerate(kept.columns):
-        arrays[f"c{number}"] = pa.array(
-            kept[column].fillna("").astype(str).to_numpy(), type=pa.string()
-        )
+        arrays[f"c{number}"] = _text(kept[column].reset_index(drop=True))
     pq.write_table(
-        pa.table(arrays), work / SOURCE_COLUMNS_FILE, row_group_size=ROW_GROUP_ROWS
+        pa.table(arrays).take(pa.array(order)).set_column(0, "row_id", table["row_id"]),
+        work / SOURCE_COLUMNS_FILE,
+        row_group_size=ROW_GROUP_ROWS,
     )
 
 
