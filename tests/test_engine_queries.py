@@ -212,3 +212,27 @@ def test_random_specs_count_as_pandas(many, first, days, cumulative, layers, tex
     )
     expected = _oracle(dataset, spec)
     assert source.count(spec) == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["Tashkent", "IMU"], "tashkent imu"),
+        (["Straße", "ǅemal"], "strasse ǆemal"),
+        (["ΣΟΦΟΣ", ""], "σοφοσ "),
+        (["ﬁre", "İ"], "fire i̇"),
+    ],
+)
+def test_search_text_is_casefolded_as_python_does(cells, expected):
+    from imu_geo.filters import SEARCH_COLUMNS
+    from imu_geo.store import search_text
+
+    # Every row twice, in two Arrow-backed chunks' worth of rows.
+    columns = {c: [""] * 4 for c in SEARCH_COLUMNS}
+    columns[SEARCH_COLUMNS[0]] = [cells[0]] * 4
+    columns[SEARCH_COLUMNS[1]] = [cells[1]] * 4
+    frame = pd.DataFrame(columns, dtype="str")
+    found = search_text(frame).to_pylist()
+    tail = " " * (len(SEARCH_COLUMNS) - 2)
+    assert found == [expected + tail] * 4
+    assert found[0] == " ".join(frame.iloc[0]).casefold()

@@ -165,6 +165,8 @@ def search_text(events: pd.DataFrame) -> pa.Array | pa.ChunkedArray:
     joined = pc.binary_join_element_wise(
         *(_text(events[c]) for c in SEARCH_COLUMNS), " "
     )
+    if isinstance(joined, pa.ChunkedArray):
+        joined = joined.combine_chunks()
     folded = pc.utf8_lower(joined)
     other = pc.invert(pc.string_is_ascii(joined))
     if pc.any(other).as_py():
