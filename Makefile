@@ -50,7 +50,7 @@ lock:
 	rm -rf build/lock-venv
 	$(PYTHON) -m venv build/lock-venv
 	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
-	build/lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	build/lock-venv/bin/python -m pip install --quiet -e '.[test,spark]'
 	{ echo "# Exact versions used by \`make run\` and \`make test\` (pip constraints)."; \
 	  echo "# Regenerate with \`make lock\` after changing dependencies in pyproject.toml."; \
 	  build/lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
