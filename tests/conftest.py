@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from imu_geo.cli import streamlit_command
+from tests.engines import duckdb_engine, engine, spark_engine  # noqa: F401
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"
