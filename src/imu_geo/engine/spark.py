@@ -18,6 +18,7 @@ connector). Queries keep their ``:name`` markers, which Spark binds itself
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -30,7 +31,8 @@ from imu_geo.engine.base import EngineError, check_params, check_table_name, nor
 
 LOCAL_MASTER = "local[2]"
 CONNECT_SCHEME = "sc://"
-MASTER_PREFIXES = ("local", "spark://", "yarn", "k8s://", "mesos://")
+# Spark's master URLs: local mode, a standalone, Kubernetes or Mesos master, YARN.
+MASTER_URL = re.compile(r"local(\[[^\]\s]+\])?|(spark|k8s|mesos)://\S+|yarn")
 JAVA_HINT = (
     "Spark needs Java 17 or newer on the PATH or in JAVA_HOME "
     "(Debian: apt-get install openjdk-17-jre-headless)"
@@ -65,7 +67,7 @@ def check_remote(remote: str | None) -> str | None:
     """``remote`` stripped (``None`` when empty) when it is a Spark Connect URL or a
     master URL; raises ``ValueError`` with the accepted forms otherwise."""
     remote = (remote or "").strip() or None
-    if remote is None or is_connect_url(remote) or remote.startswith(MASTER_PREFIXES):
+    if remote is None or is_connect_url(remote) or MASTER_URL.fullmatch(remote):
         return remote
     raise ValueError(
         f"IMU_GEO_SPARK_REMOTE={remote!r} is neither a Spark Connect URL "
@@ -82,13 +84,25 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
+def _first_line(error: Exception) -> str:
+    """The gist of a Spark error: its first line (a JVM error goes on with its
+    whole stack, which stays on the chained exception)."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def _log_config() -> str:
     """The path of the log configuration that keeps the JVM to errors only."""
     return str(resources.files("imu_geo.engine") / "spark-log4j2.properties")
 
 
 class SparkEngine:
-    """The engine of one process: a Spark session with Parquet views."""
+    """The engine of one process: a Spark session with Parquet views.
+
+    A process has one Spark driver: a second engine made while the first is open
+    shares its session (Spark's ``getOrCreate``), and closing either stops it.
+    :func:`imu_geo.engine.get_engine` makes one per process.
+    """
 
     name = "spark"
 
@@ -137,7 +151,7 @@ class SparkEngine:
                 self._spark.conf.set(key, value)
         except Exception as error:  # the JVM or the server did not answer
             self._cleanup()
-            raise EngineError(f"Spark did not start: {error}") from error
+            raise EngineError(f"Spark did not start: {_first_line(error)}") from error
         if not is_connect_url(self.remote):
             self._spark.sparkContext.setLogLevel("ERROR")
 
@@ -156,7 +170,7 @@ class SparkEngine:
                 frame.createOrReplaceTempView(table)
             except Exception as error:
                 raise EngineError(
-                    f"Spark could not read the Parquet at {path}: {error}"
+                    f"Spark could not read the Parquet at {path}: {_first_line(error)}"
                 ) from error
             self._views[table] = str(path)
 
@@ -167,7 +181,9 @@ class SparkEngine:
         try:
             result = self._spark.sql(sql, args=values or None).toArrow()
         except Exception as error:
-            raise EngineError(f"Spark could not run the query: {error}") from error
+            raise EngineError(
+                f"Spark could not run the query: {_first_line(error)}"
+            ) from error
         return normalise(result)
 
     def close(self) -> None:
