@@ -17,6 +17,7 @@ connector). Queries keep their ``:name`` markers, which Spark binds itself
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -91,6 +92,16 @@ def _first_line(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+def _quiet_query_errors() -> None:
+    """PySpark logs each failed query, with Spark's whole stack, before raising
+    it; here the failure becomes an :class:`EngineError` and its caller decides
+    what to log."""
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _log_config() -> str:
     """The path of the log configuration that keeps the JVM to errors only."""
     return str(resources.files("imu_geo.engine") / "spark-log4j2.properties")
@@ -154,6 +165,7 @@ class SparkEngine:
             raise EngineError(f"Spark did not start: {_first_line(error)}") from error
         if not is_connect_url(self.remote):
             self._spark.sparkContext.setLogLevel("ERROR")
+        _quiet_query_errors()
 
     @property
     def session(self):
