@@ -148,6 +148,9 @@ def query_cases(dataset, store) -> list[tuple[str, tuple[str, dict]]]:
             ),
         ),
         ("event unknown", queries.event(table, "no such event", ("event_id",))),
+        ("event_at first", queries.event_at(table, 0)),
+        ("event_at last", queries.event_at(table, store.n_events - 1)),
+        ("event_at none", queries.event_at(table, store.n_events)),
         ("totals", queries.totals(table)),
     ]
     if store.source_columns_path is not None:
