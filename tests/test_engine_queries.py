@@ -236,3 +236,13 @@ def test_search_text_is_casefolded_as_python_does(cells, expected):
     tail = " " * (len(SEARCH_COLUMNS) - 2)
     assert found == [expected + tail] * 4
     assert found[0] == " ".join(frame.iloc[0]).casefold()
+
+
+def test_the_engine_reads_a_store_where_the_store_url_says(atlas, monkeypatch):
+    _, source = atlas
+    store = source.store
+    assert store.location("events.parquet") == str(store.path / "events.parquet")
+    monkeypatch.setenv("IMU_GEO_STORE_URL", "s3a://bucket/imu-geo/")
+    assert store.location("events.parquet") == (
+        f"s3a://bucket/imu-geo/{store.key}/events.parquet"
+    )

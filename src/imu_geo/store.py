@@ -55,6 +55,9 @@ from imu_geo.summaries import SUMMARY_LEVELS, unit_keys
 
 STORE_VERSION = 2
 STORE_ENV_VAR = "IMU_GEO_STORE"
+# Where the engine reads the stores' Parquet files when that is not the store
+# root itself: an object-store URL holding a copy of the root (docs/scaling.md).
+STORE_URL_ENV_VAR = "IMU_GEO_STORE_URL"
 ROW_GROUP_ROWS = 65_536
 EVENTS_FILE = "events.parquet"
 SOURCE_COLUMNS_FILE = "source_columns.parquet"
@@ -295,6 +298,15 @@ class Store:
     @property
     def events_path(self) -> Path:
         return self.path / EVENTS_FILE
+
+    def location(self, name: str) -> str:
+        """Where the engine reads the store's file ``name``: under
+        ``$IMU_GEO_STORE_URL`` when that is set (``s3a://bucket/imu-geo`` holding
+        a copy of the store root), else in the store's own folder."""
+        base = os.environ.get(STORE_URL_ENV_VAR, "").strip().rstrip("/")
+        if base:
+            return f"{base}/{self.key}/{name}"
+        return str(self.path / name)
 
     @property
     def source_columns_path(self) -> Path | None:

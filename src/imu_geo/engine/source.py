@@ -18,7 +18,7 @@ from imu_geo.engine import queries
 from imu_geo.engine.base import Engine
 from imu_geo.filters import FilterSpec
 from imu_geo.schema import EVENT_COLUMNS, LAYERS, SOURCE_EVENT_COLUMNS
-from imu_geo.store import Store
+from imu_geo.store import EVENTS_FILE, SOURCE_COLUMNS_FILE, Store
 from imu_geo.summaries import COUNT_COLUMNS, FATALITY_SUMS, UNIT_KEYS
 
 # The columns of an event as the pages and exports know them (Dataset.events).
@@ -78,10 +78,10 @@ class EventSource:
     engine: Engine
 
     def __post_init__(self) -> None:
-        self.engine.register(self.store.table, str(self.store.events_path))
+        self.engine.register(self.store.table, self.store.location(EVENTS_FILE))
         if self.store.source_columns_path is not None:
             self.engine.register(
-                self.store.source_table, str(self.store.source_columns_path)
+                self.store.source_table, self.store.location(SOURCE_COLUMNS_FILE)
             )
 
     @property
