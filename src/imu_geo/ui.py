@@ -31,7 +31,6 @@ from imu_geo.data import (
     assemble_dataset,
     combine_datasets,
     default_data_dir,
-    load_dataset,
 )
 from imu_geo.density import (
     bound_cells,
@@ -271,8 +270,10 @@ def require_dataset() -> LoadedData:
     else:
         if upload.combined is None:
             try:
+                # Both read back from their stores, only for this overlay.
                 combined = combine_datasets(
-                    _atlas_dataset(), read_dataset(upload.data.source.store)
+                    read_dataset(atlas.source.store),
+                    read_dataset(upload.data.source.store),
                 )
                 key = content_key(
                     [atlas.source.store.key.encode(), upload.store_key.encode()],
@@ -303,22 +304,6 @@ def require_dataset() -> LoadedData:
         if not first_run:
             _reset_filters(chosen)
     return chosen
-
-
-@st.cache_resource(max_entries=1, show_spinner="Reading the atlas's events…")
-def _atlas_events(directory: str, stamp: tuple) -> Dataset:
-    del stamp  # only part of the cache key
-    dataset = load_dataset(Path(directory))
-    if Path(directory).resolve() != BUNDLED_DATA_DIR.resolve():
-        regions = world.complete_regions(dataset.regions, dataset.places)
-        dataset = replace(dataset, regions=regions)
-    return dataset
-
-
-def _atlas_dataset() -> Dataset:
-    """The data folder's events in memory: only to overlay an upload on them."""
-    directory = default_data_dir()
-    return _atlas_events(str(directory.resolve()), _file_stamp(directory))
 
 
 def _require_atlas() -> LoadedData:
