@@ -145,7 +145,9 @@ def test_a_syria_point_two_km_over_the_border_is_kept_with_a_note():
         )
     ]
     assert list(result.events["lat"]) == [36.8406]
-    assert list(result.places["country"]) == ["SY"]
+    # The point is the event's own, with its stated country; no place is made.
+    assert list(result.events["country"]) == ["SY"]
+    assert result.places.empty
 
 
 def test_a_syria_point_far_outside_is_rejected_unless_a_swap_puts_it_inside():

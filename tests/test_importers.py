@@ -497,7 +497,7 @@ def test_acled_crosswalk_maps_precision_codes_types_and_ids():
             "date_precision": "day",
             "layer": "attack",
             "event_type": "suicide_bombing",
-            "place_id": "andijan",
+            "place_id": "",
             "geo_precision": "near",
             "target": "Police Forces of Uzbekistan (1991-)",
             "fatalities_best": "3",
@@ -540,7 +540,7 @@ def test_acled_crosswalk_maps_precision_codes_types_and_ids():
             "date_precision": "month",
             "layer": "attack",
             "event_type": "hostage_taking",
-            "place_id": "batken",
+            "place_id": "",
             "geo_precision": "province",
             "target": "Civilians (Japan); Civilians (Kyrgyzstan)",
             "fatalities_best": "0",
@@ -582,7 +582,7 @@ def test_acled_crosswalk_maps_precision_codes_types_and_ids():
             "date_precision": "day",
             "layer": "context",
             "event_type": "crackdown",
-            "place_id": "tashkent",
+            "place_id": "",
             "geo_precision": "near",
             "actors": "Police Forces of Uzbekistan (1991-)",
             "target": "IMU: Islamic Movement of Uzbekistan",
@@ -607,6 +607,10 @@ def test_acled_crosswalk_maps_precision_codes_types_and_ids():
         "ACLED event_id_cnty UZB12: Political violence / Explosions/Remote "
         "violence / Suicide bomb at Andijan."
     )
+    # A row with its own coordinates keeps them and makes no place; only the
+    # gazetteer's named places are places. Its country is the stated one.
+    assert list(result.places["place_id"]) == ["khanabad_uz", "kunduz_province"]
+    assert list(result.events["country"]) == ["UZ", "UZ", "KG", "AF", "UZ"]
 
 
 @pytest.mark.parametrize(
@@ -683,7 +687,7 @@ def test_ucdp_crosswalk_takes_dates_as_given_and_counts_directly():
             "date_precision": "month",
             "layer": "attack",
             "event_type": "armed_assault",
-            "place_id": "batken_province",
+            "place_id": "",
             "geo_precision": "province",
             "actors": "Government of Uzbekistan",
             "target": "IMU",
@@ -719,7 +723,7 @@ def test_ucdp_crosswalk_takes_dates_as_given_and_counts_directly():
             "date_precision": "range",
             "layer": "attack",
             "event_type": "armed_assault",
-            "place_id": "kunduz_town",
+            "place_id": "",
             "geo_precision": "exact",
             "actors": "IMU",
             "target": "Taliban",
@@ -737,7 +741,7 @@ def test_ucdp_crosswalk_takes_dates_as_given_and_counts_directly():
             "date_precision": "year",
             "layer": "attack",
             "event_type": "armed_assault",
-            "place_id": "afghanistan",
+            "place_id": "",
             "geo_precision": "country",
             "actors": "IMU",
             "target": "Taliban",
@@ -816,7 +820,7 @@ def test_gtd_crosswalk_reads_zero_as_unknown_and_keeps_approxdate():
             "date_end": "1999-02-16",
             "date_precision": "day",
             "event_type": "bombing",
-            "place_id": "tashkent",
+            "place_id": "",
             "geo_precision": "near",
             "actors": "Islamic Movement of Uzbekistan (IMU)",
             "target": "Government building",
@@ -844,7 +848,7 @@ def test_gtd_crosswalk_reads_zero_as_unknown_and_keeps_approxdate():
             "date_end": "1999-12-31",
             "date_precision": "year",
             "event_type": "hostage_taking",
-            "place_id": "batken",
+            "place_id": "",
             "geo_precision": "district",
             "actors": "Islamic Movement of Uzbekistan (IMU); Taliban",
             "target": "Japanese geologists",
@@ -2090,6 +2094,15 @@ def test_places_outside_the_mapped_countries_pass_the_validator(tmp_path):
     assert result.issues == [
         issue(2, "repaired", GEO, "no coordinates; placed from the gazetteer: Xinjiang")
     ]
-    assert list(result.places["country"]) == ["CN", "SY"]
+    # The Syrian row keeps its own point (no place); Xinjiang is a named place.
+    assert list(result.places["country"]) == ["CN"]
+    assert list(result.events["country"]) == ["CN", "SY"]
     write_import(result, tmp_path)
     assert validate_directory(tmp_path).problems == []
+    # Syria's units are written for the event's own point.
+    regions = json.loads((tmp_path / "regions.geojson").read_text(encoding="utf-8"))
+    levels = {
+        (f["properties"]["country"], f["properties"]["level"])
+        for f in regions["features"]
+    }
+    assert {("CN", "country"), ("SY", "country"), ("SY", "admin1")} <= levels

@@ -12,10 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from imu_geo import source_columns as kept
-from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
+from imu_geo.schema import (
+    EVENT_COLUMNS,
+    FATALITY_COLUMNS,
+    PLACE_PROPERTIES,
+    POINT_COLUMNS,
+    SOURCE_EVENT_COLUMNS,
+)
 from imu_geo.validate import (
     EVENTS_FILE,
     PLACES_FILE,
@@ -48,9 +55,11 @@ class Dataset:
 
     ``events`` has one row per event with the columns of ``events.csv`` typed
     (dates as ``datetime64``, fatalities as nullable ``Int64``) plus ``place_name``,
-    ``lat``, ``lon`` and ``country`` from its place (empty for events with no
-    place). For an area place, ``lat``/``lon`` is a point inside the area, chosen
-    by ``representative_point``; ``geo_precision`` says how much it can be trusted.
+    ``lat``, ``lon`` and ``country``: the event's own (:data:`imu_geo.schema.
+    POINT_COLUMNS`, as an import writes an event with its own coordinates) where
+    given, else its place's (empty for events with neither). For an area place,
+    ``lat``/``lon`` is a point inside the area, chosen by ``representative_point``;
+    ``geo_precision`` says how much it can be trusted.
     An imported dataset's events also have those of
     :data:`imu_geo.schema.SOURCE_EVENT_COLUMNS` it was written with
     (``source_row`` as ``Int64``).
@@ -114,7 +123,15 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     if not report.ok:
         raise DataError(directory, report.problems)
 
-    places = gpd.read_file(directory / PLACES_FILE).to_crs(CRS)
+    places = gpd.read_file(directory / PLACES_FILE)
+    if "place_id" not in places.columns:
+        # No feature at all: an import whose events all have their own points.
+        places = gpd.GeoDataFrame(
+            {column: pd.Series(dtype="str") for column in PLACE_PROPERTIES},
+            geometry=gpd.GeoSeries([], crs=CRS),
+            crs=CRS,
+        )
+    places = places.to_crs(CRS)
     regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
     if raw is None:
         # Every column as text, so nothing is inferred or turned into NaN.
@@ -167,7 +184,52 @@ def assemble_dataset(
     events = events.merge(place_columns, on="place_id", how="left", validate="m:1")
     for column in ("place_name", "country"):
         events[column] = events[column].fillna("")
+    own = own_points(raw_events)
+    if own is not None:
+        # The event's own point wins over its place's anchor; its own name and
+        # country too, where it gives them.
+        has_point = own["lat"].notna().to_numpy()
+        for column in ("lat", "lon"):
+            events[column] = np.where(
+                has_point, own[column].to_numpy(), events[column].to_numpy(float)
+            )
+        for column in ("place_name", "country"):
+            given = (own[column] != "").to_numpy()
+            if given.any():
+                events[column] = np.where(
+                    given, own[column].to_numpy(object), events[column].to_numpy(object)
+                )
+                events[column] = events[column].astype("str")
     return Dataset(Path(directory), events, places, regions, source_columns)
+
+
+def own_points(raw_events: pd.DataFrame) -> pd.DataFrame | None:
+    """The events' own points (:data:`imu_geo.schema.POINT_COLUMNS`), typed:
+    ``lat``/``lon`` as float rounded to 4 decimals (NaN when the event has none),
+    ``place_name`` and ``country`` as text ("" when not given); None when the
+    events have none of these columns.
+
+    ``raw_events`` is valid text as ``events.csv`` holds it, or an import's events
+    (numbers already).
+    """
+    if not any(column in raw_events.columns for column in POINT_COLUMNS):
+        return None
+    n = len(raw_events)
+    own = {}
+    for column in ("lat", "lon"):
+        if column not in raw_events.columns:
+            own[column] = np.full(n, np.nan)
+            continue
+        values = raw_events[column]
+        if values.dtype.kind not in "fiu":
+            values = pd.to_numeric(values.replace("", None), errors="coerce")
+        own[column] = np.round(values.to_numpy(float, na_value=np.nan), 4)
+    for column in ("place_name", "country"):
+        if column in raw_events.columns:
+            own[column] = raw_events[column].fillna("").astype("str").to_numpy(object)
+        else:
+            own[column] = np.full(n, "", dtype=object)
+    return pd.DataFrame(own)
 
 
 def combine_datasets(first: Dataset, second: Dataset) -> Dataset:

@@ -52,6 +52,13 @@ SOURCE_EVENT_COLUMNS: tuple[str, ...] = (
     "source_event_type",
     "source_sub_event_type",
 )
+# An event's own point, when it has one: ``lat`` and ``lon`` in decimal degrees
+# (WGS84), both or neither, and for that point the ``place_name`` the source gives
+# it and the ``country`` (ISO 3166-1 alpha-2, ``|`` between several) the importer
+# found it in. An imported event with its own coordinates has them here and no
+# ``place_id``: ``places.geojson`` holds named places only. All optional and
+# empty-able; the atlas has none of them. Own values win over the place's.
+POINT_COLUMNS: tuple[str, ...] = ("lat", "lon", "place_name", "country")
 # The source's own type and sub-type: shown in the table and one facet together.
 SOURCE_TYPE_COLUMNS: tuple[str, ...] = ("source_event_type", "source_sub_event_type")
 

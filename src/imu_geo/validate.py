@@ -38,6 +38,7 @@ from imu_geo.schema import (
     OPTIONAL_EVENT_COLUMNS,
     PLACE_KINDS,
     PLACE_PROPERTIES,
+    POINT_COLUMNS,
     POINT_GEOMETRIES,
     QUOTE_SEPARATOR,
     SOURCE_EVENT_COLUMNS,
@@ -58,6 +59,11 @@ BORDER_TOLERANCE_DEG = 0.03
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _ROW_NUMBER = re.compile(r"[1-9][0-9]*")
 _COUNTRY_CODES = re.compile(r"[A-Z]{2}(\|[A-Z]{2})*")
+# A coordinate as events.csv writes it: a decimal number of degrees.
+_DEGREES = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+# The columns an events.csv may have beyond EVENT_COLUMNS.
+OPTIONAL_COLUMN_GROUPS: tuple[str, ...] = (*SOURCE_EVENT_COLUMNS, *POINT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,7 @@ def _header_problems(
     """Yield problems with the events header; return the missing columns."""
     missing = [c for c in EVENT_COLUMNS if c not in header]
     unknown = [
-        c for c in header if c not in EVENT_COLUMNS and c not in SOURCE_EVENT_COLUMNS
+        c for c in header if c not in EVENT_COLUMNS and c not in OPTIONAL_COLUMN_GROUPS
     ]
     if missing:
         yield Problem(file, 1, None, f"missing columns: {', '.join(missing)}")
@@ -307,7 +313,9 @@ def _check_event(
             yield Problem(file, row, column, reason)
 
     place_id = record["place_id"]
-    if not place_id and layer in ("attack", "base"):
+    has_point = yield from _point_problems(record, row, file)
+    located = bool(place_id) or has_point
+    if not located and layer in ("attack", "base"):
         yield Problem(
             file, row, "place_id", f"is empty, but {_with_article(layer)} needs a place"
         )
@@ -316,9 +324,9 @@ def _check_event(
             file, row, "place_id", f"{place_id!r} is not a place in {PLACES_FILE}"
         )
     for column in ("geo_precision", "place_origin"):
-        if place_id and not record[column]:
+        if located and not record[column]:
             yield Problem(file, row, column, "is empty, but the row has a place")
-        if not place_id and record[column]:
+        if not located and record[column]:
             yield Problem(file, row, column, "is given, but the row has no place")
 
     source_row = record.get("source_row", "")
@@ -346,6 +354,53 @@ def _check_event(
             "fatalities_best",
             "fatalities must satisfy low <= best <= high",
         )
+
+
+def _degrees_problem(value: str, column: str, limit: int) -> str | None:
+    """What is wrong with one coordinate's text, or None."""
+    if _NON_FINITE.fullmatch(value.strip()):
+        return f"{value!r} is not a finite number"
+    if not _DEGREES.fullmatch(value):
+        return f"{value!r} is not a decimal number of degrees"
+    if abs(float(value)) > limit:
+        name = "latitude" if column == "lat" else "longitude"
+        return f"{value!r} is out of range ({name} runs -{limit} to {limit})"
+    return None
+
+
+def _point_problems(
+    record: Mapping[str, str], row: int, file: str
+) -> Generator[Problem, None, bool]:
+    """Yield problems with an event's own point; return whether it has one.
+
+    ``lat`` and ``lon`` come both or neither, as finite decimal degrees in range;
+    ``place_name`` and ``country`` describe the point, so they need one, and the
+    country is ISO 3166-1 alpha-2 like a place's.
+    """
+    lat, lon = record.get("lat", ""), record.get("lon", "")
+    if not lat and not lon:
+        for column in ("place_name", "country"):
+            if record.get(column, ""):
+                yield Problem(
+                    file, row, column, "is given, but the row has no point (lat, lon)"
+                )
+        return False
+    for column, value, other, limit in (
+        ("lat", lat, "lon", 90),
+        ("lon", lon, "lat", 180),
+    ):
+        if not value:
+            yield Problem(file, row, column, f"is empty, but {other} is given")
+            continue
+        reason = _degrees_problem(value, column, limit)
+        if reason:
+            yield Problem(file, row, column, reason)
+    country = record.get("country", "")
+    if country and not _COUNTRY_CODES.fullmatch(country):
+        yield Problem(
+            file, row, "country", f"{country!r} is not ISO 3166-1 alpha-2 (e.g. UZ)"
+        )
+    return True
 
 
 # --- events at scale -----------------------------------------------------------
@@ -489,12 +544,14 @@ def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndar
 
     place = frame["place_id"]
     has_place = (place != "").to_numpy()
-    ok &= has_place | ~frame["layer"].isin(["attack", "base"]).to_numpy()
+    has_point = _certainly_valid_points(frame, ok)
+    located = has_place | has_point
+    ok &= located | ~frame["layer"].isin(["attack", "base"]).to_numpy()
     if place_ids is not None:
         ok &= ~has_place | place.isin(place_ids).to_numpy()
     for column in ("geo_precision", "place_origin"):
         given = (frame[column] != "").to_numpy()
-        ok &= given == has_place
+        ok &= given == located
 
     if "source_row" in frame.columns:
         source_row = frame["source_row"]
@@ -518,6 +575,38 @@ def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndar
         else:
             previous = value
     return ok
+
+
+def _certainly_valid_points(frame: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+    """Which rows have their own point; clears ``ok`` for a row whose point
+    columns break a rule of :func:`_point_problems` (or might)."""
+    n = len(frame)
+
+    def column(name: str) -> pd.Series:
+        return (
+            frame[name] if name in frame.columns else pd.Series([""] * n, dtype="str")
+        )
+
+    lat, lon = column("lat"), column("lon")
+    lat_given = (lat != "").to_numpy(bool)
+    lon_given = (lon != "").to_numpy(bool)
+    has_point = lat_given & lon_given
+    ok &= lat_given == lon_given
+    for text, limit in ((lat, 90), (lon, 180)):
+        given = (text != "").to_numpy(bool)
+        if not given.any():
+            continue
+        form = text.str.fullmatch(_DEGREES.pattern).to_numpy(bool)
+        value = pd.to_numeric(text.where(given & form), errors="coerce").to_numpy(float)
+        inside = np.abs(np.nan_to_num(value, nan=np.inf)) <= limit
+        ok &= ~given | (form & inside)
+    for name in ("place_name", "country"):
+        ok &= ~(column(name) != "").to_numpy(bool) | has_point
+    country = column("country")
+    ok &= ((country == "") | country.str.fullmatch(_COUNTRY_CODES.pattern)).to_numpy(
+        bool
+    )
+    return has_point
 
 
 def check_event_frame(
@@ -544,7 +633,7 @@ def check_event_frame(
         first_row_of = {value: int(i) + 2 for i, value in firsts.items()}
     suspects = np.flatnonzero(~valid)
     columns = list(EVENT_COLUMNS) + [
-        c for c in SOURCE_EVENT_COLUMNS if c in frame.columns
+        c for c in OPTIONAL_COLUMN_GROUPS if c in frame.columns
     ]
     for position, values in zip(
         suspects, frame[columns].iloc[suspects].itertuples(index=False), strict=True

@@ -689,20 +689,94 @@ def regions_for(
     return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry", crs=CRS)
 
 
+def point_countries(
+    lon: Sequence[float],
+    lat: Sequence[float],
+    stated: Sequence[str] | None = None,
+    directory: Path = WORLD_DIR,
+) -> set[str]:
+    """The countries a set of points lie in (ISO alpha-2), as
+    :func:`locate_points` finds them, for many points at once.
+
+    A point that lies in the country ``stated`` for it (a code, or "") is
+    counted there with one prepared point-in-polygon test per country; only the
+    others (over a border, at sea, of no stated country) are located one by one.
+    Repeated points are tested once.
+    """
+    x = np.asarray(lon, dtype=float)
+    y = np.asarray(lat, dtype=float)
+    codes = (
+        np.asarray(stated, dtype=object)
+        if stated is not None
+        else np.full(x.size, "", dtype=object)
+    )
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        return set()
+    frame = pd.DataFrame({"x": x[finite], "y": y[finite], "code": codes[finite]})
+    frame = frame.drop_duplicates(ignore_index=True)
+    found: set[str] = set()
+    rest = np.ones(len(frame), dtype=bool)
+    areas = dict(
+        zip(
+            countries(directory)["country"],
+            countries(directory).geometry,
+            strict=True,
+        )
+    )
+    for code, rows in frame.groupby("code", sort=True).indices.items():
+        if code not in areas:
+            continue
+        inside = shapely.intersects_xy(
+            areas[code], frame["x"].to_numpy()[rows], frame["y"].to_numpy()[rows]
+        )
+        if inside.any():
+            found.add(code)
+        rest[rows[inside]] = False
+    if rest.any():
+        others = frame.loc[rest, ["x", "y"]].drop_duplicates()
+        located = locate_points(others["x"], others["y"], directory)
+        found |= set(located["country"]) - {""}
+    return found
+
+
 def regions_for_places(
-    places: gpd.GeoDataFrame, directory: Path = WORLD_DIR
+    places: gpd.GeoDataFrame,
+    directory: Path = WORLD_DIR,
+    points: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """:func:`regions_for` a dataset's places (``places.geojson``'s columns):
     the countries they name (``country``) and those their points lie in (an
     area's representative point), so that every place that lies in a country
-    has its units."""
+    has its units.
+
+    ``points`` adds the events that have their own point and no place: a frame
+    with ``lat``, ``lon`` and ``country`` (as :class:`imu_geo.data.Dataset`'s
+    events, or an import's), whose countries and the countries its points lie
+    in count too. Rows without a point are ignored.
+    """
     anchors = places.geometry.representative_point()
     located = locate_points(anchors.x.to_numpy(), anchors.y.to_numpy(), directory)
-    return regions_for([*places["country"], *located["country"]], directory)
+    codes = [*places["country"], *located["country"]]
+    if points is not None and len(points):
+        lat = pd.to_numeric(points["lat"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(points["lon"], errors="coerce").to_numpy(float)
+        own = np.isfinite(lat) & np.isfinite(lon)
+        stated = (
+            points["country"].fillna("").astype("str").to_numpy(object)
+            if "country" in points
+            else np.full(len(points), "", dtype=object)
+        )
+        codes += sorted(set(stated[own]))
+        codes += sorted(point_countries(lon[own], lat[own], stated[own], directory))
+    return regions_for(codes, directory)
 
 
 def complete_regions(
-    regions: gpd.GeoDataFrame, places: gpd.GeoDataFrame, directory: Path = WORLD_DIR
+    regions: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    directory: Path = WORLD_DIR,
+    points: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """``regions`` and, for the places that lie in none of its countries, the
     world's countries and admin-1 units where they lie (:func:`regions_for_places`),
@@ -711,21 +785,34 @@ def complete_regions(
     So a dataset whose own regions do not reach its places (a folder written with
     the atlas's regions, events in Syria) still has units for them. The world
     files are read only when some place lies outside every country of
-    ``regions``.
+    ``regions``. ``points`` as for :func:`regions_for_places`: events with their
+    own point, whose points count like places.
     """
-    if places.empty:
+    lat = lon = np.array([])
+    if points is not None and len(points):
+        lat = pd.to_numeric(points["lat"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(points["lon"], errors="coerce").to_numpy(float)
+        own_point = np.isfinite(lat) & np.isfinite(lon)
+        points, lat, lon = points[own_point], lat[own_point], lon[own_point]
+    if places.empty and not lat.size:
         return regions
     own = regions[regions["level"] == "country"]
     anchors = places.geometry.representative_point()
     if own.empty:
         outside = np.ones(len(places), dtype=bool)
+        points_outside = np.ones(lat.size, dtype=bool)
     else:
         area = shapely.union_all(own.geometry.to_numpy())
         shapely.prepare(area)
         outside = ~shapely.intersects_xy(area, anchors.x, anchors.y)
-    if not outside.any():
+        points_outside = ~shapely.intersects_xy(area, lon, lat)
+    if not outside.any() and not points_outside.any():
         return regions
-    extra = regions_for_places(places[outside], directory)
+    extra = regions_for_places(
+        places[outside],
+        directory,
+        points[points_outside] if lat.size else None,
+    )
     covered = set(regions["country"].str.split("|").explode())
     keep = ~extra["country"].isin(covered) & ~extra["region_id"].isin(
         regions["region_id"]

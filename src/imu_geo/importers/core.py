@@ -211,6 +211,7 @@ def import_table(
             events=pd.DataFrame(
                 columns=[
                     *EXPORT_COLUMNS,
+                    "country",
                     "source_id",
                     "source_row",
                     "source_event_type",
@@ -363,12 +364,18 @@ def _assemble(
     rows: np.ndarray,
     keep: np.ndarray,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame, list[tuple[int, str]]]:
-    """The kept rows as events in our columns, and the places they use."""
+    """The kept rows as events in our columns, and the named places they use.
+
+    An event at a named place has its ``place_id``; one that keeps its own point
+    has none, and its point, place name and country are its own (the columns of
+    :data:`imu_geo.schema.POINT_COLUMNS`). Both have ``lat``, ``lon``,
+    ``place_name`` and ``country`` here, as :class:`imu_geo.data.Dataset` has them.
+    """
     k = np.flatnonzero(keep)
-    index, places, (anchor_lat, anchor_lon), changes = _place_table(
-        fmt, name, cross, placed, gazetteer, k
-    )
-    has = index >= 0
+    table = _place_table(fmt, name, cross, placed, gazetteer, k)
+    places, index, point = table.places, table.index, table.point
+    at_place = index >= 0
+    has = at_place | point
     safe = np.maximum(index, 0)
 
     def take(values) -> pd.Series:
@@ -378,9 +385,9 @@ def _assemble(
 
     def of_place(column: str) -> pd.Series:
         values = places[column].to_numpy(object)
-        return _text(np.where(has, values[safe] if values.size else "", ""))
+        return _text(np.where(at_place, values[safe] if values.size else "", ""))
 
-    where = of_place("name")
+    where = _text(np.where(point, table.name, of_place("name").to_numpy(object)))
     columns = {
         "event_id": take(event_id),
         "date_start": take(_isoformat(cross.date_start)),
@@ -427,17 +434,20 @@ def _assemble(
             + _when(from_gazetteer, " Placed from the gazetteer: " + where + "."),
         }
     events = pd.DataFrame({column: columns[column] for column in EVENT_COLUMNS})
-    events["lat"] = np.where(has, anchor_lat[safe] if has.any() else np.nan, np.nan)
-    events["lon"] = np.where(has, anchor_lon[safe] if has.any() else np.nan, np.nan)
-    events["lat"] = events["lat"].round(4)
-    events["lon"] = events["lon"].round(4)
+    anchor_lat = table.anchor_lat[safe] if at_place.any() else np.nan
+    anchor_lon = table.anchor_lon[safe] if at_place.any() else np.nan
+    events["lat"] = np.where(at_place, anchor_lat, table.lat).round(4)
+    events["lon"] = np.where(at_place, anchor_lon, table.lon).round(4)
     events["place_name"] = where
+    events["country"] = _text(
+        np.where(point, table.country, of_place("country").to_numpy(object))
+    )
     events["source_id"] = take(cross.source_id)
     events["source_row"] = rows[k]
     for column in ("source_event_type", "source_sub_event_type"):
         values = getattr(cross, column)
         events[column] = take(values) if values is not None else _text("", k.size)
-    return events, places, changes
+    return events, places, table.changes
 
 
 @one_line_failures

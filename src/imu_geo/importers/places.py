@@ -3,8 +3,10 @@ rows.
 
 A row keeps its own point when it is usable and lies in its stated country (a swap
 of latitude and longitude that puts it there is a repair); otherwise it is placed by
-its place name from the gazetteer, or rejected. The places the kept rows use become
-the import's ``places.geojson``.
+its place name from the gazetteer, or rejected. A row that keeps its own point keeps
+it as the event's own coordinates (``lat``/``lon`` in ``events.csv``); the named
+places the kept rows use (gazetteer places, and this project's own ``place_id``
+values) become the import's ``places.geojson``.
 
 Two geographies serve: the bundled data's (its ``regions.geojson`` countries and
 its gazetteer, for Central Asia, at their finer resolution and with their own
@@ -405,6 +407,29 @@ def _coarser(first: str, second: str) -> str:
     if second not in ranks:
         return first
     return first if ranks[first] >= ranks[second] else second
+
+
+@dataclass
+class _PlaceTable:
+    """Where each kept row is: a named place or its own point.
+
+    ``index`` is the row's position in ``places`` (-1 for none); ``point`` marks
+    the rows that keep their own point, with no named place: their ``lat``,
+    ``lon``, ``name`` (the source's place name, else the point written
+    ``lat, lon``) and ``country`` (ISO alpha-2, or "") go with the event.
+    ``changes`` are the native rows whose ``place_id`` had to change, with why.
+    """
+
+    index: np.ndarray
+    places: gpd.GeoDataFrame
+    anchor_lat: np.ndarray
+    anchor_lon: np.ndarray
+    point: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    name: np.ndarray
+    country: np.ndarray
+    changes: list[tuple[int, str]]
 
 
 @dataclass
@@ -816,6 +841,17 @@ def _world_lookup(
     return gazetteer, found, why
 
 
+def _point_names(names: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """A place name for each point: its own, else the point as ``lat, lon``."""
+    unnamed = names == ""
+    shown = names.copy()
+    if unnamed.any():
+        shown[unnamed] = [
+            f"{a:.4f}, {o:.4f}" for a, o in zip(lat[unnamed], lon[unnamed], strict=True)
+        ]
+    return shown
+
+
 def _place_table(
     fmt: str,
     name: str,
@@ -823,14 +859,13 @@ def _place_table(
     placed: _Placed,
     gazetteer: Gazetteer,
     k: np.ndarray,
-) -> tuple[
-    np.ndarray, gpd.GeoDataFrame, tuple[np.ndarray, np.ndarray], list[tuple[int, str]]
-]:
-    """The distinct places of the kept rows ``k``.
+) -> _PlaceTable:
+    """The named places of the kept rows ``k``, and the rows that keep their point.
 
-    Returns each kept row's place index (-1 for none), the places, each place's
-    anchor (latitude and longitude arrays: the point, or a point inside an area)
-    and the native rows whose ``place_id`` had to change, with the reason.
+    A row placed from the gazetteer is at that named place; a native row with a
+    ``place_id`` at the place it names. Every other row with a usable point keeps
+    the point as its own coordinates: no place is made for it, so a file of a
+    million geocoded events gives no million places.
     """
     gaz = gazetteer.places
     has_place = placed.has_place[k]
@@ -852,11 +887,18 @@ def _place_table(
             ):
                 position[i] = at
     from_gazetteer = position >= 0
+    named = has_place & (from_gazetteer | (given_id != ""))
+    own_point = has_place & ~named
     own_name = cross.place_name.to_numpy(object)[k]
     if cross.native is not None:
         own_name = np.where(
             cross.native["place_id"].to_numpy(object)[k] == own_name, "", own_name
         )
+    point_name = np.full(k.size, "", dtype=object)
+    point_name[own_point] = _point_names(
+        own_name[own_point], lat[own_point], lon[own_point]
+    )
+    point_country = np.where(own_point, placed.country[k], "").astype(object)
     # One place per name, country and point; its kind comes from the finest
     # precision any of its rows codes.
     rank = (
@@ -867,19 +909,19 @@ def _place_table(
     )
     key = pd.DataFrame(
         {
-            "position": position,
-            "name": np.where(from_gazetteer, "", own_name),
-            "country": np.where(from_gazetteer, "", placed.country[k]),
-            "lat": np.where(from_gazetteer, 0.0, lat),
-            "lon": np.where(from_gazetteer, 0.0, lon),
-            "given": np.where(from_gazetteer, "", given_id),
+            "position": position[named],
+            "name": np.where(from_gazetteer, "", own_name)[named],
+            "country": np.where(from_gazetteer, "", placed.country[k])[named],
+            "lat": np.where(from_gazetteer, 0.0, lat)[named],
+            "lon": np.where(from_gazetteer, 0.0, lon)[named],
+            "given": np.where(from_gazetteer, "", given_id)[named],
         }
-    ).loc[has_place]
+    )
     index = np.full(k.size, -1, dtype=np.int64)
-    index[has_place] = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    index[named] = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
     unique = key.drop_duplicates().reset_index(drop=True)
     finest = np.full(len(unique), len(GEO_PRECISIONS) - 1, dtype=np.int64)
-    np.minimum.at(finest, index[has_place], rank[has_place])
+    np.minimum.at(finest, index[named], rank[named])
     unique["kind"] = [PRECISION_KINDS[GEO_PRECISIONS[r]] for r in finest]
 
     at = unique["position"].to_numpy(np.int64)
@@ -953,7 +995,7 @@ def _place_table(
     changes = []
     if cross.native is not None:
         kept_positions = k
-        for i in np.flatnonzero(has_place & (given_id != "")):
+        for i in np.flatnonzero(named & (given_id != "")):
             new = place_ids[index[i]]
             if new != given_id[i]:
                 why = (
@@ -964,4 +1006,15 @@ def _place_table(
                 changes.append(
                     (int(kept_positions[i]), f"{why}; this row's place is {new}")
                 )
-    return index, places, (anchor_lat, anchor_lon), changes
+    return _PlaceTable(
+        index=index,
+        places=places,
+        anchor_lat=anchor_lat,
+        anchor_lon=anchor_lon,
+        point=own_point,
+        lat=np.where(own_point, lat, np.nan),
+        lon=np.where(own_point, lon, np.nan),
+        name=point_name,
+        country=point_country,
+        changes=changes,
+    )

@@ -41,10 +41,14 @@ class ImportResult:
     events
         The accepted and repaired rows: the columns of
         :data:`imu_geo.export.EXPORT_COLUMNS` as text (``lat`` and ``lon`` as
-        floats, from the event's place), plus ``source_id``, ``source_row``,
-        ``source_event_type`` and ``source_sub_event_type``.
+        floats: the event's own point, or its named place's), ``country``, plus
+        ``source_id``, ``source_row``, ``source_event_type`` and
+        ``source_sub_event_type``. An event that keeps its own point has no
+        ``place_id``; its ``lat``, ``lon``, ``place_name`` and ``country`` are its
+        own and go to ``events.csv``.
     places
-        The places the events use, in the columns of ``places.geojson``
+        The named places the events use (gazetteer places, and the places a
+        file in this project's schema names), in the columns of ``places.geojson``
         (``place_id``, ``name``, ``alt_names``, ``kind``, ``country``, ``admin1``,
         ``geometry_source``, ``note``), EPSG:4326.
     report

@@ -13,8 +13,10 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 from shapely.geometry import mapping
 
@@ -23,6 +25,7 @@ from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
     PLACE_PROPERTIES,
+    POINT_COLUMNS,
     SOURCE_EVENT_COLUMNS,
 )
 from imu_geo.source_columns import SOURCE_COLUMNS_FILE, write_source_columns
@@ -46,6 +49,52 @@ def _geometry_json(geometry) -> dict:
             "coordinates": [round(geometry.x, 4), round(geometry.y, 4)],
         }
     return json.loads(json.dumps(mapping(geometry)))
+
+
+def events_table(events: pd.DataFrame) -> pa.Table:
+    """An import's events as the text columns of ``events.csv``.
+
+    The columns of :data:`imu_geo.schema.EVENT_COLUMNS`, then those of
+    :data:`imu_geo.schema.POINT_COLUMNS` (an event's own point: filled only for
+    events with no ``place_id``, since a named place gives the others theirs;
+    coordinates in plain decimals, never an exponent), then those of
+    :data:`imu_geo.schema.SOURCE_EVENT_COLUMNS` the events have. Empty cells for
+    what is unknown.
+    """
+    own = (events["place_id"].astype("str") == "").to_numpy(bool)
+    if "lat" in events:
+        own = own & pd.notna(events["lat"]).to_numpy(bool)
+    else:
+        own = np.zeros(len(events), dtype=bool)
+    arrays, names = [], []
+    for column in EVENT_COLUMNS:
+        arrays.append(pa.array(events[column].astype("str"), type=pa.string()))
+        names.append(column)
+    mask = pa.array(~own)
+    for column in POINT_COLUMNS:
+        if column in ("lat", "lon"):
+            values = (
+                events[column].to_numpy(float, na_value=np.nan)
+                if column in events
+                else np.full(len(events), np.nan)
+            )
+            text = pa_compute.cast(
+                pa.array(np.round(values, 4), from_pandas=True), pa.string()
+            )
+        elif column in events:
+            text = pa.array(events[column].astype("str"), type=pa.string())
+        else:
+            text = pa.array([""] * len(events), type=pa.string())
+        # Only an event with no named place keeps these; the rest get them from
+        # the place.
+        text = pa_compute.if_else(mask, pa.scalar("", pa.string()), text)
+        arrays.append(pa_compute.fill_null(text, ""))
+        names.append(column)
+    for column in SOURCE_EVENT_COLUMNS:
+        if column in events:
+            arrays.append(pa.array(events[column].astype("str"), type=pa.string()))
+            names.append(column)
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def write_import(
@@ -73,13 +122,12 @@ def write_import(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     events_path = out_dir / EVENTS_FILE
-    # The event's place in its source file, and the source's own types, go with it.
-    columns = [*EVENT_COLUMNS, *(c for c in SOURCE_EVENT_COLUMNS if c in result.events)]
-    table = pa.Table.from_pandas(
-        result.events[columns].astype("str"), preserve_index=False
-    )
+    # The event's own point, its place in its source file, and the source's own
+    # types, go with it.
     pa_csv.write_csv(
-        table, str(events_path), pa_csv.WriteOptions(quoting_style="all_valid")
+        events_table(result.events),
+        str(events_path),
+        pa_csv.WriteOptions(quoting_style="all_valid"),
     )
     paths[EVENTS_FILE] = events_path
 
@@ -107,7 +155,7 @@ def write_import(
         shutil.copyfile(regions, regions_path)
     else:
         collection = world.regions_feature_collection(
-            world.regions_for_places(result.places)
+            world.regions_for_places(result.places, points=own_points(result.events))
         )
         regions_path.write_text(
             json.dumps(collection, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -119,6 +167,24 @@ def write_import(
     paths[ROW_PROBLEMS_FILE] = problems_path
     paths |= write_source_columns_files(result, out_dir)
     return paths
+
+
+def own_points(events: pd.DataFrame) -> pd.DataFrame:
+    """The events that keep their own point (no ``place_id``): ``lat``, ``lon``
+    and ``country``, for :func:`imu_geo.world.regions_for_places`."""
+    if "lat" not in events or not len(events):
+        return pd.DataFrame({"lat": [], "lon": [], "country": []})
+    own = (events["place_id"].astype("str") == "").to_numpy(bool)
+    country = (
+        events["country"] if "country" in events else pd.Series([""] * len(events))
+    )
+    return pd.DataFrame(
+        {
+            "lat": events["lat"].to_numpy(float, na_value=np.nan)[own],
+            "lon": events["lon"].to_numpy(float, na_value=np.nan)[own],
+            "country": country.astype("str").to_numpy(object)[own],
+        }
+    )
 
 
 def write_source_columns_files(result: ImportResult, out_dir: Path) -> dict[str, Path]:
