@@ -226,7 +226,7 @@ def command_render(arguments: argparse.Namespace) -> int:
     bundled = directory.resolve() == BUNDLED_DATA_DIR.resolve()
     words = picture_text("atlas") if bundled else picture_text("folder", directory.name)
     options = MapOptions(relocation=not arguments.no_arcs, halos=not arguments.no_halos)
-    basemap = build_basemap(dataset.regions, dataset.places)
+    basemap = build_basemap(dataset.regions, dataset.places, dataset.events)
     if fmt in ("png", "svg"):
         # No sorting here: the picture puts its dots in date order itself.
         selected = picture_events(events, filter_mask(events, spec).to_numpy())

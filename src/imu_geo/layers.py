@@ -302,20 +302,28 @@ def polygon_rings(geometry) -> list[list[list[list[float]]]]:
 def base_layers(
     bases: pd.DataFrame, display_geometry: Mapping[str, object]
 ) -> list[pdk.Layer]:
-    """Bases: the area for provinces and regions, a ring for towns."""
+    """Bases: the area for provinces and regions, a ring for towns and for a
+    base with its own point (an imported event with its own coordinates)."""
     areas, points = [], []
     for event in bases.to_dict("records"):
         geometry = display_geometry.get(event["place_id"])
-        if geometry is None:
+        own = not (pd.isna(event.get("lat")) or pd.isna(event.get("lon")))
+        if geometry is None and not own:
             continue
         fill = _fill(BASE_COLOUR, event["date_precision"])
         tooltip = tooltip_text(event)
-        if geometry.geom_type == "Point":
+        if geometry is None or geometry.geom_type == "Point":
+            # The event's point: its own, or its point place's.
+            x, y = (
+                (float(event["lon"]), float(event["lat"]))
+                if own
+                else (geometry.x, geometry.y)
+            )
             points.append(
                 {
                     "event_id": event["event_id"],
-                    "lon": round(geometry.x, 4),
-                    "lat": round(geometry.y, 4),
+                    "lon": round(x, 4),
+                    "lat": round(y, 4),
                     "fill": fill,
                     "tooltip": tooltip,
                 }
@@ -367,12 +375,26 @@ def relocation_pairs(bases: pd.DataFrame) -> list[tuple[str, str]]:
     Bases are ordered by (date_start, date_end). A base's successors are the bases
     with the smallest later key; ties all count, so two bases that begin together
     (two leaders going separate ways) both get an arc. Moves within one place are
-    left out.
+    left out: a place is the ``place_id``, or for a base without one its own
+    point.
     """
     ordered = bases.sort_values(["date_start", "date_end", "event_id"])
+    where = ordered["place_id"].fillna("").astype("str")
+    if "lat" in ordered.columns:
+        point = (
+            "@"
+            + ordered["lat"].astype("str").fillna("")
+            + ","
+            + ordered["lon"].astype("str").fillna("")
+        )
+        where = where.where(where != "", point)
     rows = list(
-        ordered[["event_id", "place_id", "date_start", "date_end"]].itertuples(
-            index=False, name=None
+        zip(
+            ordered["event_id"],
+            where,
+            ordered["date_start"],
+            ordered["date_end"],
+            strict=True,
         )
     )
     pairs = []

@@ -254,19 +254,40 @@ def _padded_extent(bounds: np.ndarray) -> tuple[float, float, float, float]:
     return (cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2)
 
 
-def build_basemap(regions: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> Basemap:
+def build_basemap(
+    regions: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    points: pd.DataFrame | None = None,
+) -> Basemap:
     """Project the regions, their labels and the places' areas for drawing.
 
     The extent is the bounding box of the dataset's places (every place its events
-    use), padded: the same for every window, so pictures of one dataset line up.
+    use) and of ``points``, the events' own points when given (a frame with
+    ``lat`` and ``lon``, such as the dataset's events), padded: the same for every
+    window, so pictures of one dataset line up.
     """
     places = places.to_crs("EPSG:4326")
     located = places[~places.geometry.is_empty & places.geometry.notna()]
-    bounds = (
-        located.total_bounds
-        if len(located)
-        else regions.to_crs("EPSG:4326").total_bounds
-    )
+    boxes = [located.total_bounds] if len(located) else []
+    if points is not None and len(points):
+        lat = pd.to_numeric(points["lat"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(points["lon"], errors="coerce").to_numpy(float)
+        finite = np.isfinite(lat) & np.isfinite(lon)
+        if finite.any():
+            lon, lat = lon[finite], lat[finite]
+            boxes.append(np.array([lon.min(), lat.min(), lon.max(), lat.max()]))
+    if boxes:
+        stacked = np.vstack(boxes)
+        bounds = np.array(
+            [
+                stacked[:, 0].min(),
+                stacked[:, 1].min(),
+                stacked[:, 2].max(),
+                stacked[:, 3].max(),
+            ]
+        )
+    else:
+        bounds = regions.to_crs("EPSG:4326").total_bounds
     crs = projection_for(bounds)
     transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
 

@@ -361,8 +361,46 @@ def unit_keys(
     # outside and no place.
     coarser = frame["status"] == "coarser"
     frame["_place"] = np.where(coarser, frame["place_id"].fillna(""), "")
+    own_coarser = (coarser & own_point).to_numpy(bool)
+    if own_coarser.any():
+        frame.loc[own_coarser, "_place"] = point_place_keys(events.loc[own_coarser])
     frame["_precision"] = np.where(coarser, frame["geo_precision"], "")
     return frame[list(UNIT_KEYS)].astype(str)
+
+
+# The key of an event's own point in the region tables: one per name, country
+# and point, as the importer made a place of each before. No place_id starts so.
+POINT_PLACE_PREFIX = "\x00point\x1f"
+_POINT_SEPARATOR = "\x1f"
+
+
+def point_place_keys(events: pd.DataFrame) -> list[str]:
+    """For events with their own point, the key that names their point place:
+    the prefix, the source's name for the point, its country and its
+    coordinates. Stable, so a store can keep it."""
+
+    def text(column: str) -> list[str]:
+        if column not in events:
+            return [""] * len(events)
+        return events[column].fillna("").astype(str).tolist()
+
+    return [
+        POINT_PLACE_PREFIX
+        + _POINT_SEPARATOR.join([name, country, f"{float(lat)!r},{float(lon)!r}"])
+        for name, country, lat, lon in zip(
+            text("place_name"),
+            text("country"),
+            events["lat"],
+            events["lon"],
+            strict=True,
+        )
+    ]
+
+
+def _point_place(key: str) -> tuple[str, str]:
+    """The name and country a point place key holds."""
+    name, country, _ = key.removeprefix(POINT_PLACE_PREFIX).split(_POINT_SEPARATOR)
+    return name, country
 
 
 def summarise(
@@ -446,14 +484,20 @@ def summary_table(
                 "country": unit["country"],
                 "note": "",
             }
-        elif status == "coarser" and not record["_place"]:
-            # Events at their own points, coded coarser than the units.
+        elif status == "coarser" and record["_place"].startswith(POINT_PLACE_PREFIX):
+            # Events at a point of their own, coded coarser than the units.
             precision = record["_precision"]
+            name, country = _point_place(record["_place"])
+            where = "the point stands for a wider area" + (
+                ", so its events are not assigned to it"
+                if level == "valley"
+                else ", so its events are not assigned to one"
+            )
             row |= {
-                "region": f"Points coded at {precision} level",
+                "region": name or f"A point coded at {precision} level",
                 "coded_at": precision,
-                "note": f"coded at {precision} level: each point stands for a "
-                "wider area, so its events are not assigned to one",
+                "country": country,
+                "note": f"coded at {precision} level: {where}",
             }
         elif status == "coarser":
             place = record["_place"]
