@@ -319,6 +319,43 @@ def _distance_km(area, lon: float, lat: float, limit_km: float) -> float:
     return haversine_km(lon, lat, nearest.x, nearest.y)
 
 
+def _distances_km(area, lon: np.ndarray, lat: np.ndarray, limit_km: np.ndarray):
+    """:func:`_distance_km` for many points outside one area, in km.
+
+    The same measure: each point's piece of the area is clipped one by one
+    (``clip_by_rect`` takes one rectangle), then the pieces are shrunk and
+    measured together. Where a piece is empty or farther than its limit the
+    result is NaN, and the caller measures that point with
+    :func:`_distance_km`.
+    """
+    shrink = np.maximum(np.cos(np.radians(lat)), 0.01)
+    reach_lat = limit_km / KM_PER_DEGREE
+    reach_lon = np.minimum(reach_lat / shrink, 360.0)
+    pieces = np.array(
+        [
+            shapely.clip_by_rect(area, x - rx, y - ry, x + rx, y + ry)
+            for x, y, rx, ry in zip(lon, lat, reach_lon, reach_lat, strict=True)
+        ],
+        dtype=object,
+    )
+    result = np.full(lon.size, np.nan)
+    full = ~shapely.is_empty(pieces)
+    if not full.any():
+        return result
+    coordinates, which = shapely.get_coordinates(pieces[full], return_index=True)
+    coordinates[:, 0] *= shrink[full][which]
+    # pieces[full] is a new array, so the pieces are replaced there, not here.
+    flat = shapely.set_coordinates(pieces[full], coordinates)
+    distance = (
+        shapely.distance(flat, shapely.points(lon[full] * shrink[full], lat[full]))
+        * KM_PER_DEGREE
+    )
+    near = distance <= limit_km[full]
+    rows = np.flatnonzero(full)[near]
+    result[rows] = distance[near]
+    return result
+
+
 def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance on a sphere of radius 6,371 km."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -430,13 +467,22 @@ def check_borders(
         inside = shapely.contains_xy(areas[code], x[rows], y[rows])
         status[rows[inside]] = INSIDE
         distance[rows[inside]] = 0.0
-        for i in rows[~inside]:
-            found = _check(x[i], y[i], code, precisions[i], directory)
-            status[i], distance[i], notes[i] = (
-                found.status,
-                found.distance_km,
-                found.note,
-            )
+        out = rows[~inside]
+        if not out.size:
+            continue
+        # As _check does point by point, with the near points measured at once.
+        measured = _distances_km(
+            areas[code], x[out], y[out], tolerance[out] + BOUNDARY_KM
+        )
+        name = country_name(code, directory)
+        for i, km in zip(out, measured, strict=True):
+            if np.isnan(km):
+                km = _distance_km(areas[code], x[i], y[i], tolerance[i] + BOUNDARY_KM)
+            if km == 0.0:  # on the line itself
+                status[i], distance[i] = INSIDE, 0.0
+                continue
+            status[i], notes[i] = _verdict(km, tolerance[i], name, precisions[i])
+            distance[i] = round(km, 1)
     return pd.DataFrame(
         {
             "status": status,
