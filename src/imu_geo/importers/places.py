@@ -513,8 +513,10 @@ def _place_rows(
     # The point must lie in the stated country, or within the border tolerance
     # for its precision (kept, with a note); a swap that puts it there repairs.
     # The bundled outlines check their own countries; the world's check the rest.
-    own = np.isin(code, list(countries))
-    in_world = ~own & np.isin(code, list(world.checked_countries()))
+    # Hashed look-ups: numpy's isin sorts object arrays, slow at a million rows.
+    codes = pd.Series(code, dtype=object)
+    own = codes.isin(set(countries)).to_numpy(bool)
+    in_world = ~own & codes.isin(world.checked_countries()).to_numpy(bool)
     checkable = finite & ~zero & (own | in_world)
     precision = cross.geo_precision.to_numpy(object)
     allowed = np.array(

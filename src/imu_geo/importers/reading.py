@@ -693,7 +693,12 @@ def _arrow_to_text_frame(table: pa.Table) -> pd.DataFrame:
                 )
         columns.append(pa_compute.fill_null(column, ""))
     names = [f"f{i}" for i in range(len(columns))]
-    frame = pa.Table.from_arrays(columns, names=names).to_pandas()
+    # Straight to pandas' Arrow-backed text: through Python objects a million
+    # rows of 40 columns would be 40 million str objects, made and dropped.
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    frame = pa.Table.from_arrays(columns, names=names).to_pandas(
+        types_mapper={pa.string(): text, pa.large_string(): text}.get
+    )
     frame = frame.astype("str") if len(frame.columns) else frame
     frame.columns = list(table.column_names)
     return frame
