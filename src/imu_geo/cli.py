@@ -40,9 +40,10 @@ from imu_geo.importers import (
     FORMATS,
     ImportFailure,
     Limits,
-    import_file,
+    import_raw,
     parse_size,
     read_file,
+    read_table,
     write_import,
 )
 from imu_geo.importers.writing import command_lines, report_text
@@ -279,17 +280,14 @@ def command_import(arguments: argparse.Namespace) -> int:
     limits = Limits().with_max_bytes(arguments.max_size)
     try:
         payload = read_file(path, limits)
-        result = import_file(
-            path.name,
-            payload,
-            arguments.format,
-            limits,
-            date_order=arguments.date_order,
-        )
+        raw = read_table(path.name, payload, limits)
+        # The bytes are a table now; a large file's are not kept for the import.
+        del payload
+        result = import_raw(path.name, raw, arguments.format, arguments.date_order)
     except ImportFailure as failure:
         _write(str(failure), sys.stderr)
         return EXIT_UNREADABLE
-    del payload
+    del raw
     try:
         written = write_import(result, Path(arguments.output))
         lines = command_lines(result, list(written))

@@ -26,7 +26,13 @@ from imu_geo.importers.acled import (
     CONTEXT_FALLBACK,
 )
 from imu_geo.importers.columns import column_map
-from imu_geo.importers.core import detect_format, import_file, import_table, run_import
+from imu_geo.importers.core import (
+    detect_format,
+    import_file,
+    import_raw,
+    import_table,
+    run_import,
+)
 from imu_geo.importers.crosswalk import (
     DATE_ORDERS,
     EMPTY_MARKERS,
@@ -118,6 +124,7 @@ __all__ = [
     "crosswalked_columns",
     "detect_format",
     "import_file",
+    "import_raw",
     "import_table",
     "load_countries",
     "load_gazetteer",

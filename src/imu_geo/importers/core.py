@@ -319,6 +319,10 @@ def import_table(
     events, places, place_changes = _assemble(
         fmt, name, raw.unit, cross, placed, gazetteer, event_id, rows, keep
     )
+    # The events hold what the crosswalk made; its columns and the source's
+    # read copies are not needed again (only which columns were read).
+    del cross, placed
+    source.release()
     moved = np.zeros(n, dtype=bool)
     moved[[p for p, _ in place_changes]] = True
     issues.add(moved, "repaired", "place_id", [r for _, r in sorted(place_changes)])
@@ -451,6 +455,14 @@ def _assemble(
 
 
 @one_line_failures
+def import_raw(name: str, raw: RawTable, fmt: str, date_order: str) -> ImportResult:
+    """:func:`import_table` with the bundled places, failures in one line that
+    names the file ``name``: :func:`import_file` for a table already read, so
+    that the caller can drop the file's bytes first."""
+    return import_table(raw, fmt, date_order=date_order)
+
+
+@one_line_failures
 def import_file(
     name: str,
     payload: bytes,
@@ -522,9 +534,11 @@ def run_import(
         if path.is_dir():
             raise ImportFailure(f"{path.name}: is a folder, not a file")
         _check_size(path.name, path.stat().st_size, limits)
-        result = import_file(
-            path.name, path.read_bytes(), fmt, limits, date_order=date_order
-        )
+        # Read, then import: the file's bytes are dropped once they are a table
+        # (a million-row file is some 400 MB that the import no longer needs).
+        raw = read_table(path.name, path.read_bytes(), limits)
+        result = import_raw(path.name, raw, fmt, date_order)
+        del raw
     except ImportFailure as failure:
         return 2, str(failure)
     except OSError as error:

@@ -319,6 +319,12 @@ class _Source:
             self._read(column)
         return self._stripped[column]
 
+    def release(self) -> None:
+        """Drop the columns read so far (a large file's copies); what was read,
+        and the markers counted, stay known."""
+        self._columns.clear()
+        self._stripped.clear()
+
     def marker_note(self, name: str) -> str:
         """A file note on the cells read as empty, or '' when there were none."""
         if not self.markers:

@@ -576,7 +576,10 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
     frame_rows = data_rows[kept]
     frame_blank = data_blank[kept]
     frame_good = (~frame_blank) & (data_fields[kept] == width)
-    frame = frame.loc[frame_good].reset_index(drop=True).fillna("")
+    if not frame_good.all():
+        frame = frame.loc[frame_good].reset_index(drop=True)
+    if frame.isna().to_numpy().any():
+        frame = frame.fillna("")
     good_rows = frame_rows[frame_good]
     wrong = (~data_blank) & (data_fields != width)
     bad = [
