@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imu_geo.data import assemble_dataset, load_dataset
+from imu_geo.data import assemble_dataset, combine_datasets, load_dataset
 from imu_geo.importers.core import import_file
 from imu_geo.importers.writing import write_import
 from imu_geo.layers import LAYER_IDS, base_layers, relocation_pairs
@@ -404,3 +404,25 @@ def test_an_imported_row_with_coordinates_gets_its_point_and_no_place(tmp_path):
     assert list(events["lat"]) == [39.8646, result.events.loc[1, "lat"]]
     assert list(events["country"]) == ["KG", "TJ"]
     assert list(events["place_name"]) == ["Batken province", "Tavildara"]
+
+
+def test_the_atlas_and_an_import_of_points_shown_together_keep_both():
+    """combine_datasets: each event keeps its own point; the places are the
+    atlas's and the import's named ones; the regions gain Kyrgyzstan's units
+    only where the atlas has none (it has Kyrgyzstan, so none)."""
+    result = import_file(
+        "ged.csv", table_bytes([UCDP_BATKEN, UCDP_TAVILDARA], UCDP_COLUMNS)
+    )
+    atlas = load_dataset()
+    upload = assemble_dataset(
+        atlas.directory, result.events, result.places, atlas.regions
+    )
+    both = combine_datasets(atlas, upload)
+    assert len(both.events) == len(atlas.events) + 2
+    imported = both.events.set_index("event_id").loc[["ucdp-4001", "ucdp-4002"]]
+    assert list(imported["place_id"]) == ["", "tavildara"]
+    assert list(imported["lat"])[0] == 39.8646
+    assert list(imported["country"]) == ["KG", "TJ"]
+    # Tavildara is an atlas gazetteer place, kept once.
+    assert both.places["place_id"].is_unique
+    assert set(both.places["place_id"]) == set(atlas.places["place_id"]) | {"tavildara"}
