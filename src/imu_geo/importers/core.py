@@ -90,7 +90,7 @@ def _duplicates(frame: pd.DataFrame) -> np.ndarray:
     first = np.full(n, -1, dtype=np.int64)
     if n < 2 or frame.shape[1] == 0:
         return first
-    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    hashes = _row_keys(frame)
     repeated = np.flatnonzero(pd.Series(hashes).duplicated(keep=False).to_numpy())
     values = frame.iloc[repeated].to_numpy(object)
     seen: dict[tuple, int] = {}
@@ -101,6 +101,21 @@ def _duplicates(frame: pd.DataFrame) -> np.ndarray:
         else:
             seen[key] = position
     return first
+
+
+def _row_keys(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit key per row that is equal for equal rows.
+
+    Each column is factorised (a hash table in Arrow for Arrow text) and the
+    codes are mixed; rows with equal keys may still differ, which the caller
+    checks field by field.
+    """
+    key = np.zeros(len(frame), dtype=np.uint64)
+    for i in range(frame.shape[1]):
+        codes, _ = pd.factorize(frame.iloc[:, i], use_na_sentinel=False)
+        key *= np.uint64(0x100000001B3)
+        key ^= codes.astype(np.uint64)
+    return key
 
 
 def _unique_ids(
