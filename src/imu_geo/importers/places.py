@@ -519,9 +519,11 @@ def _place_rows(
     in_world = ~own & codes.isin(world.checked_countries()).to_numpy(bool)
     checkable = finite & ~zero & (own | in_world)
     precision = cross.geo_precision.to_numpy(object)
+    # Each distinct precision once (a million rows hold a handful).
+    which, distinct = pd.factorize(precision, use_na_sentinel=False)
     allowed = np.array(
-        [border_tolerance_km(g, boundary_km) for g in precision], dtype=float
-    )
+        [border_tolerance_km(g, boundary_km) for g in distinct], dtype=float
+    )[which]
 
     def outside(mask: np.ndarray, x: np.ndarray, y: np.ndarray):
         """Distance outside the country (km) and the world check's note, for
