@@ -597,7 +597,8 @@ def test_written_and_loaded_back_with_nothing_lost(tmp_path):
     assert column_map[2] == {"column": "year", "what": "kept verbatim"}
     header = (tmp_path / "events.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.endswith(
-        '"notes","source_id","source_row","source_event_type","source_sub_event_type"'
+        '"notes","lat","lon","place_name","country",'
+        '"source_id","source_row","source_event_type","source_sub_event_type"'
     )
 
     assert validate_directory(tmp_path).problems == []
