@@ -50,7 +50,12 @@ from imu_geo.filters import (
 )
 from imu_geo.layers import event_bounds
 from imu_geo.method import vocabulary_tables
-from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
+from imu_geo.schema import (
+    EVENT_COLUMNS,
+    FATALITY_COLUMNS,
+    PLACE_PROPERTIES,
+    SOURCE_EVENT_COLUMNS,
+)
 from imu_geo.summaries import SUMMARY_LEVELS, unit_keys
 
 STORE_VERSION = 2
@@ -473,6 +478,13 @@ def open_store(key: str, root: Path | None = None) -> Store | None:
     except OSError:
         pass
     places = gpd.read_file(path / PLACES_FILE)
+    if "place_id" not in places:
+        # No named place (every event has its own point): an empty collection
+        # has no properties to name the columns.
+        places = gpd.GeoDataFrame(
+            {c: pd.Series(dtype=str) for c in PLACE_PROPERTIES},
+            geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+        )
     regions = gpd.read_file(path / REGIONS_FILE)
     return Store(path, key, meta, places, regions)
 
@@ -521,7 +533,9 @@ def open_folder(
         progress(f"Reading and checking {directory.name}…")
     dataset = load_dataset(directory)
     if directory.resolve() != BUNDLED_DATA_DIR.resolve():
-        regions = world.complete_regions(dataset.regions, dataset.places)
+        regions = world.complete_regions(
+            dataset.regions, dataset.places, points=dataset.events
+        )
         dataset = replace(dataset, regions=regions)
     if progress is not None:
         progress(f"Writing {len(dataset.events):,} events to the store…")

@@ -61,6 +61,7 @@ from imu_geo.importers import (
     InternalImportError,
     import_file,
 )
+from imu_geo.importers import writing as import_writing
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DECK_COLUMNS,
@@ -911,7 +912,9 @@ def UPLOAD_STORE_ROOT() -> Path:  # noqa: N802 - a setting, read when used
 def _upload_dataset(name: str, result: ImportResult) -> Dataset:
     """An import's events as a dataset, with the world's units where its places
     are."""
-    regions = world.regions_for_places(result.places)
+    regions = world.regions_for_places(
+        result.places, points=import_writing.own_points(result.events)
+    )
     return assemble_dataset(
         Path(name), result.events, result.places, regions, result.source_columns
     )
@@ -1587,14 +1590,20 @@ def run_tour_auto(data: LoadedData, tour) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Preparing the map picture…")
-def _picture_basemap(key: tuple, _regions, _places):
+def _picture_basemap(key: tuple, _regions, _places, _bounds):
     del key  # only the cache key
-    return build_basemap(_regions, _places)
+    points = None
+    if _bounds is not None:
+        # The events' own points reach as far as the store's bounds say.
+        west, south, east, north = _bounds
+        points = pd.DataFrame({"lon": [west, east], "lat": [south, north]})
+    return build_basemap(_regions, _places, points)
 
 
 def picture_basemap(data: LoadedData):
     """The projected basemap of the pictures, once per dataset."""
-    return _picture_basemap(data.key, data.regions, data.places)
+    store = data.source.store
+    return _picture_basemap(data.key, data.regions, data.places, store.bounds)
 
 
 def picture_words(data: LoadedData):
