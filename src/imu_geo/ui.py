@@ -478,7 +478,9 @@ def _play_tick(data: LoadedData) -> bool:
     window = (months[i], months[j])
     if window == tuple(_value("window")):
         return False
-    _put("window", window)
+    # Not written here: in a full run the slider is already drawn, and its
+    # value can only change before it is (the next run applies it first).
+    state[_PENDING_WINDOW_KEY] = (*window, _PLAYING)
     return True
 
 
@@ -621,7 +623,8 @@ def run_player(data: LoadedData) -> None:
     @st.fragment(run_every=PLAY_INTERVAL_S / 2)
     def _tick() -> None:
         # Runs inline with every app run and then on the timer; the window
-        # follows the clock, so only a real step triggers a rerun of the app.
+        # follows the clock, so only a real step triggers a rerun of the app,
+        # which applies the step before the slider is drawn.
         if st.session_state.get(_STATE_KEYS["playing"]) and _play_tick(data):
             st.rerun(scope="app")
 
@@ -1451,6 +1454,8 @@ def picked_event(data: LoadedData, picked) -> str:
 
 _PAGE_QUERY_KEY = "_page_query"
 _PENDING_WINDOW_KEY = "_pending_window"
+# Marks a pending window that Play set (see _apply_pending_window).
+_PLAYING = "playing"
 _TOUR_KEY = "v_tour"
 _TOUR_SHAPE_KEY = "_tour_shape"
 _TOUR_WARNING_KEY = "_tour_warning"
@@ -1474,9 +1479,17 @@ def keep_in_url(params: dict[str, str]) -> None:
 
 
 def _apply_pending_window(data: LoadedData) -> None:
+    """Apply a window set where the slider was already drawn (a fragment, or
+    after the page), before the slider is drawn again. A window that Play set
+    keeps Play going; any other stops it, as :func:`set_window` does."""
     pending = st.session_state.pop(_PENDING_WINDOW_KEY, None)
-    if pending:
-        set_window(data, *pending)
+    if not pending:
+        return
+    first, last, *how = pending
+    if how == [_PLAYING]:
+        _put("window", (first, last))
+    else:
+        set_window(data, first, last)
 
 
 def _window_of(data: LoadedData, start: date, end: date) -> tuple[date, date]:
