@@ -31,6 +31,7 @@ with map_column:
     ]
     if picked and picked[0]:
         ui.select_event(picked[0])
+    ui.scrubber(data, spec)
 with side_column:
     st.image(ui.map_legend(data, spec), caption="Legend")
 

@@ -23,6 +23,7 @@ selected = ui.select_rows(data, spec)
 
 st.title("Regions")
 ui.describe_rows(data, selected, spec)
+ui.scrubber(data, spec)
 
 # The levels this dataset has units for (imported data has no valley).
 levels = [level for level in SUMMARY_LEVELS if level in data.source.store.levels] or [

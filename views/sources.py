@@ -30,6 +30,7 @@ else:
 
 st.header("Events and their sources")
 ui.describe_rows(data, rows, spec, " · the sidebar filters and search apply here too")
+ui.scrubber(data, spec)
 if len(rows) > len(quotes):
     st.caption(
         f"The table shows the first {len(quotes):,} of {len(rows):,} events in date "

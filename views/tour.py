@@ -87,6 +87,7 @@ with map_column:
     shown = rows.frame(["lon", "lat"])
     deck.initial_view_state = pdk.ViewState(**view_for(shown["lon"], shown["lat"]))
     st.pydeck_chart(deck, key=f"tour-map-{ui.dataset_tag(data)}", height=520)
+    ui.scrubber(data, spec)
     if notice:
         st.caption(notice)
     with st.expander("Legend"):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +102,13 @@ from imu_geo.render import (
     window_words,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, CREDITS, LAYERS, SOURCE_CITATION
+from imu_geo.scrubber import (
+    SCRUB_LABEL,
+    SCRUB_MODES,
+    build_scrubber,
+    scrubber_rows,
+    window_from_scrub,
+)
 from imu_geo.store import (
     Store,
     content_key,
@@ -1771,3 +1779,50 @@ def _animation_progress() -> None:
     st.progress(min(job.done / total, 1.0), text=text)
     if st.button("Cancel", icon=":material/cancel:", key="a_cancel"):
         job.cancel()
+
+
+# --- the scrubber under the map ---------------------------------------------------
+
+
+@st.cache_resource(max_entries=64)
+def _scrubber_rows(key: tuple, facets: tuple, _source: EventSource, _spec):
+    """The scrubber's monthly counts: they do not depend on the window, so they
+    are asked once per dataset and filters but time (shared; never mutated)."""
+    del key, facets  # only the cache key
+    return scrubber_rows(_source.monthly_counts(_source.whole(_spec)))
+
+
+def _on_scrub(data: LoadedData, key: str) -> None:
+    """A drag or click on the scrubber becomes the shared time window."""
+    chosen = st.session_state.get(key)
+    window = window_from_scrub(
+        chosen["selection"] if chosen else None, tuple(_value("window")), data.months
+    )
+    if window:
+        set_window(data, *window)
+
+
+def scrubber(data: LoadedData, spec: FilterSpec, where=st) -> None:
+    """The events per month over the whole span, under a page's map, with the
+    time window as a brush (:mod:`imu_geo.scrubber`).
+
+    The brush is drawn from ``spec`` at every run, so the slider, Play and the
+    URL move it; a drag or click on it sets the window from its callback,
+    before the slider is drawn, so all of them follow.
+    """
+    facets = (_facet_key(spec), tuple(spec.layers))
+    rows = _scrubber_rows(data.key, facets, data.source, spec)
+    chart = build_scrubber(rows, spec, data.default_spec).properties(
+        description=SCRUB_LABEL
+    )
+    # A new key for each window: a brush left from an earlier window must not be
+    # read again, and the new chart starts from the window as it is.
+    key = f"scrub-{dataset_tag(data)}-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
+    where.altair_chart(
+        chart,
+        width="stretch",
+        key=key,
+        on_select=partial(_on_scrub, data, key),
+        selection_mode=list(SCRUB_MODES),
+    )
+    where.caption(SCRUB_LABEL)

@@ -1,0 +1,365 @@
+"""The scrubber under the map: its chart, what a drag or click asks for, and the
+pages' shared window following it (AppTest). The browser test is in tests/e2e."""
+
+from __future__ import annotations
+
+import json
+import time
+from calendar import timegm
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from imu_geo.data import load_dataset
+from imu_geo.filters import full_span, month_starts
+from imu_geo.scrubber import (
+    JUMP_PARAM,
+    SCRUB_LABEL,
+    SCRUB_MODES,
+    SCRUB_PARAM,
+    build_scrubber,
+    month_number,
+    scrubber_rows,
+    window_from_scrub,
+)
+from imu_geo.timeline import monthly_counts
+from tests.conftest import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "app.py")
+MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
+TIMEOUT = 60
+# The atlas's months, January 1991 to December 2015.
+MONTHS = month_starts(date(1991, 1, 1), date(2015, 12, 31))
+
+
+def ms(day: str) -> int:
+    """Epoch milliseconds of a UTC midnight, as the browser reports a time axis."""
+    return timegm(date.fromisoformat(day).timetuple()) * 1000
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_dataset().events
+
+
+# --- the chart ----------------------------------------------------------------
+
+
+def _spec(events, start="1999-01-01", end="2004-12-31"):
+    return replace(
+        full_span(events), start=date.fromisoformat(start), end=date.fromisoformat(end)
+    )
+
+
+def _chart(events, **window) -> dict:
+    rows = scrubber_rows(monthly_counts(events))
+    return build_scrubber(rows, _spec(events, **window), full_span(events)).to_dict()
+
+
+def _params(spec: dict) -> dict[str, dict]:
+    """The chart's selection parameters by name (Altair lifts a layer's to the top)."""
+    found = [p for layer in spec["layer"] for p in layer.get("params", [])]
+    return {p["name"]: p for p in found + spec.get("params", [])}
+
+
+def test_the_chart_has_the_window_as_a_brush_and_a_click_on_the_months(events):
+    spec = _chart(events)
+    months, bars = spec["layer"]
+    params = _params(spec)
+    # Both belong to the month cells, which fill the chart's height.
+    assert {tuple(p.get("views", [months["name"]])) for p in params.values()} == {
+        (months["name"],)
+    }
+    assert set(params) == {SCRUB_PARAM, JUMP_PARAM}
+    brush = params[SCRUB_PARAM]
+    assert brush["select"]["type"] == "interval"
+    assert brush["select"]["encodings"] == ["x"]
+    # Drawn from the window: its first day to the day after its last.
+    assert brush["value"] == {
+        "x": [
+            {"year": 1999, "month": 1, "date": 1, "utc": True},
+            {"year": 2005, "month": 1, "date": 1, "utc": True},
+        ]
+    }
+    assert params[JUMP_PARAM]["select"] == {
+        "type": "point",
+        "encodings": ["x"],
+        "on": "click",
+    }
+    # One cell per month of the atlas's span, generated in the browser.
+    assert months["data"] == {
+        "sequence": {"start": 1991 * 12, "stop": 2015 * 12 + 12, "as": "m"}
+    }
+    assert bars["encoding"]["opacity"]["condition"]["param"] == SCRUB_PARAM
+
+
+def test_the_time_axis_covers_the_whole_span_whatever_the_window(events):
+    for window in ({}, {"start": "2014-03-01", "end": "2014-12-31"}):
+        for layer in _chart(events, **window)["layer"]:
+            scale = layer["encoding"]["x"]["scale"]
+            assert scale["type"] == "utc"
+            assert scale["domain"] == [
+                {"year": 1991, "month": 1, "date": 1, "utc": True},
+                {"year": 2016, "month": 1, "date": 1, "utc": True},
+            ]
+
+
+def _rows_of(spec: dict) -> pd.DataFrame:
+    bars = spec["layer"][1]
+    return pd.DataFrame(spec["datasets"][bars["data"]["name"]])
+
+
+@pytest.mark.parametrize(
+    ("month", "layer", "count"),
+    [
+        # Read from data/events.csv: the events whose first day is in the month.
+        ("1999-01", "attack", 3),
+        ("1999-01", "context", 1),
+        ("2001-09", "base", 3),
+        ("2001-09", "context", 2),
+        ("2009-05", "attack", 2),
+        ("2009-05", "context", 1),
+        ("2015-11", "base", 1),
+    ],
+)  # fmt: skip
+def test_the_bars_count_the_events_beginning_in_each_month(events, month, layer, count):
+    rows = _rows_of(_chart(events))
+    year, number = map(int, month.split("-"))
+    found = rows[(rows["m"] == year * 12 + number - 1) & (rows["layer"] == layer)]
+    assert found["n"].tolist() == [count]
+
+
+def test_the_bars_hold_every_event_once_and_months_without_events_are_not_sent(
+    events,
+):
+    rows = _rows_of(_chart(events))
+    # The atlas: 14 attacks, 8 bases, 27 context events.
+    assert rows.groupby("layer")["n"].sum().to_dict() == {
+        "attack": 14,
+        "base": 8,
+        "context": 27,
+    }
+    assert list(rows.columns) == ["m", "layer", "n"]
+    assert (rows["n"] > 0).all()
+    assert not rows.duplicated(["m", "layer"]).any()
+
+
+def test_the_chart_of_a_filtered_month_table_is_small_whatever_the_window(events):
+    # 25 years, three layers in every month: the most the scrubber can send.
+    counts = pd.DataFrame(
+        [
+            {"start": pd.Timestamp(m), "layer": layer, "vague": vague, "count": 5000}
+            for m in MONTHS
+            for layer in ("attack", "base", "context")
+            for vague in (False, True)
+        ]
+    )
+    rows = scrubber_rows(counts)
+    assert len(rows) == 300 * 3
+    assert rows["n"].unique().tolist() == [10_000]
+    spec = build_scrubber(rows, _spec(events), full_span(events)).to_dict()
+    data = spec.pop("datasets")
+    assert [len(table) for table in data.values()] == [900]
+    # What Streamlit sends per step: the specification as JSON and the table as
+    # Arrow (measured: 2.6 kB and 9.6 kB).
+    assert len(json.dumps(spec, separators=(",", ":")).encode()) < 4_000
+    assert len(convert_anything_to_arrow_bytes(rows)) < 12_000
+
+
+def test_no_events_give_an_empty_chart_that_still_has_the_brush(events):
+    rows = scrubber_rows(monthly_counts(events.iloc[:0]))
+    spec = build_scrubber(rows, _spec(events), full_span(events)).to_dict()
+    assert _rows_of(spec).empty
+    assert SCRUB_PARAM in _params(spec)
+
+
+# --- what a drag or a click asks for --------------------------------------------
+
+WINDOW = (date(1999, 1, 1), date(2004, 12, 1))  # 72 months
+
+
+@pytest.mark.parametrize(
+    ("selection", "window"),
+    [
+        # A drag: edges snap to the nearest month boundaries.
+        ({SCRUB_PARAM: {"t0": [ms("2003-03-02"), ms("2009-02-27")]}},
+         (date(2003, 3, 1), date(2009, 2, 1))),
+        ({SCRUB_PARAM: {"t0": [ms("2003-03-20"), ms("2009-03-10")]}},
+         (date(2003, 4, 1), date(2009, 2, 1))),
+        # Reversed, or as ISO text: the same.
+        ({SCRUB_PARAM: {"t0": [ms("2009-03-01"), ms("2003-03-01")]}},
+         (date(2003, 3, 1), date(2009, 2, 1))),
+        ({SCRUB_PARAM: {"t0": ["2003-03-01T00:00:00Z", "2009-03-01T00:00:00.000Z"]}},
+         (date(2003, 3, 1), date(2009, 2, 1))),
+        # Narrower than a month: one month.
+        ({SCRUB_PARAM: {"t0": [ms("2003-03-01"), ms("2003-03-05")]}},
+         (date(2003, 3, 1), date(2003, 3, 1))),
+        # Beyond the span: cut to it.
+        ({SCRUB_PARAM: {"t0": [ms("1985-01-01"), ms("1993-01-01")]}},
+         (date(1991, 1, 1), date(1992, 12, 1))),
+        ({SCRUB_PARAM: {"t0": [ms("2014-01-01"), ms("2030-01-01")]}},
+         (date(2014, 1, 1), date(2015, 12, 1))),
+        # A click: 72 months centred on Sep 2007 (35 before it, 36 after).
+        ({SCRUB_PARAM: {}, JUMP_PARAM: [{"t0": ms("2007-09-01")}]},
+         (date(2004, 10, 1), date(2010, 9, 1))),
+        # A click near an end: the window keeps its length inside the span.
+        ({SCRUB_PARAM: {}, JUMP_PARAM: [{"t0": ms("2015-06-01")}]},
+         (date(2010, 1, 1), date(2015, 12, 1))),
+        ({JUMP_PARAM: [{"t0": ms("1991-02-01")}]},
+         (date(1991, 1, 1), date(1996, 12, 1))),
+        # Nothing to read: the window stays.
+        (None, None),
+        ({}, None),
+        ({SCRUB_PARAM: {}}, None),
+        ({SCRUB_PARAM: {}, JUMP_PARAM: {}}, None),
+        ({SCRUB_PARAM: {"t0": [ms("2003-03-01")]}}, None),
+        ({SCRUB_PARAM: {"t0": ["soon", "later"]}}, None),
+        ({SCRUB_PARAM: {"t0": [True, False]}}, None),
+        ({JUMP_PARAM: [{"t0": "never"}]}, None),
+        # The window it already is: no change.
+        ({SCRUB_PARAM: {"t0": [ms("1999-01-01"), ms("2005-01-01")]}}, None),
+    ],
+)  # fmt: skip
+def test_window_from_scrub(selection, window):
+    assert window_from_scrub(selection, WINDOW, MONTHS) == window
+
+
+def test_a_click_keeps_a_one_month_window_one_month_long():
+    one = (date(2001, 9, 1), date(2001, 9, 1))
+    clicked = {JUMP_PARAM: [{"t0": ms("2014-06-01")}]}
+    assert window_from_scrub(clicked, one, MONTHS) == (
+        date(2014, 6, 1),
+        date(2014, 6, 1),
+    )
+
+
+def test_month_numbers_are_the_stores():
+    # The store's month column: year * 12 + month - 1.
+    assert month_number(date(1991, 1, 1)) == 23892
+    assert month_number(date(2015, 12, 31)) == 24191
+
+
+# --- on the pages ----------------------------------------------------------------
+
+
+def _caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if " events — " in c.value)
+
+
+def _scrubber(at: AppTest):
+    charts = [
+        c
+        for c in at.get("vega_lite_chart")
+        if set(c.proto.selection_mode) == set(SCRUB_MODES)
+    ]
+    assert len(charts) == 1
+    return charts[0]
+
+
+def select_on_chart(at: AppTest, chart, selection: dict) -> AppTest:
+    """Run ``at`` as if the browser reported ``selection`` on ``chart``.
+
+    AppTest cannot drag on a chart; this sends what Streamlit's front end sends
+    for a chart selection (the chart's widget state, as JSON text) with the
+    other widgets' states, as ``AppTest.run`` does.
+    """
+    states = at._tree.get_widget_states()
+    state = WidgetState(id=chart.proto.id)
+    state.string_value = json.dumps({"selection": selection})
+    states.widgets.append(state)
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_map_page_shows_the_scrubber_with_its_label():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    chart = _scrubber(at)
+    spec = json.loads(chart.proto.spec)
+    assert spec["description"] == SCRUB_LABEL
+    assert "slider in the sidebar" in SCRUB_LABEL
+    assert SCRUB_LABEL in [c.value for c in at.caption]
+
+
+def test_a_drag_on_the_scrubber_sets_the_window_the_slider_and_the_url():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["start"] = "1999-01-01"
+    at.query_params["end"] = "2004-12-31"
+    at.run()
+    assert _caption(at).endswith("from Jan 1999 to Dec 2004")
+    at = select_on_chart(
+        at,
+        _scrubber(at),
+        {SCRUB_PARAM: {"t0": [ms("2001-09-01"), ms("2002-01-01")]}},
+    )
+    assert at.session_state["v_window"] == (date(2001, 9, 1), date(2001, 12, 1))
+    assert at.select_slider(key="f_window").value == (
+        date(2001, 9, 1),
+        date(2001, 12, 1),
+    )
+    # Read from data/events.csv: the events whose span overlaps Sep-Dec 2001 are
+    # 4 attacks (two 1999 incursions, the 2000 raids, the 2001 fighting), 4
+    # bases (Afghanistan, FATA, Takhar, Kunduz) and 8 context events.
+    assert _caption(at) == (
+        "16 events — 4 attacks, 4 bases, 8 context — from Sep 2001 to Dec 2001"
+    )
+    assert at.query_params["start"] == "2001-09-01"
+    assert at.query_params["end"] == "2001-12-31"
+    # The brush is drawn again from the new window.
+    brush = _params(json.loads(_scrubber(at).proto.spec))[SCRUB_PARAM]
+    assert brush["value"]["x"][0] == {"year": 2001, "month": 9, "date": 1, "utc": True}
+
+
+def test_a_click_on_the_scrubber_moves_the_window_keeping_its_length():
+    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
+    at.query_params["start"] = "1999-01-01"
+    at.query_params["end"] = "1999-12-31"
+    at.run()
+    at = select_on_chart(
+        at, _scrubber(at), {SCRUB_PARAM: {}, JUMP_PARAM: [{"t0": ms("2014-06-01")}]}
+    )
+    # 12 months centred on June 2014: five before it, six after.
+    assert at.session_state["v_window"] == (date(2014, 1, 1), date(2014, 12, 1))
+    assert at.query_params["start"] == "2014-01-01"
+    assert at.query_params["end"] == "2014-12-31"
+
+
+# --- Play ------------------------------------------------------------------------
+
+
+def test_play_steps_through_full_reruns_without_an_error():
+    """A full run after a timer step of Play used to write the slider's value
+    after the slider was drawn (StreamlitWidgetAlreadyInstantiatedError)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["start"] = "1999-01-01"
+    at.query_params["end"] = "2001-12-31"
+    at.run()
+    play = next(b for b in at.button if b.label == "▶ Play")
+    at = play.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    time.sleep(2.6)  # two steps of 1.2 s
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error]
+    first, last = at.session_state["v_window"]
+    # At three months a step, 36 months long: moved on by a whole number of steps.
+    assert first > date(1999, 1, 1)
+    assert (first.year * 12 + first.month - (1999 * 12 + 1)) % 3 == 0
+    assert (last.year * 12 + last.month) - (first.year * 12 + first.month) == 35
+    # Still playing, and the slider and the URL show the step.
+    assert next(b for b in at.button if "Pause" in b.label)
+    assert at.select_slider(key="f_window").value == (first, last)
+    assert at.query_params["start"] == first.isoformat()
+    brush = _params(json.loads(_scrubber(at).proto.spec))[SCRUB_PARAM]
+    assert brush["value"]["x"][0] == {
+        "year": first.year,
+        "month": first.month,
+        "date": 1,
+        "utc": True,
+    }
