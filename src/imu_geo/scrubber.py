@@ -169,7 +169,8 @@ def build_scrubber(
     months = (
         alt.Chart(alt.sequence(first_month, last_month + 1, as_="m"))
         .transform_calculate(**to_dates)
-        .mark_rect(fill="#ffffff", opacity=0.001)
+        # Hidden from screen readers: 300 empty cells would drown the bars.
+        .mark_rect(fill="#ffffff", opacity=0.001, aria=False)
         .encode(x=alt.X("t0:T", scale=x_scale, axis=x_axis), x2="t1:T")
         .add_params(brush, jump)
     )
@@ -182,6 +183,10 @@ def build_scrubber(
             order=f"indexof({list(LAYER_ORDER)!r}, datum.layer)", **to_dates
         )
         .transform_calculate(month="utcFormat(datum.t0, '%b %Y')")
+        .transform_calculate(
+            about="datum.month + ': ' + datum.n + ' ' + datum.layer"
+            " + (datum.n == 1 ? ' event' : ' events') + ' beginning'"
+        )
         .transform_stack(
             stack="n", groupby=["m"], as_=["y0", "y1"], sort=[{"field": "order"}]
         )
@@ -197,6 +202,8 @@ def build_scrubber(
             y2="y1:Q",
             color=alt.Color("layer:N", scale=colour, title=None),
             opacity=alt.condition(brush, alt.value(1.0), alt.value(OUTSIDE_OPACITY)),
+            # What a screen reader says of a bar.
+            description=alt.Description("about:N"),
             tooltip=[
                 alt.Tooltip("month:N", title="Month"),
                 alt.Tooltip("layer:N", title="Layer"),
