@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from imu_geo import ui
 from imu_geo.data import load_dataset
 from imu_geo.export import to_csv_bytes
+from imu_geo.store import open_folder
 from tests.conftest import serve
 from tests.e2e.test_browser import LOAD_TIMEOUT_MS, _project, caption, go_to, open_app
 from tests.world_data import BENIN, write_world_dataset
@@ -61,9 +62,9 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     page.screenshot(path=str(artifacts_dir / "world-map.png"), full_page=True)
 
     # The map opens on the events: Mosul is where the framed view puts it.
-    data = ui.prepare(load_dataset(world_folder), anywhere=True)
+    data = ui.from_store(open_folder(world_folder), anywhere=True)
     view = ui.map_view(data, *ui.MAP_SIZE)
-    mosul = data.dataset.events.query("place_name == 'Mosul'").iloc[0]
+    mosul = load_dataset(world_folder).events.query("place_name == 'Mosul'").iloc[0]
     box = chart.bounding_box()
     x, y = _project(mosul["lon"], mosul["lat"], view, box["width"], box["height"])
     assert 0 < x < box["width"] and 0 < y < box["height"]
