@@ -103,10 +103,13 @@ def _filtered_source(arguments: argparse.Namespace):
             ("types", arguments.types),
             ("source_types", arguments.source_types),
             ("q", arguments.query),
+            ("region", arguments.region),
         )
         if value is not None
     }
-    spec, warnings = spec_from_query(params, source.default_spec, source.choices)
+    spec, warnings = spec_from_query(
+        params, source.default_spec, source.choices, source.store.units
+    )
     return source, spec, warnings
 
 
@@ -430,6 +433,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--source-types", help="comma list of the source's own types and sub-types"
     )
     export.add_argument("--query", help="free-text search")
+    export.add_argument(
+        "--region",
+        help="a unit's region_id (a country, an admin-1 unit, the valley): only "
+        "the events counted in it, as a click on the map keeps",
+    )
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
     export.add_argument(
         "--source-columns",
@@ -456,6 +464,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--source-types", help="comma list of the source's own types and sub-types"
     )
     summary.add_argument("--query", help="free-text search")
+    summary.add_argument(
+        "--region",
+        help="a unit's region_id (a country, an admin-1 unit, the valley): only "
+        "the events counted in it, as a click on the map keeps",
+    )
     summary.add_argument(
         "--format",
         choices=["table", "csv"],

@@ -18,6 +18,12 @@ import pandas as pd
 from imu_geo.schema import ATTRIBUTIONS, LAYERS, SOURCE_TYPE_COLUMNS
 from imu_geo.text import QUOTE_CHARS, plain
 
+# The levels of the region tables (:mod:`imu_geo.summaries`), finest last; a
+# region filter names a unit of one of them.
+REGION_LEVELS: tuple[str, ...] = ("country", "admin1", "valley")
+# The longest unit name a caption quotes.
+REGION_NAME_CHARS = 80
+
 MODES = ("window", "cumulative")
 SEARCH_COLUMNS = (
     "title",
@@ -119,6 +125,61 @@ def play_position(
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One unit of the region tables, as a filter names it: its ``region_id``,
+    its ``level`` (one of :data:`REGION_LEVELS`) and its name for captions.
+
+    Two units are the same when their id and level are; the name only labels.
+    """
+
+    region_id: str
+    level: str
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.level not in REGION_LEVELS:
+            raise ValueError(f"level must be one of {', '.join(REGION_LEVELS)}")
+        if not self.region_id:
+            raise ValueError("a unit needs a region_id")
+
+    @property
+    def label(self) -> str:
+        """The unit's name as a caption writes it: one line, cut short."""
+        return plain(self.name or self.region_id, REGION_NAME_CHARS)
+
+
+def region_units(regions: pd.DataFrame) -> dict[str, Unit]:
+    """Every unit a region filter can name, by ``region_id``.
+
+    ``regions`` has ``region_id``, ``level`` and ``name`` (``regions.geojson``).
+    A unit id names one unit of one level: the validation of a data folder
+    refuses a repeated ``region_id``, and the world's units are added only under
+    ids the folder does not have. Should an id still appear more than once, it is
+    left out, so a link naming it is refused rather than read as one of them.
+    """
+    wanted = regions[regions["level"].isin(REGION_LEVELS)]
+    ids = wanted["region_id"].astype(str)
+    repeated = set(ids[ids.duplicated(keep=False)]) | set(
+        regions.loc[~regions["level"].isin(REGION_LEVELS), "region_id"].astype(str)
+    )
+    return {
+        region_id: Unit(region_id, str(level), str(name))
+        for region_id, level, name in zip(
+            ids, wanted["level"], wanted["name"], strict=True
+        )
+        if region_id and region_id not in repeated
+    }
+
+
+def unit_columns(spec: FilterSpec) -> tuple[str, ...]:
+    """The store's columns that say whether an event is counted in the spec's
+    unit (``<level>_status``, ``<level>_region``); none without a region."""
+    if spec.region is None:
+        return ()
+    return (f"{spec.region.level}_status", f"{spec.region.level}_region")
+
+
+@dataclass(frozen=True)
 class FilterSpec:
     """A selection of events.
 
@@ -127,7 +188,10 @@ class FilterSpec:
     when it began on or before ``end``. An empty tuple for a facet means "all".
     ``source_types`` are an imported source's own types and sub-types
     (:data:`imu_geo.schema.SOURCE_TYPE_COLUMNS`): an event is in when either is
-    one of them.
+    one of them. ``region`` keeps the events counted in one unit of the region
+    tables (:func:`imu_geo.summaries.unit_keys`): those whose place lies in it by
+    the rules of its level; an event whose place is coarser than the unit (the
+    whole country, in a province's filter) is not in it.
     """
 
     start: date
@@ -140,6 +204,7 @@ class FilterSpec:
     attributions: tuple[str, ...] = ()
     text: str = ""
     source_types: tuple[str, ...] = ()
+    region: Unit | None = None
     selected: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -170,8 +235,17 @@ def _any_of(column: pd.Series, wanted: Iterable[str], separator: str) -> pd.Seri
     return column.map(lambda cell: bool(wanted & set(split_list(cell, separator))))
 
 
-def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
-    """Boolean mask of the events that ``spec`` selects."""
+def filter_mask(
+    events: pd.DataFrame, spec: FilterSpec, units: pd.Series | None = None
+) -> pd.Series:
+    """Boolean mask of the events that ``spec`` selects.
+
+    With a ``region`` in ``spec``, ``units`` gives, aligned with ``events``, the
+    unit each event is counted in at the region's level ("" for none), as
+    :func:`imu_geo.summaries.event_units` finds it. Without ``units``, the
+    events must carry the store's columns for that level
+    (:func:`unit_columns`), as the engine's rows do when asked for them.
+    """
     end = pd.Timestamp(spec.end)
     mask = events["date_start"] <= end
     if spec.mode == "window":
@@ -187,6 +261,8 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
         mask &= _any_of(events["country"], spec.countries, "|")
     if spec.source_types:
         mask &= source_type_mask(events, spec.source_types)
+    if spec.region is not None:
+        mask &= _in_unit(events, spec.region, units)
     if spec.text.strip() and len(events):
         needle = spec.text.strip().casefold()
         haystack = events[list(SEARCH_COLUMNS)].astype(str).agg(" ".join, axis=1)
@@ -194,18 +270,39 @@ def filter_mask(events: pd.DataFrame, spec: FilterSpec) -> pd.Series:
     return mask
 
 
-def selected_positions(events: pd.DataFrame, spec: FilterSpec) -> np.ndarray:
+def _in_unit(events: pd.DataFrame, unit: Unit, units: pd.Series | None) -> pd.Series:
+    if units is None:
+        status, region = f"{unit.level}_status", f"{unit.level}_region"
+        if status not in events or region not in events:
+            raise ValueError(
+                "a region filter needs each event's unit: pass units, or the "
+                f"columns {status} and {region}"
+            )
+        return (events[status] == "unit") & (events[region] == unit.region_id)
+    if len(units) != len(events):
+        raise ValueError("units must give one unit per event")
+    return pd.Series(units.astype(str).to_numpy() == unit.region_id, index=events.index)
+
+
+def selected_positions(
+    events: pd.DataFrame, spec: FilterSpec, units: pd.Series | None = None
+) -> np.ndarray:
     """Positions in ``events`` of the events that ``spec`` selects, in date order
-    (``date_start``, ``date_end``, ``event_id``)."""
-    positions = np.flatnonzero(filter_mask(events, spec).to_numpy(dtype=bool))
+    (``date_start``, ``date_end``, ``event_id``); ``units`` as for
+    :func:`filter_mask`."""
+    positions = np.flatnonzero(filter_mask(events, spec, units).to_numpy(dtype=bool))
     keys = events[["date_start", "date_end", "event_id"]].iloc[positions]
     keys.index = positions
     return keys.sort_values(["date_start", "date_end", "event_id"]).index.to_numpy()
 
 
-def apply_filters(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
-    """The events that ``spec`` selects, in date order, index reset."""
-    return events.iloc[selected_positions(events, spec)].reset_index(drop=True)
+def apply_filters(
+    events: pd.DataFrame, spec: FilterSpec, units: pd.Series | None = None
+) -> pd.DataFrame:
+    """The events that ``spec`` selects, in date order, index reset; ``units``
+    as for :func:`filter_mask`."""
+    positions = selected_positions(events, spec, units)
+    return events.iloc[positions].reset_index(drop=True)
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -239,6 +336,8 @@ def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> 
         text += " — " + ", ".join(parts) + " —"
     text += " " + period
     extras = []
+    if spec.region is not None:
+        extras.append(f"in {spec.region.label}")
     if spec.event_types:
         extras.append("types: " + ", ".join(spec.event_types))
     if spec.actors:
@@ -286,6 +385,8 @@ def spec_to_query(spec: FilterSpec, default: FilterSpec) -> dict[str, str]:
             query[param] = ",".join(values)
     if spec.text.strip():
         query["q"] = spec.text.strip()[:SEARCH_CHARS]
+    if spec.region is not None:
+        query["region"] = spec.region.region_id
     if spec.selected:
         query["event"] = spec.selected[:SEARCH_CHARS]
     return query
@@ -310,6 +411,7 @@ def spec_from_query(
     params: Mapping[str, str],
     default: FilterSpec,
     choices: Mapping[str, Iterable[str]],
+    units: Mapping[str, Unit] | None = None,
 ) -> tuple[FilterSpec, list[str]]:
     """Read a spec from URL query parameters, falling back per parameter.
 
@@ -322,6 +424,9 @@ def spec_from_query(
     choices
         The allowed values for ``types``, ``actors``, ``countries`` and
         ``source_types`` (:func:`facet_choices`).
+    units
+        The units ``region`` may name (:func:`region_units`); without them, a
+        ``region`` in the link is refused.
 
     Returns
     -------
@@ -402,6 +507,15 @@ def spec_from_query(
                 f"The search in the link is longer than {SEARCH_CHARS} "
                 f"characters; searching for its first {SEARCH_CHARS}."
             )
+    region = params.get("region")
+    if region:
+        unit = (units or {}).get(str(region).strip())
+        if unit is None:
+            warnings.append(
+                f"Unknown region in the link: {_quote(region)}; showing all."
+            )
+        else:
+            values["region"] = unit
     event = params.get("event")
     if event:
         values["selected"] = str(event)[:SEARCH_CHARS]

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,9 +44,11 @@ from imu_geo.data import BUNDLED_DATA_DIR, PROJECT_DIR, Dataset, load_dataset
 from imu_geo.filters import (
     SEARCH_COLUMNS,
     FilterSpec,
+    Unit,
     data_months,
     facet_choices,
     full_span,
+    region_units,
     split_list,
 )
 from imu_geo.layers import event_bounds
@@ -357,6 +360,12 @@ class Store:
     @property
     def levels(self) -> tuple[str, ...]:
         return tuple(self.meta["levels"])
+
+    @cached_property
+    def units(self) -> dict[str, Unit]:
+        """The units a region filter may name, by id
+        (:func:`imu_geo.filters.region_units` of the regions)."""
+        return region_units(self.regions)
 
     @property
     def vocabularies(self) -> dict[str, pd.DataFrame]:

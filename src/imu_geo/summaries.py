@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
+from imu_geo.filters import REGION_LEVELS
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DEFAULT_VIEW,
@@ -57,7 +58,7 @@ from imu_geo.layers import (
 )
 from imu_geo.text import plain
 
-SUMMARY_LEVELS: tuple[str, ...] = ("country", "admin1", "valley")
+SUMMARY_LEVELS: tuple[str, ...] = REGION_LEVELS
 LEVEL_LABELS: dict[str, str] = {
     "country": "Countries",
     "admin1": "Provinces (admin-1)",
@@ -401,6 +402,20 @@ def _point_place(key: str) -> tuple[str, str]:
     """The name and country a point place key holds."""
     name, country, _ = key.removeprefix(POINT_PLACE_PREFIX).split(_POINT_SEPARATOR)
     return name, country
+
+
+def event_units(
+    events: pd.DataFrame,
+    places: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    level: str,
+) -> pd.Series:
+    """The unit of ``level`` each event is counted in ("" when its row of the
+    table is not a unit), aligned with ``events``: what a region filter
+    (:attr:`imu_geo.filters.FilterSpec.region`) keeps, from the events alone."""
+    keys = unit_keys(events, places, regions, level)
+    found = keys["region_id"].where(keys["status"] == "unit", "")
+    return pd.Series(found.to_numpy(), index=events.index, dtype=object)
 
 
 def summarise(

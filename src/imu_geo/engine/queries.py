@@ -12,7 +12,9 @@ answers as pandas.
 
 Selection rules are those of :func:`imu_geo.filters.filter_mask`: an event is in
 a window when ``[date_start, date_end]`` overlaps it (cumulative: when it began
-by the end), and its facets match. The store keeps what makes each rule one
+by the end), and its facets match; with a region, when the event is counted
+in that unit (the store's ``<level>_status`` and ``<level>_region``, made by
+:func:`imu_geo.summaries.unit_keys`). The store keeps what makes each rule one
 comparison (day numbers, delimited facet keys, casefolded search text).
 """
 
@@ -93,6 +95,14 @@ def _where(
             for column in SOURCE_TYPE_COLUMNS
         )
         clauses.append(f"({anyof})")
+    if spec.region is not None:
+        level = spec.region.level
+        if level not in SUMMARY_LEVELS:  # a column name: only the store's own
+            raise ValueError(f"level must be one of {', '.join(SUMMARY_LEVELS)}")
+        clauses.append(
+            f"{level}_status = 'unit' AND "
+            f"{level}_region = {params.add(spec.region.region_id)}"
+        )
     needle = spec.text.strip().casefold()
     if needle:
         clauses.append(f"instr(search, {params.add(needle)}) > 0")
