@@ -85,9 +85,7 @@ NO_PLACE_LABEL = "No place"
 MEASURES: dict[str, str] = {
     "events": "Events",
     "attacks": "Attacks",
-    "fatalities_low": "Killed (at least)",
-    "fatalities_best": "Killed (best)",
-    "fatalities_high": "Killed (at most)",
+    "killed": "Killed (best estimate, else low figure)",
     "bases": "Bases active",
     "context": "Context events",
 }
@@ -99,6 +97,11 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "country",
     "events",
     "attacks",
+    "killed",
+    "killed_low_only",
+    "events_best",
+    "events_low_only",
+    "events_no_figure",
     "fatalities_low",
     "fatalities_best",
     "fatalities_high",
@@ -114,6 +117,19 @@ FATALITY_SUMS: tuple[str, ...] = (
     "fatalities_best",
     "fatalities_high",
 )
+# What a total of the killed counts, per row. The three sums above run over
+# different events (each over those that give that figure), so side by side
+# they can read as a contradiction ("at least 23, best 16"). ``killed`` adds up
+# one figure per event, the best estimate where the source gives one and else
+# its low figure; ``killed_low_only`` is the part of it from low figures
+# (``killed`` = ``fatalities_best`` + ``killed_low_only``). The events are
+# counted by which figure they give: a best estimate, only a low figure, or
+# neither (an upper bound alone adds nothing).
+KILLED_SUMS: tuple[str, ...] = ("killed", "killed_low_only")
+FIGURE_COUNTS: tuple[str, ...] = ("events_best", "events_low_only", "events_no_figure")
+# Every count and every sum of a group, as the engine and pandas give them.
+GROUP_COUNTS: tuple[str, ...] = COUNT_COLUMNS + FIGURE_COUNTS
+GROUP_SUMS: tuple[str, ...] = FATALITY_SUMS + KILLED_SUMS
 
 # A unit holding this share of an area place's area contains the place.
 WITHIN_SHARE = 0.9
@@ -279,18 +295,26 @@ def _percent(share: float) -> str:
 def _aggregate(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Counts, fatality sums and dates per group of ``keys``."""
     layer = events["layer"]
+    best = events["fatalities_best"].astype("Int64")
+    low = events["fatalities_low"].astype("Int64")
+    low_only = best.isna() & low.notna()
     frame = events[keys].assign(
         events=1,
         attacks=(layer == "attack").astype(int),
         bases=(layer == "base").astype(int),
         context=(layer == "context").astype(int),
+        events_best=best.notna().astype(int),
+        events_low_only=low_only.astype(int),
+        events_no_figure=(best.isna() & low.isna()).astype(int),
         date_start=events["date_start"],
         date_end=events["date_end"],
         **{column: events[column].astype("Int64") for column in FATALITY_SUMS},
+        killed=best.fillna(low),
+        killed_low_only=low.where(low_only),
     )
     grouped = frame.groupby(keys, sort=False, dropna=False)
-    table = grouped[list(COUNT_COLUMNS)].sum()
-    for column in FATALITY_SUMS:
+    table = grouped[list(GROUP_COUNTS)].sum()
+    for column in GROUP_SUMS:
         # Unknowns are skipped; a row where no event gives a figure stays unknown.
         table[column] = grouped[column].sum(min_count=1).astype("Int64")
     table["first_event"] = grouped["date_start"].min().dt.date
@@ -302,9 +326,9 @@ def _empty_summary() -> pd.DataFrame:
     frame = pd.DataFrame(
         {column: pd.Series(dtype=object) for column in SUMMARY_COLUMNS}
     )
-    for column in COUNT_COLUMNS:
+    for column in GROUP_COUNTS:
         frame[column] = frame[column].astype("int64")
-    for column in FATALITY_SUMS:
+    for column in GROUP_SUMS:
         frame[column] = frame[column].astype("Int64")
     return frame
 
@@ -445,7 +469,12 @@ def summarise(
         (``coded_at`` is its ``geo_precision``), one for places outside every unit
         and one for events with no place. ``events``, ``attacks``, ``bases`` and
         ``context`` are counts; ``fatalities_*`` are sums over the events that
-        give a figure, empty when none does (empty means unknown, not zero);
+        give that figure, empty when none does (empty means unknown, not zero),
+        so each runs over its own events; ``killed`` sums one figure per event
+        (the best estimate, else the low figure) and ``killed_low_only`` the
+        low figures in it; ``events_best``, ``events_low_only`` and
+        ``events_no_figure`` count the events by the figure they give
+        (:data:`KILLED_SUMS`, :data:`FIGURE_COUNTS`);
         ``first_event`` is the earliest ``date_start`` and ``last_event`` the
         latest ``date_end`` of the row's events, as dates. Every event is on
         exactly one row.
@@ -466,7 +495,7 @@ def summary_table(
 ) -> pd.DataFrame:
     """The region table from the selection's counts per :data:`UNIT_KEYS` group.
 
-    ``table`` has the keys, :data:`COUNT_COLUMNS`, :data:`FATALITY_SUMS` and
+    ``table`` has the keys, :data:`GROUP_COUNTS`, :data:`GROUP_SUMS` and
     ``first_event``/``last_event`` (dates), one row per group, as
     :func:`_aggregate` or the engine's group-by gives them.
     """
@@ -544,7 +573,7 @@ def summary_table(
             }
         rows.append(
             row
-            | {column: record[column] for column in COUNT_COLUMNS + FATALITY_SUMS}
+            | {column: record[column] for column in GROUP_COUNTS + GROUP_SUMS}
             | {
                 "first_event": record["first_event"],
                 "last_event": record["last_event"],
@@ -560,9 +589,9 @@ def summary_table(
         )
     rows.sort(key=lambda r: r.pop("_order"))
     summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
-    for column in COUNT_COLUMNS:
+    for column in GROUP_COUNTS:
         summary[column] = summary[column].astype("int64")
-    for column in FATALITY_SUMS:
+    for column in GROUP_SUMS:
         summary[column] = summary[column].astype("Int64")
     return summary
 
@@ -592,6 +621,42 @@ def totals_line(summary: pd.DataFrame, level: str) -> str:
             parts.append(f"{n:,} {label}")
     word = "event" if total == 1 else "events"
     return f"{total:,} {word}: " + ", ".join(parts) + "."
+
+
+def _events(n: int) -> str:
+    return f"{n:,} event" if n == 1 else f"{n:,} events"
+
+
+def killed_line(summary: pd.DataFrame) -> str:
+    """Say what the table's killed add up to, and from which figures.
+
+    Every event is on one row, so the rows' sums are the selection's. Example:
+    ``Killed: 23 — 16 from best estimates (1 event), 7 from low figures where no
+    best estimate is given (2 events); 6 events give no figure.``
+    """
+    if summary.empty:
+        return "Killed: no event selected."
+    best_events = int(summary["events_best"].sum())
+    low_events = int(summary["events_low_only"].sum())
+    none = int(summary["events_no_figure"].sum())
+    no_figure = (
+        f"{_events(none)} {'gives' if none == 1 else 'give'} no figure"
+        if none
+        else "every event gives a figure"
+    )
+    if not best_events and not low_events:
+        return f"Killed: no figure — {no_figure}."
+    from_best = int(summary["fatalities_best"].fillna(0).sum())
+    from_low = int(summary["killed_low_only"].fillna(0).sum())
+    parts = []
+    if best_events:
+        parts.append(f"{from_best:,} from best estimates ({_events(best_events)})")
+    if low_events:
+        parts.append(
+            f"{from_low:,} from low figures where no best estimate is given "
+            f"({_events(low_events)})"
+        )
+    return f"Killed: {from_best + from_low:,} — " + ", ".join(parts) + f"; {no_figure}."
 
 
 # --- the choropleth -----------------------------------------------------------
@@ -749,9 +814,12 @@ TEXT_COLUMNS: Mapping[str, str] = {
     "country": "country",
     "events": "events",
     "attacks": "attacks",
-    "fatalities_low": "killed low",
-    "fatalities_best": "best",
-    "fatalities_high": "high",
+    "killed": "killed",
+    "fatalities_best": "from best",
+    "killed_low_only": "from low",
+    "events_best": "ev best",
+    "events_low_only": "ev low",
+    "events_no_figure": "ev none",
     "bases": "bases",
     "context": "context",
     "first_event": "first",
@@ -759,11 +827,20 @@ TEXT_COLUMNS: Mapping[str, str] = {
 }
 
 
+TEXT_KILLED_LEGEND = (
+    "killed: per event, the best estimate where the source gives one, else its "
+    "low figure (at least); from best / from low: the parts of it from each; "
+    "ev best / ev low / ev none: events with a best estimate, with only a low "
+    "figure, with neither (they add nothing)."
+)
+
+
 def format_text_table(summary: pd.DataFrame, level: str) -> str:
     """The table as aligned plain text, notes as numbered footnotes.
 
-    Empty cells are blank (an empty fatality sum means unknown). The last line is
-    :func:`totals_line`.
+    Empty cells are blank (an empty fatality sum means unknown). Under the
+    notes, what the fatality columns count (:data:`TEXT_KILLED_LEGEND`); the
+    last lines are :func:`killed_line` and :func:`totals_line`.
     """
     notes: list[str] = []
     cells: list[list[str]] = []
@@ -780,7 +857,7 @@ def format_text_table(summary: pd.DataFrame, level: str) -> str:
     numeric = {
         i
         for i, column in enumerate(TEXT_COLUMNS)
-        if column in COUNT_COLUMNS or column in FATALITY_SUMS
+        if column in GROUP_COUNTS or column in GROUP_SUMS
     }
     widths = [
         max(len(text) for text in [name, *(row[i] for row in cells)])
@@ -799,5 +876,8 @@ def format_text_table(summary: pd.DataFrame, level: str) -> str:
         lines.append("")
         lines.extend(f"[{i}] {note}" for i, note in enumerate(notes, start=1))
     lines.append("")
+    lines.append(TEXT_KILLED_LEGEND)
+    lines.append("")
+    lines.append(killed_line(summary))
     lines.append(totals_line(summary, level))
     return "\n".join(lines)

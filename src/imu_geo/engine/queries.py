@@ -185,7 +185,9 @@ def region_groups(
 ) -> Query:
     """The selected events per row of the ``level`` region table: the keys of
     :data:`imu_geo.summaries.UNIT_KEYS`, the counts, the fatality sums (null when
-    no event of the group gives a figure) and the first and last dates."""
+    no event of the group gives a figure), what the killed add up to and the
+    events by the figure they give (:data:`imu_geo.summaries.KILLED_SUMS`,
+    :data:`imu_geo.summaries.FIGURE_COUNTS`) and the first and last dates."""
     if level not in SUMMARY_LEVELS:
         raise ValueError(f"level must be one of {', '.join(SUMMARY_LEVELS)}")
     params = _Params()
@@ -193,13 +195,32 @@ def region_groups(
     sums = ", ".join(
         f"cast(sum({column}) AS BIGINT) AS {column}" for column in FATALITY_COLUMNS
     )
+    # One figure per event (best, else low), and the events by the figure they
+    # give: see imu_geo.summaries.KILLED_SUMS.
+    best, low = "fatalities_best IS NOT NULL", "fatalities_low IS NOT NULL"
+    low_only = f"fatalities_best IS NULL AND {low}"
+    none = "fatalities_best IS NULL AND fatalities_low IS NULL"
+    killed = (
+        f"cast(sum(CASE WHEN {best} THEN fatalities_best ELSE fatalities_low END) "
+        "AS BIGINT) AS killed, "
+        f"cast(sum(CASE WHEN {low_only} THEN fatalities_low END) AS BIGINT) "
+        "AS killed_low_only, "
+        + ", ".join(
+            f"cast(sum(CASE WHEN {condition} THEN 1 ELSE 0 END) AS BIGINT) AS {name}"
+            for condition, name in (
+                (best, "events_best"),
+                (low_only, "events_low_only"),
+                (none, "events_no_figure"),
+            )
+        )
+    )
     keys = (
         f"{level}_status AS status, {level}_region AS region_id, "
         f"{level}_place AS _place, {level}_precision AS _precision"
     )
     group = f"{level}_status, {level}_region, {level}_place, {level}_precision"
     sql = (
-        f"SELECT {keys}, count(*) AS events, {_layer_sums()}, {sums}, "
+        f"SELECT {keys}, count(*) AS events, {_layer_sums()}, {sums}, {killed}, "
         "min(date_start) AS first_event, max(date_end) AS last_event "
         f"FROM {check_table_name(table)} WHERE {where} GROUP BY {group} "
         f"ORDER BY {group}"

@@ -19,7 +19,7 @@ from imu_geo.engine.base import Engine
 from imu_geo.filters import FilterSpec
 from imu_geo.schema import EVENT_COLUMNS, LAYERS, SOURCE_EVENT_COLUMNS
 from imu_geo.store import EVENTS_FILE, SOURCE_COLUMNS_FILE, Store
-from imu_geo.summaries import COUNT_COLUMNS, FATALITY_SUMS, UNIT_KEYS
+from imu_geo.summaries import GROUP_COUNTS, GROUP_SUMS, UNIT_KEYS
 
 # The columns of an event as the pages and exports know them (Dataset.events).
 EVENT_FRAME_COLUMNS: tuple[str, ...] = (
@@ -224,9 +224,9 @@ class EventSource:
             self.store.table, spec, level, self._longest
         )
         found = self.engine.query(sql, params)
-        for column in COUNT_COLUMNS:
+        for column in GROUP_COUNTS:
             found[column] = found[column].astype("int64")
-        for column in FATALITY_SUMS:
+        for column in GROUP_SUMS:
             found[column] = found[column].astype("Int64")
         for column in UNIT_KEYS:
             found[column] = found[column].astype(str)

@@ -1,0 +1,180 @@
+"""The region filter: one unit of the region tables, in the spec, the URL, the
+caption and the pandas definition.
+
+The expected events per unit are worked out by hand from the tiny world drawn in
+:mod:`tests.test_summaries` (the same reading as its ``TINY_TABLES``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
+from imu_geo.filters import (
+    FilterSpec,
+    Unit,
+    apply_filters,
+    describe,
+    filter_mask,
+    region_units,
+    spec_from_query,
+    spec_to_query,
+    unit_columns,
+)
+from imu_geo.summaries import SUMMARY_LEVELS, event_units, unit_keys
+from imu_geo.world import WORLD_DIR
+from tests.test_summaries import PLACES, REGIONS, tiny_events
+
+ALL = FilterSpec(start=date(1999, 1, 1), end=date(2001, 12, 31))
+UNITS = region_units(REGIONS)
+
+# Which events each unit keeps, by hand (see TINY_TABLES in test_summaries).
+TINY_UNITS = [
+    ("AA", ["e4", "e1", "e3", "e2", "e8"]),  # in date order
+    ("BB", []),  # e7 and e9 lie outside; the vale is coarser than BB
+    ("AA-1", ["e1", "e2"]),  # e2 on the AA-1/AA-2 edge: AA-1 sorts first
+    ("AA-2", ["e3", "e8"]),
+    ("vale", ["e2", "e5", "e8"]),
+]
+
+
+def test_units_are_read_from_the_regions_with_their_level_and_name():
+    assert UNITS["AA-1"] == Unit("AA-1", "admin1")
+    assert (UNITS["AA-1"].level, UNITS["AA-1"].name) == ("admin1", "North A")
+    assert UNITS["vale"].level == "valley"
+    assert UNITS["AA"].level == "country"
+
+
+@pytest.mark.parametrize(("region_id", "expected"), TINY_UNITS)
+def test_a_region_keeps_the_events_counted_in_it(region_id, expected):
+    events = tiny_events()
+    unit = UNITS[region_id]
+    spec = replace(ALL, start=date(1999, 1, 1), region=unit)
+    units = event_units(events, PLACES, REGIONS, unit.level)
+    assert list(apply_filters(events, spec, units)["event_id"]) == expected
+
+
+@pytest.mark.parametrize(("region_id", "expected"), TINY_UNITS)
+def test_the_stores_columns_select_the_same_events(region_id, expected):
+    """As the engine's rows carry them (``<level>_status``, ``<level>_region``)."""
+    events = tiny_events()
+    unit = UNITS[region_id]
+    spec = replace(ALL, region=unit)
+    keys = unit_keys(events, PLACES, REGIONS, unit.level)
+    with_columns = events.assign(
+        **{
+            f"{unit.level}_status": keys["status"].to_numpy(),
+            f"{unit.level}_region": keys["region_id"].to_numpy(),
+        }
+    )
+    assert unit_columns(spec) == (f"{unit.level}_status", f"{unit.level}_region")
+    assert list(apply_filters(with_columns, spec)["event_id"]) == expected
+
+
+def test_a_region_filter_without_the_events_units_is_refused():
+    with pytest.raises(ValueError, match="needs each event's unit"):
+        filter_mask(tiny_events(), replace(ALL, region=UNITS["AA"]))
+    assert unit_columns(ALL) == ()
+
+
+def test_a_region_combines_with_the_other_filters():
+    events = tiny_events()
+    units = event_units(events, PLACES, REGIONS, "country")
+    spec = replace(ALL, region=UNITS["AA"], layers=("attack",))
+    assert list(apply_filters(events, spec, units)["event_id"]) == ["e1", "e2"]
+    window = replace(spec, start=date(2000, 2, 1), end=date(2000, 2, 29))
+    assert list(apply_filters(events, window, units)["event_id"]) == []
+
+
+@pytest.mark.parametrize(
+    ("regions", "expected"),
+    [
+        # A repeated id names no unit: a link naming it is refused.
+        (
+            [("X", "country", "Ex"), ("X", "admin1", "Ex one"), ("Y", "admin1", "Y")],
+            {"Y": ("admin1", "Y")},
+        ),
+        # Levels other than the region tables' are not units.
+        (
+            [("Z", "district", "Zed"), ("W", "valley", "Vale")],
+            {"W": ("valley", "Vale")},
+        ),
+        # ... and an id used at such a level too is ambiguous.
+        ([("Z", "district", "Zed"), ("Z", "country", "Zed")], {}),
+        ([("", "country", "No id")], {}),
+    ],
+)
+def test_region_units_leave_out_ids_that_name_no_single_unit(regions, expected):
+    frame = pd.DataFrame(regions, columns=["region_id", "level", "name"])
+    found = region_units(frame)
+    assert {k: (u.level, u.name) for k, u in found.items()} == expected
+
+
+def test_every_unit_id_names_one_level_in_the_bundled_and_world_regions():
+    """The assumption the filter rests on, checked on the data we ship."""
+    bundled = load_dataset(BUNDLED_DATA_DIR).regions
+    world = pd.concat(
+        [
+            gpd.read_file(WORLD_DIR / "countries.geojson")[["region_id", "level"]],
+            gpd.read_file(WORLD_DIR / "admin1.geojson")[["region_id", "level"]],
+        ]
+    )
+    for regions in (bundled[["region_id", "level"]], world):
+        assert not regions["region_id"].duplicated().any()
+        assert set(regions["level"]) <= set(SUMMARY_LEVELS)
+    assert len(region_units(bundled)) == len(bundled) == 100
+
+
+CHOICES = {"types": (), "actors": (), "countries": ()}
+
+
+def test_the_region_travels_in_the_url_by_id():
+    spec = replace(ALL, region=UNITS["AA-2"])
+    query = spec_to_query(spec, ALL)
+    assert query["region"] == "AA-2"
+    restored, warnings = spec_from_query(query, ALL, CHOICES, UNITS)
+    assert (restored, warnings) == (spec, [])
+    assert restored.region.name == "South A"
+    assert "region" not in spec_to_query(ALL, ALL)
+
+
+@pytest.mark.parametrize(
+    ("value", "units"),
+    [
+        ("ZZ", UNITS),
+        ("aa-1", UNITS),  # ids are matched exactly
+        ("AA-1", None),  # no units known: nothing to match
+        ("x" * 500, UNITS),
+    ],
+)
+def test_an_unknown_region_in_the_url_warns_and_shows_all(value, units):
+    spec, warnings = spec_from_query({"region": value}, ALL, CHOICES, units)
+    assert spec.region is None
+    (warning,) = warnings
+    assert warning.startswith("Unknown region in the link: “")
+    assert warning.endswith("”; showing all.")
+    assert len(warning) < 150
+
+
+def test_the_caption_names_the_unit():
+    events = tiny_events()
+    spec = replace(ALL, region=UNITS["AA-1"], text="")
+    units = event_units(events, PLACES, REGIONS, "admin1")
+    assert describe(apply_filters(events, spec, units), spec) == (
+        "2 events — 2 attacks, 0 bases, 0 context — from Jan 1999 to Dec 2001 "
+        "(in North A)"
+    )
+    unnamed = replace(ALL, region=Unit("AA-1", "admin1"), actors=("IMU",))
+    assert describe(events.iloc[0:0], unnamed).endswith("(in AA-1; actors: IMU)")
+
+
+def test_a_unit_refuses_a_level_the_tables_do_not_have():
+    with pytest.raises(ValueError, match="level must be one of"):
+        Unit("AA", "district")
+    with pytest.raises(ValueError, match="region_id"):
+        Unit("", "country")
