@@ -26,6 +26,7 @@ from imu_geo.engine.source import EVENT_FRAME_COLUMNS
 from imu_geo.filters import FilterSpec, filter_mask
 from imu_geo.importers.core import import_file
 from imu_geo.store import content_key, folder_key, write_store
+from imu_geo.summaries import event_units
 from imu_geo.synthetic import write_synthetic
 from imu_geo.world import regions_for_places
 from tests.conftest import DATA_DIR, PROJECT_DIR
@@ -69,9 +70,28 @@ def stored(request, tmp_path_factory):
     return request.param, dataset, store
 
 
+def _busiest_unit(dataset, store):
+    """The unit of the finest level that counts the most events, found by
+    pandas from the events alone (:func:`imu_geo.summaries.event_units`)."""
+    level = store.levels[-1]
+    units = event_units(dataset.events, dataset.places, dataset.regions, level)
+    counted = units[units != ""].value_counts()
+    return store.units[str(counted.index[0])]
+
+
+def _units_for(dataset, spec):
+    if spec.region is None:
+        return None
+    return event_units(
+        dataset.events, dataset.places, dataset.regions, spec.region.level
+    )
+
+
 def selections(dataset, store) -> list[tuple[str, FilterSpec]]:
     """The default window, everything (cumulative to the end), every facet at
-    once in a wide window, a text search, and a window with nothing in it."""
+    once in a wide window, a text search, one region (the busiest unit of the
+    finest level, over all of time and with the layers of the facets), and a
+    window with nothing in it."""
     events = dataset.events
     first = events["date_start"].min().date()
     last = events["date_end"].max().date()
@@ -94,11 +114,14 @@ def selections(dataset, store) -> list[tuple[str, FilterSpec]]:
     word = max(str(middle["title"] or middle["place_name"]).split(), key=len)
     searched = replace(everything, text=word.upper())
     empty = FilterSpec(start=date(1900, 1, 1), end=date(1900, 12, 31))
+    unit = _busiest_unit(dataset, store)
     return [
         ("default", default),
         ("everything", everything),
         ("facets", facets),
         ("text", searched),
+        ("region", replace(everything, region=unit)),
+        ("regionlayers", replace(everything, region=unit, layers=facets.layers)),
         ("empty", empty),
     ]
 
@@ -120,7 +143,7 @@ def query_cases(dataset, store) -> list[tuple[str, tuple[str, dict]]]:
             (f"monthly_counts {label}", queries.monthly_counts(table, spec)),
             (f"density {label}", queries.density(table, spec, 0.5, longest)),
         ]
-        levels = store.levels if label in ("everything", "facets") else ()
+        levels = store.levels if label in ("everything", "facets", "region") else ()
         if label == "default":
             levels = store.levels[:1]
         for level in levels:
@@ -204,8 +227,10 @@ def test_queries_give_identical_frames_on_both_engines(
         function, _, selection = label.partition(" ")
         if function == "rows" and selection in specs:
             events = dataset.events
-            wanted = events.loc[filter_mask(events, specs[selection]), "event_id"]
+            spec = specs[selection]
+            mask = filter_mask(events, spec, _units_for(dataset, spec))
+            wanted = events.loc[mask, "event_id"]
             assert sorted(on_spark["event_id"]) == sorted(wanted), label
-            if selection in ("default", "everything"):
+            if selection in ("default", "everything", "region", "regionlayers"):
                 assert len(wanted) > 0, label
     assert compared > 0

@@ -25,7 +25,7 @@ from imu_geo.engine.duckdb import DuckDBEngine
 from imu_geo.engine.source import EventSource
 from imu_geo.filters import FilterSpec, apply_filters, full_span
 from imu_geo.store import content_key, open_store, write_store
-from imu_geo.summaries import summarise, summary_table
+from imu_geo.summaries import event_units, summarise, summary_table
 from imu_geo.synthetic import synthetic_events, synthetic_places
 from imu_geo.timeline import monthly_counts
 
@@ -246,3 +246,29 @@ def test_the_engine_reads_a_store_where_the_store_url_says(atlas, monkeypatch):
     assert store.location("events.parquet") == (
         f"s3a://bucket/imu-geo/{store.key}/events.parquet"
     )
+
+
+@pytest.mark.parametrize("which", ["atlas", "many"])
+@pytest.mark.parametrize("region_id", ["UZ", "AF", "UZ-TK", "PK-TA", "ferghana_valley"])
+@pytest.mark.parametrize("spec_args", [SPECS[0], SPECS[2], SPECS[4]])
+def test_a_region_selects_as_pandas(which, region_id, spec_args, request):
+    """The engine's region filter against each event's unit found by pandas."""
+    dataset, source = request.getfixturevalue(which)
+    unit = source.store.units[region_id]
+    spec = FilterSpec(**spec_args, region=unit)
+    units = event_units(dataset.events, dataset.places, dataset.regions, unit.level)
+    expected = apply_filters(dataset.events, spec, units)
+    assert list(source.rows(spec)["event_id"]) == list(expected["event_id"])
+    assert source.count(spec) == len(expected)
+    for level in ("country", "admin1", "valley"):
+        found = summary_table(
+            source.region_groups(spec, level),
+            source.store.places,
+            source.store.regions,
+            level,
+        )
+        pd.testing.assert_frame_equal(
+            found,
+            summarise(expected, dataset.places, dataset.regions, level),
+            check_dtype=False,
+        )
