@@ -142,9 +142,10 @@ def test_the_level_selector_switches_the_table(level, expected, drawn):
 
 def test_the_measure_colours_only_units_with_a_value():
     at = open_page(start="1999-01-01", end="1999-12-31")
-    at = at.selectbox(key="r_measure").set_value("fatalities_best").run()
+    at = at.selectbox(key="r_measure").set_value("killed").run()
     assert not at.exception
-    # Only Uzbekistan has a best fatality figure in 1999 (Tashkent, 16).
+    # Only Uzbekistan's events give a figure in 1999: Tashkent's best estimate
+    # (16) and the low figures of the bus hijacking (5) and the incursions (2).
     assert set(coloured(at)) == {"UZ"}
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     layer = next(
@@ -152,7 +153,7 @@ def test_the_measure_colours_only_units_with_a_value():
     )
     assert layer["data"][0]["tooltip"].splitlines()[:2] == [
         "Uzbekistan",
-        "Killed (best): 16",
+        "Killed (best estimate, else low figure): 23",
     ]
 
 
@@ -161,3 +162,49 @@ def test_an_empty_window_shows_an_empty_table():
     assert at.dataframe[0].value.empty
     assert any(c.value == "0 events." for c in at.caption)
     assert coloured(at) == {}
+
+
+def test_a_region_in_the_url_filters_the_page_and_the_caption_says_so():
+    at = open_page(start="1999-01-01", end="2004-12-31", region="UZ")
+    # The nine events counted in Uzbekistan (hand count in test_summaries.py);
+    # the caption is Markdown, escaped.
+    assert at.caption[0].value == (
+        "9 events — 6 attacks, 0 bases, 3 context — from Jan 1999 to Dec 2004 "
+        "\\(in Uzbekistan\\)"
+    )
+    assert counts(at) == {"Uzbekistan": (9, 6, 0, 3)}
+    assert set(coloured(at)) == {"UZ"}
+    assert at.query_params["region"] == "UZ"
+    assert any(
+        c.value.startswith("Region: Uzbekistan, a country.") for c in at.sidebar.caption
+    )
+    # What the killed count, in words (hand count in test_summaries.py).
+    assert any(
+        c.value == "Killed: 23 — 16 from best estimates (1 event), 7 from low figures "
+        "where no best estimate is given (2 events); 6 events give no figure."
+        for c in at.caption
+    )
+    at = at.button(key="region_clear").click().run()
+    assert not at.exception
+    assert "region" not in at.query_params
+    assert at.caption[0].value.endswith("from Jan 1999 to Dec 2004")
+    assert set(counts(at)) > {"Uzbekistan", "Afghanistan"}
+
+
+def test_a_province_filters_the_province_table_to_it():
+    at = open_page(start="1999-01-01", end="2004-12-31", region="UZ-TK")
+    at = at.segmented_control(key="r_level").set_value("admin1").run()
+    assert not at.exception
+    # The car bombs of 1999 and the embassy bombings of 2004, both in the city.
+    assert counts(at) == {"Tashkent (city)": (2, 2, 0, 0)}
+    assert at.caption[0].value.endswith("\\(in Tashkent \\(city\\)\\)")
+
+
+def test_an_unknown_region_in_the_url_warns_and_shows_all():
+    at = open_page(start="1999-01-01", end="1999-12-31", region="Atlantis")
+    # Escaped Markdown, as every warning that quotes a link.
+    assert [w.value for w in at.warning] == [
+        "Unknown region in the link\\: “Atlantis”; showing all\\."
+    ]
+    assert "Uzbekistan" in counts(at) and "Afghanistan" in counts(at)
+    assert "region" not in at.query_params

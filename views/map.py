@@ -1,5 +1,7 @@
 """Map page: the window on the map, event details, the table, and the downloads."""
 
+from functools import partial
+
 import streamlit as st
 
 from imu_geo import ui
@@ -12,16 +14,19 @@ rows = ui.select_rows(data, spec)
 st.title("The IMU on the map, 1991–2015" if ui.showing_atlas() else "Events on the map")
 ui.describe_rows(data, rows, spec)
 deck, notice = ui.map_deck(data, spec, rows)
+ui.add_region_picker(deck, data)
 if notice:
     st.caption(notice)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
+    map_key = f"map-{ui.dataset_tag(data)}"
     chosen = st.pydeck_chart(
         deck,
-        on_select="rerun",
+        # A click on an event selects it (below); on a province, filters to it.
+        on_select=partial(ui.on_region_pick, data, map_key, ui.REGION_PICK_LAYER),
         selection_mode="single-object",
-        key=f"map-{ui.dataset_tag(data)}",
+        key=map_key,
         height=600,
     )
     picked = [

@@ -1,15 +1,19 @@
 """Regions page: the time window summed up per country, admin-1 unit or valley."""
 
+from functools import partial
+
 import streamlit as st
 
 from imu_geo import ui
 from imu_geo.export import table_csv_bytes
 from imu_geo.summaries import (
+    CHOROPLETH_LAYER_ID,
     LEVEL_LABELS,
     MEASURES,
     SUMMARY_LEVELS,
     choropleth_deck,
     choropleth_frame,
+    killed_line,
     legend_svg,
     summary_table,
     totals_line,
@@ -59,15 +63,25 @@ shaded = choropleth_frame(table, data.regions, level, measure)
 map_column, table_column = st.columns([2, 3])
 with map_column:
     st.pydeck_chart(
-        choropleth_deck(shaded, ui.map_view(data, *REGIONS_MAP_SIZE), data.basemap),
+        choropleth_deck(
+            shaded,
+            ui.map_view(data, *REGIONS_MAP_SIZE),
+            data.basemap,
+            layer_id=ui.pick_layer_id(CHOROPLETH_LAYER_ID),
+        ),
         key="regions_map",
         height=REGIONS_MAP_SIZE[1],
+        # A click on a unit filters every page to it; again, shows all.
+        on_select=partial(ui.on_region_pick, data, "regions_map", CHOROPLETH_LAYER_ID),
+        selection_mode="single-object",
     )
     st.image(legend_svg(shaded, measure))
     st.caption(
         "Units with nothing to show are left uncoloured. Rows marked with a note "
         "are not drawn: their place is larger than one unit, lies outside the "
-        "units, or is not given."
+        "units, or is not given. Click a coloured unit to show only its events "
+        "on every page; click it again, or *Clear region filter* in the sidebar, "
+        "to show all."
     )
 with table_column:
     ui.table(
@@ -82,9 +96,12 @@ with table_column:
             "coded_at",
             "events",
             "attacks",
-            "fatalities_low",
+            "killed",
             "fatalities_best",
-            "fatalities_high",
+            "killed_low_only",
+            "events_best",
+            "events_low_only",
+            "events_no_figure",
             "bases",
             "context",
             "first_event",
@@ -100,9 +117,34 @@ with table_column:
             "coded_at": st.column_config.TextColumn("Coded at"),
             "events": st.column_config.NumberColumn("Events"),
             "attacks": st.column_config.NumberColumn("Attacks"),
-            "fatalities_low": st.column_config.NumberColumn("Killed (at least)"),
-            "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
-            "fatalities_high": st.column_config.NumberColumn("Killed (at most)"),
+            "killed": st.column_config.NumberColumn(
+                "Killed",
+                help="Each event's best estimate of the killed where the source "
+                "gives one, else its low figure (at least so many), added up. "
+                "Empty: no event of the row gives a figure.",
+            ),
+            "fatalities_best": st.column_config.NumberColumn(
+                "From best estimates",
+                help="The part of Killed from the events with a best estimate.",
+            ),
+            "killed_low_only": st.column_config.NumberColumn(
+                "From low figures",
+                help="The part of Killed from the events that give only a low "
+                "figure: the true number may be higher.",
+            ),
+            "events_best": st.column_config.NumberColumn(
+                "With a best estimate",
+                help="Events that give a best estimate of the killed.",
+            ),
+            "events_low_only": st.column_config.NumberColumn(
+                "With only a low figure",
+                help="Events that give a low figure but no best estimate.",
+            ),
+            "events_no_figure": st.column_config.NumberColumn(
+                "With no figure",
+                help="Events that give neither a best estimate nor a low figure: "
+                "they add nothing to Killed, which does not mean nobody died.",
+            ),
             "bases": st.column_config.NumberColumn("Bases"),
             "context": st.column_config.NumberColumn("Context"),
             "first_event": st.column_config.DateColumn("First", format="YYYY-MM-DD"),
@@ -114,10 +156,15 @@ with table_column:
         key="regions_table",
     )
     st.caption(totals_line(table, level))
+    st.caption(killed_line(table))
     st.caption(
-        "Fatalities add up the events that give a figure; an empty cell means no "
-        "event of the row gives one, not that nobody died. First and last are the "
-        "events' own dates, which may reach beyond the window."
+        "Killed adds up one figure per event: the best estimate where the source "
+        "gives one, else its low figure; the next two columns split it by which. "
+        "Events that give no figure add nothing: an empty cell means no event of "
+        "the row gives one, not that nobody died. The CSV also holds the sums of "
+        "the low, best and high figures, each over the events that give it. "
+        "First and last are the events' own dates, which may reach beyond the "
+        "window."
     )
     ui.download(
         "Download table as CSV",

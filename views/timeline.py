@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 from imu_geo import ui
+from imu_geo.filters import unit_columns
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import (
     ERAS,
@@ -64,7 +65,9 @@ if many:
     counts = data.source.monthly_counts(spec)
     chart = build_volume_chart(counts, spec, data.default_spec, eras)
 else:
-    shown = data.source.rows(spec, time=False).drop(columns="row_id")
+    # With the columns that place each event in a unit, for a region filter.
+    columns = (*data.source.columns, *unit_columns(spec))
+    shown = data.source.rows(spec, columns, time=False).drop(columns="row_id")
     chart = build_timeline_chart(shown, spec, eras, data.default_spec)
 st.altair_chart(
     chart,

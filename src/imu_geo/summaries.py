@@ -741,12 +741,14 @@ def choropleth_deck(
     frame: gpd.GeoDataFrame,
     view: Mapping[str, float] = DEFAULT_VIEW,
     basemap: str = ATLAS_BASEMAP,
+    layer_id: str = CHOROPLETH_LAYER_ID,
 ) -> pdk.Deck:
     """A map of :func:`choropleth_frame` over the offline basemap.
 
     The units are drawn between the basemap and its labels, so names stay
     readable; the tooltip is plain text. ``view`` and ``basemap`` as for
-    :func:`imu_geo.layers.build_deck`.
+    :func:`imu_geo.layers.build_deck`; ``layer_id`` names the units' layer (a
+    page that handles clicks changes it once a click is handled).
     """
     records = [
         {
@@ -761,7 +763,7 @@ def choropleth_deck(
     choropleth = inline_layer(
         "PolygonLayer",
         records,
-        id=CHOROPLETH_LAYER_ID,
+        id=layer_id,
         get_polygon="polygon",
         get_fill_color="fill",
         get_line_color=[60, 60, 60, 200],

@@ -67,6 +67,7 @@ from imu_geo.layers import (
     ATLAS_BASEMAP,
     DECK_COLUMNS,
     DEFAULT_VIEW,
+    LAYER_IDS,
     WORLD_BASEMAP,
     MapOptions,
     build_deck,
@@ -76,6 +77,8 @@ from imu_geo.layers import (
     large_colour_codes,
     large_radii,
     legend_svg,
+    region_pick_layer,
+    units_geojson_bytes,
 )
 from imu_geo.pointfiles import (
     INLINE_LIMIT,
@@ -411,7 +414,10 @@ def _initialise_state(data: LoadedData) -> None:
     if state.get("_initialised"):
         return
     params = {key: st.query_params.get(key) for key in st.query_params}
-    spec, warnings = spec_from_query(params, data.default_spec, data.choices)
+    spec, warnings = spec_from_query(
+        params, data.default_spec, data.choices, data.source.store.units
+    )
+    state[_REGION_KEY] = spec.region
     _put("window", (month_start(spec.start), month_start(spec.end)))
     _put("mode", spec.mode)
     _put("layers", list(spec.layers))
@@ -437,6 +443,7 @@ def _reset_filters(data: LoadedData) -> None:
         _put(name, [])
     _put("layers", list(LAYERS))
     _put("text", "")
+    st.session_state[_REGION_KEY] = None
     st.session_state[_STATE_KEYS["playing"]] = False
     st.session_state["selected_event"] = ""
 
@@ -457,6 +464,7 @@ def current_spec(data: LoadedData) -> FilterSpec:
         # The box allows no more; a client that sends more is cut here.
         text=_value("text")[:SEARCH_CHARS],
         source_types=tuple(_value("source_types")),
+        region=current_region(data),
         selected=st.session_state.get("selected_event", ""),
     )
 
@@ -539,6 +547,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     )
 
     sidebar.header("Filters")
+    region_control(data)
     sidebar.multiselect(
         "Layers",
         options=list(LAYERS),
@@ -1316,6 +1325,7 @@ def _facet_key(spec: FilterSpec) -> tuple:
         spec.attributions,
         spec.text.strip().casefold(),
         spec.source_types,
+        spec.region,
     )
 
 
@@ -1826,3 +1836,140 @@ def scrubber(data: LoadedData, spec: FilterSpec, where=st) -> None:
         selection_mode=list(SCRUB_MODES),
     )
     where.caption(SCRUB_LABEL)
+
+
+# --- the region filter: a click on a unit ---------------------------------------
+
+_REGION_KEY = "v_region"
+# How many units were clicked in this session: part of the id of the layers a
+# click picks from, so that the browser drops a pick once it is handled (a kept
+# pick would dim every other object on the map, and could not be clicked again).
+_REGION_PICKS_KEY = "_region_picks"
+REGION_PICK_LAYER = "region-pick"
+UNITS_FILE_GROUP = "units"
+
+
+def current_region(data: LoadedData):
+    """The unit the events are filtered to (a :class:`imu_geo.filters.Unit`), or
+    None; a unit this dataset does not have is dropped."""
+    unit = st.session_state.get(_REGION_KEY)
+    if unit is None:
+        return None
+    if data.source.store.units.get(unit.region_id) != unit:
+        st.session_state[_REGION_KEY] = None
+        return None
+    return unit
+
+
+def toggle_region(data: LoadedData, region_id: str) -> None:
+    """Filter to the unit ``region_id``; when it is the unit already filtered
+    to, show every region again. An id this dataset has no unit of changes
+    nothing."""
+    unit = data.source.store.units.get(str(region_id))
+    if unit is None:
+        return
+    current = current_region(data)
+    st.session_state[_REGION_KEY] = None if current == unit else unit
+    st.session_state[_STATE_KEYS["playing"]] = False
+
+
+def clear_region() -> None:
+    """Show every region again."""
+    st.session_state[_REGION_KEY] = None
+
+
+def region_picks() -> int:
+    return int(st.session_state.get(_REGION_PICKS_KEY, 0))
+
+
+def pick_layer_id(base: str) -> str:
+    """The id of a layer whose units can be clicked: ``base``, then a new id
+    after every handled click (see :data:`_REGION_PICKS_KEY`)."""
+    picks = region_picks()
+    return base if picks == 0 else f"{base}-{picks}"
+
+
+def _picked_region_id(picked: object) -> str:
+    """The unit id of a picked object: a choropleth record carries it as
+    ``region_id``, a feature of the units file as ``properties.id``."""
+    if not isinstance(picked, dict):
+        return ""
+    if picked.get("region_id"):
+        return str(picked["region_id"])
+    properties = picked.get("properties")
+    if isinstance(properties, dict) and properties.get("id"):
+        return str(properties["id"])
+    return ""
+
+
+def on_region_pick(data: LoadedData, key: str, layer_base: str) -> None:
+    """The callback of a map whose units can be clicked: a click on a unit of
+    the layer ``layer_base`` filters to it, or clears the filter when it is the
+    unit already filtered to. Other picks (an event) are the page's."""
+    chosen = st.session_state.get(key) or {}
+    objects = (chosen.get("selection") or {}).get("objects") or {}
+    for layer_id, picked in objects.items():
+        if layer_id != layer_base and not layer_id.startswith(f"{layer_base}-"):
+            continue
+        for obj in picked or []:
+            region_id = _picked_region_id(obj)
+            if region_id:
+                toggle_region(data, region_id)
+                st.session_state[_REGION_PICKS_KEY] = region_picks() + 1
+                return
+
+
+def region_words(unit) -> str:
+    """How the filter is said beside its button: the unit, its level, and what
+    being in it means."""
+    noun = {"country": "country", "admin1": "province (admin-1 unit)"}.get(
+        unit.level, "region"
+    )
+    return (
+        f"Region: {escape_markdown(unit.label)}, a {noun}. Only the events whose "
+        "place lies in it are shown; events placed only at a coarser level (its "
+        "country, a wider region) are not."
+    )
+
+
+def region_control(data: LoadedData, where=None) -> None:
+    """The region filter in the sidebar: what it keeps and one button to clear
+    it; nothing when no region is chosen."""
+    where = where or st.sidebar
+    unit = current_region(data)
+    if unit is None:
+        return
+    where.caption(region_words(unit))
+    where.button(
+        "Clear region filter",
+        icon=":material/close:",
+        on_click=clear_region,
+        key="region_clear",
+        width="stretch",
+    )
+
+
+def _units_file(data: LoadedData) -> str:
+    """The URL of the dataset's units as GeoJSON, written once per dataset."""
+    return point_store().ensure(
+        (data.key, UNITS_FILE_GROUP),
+        lambda: units_geojson_bytes(data.regions),
+        group=repr(data.key),
+    )
+
+
+def add_region_picker(deck, data: LoadedData) -> None:
+    """Make the units of ``deck``'s map clickable: a transparent layer of the
+    dataset's units above the basemap and below the events (which win a click),
+    finest units on top, so a click picks the admin-1 unit under it (the
+    country where there is none). Nothing is added when the file cannot be
+    written; the map still works."""
+    try:
+        url = _units_file(data)
+    except (OSError, PointFileTooLarge) as error:
+        log.warning("the map's units cannot be clicked: %s", error)
+        return
+    layer = region_pick_layer(url, pick_layer_id(REGION_PICK_LAYER))
+    ids = [getattr(each, "id", None) for each in deck.layers]
+    where = ids.index(LAYER_IDS["basemap"]) + 1 if LAYER_IDS["basemap"] in ids else 0
+    deck.layers.insert(where, layer)
