@@ -7,12 +7,14 @@ The expected events per unit are worked out by hand from the tiny world drawn in
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.filters import (
@@ -26,9 +28,13 @@ from imu_geo.filters import (
     spec_to_query,
     unit_columns,
 )
+from imu_geo.layers import PICK_HINT, units_geojson, units_geojson_bytes
 from imu_geo.summaries import SUMMARY_LEVELS, event_units, unit_keys
 from imu_geo.world import WORLD_DIR
+from tests.conftest import PROJECT_DIR
 from tests.test_summaries import PLACES, REGIONS, tiny_events
+
+MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
 
 ALL = FilterSpec(start=date(1999, 1, 1), end=date(2001, 12, 31))
 UNITS = region_units(REGIONS)
@@ -178,3 +184,41 @@ def test_a_unit_refuses_a_level_the_tables_do_not_have():
         Unit("AA", "district")
     with pytest.raises(ValueError, match="region_id"):
         Unit("", "country")
+
+
+# --- clicking units --------------------------------------------------------------
+
+
+def test_the_units_to_click_lie_coarse_to_fine_with_a_tooltip():
+    document = units_geojson(REGIONS)
+    ids = [f["properties"]["id"] for f in document["features"]]
+    # Countries, then the valley, then the admin-1 units on top (picked first).
+    assert ids == ["AA", "BB", "vale", "AA-1", "AA-2", "BB-1"]
+    first = document["features"][3]["properties"]
+    assert first["tooltip"] == first["n"] == first["t"] == f"North A\n{PICK_HINT}"
+    assert json.loads(units_geojson_bytes(REGIONS)) == document
+
+
+def test_the_map_page_filters_by_the_region_in_the_url_and_can_be_clicked():
+    at = AppTest.from_file(MAP_PAGE, default_timeout=60)
+    at.query_params.update(start="1999-01-01", end="2004-12-31", region="UZ-TK")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Hand count: the 1999 car bombs and the 2004 embassy bombings, in the city.
+    assert at.caption[0].value == (
+        "2 events — 2 attacks, 0 bases, 0 context — from Jan 1999 to Dec 2004 "
+        "\\(in Tashkent \\(city\\)\\)"
+    )
+    assert list(at.dataframe[0].value["event_id"]) == [
+        "1999-02-tashkent-car-bombs",
+        "2004-tashkent-embassy-suicide-bombings",
+    ]
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ids = [layer["id"] for layer in deck["layers"]]
+    # Above the basemap's layers, below every event layer.
+    assert ids.index("region-pick") == ids.index("labels") + 1
+    assert all(ids.index(i) > ids.index("region-pick") for i in ("attacks",))
+    pick = deck["layers"][ids.index("region-pick")]
+    assert pick["pickable"] is True
+    assert pick["data"].startswith("app/static/points/")
+    assert at.sidebar.button(key="region_clear").label == "Clear region filter"

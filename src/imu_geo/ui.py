@@ -1960,7 +1960,8 @@ def _units_file(data: LoadedData) -> str:
 
 def add_region_picker(deck, data: LoadedData) -> None:
     """Make the units of ``deck``'s map clickable: a transparent layer of the
-    dataset's units above the basemap and below the events (which win a click),
+    dataset's units above the basemap's layers and below the events (which win
+    a click),
     finest units on top, so a click picks the admin-1 unit under it (the
     country where there is none). Nothing is added when the file cannot be
     written; the map still works."""
@@ -1970,6 +1971,8 @@ def add_region_picker(deck, data: LoadedData) -> None:
         log.warning("the map's units cannot be clicked: %s", error)
         return
     layer = region_pick_layer(url, pick_layer_id(REGION_PICK_LAYER))
+    # Right above the basemap's own layers (its fill, lines and labels).
     ids = [getattr(each, "id", None) for each in deck.layers]
-    where = ids.index(LAYER_IDS["basemap"]) + 1 if LAYER_IDS["basemap"] in ids else 0
-    deck.layers.insert(where, layer)
+    basemap = [LAYER_IDS[name] for name in ("basemap", "admin1_lines", "labels")]
+    drawn = [n for n, layer_id in enumerate(ids) if layer_id in basemap]
+    deck.layers.insert(max(drawn) + 1 if drawn else 0, layer)
