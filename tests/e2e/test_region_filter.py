@@ -1,0 +1,153 @@
+"""A click on a region filters every page, the URL and the download; a second
+click shows all again. In a real Chromium against a real ``streamlit run``;
+assertions on the DOM, the URL and the downloaded file, never on pixels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+
+from imu_geo.cli import main
+from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
+from imu_geo.export import to_csv_bytes
+from imu_geo.filters import apply_filters, describe, region_units
+from imu_geo.layers import DEFAULT_VIEW
+from imu_geo.summaries import event_units
+from tests.e2e.test_browser import (
+    LOAD_TIMEOUT_MS,
+    _project,
+    caption,
+    expected_rows,
+    open_app,
+    query_of,
+)
+
+pytestmark = pytest.mark.browser
+WINDOW = {"start": "1999-01-01", "end": "2004-12-31"}
+
+
+def _idle(page: Page) -> None:
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
+    )
+
+
+def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
+    """Click the map at a place, as deck.gl projects it in the atlas's view, once
+    hovering there shows the unit ``name`` (its layer has been fetched)."""
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    x, y = _project(lon, lat, DEFAULT_VIEW, box["width"], box["height"])
+    tooltip = page.locator(".deck-tooltip")
+    for _ in range(30):  # deck.gl draws, and fetches its files, after the run
+        page.mouse.move(box["x"] + x + 1, box["y"] + y)
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        if tooltip.count() and name in (tooltip.first.inner_text() or ""):
+            break
+        page.wait_for_timeout(500)
+    expect(tooltip.first).to_contain_text(name)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def _in_unit(region_id: str):
+    """The window's events counted in the unit, and the caption, from pandas:
+    each event's unit found from the events alone (summaries.event_units)."""
+    dataset = load_dataset(BUNDLED_DATA_DIR)
+    unit = region_units(dataset.regions)[region_id]
+    events = dataset.events
+    window = expected_rows(WINDOW)
+    spec = replace(_spec(), region=unit)
+    units = event_units(events, dataset.places, dataset.regions, unit.level)
+    rows = apply_filters(events, spec, units)
+    assert 0 < len(rows) < len(window)
+    return rows, describe(rows, spec), unit, dataset
+
+
+def _spec():
+    from imu_geo.filters import facet_choices, full_span, spec_from_query
+
+    events = load_dataset(BUNDLED_DATA_DIR).events
+    spec, _ = spec_from_query(WINDOW, full_span(events), facet_choices(events))
+    return spec
+
+
+def test_a_click_on_a_province_filters_the_map_page_and_its_download(
+    page: Page, streamlit_server, artifacts_dir
+):
+    rows, words, unit, dataset = _in_unit("UZ-BU")
+    # Bukhara's label point lies in the province, far from every event's dot.
+    spot = dataset.regions.set_index("region_id").loc["UZ-BU"]
+    located = dataset.events.dropna(subset=["lon", "lat"])
+    distance = np.hypot(
+        located["lon"] - spot["label_lon"], located["lat"] - spot["label_lat"]
+    )
+    assert distance.min() > 0.5
+    open_app(page, f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
+    whole = caption(page).inner_text()
+
+    _click_at(page, spot["label_lon"], spot["label_lat"], "Bukhara")
+    expect(caption(page)).to_have_text(words, timeout=30_000)
+    assert words.endswith("(in Bukhara)")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('region') === 'UZ-BU'",
+        timeout=10_000,
+    )
+    expect(page.get_by_role("button", name="Clear region filter")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "map-region-bukhara.png"), full_page=True)
+
+    _idle(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    downloaded = download_info.value.path().read_bytes()
+    assert downloaded == to_csv_bytes(rows)
+    exported = artifacts_dir / "export-region-bukhara.csv"
+    params = {**query_of(page), "region": "UZ-BU"}
+    arguments = ["--start", params["start"], "--end", params["end"]]
+    assert main(["export", *arguments, "--region", "UZ-BU", "-o", str(exported)]) == 0
+    assert exported.read_bytes() == downloaded
+
+    # The same province again: every region is shown again.
+    _idle(page)
+    _click_at(page, spot["label_lon"], spot["label_lat"], "Bukhara")
+    expect(caption(page)).to_have_text(whole, timeout=30_000)
+    page.wait_for_function(
+        "() => !new URLSearchParams(location.search).has('region')", timeout=10_000
+    )
+
+
+def test_a_click_on_the_regions_choropleth_filters_and_the_button_clears(
+    page: Page, streamlit_server
+):
+    rows, words, unit, dataset = _in_unit("UZ")
+    open_app(page, f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
+    _idle(page)
+    page.wait_for_timeout(300)
+    page.get_by_role("link", name="Regions").click()
+    expect(page.get_by_role("heading", name="Regions")).to_be_visible(
+        timeout=LOAD_TIMEOUT_MS
+    )
+    _idle(page)
+    whole = caption(page).inner_text()
+    spot = dataset.regions.set_index("region_id").loc["UZ"]
+    _click_at(page, spot["label_lon"], spot["label_lat"], "Uzbekistan")
+    expect(caption(page)).to_have_text(words, timeout=30_000)
+    assert words.endswith("(in Uzbekistan)")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('region') === 'UZ'",
+        timeout=10_000,
+    )
+    # The table holds Uzbekistan alone, and says what its killed count.
+    expect(
+        page.get_by_text(re.compile(r"^Killed: 23 — 16 from best estimates"))
+    ).to_be_visible()
+    _idle(page)
+    page.get_by_role("button", name="Clear region filter").click()
+    expect(caption(page)).to_have_text(whole, timeout=30_000)
+    page.wait_for_function(
+        "() => !new URLSearchParams(location.search).has('region')", timeout=10_000
+    )
