@@ -16,7 +16,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
+from imu_geo.export import to_csv_bytes
 from imu_geo.filters import (
     FilterSpec,
     Unit,
@@ -222,3 +224,29 @@ def test_the_map_page_filters_by_the_region_in_the_url_and_can_be_clicked():
     assert pick["pickable"] is True
     assert pick["data"].startswith("app/static/points/")
     assert at.sidebar.button(key="region_clear").label == "Clear region filter"
+
+
+def test_export_and_summary_take_the_region(capsysbinary):
+    atlas = load_dataset(BUNDLED_DATA_DIR)
+    window = ["--start", "1999-01-01", "--end", "2004-12-31"]
+    assert main(["export", *window, "--region", "UZ-TK"]) == 0
+    out = capsysbinary.readouterr().out
+    # By hand: the two events in Tashkent city in the window.
+    rows = atlas.events.set_index("event_id").loc[
+        ["1999-02-tashkent-car-bombs", "2004-tashkent-embassy-suicide-bombings"]
+    ]
+    assert out == to_csv_bytes(rows.reset_index()[list(atlas.events.columns)])
+    assert main(["summary", *window, "--region", "UZ"]) == 0
+    text = capsysbinary.readouterr().out.decode()
+    assert "\nUZ  Uzbekistan" in text
+    assert "Afghanistan" not in text
+    assert (
+        "Killed: 23 — 16 from best estimates (1 event), 7 from low figures where "
+        "no best estimate is given (2 events); 6 events give no figure."
+    ) in text
+    assert main(["export", *window, "--region", "nowhere"]) == 0
+    assert (
+        capsysbinary.readouterr()
+        .err.decode()
+        .startswith("imu-geo: Unknown region in the link: “nowhere”; showing all.")
+    )
