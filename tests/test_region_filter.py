@@ -8,6 +8,7 @@ The expected events per unit are worked out by hand from the tiny world drawn in
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from datetime import date
 
@@ -31,6 +32,7 @@ from imu_geo.filters import (
     unit_columns,
 )
 from imu_geo.layers import PICK_HINT, units_geojson, units_geojson_bytes
+from imu_geo.pointfiles import PointStore
 from imu_geo.summaries import SUMMARY_LEVELS, event_units, unit_keys
 from imu_geo.world import WORLD_DIR
 from tests.conftest import PROJECT_DIR
@@ -250,3 +252,15 @@ def test_export_and_summary_take_the_region(capsysbinary):
         .err.decode()
         .startswith("imu-geo: Unknown region in the link: “nowhere”; showing all.")
     )
+
+
+def test_a_units_file_is_told_from_point_files_and_swept_with_them(tmp_path):
+    store = PointStore(tmp_path / "p", "app/static/points/p")
+    units = store.ensure(("k", "units"), lambda: b"{}", suffix=".geojson")
+    points = store.ensure(("k", "attack"), lambda: b"[]")
+    assert units.endswith(".geojson") and points.endswith(".json")
+    assert store.total_bytes() == 4
+    store.max_idle_s = 0
+    time.sleep(0.05)
+    store.sweep()
+    assert not [p for p in (tmp_path / "p").iterdir() if p.name != ".lock"]

@@ -70,6 +70,9 @@ _DAY_NS = 86_400 * 10**9
 log = logging.getLogger("imu_geo.pointfiles")
 _FOLDER = re.compile(r"\d+-[0-9a-f]{16}")
 LOCK_FILE = ".lock"
+# The store's files: points (.json) and a map's units (.geojson), never the
+# .part files being written.
+_FILES = "*json"
 # Files unused this long are deleted (an abandoned session's upload among them);
 # a session that comes back has its file written again.
 MAX_IDLE_S = 30 * 60
@@ -219,10 +222,11 @@ class PointStore:
         self.holder = None  # the open, locked lock file (see hold_folder)
         self.sweeper: threading.Event | None = None  # set it to stop the sweeper
 
-    def name_for(self, key: tuple) -> str:
-        """The file name for ``key``: unguessable without the server's secret."""
+    def name_for(self, key: tuple, suffix: str = ".json") -> str:
+        """The file name for ``key``: unguessable without the server's secret.
+        ``suffix`` tells other files (a map's units, ``.geojson``) from points."""
         digest = hmac.new(self._secret, repr(key).encode("utf-8"), hashlib.sha256)
-        return digest.hexdigest()[:40] + ".json"
+        return digest.hexdigest()[:40] + suffix
 
     def url(self, name: str) -> str:
         return f"{self.url_prefix}/{name}"
@@ -231,7 +235,13 @@ class PointStore:
         """Whether the file for ``key`` is already written."""
         return (self.folder / self.name_for(key)).exists()
 
-    def ensure(self, key: tuple, build: Callable[[], bytes], group: str = "") -> str:
+    def ensure(
+        self,
+        key: tuple,
+        build: Callable[[], bytes],
+        group: str = "",
+        suffix: str = ".json",
+    ) -> str:
         """The URL of the file for ``key``, written with ``build()`` if missing.
 
         ``build`` runs outside the store's lock, so one session preparing a
@@ -246,7 +256,7 @@ class PointStore:
         OSError
             When the folder cannot be written.
         """
-        name = self.name_for(key)
+        name = self.name_for(key, suffix)
         path = self.folder / name
         with self._lock:
             if name in self._too_large:
@@ -295,7 +305,7 @@ class PointStore:
             self._groups.clear()
 
     def total_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.folder.glob("*.json"))
+        return sum(p.stat().st_size for p in self.folder.glob(_FILES))
 
     def sweep(self) -> int:
         """Delete the files unused for ``max_idle_s``; return how many.
@@ -313,7 +323,7 @@ class PointStore:
         others, least recently used first."""
         if not self.folder.is_dir():
             return []
-        files = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        files = sorted(self.folder.glob(_FILES), key=lambda p: p.stat().st_mtime_ns)
         idle_before = time.time() - self.max_idle_s
         kept = []
         for path in files:
@@ -324,7 +334,7 @@ class PointStore:
         return kept
 
     def _prune_groups(self) -> None:
-        present = {p.name for p in self.folder.glob("*.json")}
+        present = {p.name for p in self.folder.glob(_FILES)}
         for names in self._groups.values():
             names &= present
 

@@ -1955,6 +1955,7 @@ def _units_file(data: LoadedData) -> str:
         (data.key, UNITS_FILE_GROUP),
         lambda: units_geojson_bytes(data.regions),
         group=repr(data.key),
+        suffix=".geojson",
     )
 
 
