@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo.layers import PICK_HINT
 from tests.conftest import serve
 from tests.e2e.test_browser import ACLED_SAMPLE, caption, go_to, open_app
 from tests.e2e.test_faults import _hover_across, _stable
@@ -174,7 +175,8 @@ def _assert_readable(
 
 
 def _tooltip_of_first_point(page: Page) -> str:
-    """Hover over the map until a tooltip shows; return its text."""
+    """Hover over the map until an event's tooltip shows; return its text. (A
+    unit under the pointer has a tooltip too, which says it can be clicked.)"""
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
@@ -189,6 +191,7 @@ def _tooltip_of_first_point(page: Page) -> str:
                 tooltip.count()
                 and tooltip.first.is_visible()
                 and tooltip.first.inner_text().strip()
+                and not tooltip.first.inner_text().strip().endswith(PICK_HINT)
             ):
                 return tooltip.first.inner_text().replace("\u2060", "")
     raise AssertionError("no tooltip appeared over the map")
