@@ -72,11 +72,14 @@ def stored(request, tmp_path_factory):
 
 def _busiest_unit(dataset, store):
     """The unit of the finest level that counts the most events, found by
-    pandas from the events alone (:func:`imu_geo.summaries.event_units`)."""
+    pandas from the events alone (:func:`imu_geo.summaries.event_units`); None
+    when the dataset has no units (this import's fixture gives it none)."""
+    if not store.levels:
+        return None
     level = store.levels[-1]
     units = event_units(dataset.events, dataset.places, dataset.regions, level)
     counted = units[units != ""].value_counts()
-    return store.units[str(counted.index[0])]
+    return store.units[str(counted.index[0])] if len(counted) else None
 
 
 def _units_for(dataset, spec):
@@ -115,13 +118,20 @@ def selections(dataset, store) -> list[tuple[str, FilterSpec]]:
     searched = replace(everything, text=word.upper())
     empty = FilterSpec(start=date(1900, 1, 1), end=date(1900, 12, 31))
     unit = _busiest_unit(dataset, store)
+    regional = (
+        [
+            ("region", replace(everything, region=unit)),
+            ("regionlayers", replace(everything, region=unit, layers=facets.layers)),
+        ]
+        if unit is not None
+        else []
+    )
     return [
         ("default", default),
         ("everything", everything),
         ("facets", facets),
         ("text", searched),
-        ("region", replace(everything, region=unit)),
-        ("regionlayers", replace(everything, region=unit, layers=facets.layers)),
+        *regional,
         ("empty", empty),
     ]
 
@@ -145,7 +155,8 @@ def query_cases(dataset, store) -> list[tuple[str, tuple[str, dict]]]:
         ]
         levels = store.levels if label in ("everything", "facets", "region") else ()
         if label == "default":
-            levels = store.levels[:1]
+            # A store without units still has every level's columns.
+            levels = store.levels[:1] or ("country",)
         for level in levels:
             cases.append(
                 (
