@@ -62,10 +62,14 @@ lint: install-test
 test: lint browser
 	$(BIN)/python -m pytest
 
-# Speed at 1k, 100k and 1M events against the naive way; writes docs/performance.md.
-# Then the time to build pictures and animations; writes docs/render-performance.md.
+# Speed at 100k, 1M and 10M events, clustered and UCDP GED-shaped, against the
+# targets of issue 12, the naive way and a saved run of the in-memory path; Spark
+# at 1M; writes docs/performance.md. A quick run: make bench BENCH_ARGS="--sizes
+# 1000 --big ''". Then the time to build pictures and animations; writes
+# docs/render-performance.md.
+BENCH_ARGS ?=
 bench: browser
-	$(BIN)/python benchmarks/scale.py --browser
+	$(BIN)/python benchmarks/engine.py --browser --spark $(BENCH_ARGS)
 	$(BIN)/python benchmarks/render.py
 
 clean:

@@ -1,6 +1,8 @@
 """Speed at scale: this app against the naive way, on synthetic data, in one run.
 
-Run it with ``make bench`` (or ``.venv/bin/python benchmarks/scale.py``). For each
+Run it with ``.venv/bin/python benchmarks/scale.py`` (``make bench`` runs
+``benchmarks/engine.py``, which uses this file's naive page and browser check and
+measures more pages, shapes and sizes). For each
 size N it writes a deterministic synthetic data folder (``imu_geo.synthetic``),
 then measures, each variant in a fresh process:
 
@@ -15,8 +17,8 @@ deck JSON bytes per step, and the process's peak RSS. Every step's event count
 is checked against a count made with pandas straight from ``events.csv``, so a
 variant that is fast because it is wrong fails the run. The bundled atlas is
 measured too. Results are printed as one table and written to
-``docs/performance.md``. ``--browser`` adds a Chromium measurement of key press
-to rerun finished at 100k events for both variants.
+``build/bench/scale.md`` (``--out``). ``--browser`` adds a Chromium measurement
+of key press to rerun finished at 100k events for both variants.
 
 It is a measurement, not a test: the numbers depend on the machine.
 """
@@ -617,7 +619,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=PROJECT / "build" / "bench")
-    parser.add_argument("--out", type=Path, default=PROJECT / "docs" / "performance.md")
+    parser.add_argument(
+        "--out", type=Path, default=PROJECT / "build" / "bench" / "scale.md"
+    )
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--presses", type=int, default=8)
     parser.add_argument("--chromium", default="/usr/bin/chromium")

@@ -1,0 +1,988 @@
+"""The dashboard at 1M and 10M events, two dataset shapes, against its targets.
+
+Run it with ``make bench`` (or ``.venv/bin/python benchmarks/engine.py``);
+``--sizes 1000 --big ''`` is a quick run. It measures whatever the app does: the
+figures of one run are written as JSON (``--label``), and a saved run of an
+earlier version (``--baseline``) gives the "before" column and the ratios.
+
+Two shapes of data, each at every size of ``--sizes``:
+
+- **clustered**: the synthetic data folder of ``imu_geo.synthetic`` (events on a
+  few hundred named places), served as a data folder;
+- **ged**: UCDP GED rows with a point of their own per event
+  (``imu_geo.synthetic_ged``), imported with ``imu-geo import`` into a folder.
+
+For each, in fresh processes:
+
+1. **import** (ged only): ``imu-geo import``, wall time and the child's peak RSS;
+2. **first page, cold and warm**: a new ``streamlit run`` of ``app.py`` on
+   127.0.0.1, with the store folder (``IMU_GEO_STORE``) emptied first (cold) and
+   then kept (warm); the time from starting the server to the Map page's first
+   script run finished, seen by a websocket client speaking Streamlit's protocol
+   (``benchmarks/load.py``). The warm server then takes a few slider steps and
+   its resident memory (``VmRSS``, peak ``VmHWM``) is read from ``/proc``;
+3. **slider steps**: ``streamlit.testing.v1.AppTest`` on the Map, Regions and
+   Timeline pages, the median and 95th percentile of ``--steps`` moves of a
+   36-month window, and the child's peak RSS;
+4. **naive**: the plain Streamlit page of ``benchmarks/scale.py`` (``NAIVE_APP``)
+   on the same folder, its Map step.
+
+Every step's event count, and the first page's, is compared with pandas counting
+the events whose ``[date_start, date_end]`` overlaps the window straight from the
+source file (the GED CSV, or the folder's ``events.csv``). ``--big`` sizes (10M)
+are GED only: import, warm first page and server RSS, and the three pages'
+steps. ``--spark`` repeats the first page and the steps at the largest
+``--sizes`` with ``IMU_GEO_ENGINE=spark``. Every measurement is capped by
+``--timeout`` (and the server or child stopped: nothing is left running) and
+reported as "did not finish in N s".
+
+Results are printed as one table and written to ``docs/performance.md`` with
+the machine's details. ``--browser`` adds the Chromium key-press measurement of
+``benchmarks/scale.py`` at 100k clustered events. It is a measurement, not a
+test: the numbers depend on the machine and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's sources first, here and in every child process.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [
+        str(Path(__file__).resolve().parents[1] / "src"),
+        *filter(None, [os.environ.get("PYTHONPATH")]),
+    ]
+)
+
+import load  # noqa: E402 - the websocket client of the load benchmark
+import scale  # noqa: E402 - the naive page, the browser check, the machine
+
+from imu_geo.cli import streamlit_command  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+APP = PROJECT / "app.py"
+BUNDLED = PROJECT / "data"
+PAGES = {"map": None, "regions": "views/regions.py", "timeline": "views/timeline.py"}
+DEFAULT_SIZES = (100_000, 1_000_000)
+DEFAULT_BIG = (10_000_000,)
+DEFAULT_TIMEOUT_S = 900
+WINDOW_MONTHS = scale.WINDOW_MONTHS
+LIVE_STEPS = 5
+RSS_LIMIT_MB = 16_000
+CAPTION = re.compile(
+    r"^([\d,]+) events? — .* from ([A-Z][a-z]{2} \d{4}) to ([A-Z][a-z]{2} \d{4})"
+)
+
+# Issue 12's targets: name -> (limit, unit, where it applies).
+TARGETS_1M = {
+    "first page, warm store": ("first_warm_s", 2.0, "s"),
+    "first page, cold store": ("first_cold_s", 10.0, "s"),
+    "import": ("import_s", 5.0, "s"),
+    "import peak RSS": ("import_rss_mb", 1024.0, "MB"),
+    "Map step, median": ("step_map_ms", 150.0, "ms"),
+    "Regions step, median": ("step_regions_ms", 150.0, "ms"),
+    "Timeline step, median": ("step_timeline_ms", 150.0, "ms"),
+}
+TARGETS_10M = {
+    "server RSS": ("server_rss_mb", 3072.0, "MB"),
+    "Map step, median": ("step_map_ms", 300.0, "ms"),
+    "Regions step, median": ("step_regions_ms", 500.0, "ms"),
+    "Timeline step, median": ("step_timeline_ms", 500.0, "ms"),
+}
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+# --- the oracle: pandas on the source file ---------------------------------------
+
+
+def source_spans(source: Path):
+    """Every event's first and last day, read with pandas from the source file."""
+    import pandas as pd
+
+    dates = pd.read_csv(
+        source, usecols=["date_start", "date_end"], dtype=str, keep_default_na=False
+    )
+    # GED writes "1990-10-04 00:00:00.000": the day is the first ten characters.
+    start = pd.to_datetime(dates["date_start"].str[:10], format="%Y-%m-%d")
+    end = pd.to_datetime(dates["date_end"].str[:10], format="%Y-%m-%d")
+    return start.to_numpy(), end.to_numpy()
+
+
+def overlap_count(spans, first: date, last: date) -> int:
+    """Events whose span overlaps the months ``first`` to ``last`` (inclusive)."""
+    import numpy as np
+    import pandas as pd
+
+    start, end = spans
+    window_end = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).to_datetime64()
+    window_start = pd.Timestamp(first).to_datetime64()
+    return int(np.count_nonzero((start <= window_end) & (end >= window_start)))
+
+
+def plan(spans, steps: int) -> list[tuple[date, date]]:
+    """``steps`` windows of 36 months spread evenly over the data's months."""
+    import pandas as pd
+
+    start, end = spans
+    months = scale._month_starts(
+        pd.Timestamp(start.min()).date(), pd.Timestamp(end.max()).date()
+    )
+    width = min(WINDOW_MONTHS, len(months))
+    last_first = len(months) - width
+    positions = [round(i * last_first / max(steps - 1, 1)) for i in range(steps)]
+    return [(months[p], months[p + width - 1]) for p in positions]
+
+
+def time_month(label: str) -> date:
+    """``Jan 1999`` -> 1999-01-01."""
+    parsed = time.strptime(label, "%b %Y")
+    return date(parsed.tm_year, parsed.tm_mon, 1)
+
+
+# --- processes: time, peak memory, a cap, nothing left behind ---------------------
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_measured(command, timeout: float, env=None, log: Path | None = None) -> dict:
+    """Run ``command``; its wall time, exit code, peak RSS, and whether it finished.
+
+    The peak is the child's own ``ru_maxrss`` from ``wait4``. Past ``timeout``
+    seconds, or above ``RSS_LIMIT_MB`` (to keep a shared machine alive), the child
+    and its process group are killed.
+    """
+    out = log.open("wb") if log else subprocess.DEVNULL
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    reason = ""
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        elapsed = time.perf_counter() - started
+        if elapsed > timeout:
+            reason = f"did not finish in {timeout:.0f} s"
+        elif _rss_mb(process.pid) > RSS_LIMIT_MB:
+            reason = f"stopped above {RSS_LIMIT_MB / 1024:.0f} GB"
+        if reason:
+            os.killpg(process.pid, signal.SIGKILL)
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        time.sleep(0.1)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if log:
+        out.close()
+    return {
+        "seconds": time.perf_counter() - started,
+        "code": process.returncode,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "failed": reason
+        or ("" if process.returncode in (0, 1) else f"exit code {process.returncode}"),
+    }
+
+
+# --- data --------------------------------------------------------------------------
+
+
+def clustered_folder(work: Path, n: int, seed: int) -> Path:
+    return scale.ensure_data(work, n, seed)
+
+
+def ged_file(work: Path, n: int, seed: int) -> Path:
+    from imu_geo.synthetic_ged import write_ged
+
+    path = work / f"ged-{n}-seed{seed}.csv"
+    if not path.exists():
+        write_ged(path, n, seed)
+    return path
+
+
+def import_ged(source: Path, folder: Path, timeout: float) -> dict:
+    """``imu-geo import`` into a fresh folder, measured."""
+    shutil.rmtree(folder, ignore_errors=True)
+    size_mb = source.stat().st_size / 1e6
+    command = [
+        sys.executable,
+        "-m",
+        "imu_geo.cli",
+        "import",
+        str(source),
+        "-o",
+        str(folder),
+        "--max-size",
+        f"{int(size_mb * 1.2) + 10}MB",
+    ]
+    result = run_measured(
+        command, timeout, env=dict(os.environ), log=folder.with_suffix(".import.log")
+    )
+    text = folder.with_suffix(".import.log").read_text(errors="replace")
+    result["summary"] = text.splitlines()[0] if text else ""
+    match = re.search(r"([\d,]+) rejected", result["summary"])
+    result["rejected"] = int(match.group(1).replace(",", "")) if match else None
+    return result
+
+
+# --- the live server: first page, a few steps, memory -------------------------------
+
+
+async def _first_page(port: int, steps: list, expected_for) -> dict:
+    session = load.Session(port)
+    session._query_string = ""
+    await session.connect()
+    try:
+        run = await session.rerun()
+        out = {"script_s": run.seconds, "checks": [], "live_steps_ms": []}
+        out["checks"].append(_caption_check(run.elements, expected_for))
+        for window in steps:
+            if session.slider_id is None:
+                out["checks"].append({"ok": False, "why": "no window slider"})
+                break
+            labels = [
+                session.slider_options[i] for i in _label_positions(session, window)
+            ]
+            run = await session.rerun(tuple(labels))
+            out["live_steps_ms"].append(run.seconds * 1000)
+            out["checks"].append(_caption_check(run.elements, expected_for))
+        return out
+    finally:
+        await session.close()
+
+
+def _label_positions(session, window) -> list[int]:
+    labels = session.slider_options
+    wanted = [f"{d:%b %Y}" for d in window]
+    return [labels.index(w) for w in wanted]
+
+
+def _caption_check(elements, expected_for) -> dict:
+    for element in elements:
+        if element.WhichOneof("type") != "markdown":
+            continue
+        match = CAPTION.match(element.markdown.body)
+        if match:
+            shown = int(match.group(1).replace(",", ""))
+            window = (time_month(match.group(2)), time_month(match.group(3)))
+            expected = expected_for(window)
+            return {
+                "ok": shown == expected,
+                "shown": shown,
+                "pandas": expected,
+                "window": f"{window[0]}..{window[1]}",
+            }
+    return {"ok": False, "why": "no caption with a count"}
+
+
+def serve_first_page(
+    folder: Path, env: dict, timeout: float, steps: list, expected_for, log: Path
+) -> dict:
+    """Start a new server, time its first Map page, step, read its memory, stop it."""
+    port = load.free_port()
+    command = streamlit_command(APP, port)
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT,
+            env={**env, "IMU_GEO_DATA": str(folder)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        result: dict = {}
+        try:
+            while load._health(port) != "ok":
+                if process.poll() is not None:
+                    return {"failed": f"the server exited ({process.returncode})"}
+                if time.perf_counter() - started > timeout:
+                    return {"failed": f"did not start in {timeout:.0f} s"}
+                time.sleep(0.1)
+            result["health_s"] = time.perf_counter() - started
+            left = timeout - (time.perf_counter() - started)
+            try:
+                page = asyncio.run(
+                    asyncio.wait_for(
+                        _first_page(port, steps, expected_for), max(left, 1)
+                    )
+                )
+            except TimeoutError:
+                return {**result, "failed": f"did not finish in {timeout:.0f} s"}
+            result.update(page)
+            first_done = result["health_s"] + page["script_s"]
+            result["first_page_s"] = first_done
+            memory = load.Server(process, port).memory_kb()
+            result["server_rss_mb"] = memory[0] / 1024
+            result["server_peak_mb"] = memory[1] / 1024
+            result["failed"] = ""
+            return result
+        except Exception as error:  # a measurement that broke, reported
+            return {**result, "failed": f"{type(error).__name__}: {error}"}
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(15)
+
+
+# --- the child: AppTest steps on the pages ------------------------------------------
+
+
+def run_child(spec_path: Path) -> None:
+    """In this fresh process: AppTest on each page, one JSON line per result."""
+    spec = json.loads(spec_path.read_text())
+    os.environ["IMU_GEO_DATA"] = spec["folder"]
+    import resource
+
+    from streamlit.testing.v1 import AppTest
+
+    windows = [
+        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in spec["windows"]
+    ]
+    expected = spec["expected"]
+    script = APP
+    if spec["variant"] == "naive":
+        script = Path(tempfile.mkdtemp()) / "naive_app.py"
+        script.write_text(scale.NAIVE_APP, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=spec["timeout"])
+    started = time.perf_counter()
+    at.run()
+    _emit(
+        {
+            "what": "first_render",
+            "seconds": time.perf_counter() - started,
+            "error": _error(at),
+        }
+    )
+    pages = ["map"] if spec["variant"] == "naive" else spec["pages"]
+    for page in pages:
+        if PAGES[page]:
+            at.switch_page(PAGES[page])
+            at.run()
+        seconds, wrong = [], []
+        for (first, last), count in zip(windows, expected, strict=True):
+            began = time.perf_counter()
+            at.select_slider(key="f_window").set_range(first, last).run()
+            seconds.append(time.perf_counter() - began)
+            error = _error(at)
+            if error:
+                _emit({"what": page, "error": error})
+                break
+            shown = _shown(at, spec["variant"])
+            if shown != count:
+                wrong.append(
+                    {"window": f"{first}..{last}", "shown": shown, "pandas": count}
+                )
+        else:
+            ordered = sorted(seconds)
+            _emit(
+                {
+                    "what": page,
+                    "median_ms": statistics.median(seconds) * 1000,
+                    "p95_ms": ordered[max(0, -(-95 * len(ordered) // 100) - 1)] * 1000,
+                    "steps": len(seconds),
+                    "wrong": wrong,
+                    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                    / 1024,
+                }
+            )
+
+
+def _emit(record: dict) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def _error(at) -> str:
+    return str(at.exception[0].value)[:500] if at.exception else ""
+
+
+def _shown(at, variant: str) -> int | None:
+    # The naive page's caption has no window: "N events — the naive way".
+    pattern = CAPTION if variant == "app" else re.compile(r"^([\d,]+) events? — ")
+    for caption in at.caption:
+        match = pattern.match(caption.value)
+        if match:
+            return int(match.group(1).replace(",", ""))
+    return None
+
+
+def app_steps(
+    variant, folder, windows, expected, pages, env, timeout, work: Path, tag: str
+) -> dict:
+    """Run the child; what it reported before it finished or was stopped."""
+    spec = work / f"child-{tag}.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "variant": variant,
+                "folder": str(folder),
+                "pages": pages,
+                "windows": [(a.isoformat(), b.isoformat()) for a, b in windows],
+                "expected": expected,
+                "timeout": timeout,
+            }
+        )
+    )
+    output = work / f"child-{tag}.out"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(spec)]
+    with output.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        failed = ""
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(15)
+            failed = f"did not finish in {timeout:.0f} s"
+        seconds = time.perf_counter() - started
+    results: dict = {"failed": failed, "seconds": seconds}
+    for line in output.read_text().splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            results[record.pop("what")] = record
+    if not failed and process.returncode:
+        results["failed"] = f"exit code {process.returncode}"
+    return results
+
+
+# --- one shape at one size ----------------------------------------------------------
+
+
+def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict:
+    """Every measurement of one shape at one size; a dict of flat figures."""
+    work = args.work
+    case: dict = {"shape": shape, "n": n, "notes": []}
+    tag = f"{args.label}-{shape}-{n}"
+    if shape == "ged":
+        source = ged_file(work, n, args.seed)
+        folder = work / f"ged-{n}-seed{args.seed}"
+        _say(f"{shape} {n:,}: import")
+        imported = import_ged(source, folder, args.timeout)
+        case["import_s"] = None if imported["failed"] else imported["seconds"]
+        case["import_rss_mb"] = None if imported["failed"] else imported["peak_rss_mb"]
+        case["import_failed"] = imported["failed"]
+        case["import_summary"] = imported["summary"]
+        if imported["failed"]:
+            case["notes"].append(f"import: {imported['failed']}")
+            return case
+        if imported["rejected"]:
+            case["notes"].append(f"import rejected {imported['rejected']} rows")
+    else:
+        folder = clustered_folder(work, n, args.seed)
+        source = folder / "events.csv"
+    spans = source_spans(source)
+    windows = plan(spans, args.steps)
+    expected = [overlap_count(spans, a, b) for a, b in windows]
+    expected_for = lambda window: overlap_count(spans, *window)  # noqa: E731
+    live = windows[:LIVE_STEPS]
+
+    store = work / f"store-{tag}"
+    case_env = {**env, "IMU_GEO_STORE": str(store)}
+    for temperature in ("cold", "warm"):
+        if temperature == "cold":
+            shutil.rmtree(store, ignore_errors=True)
+        _say(f"{shape} {n:,}: first page, {temperature} store")
+        page = serve_first_page(
+            folder,
+            case_env,
+            args.timeout,
+            live if temperature == "warm" else [],
+            expected_for,
+            work / f"server-{tag}-{temperature}.log",
+        )
+        case[f"first_{temperature}_s"] = page.get("first_page_s")
+        case[f"first_{temperature}_failed"] = page.get("failed", "")
+        case[f"first_{temperature}_script_s"] = page.get("script_s")
+        case[f"server_rss_{temperature}_mb"] = page.get("server_rss_mb")
+        case[f"server_peak_{temperature}_mb"] = page.get("server_peak_mb")
+        checks = page.get("checks", [])
+        case.setdefault("checks", []).extend(checks)
+        if temperature == "warm":
+            case["live_map_ms"] = (
+                statistics.median(page["live_steps_ms"])
+                if page.get("live_steps_ms")
+                else None
+            )
+            case["server_rss_mb"] = page.get("server_rss_mb")
+            case["server_peak_mb"] = page.get("server_peak_mb")
+        if page.get("failed"):
+            case["notes"].append(f"first page ({temperature}): {page['failed']}")
+
+    _say(f"{shape} {n:,}: steps on the pages (AppTest)")
+    steps = app_steps(
+        "app", folder, windows, expected, list(PAGES), case_env, args.timeout, work, tag
+    )
+    case["apptest_first_s"] = steps.get("first_render", {}).get("seconds")
+    for page in PAGES:
+        record = steps.get(page, {})
+        case[f"step_{page}_ms"] = record.get("median_ms")
+        case[f"step_{page}_p95_ms"] = record.get("p95_ms")
+        if record.get("error"):
+            case["notes"].append(f"{page}: {record['error']}")
+        for wrong in record.get("wrong", []):
+            case["checks"].append({"ok": False, **wrong, "page": page})
+        if "steps" in record:
+            case["checks"].extend(
+                {"ok": True} for _ in range(record["steps"] - len(record["wrong"]))
+            )
+    peaks = [
+        steps[p]["peak_rss_mb"] for p in PAGES if "peak_rss_mb" in steps.get(p, {})
+    ]
+    case["apptest_rss_mb"] = max(peaks) if peaks else None
+    if steps["failed"]:
+        case["notes"].append(f"AppTest steps: {steps['failed']}")
+
+    if not big and not args.no_naive:
+        _say(f"{shape} {n:,}: the naive page")
+        naive = app_steps(
+            "naive",
+            folder,
+            windows,
+            expected,
+            ["map"],
+            env,
+            args.timeout,
+            work,
+            tag + "-naive",
+        )
+        record = naive.get("map", {})
+        case["naive_map_ms"] = record.get("median_ms")
+        case["naive_first_s"] = naive.get("first_render", {}).get("seconds")
+        for wrong in record.get("wrong", []):
+            case["checks"].append({"ok": False, **wrong, "page": "naive"})
+        if naive["failed"]:
+            case["notes"].append(f"naive: {naive['failed']}")
+    return case
+
+
+def measure_spark(shape: str, n: int, args, env: dict) -> dict:
+    """The warm first page and the steps with ``IMU_GEO_ENGINE=spark``."""
+    spark_env = {**env, "IMU_GEO_ENGINE": "spark"}
+    args_copy = argparse.Namespace(
+        **{**vars(args), "label": args.label + "-spark", "no_naive": True}
+    )
+    case = measure_case(shape, n, args_copy, spark_env)
+    case["engine"] = "spark"
+    return case
+
+
+# --- the report ---------------------------------------------------------------------
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
+    if unit == "ms":
+        return f"{value:.0f} ms"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return str(value)
+
+
+ROWS = (
+    ("import", "import_s", "s"),
+    ("import peak RSS", "import_rss_mb", "MB"),
+    ("first page, cold store", "first_cold_s", "s"),
+    ("first page, warm store", "first_warm_s", "s"),
+    ("server RSS after first page + 5 steps", "server_rss_mb", "MB"),
+    ("server peak RSS", "server_peak_mb", "MB"),
+    ("Map step, live server, median", "live_map_ms", "ms"),
+    ("Map step, median", "step_map_ms", "ms"),
+    ("Map step, p95", "step_map_p95_ms", "ms"),
+    ("Regions step, median", "step_regions_ms", "ms"),
+    ("Regions step, p95", "step_regions_p95_ms", "ms"),
+    ("Timeline step, median", "step_timeline_ms", "ms"),
+    ("Timeline step, p95", "step_timeline_p95_ms", "ms"),
+    ("AppTest first render", "apptest_first_s", "s"),
+    ("AppTest child peak RSS", "apptest_rss_mb", "MB"),
+    ("naive page: Map step, median", "naive_map_ms", "ms"),
+)
+
+
+def _key(case: dict) -> str:
+    return f"{case.get('engine', 'duckdb')}/{case['shape']}/{case['n']}"
+
+
+def _failed_text(case: dict, field: str) -> str:
+    for name in ("import", "first_cold", "first_warm"):
+        if field.startswith(name) and case.get(f"{name}_failed"):
+            return case[f"{name}_failed"]
+    return ""
+
+
+def case_table(case: dict, before: dict | None) -> str:
+    lines = [
+        "| measure | now | before | before / now | naive / now |",
+        "|---|---|---|---|---|",
+    ]
+    for label, field, unit in ROWS:
+        value = case.get(field)
+        if value is None and field not in case:
+            continue
+        shown = (
+            _fmt(value, unit)
+            if value is not None
+            else (_failed_text(case, field) or "–")
+        )
+        old = before.get(field) if before else None
+        old_text = (
+            _fmt(old, unit)
+            if old is not None
+            else ((_failed_text(before, field) or "–") if before else "–")
+        )
+        ratio = f"{old / value:.1f}×" if old and value else ""
+        naive = ""
+        if field == "step_map_ms" and value and case.get("naive_map_ms"):
+            naive = f"{case['naive_map_ms'] / value:.1f}×"
+        lines.append(f"| {label} | {shown} | {old_text} | {ratio} | {naive} |")
+    checks = case.get("checks", [])
+    right = sum(1 for c in checks if c.get("ok"))
+    lines.append(f"| counts equal to pandas | {right}/{len(checks)} | | | |")
+    return "\n".join(lines)
+
+
+def verdicts(cases: list[dict]) -> list[tuple[str, str, str, str]]:
+    """(case, target, measured, met) for every target the run could judge."""
+    out = []
+    for case in cases:
+        if case.get("engine") == "spark":
+            continue
+        targets = (
+            TARGETS_10M
+            if case["n"] >= 10_000_000
+            else (TARGETS_1M if case["n"] == 1_000_000 else {})
+        )
+        for name, (field, limit, unit) in targets.items():
+            if field.startswith("import") and case["shape"] != "ged":
+                continue
+            value = case.get(field)
+            shown = (
+                _fmt(value, unit)
+                if value is not None
+                else (_failed_text(case, field) or "not measured")
+            )
+            met = "yes" if value is not None and value <= limit else "**no**"
+            out.append(
+                (
+                    f"{case['shape']} {case['n']:,}",
+                    f"{name} ≤ {_fmt(limit, unit)}",
+                    shown,
+                    met,
+                )
+            )
+        checks = case.get("checks", [])
+        if targets:
+            ok = checks and all(c.get("ok") for c in checks)
+            out.append(
+                (
+                    f"{case['shape']} {case['n']:,}",
+                    "every count equals pandas",
+                    f"{sum(1 for c in checks if c.get('ok'))}/{len(checks)}",
+                    "yes" if ok else "**no**",
+                )
+            )
+    return out
+
+
+def report(cases, before_run, info, args, elapsed, browser) -> str:
+    before = {_key(c): c for c in (before_run or {}).get("cases", [])}
+    lines = [
+        "# Performance at scale",
+        "",
+        f"Written by `{args.command}` on {time.strftime('%Y-%m-%d')} "
+        f'(`benchmarks/engine.py`, run "{args.label}"); the run took '
+        f"{elapsed / 60:.1f} min. Rerun it to reproduce every number below on your "
+        "machine.",
+    ]
+    if before_run:
+        lines += [
+            "",
+            f'*Before* is the saved run "{before_run["label"]}" of '
+            f"{before_run['date']} (commit {before_run['commit']}): "
+            f"{before_run.get('what', '')}. A ratio above 1 means faster or "
+            "smaller now.",
+        ]
+    verdict = verdicts(cases)
+    if verdict:
+        lines += [
+            "",
+            "## Targets (issue 12)",
+            "",
+            "| data | target | measured | met |",
+            "|---|---|---|---|",
+            *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in verdict],
+        ]
+    lines += ["", "## Results", ""]
+    for case in cases:
+        engine = case.get("engine", "duckdb")
+        title = f"### {case['shape']}, {case['n']:,} events"
+        if engine == "spark":
+            title += " — Spark (local mode, no target)"
+        lines += [title, ""]
+        if case.get("import_summary"):
+            lines += [f"Import: `{case['import_summary']}`", ""]
+        lines += [case_table(case, before.get(_key(case))), ""]
+        if case.get("notes"):
+            lines += ["Notes: " + "; ".join(case["notes"]), ""]
+    if browser:
+        lines += [
+            "## In the browser (100k clustered events)",
+            "",
+            "Headless Chromium (`benchmarks/scale.py`, `--browser`), a key press on "
+            "the window slider, timed until the rerun has finished and until two "
+            "more animation frames (the map redrawn). No GPU: WebGL is drawn in "
+            "software.",
+            "",
+            "| variant | in view | page ready (s) | to rerun finished: median / max "
+            "(s) | to the map redrawn: median / max (s) |",
+            "|---|---|---|---|---|",
+            *[
+                f"| {v} | {scenario} | {r['page_ready_s']:.1f} | {r['median_s']:.2f}"
+                f" / {r['max_s']:.2f} | {r['drawn_median_s']:.2f} / "
+                f"{r['drawn_max_s']:.2f} |"
+                for (v, scenario), r in browser.items()
+            ],
+            "",
+        ]
+    lines += [
+        "## Machine",
+        "",
+        f"- CPU: {info['cpu']} ({info['cores']} cores, shared with other work), "
+        f"memory {info['memory']}, no GPU",
+        f"- {info['system']}, Python {info['python']}",
+        "- " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
+        f"- load average (1 min) before the run: {args.load_before:.2f}",
+        "",
+        METHOD.format(
+            steps=args.steps,
+            window=WINDOW_MONTHS,
+            live=LIVE_STEPS,
+            timeout=args.timeout,
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+METHOD = """## Method
+
+- **Shapes.** *clustered*: `imu_geo.synthetic.write_synthetic` (events on 12
+  synthetic places around each of the atlas's place points), served as a data
+  folder. *ged*: `imu_geo.synthetic_ged.write_ged`, rows in the 49-column layout
+  of a UCDP GED 22.x/23.x CSV, every event with its own point inside an admin-1
+  unit of one of 27 real countries, `date_prec`, `where_prec` and
+  `type_of_violence` in the proportions of a GED 19.1 extract; imported with
+  `imu-geo import` (every row accepted) and served from the import's folder.
+  Both are seeded: the same size and seed give the same files.
+- **Import.** `python -m imu_geo.cli import FILE -o FOLDER` in a child process:
+  wall time, and its peak RSS from `wait4`.
+- **First page.** A new `streamlit run app.py` on 127.0.0.1 (a fresh process).
+  Cold: the store folder (`IMU_GEO_STORE`) emptied first. Warm: the store the
+  cold run left. Timed from starting the server to the first Map page's script
+  run finished (`script_finished`), as seen by a websocket client speaking
+  Streamlit's protocol (`benchmarks/load.py`); the browser's drawing is not in
+  it. The warm server then takes {live} slider steps in that session (*live
+  server*), and its `VmRSS` / `VmHWM` are read from `/proc`: *server RSS*.
+- **Steps.** `streamlit.testing.v1.AppTest` in a fresh process on `app.py`:
+  one run, then on the Map, Regions and Timeline pages {steps} moves each of a
+  {window}-month window to evenly spread positions over the data's span; the
+  wall time of each `set_range(...).run()` (the whole script: frame, sidebar
+  and page). p95 is the nearest rank.
+- **Counts.** After the first page and after every step, the page's count
+  ("N events — … from Mon YYYY to Mon YYYY") is compared with pandas counting,
+  straight from the source file (the GED CSV, or `events.csv`), the events whose
+  `[date_start, date_end]` overlaps the window named in that caption.
+- **Naive.** The plain Streamlit page of `benchmarks/scale.py` (`NAIVE_APP`:
+  load the folder into pandas, a boolean mask per step, a ScatterplotLayer of
+  every event in the window) on the same folder, its step timed the same way.
+- **Caps.** Each measurement is stopped after {timeout} s, or when a child
+  passes 16 GB, and reported as not finished; no server is left running.
+"""
+
+
+# --- the command line ---------------------------------------------------------------
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(float(part)) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=list(DEFAULT_SIZES),
+        help="sizes for both shapes (default 100000,1000000)",
+    )
+    parser.add_argument(
+        "--big",
+        type=_sizes,
+        default=list(DEFAULT_BIG),
+        help="GED-only sizes (default 10000000; '' for none)",
+    )
+    parser.add_argument("--shapes", default="clustered,ged")
+    parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S)
+    parser.add_argument(
+        "--spark",
+        action="store_true",
+        help="also the largest --sizes with IMU_GEO_ENGINE=spark",
+    )
+    parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--browser", action="store_true")
+    parser.add_argument("--presses", type=int, default=8)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--label", default="now")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=PROJECT / "benchmarks" / "baseline-in-memory.json",
+        help="a saved run for the 'before' column",
+    )
+    parser.add_argument("--save", type=Path, help="write this run's figures here")
+    parser.add_argument("--what", default="", help="a few words on the saved run")
+    parser.add_argument("--work", type=Path, default=PROJECT / "build" / "bench")
+    parser.add_argument("--out", type=Path, default=PROJECT / "docs" / "performance.md")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        run_child(args.child)
+        return 0
+    if args.steps < 10:
+        parser.error("use at least 10 steps")
+    args.command = (
+        "make bench"
+        if argv is None and os.environ.get("MAKELEVEL")
+        else (
+            ".venv/bin/python benchmarks/engine.py "
+            + " ".join(sys.argv[1:] if argv is None else argv)
+        ).strip()
+    )
+    args.load_before = os.getloadavg()[0]
+    args.work = args.work.resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    env = dict(os.environ)
+    started = time.perf_counter()
+    cases: list[dict] = []
+
+    def done(case: dict) -> None:
+        cases.append(case)
+        _say(json.dumps(case, default=str)[:400])
+        if args.save:  # after each case, so a stopped run keeps what it measured
+            args.save.write_text(json.dumps(saved(args, cases), indent=1) + "\n")
+
+    for n in args.sizes:
+        for shape in shapes:
+            done(measure_case(shape, n, args, env))
+    if args.spark and args.sizes:
+        for shape in shapes:
+            done(measure_spark(shape, max(args.sizes), args, env))
+    for n in args.big:
+        if "ged" in shapes:
+            done(measure_case("ged", n, args, env, big=True))
+    browser = None
+    if args.browser:
+        folder = clustered_folder(args.work, 100_000, args.seed)
+        browser = scale.run_browser(folder, args.presses, args.chromium, args.work)
+    elapsed = time.perf_counter() - started
+    info = machine()
+    before_run = None
+    if str(args.baseline) not in ("", ".") and args.baseline.is_file():
+        before_run = json.loads(args.baseline.read_text())
+    text = report(cases, before_run, info, args, elapsed, browser)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    sys.stdout.write("\n" + text.split("## Machine")[0])
+    _say(f"written to {args.out}")
+    return 0
+
+
+def machine() -> dict:
+    info = scale.machine()
+    info["packages"]["duckdb"] = _version("duckdb")
+    info["packages"]["pyspark"] = _version("pyspark")
+    return info
+
+
+def saved(args, cases: list[dict]) -> dict:
+    """A run as saved for a later run's "before" column."""
+    return {
+        "label": args.label,
+        "date": time.strftime("%Y-%m-%d"),
+        "commit": _commit(),
+        "what": args.what,
+        "command": args.command,
+        "machine": machine(),
+        "cases": cases,
+    }
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
