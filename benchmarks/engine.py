@@ -160,6 +160,26 @@ def time_month(label: str) -> date:
 
 # --- processes: time, peak memory, a cap, nothing left behind ---------------------
 
+RUNNING: set[int] = set()  # process groups of the children still running
+
+
+def _stop_children(signum=None, frame=None) -> None:
+    """Kill every child's process group (servers included), then leave."""
+    for group in list(RUNNING):
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    RUNNING.clear()
+    if signum is not None:
+        sys.exit(128 + signum)
+
+
+def _start(command, **options) -> subprocess.Popen:
+    process = subprocess.Popen(command, start_new_session=True, **options)
+    RUNNING.add(process.pid)
+    return process
+
 
 def _rss_mb(pid: int) -> float:
     try:
@@ -180,13 +200,8 @@ def run_measured(command, timeout: float, env=None, log: Path | None = None) -> 
     """
     out = log.open("wb") if log else subprocess.DEVNULL
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=PROJECT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    process = _start(
+        command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT
     )
     reason = ""
     while True:
@@ -203,6 +218,7 @@ def run_measured(command, timeout: float, env=None, log: Path | None = None) -> 
             pid, status, usage = os.wait4(process.pid, 0)
             break
         time.sleep(0.1)
+    RUNNING.discard(process.pid)
     process.returncode = os.waitstatus_to_exitcode(status)
     if log:
         out.close()
@@ -210,6 +226,7 @@ def run_measured(command, timeout: float, env=None, log: Path | None = None) -> 
         "seconds": time.perf_counter() - started,
         "code": process.returncode,
         "peak_rss_mb": usage.ru_maxrss / 1024,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "failed": reason
         or ("" if process.returncode in (0, 1) else f"exit code {process.returncode}"),
     }
@@ -259,13 +276,20 @@ def import_ged(source: Path, folder: Path, timeout: float) -> dict:
 # --- the live server: first page, a few steps, memory -------------------------------
 
 
-async def _first_page(port: int, steps: list, expected_for) -> dict:
+async def _first_page(port: int, process, steps: list, expected_for) -> dict:
     session = load.Session(port)
-    session._query_string = ""
+    session._query_string = ""  # no window in the link: the default view
     await session.connect()
     try:
         run = await session.rerun()
-        out = {"script_s": run.seconds, "checks": [], "live_steps_ms": []}
+        out = {
+            "first_done": time.perf_counter(),
+            # CPU the server used up to its first page (start-up included).
+            "first_page_cpu_s": load.Server(process, port).cpu_seconds(),
+            "script_s": run.seconds,
+            "checks": [],
+            "live_steps_ms": [],
+        }
         out["checks"].append(_caption_check(run.elements, expected_for))
         for window in steps:
             if session.slider_id is None:
@@ -314,13 +338,12 @@ def serve_first_page(
     command = streamlit_command(APP, port)
     started = time.perf_counter()
     with log.open("wb") as out:
-        process = subprocess.Popen(
+        process = _start(
             command,
             cwd=PROJECT,
             env={**env, "IMU_GEO_DATA": str(folder)},
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
         result: dict = {}
         try:
@@ -335,14 +358,14 @@ def serve_first_page(
             try:
                 page = asyncio.run(
                     asyncio.wait_for(
-                        _first_page(port, steps, expected_for), max(left, 1)
+                        _first_page(port, process, steps, expected_for),
+                        max(left, 1),
                     )
                 )
             except TimeoutError:
                 return {**result, "failed": f"did not finish in {timeout:.0f} s"}
             result.update(page)
-            first_done = result["health_s"] + page["script_s"]
-            result["first_page_s"] = first_done
+            result["first_page_s"] = page["first_done"] - started
             memory = load.Server(process, port).memory_kb()
             result["server_rss_mb"] = memory[0] / 1024
             result["server_peak_mb"] = memory[1] / 1024
@@ -357,6 +380,7 @@ def serve_first_page(
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(15)
+            RUNNING.discard(process.pid)
 
 
 # --- the child: AppTest steps on the pages ------------------------------------------
@@ -393,11 +417,12 @@ def run_child(spec_path: Path) -> None:
         if PAGES[page]:
             at.switch_page(PAGES[page])
             at.run()
-        seconds, wrong = [], []
+        seconds, cpu, wrong = [], [], []
         for (first, last), count in zip(windows, expected, strict=True):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             at.select_slider(key="f_window").set_range(first, last).run()
             seconds.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
             error = _error(at)
             if error:
                 _emit({"what": page, "error": error})
@@ -414,6 +439,7 @@ def run_child(spec_path: Path) -> None:
                     "what": page,
                     "median_ms": statistics.median(seconds) * 1000,
                     "p95_ms": ordered[max(0, -(-95 * len(ordered) // 100) - 1)] * 1000,
+                    "cpu_median_ms": statistics.median(cpu) * 1000,
                     "steps": len(seconds),
                     "wrong": wrong,
                     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -462,13 +488,12 @@ def app_steps(
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(spec)]
     with output.open("wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(
+        process = _start(
             command,
             cwd=PROJECT,
             env=env,
             stdout=out,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            stderr=output.with_suffix(".err").open("wb"),
         )
         failed = ""
         try:
@@ -477,6 +502,7 @@ def app_steps(
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(15)
             failed = f"did not finish in {timeout:.0f} s"
+        RUNNING.discard(process.pid)
         seconds = time.perf_counter() - started
     results: dict = {"failed": failed, "seconds": seconds}
     for line in output.read_text().splitlines():
@@ -494,7 +520,7 @@ def app_steps(
 def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict:
     """Every measurement of one shape at one size; a dict of flat figures."""
     work = args.work
-    case: dict = {"shape": shape, "n": n, "notes": []}
+    case: dict = {"shape": shape, "n": n, "notes": [], "load_before": _load()}
     tag = f"{args.label}-{shape}-{n}"
     if shape == "ged":
         source = ged_file(work, n, args.seed)
@@ -503,6 +529,7 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
         imported = import_ged(source, folder, args.timeout)
         case["import_s"] = None if imported["failed"] else imported["seconds"]
         case["import_rss_mb"] = None if imported["failed"] else imported["peak_rss_mb"]
+        case["import_cpu_s"] = None if imported["failed"] else imported["cpu_s"]
         case["import_failed"] = imported["failed"]
         case["import_summary"] = imported["summary"]
         if imported["failed"]:
@@ -521,7 +548,8 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
 
     store = work / f"store-{tag}"
     case_env = {**env, "IMU_GEO_STORE": str(store)}
-    for temperature in ("cold", "warm"):
+    temperatures = ("cold",) if args.cold_only else ("cold", "warm")
+    for temperature in temperatures:
         if temperature == "cold":
             shutil.rmtree(store, ignore_errors=True)
         _say(f"{shape} {n:,}: first page, {temperature} store")
@@ -529,18 +557,24 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
             folder,
             case_env,
             args.timeout,
-            live if temperature == "warm" else [],
+            live if temperature == temperatures[-1] else [],
             expected_for,
             work / f"server-{tag}-{temperature}.log",
         )
         case[f"first_{temperature}_s"] = page.get("first_page_s")
         case[f"first_{temperature}_failed"] = page.get("failed", "")
         case[f"first_{temperature}_script_s"] = page.get("script_s")
+        case[f"first_{temperature}_cpu_s"] = page.get("first_page_cpu_s")
         case[f"server_rss_{temperature}_mb"] = page.get("server_rss_mb")
         case[f"server_peak_{temperature}_mb"] = page.get("server_peak_mb")
         checks = page.get("checks", [])
         case.setdefault("checks", []).extend(checks)
-        if temperature == "warm":
+        if args.cold_only:
+            # No store to warm: a new server starts the same way every time.
+            for field in ("s", "failed", "script_s", "cpu_s"):
+                case[f"first_warm_{field}"] = case[f"first_cold_{field}"]
+            case["notes"].append("no store: the warm first page is the cold one")
+        if temperature == temperatures[-1]:
             case["live_map_ms"] = (
                 statistics.median(page["live_steps_ms"])
                 if page.get("live_steps_ms")
@@ -560,6 +594,7 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
         record = steps.get(page, {})
         case[f"step_{page}_ms"] = record.get("median_ms")
         case[f"step_{page}_p95_ms"] = record.get("p95_ms")
+        case[f"step_{page}_cpu_ms"] = record.get("cpu_median_ms")
         if record.get("error"):
             case["notes"].append(f"{page}: {record['error']}")
         for wrong in record.get("wrong", []):
@@ -574,6 +609,7 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
     case["apptest_rss_mb"] = max(peaks) if peaks else None
     if steps["failed"]:
         case["notes"].append(f"AppTest steps: {steps['failed']}")
+        case["step_failed"] = case["apptest_failed"] = steps["failed"]
 
     if not big and not args.no_naive:
         _say(f"{shape} {n:,}: the naive page")
@@ -595,7 +631,14 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
             case["checks"].append({"ok": False, **wrong, "page": "naive"})
         if naive["failed"]:
             case["notes"].append(f"naive: {naive['failed']}")
+            case["naive_failed"] = naive["failed"]
+    case["load_after"] = _load()
     return case
+
+
+def _load() -> float:
+    """The machine's load average over the last minute (2 cores: 2.0 is full)."""
+    return round(os.getloadavg()[0], 2)
 
 
 def measure_spark(shape: str, n: int, args, env: dict) -> dict:
@@ -626,18 +669,24 @@ def _fmt(value, unit: str) -> str:
 
 ROWS = (
     ("import", "import_s", "s"),
+    ("import, CPU time", "import_cpu_s", "s"),
     ("import peak RSS", "import_rss_mb", "MB"),
     ("first page, cold store", "first_cold_s", "s"),
+    ("first page, cold store: server CPU time", "first_cold_cpu_s", "s"),
     ("first page, warm store", "first_warm_s", "s"),
+    ("first page, warm store: server CPU time", "first_warm_cpu_s", "s"),
     ("server RSS after first page + 5 steps", "server_rss_mb", "MB"),
     ("server peak RSS", "server_peak_mb", "MB"),
     ("Map step, live server, median", "live_map_ms", "ms"),
     ("Map step, median", "step_map_ms", "ms"),
     ("Map step, p95", "step_map_p95_ms", "ms"),
+    ("Map step, CPU time, median", "step_map_cpu_ms", "ms"),
     ("Regions step, median", "step_regions_ms", "ms"),
     ("Regions step, p95", "step_regions_p95_ms", "ms"),
+    ("Regions step, CPU time, median", "step_regions_cpu_ms", "ms"),
     ("Timeline step, median", "step_timeline_ms", "ms"),
     ("Timeline step, p95", "step_timeline_p95_ms", "ms"),
+    ("Timeline step, CPU time, median", "step_timeline_cpu_ms", "ms"),
     ("AppTest first render", "apptest_first_s", "s"),
     ("AppTest child peak RSS", "apptest_rss_mb", "MB"),
     ("naive page: Map step, median", "naive_map_ms", "ms"),
@@ -649,7 +698,7 @@ def _key(case: dict) -> str:
 
 
 def _failed_text(case: dict, field: str) -> str:
-    for name in ("import", "first_cold", "first_warm"):
+    for name in ("import", "first_cold", "first_warm", "step", "apptest", "naive"):
         if field.startswith(name) and case.get(f"{name}_failed"):
             return case[f"{name}_failed"]
     return ""
@@ -767,6 +816,12 @@ def report(cases, before_run, info, args, elapsed, browser) -> str:
         if case.get("import_summary"):
             lines += [f"Import: `{case['import_summary']}`", ""]
         lines += [case_table(case, before.get(_key(case))), ""]
+        if "load_before" in case:
+            lines += [
+                f"Load average (1 min) at the start / end of this case: "
+                f"{case['load_before']:.1f} / {case.get('load_after', 0):.1f}.",
+                "",
+            ]
         if case.get("notes"):
             lines += ["Notes: " + "; ".join(case["notes"]), ""]
     if browser:
@@ -875,6 +930,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also the largest --sizes with IMU_GEO_ENGINE=spark",
     )
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="one first page per case, taken as both cold and warm (for a version "
+        "without a store)",
+    )
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--presses", type=int, default=8)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
@@ -891,6 +952,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT / "docs" / "performance.md")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_children)
+    signal.signal(signal.SIGINT, _stop_children)
     if args.child:
         run_child(args.child)
         return 0
