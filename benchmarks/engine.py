@@ -585,6 +585,10 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
         if page.get("failed"):
             case["notes"].append(f"first page ({temperature}): {page['failed']}")
 
+    if args.no_steps:
+        case["notes"].append("steps not measured in this run (--no-steps)")
+        case["load_after"] = _load()
+        return case
     _say(f"{shape} {n:,}: steps on the pages (AppTest)")
     steps = app_steps(
         "app", folder, windows, expected, list(PAGES), case_env, args.timeout, work, tag
@@ -930,6 +934,9 @@ def main(argv: list[str] | None = None) -> int:
         help="also the largest --sizes with IMU_GEO_ENGINE=spark",
     )
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument(
+        "--no-steps", action="store_true", help="import and first page only"
+    )
     parser.add_argument(
         "--cold-only",
         action="store_true",
