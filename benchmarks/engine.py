@@ -802,6 +802,20 @@ def report(cases, before_run, info, args, elapsed, browser) -> str:
         f"{elapsed / 60:.1f} min. Rerun it to reproduce every number below on your "
         "machine.",
     ]
+    if getattr(args, "runs", None):
+        lines[-1] = (
+            f"Written by `benchmarks/engine.py` on {time.strftime('%Y-%m-%d')} from "
+            "saved runs, each made by one command (the commit is the code measured):"
+        )
+        lines += [""] + [
+            f"- `{run['command']}` (commit {run['commit']}, {run['date']}): "
+            + ", ".join(
+                f"{c['shape']} {c['n']:,}"
+                + (" on Spark" if c.get("engine") == "spark" else "")
+                for c in run["cases"]
+            )
+            for run in args.runs
+        ]
     if before_run:
         lines += [
             "",
@@ -865,7 +879,9 @@ def report(cases, before_run, info, args, elapsed, browser) -> str:
         f"memory {info['memory']}, no GPU",
         f"- {info['system']}, Python {info['python']}",
         "- " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
-        f"- load average (1 min) before the run: {args.load_before:.2f}",
+        f"- load average (1 min) before the run: {args.load_before:.2f}"
+        if not getattr(args, "runs", None)
+        else "- load average (1 min): under each case above (the machine is shared)",
         "",
         METHOD.format(
             steps=args.steps,
@@ -967,9 +983,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what", default="", help="a few words on the saved run")
     parser.add_argument("--work", type=Path, default=PROJECT / "build" / "bench")
     parser.add_argument("--out", type=Path, default=PROJECT / "docs" / "performance.md")
+    parser.add_argument(
+        "--runs",
+        type=lambda text: [Path(p) for p in text.split(",") if p],
+        help="measure nothing: write the report from these saved runs (--save)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.reuse_import = False
+    if args.runs:
+        return report_from(args)
     signal.signal(signal.SIGTERM, _stop_children)
     signal.signal(signal.SIGINT, _stop_children)
     if args.child:
@@ -1021,6 +1044,24 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     sys.stdout.write("\n" + text.split("## Machine")[0])
+    _say(f"written to {args.out}")
+    return 0
+
+
+def report_from(args) -> int:
+    """Write the report from saved runs, in the order given."""
+    args.runs = [json.loads(path.read_text()) for path in args.runs]
+    cases = [case for run in args.runs for case in run["cases"]]
+    args.load_before = min(
+        (c["load_before"] for c in cases if "load_before" in c), default=0.0
+    )
+    args.command, args.label = "", "saved runs"
+    before_run = None
+    if str(args.baseline) not in ("", ".") and args.baseline.is_file():
+        before_run = json.loads(args.baseline.read_text())
+    text = report(cases, before_run, args.runs[-1]["machine"], args, 0.0, None)
+    args.out.write_text(text, encoding="utf-8")
+    sys.stdout.write(text.split("## Machine")[0])
     _say(f"written to {args.out}")
     return 0
 
