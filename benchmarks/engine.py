@@ -363,7 +363,13 @@ def serve_first_page(
                     )
                 )
             except TimeoutError:
-                return {**result, "failed": f"did not finish in {timeout:.0f} s"}
+                server = load.Server(process, port)
+                rss, peak = server.memory_kb()
+                return {
+                    **result,
+                    "failed": f"did not finish in {timeout:.0f} s (server CPU "
+                    f"{server.cpu_seconds():.0f} s, RSS {rss / 1024:,.0f} MB by then)",
+                }
             result.update(page)
             result["first_page_s"] = page["first_done"] - started
             memory = load.Server(process, port).memory_kb()
