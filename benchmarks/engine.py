@@ -559,6 +559,7 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
         case["import_summary"] = imported["summary"]
         if imported["failed"]:
             case["notes"].append(f"import: {imported['failed']}")
+            case["load_after"] = _load()
             return case
         if imported["rejected"]:
             case["notes"].append(f"import rejected {imported['rejected']} rows")
@@ -1017,6 +1018,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument(
+        "--only-spark",
+        action="store_true",
+        help="only the Spark cases, on the stores and imports an earlier run left",
+    )
+    parser.add_argument(
         "--naive-shapes", default="clustered,ged", help="shapes the naive page runs on"
     )
     parser.add_argument(
@@ -1081,10 +1087,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.save:  # after each case, so a stopped run keeps what it measured
             args.save.write_text(json.dumps(saved(args, cases), indent=1) + "\n")
 
-    for n in args.sizes:
+    for n in [] if args.only_spark else args.sizes:
         for shape in shapes:
             done(measure_case(shape, n, args, env))
-    if args.spark and args.sizes:
+    if (args.spark or args.only_spark) and args.sizes:
         for shape in shapes:
             done(measure_spark(shape, max(args.sizes), args, env))
     for n in args.big:
