@@ -181,6 +181,19 @@ def _start(command, **options) -> subprocess.Popen:
     return process
 
 
+def _group_rss_mb(group: int) -> float:
+    """Resident memory of every process in a process group (Spark's JVM too)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += _rss_mb(int(stat.parent.name))
+    return total
+
+
 def _rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -387,6 +400,7 @@ def serve_first_page(
             result.update(page)
             result["first_page_s"] = page["first_done"] - started
             memory = load.Server(process, port).memory_kb()
+            result["group_rss_mb"] = _group_rss_mb(process.pid)
             result["server_rss_mb"] = memory[0] / 1024
             result["server_peak_mb"] = memory[1] / 1024
             result["failed"] = ""
@@ -611,6 +625,7 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
             )
             case["server_rss_mb"] = page.get("server_rss_mb")
             case["server_peak_mb"] = page.get("server_peak_mb")
+            case["group_rss_mb"] = page.get("group_rss_mb")
         if page.get("failed"):
             case["notes"].append(f"first page ({temperature}): {page['failed']}")
         if temperature == "cold" and page.get("failed") and not args.cold_only:
@@ -729,6 +744,7 @@ ROWS = (
     ("first page, warm store: server CPU time", "first_warm_cpu_s", "s"),
     ("server RSS after first page + 5 steps", "server_rss_mb", "MB"),
     ("server peak RSS", "server_peak_mb", "MB"),
+    ("server and its children (Spark's JVM), RSS", "group_rss_mb", "MB"),
     ("Map step, live server, median", "live_map_ms", "ms"),
     ("Map step, median", "step_map_ms", "ms"),
     ("Map step, p95", "step_map_p95_ms", "ms"),
