@@ -628,6 +628,8 @@ def measure_case(shape: str, n: int, args, env: dict, big: bool = False) -> dict
             case["group_rss_mb"] = page.get("group_rss_mb")
         if page.get("failed"):
             case["notes"].append(f"first page ({temperature}): {page['failed']}")
+        if temperature == "cold" and page.get("failed") and args.no_steps:
+            break  # import and first page only: nothing more to measure
         if temperature == "cold" and page.get("failed") and not args.cold_only:
             # The cold page was cut: write the store in a process of its own,
             # timed, so that the warm page and the steps can still be measured.
