@@ -49,6 +49,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -1088,7 +1089,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv is None and os.environ.get("MAKELEVEL")
         else (
             ".venv/bin/python benchmarks/engine.py "
-            + " ".join(sys.argv[1:] if argv is None else argv)
+            + shlex.join(sys.argv[1:] if argv is None else argv)
         ).strip()
     )
     args.load_before = os.getloadavg()[0]
