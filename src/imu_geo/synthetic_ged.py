@@ -156,14 +156,15 @@ def _active_days(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     begin = rng.integers(FIRST_YEAR, 2012, count)
     length = rng.integers(6, LAST_YEAR - FIRST_YEAR + 1, count)
     end = np.minimum(begin + length, LAST_YEAR + 1)
-    day = lambda year: (
-        (year - 1970)
-        .astype("datetime64[Y]")
-        .astype(  # noqa: E731
-            "datetime64[D]"
+
+    def day(year: np.ndarray) -> np.ndarray:
+        return (
+            (year - 1970)
+            .astype("datetime64[Y]")
+            .astype("datetime64[D]")
+            .astype("int64")
         )
-        .astype("int64")
-    )
+
     return day(begin), day(end) - 1
 
 
