@@ -62,7 +62,7 @@ if current:
 chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
 many = candidates > GANTT_LIMIT
 if many:
-    counts = data.source.monthly_counts(spec)
+    counts = ui.monthly_counts(data, spec)
     chart = build_volume_chart(counts, spec, data.default_spec, eras)
 else:
     # With the columns that place each event in a unit, for a region filter.

@@ -1795,11 +1795,23 @@ def _animation_progress() -> None:
 
 
 @st.cache_resource(max_entries=64)
-def _scrubber_rows(key: tuple, facets: tuple, _source: EventSource, _spec):
-    """The scrubber's monthly counts: they do not depend on the window, so they
-    are asked once per dataset and filters but time (shared; never mutated)."""
+def _monthly_counts(key: tuple, facets: tuple, _source: EventSource, _spec):
     del key, facets  # only the cache key
-    return scrubber_rows(_source.monthly_counts(_source.whole(_spec)))
+    return _source.monthly_counts(_spec)
+
+
+def monthly_counts(data: LoadedData, spec: FilterSpec):
+    """The events passing every filter but time, per month, layer and vagueness
+    (:meth:`EventSource.monthly_counts`): they do not depend on the window, so
+    they are asked once per dataset and filters (shared; never mutated)."""
+    facets = (_facet_key(spec), tuple(spec.layers))
+    return _monthly_counts(data.key, facets, data.source, spec)
+
+
+@st.cache_resource(max_entries=64)
+def _scrubber_rows(key: tuple, facets: tuple, _counts):
+    del key, facets  # only the cache key
+    return scrubber_rows(_counts)
 
 
 def _on_scrub(data: LoadedData, key: str) -> None:
@@ -1821,7 +1833,7 @@ def scrubber(data: LoadedData, spec: FilterSpec, where=st) -> None:
     before the slider is drawn, so all of them follow.
     """
     facets = (_facet_key(spec), tuple(spec.layers))
-    rows = _scrubber_rows(data.key, facets, data.source, spec)
+    rows = _scrubber_rows(data.key, facets, monthly_counts(data, spec))
     chart = build_scrubber(rows, spec, data.default_spec).properties(
         description=SCRUB_LABEL
     )
