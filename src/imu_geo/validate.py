@@ -12,12 +12,12 @@ Features of a GeoJSON file are numbered from 1.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import math
 import re
-import warnings
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
@@ -417,10 +419,11 @@ def read_events_frame(path: Path) -> pd.DataFrame | None:
     """Read ``events.csv`` as a frame of text, or None when it needs the row reader.
 
     The fast reader is used only when it can be trusted to see what the ``csv``
-    module would: no blank line or stray quote (see :func:`_needs_row_reader`),
-    a unique header, and every row with the header's number of fields. Anything
-    else returns None, and the caller falls back to :func:`read_csv_rows`, which
-    names the problem.
+    module would: no blank line outside a quoted field and no stray quote (see
+    :func:`_needs_row_reader`), a unique header, and every row with the header's
+    number of fields. Line breaks, blank lines included, inside quoted fields are
+    kept as the ``csv`` module keeps them. Anything else returns None, and the
+    caller falls back to :func:`read_csv_rows`, which names the problem.
 
     Raises
     ------
@@ -438,60 +441,104 @@ def read_events_frame(path: Path) -> pd.DataFrame | None:
         ) from None
     if not raw:
         raise ValueError("is empty")
-    if _needs_row_reader(raw):
+    # The csv module reads the text after one byte-order mark ("utf-8-sig").
+    body = memoryview(raw)[3:] if raw.startswith(codecs.BOM_UTF8) else memoryview(raw)
+    if not body or _needs_row_reader(body):
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            frame = pd.read_csv(
-                io.BytesIO(raw),
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                engine="pyarrow",
-            )
-    except (pd.errors.ParserError, ValueError, UnicodeError, ImportError):
+        # The csv module's own reading of the header, to check the fast reader's.
+        text = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="")
+        header = next(csv.reader(text, strict=True))
+    except csv.Error:
         return None
-    header = list(frame.columns)
-    if len(set(header)) != len(header) or any(
-        str(name).startswith("Unnamed: ") or "." in str(name) for name in header
+    # A nameless, repeated or pandas-like (``Unnamed: 1``, ``x.1``) column name is
+    # left to the row reader, which judges the header.
+    if (
+        not header
+        or len(set(header)) != len(header)
+        or any(
+            not name or name.startswith("Unnamed: ") or "." in name for name in header
+        )
     ):
         return None
-    if frame.isna().to_numpy().any():
-        # A short row (pandas fills it with NaN) or a blank line.
+    if body[-1] not in b"\n\r":
+        # pyarrow reads no header that ends the file without a line end; one more
+        # line end after a closed record changes nothing for the csv module.
+        body = memoryview(bytes(body) + b"\n")
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(body),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        # Most often a row whose number of fields differs from the header's.
         return None
-    return frame
+    if table.column_names != header or any(
+        column.type != pa.string() or column.null_count for column in table.columns
+    ):
+        return None
+    return table.to_pandas()
 
 
-def _needs_row_reader(raw: bytes) -> bool:
+# Bytes per step of the scan in _needs_row_reader: its temporaries stay this small
+# whatever the size of the file.
+_SCAN_BLOCK = 1 << 24
+
+
+def _needs_row_reader(raw: bytes | memoryview) -> bool:
     """True when the bytes hold something the fast reader would read otherwise.
 
     The ``csv`` module (strict) refuses a quote that closes a field and is not
-    followed by a comma or a line end (``"abc"d``) and reports a blank line as a
-    row of no fields; the fast reader would accept the first and skip the second.
-    Both are found here byte-wise and sent to the row reader, which names them. A
-    quote inside an unquoted field, and any quote out of step with the pairing
-    rule below, is sent there too (the row reader then decides).
+    followed by a comma or a line end (``"abc"d``), and a quoted field that is
+    never closed, and reports a blank line as a row of no fields; the fast reader
+    would accept the first and skip the last. All three are found here byte-wise
+    and sent to the row reader, which names them. A quote inside an unquoted field,
+    and any quote out of step with the pairing rule below, is sent there too (the
+    row reader then decides).
+
+    A line break inside a quoted field is text, not a line end: a blank line there
+    (a paragraph break in a note) is part of the value and keeps the fast reader.
+    Once the quotes pair up, a byte is inside a quoted field exactly when an odd
+    number of quotes comes before it (an escaped quote ``""`` adds two). The scan
+    is linear and goes block by block, carrying the count of quotes seen.
     """
-    blank = (b"\n\n", b"\r\r", b"\n\r\n") if b"\r" in raw else (b"\n\n",)
-    if raw[:1] in (b"\n", b"\r") or any(pair in raw for pair in blank):
-        return True
     data = np.frombuffer(raw, dtype=np.uint8)
-    quotes = np.flatnonzero(data == 34)
-    if not len(quotes):
-        return False
-    # In valid CSV the quotes pair up: counting from 1, an odd quote opens a
-    # field (after a comma, a line end or the start) or is the second of an
-    # escaped pair (after a quote); an even one closes a field (before a comma,
-    # a line end or the end) or is the first of an escaped pair (before a quote).
-    following = data[np.minimum(quotes + 1, len(data) - 1)]
-    preceding = data[np.maximum(quotes - 1, 0)]
-    at_end = quotes == len(data) - 1
-    at_start = quotes == 0
-    odd = np.arange(len(quotes)) % 2 == 0
-    opens_well = np.isin(preceding, (44, 10, 13, 34)) | at_start
-    closes_well = np.isin(following, (44, 34, 13, 10)) | at_end
-    return bool((odd & ~opens_well).any() or (~odd & ~closes_well).any())
+    size = len(data)
+    if size and data[0] in (10, 13):
+        return True  # a blank first line
+    seen = 0  # quotes before the current block
+    for start in range(0, size, _SCAN_BLOCK):
+        stop = min(start + _SCAN_BLOCK, size)
+        quotes = np.flatnonzero(data[start:stop] == 34) + start
+        if len(quotes):
+            # In valid CSV the quotes pair up: counting from 1, an odd quote opens
+            # a field (after a comma, a line end or the start) or is the second of
+            # an escaped pair (after a quote); an even one closes a field (before
+            # a comma, a line end or the end) or is the first of an escaped pair
+            # (before a quote).
+            following = data[np.minimum(quotes + 1, size - 1)]
+            preceding = data[np.maximum(quotes - 1, 0)]
+            odd = (seen + np.arange(len(quotes))) % 2 == 0
+            opens_well = np.isin(preceding, (44, 10, 13, 34)) | (quotes == 0)
+            closes_well = np.isin(following, (44, 34, 13, 10)) | (quotes == size - 1)
+            if (odd & ~opens_well).any() or (~odd & ~closes_well).any():
+                return True
+        # A blank line: a line end followed at once by another line's end. The
+        # pair CR LF is one line end, any other pair of CR and LF bytes is two.
+        pair = data[start : min(stop + 1, size)]
+        ends = (pair == 10) | (pair == 13)
+        crlf = (pair[:-1] == 13) & (pair[1:] == 10)
+        blank = np.flatnonzero(ends[:-1] & ends[1:] & ~crlf) + start
+        if len(blank):
+            before = seen + np.searchsorted(quotes, blank)
+            if (before % 2 == 0).any():
+                return True  # outside every quoted field
+        seen += len(quotes)
+    return seen % 2 == 1  # a quoted field still open at the end
 
 
 def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndarray:
