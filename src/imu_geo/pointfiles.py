@@ -50,8 +50,8 @@ INLINE_LIMIT = 300
 # Above this many events (after the non-time filters) the map draws the density
 # of the window's events per grid cell (imu_geo.density) instead of one dot each.
 # Measured with benchmarks/point_budget.py in headless Chromium drawing WebGL in
-# software, on a heavily loaded 2-core machine (docs/performance.md, "The point
-# budget"): the page was ready in 11 s at 100k points, 21 s at 300k and 64 s at
+# software, on a heavily loaded 2-core machine (docs/point-budget.md):
+# the page was ready in 11 s at 100k points, 21 s at 300k and 64 s at
 # 1M, and one redraw while dragging took 2.5 s, 6.2 s and 20 s, about 20 us a
 # point (every point is drawn and picked, hidden by the date filter or not);
 # the density map's took 0.6 s. 300k is the largest size measured whose page
