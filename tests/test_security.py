@@ -452,7 +452,7 @@ def test_no_data_string_in_any_deck_starts_with_a_converter_prefix(deck_hostile)
     decks = [build_deck(events, geometry, MapOptions(relocation=True, halos=True))]
     for level in ("country", "admin1", "valley"):
         table = summarise(events, deck_hostile.places, deck_hostile.regions, level)
-        for measure in ("events", "attacks", "fatalities_best"):
+        for measure in ("events", "attacks", "killed"):
             frame = choropleth_frame(table, deck_hostile.regions, level, measure)
             decks.append(choropleth_deck(frame))
     seen = 0
