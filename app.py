@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from imu_geo import ui
+from imu_geo.ui import frame, reporting
 
 st.set_page_config(page_title="IMU Geo", page_icon="🗺️", layout="wide")
 # An error anywhere in the frame or a page is reported with a reference, never as
 # Streamlit's own error box.
-with ui.script():
+with reporting.script():
     # Navigation comes before any widget, so shared widgets keep their state.
     page = st.navigation(
         [
@@ -23,5 +23,5 @@ with ui.script():
             ),
         ]
     )
-    with ui.frame():
+    with frame.frame():
         page.run()

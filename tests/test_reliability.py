@@ -24,9 +24,9 @@ from tests.conftest import PROJECT_DIR
 APP = str(PROJECT_DIR / "app.py")
 
 FAILING_PAGE = """
-from imu_geo import ui
+from imu_geo.ui import frame
 
-with ui.frame():
+with frame.frame():
     import streamlit as st
     st.write("before the fault")
     raise ValueError("boom at /srv/secret/path")
@@ -241,17 +241,17 @@ def _failing(error: BaseException):
 def test_every_upload_failure_is_one_line_with_a_logged_reference(
     monkeypatch, log_lines, stage, error, expected
 ):
-    from imu_geo import ui
+    from imu_geo.ui import upload as upload_ui
 
     read = (lambda: b"PAR1") if stage != "read" else _failing(error)
     if stage == "import":
-        monkeypatch.setattr(ui, "import_file", _failing(error))
+        monkeypatch.setattr(upload_ui, "import_file", _failing(error))
     if stage == "dataset":
         payload = (BUNDLED_DATA_DIR / "events.csv").read_text(encoding="utf-8")
         read = lambda: payload.encode()  # noqa: E731
-        monkeypatch.setattr(ui, "assemble_dataset", _failing(error))
+        monkeypatch.setattr(upload_ui, "assemble_dataset", _failing(error))
     name = "evil.csv" if stage == "dataset" else "evil.parquet"
-    upload = ui._import_upload(name, read, "auto", ("id", "auto"))
+    upload = upload_ui._import_upload(name, read, "auto", ("id", "auto"))
     assert upload.data is None
     reason = upload.failure
     assert "\n" not in reason
@@ -268,7 +268,7 @@ def test_every_upload_failure_is_one_line_with_a_logged_reference(
 
 
 def test_a_damaged_parquet_upload_gets_a_one_line_reason(log_lines):
-    from imu_geo import ui
+    from imu_geo.ui import upload as upload_ui
 
     whole = _parquet({"a": [1, 2, 3]})
     for damaged in (
@@ -276,7 +276,9 @@ def test_a_damaged_parquet_upload_gets_a_one_line_reason(log_lines):
         whole[: len(whole) // 2] + whole[-8:],  # cut in the middle
         b"PAR1" + b"\xff" * 1000,
     ):
-        upload = ui._import_upload("damaged.parquet", lambda d=damaged: d, "auto", ())
+        upload = upload_ui._import_upload(
+            "damaged.parquet", lambda d=damaged: d, "auto", ()
+        )
         assert upload.data is None and upload.failure
         assert "\n" not in upload.failure
         assert upload.failure.startswith("damaged.parquet")
@@ -290,9 +292,9 @@ FRAME_PARTS = ["upload_controls", "dataset_marker", "credits_footer", "run_playe
 def test_an_error_in_the_frame_shows_a_reference_and_the_page_goes_on(
     monkeypatch, log_lines, part
 ):
-    from imu_geo import ui
+    from imu_geo.ui import frame
 
-    monkeypatch.setattr(ui, part, _failing(RuntimeError("frame fault /srv/x")))
+    monkeypatch.setattr(frame, part, _failing(RuntimeError("frame fault /srv/x")))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     (error,) = [e.value for e in at.error]
@@ -308,9 +310,9 @@ def test_an_error_in_the_frame_shows_a_reference_and_the_page_goes_on(
 def test_an_error_in_the_sidebar_filters_ends_the_run_with_a_reference(
     monkeypatch, log_lines
 ):
-    from imu_geo import ui
+    from imu_geo.ui import frame
 
-    monkeypatch.setattr(ui, "filter_controls", _failing(RuntimeError("sidebar")))
+    monkeypatch.setattr(frame, "filter_controls", _failing(RuntimeError("sidebar")))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     (error,) = [e.value for e in at.error]

@@ -129,7 +129,7 @@ def test_above_the_point_budget_the_map_counts_cells_in_the_engine(
 ):
     # A budget of 5,000 points stands for the browser's 300,000 so that the
     # suite can cross it with 10,000 events.
-    monkeypatch.setattr("imu_geo.ui.POINT_BUDGET", 5_000)
+    monkeypatch.setattr("imu_geo.ui.mapdeck.POINT_BUDGET", 5_000)
     folder = folders[10_000]
     monkeypatch.setenv("IMU_GEO_DATA", str(folder))
     at = AppTest.from_file(APP, default_timeout=120).run()

@@ -180,9 +180,9 @@ def test_a_running_build_shows_progress_and_cancel(monkeypatch):
 
 
 def test_auto_advance_moves_on_by_itself_and_stops_at_the_last(monkeypatch):
-    from imu_geo import ui
+    from imu_geo.ui import story
 
-    monkeypatch.setattr(ui, "TOUR_INTERVAL_S", 0.5)
+    monkeypatch.setattr(story, "TOUR_INTERVAL_S", 0.5)
     at = tour_app(tour=str(len(ERAS) - 1))
     at = button(at, "Auto-advance").click().run()
     assert any(b.label == "⏸ Stop advancing" for b in at.button)

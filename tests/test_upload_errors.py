@@ -12,9 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from imu_geo import logs, ui
+from imu_geo import logs
 from imu_geo.importers import ImportFailure, InternalImportError, import_file
 from imu_geo.importers import core as importer_core
+from imu_geo.ui import upload as upload_ui
 
 ACLED_ONE = (
     b"event_id_cnty,event_date,time_precision,latitude,longitude,geo_precision,"
@@ -46,7 +47,7 @@ def damaged_parquet() -> bytes:
 
 
 def test_a_damaged_parquet_upload_is_its_own_one_line_reason(log_lines):
-    upload = ui._import_upload(
+    upload = upload_ui._import_upload(
         "damaged.parquet", lambda: damaged_parquet(), "auto", ("k", 1)
     )
     assert upload.result is None and upload.data is None
@@ -73,7 +74,7 @@ def test_an_error_inside_the_importer_is_one_line_with_a_logged_reference(
     )
     assert isinstance(caught.value, ImportFailure)
 
-    upload = ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 2))
+    upload = upload_ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 2))
     prefix = (
         "acled.csv: could not be imported because of an error in the importer "
         "(KeyError: 'a column the crosswalk expected'). Nothing was changed. The "
@@ -94,7 +95,7 @@ def test_running_out_of_memory_is_one_line_too(log_lines, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(importer_core, "import_table", exhausted)
-    upload = ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 3))
+    upload = upload_ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 3))
     assert upload.failure.startswith(
         "acled.csv: there was not enough memory to import it; try a smaller file. "
         "Nothing was changed. The server's log has the details under reference "
@@ -107,8 +108,8 @@ def test_an_error_after_the_import_is_logged_with_a_reference(log_lines, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("the dataset could not be assembled")
 
-    monkeypatch.setattr(ui, "assemble_dataset", broken)
-    upload = ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 4))
+    monkeypatch.setattr(upload_ui, "assemble_dataset", broken)
+    upload = upload_ui._import_upload("acled.csv", lambda: ACLED_ONE, "auto", ("k", 4))
     assert upload.failure.startswith(
         "acled.csv was read, but its events could not be prepared for the map. "
         "Nothing was changed. The server's log has the details under reference "
@@ -124,12 +125,12 @@ def test_the_upload_box_names_its_own_date_order_control():
         b"id,date_start,date_end,latitude,longitude,where_prec,country,side_a,best\n"
         b"30,03/04/2009,03/04/2009,40.7834,72.3507,1,Uzbekistan,IMU,1\n"
     )
-    upload = ui._import_upload("ged.csv", lambda: payload, "auto", ("k", 9))
+    upload = upload_ui._import_upload("ged.csv", lambda: payload, "auto", ("k", 9))
     assert upload.result is None
     assert "reads both as D/M/YYYY and as M/D/YYYY" in upload.failure
     assert "under Day and month order in this box" in upload.failure
     assert "--date-order" not in upload.failure
-    chosen = ui._import_upload(
+    chosen = upload_ui._import_upload(
         "ged.csv", lambda: payload, "auto", ("k", 10), date_order="dmy"
     )
     assert chosen.failure == ""

@@ -13,7 +13,7 @@ from pyproj import Transformer
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from imu_geo import ui, world
+from imu_geo import world
 from imu_geo.data import BUNDLED_DATA_DIR, combine_datasets, load_dataset
 from imu_geo.layers import (
     DEFAULT_VIEW,
@@ -27,6 +27,7 @@ from imu_geo.layers import (
 )
 from imu_geo.store import open_folder
 from imu_geo.summaries import choropleth_deck, choropleth_frame, summarise
+from imu_geo.ui import loading, mapdeck
 from tests.conftest import PROJECT_DIR
 from tests.helpers import make_events
 from tests.world_data import BENIN, write_world_dataset
@@ -205,10 +206,10 @@ def test_regions_for_places_come_from_where_the_points_lie():
 
 
 def test_map_view_is_the_atlas_default_for_the_atlas(syria_iraq):
-    atlas = ui.from_store(open_folder(BUNDLED_DATA_DIR))
-    assert ui.map_view(atlas, 640, 600) == DEFAULT_VIEW
-    data = ui.from_store(open_folder(syria_iraq), anywhere=True)
-    view = ui.map_view(data, 640, 600)
+    atlas = loading.from_store(open_folder(BUNDLED_DATA_DIR))
+    assert loading.map_view(atlas, 640, 600) == DEFAULT_VIEW
+    data = loading.from_store(open_folder(syria_iraq), anywhere=True)
+    view = loading.map_view(data, 640, 600)
     # Homs (36.7 E) to Kirkuk (44.4 E), Baghdad (33.3 N) to Mosul (36.3 N).
     assert 39.5 < view["longitude"] < 41.5
     assert 34.0 < view["latitude"] < 35.6
@@ -244,7 +245,7 @@ def test_the_map_page_on_a_world_folder_frames_its_events(syria_iraq, monkeypatc
         "app/static/world/labels.json",
     ]
     view = deck["initialViewState"]
-    lat, lon, zoom = expected_view(36.7, 33.3, 44.4, 36.3, *ui.MAP_SIZE)
+    lat, lon, zoom = expected_view(36.7, 33.3, 44.4, 36.3, *mapdeck.MAP_SIZE)
     # The events' bounds (Homs to Kirkuk, Baghdad to Mosul), to a few hundredths.
     assert view["longitude"] == pytest.approx(lon, abs=0.1)
     assert view["latitude"] == pytest.approx(lat, abs=0.1)

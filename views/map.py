@@ -4,41 +4,55 @@ from functools import partial
 
 import streamlit as st
 
-from imu_geo import ui
 from imu_geo.layers import EVENT_LAYER_IDS
+from imu_geo.ui import (
+    dataset,
+    downloads,
+    frame,
+    loading,
+    mapdeck,
+    player,
+    regions,
+    state,
+    widgets,
+)
 from imu_geo.views import TABLE_ROW_LIMIT, event_details, table_columns
 
-data, spec = ui.page_context()
-rows = ui.select_rows(data, spec)
+data, spec = frame.page_context()
+rows = loading.select_rows(data, spec)
 
-st.title("The IMU on the map, 1991–2015" if ui.showing_atlas() else "Events on the map")
-ui.describe_rows(data, rows, spec)
-deck, notice = ui.map_deck(data, spec, rows)
-ui.add_region_picker(deck, data)
+st.title(
+    "The IMU on the map, 1991–2015" if dataset.showing_atlas() else "Events on the map"
+)
+loading.describe_rows(data, rows, spec)
+deck, notice = mapdeck.map_deck(data, spec, rows)
+mapdeck.add_region_picker(deck, data)
 if notice:
     st.caption(notice)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
-    map_key = f"map-{ui.dataset_tag(data)}"
+    map_key = f"map-{loading.dataset_tag(data)}"
     chosen = st.pydeck_chart(
         deck,
         # A click on an event selects it (below); on a province, filters to it.
-        on_select=partial(ui.on_region_pick, data, map_key, ui.REGION_PICK_LAYER),
+        on_select=partial(
+            regions.on_region_pick, data, map_key, regions.REGION_PICK_LAYER
+        ),
         selection_mode="single-object",
         key=map_key,
         height=600,
     )
     picked = [
-        ui.picked_event(data, obj)
+        mapdeck.picked_event(data, obj)
         for layer_id in EVENT_LAYER_IDS
         for obj in (chosen.selection.objects.get(layer_id) or [])
     ]
     if picked and picked[0]:
-        ui.select_event(picked[0])
-    ui.scrubber(data, spec)
+        state.select_event(picked[0])
+    player.scrubber(data, spec)
 with side_column:
-    st.image(ui.map_legend(data, spec), caption="Legend")
+    st.image(mapdeck.map_legend(data, spec), caption="Legend")
 
 details_slot = st.container()
 
@@ -51,24 +65,24 @@ if len(rows) > len(shown):
         f"The table shows the first {len(shown):,} of {len(rows):,} events in "
         "date order; the downloads below hold all of them."
     )
-table = ui.table(
+table = widgets.table(
     shown,
     hide_index=True,
     width="stretch",
-    column_config=ui.TABLE_CONFIG,
+    column_config=widgets.TABLE_CONFIG,
     on_select="rerun",
     selection_mode="single-row",
-    key=f"table-{ui.dataset_tag(data)}",
+    key=f"table-{loading.dataset_tag(data)}",
 )
 picked_rows = table.selection.rows
 if picked_rows:
-    ui.select_event(shown.iloc[picked_rows[0]]["event_id"])
+    state.select_event(shown.iloc[picked_rows[0]]["event_id"])
 
 chosen_id = st.session_state.get("selected_event")
-details = event_details(ui.event_rows(data, chosen_id), chosen_id)
+details = event_details(loading.event_rows(data, chosen_id), chosen_id)
 if details:
     with details_slot:
-        ui.event_panel(details)
+        widgets.event_panel(details)
 else:
     details_slot.info(
         "Click an event on the map or a row of the table to read its source.",
@@ -85,17 +99,17 @@ with_source = bool(kept) and st.checkbox(
 )
 left, right = st.columns(2)
 with left:
-    ui.download(
+    widgets.download(
         "Download CSV",
-        lambda: ui.selection_bytes(rows, "csv", with_source),
+        lambda: downloads.selection_bytes(rows, "csv", with_source),
         "imu-geo-events.csv",
     )
 with right:
-    ui.download(
+    widgets.download(
         "Download GeoJSON",
-        lambda: ui.selection_bytes(rows, "geojson"),
+        lambda: downloads.selection_bytes(rows, "geojson"),
         "imu-geo-events.geojson",
         "application/geo+json",
     )
-ui.picture_downloads(data, spec, rows)
-ui.animation_panel(data, spec, rows)
+downloads.picture_downloads(data, spec, rows)
+downloads.animation_panel(data, spec, rows)

@@ -4,7 +4,6 @@ from functools import partial
 
 import streamlit as st
 
-from imu_geo import ui
 from imu_geo.export import table_csv_bytes
 from imu_geo.summaries import (
     CHOROPLETH_LAYER_ID,
@@ -18,16 +17,17 @@ from imu_geo.summaries import (
     summary_table,
     totals_line,
 )
+from imu_geo.ui import frame, loading, player, regions, widgets
 
 # As a 1,400-pixel-wide window draws it (2/5 of the page beside the sidebar).
 REGIONS_MAP_SIZE = (340, 520)
 
-data, spec = ui.page_context()
-selected = ui.select_rows(data, spec)
+data, spec = frame.page_context()
+selected = loading.select_rows(data, spec)
 
 st.title("Regions")
-ui.describe_rows(data, selected, spec)
-ui.scrubber(data, spec)
+loading.describe_rows(data, selected, spec)
+player.scrubber(data, spec)
 
 # The levels this dataset has units for (imported data has no valley).
 levels = [level for level in SUMMARY_LEVELS if level in data.source.store.levels] or [
@@ -65,14 +65,16 @@ with map_column:
     st.pydeck_chart(
         choropleth_deck(
             shaded,
-            ui.map_view(data, *REGIONS_MAP_SIZE),
+            loading.map_view(data, *REGIONS_MAP_SIZE),
             data.basemap,
-            layer_id=ui.pick_layer_id(CHOROPLETH_LAYER_ID),
+            layer_id=regions.pick_layer_id(CHOROPLETH_LAYER_ID),
         ),
         key="regions_map",
         height=REGIONS_MAP_SIZE[1],
         # A click on a unit filters every page to it; again, shows all.
-        on_select=partial(ui.on_region_pick, data, "regions_map", CHOROPLETH_LAYER_ID),
+        on_select=partial(
+            regions.on_region_pick, data, "regions_map", CHOROPLETH_LAYER_ID
+        ),
         selection_mode="single-object",
     )
     st.image(legend_svg(shaded, measure))
@@ -84,7 +86,7 @@ with map_column:
         "to show all."
     )
 with table_column:
-    ui.table(
+    widgets.table(
         table,
         hide_index=True,
         width="stretch",
@@ -166,7 +168,7 @@ with table_column:
         "First and last are the events' own dates, which may reach beyond the "
         "window."
     )
-    ui.download(
+    widgets.download(
         "Download table as CSV",
         lambda: table_csv_bytes(table),
         f"imu-geo-regions-{level}.csv",

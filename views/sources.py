@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from imu_geo import ui
 from imu_geo.export import table_csv_bytes
 from imu_geo.method import OTHER_DATASETS, SOURCE_COLUMNS, VOCABULARIES
 from imu_geo.schema import CREDITS, SOURCE_CITATION
+from imu_geo.ui import dataset, frame, loading, player, state, widgets
 from imu_geo.views import TABLE_ROW_LIMIT, event_details
 
-data, spec = ui.page_context()
-rows = ui.select_rows(data, spec)
+data, spec = frame.page_context()
+rows = loading.select_rows(data, spec)
 quotes = rows.frame(SOURCE_COLUMNS, TABLE_ROW_LIMIT).drop(columns="row_id")
 
 st.title("Sources & method")
-if ui.showing_atlas():
+if dataset.showing_atlas():
     st.markdown(
         "Every event is curated by hand from one source text and quotes the passage "
         "it rests on, verbatim. What the text does not say is marked: dates and "
@@ -29,38 +29,42 @@ else:
     )
 
 st.header("Events and their sources")
-ui.describe_rows(data, rows, spec, " · the sidebar filters and search apply here too")
-ui.scrubber(data, spec)
+loading.describe_rows(
+    data, rows, spec, " · the sidebar filters and search apply here too"
+)
+player.scrubber(data, spec)
 if len(rows) > len(quotes):
     st.caption(
         f"The table shows the first {len(quotes):,} of {len(rows):,} events in date "
         "order; the download holds all of them."
     )
-table = ui.table(
+table = widgets.table(
     quotes,
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
-    key=f"sources_table-{ui.dataset_tag(data)}",
-    column_config=ui.SOURCE_TABLE_CONFIG,
+    key=f"sources_table-{loading.dataset_tag(data)}",
+    column_config=widgets.SOURCE_TABLE_CONFIG,
 )
-ui.download(
+widgets.download(
     "Download quotes as CSV",
     lambda: table_csv_bytes(rows.frame(SOURCE_COLUMNS).drop(columns="row_id")),
     "imu-geo-sources.csv",
 )
 if table.selection.rows:
-    ui.select_event(quotes.iloc[table.selection.rows[0]]["event_id"])
+    state.select_event(quotes.iloc[table.selection.rows[0]]["event_id"])
 chosen_id = st.session_state.get("selected_event")
-details = event_details(ui.event_rows(data, chosen_id), chosen_id)
+details = event_details(loading.event_rows(data, chosen_id), chosen_id)
 if details:
-    ui.event_panel(details)
+    widgets.event_panel(details)
 
 st.header("How sure: the vocabularies")
 for column in VOCABULARIES:
     st.subheader(column.replace("_", " ").capitalize())
-    ui.table(ui.vocabulary_tables(data)[column], hide_index=True, width="stretch")
+    widgets.table(
+        loading.vocabulary_tables(data)[column], hide_index=True, width="stretch"
+    )
 
 st.header("What other datasets cover")
 st.dataframe(OTHER_DATASETS, hide_index=True, width="stretch")

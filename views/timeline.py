@@ -4,7 +4,6 @@ from functools import partial
 
 import streamlit as st
 
-from imu_geo import ui
 from imu_geo.filters import unit_columns
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import (
@@ -16,16 +15,17 @@ from imu_geo.timeline import (
     era_for,
     window_from_selection,
 )
+from imu_geo.ui import dataset, frame, loading, mapdeck, player, state
 
-data, spec = ui.page_context()
-rows = ui.select_rows(data, spec)
-candidates = ui.facet_count(data, spec)
+data, spec = frame.page_context()
+rows = loading.select_rows(data, spec)
+candidates = mapdeck.facet_count(data, spec)
 
-atlas = ui.showing_atlas()
+atlas = dataset.showing_atlas()
 # The eras are a reading of the atlas's source; another dataset has none.
 eras = ERAS if atlas else ()
 st.title("The IMU over time, 1991–2015" if atlas else "Events over time")
-ui.describe_rows(data, rows, spec)
+loading.describe_rows(data, rows, spec)
 
 
 def _on_span(key: str) -> None:
@@ -33,7 +33,7 @@ def _on_span(key: str) -> None:
     chosen = st.session_state.get(key)
     window = window_from_selection(chosen["selection"] if chosen else None)
     if window:
-        ui.set_window(data, *window)
+        state.set_window(data, *window)
 
 
 current = era_for(spec.start, spec.end) if atlas else None
@@ -48,7 +48,7 @@ for number, (column, era) in enumerate(zip(columns, eras, strict=True), start=1)
         help=f"{era.period}. {era.reason}",
         type="primary" if era == current else "secondary",
         width="stretch",
-        on_click=ui.set_window,
+        on_click=state.set_window,
         args=(data, era.start, era.end),
     )
 if current:
@@ -62,7 +62,7 @@ if current:
 chart_key = f"timeline-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
 many = candidates > GANTT_LIMIT
 if many:
-    counts = ui.monthly_counts(data, spec)
+    counts = player.monthly_counts(data, spec)
     chart = build_volume_chart(counts, spec, data.default_spec, eras)
 else:
     # With the columns that place each event in a unit, for a region filter.

@@ -5,12 +5,12 @@ from urllib.parse import quote, urlencode
 import pydeck as pdk
 import streamlit as st
 
-from imu_geo import ui
 from imu_geo.filters import spec_to_query
 from imu_geo.layers import format_dates, legend_svg
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import ERAS
 from imu_geo.tour import build_tour, key_events, view_for
+from imu_geo.ui import dataset, downloads, frame, loading, mapdeck, player, state, story
 
 KEY_COLUMNS = [
     "event_id",
@@ -25,9 +25,9 @@ KEY_COLUMNS = [
     "source_quote",
 ]
 
-link = ui.link_params()  # as opened: a page run on its own rewrites them
-data, spec = ui.page_context()
-atlas = ui.showing_atlas()
+link = state.link_params()  # as opened: a page run on its own rewrites them
+data, spec = frame.page_context()
+atlas = dataset.showing_atlas()
 # The eras are a reading of the atlas's source; other data has none.
 tour = build_tour(data.months, ERAS if atlas else ())
 st.title("A tour of the eras" if tour.kind == "eras" else "A tour in time")
@@ -35,7 +35,7 @@ st.caption(escape_markdown(tour.note))
 if not tour.stops:
     st.stop()
 
-number = ui.tour_position(data, tour, link)
+number = story.tour_position(data, tour, link)
 stop = tour.stops[number - 1]
 last = len(tour)
 
@@ -44,7 +44,7 @@ back.button(
     "◀ Back",
     disabled=number == 1,
     width="stretch",
-    on_click=ui.go_to_stop,
+    on_click=story.go_to_stop,
     args=(data, tour, number - 1),
 )
 where.markdown(f"**Stop {number} of {last}**")
@@ -52,47 +52,47 @@ forward.button(
     "Next ▶",
     disabled=number == last,
     width="stretch",
-    on_click=ui.go_to_stop,
+    on_click=story.go_to_stop,
     args=(data, tour, number + 1),
 )
 auto.button(
-    "⏸ Stop advancing" if ui.tour_auto_on() else "Auto-advance",
+    "⏸ Stop advancing" if story.tour_auto_on() else "Auto-advance",
     width="stretch",
-    on_click=ui.toggle_tour_auto,
+    on_click=story.toggle_tour_auto,
     args=(number,),
-    help=f"Go to the next stop every {ui.TOUR_INTERVAL_S} seconds.",
+    help=f"Go to the next stop every {story.TOUR_INTERVAL_S} seconds.",
 )
-ui.run_tour_auto(data, tour)
+story.run_tour_auto(data, tour)
 
 st.header(f"{number}. {stop.name}, {stop.period}")
 if stop.reason:
     st.markdown(escape_markdown(stop.reason))
-if not ui.at_window(data, stop.start, stop.end):
+if not state.at_window(data, stop.start, stop.end):
     st.info(
         "The time window has moved away from this stop.",
         icon=":material/schedule:",
     )
     st.button(
         "Back to this stop's window",
-        on_click=ui.go_to_stop,
+        on_click=story.go_to_stop,
         args=(data, tour, number),
     )
 
-rows = ui.select_rows(data, spec)
-ui.describe_rows(data, rows, spec)
+rows = loading.select_rows(data, spec)
+loading.describe_rows(data, rows, spec)
 
 map_column, story_column = st.columns([3, 2])
 with map_column:
-    deck, notice = ui.map_deck(data, spec, rows)
+    deck, notice = mapdeck.map_deck(data, spec, rows)
     shown = rows.frame(["lon", "lat"])
     deck.initial_view_state = pdk.ViewState(**view_for(shown["lon"], shown["lat"]))
-    st.pydeck_chart(deck, key=f"tour-map-{ui.dataset_tag(data)}", height=520)
-    ui.scrubber(data, spec)
+    st.pydeck_chart(deck, key=f"tour-map-{loading.dataset_tag(data)}", height=520)
+    player.scrubber(data, spec)
     if notice:
         st.caption(notice)
     with st.expander("Legend"):
         st.image(legend_svg())
-    ui.picture_downloads(data, spec, rows)
+    downloads.picture_downloads(data, spec, rows)
 
 with story_column:
     key = key_events(

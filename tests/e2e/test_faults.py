@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.layers import event_bounds, frame_view
-from imu_geo.ui import MAP_SIZE
+from imu_geo.ui.mapdeck import MAP_SIZE
 from tests.conftest import _free_port, serve
 from tests.e2e.test_browser import _project, caption, go_to, open_app
 

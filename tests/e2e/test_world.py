@@ -14,10 +14,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from imu_geo import ui
 from imu_geo.data import load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.store import open_folder
+from imu_geo.ui import loading, mapdeck
 from tests.conftest import serve
 from tests.e2e.test_browser import LOAD_TIMEOUT_MS, _project, caption, go_to, open_app
 from tests.world_data import BENIN, write_world_dataset
@@ -62,8 +62,8 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     page.screenshot(path=str(artifacts_dir / "world-map.png"), full_page=True)
 
     # The map opens on the events: Mosul is where the framed view puts it.
-    data = ui.from_store(open_folder(world_folder), anywhere=True)
-    view = ui.map_view(data, *ui.MAP_SIZE)
+    data = loading.from_store(open_folder(world_folder), anywhere=True)
+    view = loading.map_view(data, *mapdeck.MAP_SIZE)
     mosul = load_dataset(world_folder).events.query("place_name == 'Mosul'").iloc[0]
     box = chart.bounding_box()
     x, y = _project(mosul["lon"], mosul["lat"], view, box["width"], box["height"])

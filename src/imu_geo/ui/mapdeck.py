@@ -1,0 +1,302 @@
+"""The map at any size: events inline in the deck, point files filtered by date
+in the browser, or density cells counted by the engine; and its clickable units."""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from imu_geo.density import (
+    bound_cells,
+    build_density_deck,
+    density_cell_deg,
+    density_legend_svg,
+    density_notice,
+)
+from imu_geo.engine.source import EventSource, Selection
+from imu_geo.filters import (
+    FilterSpec,
+)
+from imu_geo.layers import (
+    DECK_COLUMNS,
+    LAYER_IDS,
+    build_deck,
+    build_large_deck,
+    date_filter_range,
+    large_colour_codes,
+    large_radii,
+    legend_svg,
+    region_pick_layer,
+    units_geojson_bytes,
+)
+from imu_geo.pointfiles import (
+    INLINE_LIMIT,
+    POINT_BUDGET,
+    POINTS_ROOT,
+    PointFileTooLarge,
+    PointStore,
+    epoch_days,
+    hold_folder,
+    point_file_bytes,
+    point_records,
+    process_folder_name,
+    remove_stale_folders,
+    start_sweeper,
+)
+from imu_geo.text import (
+    from_deck_text,
+)
+from imu_geo.ui.loading import LoadedData, map_view
+from imu_geo.ui.regions import REGION_PICK_LAYER, pick_layer_id
+from imu_geo.ui.reporting import log, log_error
+from imu_geo.ui.state import _facet_key, map_options
+
+POINTS_URL = "app/static/points"
+
+
+# The Map page's map as a 1,400-pixel-wide window draws it (3/4 of the page
+# beside the sidebar), 600 pixels high.
+MAP_SIZE = (640, 600)
+
+
+def _map_frame(data: LoadedData) -> tuple[dict, str]:
+    return map_view(data, *MAP_SIZE), data.basemap
+
+
+FALLBACK_POINTS = 5_000
+
+
+@st.cache_resource
+def point_store() -> PointStore:
+    """The folder of map point files of this server process.
+
+    Each process has its own folder under ``static/points`` (two servers on one
+    checkout must not delete each other's files), holding a lock on it while it
+    runs; folders nobody holds are removed, and this one is removed at exit.
+    The frame creates it on the first run, which starts its sweeper: idle files
+    are deleted on a timer, whatever else happens.
+    """
+    root = POINTS_ROOT
+    try:
+        removed = remove_stale_folders(root)
+        if removed:
+            log.info("removed %d point folder(s) of stopped servers", removed)
+    except OSError:
+        log.exception("the point folder %s cannot be tidied", root)
+    name = process_folder_name()
+    store = PointStore(root / name, f"{POINTS_URL}/{name}")
+    try:
+        store.holder = hold_folder(store.folder)  # kept open while the server runs
+    except OSError:
+        log.exception("the point folder %s cannot be created", store.folder)
+    atexit.register(store.remove_folder)
+    store.sweeper = start_sweeper(store, root)
+    return store
+
+
+@st.cache_resource(max_entries=64)
+def _facet_counts(key: tuple, facets: tuple, _source: EventSource, _spec: FilterSpec):
+    # Keyed by the dataset's key and the filters but time, not the window.
+    del key, facets
+    return _source.layer_counts(_source.whole(_spec))
+
+
+def facet_counts(data: LoadedData, spec: FilterSpec) -> dict[str, int]:
+    """How many events of each layer pass every filter but time: asked once per
+    dataset and filters, not at every step of the window."""
+    facets = (_facet_key(spec), tuple(spec.layers))
+    return _facet_counts(data.key, facets, data.source, spec)
+
+
+def facet_count(data: LoadedData, spec: FilterSpec) -> int:
+    """How many events pass every filter but time."""
+    return sum(facet_counts(data, spec).values())
+
+
+def over_point_budget(data: LoadedData, spec: FilterSpec) -> bool:
+    """Whether more events pass the filters than the map can hold as points in
+    the browser (:data:`imu_geo.pointfiles.POINT_BUDGET`)."""
+    return facet_count(data, spec) > POINT_BUDGET
+
+
+@st.cache_resource(max_entries=16)
+def _density_grid(key: tuple, facets: tuple, _source: EventSource, _spec):
+    """The cell size and the busiest cell over all of time, for the events
+    passing the filters: the grid and colours stay the same while the window
+    moves, so steps compare."""
+    del key, facets  # only the cache key
+    cell = density_cell_deg(_source.store.bounds)
+    cells, drawn = bound_cells(_source.density(_source.whole(_spec), cell), cell)
+    return drawn, int(cells["events"].max()) if len(cells) else 0
+
+
+def density_grid(data: LoadedData, spec: FilterSpec) -> tuple[float, int]:
+    facets = (_facet_key(spec), tuple(spec.layers))
+    return _density_grid(data.key, facets, data.source, spec)
+
+
+def density_deck(data: LoadedData, spec: FilterSpec, candidates: int):
+    """The map as grid cells counted by the engine at each step, with its notice."""
+    cell, top = density_grid(data, spec)
+    cells, drawn = bound_cells(data.source.density(spec, cell), cell)
+    deck = build_density_deck(cells, drawn, *_map_frame(data), scale_max=top)
+    return deck, density_notice(candidates, drawn, POINT_BUDGET)
+
+
+def map_legend(data: LoadedData, spec: FilterSpec) -> str:
+    """The legend of the map :func:`map_deck` draws, as SVG."""
+    if not over_point_budget(data, spec):
+        return legend_svg()
+    return density_legend_svg(*density_grid(data, spec))
+
+
+# What a map point file is made of (see :func:`imu_geo.pointfiles.point_records`).
+POINT_COLUMNS: tuple[str, ...] = (
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "fatalities_best",
+    "title",
+    "lat",
+    "lon",
+)
+
+
+def _point_file(data: LoadedData, spec: FilterSpec, layer: str) -> bytes:
+    """The point file of one layer: every event of the layer passing the
+    filters but time, read from the engine."""
+    part = data.source.rows(replace(spec, layers=(layer,)), POINT_COLUMNS, time=False)
+    return point_file_bytes(
+        point_records(
+            part,
+            part["row_id"].to_numpy(),
+            large_colour_codes(part, layer).to_numpy(),
+            large_radii(part, layer).to_numpy(),
+        )
+    )
+
+
+def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
+    """The deck for the selected events, and a notice to show with it (or "").
+
+    Up to :data:`INLINE_LIMIT` events (after the non-time filters) the events are
+    in the deck itself, with every detail (areas, arcs, halos). Above it each
+    layer's points are written once to a point file and filtered by date in the
+    browser, so a slider step sends only the new date range.
+    """
+    by_layer = facet_counts(data, spec)
+    candidates = sum(by_layer.values())
+    if candidates > POINT_BUDGET:
+        return density_deck(data, spec, candidates)
+    if candidates <= INLINE_LIMIT:
+        selected = rows.frame(DECK_COLUMNS).drop(columns="row_id")
+        deck = build_deck(
+            selected, data.display_geometry, map_options(), *_map_frame(data)
+        )
+        return deck, ""
+    store = point_store()
+    urls = {}
+    try:
+        for layer in spec.layers:
+            if not by_layer.get(layer):
+                continue
+
+            def build(layer=layer) -> bytes:
+                return _point_file(data, spec, layer)
+
+            key = (data.key, _facet_key(spec), layer)
+            if store.has(key):
+                urls[layer] = store.ensure(key, build, group=repr(data.key))
+                continue
+            with st.spinner(f"Preparing the map's {layer} points…"):
+                urls[layer] = store.ensure(key, build, group=repr(data.key))
+    except Exception as error:
+        if isinstance(error, OSError | PointFileTooLarge):
+            log.warning("map points served inline instead of from a file: %s", error)
+            logged = ""
+        else:
+            reference = log_error(
+                "the map's point file failed", "point_file_error", "point_files"
+            )
+            logged = f" The server's log has the details under reference {reference}."
+        step = max(1, -(-len(rows) // FALLBACK_POINTS))
+        selected = rows.frame(DECK_COLUMNS).iloc[::step].drop(columns="row_id")
+        notice = (
+            f"The map shows {len(selected):,} of the {len(rows):,} events in the "
+            "window, evenly spread in time: the map's point file could not be "
+            "prepared. The table and downloads hold all of them." + logged
+        )
+        deck = build_deck(
+            selected.reset_index(drop=True),
+            data.display_geometry,
+            map_options(),
+            *_map_frame(data),
+        )
+        return deck, notice
+    days = epoch_days(pd.Series(pd.to_datetime([spec.start, spec.end])))
+    deck = build_large_deck(
+        urls,
+        date_filter_range(int(days[0]), int(days[1]), spec.mode == "cumulative"),
+        *_map_frame(data),
+    )
+    notice = (
+        f"{candidates:,} events pass the filters, so the map draws each as a "
+        "dot and filters them by date in your browser; base areas, relocation arcs "
+        f"and place halos are drawn when at most {INLINE_LIMIT:,} events pass. "
+        "Hollow dots still mark vague dates; each event's place precision is in "
+        "the table and the details."
+    )
+    return deck, notice
+
+
+def picked_event(data: LoadedData, picked) -> str:
+    """The event id of a point clicked on the map, or "".
+
+    An inline point carries its ``event_id``; a point from a point file carries
+    its ``row_id`` in the store (``i``).
+    """
+    if not isinstance(picked, dict):
+        return ""
+    if picked.get("event_id"):
+        return from_deck_text(str(picked["event_id"]))
+    position = picked.get("i")
+    if isinstance(position, int) and 0 <= position < data.n_events:
+        return data.source.event_id_of(position)
+    return ""
+
+
+UNITS_FILE_GROUP = "units"
+
+
+def _units_file(data: LoadedData) -> str:
+    """The URL of the dataset's units as GeoJSON, written once per dataset."""
+    return point_store().ensure(
+        (data.key, UNITS_FILE_GROUP),
+        lambda: units_geojson_bytes(data.regions),
+        group=repr(data.key),
+        suffix=".geojson",
+    )
+
+
+def add_region_picker(deck, data: LoadedData) -> None:
+    """Make the units of ``deck``'s map clickable: a transparent layer of the
+    dataset's units above the basemap's layers and below the events (which win
+    a click),
+    finest units on top, so a click picks the admin-1 unit under it (the
+    country where there is none). Nothing is added when the file cannot be
+    written; the map still works."""
+    try:
+        url = _units_file(data)
+    except (OSError, PointFileTooLarge) as error:
+        log.warning("the map's units cannot be clicked: %s", error)
+        return
+    layer = region_pick_layer(url, pick_layer_id(REGION_PICK_LAYER))
+    # Right above the basemap's own layers (its fill, lines and labels).
+    ids = [getattr(each, "id", None) for each in deck.layers]
+    basemap = [LAYER_IDS[name] for name in ("basemap", "admin1_lines", "labels")]
+    drawn = [n for n, layer_id in enumerate(ids) if layer_id in basemap]
+    deck.layers.insert(max(drawn) + 1 if drawn else 0, layer)

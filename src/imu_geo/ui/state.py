@@ -1,0 +1,262 @@
+"""The shared filter state of a session and its mirror in the URL.
+
+State lives in ``st.session_state`` under the keys below and is mirrored to the
+URL query string, so a link restores the view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from imu_geo.filters import (
+    SEARCH_CHARS,
+    FilterSpec,
+    month_end,
+    month_start,
+    spec_from_query,
+    spec_to_query,
+)
+from imu_geo.layers import (
+    MapOptions,
+)
+from imu_geo.schema import LAYERS
+from imu_geo.ui.loading import LoadedData
+
+# Widget keys. Each bound widget also has a value key ("v_" + name) that holds the
+# canonical value: Streamlit drops a widget's state on a page change when the
+# browser did not report that widget, so the widget is re-seeded from the value
+# key whenever its own state is missing, and writes back to it on every change.
+_STATE_KEYS = {
+    "window": "f_window",
+    "mode": "f_mode",
+    "layers": "f_layers",
+    "types": "f_types",
+    "actors": "f_actors",
+    "countries": "f_countries",
+    "attribution": "f_attribution",
+    "source_types": "f_source_types",
+    "text": "f_text",
+    "playing": "f_playing",
+    "step": "f_step",
+    "arcs": "f_arcs",
+    "halos": "f_halos",
+}
+
+
+def _value_key(name: str) -> str:
+    return f"v_{name}"
+
+
+def _value(name: str):
+    return st.session_state[_value_key(name)]
+
+
+def _put(name: str, value) -> None:
+    """Set a bound value (from a callback, or before its widget is drawn)."""
+    st.session_state[_value_key(name)] = value
+    st.session_state[_STATE_KEYS[name]] = value
+
+
+def _store(name: str) -> None:
+    st.session_state[_value_key(name)] = st.session_state[_STATE_KEYS[name]]
+
+
+def _bound(name: str) -> dict:
+    """Keyword arguments that bind a widget to its canonical value.
+
+    Each widget is also given the canonical value as its default: after a page
+    change the browser may mount a widget afresh and report its default as a
+    change, which must then be no change at all.
+    """
+    widget_key = _STATE_KEYS[name]
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = _value(name)
+    return {"key": widget_key, "on_change": _store, "args": (name,)}
+
+
+_REGION_KEY = "v_region"
+
+
+def current_region(data: LoadedData):
+    """The unit the events are filtered to (a :class:`imu_geo.filters.Unit`), or
+    None; a unit this dataset does not have is dropped."""
+    unit = st.session_state.get(_REGION_KEY)
+    if unit is None:
+        return None
+    if data.source.store.units.get(unit.region_id) != unit:
+        st.session_state[_REGION_KEY] = None
+        return None
+    return unit
+
+
+def _initialise_state(data: LoadedData) -> None:
+    """On a session's first run, take the view from the URL (warning on bad values)."""
+    state = st.session_state
+    if state.get("_initialised"):
+        return
+    params = {key: st.query_params.get(key) for key in st.query_params}
+    spec, warnings = spec_from_query(
+        params, data.default_spec, data.choices, data.source.store.units
+    )
+    state[_REGION_KEY] = spec.region
+    _put("window", (month_start(spec.start), month_start(spec.end)))
+    _put("mode", spec.mode)
+    _put("layers", list(spec.layers))
+    _put("types", list(spec.event_types))
+    _put("actors", list(spec.actors))
+    _put("countries", list(spec.countries))
+    _put("attribution", list(spec.attributions))
+    _put("source_types", list(spec.source_types))
+    _put("text", spec.text)
+    _put("step", "3 months")
+    _put("arcs", True)
+    _put("halos", True)
+    state["selected_event"] = spec.selected
+    state["_url_warnings"] = warnings
+    state["_initialised"] = True
+
+
+def _reset_filters(data: LoadedData) -> None:
+    """Start the filters afresh on ``data``: its whole span, every layer."""
+    spec = data.default_spec
+    _put("window", (month_start(spec.start), month_start(spec.end)))
+    for name in ("types", "actors", "countries", "attribution", "source_types"):
+        _put(name, [])
+    _put("layers", list(LAYERS))
+    _put("text", "")
+    st.session_state[_REGION_KEY] = None
+    st.session_state[_STATE_KEYS["playing"]] = False
+    st.session_state["selected_event"] = ""
+
+
+def current_spec(data: LoadedData) -> FilterSpec:
+    """The filter spec of this session: from the URL at first, then the widgets."""
+    _initialise_state(data)
+    first, last = _value("window")
+    return FilterSpec(
+        start=first,
+        end=month_end(last),
+        mode=_value("mode"),
+        layers=tuple(layer for layer in LAYERS if layer in _value("layers")),
+        event_types=tuple(_value("types")),
+        actors=tuple(_value("actors")),
+        countries=tuple(_value("countries")),
+        attributions=tuple(_value("attribution")),
+        # The box allows no more; a client that sends more is cut here.
+        text=_value("text")[:SEARCH_CHARS],
+        source_types=tuple(_value("source_types")),
+        region=current_region(data),
+        selected=st.session_state.get("selected_event", ""),
+    )
+
+
+def map_options() -> MapOptions:
+    """The optional map layers the user switched on or off."""
+    return MapOptions(relocation=_value("arcs"), halos=_value("halos"))
+
+
+def _facet_key(spec: FilterSpec) -> tuple:
+    return (
+        spec.event_types,
+        spec.actors,
+        spec.countries,
+        spec.attributions,
+        spec.text.strip().casefold(),
+        spec.source_types,
+        spec.region,
+    )
+
+
+def sync_url(spec: FilterSpec, data: LoadedData) -> None:
+    """Write the spec to the query string, touching only what changed."""
+    wanted = spec_to_query(spec, data.default_spec) | _page_query()
+    current = {key: st.query_params.get(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def set_window(data: LoadedData, start: date, end: date) -> None:
+    """Move the shared time window (e.g. to an era), snapped to the data's months.
+
+    Call it from a widget callback or before the sidebar slider is drawn; the next
+    run shows every page with the new window.
+    """
+    months = list(data.months)
+    first = max(month_start(start), months[0])
+    last = min(month_start(end), months[-1])
+    if last < first:
+        first, last = months[0], months[-1]
+    _put("window", (first, last))
+    st.session_state[_STATE_KEYS["playing"]] = False
+    st.session_state["_play_origin"] = None
+
+
+def select_event(event_id: str) -> None:
+    """Make ``event_id`` the event shown in the detail panel (and in the URL)."""
+    st.session_state["selected_event"] = event_id
+
+
+_PAGE_QUERY_KEY = "_page_query"
+
+
+_PENDING_WINDOW_KEY = "_pending_window"
+
+
+# Marks a pending window that Play set (see _apply_pending_window).
+_PLAYING = "playing"
+
+
+def _page_query() -> dict[str, str]:
+    """Query parameters of the page on screen (the tour's stop), kept in the URL
+    beside the view's; the frame forgets them before each page runs."""
+    return dict(st.session_state.get(_PAGE_QUERY_KEY, {}))
+
+
+def keep_in_url(params: dict[str, str]) -> None:
+    """Keep a page's own parameters in the address bar, e.g. ``tour=2``."""
+    st.session_state[_PAGE_QUERY_KEY] = dict(params)
+    for key, value in params.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _apply_pending_window(data: LoadedData) -> None:
+    """Apply a window set where the slider was already drawn (a fragment, or
+    after the page), before the slider is drawn again. A window that Play set
+    keeps Play going; any other stops it, as :func:`set_window` does."""
+    pending = st.session_state.pop(_PENDING_WINDOW_KEY, None)
+    if not pending:
+        return
+    first, last, *how = pending
+    if how == [_PLAYING]:
+        _put("window", (first, last))
+    else:
+        set_window(data, first, last)
+
+
+def _window_of(data: LoadedData, start: date, end: date) -> tuple[date, date]:
+    """The slider's value for a window, snapped as :func:`set_window` does."""
+    months = list(data.months)
+    first = max(month_start(start), months[0])
+    last = min(month_start(end), months[-1])
+    return (months[0], months[-1]) if last < first else (first, last)
+
+
+def at_window(data: LoadedData, start: date, end: date) -> bool:
+    """True when the shared window is the one :func:`set_window` would set."""
+    return tuple(_value("window")) == _window_of(data, start, end)
+
+
+def move_window(data: LoadedData, start: date, end: date) -> None:
+    """Move the shared window from a page's body, where the slider is already
+    drawn: the page runs again at once with the new window."""
+    st.session_state[_PENDING_WINDOW_KEY] = (start, end)
+    st.rerun()
+
+
+def link_params() -> dict[str, str]:
+    """The address bar's parameters as the page was opened: call it before
+    :func:`page_context`, which rewrites them when a page runs on its own."""
+    return {key: st.query_params.get(key) for key in st.query_params}
