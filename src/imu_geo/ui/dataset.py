@@ -21,7 +21,7 @@ from imu_geo.text import (
 from imu_geo.ui.loading import LoadedData, _require_atlas, prepare
 from imu_geo.ui.reporting import log_error
 from imu_geo.ui.state import _reset_filters
-from imu_geo.ui.upload import _SHOW_KEY, _UPLOAD_KEY, UPLOAD_STORE_ROOT, _shown
+from imu_geo.ui.upload import _SHOW_KEY, _UPLOAD_KEY, _shown, upload_store_root
 
 
 def _folder_is_bundled() -> bool:
@@ -64,7 +64,7 @@ def require_dataset() -> LoadedData:
                     [atlas.source.store.key.encode(), upload.store_key.encode()],
                     "both",
                 )
-                upload.combined = prepare(combined, key, UPLOAD_STORE_ROOT(), True)
+                upload.combined = prepare(combined, key, upload_store_root(), True)
             except Exception:
                 upload.combined_failed = True
                 reference = log_error(

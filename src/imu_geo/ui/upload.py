@@ -81,9 +81,10 @@ class Upload:
 UPLOAD_STORE_MAX_AGE_S = 24 * 3600
 
 
-def UPLOAD_STORE_ROOT() -> Path:  # noqa: N802 - a setting, read when used
+def upload_store_root() -> Path:
     """Where uploads' stores are kept: apart from the data folders', so that
-    forgetting a file deletes its store."""
+    forgetting a file deletes its store. Asked at each use, so that a change of
+    the store root's setting applies."""
     return default_root() / "uploads"
 
 
@@ -153,11 +154,11 @@ def _import_upload(
             upload.store_key = content_key(
                 [payload, repr((fmt, date_order)).encode()], "upload"
             )
-            remove_stale_stores(UPLOAD_STORE_ROOT(), UPLOAD_STORE_MAX_AGE_S)
+            remove_stale_stores(upload_store_root(), UPLOAD_STORE_MAX_AGE_S)
             upload.data = prepare(
                 _upload_dataset(name, result),
                 upload.store_key,
-                UPLOAD_STORE_ROOT(),
+                upload_store_root(),
                 anywhere=True,
             )
             # The session keeps the report, not the rows: the store has them.
