@@ -12,6 +12,7 @@ are both used.
 from __future__ import annotations
 
 import math
+import shutil
 from dataclasses import replace
 from datetime import date
 
@@ -24,7 +25,8 @@ from imu_geo.data import BUNDLED_DATA_DIR, assemble_dataset, load_dataset
 from imu_geo.engine.duckdb import DuckDBEngine
 from imu_geo.engine.source import EventSource
 from imu_geo.filters import FilterSpec, apply_filters, full_span
-from imu_geo.store import content_key, open_store, write_store
+from imu_geo.method import vocabulary_tables
+from imu_geo.store import VOCABULARIES_FILE, content_key, open_store, write_store
 from imu_geo.summaries import event_units, summarise, summary_table
 from imu_geo.synthetic import synthetic_events, synthetic_places
 from imu_geo.timeline import monthly_counts
@@ -186,6 +188,21 @@ def test_a_store_is_reused_and_another_format_is_not(atlas, tmp_path):
     key = source.store.key
     assert open_store(key, source.store.path.parent).meta == source.store.meta
     assert open_store("0" * 20, source.store.path.parent) is None
+
+
+def test_a_store_reads_its_vocabularies_once(atlas, tmp_path):
+    dataset, source = atlas
+    copy = tmp_path / source.store.key
+    shutil.copytree(source.store.path, copy)
+    store = open_store(source.store.key, tmp_path)
+    first = store.vocabularies
+    expected = vocabulary_tables(dataset.events)
+    assert first.keys() == expected.keys()
+    for column, table in expected.items():
+        pd.testing.assert_frame_equal(first[column], table, check_dtype=False)
+    # The page asks at every run; the file is not read again.
+    (copy / VOCABULARIES_FILE).unlink()
+    assert store.vocabularies is first
 
 
 @settings(

@@ -367,10 +367,11 @@ class Store:
         (:func:`imu_geo.filters.region_units` of the regions)."""
         return region_units(self.regions)
 
-    @property
+    @cached_property
     def vocabularies(self) -> dict[str, pd.DataFrame]:
         """Each vocabulary's table (:func:`imu_geo.method.vocabulary_tables`) over
-        every event, as written with the store."""
+        every event, as written with the store: read once per store (a store is
+        never rewritten), and shared, so never mutated."""
         text = (self.path / VOCABULARIES_FILE).read_text(encoding="utf-8")
         return {k: pd.DataFrame(v) for k, v in json.loads(text).items()}
 
