@@ -9,14 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from imu_geo import animation as anim
-from imu_geo.data import (
-    default_data_dir,
-)
+from imu_geo.data import default_data_dir
 from imu_geo.engine.source import Selection
 from imu_geo.export import write_selection
-from imu_geo.filters import (
-    FilterSpec,
-)
+from imu_geo.filters import FilterSpec
 from imu_geo.render import (
     DENSITY_COLUMNS,
     DENSITY_LIMIT,
@@ -26,9 +22,7 @@ from imu_geo.render import (
     picture_text,
     window_words,
 )
-from imu_geo.text import (
-    escape_markdown,
-)
+from imu_geo.text import escape_markdown
 from imu_geo.ui.dataset import _upload_shown, showing_atlas
 from imu_geo.ui.loading import LoadedData
 from imu_geo.ui.player import PLAY_STEPS

@@ -8,9 +8,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from imu_geo.filters import (
-    FilterSpec,
-)
+from imu_geo.filters import FilterSpec
 from imu_geo.ui.dataset import credits_footer, dataset_marker, require_dataset
 from imu_geo.ui.loading import LoadedData
 from imu_geo.ui.mapdeck import point_store

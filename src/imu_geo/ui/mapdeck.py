@@ -17,9 +17,7 @@ from imu_geo.density import (
     density_notice,
 )
 from imu_geo.engine.source import EventSource, Selection
-from imu_geo.filters import (
-    FilterSpec,
-)
+from imu_geo.filters import FilterSpec
 from imu_geo.layers import (
     DECK_COLUMNS,
     LAYER_IDS,
@@ -46,9 +44,7 @@ from imu_geo.pointfiles import (
     remove_stale_folders,
     start_sweeper,
 )
-from imu_geo.text import (
-    from_deck_text,
-)
+from imu_geo.text import from_deck_text
 from imu_geo.ui.loading import LoadedData, map_view
 from imu_geo.ui.regions import REGION_PICK_LAYER, pick_layer_id
 from imu_geo.ui.reporting import log, log_error

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from imu_geo.text import (
-    escape_markdown,
-)
+from imu_geo.text import escape_markdown
 from imu_geo.ui.loading import LoadedData
 from imu_geo.ui.state import _REGION_KEY, _STATE_KEYS, current_region
 

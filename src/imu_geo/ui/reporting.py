@@ -9,9 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from imu_geo import logs
-from imu_geo.text import (
-    plain,
-)
+from imu_geo.text import plain
 
 log = logs.configure()
 

@@ -11,9 +11,7 @@ from imu_geo.filters import (
     month_label,
 )
 from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, LAYERS
-from imu_geo.text import (
-    escape_markdown,
-)
+from imu_geo.text import escape_markdown
 from imu_geo.ui.loading import LoadedData
 from imu_geo.ui.player import PLAY_STEPS
 from imu_geo.ui.regions import region_control

@@ -18,9 +18,7 @@ from imu_geo.filters import (
     spec_from_query,
     spec_to_query,
 )
-from imu_geo.layers import (
-    MapOptions,
-)
+from imu_geo.layers import MapOptions
 from imu_geo.schema import LAYERS
 from imu_geo.ui.loading import LoadedData
 

@@ -6,9 +6,7 @@ import time
 
 import streamlit as st
 
-from imu_geo.text import (
-    escape_markdown,
-)
+from imu_geo.text import escape_markdown
 from imu_geo.tour import TOUR_PARAM, stop_number
 from imu_geo.ui.loading import LoadedData
 from imu_geo.ui.state import (

@@ -21,9 +21,7 @@ from imu_geo.importers import (
     import_file,
 )
 from imu_geo.importers import writing as import_writing
-from imu_geo.pointfiles import (
-    MAX_IDLE_S,
-)
+from imu_geo.pointfiles import MAX_IDLE_S
 from imu_geo.store import (
     content_key,
     default_root,
