@@ -40,7 +40,8 @@ current = era_for(spec.start, spec.end) if atlas else None
 columns = []
 if eras:
     st.markdown("**Eras** — set the time window to a period of the group's history:")
-    columns = st.columns(len(eras))
+    # Keyed for the style sheet: on a phone the buttons share rows.
+    columns = st.container(key="era-buttons").columns(len(eras))
 for number, (column, era) in enumerate(zip(columns, eras, strict=True), start=1):
     column.button(
         f"{number} · {era.name}",

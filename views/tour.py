@@ -39,7 +39,9 @@ number = story.tour_position(data, tour, link)
 stop = tour.stops[number - 1]
 last = len(tour)
 
-back, where, forward, auto = st.columns([1, 3, 1, 1.3], vertical_alignment="center")
+# Keyed for the style sheet: on a phone the first three share one row.
+nav = st.container(key="tour-nav")
+back, where, forward, auto = nav.columns([1, 3, 1, 1.3], vertical_alignment="center")
 back.button(
     "◀ Back",
     disabled=number == 1,

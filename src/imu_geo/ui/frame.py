@@ -16,6 +16,7 @@ from imu_geo.ui.player import run_player
 from imu_geo.ui.reporting import report_page_error, reporting
 from imu_geo.ui.sidebar import filter_controls
 from imu_geo.ui.state import _PAGE_QUERY_KEY, current_spec, sync_url
+from imu_geo.ui.styles import page_styles
 from imu_geo.ui.upload import upload_controls
 
 # Each session's script runs in its own thread; this says whether the frame
@@ -32,6 +33,8 @@ def frame() -> Iterator[LoadedData]:
     filters there is no page to show, so an error there ends the run.
     """
     st.session_state.pop(_PAGE_QUERY_KEY, None)  # a page sets its own again
+    with reporting():
+        page_styles()
     with reporting():
         point_store()  # from the first run on, the point files' sweeper runs
     with reporting():
@@ -73,6 +76,8 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
     """
     standalone = not getattr(_frame_state, "active", False)
     if standalone:
+        with reporting():
+            page_styles()
         with reporting():
             upload_controls()
     data = require_dataset()
