@@ -149,6 +149,11 @@ ERA_SHADES = ("#f3f1ec", "#e6e3db")
 WINDOW_COLOUR = "#0072b2"
 VEIL_OPACITY = 0.6
 LABEL_LIMIT_PX = 250
+# On a narrow screen the row labels take at most this share of the chart's
+# width (and no less than LABEL_MIN_PX), so the time axis keeps room to drag a
+# span on: on a phone the labels would otherwise leave it under 100 px.
+LABEL_SHARE = 0.4
+LABEL_MIN_PX = 80
 NAMED_ERA_MONTHS = 36
 # The rows that head each part of the chart (drawn in bold on the y axis).
 ERA_ROW = "ERAS"
@@ -502,7 +507,13 @@ def _y(rows: Sequence[str], field: str = "row") -> alt.Y:
         title=None,
         scale=alt.Scale(domain=list(rows), paddingInner=0.2, paddingOuter=0.1),
         axis=alt.Axis(
-            labelLimit=LABEL_LIMIT_PX,
+            # The chart's container is known in the browser only; drawn
+            # elsewhere (no container), the labels keep their full limit.
+            labelLimit=alt.expr(
+                f"containerSize()[0] > 0 ? clamp(floor({LABEL_SHARE} * "
+                f"containerSize()[0]), {LABEL_MIN_PX}, {LABEL_LIMIT_PX}) "
+                f": {LABEL_LIMIT_PX}"
+            ),
             labelOverlap=False,
             labelFontSize=11,
             labelFontWeight={
