@@ -29,6 +29,7 @@ from imu_geo.validate import (
     REGIONS_FILE,
     Problem,
     read_and_validate_all,
+    text_numbers,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -90,17 +91,36 @@ def type_events(raw: pd.DataFrame) -> pd.DataFrame:
     for column in ("date_start", "date_end"):
         events[column] = pd.to_datetime(raw[column], format="%Y-%m-%d")
     for column in FATALITY_COLUMNS:
-        events[column] = pd.to_numeric(raw[column].replace("", None)).astype("Int64")
+        events[column] = _whole_numbers(raw[column])
     for column in extra:
         if column == "source_row":
             # Text from events.csv; whole numbers straight from an import.
             values = raw[column]
-            if values.dtype.kind not in "iu":
-                values = pd.to_numeric(values.replace("", None))
-            events[column] = values.astype("Int64")
+            events[column] = (
+                values.astype("Int64")
+                if values.dtype.kind in "iu"
+                else _whole_numbers(values)
+            )
         else:
             events[column] = events[column].fillna("").astype("str")
     return events
+
+
+def _whole_numbers(values: pd.Series) -> pd.Series:
+    """Valid whole-number text as ``Int64`` (missing where empty)."""
+    if values.dtype.kind in "iuf":
+        return values.astype("Int64")
+    numbers = text_numbers(values)
+    missing = np.isnan(numbers)
+    given = numbers[~missing]
+    if (np.abs(given) >= 2**53).any() or (given != np.floor(given)).any():
+        # Past float64's exact integers, or not whole: pandas reads (or
+        # refuses) them as it always has.
+        return pd.to_numeric(values.replace("", None)).astype("Int64")
+    whole = np.where(missing, 0, numbers).astype(np.int64)
+    return pd.Series(
+        pd.arrays.IntegerArray(whole, missing), index=values.index, dtype="Int64"
+    )
 
 
 def _anchor_points(places: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -221,9 +241,12 @@ def own_points(raw_events: pd.DataFrame) -> pd.DataFrame | None:
             own[column] = np.full(n, np.nan)
             continue
         values = raw_events[column]
-        if values.dtype.kind not in "fiu":
-            values = pd.to_numeric(values.replace("", None), errors="coerce")
-        own[column] = np.round(values.to_numpy(float, na_value=np.nan), 4)
+        numbers = (
+            values.to_numpy(float, na_value=np.nan)
+            if values.dtype.kind in "fiu"
+            else text_numbers(values)
+        )
+        own[column] = np.round(numbers, 4)
     for column in ("place_name", "country"):
         if column in raw_events.columns:
             own[column] = raw_events[column].fillna("").astype("str").to_numpy(object)

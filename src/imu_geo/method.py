@@ -107,7 +107,9 @@ def vocabulary_tables(
     events: pd.DataFrame, columns: tuple[str, ...] = tuple(VOCABULARIES)
 ) -> dict[str, pd.DataFrame]:
     """:func:`vocabulary_table` for several columns, sorting the events once."""
-    ordered = events.sort_values(["date_start", "event_id"])
+    # Sort only the columns used: sorting a large frame copies every column.
+    used = list(dict.fromkeys(["date_start", "event_id", "title", *columns]))
+    ordered = events[used].sort_values(["date_start", "event_id"])
     tables = {}
     for column in columns:
         counts = ordered[column].value_counts()

@@ -45,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+import shapely
 
 from imu_geo.filters import REGION_LEVELS
 from imu_geo.layers import (
@@ -264,28 +265,57 @@ def _has_point(events: pd.DataFrame) -> pd.Series:
     return events["lat"].notna() & events["lon"].notna()
 
 
+def locate_xy(x: np.ndarray, y: np.ndarray, units: gpd.GeoDataFrame) -> np.ndarray:
+    """For each point (``x``, ``y``), the position in ``units`` of the unit it
+    touches, -1 for none; on a shared edge, the unit whose ``region_id`` sorts
+    first, as for point places.
+
+    The points are sorted by longitude once; each unit tests only the points in
+    its bounding box (found by binary search, then by latitude) with one
+    vectorised test of its prepared polygon. That is the same "intersects" a
+    spatial join asks, at a cost that grows with the points near each unit
+    rather than with the vertices of every polygon a point is tested against.
+    """
+    found = np.full(x.size, -1, dtype=np.int64)
+    if not x.size or units.empty:
+        return found
+    order = np.argsort(x, kind="stable")
+    xs, ys = x[order], y[order]
+    geometries = units.geometry.to_numpy()
+    shapely.prepare(geometries)
+    bounds = shapely.bounds(geometries)
+    low = np.searchsorted(xs, bounds[:, 0], "left")
+    high = np.searchsorted(xs, bounds[:, 2], "right")
+    # Visit the units from the last region_id to the first, so the first one
+    # a point touches is written last.
+    ranked = np.argsort(units["region_id"].to_numpy(dtype=str), kind="stable")
+    for unit in ranked[::-1]:
+        if low[unit] >= high[unit]:
+            continue
+        band = ys[low[unit] : high[unit]]
+        near = np.flatnonzero((band >= bounds[unit, 1]) & (band <= bounds[unit, 3]))
+        near += low[unit]
+        inside = shapely.intersects_xy(geometries[unit], xs[near], ys[near])
+        found[order[near[inside]]] = unit
+    return found
+
+
 def point_units(
     lon: pd.Series, lat: pd.Series, regions: gpd.GeoDataFrame, level: str
 ) -> pd.Series:
     """The unit of ``level`` each point lies in ("" for none); on a shared edge,
     the first ``region_id``, as for point places. Each distinct point is looked
-    up once."""
+    up once (:func:`locate_xy`)."""
     units = _units(regions, level)
-    points = pd.DataFrame({"lon": lon.to_numpy(float), "lat": lat.to_numpy(float)})
-    distinct = points.drop_duplicates().reset_index(drop=True)
-    located = gpd.GeoDataFrame(
-        distinct,
-        geometry=gpd.points_from_xy(distinct["lon"], distinct["lat"]),
-        crs=units.crs,
-    )
-    joined = gpd.sjoin(located, units[["region_id", "geometry"]], how="left")
-    joined = joined.rename_axis("_point").sort_values(
-        ["_point", "region_id"], na_position="last"
-    )
-    first = joined[~joined.index.duplicated()]["region_id"]
-    distinct["region_id"] = first.reindex(distinct.index).fillna("").to_numpy()
-    found = points.merge(distinct, on=["lon", "lat"], how="left")["region_id"]
-    return pd.Series(found.fillna("").to_numpy(), index=lon.index, dtype=object)
+    x = lon.to_numpy(float)
+    y = lat.to_numpy(float)
+    if units.empty or not x.size:
+        return pd.Series("", index=lon.index, dtype=object)
+    # One code per distinct point: a complex number holds both coordinates.
+    codes, distinct = pd.factorize(x + 1j * y)
+    at = locate_xy(distinct.real, distinct.imag, units)
+    names = np.append(units["region_id"].to_numpy(dtype=object), "")
+    return pd.Series(names[at[codes]], index=lon.index, dtype=object)
 
 
 def _percent(share: float) -> str:
@@ -388,7 +418,14 @@ def unit_keys(
     frame["_place"] = np.where(coarser, frame["place_id"].fillna(""), "")
     own_coarser = (coarser & own_point).to_numpy(bool)
     if own_coarser.any():
-        frame.loc[own_coarser, "_place"] = point_place_keys(events.loc[own_coarser])
+        # Only the columns the key is made of: a row mask over every column of
+        # a large frame copies them all.
+        named = [
+            c for c in ("place_name", "country", "lat", "lon") if c in events.columns
+        ]
+        frame.loc[own_coarser, "_place"] = point_place_keys(
+            events.loc[own_coarser, named]
+        )
     frame["_precision"] = np.where(coarser, frame["geo_precision"], "")
     return frame[list(UNIT_KEYS)].astype(str)
 
@@ -410,13 +447,13 @@ def point_place_keys(events: pd.DataFrame) -> list[str]:
         return events[column].fillna("").astype(str).tolist()
 
     return [
-        POINT_PLACE_PREFIX
-        + _POINT_SEPARATOR.join([name, country, f"{float(lat)!r},{float(lon)!r}"])
+        f"{POINT_PLACE_PREFIX}{name}{_POINT_SEPARATOR}{country}"
+        f"{_POINT_SEPARATOR}{lat!r},{lon!r}"
         for name, country, lat, lon in zip(
             text("place_name"),
             text("country"),
-            events["lat"],
-            events["lon"],
+            events["lat"].to_numpy(float).tolist(),
+            events["lon"].to_numpy(float).tolist(),
             strict=True,
         )
     ]

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from shapely.geometry import shape
 from shapely.ops import unary_union
@@ -415,6 +416,28 @@ def _point_problems(
 _ISO_DAY = r"\d{4}-\d{2}-\d{2}"
 
 
+def text_numbers(values: pd.Series) -> np.ndarray:
+    """Cells of number text as float64, NaN where a cell is empty or missing.
+
+    What ``pd.to_numeric(values.replace("", None), errors="coerce")`` reads from
+    valid number text, parsed by Arrow in one pass (correctly rounded, as
+    Python's ``float``) instead of cell by cell; text Arrow does not take as a
+    number is left to pandas, so nothing is read differently.
+    """
+    cells = values.fillna("").astype("str")
+    text = pa.array(cells.array, from_pandas=True)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+    try:
+        numbers = pc.cast(text, pa.float64())
+    except pa.ArrowInvalid:
+        return pd.to_numeric(cells.replace("", None), errors="coerce").to_numpy(
+            float, na_value=np.nan
+        )
+    return numbers.to_numpy(zero_copy_only=False)
+
+
 def read_events_frame(path: Path) -> pd.DataFrame | None:
     """Read ``events.csv`` as a frame of text, or None when it needs the row reader.
 
@@ -487,6 +510,10 @@ def read_events_frame(path: Path) -> pd.DataFrame | None:
 # Bytes per step of the scan in _needs_row_reader: its temporaries stay this small
 # whatever the size of the file.
 _SCAN_BLOCK = 1 << 24
+# Bytes that may stand next to a quote in valid CSV (comma, LF, CR, quote), and
+# the line-end bytes, as lookup tables over all 256 byte values.
+_QUOTE_NEIGHBOURS = np.isin(np.arange(256), (44, 10, 13, 34))
+_LINE_ENDS = np.isin(np.arange(256), (10, 13))
 
 
 def _needs_row_reader(raw: bytes | memoryview) -> bool:
@@ -519,21 +546,24 @@ def _needs_row_reader(raw: bytes | memoryview) -> bool:
             # a field (after a comma, a line end or the start) or is the second of
             # an escaped pair (after a quote); an even one closes a field (before
             # a comma, a line end or the end) or is the first of an escaped pair
-            # (before a quote).
-            following = data[np.minimum(quotes + 1, size - 1)]
-            preceding = data[np.maximum(quotes - 1, 0)]
-            odd = (seen + np.arange(len(quotes))) % 2 == 0
-            opens_well = np.isin(preceding, (44, 10, 13, 34)) | (quotes == 0)
-            closes_well = np.isin(following, (44, 34, 13, 10)) | (quotes == size - 1)
-            if (odd & ~opens_well).any() or (~odd & ~closes_well).any():
+            # (before a quote). The odd ones are every other quote from the
+            # first (or the second, after an odd number of quotes so far).
+            opening = quotes[seen % 2 :: 2]
+            closing = quotes[1 - seen % 2 :: 2]
+            before = data[np.maximum(opening - 1, 0)]
+            after = data[np.minimum(closing + 1, size - 1)]
+            if not (_QUOTE_NEIGHBOURS[before] | (opening == 0)).all():
+                return True
+            if not (_QUOTE_NEIGHBOURS[after] | (closing == size - 1)).all():
                 return True
         # A blank line: a line end followed at once by another line's end. The
         # pair CR LF is one line end, any other pair of CR and LF bytes is two.
         pair = data[start : min(stop + 1, size)]
-        ends = (pair == 10) | (pair == 13)
-        crlf = (pair[:-1] == 13) & (pair[1:] == 10)
-        blank = np.flatnonzero(ends[:-1] & ends[1:] & ~crlf) + start
-        if len(blank):
+        ends = np.flatnonzero(_LINE_ENDS[pair])
+        twice = ends[:-1][np.diff(ends) == 1]
+        twice = twice[(pair[twice] != 13) | (pair[twice + 1] != 10)]
+        if len(twice):
+            blank = twice + start
             before = seen + np.searchsorted(quotes, blank)
             if (before % 2 == 0).any():
                 return True  # outside every quoted field
@@ -614,7 +644,9 @@ def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndar
         # longer numbers go to the row checker.
         digits = text.str.fullmatch(r"\d{1,15}").to_numpy(dtype=bool)
         ok &= empty | digits
-        value = pd.to_numeric(text.where(~empty & digits), errors="coerce")
+        value = pd.Series(
+            text_numbers(text.where(~empty & digits, "")), index=text.index
+        )
         # Compare with the nearest earlier count that is given.
         if previous is not None:
             ok &= ~(value < previous).fillna(False).to_numpy(dtype=bool)
@@ -644,7 +676,7 @@ def _certainly_valid_points(frame: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
         if not given.any():
             continue
         form = text.str.fullmatch(_DEGREES.pattern).to_numpy(bool)
-        value = pd.to_numeric(text.where(given & form), errors="coerce").to_numpy(float)
+        value = text_numbers(text.where(given & form, ""))
         inside = np.abs(np.nan_to_num(value, nan=np.inf)) <= limit
         ok &= ~given | (form & inside)
     for name in ("place_name", "country"):
@@ -682,8 +714,11 @@ def check_event_frame(
     columns = list(EVENT_COLUMNS) + [
         c for c in OPTIONAL_COLUMN_GROUPS if c in frame.columns
     ]
+    # The suspect rows first, then their columns: selecting the columns of the
+    # whole frame first would copy every row.
+    at = [frame.columns.get_loc(c) for c in columns]
     for position, values in zip(
-        suspects, frame[columns].iloc[suspects].itertuples(index=False), strict=True
+        suspects, frame.iloc[suspects, at].itertuples(index=False), strict=True
     ):
         record = dict(zip(columns, values, strict=True))
         row = int(position) + 2

@@ -839,6 +839,9 @@ def complete_regions(
     """
     lat = lon = np.array([])
     if points is not None and len(points):
+        # Only the columns used: a row mask over every column of a large frame
+        # copies them all.
+        points = points[[c for c in ("lat", "lon", "country") if c in points]]
         lat = pd.to_numeric(points["lat"], errors="coerce").to_numpy(float)
         lon = pd.to_numeric(points["lon"], errors="coerce").to_numpy(float)
         own_point = np.isfinite(lat) & np.isfinite(lon)
