@@ -102,10 +102,17 @@ EVENT_LAYER_IDS = (
 )
 
 
+class Coordinates(list):
+    """Nested lists of numbers only (a polygon's rings): :func:`deck_data` has
+    no text to look for in them and passes them as they are."""
+
+
 def deck_data(value: object) -> object:
     """Layer data for the deck with every string passed through
     :func:`imu_geo.text.deck_text` (in nested lists and dicts too), so that no
     text from the data reaches deck.gl's JSON converter as code."""
+    if type(value) is Coordinates:
+        return value
     if isinstance(value, str):
         return deck_text(value)
     if isinstance(value, dict):

@@ -136,6 +136,49 @@ def build_scrubber(
         to the window, and a point selection :data:`JUMP_PARAM` on the months;
         pass it to ``st.altair_chart`` with ``selection_mode=SCRUB_MODES``.
     """
+    # Only the brush changes from one window to the next: the chart is built
+    # (and checked by Altair) once per data and span, then copied with the
+    # window's brush. Building it anew costs tens of milliseconds a step.
+    template = _template(
+        _rows_key(rows), whole.start, whole.end, rows[["m", "layer", "n"]]
+    )
+    first, last = brush_bounds(spec)
+    params = list(template.params)
+    at = next(i for i, p in enumerate(params) if p.name == SCRUB_PARAM)
+    brush = params[at].copy(deep=False)
+    brush.value = {"x": [_utc(first), _utc(last)]}
+    params[at] = brush
+    chart = template.copy(deep=False)
+    chart.params = params
+    return chart
+
+
+def _rows_key(rows: pd.DataFrame) -> tuple:
+    return (
+        tuple(rows["m"].tolist()),
+        tuple(rows["layer"].astype(str).tolist()),
+        tuple(rows["n"].tolist()),
+    )
+
+
+# The last few charts built: one per dataset and filters in use.
+_TEMPLATES: dict[tuple, alt.LayerChart] = {}
+_TEMPLATE_LIMIT = 16
+
+
+def _template(key: tuple, start: date, end: date, rows: pd.DataFrame) -> alt.LayerChart:
+    """The chart of ``rows`` over the span ``start``..``end``, its brush over
+    the whole span: built once per ``key`` (the rows' content) and span."""
+    found = _TEMPLATES.get((key, start, end))
+    if found is None:
+        found = _build(rows, FilterSpec(start=start, end=end))
+        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+            _TEMPLATES.pop(next(iter(_TEMPLATES)))
+        _TEMPLATES[(key, start, end)] = found
+    return found
+
+
+def _build(rows: pd.DataFrame, whole: FilterSpec) -> alt.LayerChart:
     first_month = month_number(whole.start)
     last_month = month_number(whole.end)
     domain = [_utc(whole.start), _utc(whole.end + timedelta(days=1))]
@@ -152,7 +195,7 @@ def build_scrubber(
         "t0": "utc(floor(datum.m / 12), datum.m % 12, 1)",
         "t1": "utc(floor((datum.m + 1) / 12), (datum.m + 1) % 12, 1)",
     }
-    first, last = brush_bounds(spec)
+    first, last = brush_bounds(whole)
     brush = alt.selection_interval(
         name=SCRUB_PARAM,
         encodings=["x"],

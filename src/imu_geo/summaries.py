@@ -40,6 +40,7 @@ So every selected event is counted on exactly one row of every table, and the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -53,6 +54,7 @@ from imu_geo.layers import (
     DEFAULT_VIEW,
     LAYER_IDS,
     TOOLTIP_PLACE_CHARS,
+    Coordinates,
     basemap_layers,
     inline_layer,
     polygon_rings,
@@ -734,6 +736,31 @@ def _tooltip(unit: Mapping[str, object], measure: str) -> str:
     return "\n".join(lines)
 
 
+# The same units are drawn at every step: their simplified outlines and the
+# rings a deck holds are made once per geometry and kept (a few MB at most).
+_DISPLAY_CACHE_UNITS = 4096
+
+
+@lru_cache(maxsize=_DISPLAY_CACHE_UNITS)
+def _display_geometry(wkb: bytes, tolerance: float):
+    return shapely.from_wkb(wkb).simplify(tolerance, preserve_topology=True)
+
+
+def _display_geometries(geometries: np.ndarray, tolerance: float) -> np.ndarray:
+    """Each geometry simplified for display (``preserve_topology``), as
+    ``GeoSeries.simplify`` gives it; a geometry seen before is not simplified
+    again."""
+    found = [_display_geometry(wkb, tolerance) for wkb in shapely.to_wkb(geometries)]
+    return np.array(found, dtype=object)
+
+
+@lru_cache(maxsize=_DISPLAY_CACHE_UNITS)
+def _display_rings(wkb: bytes) -> tuple[Coordinates, ...]:
+    """:func:`imu_geo.layers.polygon_rings` of a geometry, per polygon, kept
+    per geometry; the caller must not change the lists."""
+    return tuple(Coordinates(rings) for rings in polygon_rings(shapely.from_wkb(wkb)))
+
+
 def choropleth_frame(
     summary: pd.DataFrame,
     regions: gpd.GeoDataFrame,
@@ -765,7 +792,7 @@ def choropleth_frame(
     frame["tooltip"] = [
         _tooltip(r._asdict(), measure) for r in frame.itertuples(index=False)
     ]
-    frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    frame["geometry"] = _display_geometries(frame.geometry.to_numpy(), tolerance)
     columns = ["region_id", "name", "value", "fill", "tooltip", "geometry"]
     return gpd.GeoDataFrame(
         frame[columns].sort_values("region_id").reset_index(drop=True),
@@ -795,7 +822,7 @@ def choropleth_deck(
             "tooltip": r.tooltip,
         }
         for r in frame.itertuples(index=False)
-        for rings in polygon_rings(r.geometry)
+        for rings in _display_rings(shapely.to_wkb(r.geometry))
     ]
     choropleth = inline_layer(
         "PolygonLayer",
