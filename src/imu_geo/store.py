@@ -147,11 +147,15 @@ def _days(column: pd.Series) -> np.ndarray:
 
 def _keys(column: pd.Series, separator: str) -> pd.Series:
     """Each cell's items, trimmed, as ``;a;b;``: one ``instr`` finds an item."""
-    distinct = pd.Series(column.unique())
-    keyed = distinct.map(
-        lambda cell: separator + separator.join(split_list(cell, separator)) + separator
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    keyed = np.array(
+        [
+            separator + separator.join(split_list(cell, separator)) + separator
+            for cell in distinct
+        ],
+        dtype=object,
     )
-    return column.map(dict(zip(distinct, keyed, strict=True))).astype(str)
+    return pd.Series(keyed[codes], index=column.index, dtype=str)
 
 
 def _text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
