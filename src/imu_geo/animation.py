@@ -24,13 +24,13 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import imageio.v3 as iio
-import imageio_ffmpeg
-import matplotlib
 import numpy as np
 import pandas as pd
-from PIL import Image
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 from imu_geo.filters import (
     FilterSpec,
@@ -181,6 +181,8 @@ def render_frames(
     ``probe`` the first image is every candidate drawn at once, not a frame:
     the colours a GIF's palette must hold.
     """
+    import matplotlib
+
     frames = frame_specs(spec, step)
     rows = [_frame_rows(candidates, frame) for frame in frames]
     shade = max((density_count(r) for r in rows), default=0) > DENSITY_LIMIT
@@ -250,12 +252,17 @@ def gif_palette(probe: np.ndarray) -> Image.Image:
     the legend's swatches, by up to 80 levels; maximum coverage keeps them, and
     one palette for all frames keeps the basemap from flickering.
     """
+    from PIL import Image
+
     return Image.fromarray(probe).quantize(
         256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
     )
 
 
 def _encode_gif(frames: Iterator[np.ndarray], fps: int, palette: Image.Image) -> bytes:
+    import imageio.v3 as iio
+    from PIL import Image
+
     colours = bytes(palette.getpalette()[: 3 * 256])
     buffer = io.BytesIO()
     with iio.imopen(buffer, "w", extension=".gif", plugin="pillow") as writer:
@@ -275,6 +282,8 @@ def _encode_gif(frames: Iterator[np.ndarray], fps: int, palette: Image.Image) ->
 
 
 def _encode_mp4(frames: Iterator[np.ndarray], fps: int, size: tuple[int, int]) -> bytes:
+    import imageio_ffmpeg
+
     handle, path = tempfile.mkstemp(suffix=".mp4", prefix="imu-geo-")
     os.close(handle)
     writer = imageio_ffmpeg.write_frames(

@@ -28,19 +28,19 @@ import textwrap
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection, PathCollection
-from matplotlib.colors import LogNorm
-from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
-from matplotlib.path import Path as MplPath
 from pyproj import Transformer
+
+# matplotlib is imported where a picture is drawn, not with this module: the
+# pages import it, and most page views never draw a picture.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path as MplPath
 
 from imu_geo.filters import FilterSpec, describe_counts, month_label
 from imu_geo.layers import (
@@ -203,10 +203,25 @@ class Basemap:
 
     crs: str
     extent: tuple[float, float, float, float]  # x0, x1, y0, y1 in metres
-    region_paths: dict[str, list[MplPath]]
+    # Per level, the projected outlines of its regions (shapely geometries).
+    region_shapes: dict[str, list] = field(repr=False)
     labels: list[tuple[float, float, str, float, tuple]]  # x, y, text, metres, rgba
-    areas: dict[str, MplPath]  # place_id -> projected area outline
+    # place_id -> projected area outline (a shapely geometry).
+    area_shapes: dict[str, object] = field(repr=False)
     transformer: Transformer = field(repr=False)
+
+    @cached_property
+    def region_paths(self) -> dict[str, list[MplPath]]:
+        """:attr:`region_shapes` as matplotlib paths, made when first drawn."""
+        return {
+            level: [_path(geometry) for geometry in shapes]
+            for level, shapes in self.region_shapes.items()
+        }
+
+    @cached_property
+    def areas(self) -> dict[str, MplPath]:
+        """:attr:`area_shapes` as matplotlib paths, made when first drawn."""
+        return {place: _path(shape) for place, shape in self.area_shapes.items()}
 
     def project(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         """Longitudes and latitudes (degrees) as the picture's x, y (metres)."""
@@ -227,6 +242,8 @@ def projection_for(bounds: Iterable[float]) -> str:
 
 def _path(geometry) -> MplPath:
     """A (Multi)Polygon as one compound path: each ring closed, holes included."""
+    from matplotlib.path import Path as MplPath
+
     vertices: list[np.ndarray] = []
     codes: list[np.ndarray] = []
     parts = getattr(geometry, "geoms", [geometry])
@@ -300,10 +317,10 @@ def build_basemap(
         BASEMAP_TOLERANCE_DEG, preserve_topology=True
     )
     projected = gpd.GeoSeries(simplified, crs="EPSG:4326").to_crs(crs)
-    region_paths: dict[str, list[MplPath]] = {level: [] for level in LEVEL_STYLE}
+    region_shapes: dict[str, list] = {level: [] for level in LEVEL_STYLE}
     for level, geometry in zip(ordered["level"], projected, strict=True):
-        if level in region_paths:
-            region_paths[level].append(_path(geometry))
+        if level in region_shapes:
+            region_shapes[level].append(geometry)
 
     # The labels the map's static basemap shows (layers.label_records): size
     # in metres, colour with alpha.
@@ -327,19 +344,16 @@ def build_basemap(
         outlines = polygons.geometry.simplify(
             AREA_TOLERANCE_DEG, preserve_topology=True
         ).to_crs(crs)
-        areas = {
-            place_id: _path(geometry)
-            for place_id, geometry in zip(polygons["place_id"], outlines, strict=True)
-        }
+        areas = dict(zip(polygons["place_id"], outlines, strict=True))
     x0, y0, x1, y1 = (
         located.to_crs(crs).total_bounds if len(located) else (projected.total_bounds)
     )
     return Basemap(
         crs=crs,
         extent=_padded_extent(np.array([x0, y0, x1, y1])),
-        region_paths=region_paths,
+        region_shapes=region_shapes,
         labels=labels,
-        areas=areas,
+        area_shapes=areas,
         transformer=transformer,
     )
 
@@ -380,6 +394,8 @@ def metres_per_pixel(scene: Scene) -> float:
 
 
 def _draw_regions(axes, basemap: Basemap) -> None:
+    from matplotlib.collections import PathCollection
+
     for level in ("country", "admin1", "valley"):
         paths = basemap.region_paths.get(level) or []
         if not paths:
@@ -427,6 +443,10 @@ def new_scene(
 ) -> Scene:
     """A figure with the basemap, labels, title and credits, and an empty panel
     for the legend (:func:`draw_legend`, once the events are known)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
     width, height = size
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
@@ -582,6 +602,10 @@ def draw_legend(scene: Scene, density_max: int = 0, notes: Iterable[str] = ()) -
     """The legend in the panel beside the map, in pixels from its top left:
     what :func:`imu_geo.layers.legend_svg` says beside the page's map, or the
     key of the density shading when ``density_max`` (its top) is given."""
+    from matplotlib import colormaps
+    from matplotlib.colors import LogNorm
+    from matplotlib.patches import FancyArrowPatch, Rectangle
+
     axes = scene.legend_axes
     pen = _LegendPen(axes)
     if density_max:
@@ -737,6 +761,9 @@ def _dots(
 
 def _halos(axes, basemap: Basemap, events: pd.DataFrame):
     """One faint disc per place and precision (as on the map), in metres."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Circle
+
     radius = events["geo_precision"].map(HALO_RADIUS_M).fillna(0)
     rough = events[radius > 0].assign(_r=radius[radius > 0])
     discs = rough.drop_duplicates(["lon", "lat", "_r"]).sort_values(
@@ -761,6 +788,9 @@ def _halos(axes, basemap: Basemap, events: pd.DataFrame):
 
 
 def _bases(axes, basemap: Basemap, bases: pd.DataFrame, arcs: bool) -> list:
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import FancyArrowPatch
+
     artists = []
     in_area = bases["place_id"].isin(list(basemap.areas))
     areas = bases[in_area].drop_duplicates("place_id")
@@ -831,6 +861,8 @@ def _hexbin_grid(scene: Scene) -> tuple[int, int]:
 
 
 def _hexbin(scene: Scene, located: pd.DataFrame, top: int):
+    from matplotlib.colors import LogNorm
+
     x, y = scene.basemap.project(located["lon"].to_numpy(), located["lat"].to_numpy())
     return scene.map_axes.hexbin(
         x,
@@ -873,6 +905,8 @@ def draw_events(
     instead of a dot, shaded up to that many events (0: up to the fullest
     hexagon of this drawing).
     """
+    from matplotlib.colors import LogNorm
+
     axes = scene.map_axes
     located = _located(selected)
     if shade_up_to is not None:
@@ -986,5 +1020,7 @@ def picture_bytes(
 ) -> bytes:
     """The picture of ``selected`` as PNG or SVG bytes: what *Download map* gives
     and ``imu-geo render`` writes for the same data and filters."""
+    import matplotlib
+
     with DRAWING_LOCK, matplotlib.rc_context(RC):
         return save(draw_picture(selected, spec, basemap, text, options, size), fmt)
