@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 import pydeck as pdk
+import shapely
 
 from imu_geo.schema import EVENT_TYPES
 from imu_geo.text import deck_text, plain
@@ -297,9 +298,14 @@ def halo_layer(events: pd.DataFrame) -> pdk.Layer:
 def polygon_rings(geometry) -> list[list[list[list[float]]]]:
     """Each polygon of a (Multi)Polygon as [outer ring, *holes], 4-decimal lon/lat."""
     parts = list(geometry.geoms) if geometry.geom_type == "MultiPolygon" else [geometry]
+    # The coordinates leave GEOS as one array per ring (iterating a ring's
+    # coords makes a tuple per point); each is rounded as before.
     return [
         [
-            [[round(x, 4), round(y, 4)] for x, y in ring.coords]
+            [
+                [round(x, 4), round(y, 4)]
+                for x, y in shapely.get_coordinates(ring).tolist()
+            ]
             for ring in (part.exterior, *part.interiors)
         ]
         for part in parts
