@@ -45,6 +45,7 @@ from functools import lru_cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pydeck as pdk
 import shapely
 
@@ -382,30 +383,100 @@ def unit_keys(
     the place and its coding for a ``coarser`` row. The rules are in the module
     docstring. The engine's store keeps these per event, so a summary is a
     group-by (:func:`summary_table`).
+
+    Events with a named place get their keys from their place and coding, so
+    the rules run once per distinct pair of the two (a million events name a
+    few thousand); an event with its own point and no place is placed by its
+    point (:func:`point_units`).
     """
     if events.empty:
         return pd.DataFrame({key: pd.Series(dtype=object) for key in UNIT_KEYS})
-    assignment = place_units(places, regions, level)
-    frame = events[["place_id", "geo_precision"]].merge(
-        assignment, on="place_id", how="left"
+    place = events["place_id"].fillna("").astype(str)
+    precision = events["geo_precision"].fillna("").astype(str)
+    place_codes, place_values = pd.factorize(place)
+    precision_codes, precision_values = pd.factorize(precision)
+    width = max(len(precision_values), 1)
+    pairs, codes = np.unique(
+        place_codes.astype(np.int64) * width + precision_codes, return_inverse=True
     )
-    frame.index = events.index
-    no_place = frame["place_id"].fillna("") == ""
-    frame.loc[no_place, "status"] = "no_place"
-    own_point = no_place & _has_point(events)
+    distinct = pd.DataFrame(
+        {
+            "place_id": np.asarray(place_values, dtype=object)[pairs // width],
+            "geo_precision": np.asarray(precision_values, dtype=object)[pairs % width],
+        }
+    )
+    by_pair = _named_place_keys(distinct, place_units(places, regions, level), level)
+    values = {key: by_pair[key].to_numpy(dtype=object) for key in UNIT_KEYS}
+    rows = codes.astype(np.int64)
+
+    own_point = (place_codes == _code_of(place_values, "")) & _has_point(
+        events
+    ).to_numpy(bool)
     if own_point.any():
         # An event with its own coordinates and no named place is a point there.
-        found = point_units(
-            events.loc[own_point, "lon"], events.loc[own_point, "lat"], regions, level
+        at = np.flatnonzero(own_point)
+        located = point_units(
+            events["lon"].iloc[at], events["lat"].iloc[at], regions, level
+        ).to_numpy(dtype=object)
+        rank = np.array(
+            [PRECISION_RANK.get(p, 0) for p in precision_values], dtype=np.int64
         )
-        frame.loc[own_point, "region_id"] = found.to_numpy()
-        frame.loc[own_point, "point"] = True
-        frame.loc[own_point, "status"] = np.where(
-            found.to_numpy() != "", "unit", "outside"
-        )
+        coded = np.asarray(precision_values, dtype=object)[precision_codes[at]]
+        # A point coded coarser than the units stands for more than the point.
+        vague = rank[precision_codes[at]] > POINT_PRECISION_LIMIT[level]
+        named = np.full(len(at), "", dtype=object)
+        if vague.any():
+            # Only the columns the key is made of: a row mask over every
+            # column of a large frame copies them all.
+            columns = [
+                c for c in ("place_name", "country", "lat", "lon") if c in events
+            ]
+            named[vague] = point_place_keys(events[columns].iloc[at[vague]])
+        own = {
+            "status": np.where(
+                vague, "coarser", np.where(located != "", "unit", "outside")
+            ),
+            "region_id": np.where(vague, "", located),
+            "_place": named,
+            "_precision": np.where(vague, coded, ""),
+        }
+        # The point rows' own values follow the pairs' values.
+        rows[at] = len(by_pair) + np.arange(len(at))
+        values = {
+            key: np.concatenate([values[key], own[key].astype(object)])
+            for key in UNIT_KEYS
+        }
+    # Each column as Arrow text taken from its few values, not a million
+    # Python strings converted one by one.
+    taken = pa.array(rows)
+    return pd.DataFrame(
+        {
+            key: pd.array(
+                pa.array(values[key], pa.large_string()).take(taken), dtype="str"
+            )
+            for key in UNIT_KEYS
+        },
+        index=events.index,
+    )
+
+
+def _code_of(values: object, value: str) -> int:
+    """The position of ``value`` among factorized ``values``, -2 when absent
+    (never a code)."""
+    matches = np.flatnonzero(np.asarray(values, dtype=object) == value)
+    return int(matches[0]) if len(matches) else -2
+
+
+def _named_place_keys(
+    frame: pd.DataFrame, assignment: pd.DataFrame, level: str
+) -> pd.DataFrame:
+    """:data:`UNIT_KEYS` for distinct pairs of ``place_id`` and ``geo_precision``
+    (text, "" for none), as events without a point of their own get them."""
+    frame = frame.merge(assignment, on="place_id", how="left")
+    no_place = frame["place_id"] == ""
+    frame.loc[no_place, "status"] = "no_place"
     frame["status"] = frame["status"].fillna("outside")
     frame["region_id"] = frame["region_id"].fillna("")
-    frame["geo_precision"] = frame["geo_precision"].fillna("")
     frame["point"] = frame["point"].fillna(False).astype(bool)
     # A point coded coarser than the units stands for more than the point.
     vague_point = frame["point"] & (
@@ -417,19 +488,9 @@ def unit_keys(
     # One group per unit, per coarser place and precision, and one each for
     # outside and no place.
     coarser = frame["status"] == "coarser"
-    frame["_place"] = np.where(coarser, frame["place_id"].fillna(""), "")
-    own_coarser = (coarser & own_point).to_numpy(bool)
-    if own_coarser.any():
-        # Only the columns the key is made of: a row mask over every column of
-        # a large frame copies them all.
-        named = [
-            c for c in ("place_name", "country", "lat", "lon") if c in events.columns
-        ]
-        frame.loc[own_coarser, "_place"] = point_place_keys(
-            events.loc[own_coarser, named]
-        )
+    frame["_place"] = np.where(coarser, frame["place_id"], "")
     frame["_precision"] = np.where(coarser, frame["geo_precision"], "")
-    return frame[list(UNIT_KEYS)].astype(str)
+    return frame[list(UNIT_KEYS)].astype(object)
 
 
 # The key of an event's own point in the region tables: one per name, country
