@@ -129,6 +129,17 @@ def _when(mask: np.ndarray, values: pd.Series, otherwise: str = "") -> pd.Series
     return values.where(pd.Series(mask, index=values.index), otherwise)
 
 
+def _values_at(uniques, positions: np.ndarray):
+    """``uniques[position]`` for each position, as indexing gives them one by
+    one (a position of -1, factorize's code for missing, is the last value)."""
+    if isinstance(uniques, np.ndarray):
+        return uniques[positions]
+    if isinstance(uniques.dtype, pd.StringDtype):
+        # Python strings, as the scalar lookup returns them.
+        return uniques.to_numpy(dtype=object)[positions]
+    return [uniques[position] for position in positions]
+
+
 def _per_unique(function, *columns) -> list[np.ndarray]:
     """Apply ``function`` once per distinct tuple of values and spread the results.
 
@@ -146,10 +157,12 @@ def _per_unique(function, *columns) -> list[np.ndarray]:
     group, groups = pd.factorize(combined)
     first = np.empty(len(groups), dtype=np.int64)
     first[group[::-1]] = np.arange(group.size)[::-1]
-    results = [
-        function(*(uniques[codes[row]] for codes, uniques in codes_and_uniques))
-        for row in first
+    # Each column's value at each group's first row, looked up once per column:
+    # indexing an Arrow-backed Index one scalar at a time costs microseconds.
+    arguments = [
+        _values_at(uniques, codes[first]) for codes, uniques in codes_and_uniques
     ]
+    results = [function(*values) for values in zip(*arguments, strict=True)]
     if not results:
         return []
     spread = []
