@@ -169,16 +169,21 @@ def _text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return array if array.type == pa.string() else array.cast(pa.string())
 
 
-def search_text(events: pd.DataFrame) -> pa.Array | pa.ChunkedArray:
+def search_text(
+    events: pd.DataFrame, texts: dict[str, pa.Array | pa.ChunkedArray] | None = None
+) -> pa.Array | pa.ChunkedArray:
     """The text a search looks in, casefolded: the :data:`SEARCH_COLUMNS` joined
     by spaces, as :func:`imu_geo.filters.filter_mask` joins them.
 
     Arrow lowercases the rows that are plain ASCII, where that is the same as
     Python's ``casefold``; the others (``ß``, ligatures, final sigma …) are
     casefolded by Python, so a search finds exactly what the pandas rule finds.
+    ``texts``, when given, holds some columns already as :func:`_text` makes
+    them, so they are not converted again.
     """
+    texts = texts or {}
     joined = pc.binary_join_element_wise(
-        *(_text(events[c]) for c in SEARCH_COLUMNS), " "
+        *(texts[c] if c in texts else _text(events[c]) for c in SEARCH_COLUMNS), " "
     )
     if isinstance(joined, pa.ChunkedArray):
         joined = joined.combine_chunks()
@@ -198,7 +203,19 @@ def summary_levels(regions: gpd.GeoDataFrame) -> tuple[str, ...]:
     return tuple(level for level in SUMMARY_LEVELS if level in present)
 
 
-def event_table(dataset: Dataset) -> pa.Table:
+def row_order(events: pd.DataFrame) -> np.ndarray:
+    """The positions of ``events`` in the store's order: by ``date_start``,
+    ``date_end``, then ``event_id``."""
+    return np.lexsort(
+        (
+            pd.factorize(events["event_id"], sort=True)[0],
+            _days(events["date_end"]),
+            _days(events["date_start"]),
+        )
+    )
+
+
+def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     """The events as the store holds them: sorted by date, with ``row_id``.
 
     Columns: ``row_id``, the event columns, the source columns (empty text when
@@ -247,7 +264,7 @@ def event_table(dataset: Dataset) -> pa.Table:
     columns["month"] = pa.array(month.to_numpy(dtype=np.int32), pa.int32())
     columns["actor_keys"] = _text(_keys(events["actors"], ACTOR_SEPARATOR))
     columns["country_keys"] = _text(_keys(events["country"], COUNTRY_SEPARATOR))
-    columns["search"] = search_text(events)
+    columns["search"] = search_text(events, columns)
     for level in SUMMARY_LEVELS:
         # Every level, even one the regions have no unit of: its table still
         # has the rows for coarser places, places outside and no place.
@@ -259,7 +276,8 @@ def event_table(dataset: Dataset) -> pa.Table:
             ("precision", "_precision"),
         ):
             columns[f"{level}_{name}"] = _text(keys[key].reset_index(drop=True))
-    order = np.lexsort((pd.factorize(events["event_id"], sort=True)[0], end, start))
+    if order is None:
+        order = row_order(events)
     table = pa.table(columns).take(pa.array(order))
     row_id = pa.array(np.arange(n, dtype=np.int64))
     return table.add_column(0, "row_id", row_id)
@@ -398,7 +416,8 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}."))
     try:
-        table = event_table(dataset)
+        order = row_order(dataset.events)
+        table = event_table(dataset, order)
         pq.write_table(
             table,
             work / EVENTS_FILE,
@@ -408,7 +427,7 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
         )
         meta = _meta(dataset, key, table)
         if dataset.source_columns is not None:
-            _write_source_columns(dataset, table, work)
+            _write_source_columns(dataset, table, work, order)
         _write_geojson(dataset.places, work / PLACES_FILE)
         _write_geojson(dataset.regions, work / REGIONS_FILE)
         tables = vocabulary_tables(dataset.events)
@@ -431,16 +450,11 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     return store
 
 
-def _write_source_columns(dataset: Dataset, table: pa.Table, work: Path) -> None:
-    """The file's own columns in the store's row order, with ``row_id``."""
-    events = dataset.events
-    order = np.lexsort(
-        (
-            pd.factorize(events["event_id"], sort=True)[0],
-            _days(events["date_end"]),
-            _days(events["date_start"]),
-        )
-    )
+def _write_source_columns(
+    dataset: Dataset, table: pa.Table, work: Path, order: np.ndarray
+) -> None:
+    """The file's own columns in the store's row order (``order``, as
+    :func:`row_order` gives it), with ``row_id``."""
     kept = dataset.source_columns
     arrays = {"row_id": table["row_id"]}
     for number, column in enumerate(kept.columns):
