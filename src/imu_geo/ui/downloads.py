@@ -80,9 +80,8 @@ def _picture_events(data: LoadedData, rows: Selection) -> pd.DataFrame:
 
 def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> None:
     """*Download map* as PNG and SVG: the view drawn on the server, built when a
-    button is clicked (:func:`imu_geo.render.picture_bytes`)."""
-    basemap = picture_basemap(data)
-    words = picture_words(data)
+    button is clicked (:func:`imu_geo.render.picture_bytes`). The basemap is
+    prepared then too, not when the page opens: most readers never ask."""
     options = map_options()
     left, right = where.columns(2)
     for column, fmt, mime in (
@@ -92,7 +91,12 @@ def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> Non
 
         def build(fmt=fmt) -> bytes:
             return picture_bytes(
-                _picture_events(data, rows), spec, basemap, words, fmt, options
+                _picture_events(data, rows),
+                spec,
+                picture_basemap(data),
+                picture_words(data),
+                fmt,
+                options,
             )
 
         download(
