@@ -34,6 +34,7 @@ from tests.conftest import DATA_DIR, PROJECT_DIR
 LAYOUTS = PROJECT_DIR / "tests" / "fixtures" / "layouts"
 IMPORTED = "ucdp_ged_hdx_22.csv"
 SYNTHETIC_EVENTS = 5_000
+VAGUE_PLACES = ("near", "district", "province", "region", "country")
 
 
 def _atlas(root: Path, work: Path):
@@ -152,6 +153,10 @@ def query_cases(dataset, store) -> list[tuple[str, tuple[str, dict]]]:
             ),
             (f"monthly_counts {label}", queries.monthly_counts(table, spec)),
             (f"density {label}", queries.density(table, spec, 0.5, longest)),
+            (
+                f"place_halos {label}",
+                queries.place_halos(table, spec, VAGUE_PLACES, 10_000, longest),
+            ),
         ]
         levels = store.levels if label in ("everything", "facets", "region") else ()
         if label == "default":

@@ -156,6 +156,66 @@ def test_grid_cells_count_every_located_event_once(many, cell):
     )
 
 
+VAGUE = ("near", "district", "province", "region", "country")
+
+
+@pytest.mark.parametrize("which", ["atlas", "many"])
+@pytest.mark.parametrize("spec_args", SPECS)
+def test_place_halos_are_the_vague_places_pandas_finds(which, spec_args, request):
+    dataset, source = request.getfixturevalue(which)
+    spec = FilterSpec(**spec_args)
+    expected = _oracle(dataset, spec)
+    expected = expected[
+        (expected["layer"] != "base")
+        & expected["geo_precision"].isin(VAGUE)
+        & expected["lat"].notna()
+        & expected["lon"].notna()
+    ]
+    by_hand = {
+        (float(lon), float(lat), str(precision)): int(n)
+        for (lon, lat, precision), n in expected.groupby(
+            ["lon", "lat", "geo_precision"]
+        )
+        .size()
+        .items()
+    }
+    found = source.place_halos(spec, VAGUE, 100_000)
+    assert {
+        (float(lon), float(lat), str(p)): int(n)
+        for lon, lat, p, n in zip(
+            found["lon"],
+            found["lat"],
+            found["geo_precision"],
+            found["events"],
+            strict=True,
+        )
+    } == by_hand
+    # At most ``limit`` places, the first ones in (lon, lat, precision) order.
+    if len(by_hand) > 2:
+        first = source.place_halos(spec, VAGUE, 2)
+        assert [
+            (float(x), float(y), str(p))
+            for x, y, p in zip(
+                first["lon"], first["lat"], first["geo_precision"], strict=True
+            )
+        ] == sorted(by_hand)[:2]
+
+
+def test_place_halos_keep_only_the_precisions_asked(many):
+    dataset, source = many
+    spec = FilterSpec(start=date(1991, 1, 1), end=date(2015, 12, 31))
+    found = source.place_halos(spec, ("province",), 100_000)
+    expected = _oracle(dataset, spec)
+    expected = expected[
+        (expected["layer"] != "base")
+        & (expected["geo_precision"] == "province")
+        & expected["lat"].notna()
+    ]
+    assert set(found["geo_precision"]) <= {"province"}
+    assert int(found["events"].sum()) == len(expected)
+    assert len(found) == len(expected.drop_duplicates(["lon", "lat"]))
+
+
 @pytest.mark.parametrize("batch_rows", [1, 7, 1000, 100_000])
 def test_batches_give_every_row_once_in_order(many, batch_rows):
     dataset, source = many

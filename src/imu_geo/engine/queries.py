@@ -264,6 +264,31 @@ def density(
     return sql, params.values
 
 
+def place_halos(
+    table: str,
+    spec: FilterSpec,
+    precisions: Sequence[str],
+    limit: int,
+    longest: int | None = None,
+) -> Query:
+    """The distinct places of the selected events that are not bases and whose
+    point is known only to one of ``precisions``: ``lon``, ``lat``,
+    ``geo_precision`` and how many ``events`` each, at most ``limit`` of them
+    (ordered by lon, lat, precision). What the map draws one halo for."""
+    params = _Params()
+    where = _where(spec, params, longest=longest)
+    vague = params.in_list("geo_precision", sorted(precisions))
+    sql = (
+        "SELECT lon, lat, geo_precision, count(*) AS events "
+        f"FROM {check_table_name(table)} "
+        f"WHERE {where} AND layer <> 'base' AND {vague} "
+        "AND lat IS NOT NULL AND lon IS NOT NULL "
+        "GROUP BY lon, lat, geo_precision ORDER BY lon, lat, geo_precision "
+        f"LIMIT {int(limit)}"
+    )
+    return sql, params.values
+
+
 def totals(table: str) -> Query:
     """How many events the table holds, and its first and last day."""
     sql = (

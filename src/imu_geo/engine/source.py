@@ -266,6 +266,19 @@ class EventSource:
         found["south"] = found["cy"].astype(float) * cell_deg
         return found
 
+    def place_halos(
+        self, spec: FilterSpec, precisions: Sequence[str], limit: int
+    ) -> pd.DataFrame:
+        """The selected events' places known only to one of ``precisions``
+        (bases left out), once each: ``lon``, ``lat``, ``geo_precision``,
+        ``events``; at most ``limit`` of them."""
+        sql, params = queries.place_halos(
+            self.store.table, spec, tuple(precisions), limit, self._longest
+        )
+        found = self.engine.query(sql, params)
+        found["events"] = found["events"].astype("int64")
+        return found
+
     # --- what needs no query ------------------------------------------------------
 
     @property
