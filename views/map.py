@@ -27,12 +27,15 @@ st.title(
 loading.describe_rows(data, rows, spec)
 deck, notice = mapdeck.map_deck(data, spec, rows)
 mapdeck.add_region_picker(deck, data)
+# Always one element here, with or without a notice: the map below keeps its
+# place on the page, so the browser keeps its view when the notice comes or goes.
+notice_slot = st.container()
 if notice:
-    st.caption(notice)
+    notice_slot.caption(notice)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
-    map_key = f"map-{loading.dataset_tag(data)}"
+    map_key = mapdeck.map_key(data)
     chosen = st.pydeck_chart(
         deck,
         # A click on an event selects it (below); on a province, filters to it.
@@ -52,6 +55,13 @@ with map_column:
         state.select_event(picked[0])
     player.scrubber(data, spec)
 with side_column:
+    st.button(
+        "Reset view",
+        on_click=mapdeck.reset_view,
+        help="Back to the whole dataset, as the map opened.",
+        icon=":material/zoom_out_map:",
+    )
+    mapdeck.density_switch(data, spec)
     st.image(mapdeck.map_legend(data, spec), caption="Legend")
 
 details_slot = st.container()

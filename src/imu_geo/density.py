@@ -260,6 +260,21 @@ def density_notice(n_events: int, cell_deg: float, budget: int) -> str:
     )
 
 
+def density_switch_notice(n_events: int, cell_deg: float) -> str:
+    """The caption of a map whose reader switched the density on while the
+    events are still drawn one by one: what one cell means, and that the cells
+    are counted on the server (deck.gl's aggregation layers, as Streamlit ships
+    them, do not follow the browser's date filter)."""
+    return (
+        f"Density: the {_count(n_events, 'event', 'events')} passing the filters "
+        f"are counted per {format_degrees(cell_deg)} grid cell "
+        f"({cell_span_text(cell_deg)} from south to north) for the window: the "
+        "darker the cell, the more events; hover a cell for its counts. Bases, "
+        "their arcs and place halos are drawn over the cells; switch the density "
+        "off to see each event."
+    )
+
+
 # --- the deck and its legend ------------------------------------------------------
 
 
@@ -305,6 +320,22 @@ def density_layer(records: list[dict], cell_deg: float, n_classes: int) -> pdk.L
     )
 
 
+def cells_layer(
+    cells: pd.DataFrame,
+    cell_deg: float,
+    scale_max: int | None = None,
+    max_cells: int = MAX_CELLS,
+) -> pdk.Layer:
+    """The layer of :func:`build_density_deck`: ``cells`` merged to at most
+    ``max_cells`` (:func:`bound_cells`), coloured on the scale up to
+    ``scale_max`` (by default the largest count among them)."""
+    cells, cell_deg = bound_cells(cells, cell_deg, max_cells)
+    top = int(cells["events"].max()) if len(cells) else 0
+    thresholds = density_thresholds(top if scale_max is None else int(scale_max))
+    records = density_records(cells, cell_deg, thresholds)
+    return density_layer(records, cell_deg, len(thresholds))
+
+
 def build_density_deck(
     cells: pd.DataFrame,
     cell_deg: float,
@@ -322,12 +353,8 @@ def build_density_deck(
     across steps); by default the largest count among ``cells``. ``view`` and
     ``basemap`` as for :func:`imu_geo.layers.build_deck`.
     """
-    cells, cell_deg = bound_cells(cells, cell_deg, max_cells)
-    top = int(cells["events"].max()) if len(cells) else 0
-    thresholds = density_thresholds(top if scale_max is None else int(scale_max))
-    records = density_records(cells, cell_deg, thresholds)
     layers = basemap_layers(basemap)
-    layers.append(density_layer(records, cell_deg, len(thresholds)))
+    layers.append(cells_layer(cells, cell_deg, scale_max, max_cells))
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),

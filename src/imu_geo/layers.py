@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -927,19 +927,77 @@ def large_point_layer(layer: str, url: str, filter_range: list) -> pdk.Layer:
     )
 
 
+# The few features the map draws at any size, beside the budgeted event points:
+# at most this many bases in the window (drawn with their areas and relocation
+# arcs) and this many halo discs. Each travels inside the deck at every step
+# (about 100-200 bytes of deck JSON), so together they stay within the bytes
+# a step may send; beyond a limit that kind is left out, and the map says so.
+DETAIL_LIMIT = 300
+HALO_PRECISIONS: tuple[str, ...] = tuple(
+    name for name, radius in HALO_RADIUS_M.items() if radius > 0
+)
+
+
+def as_tooltip(layer: pdk.Layer, key: str) -> pdk.Layer:
+    """``layer`` with each record's tooltip under ``key``: one deck has one
+    tooltip template, and the large deck's reads ``{n}``. The text is moved,
+    not rebuilt, so it stays what :func:`deck_data` made of it."""
+    for record in layer.data if isinstance(layer.data, list) else []:
+        for old in ("tooltip", "t"):
+            if old in record and old != key:
+                record[key] = record.pop(old)
+    return layer
+
+
+def detail_layers(
+    bases: pd.DataFrame | None,
+    halos: pd.DataFrame | None,
+    display_geometry: Mapping[str, object],
+    options: MapOptions = MapOptions(),
+) -> list[pdk.Layer]:
+    """The few features of a large map, drawn as on the detailed map (inline,
+    tooltips under ``n``): place halos from ``halos`` (``lon``, ``lat``,
+    ``geo_precision``, one row per place), then the window's ``bases`` with
+    their areas and the arcs between them. ``None`` leaves a kind out."""
+    layers: list[pdk.Layer] = []
+    if options.halos and halos is not None:
+        layers.append(halo_layer(halos))
+    if bases is not None:
+        layers.extend(
+            as_tooltip(layer, "n") for layer in base_layers(bases, display_geometry)
+        )
+        if options.relocation:
+            layers.append(as_tooltip(relocation_layer(bases), "n"))
+    return layers
+
+
 def build_large_deck(
     urls: Mapping[str, str],
     filter_range: list,
     view: Mapping[str, float] = DEFAULT_VIEW,
     basemap: str = ATLAS_BASEMAP,
+    details: Sequence[pdk.Layer] = (),
+    density: pdk.Layer | None = None,
 ) -> pdk.Deck:
-    """The map for many events: the basemap and one point-file layer per layer
-    (``urls`` maps a layer name to its file's URL), bases below attacks; ``view``
-    and ``basemap`` as for :func:`build_deck`."""
+    """The map for many events: the basemap, the ``details``
+    (:func:`detail_layers`), then one point-file layer per layer (``urls`` maps
+    a layer name to its file's URL), bases below attacks; ``view`` and
+    ``basemap`` as for :func:`build_deck`.
+
+    With a ``density`` layer (cells counted by the engine, tooltips under
+    ``n``) the cells are drawn in place of the event dots: the point layers stay
+    in the deck, hidden, so that switching back does not fetch their files
+    again."""
     layers = basemap_layers(basemap)
+    if density is not None:
+        layers.append(as_tooltip(density, "n"))
+    layers.extend(details)
     for layer in ("base", "context", "attack"):
         if layer in urls:
-            layers.append(large_point_layer(layer, urls[layer], filter_range))
+            point_layer = large_point_layer(layer, urls[layer], filter_range)
+            if density is not None:
+                point_layer.visible = False
+            layers.append(point_layer)
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),

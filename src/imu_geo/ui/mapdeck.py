@@ -12,18 +12,24 @@ import streamlit as st
 from imu_geo.density import (
     bound_cells,
     build_density_deck,
+    cells_layer,
     density_cell_deg,
     density_legend_svg,
     density_notice,
+    density_switch_notice,
 )
 from imu_geo.engine.source import EventSource, Selection
 from imu_geo.filters import FilterSpec
 from imu_geo.layers import (
     DECK_COLUMNS,
+    DETAIL_LIMIT,
+    HALO_PRECISIONS,
     LAYER_IDS,
+    as_tooltip,
     build_deck,
     build_large_deck,
     date_filter_range,
+    detail_layers,
     large_colour_codes,
     large_radii,
     legend_svg,
@@ -45,7 +51,7 @@ from imu_geo.pointfiles import (
     start_sweeper,
 )
 from imu_geo.text import from_deck_text
-from imu_geo.ui.loading import LoadedData, map_view
+from imu_geo.ui.loading import LoadedData, dataset_tag, map_view
 from imu_geo.ui.regions import REGION_PICK_LAYER, pick_layer_id
 from imu_geo.ui.reporting import log, log_error
 from imu_geo.ui.state import _facet_key, map_options
@@ -134,19 +140,85 @@ def density_grid(data: LoadedData, spec: FilterSpec) -> tuple[float, int]:
     return _density_grid(data.key, facets, data.source, spec)
 
 
-def density_deck(data: LoadedData, spec: FilterSpec, candidates: int):
-    """The map as grid cells counted by the engine at each step, with its notice."""
+def density_deck(data: LoadedData, spec: FilterSpec, rows: Selection, candidates: int):
+    """The map as grid cells counted by the engine at each step, with the few
+    features drawn at any size (:func:`map_details`), and its notice."""
     cell, top = density_grid(data, spec)
     cells, drawn = bound_cells(data.source.density(spec, cell), cell)
     deck = build_density_deck(cells, drawn, *_map_frame(data), scale_max=top)
-    return deck, density_notice(candidates, drawn, POINT_BUDGET)
+    details, left_out = map_details(data, spec, rows, tooltip_key="t")
+    deck.layers.extend(details)
+    return deck, density_notice(candidates, drawn, POINT_BUDGET) + left_out
+
+
+DENSITY_KEY = "map_density"
+
+
+def density_switched_on() -> bool:
+    """Whether the reader switched the density on (:func:`density_switch`)."""
+    return bool(st.session_state.get(DENSITY_KEY, False))
+
+
+def density_switch(data: LoadedData, spec: FilterSpec) -> None:
+    """The switch between one dot per event and events per cell, offered where
+    the events are drawn from point files (above :data:`INLINE_LIMIT`, up to
+    :data:`POINT_BUDGET`); above the budget the cells are the only map."""
+    if INLINE_LIMIT < facet_count(data, spec) <= POINT_BUDGET:
+        st.toggle(
+            "Density per grid cell",
+            key=DENSITY_KEY,
+            help="Count the window's events per grid cell instead of drawing "
+            "one dot each. Bases, their arcs and halos stay.",
+        )
 
 
 def map_legend(data: LoadedData, spec: FilterSpec) -> str:
     """The legend of the map :func:`map_deck` draws, as SVG."""
-    if not over_point_budget(data, spec):
+    count = facet_count(data, spec)
+    cells = count > POINT_BUDGET or (count > INLINE_LIMIT and density_switched_on())
+    if not cells:
         return legend_svg()
     return density_legend_svg(*density_grid(data, spec))
+
+
+def map_details(
+    data: LoadedData, spec: FilterSpec, rows: Selection, tooltip_key: str = "n"
+) -> tuple[list, str]:
+    """The few features a map draws at any size, for the window: its bases with
+    their areas and relocation arcs, and one halo per vaguely known place, read
+    from the engine (not every row); and a sentence naming any kind left out
+    because the window holds more than :data:`DETAIL_LIMIT` of them (or "")."""
+    options = map_options()
+    left_out = []
+    bases = None
+    n_bases = rows.counts.get("base", 0)
+    if "base" in spec.layers:
+        if n_bases <= DETAIL_LIMIT:
+            bases = data.source.rows(
+                replace(spec, layers=("base",)), DECK_COLUMNS
+            ).drop(columns="row_id")
+        else:
+            left_out.append(
+                f"the window's {n_bases:,} bases are dots without their areas and "
+                "relocation arcs"
+            )
+    halos = None
+    if options.halos:
+        halos = data.source.place_halos(spec, HALO_PRECISIONS, DETAIL_LIMIT + 1)
+        if len(halos) > DETAIL_LIMIT:
+            halos = None
+            left_out.append("place halos are left out")
+    layers = detail_layers(bases, halos, data.display_geometry, options)
+    for layer in layers:
+        as_tooltip(layer, tooltip_key)
+    words = ""
+    if left_out:
+        words = (
+            f" With more than {DETAIL_LIMIT:,} of them in the window, "
+            + "; ".join(left_out)
+            + "."
+        )
+    return layers, words
 
 
 # What a map point file is made of (see :func:`imu_geo.pointfiles.point_records`).
@@ -182,23 +254,32 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
     Up to :data:`INLINE_LIMIT` events (after the non-time filters) the events are
     in the deck itself, with every detail (areas, arcs, halos). Above it each
     layer's points are written once to a point file and filtered by date in the
-    browser, so a slider step sends only the new date range.
+    browser, so a slider step sends only the new date range; the few features
+    (bases with their areas and arcs, place halos) still come inline, read from
+    the engine for the window (:func:`map_details`), and the reader may switch
+    to counts per grid cell (:func:`density_switch`). Above
+    :data:`POINT_BUDGET` the map is the engine's grid cells with those features.
     """
     by_layer = facet_counts(data, spec)
     candidates = sum(by_layer.values())
     if candidates > POINT_BUDGET:
-        return density_deck(data, spec, candidates)
+        return density_deck(data, spec, rows, candidates)
     if candidates <= INLINE_LIMIT:
         selected = rows.frame(DECK_COLUMNS).drop(columns="row_id")
         deck = build_deck(
             selected, data.display_geometry, map_options(), *_map_frame(data)
         )
         return deck, ""
+    details, left_out = map_details(data, spec, rows)
+    # Bases drawn with the details need no point file of their own.
+    inline_bases = any(
+        getattr(layer, "id", None) == LAYER_IDS["base_areas"] for layer in details
+    )
     store = point_store()
     urls = {}
     try:
         for layer in spec.layers:
-            if not by_layer.get(layer):
+            if not by_layer.get(layer) or (layer == "base" and inline_bases):
                 continue
 
             def build(layer=layer) -> bytes:
@@ -234,19 +315,51 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         )
         return deck, notice
     days = epoch_days(pd.Series(pd.to_datetime([spec.start, spec.end])))
+    density = None
+    if density_switched_on():
+        cell, top = density_grid(data, spec)
+        cells, drawn = bound_cells(data.source.density(spec, cell), cell)
+        density = cells_layer(cells, drawn, scale_max=top)
     deck = build_large_deck(
         urls,
         date_filter_range(int(days[0]), int(days[1]), spec.mode == "cumulative"),
         *_map_frame(data),
+        details=details,
+        density=density,
     )
+    if density is not None:
+        return deck, density_switch_notice(candidates, drawn) + left_out
     notice = (
         f"{candidates:,} events pass the filters, so the map draws each as a "
-        "dot and filters them by date in your browser; base areas, relocation arcs "
-        f"and place halos are drawn when at most {INLINE_LIMIT:,} events pass. "
-        "Hollow dots still mark vague dates; each event's place precision is in "
-        "the table and the details."
+        "dot and filters them by date in your browser; base areas, relocation "
+        "arcs and place halos are drawn as for fewer events. Hollow dots still "
+        "mark vague dates; each event's place precision is in the table and the "
+        "details. Switch the density on to count the window's events per grid "
+        "cell." + left_out
     )
     return deck, notice
+
+
+VIEW_GENERATION_KEY = "map_view_generation"
+
+
+def map_key(data: LoadedData) -> str:
+    """The Map page's chart key: one per dataset (a selection made on one must
+    not carry over to another) and per view generation (:func:`reset_view`).
+
+    The browser keeps the reader's zoom and pan across reruns for as long as
+    the chart keeps its key and its initial view, whichever layers it draws;
+    a new key mounts a new chart at the dataset's initial view.
+    """
+    generation = int(st.session_state.get(VIEW_GENERATION_KEY, 0))
+    return f"map-{dataset_tag(data)}-{generation}"
+
+
+def reset_view() -> None:
+    """Bring the map back to the dataset's initial view on the next run."""
+    st.session_state[VIEW_GENERATION_KEY] = (
+        int(st.session_state.get(VIEW_GENERATION_KEY, 0)) + 1
+    )
 
 
 def picked_event(data: LoadedData, picked) -> str:

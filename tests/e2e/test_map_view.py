@@ -1,0 +1,164 @@
+"""The map keeps the reader's view through slider steps, at every size, and
+Reset view brings back the dataset's initial view.
+
+The view is read from deck.gl itself: Streamlit's chart passes its current
+view state to the DeckGL component as the ``viewState`` prop, found from the
+canvas through React's fiber tree. Zooming is done with the mouse wheel, as a
+reader does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo.pointfiles import INLINE_LIMIT
+from imu_geo.synthetic import write_synthetic
+from tests.conftest import serve
+from tests.e2e.test_browser import LOAD_TIMEOUT_MS
+
+pytestmark = pytest.mark.browser
+LARGE_EVENTS = 2_000  # above INLINE_LIMIT: dots from point files
+
+VIEW_JS = """() => {
+  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  if (!canvas) return null;
+  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber$'));
+  for (let f = canvas[key]; f; f = f.return) {
+    const v = f.memoizedProps && f.memoizedProps.viewState;
+    if (v && typeof v.zoom === 'number')
+      return {longitude: v.longitude, latitude: v.latitude, zoom: v.zoom};
+  }
+  return null;
+}"""
+
+
+def _settled(page: Page) -> None:
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
+    )
+    page.wait_for_timeout(1500)  # deck.gl draws after the run has finished
+
+
+def _caption(page: Page):
+    return page.get_by_text(re.compile(r"^[\d,]+ events? — ")).first
+
+
+def _view(page: Page) -> dict:
+    view = page.evaluate(VIEW_JS)
+    assert view is not None, "no deck.gl view state found on the page"
+    return view
+
+
+def _zoom_in(page: Page) -> None:
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]')
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    # Off centre, so that the centre moves too.
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+    for _ in range(3):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(300)
+    _still(page)
+
+
+def _still(page: Page) -> dict:
+    """The view once it has stopped moving (software rendering lags the wheel)."""
+    last, unchanged = _view(page), 0
+    for _ in range(60):
+        page.wait_for_timeout(500)
+        now = _view(page)
+        unchanged = unchanged + 1 if _same(now, last) else 0
+        if unchanged == 3:  # 1.5 s without a change
+            return now
+        last = now
+    raise AssertionError("the map's view did not come to rest")
+
+
+def _step(page: Page) -> None:
+    before = _caption(page).inner_text()
+    handle = page.get_by_role("slider").nth(1)
+    handle.focus()
+    handle.press("ArrowLeft")
+    expect(_caption(page)).not_to_have_text(before, timeout=30_000)
+    _settled(page)
+
+
+def _same(a: dict, b: dict) -> bool:
+    return (
+        abs(a["zoom"] - b["zoom"]) < 1e-6
+        and abs(a["longitude"] - b["longitude"]) < 1e-6
+        and abs(a["latitude"] - b["latitude"]) < 1e-6
+    )
+
+
+def _zoom_survives_steps_and_reset_restores(page: Page, url: str) -> dict:
+    page.goto(url)
+    expect(page.get_by_text("Events in view")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    _settled(page)
+    initial = _still(page)
+    _zoom_in(page)
+    zoomed = _still(page)
+    assert zoomed["zoom"] > initial["zoom"] + 0.5
+    assert abs(zoomed["longitude"] - initial["longitude"]) > 1e-3
+    for _ in range(2):
+        _step(page)
+        after = _view(page)
+        assert _same(after, zoomed), (after, zoomed, initial)
+    page.get_by_role("button", name="Reset view").click()
+    _settled(page)
+    assert _same(_view(page), initial)
+    return initial
+
+
+def test_on_the_atlas_a_zoom_survives_steps_and_reset_restores_it(
+    page: Page, streamlit_server
+):
+    url = f"{streamlit_server}/?start=1999-01-01&end=2004-12-31"
+    _zoom_survives_steps_and_reset_restores(page, url)
+
+
+@pytest.fixture(scope="module")
+def large_server(tmp_path_factory):
+    folder = write_synthetic(
+        tmp_path_factory.mktemp("large-data"), LARGE_EVENTS, BUNDLED_DATA_DIR, seed=5
+    )
+    with serve(tmp_path_factory.mktemp("large-server"), folder) as url:
+        yield url
+
+
+def test_on_point_files_and_density_a_zoom_survives_and_reset_restores(
+    page: Page, large_server
+):
+    assert LARGE_EVENTS > INLINE_LIMIT
+    url = f"{large_server}/?start=2000-01-01&end=2004-12-31"
+    _zoom_survives_steps_and_reset_restores(page, url)
+    passing = f"{LARGE_EVENTS:,} events pass the filters"
+    expect(page.get_by_text(passing)).to_be_visible()
+
+    # Switching the density on and off keeps the view too.
+    _zoom_in(page)
+    zoomed = _view(page)
+    page.get_by_text("Density per grid cell").click()
+    expect(page.get_by_text(re.compile(r"^Density: the "))).to_be_visible(
+        timeout=30_000
+    )
+    _settled(page)
+    assert _same(_view(page), zoomed)
+    _step(page)
+    assert _same(_view(page), zoomed)
+
+    # Crossing from point files to the detailed map (a filter leaving at most
+    # INLINE_LIMIT events) and back keeps it as well.
+    page.goto(url)  # a new session: the view is the initial one again
+    _settled(page)
+    _zoom_in(page)
+    zoomed = _view(page)
+    page.get_by_role("textbox", name="Search").fill("zzz-no-such-event")
+    page.keyboard.press("Enter")
+    expect(_caption(page)).to_have_text(re.compile(r"^0 events"), timeout=30_000)
+    _settled(page)
+    assert _same(_view(page), zoomed)

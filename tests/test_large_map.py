@@ -1,0 +1,180 @@
+"""The large map's few features and its density switch, as deck JSON.
+
+Above the inline limit the event dots come from point files, but bases (with
+their areas and relocation arcs) and place halos are few and travel inside the
+deck, as on the detailed map; with the density switched on, engine cells
+replace the dots. Counts below are worked out by hand from the rows written here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from imu_geo.density import cells_layer
+from imu_geo.layers import (
+    HALO_PRECISIONS,
+    MapOptions,
+    build_large_deck,
+    date_filter_range,
+    detail_layers,
+)
+from tests.helpers import make_events
+
+BASES = make_events(
+    [
+        {  # an area: drawn as its polygon
+            "event_id": "b1",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "1998-01-01",
+            "date_end": "2001-12-31",
+            "place_id": "kunduz",
+            "place_name": "Kunduz",
+            "geo_precision": "province",
+            "lat": 36.8,
+            "lon": 68.7,
+            "title": "@@=constructor",
+        },
+        {  # a town: drawn as a ring
+            "event_id": "b2",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "2002-01-01",
+            "date_end": "2003-12-31",
+            "place_id": "wana",
+            "place_name": "Wana",
+            "geo_precision": "near",
+            "lat": 32.3,
+            "lon": 69.6,
+        },
+    ]
+)
+GEOMETRY = {"kunduz": box(68.0, 36.0, 69.5, 37.5)}
+# One row per place, as the engine's place_halos gives them.
+HALOS = pd.DataFrame(
+    {
+        "lon": [69.2, 70.1, 66.0],
+        "lat": [41.3, 40.5, 34.0],
+        "geo_precision": ["near", "district", "country"],
+        "events": [12, 1, 4],
+    }
+)
+URLS = {"attack": "app/static/points/p/a.json", "context": "app/static/points/p/c.json"}
+
+
+def _layers(deck) -> dict[str, dict]:
+    return {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}
+
+
+@pytest.mark.parametrize(
+    ("bases", "halos", "options", "expected"),
+    [
+        # ids and data counts: 1 area polygon, 1 ring, 1 arc (b1 -> b2), 3 discs
+        (
+            BASES,
+            HALOS,
+            MapOptions(),
+            {"uncertainty-halos": 3, "base-areas": 1, "base-points": 1,
+             "base-relocation": 1},
+        ),
+        (BASES, HALOS, MapOptions(relocation=False, halos=False),
+         {"base-areas": 1, "base-points": 1}),
+        (None, HALOS, MapOptions(), {"uncertainty-halos": 3}),
+        (BASES, None, MapOptions(), {"base-areas": 1, "base-points": 1,
+                                     "base-relocation": 1}),
+        (None, None, MapOptions(), {}),
+    ],
+)  # fmt: skip
+def test_the_large_deck_draws_the_few_features_inline(bases, halos, options, expected):
+    details = detail_layers(bases, halos, GEOMETRY, options)
+    layers = _layers(
+        build_large_deck(URLS, date_filter_range(0, 10, False), details=details)
+    )
+    drawn = {
+        layer_id: len(layer["data"])
+        for layer_id, layer in layers.items()
+        if isinstance(layer.get("data"), list)
+    }
+    assert drawn == expected
+    # The event dots still come from their files, filtered by date.
+    assert layers["attacks"]["data"] == URLS["attack"]
+    assert layers["context-events"]["data"] == URLS["context"]
+    assert "visible" not in layers["attacks"]
+    # Below the dots, above the basemap.
+    order = list(layers)
+    assert order.index("basemap") < min(order.index(i) for i in expected or ["attacks"])
+    assert max((order.index(i) for i in expected), default=0) < order.index("attacks")
+
+
+def test_inline_features_carry_the_large_decks_tooltip_as_safe_text():
+    details = detail_layers(BASES, HALOS, GEOMETRY, MapOptions())
+    built = build_large_deck(URLS, date_filter_range(0, 10, False), details=details)
+    assert built._tooltip == {"text": "{n}"}
+    deck = json.loads(built.to_json())
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    for layer_id in ("base-areas", "base-points", "base-relocation"):
+        for record in layers[layer_id]["data"]:
+            assert "tooltip" not in record
+            assert record["n"]
+    area = layers["base-areas"]["data"][0]
+    assert area["event_id"] == "b1"
+    # A title that deck.gl would read as an expression reaches it as text.
+    assert not area["n"].startswith("@@")
+    assert all(
+        not value.startswith("@@")
+        for layer_id in ("base-areas", "base-points", "base-relocation")
+        for record in layers[layer_id]["data"]
+        for value in record.values()
+        if isinstance(value, str)
+    )
+    arc = layers["base-relocation"]["data"][0]
+    assert arc["from"] == [68.7, 36.8] and arc["to"] == [69.6, 32.3]
+    assert arc["n"] == "Base moved: Kunduz → Wana (2002)"
+    # Halo radii by hand: near 25 km, district 50 km, country 400 km.
+    assert sorted(d["radius"] for d in layers["uncertainty-halos"]["data"]) == [
+        25_000,
+        50_000,
+        400_000,
+    ]
+
+
+def test_halo_precisions_are_the_vague_ones():
+    assert set(HALO_PRECISIONS) == {"near", "district", "province", "region", "country"}
+
+
+def test_switched_on_density_replaces_the_dots_and_keeps_the_features():
+    cells = pd.DataFrame(
+        {
+            "cx": [137, 138],
+            "cy": [73, 73],
+            "events": [5, 2],
+            "attacks": [4, 2],
+            "bases": [0, 0],
+            "context": [1, 0],
+        }
+    )
+    details = detail_layers(BASES, None, GEOMETRY, MapOptions())
+    layers = _layers(
+        build_large_deck(
+            URLS,
+            date_filter_range(0, 10, False),
+            details=details,
+            density=cells_layer(cells, 0.5, scale_max=5),
+        )
+    )
+    density = layers["event-density"]
+    assert len(density["data"]) == 2
+    assert density["data"][0]["n"] == (
+        "5 events in this 0.5° cell: 4 attacks, 0 bases, 1 context"
+    )
+    assert "t" not in density["data"][0]
+    # The dots stay in the deck (their files are not fetched again), hidden.
+    assert layers["attacks"]["visible"] is False
+    assert layers["context-events"]["visible"] is False
+    assert layers["base-areas"].get("visible", True) is True
+    order = list(layers)
+    assert order.index("event-density") < order.index("base-areas")
