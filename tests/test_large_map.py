@@ -178,3 +178,23 @@ def test_switched_on_density_replaces_the_dots_and_keeps_the_features():
     assert layers["base-areas"].get("visible", True) is True
     order = list(layers)
     assert order.index("event-density") < order.index("base-areas")
+
+
+def test_with_density_on_bases_from_a_file_stay_and_halos_lie_under_the_cells():
+    cells = pd.DataFrame(
+        {"cx": [137], "cy": [73], "events": [3], "attacks": [3], "bases": [0],
+         "context": [0]}
+    )  # fmt: skip
+    details = detail_layers(None, HALOS, GEOMETRY, MapOptions())
+    layers = _layers(
+        build_large_deck(
+            {**URLS, "base": "app/static/points/p/b.json"},
+            date_filter_range(0, 10, False),
+            details=details,
+            density=cells_layer(cells, 0.5),
+        )
+    )
+    assert "visible" not in layers["base-points"]
+    assert layers["base-points"]["data"] == "app/static/points/p/b.json"
+    order = list(layers)
+    assert order.index("uncertainty-halos") < order.index("event-density")

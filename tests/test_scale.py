@@ -59,13 +59,26 @@ def _steps(folder, monkeypatch):
     return at, sizes, counts
 
 
-def test_a_step_sends_the_same_deck_at_ten_and_a_hundred_thousand(folders, monkeypatch):
+def _features(at: AppTest) -> dict[str, int]:
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {
+        layer["id"]: len(layer["data"])
+        for layer in deck["layers"]
+        if isinstance(layer.get("data"), list)
+    }
+
+
+def test_a_step_sends_the_window_s_few_features_not_its_points(folders, monkeypatch):
     _, small, small_counts = _steps(folders[10_000], monkeypatch)
     at, large, large_counts = _steps(folders[100_000], monkeypatch)
-    # The only per-step content is the date range; file names differ by a
-    # fixed-length hash, so the sizes are equal to the byte.
-    assert small == large
-    assert max(large) < 8_000
+    # Bases and halos travel in the deck, at most DETAIL_LIMIT of each: the
+    # step's size follows the window's features, never the number of events.
+    assert max(small + large) < 100_000
+    # At 100,000 every window holds more bases than that, so they are dots from
+    # their file.
+    assert max(large) < 50_000
+    features = _features(at)
+    assert "base-areas" not in features, features
     for shown, expected in small_counts + large_counts:
         assert shown == expected > 0
     # The points are in files, not in the deck.

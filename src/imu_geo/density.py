@@ -260,18 +260,17 @@ def density_notice(n_events: int, cell_deg: float, budget: int) -> str:
     )
 
 
-def density_switch_notice(n_events: int, cell_deg: float) -> str:
+def density_switch_notice(cell_deg: float) -> str:
     """The caption of a map whose reader switched the density on while the
-    events are still drawn one by one: what one cell means, and that the cells
-    are counted on the server (deck.gl's aggregation layers, as Streamlit ships
+    events are still drawn one by one: what one cell means. The cells are
+    counted on the server (deck.gl's aggregation layers, as Streamlit ships
     them, do not follow the browser's date filter)."""
     return (
-        f"Density: the {_count(n_events, 'event', 'events')} passing the filters "
-        f"are counted per {format_degrees(cell_deg)} grid cell "
-        f"({cell_span_text(cell_deg)} from south to north) for the window: the "
-        "darker the cell, the more events; hover a cell for its counts. Bases, "
-        "their arcs and place halos are drawn over the cells; switch the density "
-        "off to see each event."
+        "Density: the window's events are counted per "
+        f"{format_degrees(cell_deg)} grid cell ({cell_span_text(cell_deg)} from "
+        "south to north): the darker the cell, the more events; hover a cell for "
+        "its counts. Bases, their arcs and place halos are still drawn; switch the "
+        "density off to see each event. Events without a place are not on the map."
     )
 
 

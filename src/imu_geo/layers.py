@@ -985,17 +985,21 @@ def build_large_deck(
     ``basemap`` as for :func:`build_deck`.
 
     With a ``density`` layer (cells counted by the engine, tooltips under
-    ``n``) the cells are drawn in place of the event dots: the point layers stay
-    in the deck, hidden, so that switching back does not fetch their files
-    again."""
+    ``n``) the cells are drawn in place of the attack and context dots, over the
+    halos and under the bases: those point layers stay in the deck, hidden, so
+    that switching back does not fetch their files again. Bases from a point
+    file (too many to draw inline) stay visible."""
     layers = basemap_layers(basemap)
+    # Faint halos under the cells, bases and arcs over them.
+    halos = [layer for layer in details if layer.id == LAYER_IDS["halos"]]
+    layers.extend(halos)
     if density is not None:
         layers.append(as_tooltip(density, "n"))
-    layers.extend(details)
+    layers.extend(layer for layer in details if layer.id != LAYER_IDS["halos"])
     for layer in ("base", "context", "attack"):
         if layer in urls:
             point_layer = large_point_layer(layer, urls[layer], filter_range)
-            if density is not None:
+            if density is not None and layer != "base":
                 point_layer.visible = False
             layers.append(point_layer)
     return pdk.Deck(

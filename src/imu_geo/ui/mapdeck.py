@@ -199,25 +199,23 @@ def map_details(
             ).drop(columns="row_id")
         else:
             left_out.append(
-                f"the window's {n_bases:,} bases are dots without their areas and "
-                "relocation arcs"
+                f" The window holds {n_bases:,} bases, more than the "
+                f"{DETAIL_LIMIT:,} drawn with their areas and relocation arcs: "
+                "they are dots."
             )
     halos = None
     if options.halos:
         halos = data.source.place_halos(spec, HALO_PRECISIONS, DETAIL_LIMIT + 1)
         if len(halos) > DETAIL_LIMIT:
             halos = None
-            left_out.append("place halos are left out")
+            left_out.append(
+                f" The window's events lie at more than {DETAIL_LIMIT:,} roughly "
+                "known places, so their halos are left out."
+            )
     layers = detail_layers(bases, halos, data.display_geometry, options)
     for layer in layers:
         as_tooltip(layer, tooltip_key)
-    words = ""
-    if left_out:
-        words = (
-            f" With more than {DETAIL_LIMIT:,} of them in the window, "
-            + "; ".join(left_out)
-            + "."
-        )
+    words = "".join(left_out)
     return layers, words
 
 
@@ -328,7 +326,7 @@ def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         density=density,
     )
     if density is not None:
-        return deck, density_switch_notice(candidates, drawn) + left_out
+        return deck, density_switch_notice(drawn) + left_out
     notice = (
         f"{candidates:,} events pass the filters, so the map draws each as a "
         "dot and filters them by date in your browser; base areas, relocation "
