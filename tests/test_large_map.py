@@ -134,6 +134,7 @@ def test_inline_features_carry_the_large_decks_tooltip_as_safe_text():
     arc = layers["base-relocation"]["data"][0]
     assert arc["from"] == [68.7, 36.8] and arc["to"] == [69.6, 32.3]
     assert arc["n"] == "Base moved: Kunduz → Wana (2002)"
+    assert layers["uncertainty-halos"]["filled"] is False
     # Halo radii by hand: near 25 km, district 50 km, country 400 km.
     assert sorted(d["radius"] for d in layers["uncertainty-halos"]["data"]) == [
         25_000,

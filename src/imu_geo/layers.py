@@ -961,7 +961,11 @@ def detail_layers(
     their areas and the arcs between them. ``None`` leaves a kind out."""
     layers: list[pdk.Layer] = []
     if options.halos and halos is not None:
-        layers.append(halo_layer(halos))
+        # Rings without their faint fill: a large map's places lie close
+        # together, and hundreds of overlapping fills grey the map out.
+        rings = halo_layer(halos)
+        rings.filled = False
+        layers.append(rings)
     if bases is not None:
         layers.extend(
             as_tooltip(layer, "n") for layer in base_layers(bases, display_geometry)
