@@ -6,7 +6,8 @@ PORT ?= 8501
 ADDRESS ?= localhost
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test lint install install-test browser bench lock clean
+.PHONY: run serve test lint install install-test install-mutation browser bench mutation \
+	mutation-report lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,13 @@ $(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-mutation: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,mutation]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-mutation: $(VENV)/.installed-mutation
 
 # Browser tests use the system Chromium when there is one, else Playwright's own.
 browser: install-test
@@ -50,7 +56,7 @@ lock:
 	rm -rf build/lock-venv
 	$(PYTHON) -m venv build/lock-venv
 	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
-	build/lock-venv/bin/python -m pip install --quiet -e '.[test,spark]'
+	build/lock-venv/bin/python -m pip install --quiet -e '.[test,spark,mutation]'
 	{ echo "# Exact versions used by \`make run\` and \`make test\` (pip constraints)."; \
 	  echo "# Regenerate with \`make lock\` after changing dependencies in pyproject.toml."; \
 	  build/lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
@@ -72,5 +78,17 @@ bench: browser
 	$(BIN)/python benchmarks/engine.py --browser --spark $(BENCH_ARGS)
 	$(BIN)/python benchmarks/render.py
 
+# Mutation testing of the pure modules (not part of `make test`; it takes hours for
+# them all): mutmut, niced, one module at a time, most important first, on
+# MUTATION_JOBS cores; writes the scores to docs/testing.md. One module:
+# make mutation MODULES=filters. The page alone: make mutation-report.
+MODULES ?=
+MUTATION_JOBS ?= 2
+mutation: install-mutation
+	MUTATION_JOBS=$(MUTATION_JOBS) $(BIN)/python scripts/mutation_report.py --run $(MODULES)
+
+mutation-report:
+	$(PYTHON) scripts/mutation_report.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build static/points
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build static/points mutants

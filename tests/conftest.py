@@ -16,6 +16,10 @@ import pytest
 
 from imu_geo.cli import streamlit_command
 from tests.engines import duckdb_engine, engine, spark_engine  # noqa: F401
+from tests.selection import (  # noqa: F401  (``--pure-only``, for mutation runs)
+    pytest_addoption,
+    pytest_collection_modifyitems,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_DIR / "data"

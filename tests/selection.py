@@ -1,0 +1,123 @@
+"""``pytest --pure-only``: keep the tests that run pure code in the test process.
+
+Mutation testing (``make mutation``, docs/testing.md) changes the package in the
+test process only, so a test that reaches the code through a subprocess, a server,
+a browser or Spark's JVM cannot see a mutant, and a page test (Streamlit's AppTest)
+runs the whole page for every mutant of every function it touches. Those tests
+are deselected here, which leaves the table-driven and property-based tests of
+the pure modules. A test is deselected when it is marked ``browser``, runs on the
+Spark engine, or when it, a fixture it uses, or a helper of its module names one
+of ``DRIVERS`` (directly or through other helpers of the same module).
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+from collections.abc import Iterable
+
+import pytest
+
+# Names whose use means the code under test runs outside this process or in a page.
+DRIVERS = frozenset(
+    {
+        "AppTest",
+        "SparkEngine",
+        "serve",
+        "spark_engine",
+        "streamlit_command",
+        "streamlit_server",
+        "subprocess",
+    }
+)
+OPTION = "--pure-only"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        OPTION,
+        action="store_true",
+        default=False,
+        help="run only tests of pure code in this process (for mutation testing)",
+    )
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """Every global or attribute name a function's code (and its inner code) uses."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names(constant)
+    return names
+
+
+def _code(value: object) -> types.CodeType | None:
+    if hasattr(value, "_get_wrapped_function"):  # a pytest fixture definition
+        value = value._get_wrapped_function()
+    try:
+        value = inspect.unwrap(value)
+    except (TypeError, ValueError):
+        return None
+    return getattr(value, "__code__", None)
+
+
+def _drivers_of(module: types.ModuleType, cache: dict[str, set[str]]) -> set[str]:
+    """DRIVERS plus the module's functions that use one, however indirectly."""
+    if module.__name__ in cache:
+        return cache[module.__name__]
+    uses = {}
+    for name, value in vars(module).items():
+        code = _code(value)
+        if code is not None:
+            uses[name] = _names(code)
+    drivers = set(DRIVERS)
+    grown = True
+    while grown:
+        grown = False
+        for name, names in uses.items():
+            if name not in drivers and names & drivers:
+                drivers.add(name)
+                grown = True
+    cache[module.__name__] = drivers
+    return drivers
+
+
+def _is_pure(item: pytest.Item, cache: dict[str, set[str]]) -> bool:
+    if item.get_closest_marker("browser") is not None:
+        return False
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("engine") == "spark":
+        return False
+    module = getattr(item, "module", None)
+    function = getattr(item, "function", None)
+    if module is None or function is None:
+        return False
+    drivers = _drivers_of(module, cache)
+    codes: Iterable[types.CodeType | None] = [_code(function)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        if drivers & set(info.names_closure):
+            return False
+        codes = [
+            *codes,
+            *(
+                _code(definition.func)
+                for definitions in info.name2fixturedefs.values()
+                for definition in definitions
+            ),
+        ]
+    return not any(code is not None and _names(code) & drivers for code in codes)
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if not config.getoption(OPTION):
+        return
+    cache: dict[str, set[str]] = {}
+    kept, dropped = [], []
+    for item in items:
+        (kept if _is_pure(item, cache) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
