@@ -19,6 +19,7 @@ from tests.engines import duckdb_engine, engine, spark_engine  # noqa: F401
 from tests.selection import (  # noqa: F401  (``--pure-only``, for mutation runs)
     pytest_addoption,
     pytest_collection_modifyitems,
+    pytest_configure,
 )
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

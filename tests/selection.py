@@ -8,6 +8,9 @@ are deselected here, which leaves the table-driven and property-based tests of
 the pure modules. A test is deselected when it is marked ``browser``, runs on the
 Spark engine, or when it, a fixture it uses, or a helper of its module names one
 of ``DRIVERS`` (directly or through other helpers of the same module).
+
+Property-based tests draw the same examples on every run (hypothesis'
+``derandomize``, no example database), so a mutant's verdict can be repeated.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import types
 from collections.abc import Iterable
 
 import pytest
+from hypothesis import settings
 
 # Names whose use means the code under test runs outside this process or in a page.
 DRIVERS = frozenset(
@@ -40,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="run only tests of pure code in this process (for mutation testing)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption(OPTION):
+        settings.register_profile("pure-only", derandomize=True, database=None)
+        settings.load_profile("pure-only")
 
 
 def _names(code: types.CodeType) -> set[str]:
