@@ -9,6 +9,14 @@ the pure modules. A test is deselected when it is marked ``browser``, runs on th
 Spark engine, or when it, a fixture it uses, or a helper of its module names one
 of ``DRIVERS`` (directly or through other helpers of the same module).
 
+While mutmut runs a mutant (``MUTANT_UNDER_TEST`` names it), only the tests of
+the mutated module are kept: the test files named after it (``test_filters.py``,
+``test_filters_properties.py`` and ``test_region_filter.py`` for
+``imu_geo.filters``) and those :data:`MODULE_TESTS` adds. mutmut already runs only
+the tests that reach the mutated function; this keeps a mutant of
+``filters.month_end`` from running every test of every module that calls it. A
+module with no test file of its own keeps every test that reaches it.
+
 Property-based tests draw the same examples on every run (hypothesis'
 ``derandomize``, no example database), so a mutant's verdict can be repeated.
 """
@@ -16,6 +24,7 @@ Property-based tests draw the same examples on every run (hypothesis'
 from __future__ import annotations
 
 import inspect
+import os
 import types
 from collections.abc import Iterable
 
@@ -35,6 +44,31 @@ DRIVERS = frozenset(
     }
 )
 OPTION = "--pure-only"
+
+# Test files of a module that are not named after it.
+MODULE_TESTS: dict[str, tuple[str, ...]] = {
+    "imu_geo.text": ("test_security.py", "test_density.py", "test_world.py"),
+    "imu_geo.views": ("test_security.py", "test_event_points.py"),
+    "imu_geo.engine.queries": ("test_engine_parity.py", "test_scale.py"),
+    "imu_geo.engine.source": ("test_engine_queries.py", "test_engine_parity.py"),
+    "imu_geo.store": ("test_engine_queries.py", "test_cli_engine.py"),
+    "imu_geo.layers": ("test_event_points.py", "test_security.py"),
+    "imu_geo.world": ("test_world_maps.py", "test_import_world.py"),
+}
+# The tests of every importer module: they read files of every layout.
+IMPORTER_TESTS = frozenset(
+    {
+        "test_importers.py",
+        "test_layouts.py",
+        "test_layouts_hypothesis.py",
+        "test_import_world.py",
+        "test_upload_errors.py",
+        "test_reading_limits.py",
+        "test_reading_fuzz.py",
+        "test_source_columns.py",
+        "test_source_types.py",
+    }
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -119,6 +153,31 @@ def _is_pure(item: pytest.Item, cache: dict[str, set[str]]) -> bool:
     return not any(code is not None and _names(code) & drivers for code in codes)
 
 
+def mutated_module(mutant: str) -> str | None:
+    """``imu_geo.filters`` for mutmut's ``imu_geo.filters.x_month_end__mutmut_3``;
+    None when no mutant is under test (mutmut's stats and clean runs)."""
+    if "__mutmut_" not in mutant:
+        return None
+    return mutant.partition("__mutmut_")[0].rpartition(".")[0]
+
+
+def _stem(module: str) -> str:
+    """What a test file's name holds when it tests ``module``: ``filter`` for
+    ``imu_geo.filters``, ``acled`` for ``imu_geo.importers.acled``."""
+    name = module.rpartition(".")[2]
+    return name[:-1] if name.endswith("s") and len(name) > 4 else name
+
+
+def tests_module(file_name: str, module: str) -> bool:
+    """Whether the test file ``file_name`` (``test_dates.py``) tests ``module``."""
+    if file_name in MODULE_TESTS.get(module, ()):
+        return True
+    if module.startswith("imu_geo.importers.") and file_name in IMPORTER_TESTS:
+        return True
+    words = file_name.removeprefix("test_").removesuffix(".py").split("_")
+    return bool({module.rpartition(".")[2], _stem(module)} & set(words))
+
+
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
@@ -128,6 +187,12 @@ def pytest_collection_modifyitems(
     kept, dropped = [], []
     for item in items:
         (kept if _is_pure(item, cache) else dropped).append(item)
+    module = mutated_module(os.environ.get("MUTANT_UNDER_TEST", ""))
+    if module is not None:
+        own = [item for item in kept if tests_module(item.path.name, module)]
+        if own:
+            dropped += [item for item in kept if item not in own]
+            kept = own
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
