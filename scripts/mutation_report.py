@@ -107,6 +107,7 @@ class Score:
     commit: str
     date: str
     seconds: float | None = None
+    unchecked: int = 0
 
     @property
     def caught(self) -> int:
@@ -114,8 +115,13 @@ class Score:
         return self.killed + self.timeout
 
     @property
+    def checked(self) -> int:
+        return self.total - self.unchecked
+
+    @property
     def ratio(self) -> float:
-        return self.caught / self.total if self.total else 1.0
+        """Caught over checked (all of them, once the run is complete)."""
+        return self.caught / self.checked if self.checked else 1.0
 
 
 def source_path(module: str) -> Path:
@@ -152,9 +158,11 @@ def score(
     module: str, seconds: float | None, codes: list[int | None] | None = None
 ) -> Score | None:
     """The module's counts from mutmut's results (``codes``, by default read from
-    ``mutants/``), None while any mutant is unchecked."""
+    ``mutants/``); None before any mutant is checked. A run that was stopped
+    gives a partial score, which the page marks as such."""
     codes = exit_codes(module) if codes is None else codes
-    if not codes or any(code is None for code in codes):
+    unchecked = sum(code is None for code in codes)
+    if unchecked == len(codes):
         return None
     killed = sum(code in KILLED for code in codes)
     survived = sum(code in SURVIVED for code in codes)
@@ -167,10 +175,11 @@ def score(
         survived=survived,
         timeout=timeout,
         no_tests=no_tests,
-        other=len(codes) - killed - survived - timeout - no_tests,
+        other=len(codes) - unchecked - killed - survived - timeout - no_tests,
         commit=commit(),
         date=datetime.now(UTC).strftime("%Y-%m-%d"),
         seconds=seconds,
+        unchecked=unchecked,
     )
 
 
@@ -224,18 +233,21 @@ def table(scores: dict[str, Score]) -> str:
         if s is None:
             continue
         flag = "" if s.ratio >= TARGET else " ✗"
+        counted = f"{s.caught} / {s.total}"
+        if s.unchecked:
+            counted = f"{s.caught} / {s.checked} checked of {s.total} (partial)"
         lines.append(
-            f"| `{module}` | {s.caught} / {s.total} | {100 * s.ratio:.1f}%{flag} "
+            f"| `{module}` | {counted} | {100 * s.ratio:.1f}%{flag} "
             f"| {s.survived} | {s.no_tests} | {s.timeout} | {duration(s.seconds)} "
             f"| {s.commit} | {s.date} |"
         )
     waiting = [f"`{m}`" for m in MODULES if m not in scores]
-    total = sum(s.total for s in scores.values())
+    total = sum(s.checked for s in scores.values())
     caught = sum(s.caught for s in scores.values())
     lines += [
         "",
         f"Scored: {len(scores)} of {len(MODULES)} modules, {caught} of {total} "
-        f"mutants caught ({100 * caught / total if total else 0:.1f}%). "
+        f"mutants checked caught ({100 * caught / total if total else 0:.1f}%). "
         f"✗ marks a module under {TARGET:.0%}.",
     ]
     if waiting:
@@ -287,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
         seconds = run_module(module, arguments.jobs) if arguments.run else None
         result = score(module, seconds)
         if result is None:
-            sys.stdout.write(f"{module}: not every mutant has a result; not recorded\n")
+            sys.stdout.write(f"{module}: no mutant has a result; not recorded\n")
             continue
         if seconds is None and module in scores:
             result.seconds = scores[module].seconds

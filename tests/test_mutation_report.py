@@ -71,6 +71,15 @@ def test_scores_count_killed_and_timed_out_as_caught(codes, expected):
     assert got == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("codes", [[], [1, None, 0]])
-def test_a_module_with_unchecked_mutants_has_no_score(codes):
+@pytest.mark.parametrize("codes", [[], [None, None]])
+def test_a_module_with_no_checked_mutant_has_no_score(codes):
     assert report.score("filters", None, codes) is None
+
+
+def test_a_stopped_run_scores_what_it_checked_and_says_so():
+    result = report.score("filters", None, [1, 1, 1, 0, None, None])
+    assert (result.total, result.checked, result.unchecked) == (6, 4, 2)
+    assert result.ratio == pytest.approx(0.75)
+    assert "| `filters` | 3 / 4 checked of 6 (partial) | 75.0% ✗ |" in report.table(
+        {"filters": result}
+    )
