@@ -377,9 +377,8 @@ def spec_to_query(spec: FilterSpec, default: FilterSpec) -> dict[str, str]:
     }
     if spec.mode != default.mode:
         query["mode"] = spec.mode
+    # "layers" is met again here and written the same (or, empty, not at all).
     for param, attribute in _LIST_PARAMS.items():
-        if param == "layers":
-            continue
         values = getattr(spec, attribute)
         if values:
             query[param] = ",".join(values)

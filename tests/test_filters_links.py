@@ -1,0 +1,76 @@
+"""What a link's refused values turn into, and where Play stops: edge cases.
+
+Expected warnings are written out by hand from the rules in ``spec_from_query``'s
+docstring: a warning quotes at most five refused values of one list, each on one
+line and cut to 80 characters (``…`` last), then says how many more there were.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from imu_geo.filters import FilterSpec, play_position, spec_from_query
+
+ALL = FilterSpec(start=date(1991, 1, 1), end=date(2015, 12, 31))
+CHOICES = {"types": ("bombing",), "actors": ("IMU",), "countries": ("UZ",)}
+LONG = "x" * 100
+
+
+@pytest.mark.parametrize(
+    ("types", "warning"),
+    [
+        ("a,b", "Unknown types in the link: a, b; showing all."),
+        ("a,b,c,d,e", "Unknown types in the link: a, b, c, d, e; showing all."),
+        (
+            "a,b,c,d,e,f",
+            "Unknown types in the link: a, b, c, d, e and 1 more; showing all.",
+        ),
+        (
+            "bombing,a,b,c,d,e,f,g",
+            "Unknown types in the link: a, b, c, d, e and 2 more; ignored.",
+        ),
+        # 79 x's and the ellipsis: 80 characters.
+        (LONG, "Unknown types in the link: " + "x" * 79 + "…; showing all."),
+        (
+            "a\nb\tc",
+            "Unknown types in the link: a b c; showing all.",
+        ),
+    ],
+)
+def test_a_warning_quotes_five_refused_values_and_counts_the_rest(types, warning):
+    spec, warnings = spec_from_query({"types": types}, ALL, CHOICES)
+    assert warnings == [warning]
+    assert spec.event_types == (("bombing",) if types.startswith("bombing") else ())
+
+
+def test_a_link_of_thousands_of_values_says_how_many_with_a_separator():
+    values = ",".join(f"v{i}" for i in range(1_005))
+    _, warnings = spec_from_query({"actors": values}, ALL, CHOICES)
+    assert warnings == [
+        "Unknown actors in the link: v0, v1, v2, v3, v4 and 1,000 more; showing all."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n_months", "first", "last", "step", "ticks", "cumulative", "expected"),
+    [
+        # No tick yet: not done, though one step would reach the end.
+        (30, 0, 27, 3, 0, False, (0, 27, False)),
+        # One step lands exactly on the last month (index 29): done.
+        (30, 0, 26, 3, 1, False, (3, 29, True)),
+        (30, 0, 26, 3, 1, True, (0, 29, True)),
+        # One month short of the end: not done.
+        (30, 0, 25, 3, 1, False, (3, 28, False)),
+        # A negative tick count counts as none.
+        (30, 4, 10, 3, -2, False, (4, 10, False)),
+        # A window already at the end is done at once, and stays.
+        (30, 20, 29, 12, 0, False, (20, 29, True)),
+        (30, 20, 29, 12, 5, True, (20, 29, True)),
+    ],
+)
+def test_play_stops_exactly_at_the_last_month(
+    n_months, first, last, step, ticks, cumulative, expected
+):
+    assert play_position(n_months, first, last, step, ticks, cumulative) == expected
