@@ -10,6 +10,7 @@ from ``docs/testing.in.md`` (the prose), so the page is regenerated, never edite
 
     python scripts/mutation_report.py --run filters dates   # score two modules
     python scripts/mutation_report.py                       # re-render the page only
+    python scripts/mutation_report.py --run --resume filters  # only what is alive
     python scripts/mutation_report.py --survivors filters   # list what survived
 """
 
@@ -194,8 +195,19 @@ def save_scores(scores: dict[str, Score]) -> None:
     SCORES.write_text(json.dumps(rows, indent=1) + "\n")
 
 
-def run_module(module: str, jobs: int) -> float:
-    """Run mutmut on every mutant of ``module``, niced; return the wall time."""
+def unkilled(module: str) -> list[str]:
+    """The module's mutants not yet killed: unchecked, survived, timed out."""
+    meta = MUTANTS_DIR / (str(source_path(module)) + ".meta")
+    codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+    return [name for name, code in codes.items() if code not in KILLED]
+
+
+def run_module(module: str, jobs: int, resume: bool = False) -> float:
+    """Run mutmut on every mutant of ``module`` (with ``resume``, on those not
+    killed yet), niced; return the wall time."""
+    names = unkilled(module) if resume else [pattern(module)]
+    if not names:
+        return 0.0
     started = time.monotonic()
     completed = subprocess.run(
         [
@@ -206,7 +218,7 @@ def run_module(module: str, jobs: int) -> float:
             "run",
             "--max-children",
             str(jobs),
-            pattern(module),
+            *names,
         ],
         cwd=PROJECT_DIR,
         check=False,
@@ -282,6 +294,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="e.g. filters importers/acled")
     parser.add_argument("--run", action="store_true", help="run mutmut first")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --run: only the mutants not killed yet (after a stop, or new tests)",
+    )
     parser.add_argument("--survivors", action="store_true", help="list survivors")
     parser.add_argument(
         "--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", "2"))
@@ -296,13 +313,18 @@ def main(argv: list[str] | None = None) -> None:
         return
     scores = load_scores()
     for module in arguments.modules or (MODULES if arguments.run else ()):
-        seconds = run_module(module, arguments.jobs) if arguments.run else None
+        seconds = (
+            run_module(module, arguments.jobs, arguments.resume)
+            if arguments.run
+            else None
+        )
         result = score(module, seconds)
         if result is None:
             sys.stdout.write(f"{module}: no mutant has a result; not recorded\n")
             continue
-        if seconds is None and module in scores:
-            result.seconds = scores[module].seconds
+        before = scores[module].seconds if module in scores else None
+        if seconds is None or (arguments.resume and before is not None):
+            result.seconds = (before or 0.0) + (seconds or 0.0) if before else seconds
         scores[module] = result
         save_scores(scores)
         sys.stdout.write(
