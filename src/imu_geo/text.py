@@ -73,7 +73,8 @@ def plain(value: object, limit: int | None = None) -> str:
 def escape_markdown(value: object, limit: int | None = None) -> str:
     """``value`` as Markdown that shows exactly :func:`plain` ``(value, limit)``.
 
-    Every ASCII punctuation character is backslash-escaped, and an invisible word
+    Every ASCII punctuation character but ``@ , ; ? / % ^`` (none of which starts
+    markup without one of the others) is backslash-escaped, and an invisible word
     joiner breaks what Streamlit or GitHub Markdown would read from the bare text:
     addresses, e-mails, ``:…:`` icons, emoji and colour directives.
     """
@@ -137,6 +138,7 @@ def normalise_name(text: str) -> str:
     text = str(text)
     if text.isascii():  # most names: no accents to drop, case folds as lower()
         return " ".join(text.lower().translate(_MARKS).split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = decomposed.translate(_COMBINING).casefold().translate(_MARKS)
+    # Marks first: NFKD would split ``´`` into a space and a combining accent.
+    decomposed = unicodedata.normalize("NFKD", text.translate(_MARKS))
+    bare = decomposed.translate(_COMBINING).casefold()
     return " ".join(bare.split())

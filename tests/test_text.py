@@ -1,0 +1,153 @@
+"""Safe text, case by case: names as a gazetteer compares them, cuts, controls.
+
+Every expected value is written by hand from the rules in ``imu_geo.text``'s
+docstrings (accents dropped, case folded, apostrophe-like marks to ``'``, dashes
+and underscores to spaces; a cut ends in ``…`` within the limit; a bidirectional
+control is shown as ``⟨U+XXXX⟩``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from imu_geo.text import (
+    MARK,
+    cut,
+    deck_text,
+    escape_markdown,
+    from_deck_text,
+    normalise_name,
+    plain,
+    show_controls,
+    show_controls_in,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Kunduz", "kunduz"),
+        ("  Kunduz   Province ", "kunduz province"),
+        ("MAZAR-E SHARIF", "mazar e sharif"),
+        ("mazar_e_sharif", "mazar e sharif"),
+        ("`Ali Abad", "'ali abad"),
+        ("Mazār-e Sharīf", "mazar e sharif"),
+        ("Köln", "koln"),
+        ("Straße", "strasse"),
+        ("O’zbekiston", "o'zbekiston"),
+        ("Qal‘a-i Naw", "qal'a i naw"),
+        ("ʻUrganch", "'urganch"),
+        ("Farg‘ona ʼ ´x", "farg'ona ' 'x"),
+        # ´ is an apostrophe-like mark too, not an accent over nothing.
+        ("O´zbekiston", "o'zbekiston"),
+        ("Naryn—Jalal‐Abad–Osh‑Batken‒x", "naryn jalal abad osh batken x"),
+        ("Ğ̈", "g"),
+    ],
+)
+def test_a_place_name_is_compared_without_accents_case_or_marks(name, expected):
+    assert normalise_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abcdef", 6, "abcdef"),
+        ("abcdef", 7, "abcdef"),
+        ("abcdef", 5, "abcd…"),
+        ("abcdef", 2, "a…"),
+        ("abcdef", 1, "…"),
+        ("", 1, ""),
+    ],
+)
+def test_a_cut_ends_in_an_ellipsis_within_the_limit(text, limit, expected):
+    assert cut(text, limit) == expected
+
+
+@pytest.mark.parametrize("limit", [0, -3])
+def test_a_cut_needs_room_for_one_character(limit):
+    with pytest.raises(ValueError, match="^limit must be at least 1$"):
+        cut("abc", limit)
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "expected"),
+    [
+        ("a\n b\t\tc  ", None, "a b c"),
+        (12, None, "12"),
+        (None, None, "None"),
+        ("one two three", 7, "one tw…"),
+        ("a\u202eb", None, "a⟨U+202E⟩b"),
+        ("a\u202eb", 4, "a⟨U…"),
+    ],
+)
+def test_plain_text_is_one_line_with_controls_shown(value, limit, expected):
+    assert plain(value, limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abc", "abc"),
+        ("a\u202eb\u200fc", "a⟨U+202E⟩b⟨U+200F⟩c"),
+        ("\u061c\u2066\u2069", "⟨U+061C⟩⟨U+2066⟩⟨U+2069⟩"),
+        ("\u202a\u202b\u202c\u202d", "⟨U+202A⟩⟨U+202B⟩⟨U+202C⟩⟨U+202D⟩"),
+        ("\u2067\u2068\u200e", "⟨U+2067⟩⟨U+2068⟩⟨U+200E⟩"),
+        ("\u2060x", "\u2060x"),
+    ],
+)
+def test_every_bidirectional_control_is_shown_by_its_code(text, expected):
+    assert show_controls(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "expected"),
+    [
+        ("www.x.org", None, "www" + MARK + r"\.x\.org"),
+        ("WWW.X", None, "WWW" + MARK + r"\.X"),
+        (":smile:", None, r"\:" + MARK + r"smile\:"),
+        ("a@b.c", None, "a@" + MARK + r"b\.c"),
+        ("a: b", None, r"a\: b"),
+        ("1 < 2 & 3", None, r"1 \< 2 \& 3"),
+        ("x" * 10, 4, "xxx…"),
+    ],
+)
+def test_markdown_breaks_patterns_and_escapes_punctuation(value, limit, expected):
+    assert escape_markdown(value, limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("@@=x", MARK + "@@=x"),
+        ("@@#x.y", MARK + "@@#x.y"),
+        ("@x", "@x"),
+        ("a@@", "a@@"),
+        (MARK + "a", MARK + MARK + "a"),
+        ("two\nlines", "two\nlines"),
+        ("\u202e@@", "⟨U+202E⟩@@"),
+        (7, "7"),
+    ],
+)
+def test_deck_text_marks_converter_prefixes_and_undoes_the_mark(value, expected):
+    assert deck_text(value) == expected
+    assert from_deck_text(expected) == (
+        expected[1:] if expected.startswith(MARK) else expected
+    )
+
+
+def test_controls_are_shown_in_text_cells_of_any_kind_and_nowhere_else():
+    frame = pd.DataFrame(
+        {
+            "object": pd.Series([1, "a\u202eb", None], dtype=object),
+            "string": pd.Series(["x", None, "\u200fy"], dtype="string"),
+            "number": [1.5, 2.5, 3.5],
+        }
+    )
+    shown = show_controls_in(frame)
+    assert shown["object"].tolist() == [1, "a⟨U+202E⟩b", None]
+    assert shown["string"].tolist() == ["x", pd.NA, "⟨U+200F⟩y"]
+    assert shown["number"].tolist() == [1.5, 2.5, 3.5]
+    # The frame given is left as it was.
+    assert frame.loc[1, "object"] == "a\u202eb"
+    assert frame.loc[2, "string"] == "\u200fy"
