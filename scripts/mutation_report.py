@@ -129,10 +129,14 @@ def source_path(module: str) -> Path:
     return Path("src") / "imu_geo" / f"{module}.py"
 
 
+def dotted(module: str) -> str:
+    """``importers.acled`` for ``importers/acled``; ``engine`` for its ``__init__``."""
+    return module.removesuffix("/__init__").replace("/", ".")
+
+
 def pattern(module: str) -> str:
     """The mutmut names of a module's mutants (all start with ``x``)."""
-    dotted = module.removesuffix("/__init__").replace("/", ".")
-    return f"imu_geo.{dotted}.x*"
+    return f"imu_geo.{dotted(module)}.x*"
 
 
 def exit_codes(module: str) -> list[int | None]:
@@ -222,6 +226,8 @@ def run_module(module: str, jobs: int, resume: bool = False) -> float:
         ],
         cwd=PROJECT_DIR,
         check=False,
+        # tests/selection.py: mutmut's clean run takes only this module's tests.
+        env=dict(os.environ, IMU_GEO_MUTATION_MODULE=f"imu_geo.{dotted(module)}"),
     )
     if completed.returncode != 0:
         sys.exit(f"mutmut failed on {module} (exit {completed.returncode})")

@@ -15,7 +15,9 @@ the mutated module are kept: the test files named after it (``test_filters.py``,
 ``imu_geo.filters``) and those :data:`MODULE_TESTS` adds. mutmut already runs only
 the tests that reach the mutated function; this keeps a mutant of
 ``filters.month_end`` from running every test of every module that calls it. A
-module with no test file of its own keeps every test that reaches it.
+module with no test file of its own keeps every test that reaches it. mutmut's
+check that the tests pass unmutated is cut the same way when
+``IMU_GEO_MUTATION_MODULE`` names the module being run.
 
 Property-based tests draw the same examples on every run (hypothesis'
 ``derandomize``, no example database), so a mutant's verdict can be repeated.
@@ -44,6 +46,8 @@ DRIVERS = frozenset(
     }
 )
 OPTION = "--pure-only"
+# Set by scripts/mutation_report.py to the module (``imu_geo.filters``) it runs.
+MODULE_ENV = "IMU_GEO_MUTATION_MODULE"
 
 # Test files of a module that are not named after it.
 MODULE_TESTS: dict[str, tuple[str, ...]] = {
@@ -188,6 +192,9 @@ def pytest_collection_modifyitems(
     for item in items:
         (kept if _is_pure(item, cache) else dropped).append(item)
     module = mutated_module(os.environ.get("MUTANT_UNDER_TEST", ""))
+    if module is None and os.environ.get("MUTANT_UNDER_TEST") in ("", "fail"):
+        # mutmut's clean and forced-fail runs, in a run of one module's mutants.
+        module = os.environ.get(MODULE_ENV) or None
     if module is not None:
         own = [item for item in kept if tests_module(item.path.name, module)]
         if own:
