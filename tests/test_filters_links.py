@@ -11,7 +11,15 @@ from datetime import date
 
 import pytest
 
-from imu_geo.filters import FilterSpec, play_position, spec_from_query
+from imu_geo.filters import (
+    FilterSpec,
+    apply_filters,
+    play_position,
+    source_type_mask,
+    spec_from_query,
+)
+from imu_geo.schema import SOURCE_TYPE_COLUMNS
+from tests.helpers import make_events
 
 ALL = FilterSpec(start=date(1991, 1, 1), end=date(2015, 12, 31))
 CHOICES = {"types": ("bombing",), "actors": ("IMU",), "countries": ("UZ",)}
@@ -74,3 +82,57 @@ def test_play_stops_exactly_at_the_last_month(
     n_months, first, last, step, ticks, cumulative, expected
 ):
     assert play_position(n_months, first, last, step, ticks, cumulative) == expected
+
+
+def _typed(rows: list[tuple[str, str, str]], columns=SOURCE_TYPE_COLUMNS):
+    """Events, each with its source type and sub-type where ``columns`` has them."""
+    frame = make_events(
+        [
+            {"event_id": event_id, "date_start": "2009-05-01", "date_end": "2009-05-01"}
+            for event_id, _, _ in rows
+        ]
+    )
+    for number, column in enumerate(SOURCE_TYPE_COLUMNS):
+        if column in columns:
+            frame[column] = [row[1 + number] for row in rows]
+    return frame
+
+
+SOURCE_TYPED = [
+    ("a", "Battles", "Armed clash"),
+    ("b", "Explosions", "Suicide bomb"),
+    ("c", "Explosions", "Remote explosive"),
+    ("d", "Riots", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "columns", "expected"),
+    [
+        (("Explosions",), SOURCE_TYPE_COLUMNS, [False, True, True, False]),
+        # A sub-type alone selects too: either column may hold the value.
+        (("Armed clash",), SOURCE_TYPE_COLUMNS, [True, False, False, False]),
+        (
+            ("Riots", "Suicide bomb"),
+            SOURCE_TYPE_COLUMNS,
+            [False, True, False, True],
+        ),
+        (
+            ("Remote explosive",),
+            ("source_sub_event_type",),
+            [False, False, True, False],
+        ),
+        (("Explosions",), ("source_sub_event_type",), [False, False, False, False]),
+        (("Explosions",), ("source_event_type",), [False, True, True, False]),
+        # A dataset without the columns (the atlas) has no source types.
+        (("Explosions",), (), [False, False, False, False]),
+        ((), SOURCE_TYPE_COLUMNS, [False, False, False, False]),
+    ],
+)
+def test_source_types_match_the_type_or_the_sub_type(wanted, columns, expected):
+    events = _typed(SOURCE_TYPED, columns)
+    assert source_type_mask(events, iter(wanted)).tolist() == expected
+    spec = FilterSpec(**(vars(ALL) | {"source_types": wanted}))
+    picked = [row[0] for row, keep in zip(SOURCE_TYPED, expected, strict=True) if keep]
+    if wanted:
+        assert list(apply_filters(events, spec)["event_id"]) == picked
