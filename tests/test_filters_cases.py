@@ -1,4 +1,4 @@
-"""What a link's refused values turn into, and where Play stops: edge cases.
+"""Filters, case by case: refused link values, Play's end, source types, regions.
 
 Expected warnings are written out by hand from the rules in ``spec_from_query``'s
 docstring: a warning quotes at most five refused values of one list, each on one
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from imu_geo.filters import (
     FilterSpec,
+    Unit,
     apply_filters,
+    filter_mask,
     play_position,
     source_type_mask,
     spec_from_query,
@@ -136,3 +139,52 @@ def test_source_types_match_the_type_or_the_sub_type(wanted, columns, expected):
     picked = [row[0] for row, keep in zip(SOURCE_TYPED, expected, strict=True) if keep]
     if wanted:
         assert list(apply_filters(events, spec)["event_id"]) == picked
+
+
+REGION = FilterSpec(
+    start=date(1991, 1, 1), end=date(2015, 12, 31), region=Unit("UZ-TK", "admin1")
+)
+
+
+def _three(index: list[int]) -> pd.DataFrame:
+    events = make_events(
+        [
+            {"event_id": e, "date_start": "2009-05-01", "date_end": "2009-05-01"}
+            for e in ("x", "y", "z")
+        ]
+    )
+    events.index = index
+    return events
+
+
+@pytest.mark.parametrize("index", [[0, 1, 2], [7, 3, 5]])
+def test_a_region_keeps_the_events_of_its_unit_whatever_the_index(index):
+    events = _three(index)
+    units = pd.Series(["UZ-TK", "", "UZ-AN"])
+    assert filter_mask(events, REGION, units).tolist() == [True, False, False]
+    assert filter_mask(events, REGION, units).index.tolist() == index
+    events["admin1_status"] = ["unit", "unit", "coarser"]
+    events["admin1_region"] = ["UZ-AN", "UZ-TK", "UZ-TK"]
+    assert filter_mask(events, REGION).tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "columns", [(), ("admin1_status",), ("admin1_region",), ("country_status",)]
+)
+def test_a_region_without_the_units_of_its_level_is_refused(columns):
+    events = _three([0, 1, 2])
+    for column in columns:
+        events[column] = "unit"
+    message = (
+        "a region filter needs each event's unit: pass units, or the columns "
+        "admin1_status and admin1_region"
+    )
+    with pytest.raises(ValueError) as refused:
+        filter_mask(events, REGION)
+    assert str(refused.value) == message
+
+
+def test_units_for_another_number_of_events_are_refused():
+    with pytest.raises(ValueError) as refused:
+        filter_mask(_three([0, 1, 2]), REGION, pd.Series(["UZ-TK", "UZ-TK"]))
+    assert str(refused.value) == "units must give one unit per event"
