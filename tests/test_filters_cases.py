@@ -16,6 +16,7 @@ from imu_geo.filters import (
     FilterSpec,
     Unit,
     apply_filters,
+    describe_counts,
     filter_mask,
     play_position,
     source_type_mask,
@@ -188,3 +189,62 @@ def test_units_for_another_number_of_events_are_refused():
     with pytest.raises(ValueError) as refused:
         filter_mask(_three([0, 1, 2]), REGION, pd.Series(["UZ-TK", "UZ-TK"]))
     assert str(refused.value) == "units must give one unit per event"
+
+
+@pytest.mark.parametrize(
+    ("total", "counts", "changes", "expected"),
+    [
+        (
+            1,
+            {"attack": 1},
+            {},
+            "1 event — 1 attack, 0 bases, 0 context — from Jan 1991 to Dec 2015",
+        ),
+        (
+            2_345,
+            {"attack": 1_000, "base": 1, "context": 1_344},
+            {"start": date(1999, 2, 1), "end": date(1999, 2, 28)},
+            "2,345 events — 1,000 attacks, 1 base, 1,344 context — "
+            "from Feb 1999 to Feb 1999",
+        ),
+        (
+            0,
+            {},
+            {"layers": ()},
+            "0 events from Jan 1991 to Dec 2015",
+        ),
+        (
+            3,
+            {"rockets": 3},
+            {"layers": ("rockets",), "mode": "cumulative"},
+            "3 events — 3 rockets — up to Dec 2015",
+        ),
+        (
+            4,
+            {"base": 4},
+            {
+                "layers": ("base",),
+                "region": Unit("UZ-TK", "admin1", "Tashkent\nCity"),
+                "event_types": ("leader_base", "camp"),
+                "actors": ("IMU", "IJU"),
+                "countries": ("UZ",),
+                "attributions": ("claimed",),
+                "source_types": ("Battles", "Riots"),
+                "text": "  Tashkent ",
+            },
+            "4 events — 4 bases — from Jan 1991 to Dec 2015 (in Tashkent City; "
+            "types: leader_base, camp; actors: IMU, IJU; countries: UZ; "
+            "attribution: claimed; source types: Battles, Riots; "
+            "matching “Tashkent”)",
+        ),
+        (
+            1,
+            {"context": 1},
+            {"layers": ("context",), "region": Unit("UZ", "country"), "text": "  "},
+            "1 event — 1 context — from Jan 1991 to Dec 2015 (in UZ)",
+        ),
+    ],
+)
+def test_the_caption_names_every_filter_in_use(total, counts, changes, expected):
+    spec = FilterSpec(**(vars(ALL) | changes))
+    assert describe_counts(total, counts, spec) == expected
