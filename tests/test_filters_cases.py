@@ -248,3 +248,55 @@ def test_units_for_another_number_of_events_are_refused():
 def test_the_caption_names_every_filter_in_use(total, counts, changes, expected):
     spec = FilterSpec(**(vars(ALL) | changes))
     assert describe_counts(total, counts, spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("region_id", "level", "message"),
+    [
+        ("UZ", "district", "level must be one of country, admin1, valley"),
+        ("", "country", "a unit needs a region_id"),
+    ],
+)
+def test_a_unit_names_a_region_of_a_known_level(region_id, level, message):
+    with pytest.raises(ValueError) as refused:
+        Unit(region_id, level)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("params", "default", "choices", "window", "warnings"),
+    [
+        # Empty dates in a link are no dates at all.
+        ({"start": "", "end": ""}, ALL, CHOICES, (ALL.start, ALL.end), []),
+        # A bad start still lets the end be read.
+        (
+            {"start": "bad", "end": "2004-12-05"},
+            ALL,
+            CHOICES,
+            (ALL.start, date(2004, 12, 31)),
+            [
+                "The start date “bad” is not an ISO date (YYYY-MM-DD); "
+                "showing the default start."
+            ],
+        ),
+        # A one-day default window is not a window that ends before it starts.
+        (
+            {},
+            FilterSpec(start=date(2001, 1, 1), end=date(2001, 1, 1)),
+            CHOICES,
+            (date(2001, 1, 1), date(2001, 1, 1)),
+            [],
+        ),
+    ],
+)
+def test_dates_in_a_link_are_read_each_on_its_own(
+    params, default, choices, window, warnings
+):
+    spec, said = spec_from_query(params, default, choices)
+    assert ((spec.start, spec.end), said) == (window, warnings)
+
+
+def test_a_list_with_no_choices_given_refuses_every_value():
+    spec, warnings = spec_from_query({"source_types": "Riots"}, ALL, CHOICES)
+    assert spec.source_types == ()
+    assert warnings == ["Unknown source_types in the link: Riots; showing all."]
