@@ -124,6 +124,7 @@ def test_a_zip_that_is_not_one_data_file_is_refused_with_the_reason(members, exp
         ("/etc/events.csv", "an absolute path"),
         ("C:\\events.csv", "an absolute path"),
         ("bell\x07.csv", "control characters"),
+        ("", "nothing"),
     ],
 )
 def test_member_names_that_are_not_plain_paths_are_refused(member, problem):

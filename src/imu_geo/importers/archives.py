@@ -195,6 +195,8 @@ def _check_directory(name: str, payload: bytes) -> None:
 
 
 def _member_problem(filename: str) -> str | None:
+    if not filename:
+        return "nothing"
     if any(ord(c) < 32 or ord(c) == 127 for c in filename):
         return "control characters"
     if filename.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", filename):
@@ -226,7 +228,8 @@ def open_zip(name: str, payload: bytes) -> zipfile.ZipFile:
     ------
     ImportFailure
         For a damaged archive, a directory too large for a few members, or a
-        member name with control characters, an absolute path or ``..``.
+        member name that is empty or has control characters, an absolute path
+        or ``..``.
     """
     _check_directory(name, payload)
     with _damaged(name, "zip archive"):
