@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-mutation: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,mutation]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -56,7 +56,7 @@ lock:
 	rm -rf build/lock-venv
 	$(PYTHON) -m venv build/lock-venv
 	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
-	build/lock-venv/bin/python -m pip install --quiet -e '.[test,spark,mutation]'
+	build/lock-venv/bin/python -m pip install --quiet -e '.[test,spark]'
 	{ echo "# Exact versions used by \`make run\` and \`make test\` (pip constraints)."; \
 	  echo "# Regenerate with \`make lock\` after changing dependencies in pyproject.toml."; \
 	  build/lock-venv/bin/python -m pip freeze --exclude-editable; } > requirements.lock
