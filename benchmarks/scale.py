@@ -132,8 +132,11 @@ def _month_starts(first: date, last: date) -> list[date]:
     return months
 
 
-def plan_windows(folder: Path, steps: int) -> list[tuple[date, date]]:
-    """``steps`` windows of three years, spread evenly over the data's span."""
+def plan_windows(
+    folder: Path, steps: int, months_wide: int = WINDOW_MONTHS
+) -> list[tuple[date, date]]:
+    """``steps`` windows of ``months_wide`` months (three years), spread evenly
+    over the data's span."""
     import pandas as pd
 
     dates = pd.read_csv(folder / "events.csv", usecols=["date_start", "date_end"])
@@ -141,7 +144,7 @@ def plan_windows(folder: Path, steps: int) -> list[tuple[date, date]]:
         pd.to_datetime(dates["date_start"]).min().date(),
         pd.to_datetime(dates["date_end"]).max().date(),
     )
-    width = min(WINDOW_MONTHS, len(months))
+    width = min(months_wide, len(months))
     last_first = len(months) - width
     positions = [round(i * last_first / max(steps - 1, 1)) for i in range(steps)]
     return [(months[p], months[p + width - 1]) for p in positions]
@@ -251,8 +254,10 @@ def _serve(script: Path, folder: Path, log: Path) -> tuple[subprocess.Popen, str
 
 
 def browser_steps(url: str, presses: int, chromium: str) -> dict:
-    """Key presses on the window slider: time to the rerun finished."""
+    """Key presses on the window slider: the time to the rerun finished and to
+    the map redrawn, and every byte each step moved (:mod:`wire`)."""
     from playwright.sync_api import sync_playwright
+    from wire import Wire
 
     wait_done = (
         "(before) => { const c = document.querySelector("
@@ -266,17 +271,22 @@ def browser_steps(url: str, presses: int, chromium: str) -> dict:
             options["executable_path"] = chromium
         browser = p.chromium.launch(**options)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        wire = Wire().attach(page)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
         started = time.perf_counter()
         page.goto(url, timeout=180_000)
         page.wait_for_selector("canvas", timeout=180_000)
         page.wait_for_selector("[data-testid=stCaptionContainer]", timeout=180_000)
         page.wait_for_timeout(3000)
         first_paint = time.perf_counter() - started
+        first_bytes = wire.since(0.0)
         page.get_by_role("slider").first.focus()
-        seconds, drawn = [], []
+        seconds, drawn, steps, busy = [], [], [], []
         for _ in range(presses):
             before = page.locator("[data-testid=stCaptionContainer]").first.inner_text()
-            started = time.perf_counter()
+            cpu = _page_busy(cdp)
+            started = wire.mark()
             page.keyboard.press("ArrowRight")
             page.wait_for_function(wait_done, arg=before, timeout=180_000)
             seconds.append(time.perf_counter() - started)
@@ -284,16 +294,60 @@ def browser_steps(url: str, presses: int, chromium: str) -> dict:
             # produced only once the drawing is done).
             page.evaluate(NEXT_FRAMES)
             drawn.append(time.perf_counter() - started)
-            page.wait_for_timeout(500)
+            # Whatever arrives in this pause (a file the map asks for after the
+            # rerun) still belongs to the step.
+            page.wait_for_timeout(STEP_SETTLE_MS)
+            steps.append(wire.since(started))
+            busy.append({k: v - cpu.get(k, 0.0) for k, v in _page_busy(cdp).items()})
         browser.close()
+    totals = [s["total_bytes"] for s in steps]
     return {
         "page_ready_s": first_paint,
+        "first_page_bytes": first_bytes["total_bytes"],
         "median_s": statistics.median(seconds),
         "max_s": max(seconds),
         "drawn_median_s": statistics.median(drawn),
         "drawn_max_s": max(drawn),
         "presses": presses,
+        "step_bytes_median": statistics.median(totals),
+        "step_bytes_max": max(totals),
+        "step_bytes": steps,
+        "bytes_by_kind_median": _median_by(steps, "by_kind"),
+        "http_by_path_median": _median_by(steps, "http_by_path"),
+        "page_busy_median_s": {
+            k: statistics.median(b[k] for b in busy) for k in busy[0]
+        },
     }
+
+
+# Added after the map is redrawn before a step's bytes are closed; no step waits
+# less before the next key press.
+STEP_SETTLE_MS = 500
+
+# Chromium's counters of the page's main thread, in seconds since it started.
+BUSY_METRICS = {
+    "TaskDuration": "all tasks",
+    "ScriptDuration": "script",
+    "LayoutDuration": "layout",
+    "RecalcStyleDuration": "style",
+}
+
+
+def _page_busy(cdp) -> dict[str, float]:
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return {
+        BUSY_METRICS[m["name"]]: m["value"]
+        for m in metrics
+        if m["name"] in BUSY_METRICS
+    }
+
+
+def _median_by(steps: list[dict], field: str) -> dict[str, float]:
+    """Per key of ``step[field]``, its median over the steps (0 where absent),
+    largest first."""
+    keys = {k for s in steps for k in s[field]}
+    medians = {k: statistics.median(s[field].get(k, 0) for s in steps) for k in keys}
+    return dict(sorted(medians.items(), key=lambda kv: -kv[1]))
 
 
 NEXT_FRAMES = (
@@ -301,31 +355,56 @@ NEXT_FRAMES = (
     "requestAnimationFrame(() => setTimeout(done, 0))))"
 )
 
+# The windows a browser check opens the page at: a name and its length in
+# months (None: the whole span, no window in the link).
+BROWSER_WINDOWS = {"whole span": None, "36 months": 36, "12 months": 12}
 
-def run_browser(folder: Path, presses: int, chromium: str, work: Path) -> dict:
+
+def browser_scenarios(folder: Path, windows=BROWSER_WINDOWS) -> dict[str, str]:
+    """Each window's query string: a window of that length in the middle of the
+    data's span."""
+    scenarios = {}
+    for name, months in windows.items():
+        if months is None:
+            scenarios[name] = ""
+            continue
+        first, last = plan_windows(folder, 3, months)[1]
+        scenarios[name] = f"?start={first.isoformat()}&end={last.isoformat()}"
+    return scenarios
+
+
+def run_browser(
+    folder: Path,
+    presses: int,
+    chromium: str,
+    work: Path,
+    variants=("app", "naive"),
+    windows=BROWSER_WINDOWS,
+) -> dict:
+    """The browser check of each variant in each window, on one data folder:
+    one server per variant, a fresh browser per window. Keys are
+    ``(variant, window)``."""
     naive_dir = Path(tempfile.mkdtemp(dir=work))
     naive = naive_dir / "naive_app.py"
     naive.write_text(NAIVE_APP, encoding="utf-8")
-    windows = plan_windows(folder, 3)
-    middle = windows[1]
-    scenarios = {
-        "whole span": "",
-        f"{WINDOW_MONTHS}-month window": (
-            f"?start={middle[0].isoformat()}&end={middle[1].isoformat()}"
-        ),
-    }
+    scripts = {"app": APP, "naive": naive}
+    scenarios = browser_scenarios(folder, windows)
     results = {}
-    for variant, script in (("app", APP), ("naive", naive)):
-        process, url = _serve(script, folder, work / f"server-{variant}.log")
-        try:
-            for scenario, query in scenarios.items():
-                results[(variant, scenario)] = browser_steps(
-                    url + "/" + query, presses, chromium
-                )
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-    shutil.rmtree(naive_dir, ignore_errors=True)
+    try:
+        for variant in variants:
+            process, url = _serve(
+                scripts[variant], folder, work / f"server-{variant}.log"
+            )
+            try:
+                for scenario, query in scenarios.items():
+                    results[(variant, scenario)] = browser_steps(
+                        url + "/" + query, presses, chromium
+                    )
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+    finally:
+        shutil.rmtree(naive_dir, ignore_errors=True)
     return results
 
 
