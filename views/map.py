@@ -16,7 +16,12 @@ from imu_geo.ui import (
     state,
     widgets,
 )
-from imu_geo.views import TABLE_ROW_LIMIT, event_details, table_columns
+from imu_geo.views import (
+    TABLE_PAGE_ROWS,
+    event_details,
+    table_columns,
+    table_page_caption,
+)
 
 data, spec = frame.page_context()
 rows = loading.select_rows(data, spec)
@@ -67,14 +72,27 @@ with side_column:
 details_slot = st.container()
 
 st.subheader("Events in view")
-shown = rows.frame(table_columns(data.source.columns), TABLE_ROW_LIMIT).drop(
-    columns="row_id"
-)
-if len(rows) > len(shown):
-    st.caption(
-        f"The table shows the first {len(shown):,} of {len(rows):,} events in "
-        "date order; the downloads below hold all of them."
-    )
+
+
+def turn_page(key: str, selection, starts: list) -> None:
+    st.session_state[key] = (selection, tuple(starts))
+
+
+# A page of rows at a time: each slider step sends the table again. The page is
+# named by the row id it starts after (None: the first), a stack of them for
+# Previous; a new selection of events starts again at its first page.
+pages_key = f"table-pages-{loading.dataset_tag(data)}"
+kept = st.session_state.get(pages_key)
+starts = list(kept[1]) if kept and kept[0] == rows.spec else [None]
+page = rows.frame(table_columns(data.source.columns), TABLE_PAGE_ROWS, starts[-1])
+if page.empty and len(starts) > 1:  # the selection shrank under the page
+    starts = [None]
+    page = rows.frame(table_columns(data.source.columns), TABLE_PAGE_ROWS)
+first_row = (len(starts) - 1) * TABLE_PAGE_ROWS + 1
+caption = table_page_caption(first_row, len(page), len(rows))
+if caption:
+    st.caption(caption)
+shown = page.drop(columns="row_id")
 table = widgets.table(
     shown,
     hide_index=True,
@@ -82,8 +100,26 @@ table = widgets.table(
     column_config=widgets.TABLE_CONFIG,
     on_select="rerun",
     selection_mode="single-row",
-    key=f"table-{loading.dataset_tag(data)}",
+    key=f"table-{loading.dataset_tag(data)}-{starts[-1]}",
 )
+if len(rows) > TABLE_PAGE_ROWS:
+    back, forward = st.columns(2)
+    back.button(
+        "Previous rows",
+        icon=":material/arrow_back:",
+        disabled=len(starts) == 1,
+        on_click=turn_page,
+        args=(pages_key, rows.spec, starts[:-1]),
+        key="table-previous",
+    )
+    forward.button(
+        "Next rows",
+        icon=":material/arrow_forward:",
+        disabled=first_row + len(page) > len(rows),
+        on_click=turn_page,
+        args=(pages_key, rows.spec, [*starts, int(page["row_id"].iloc[-1])]),
+        key="table-next",
+    )
 picked_rows = table.selection.rows
 if picked_rows:
     state.select_event(shown.iloc[picked_rows[0]]["event_id"])

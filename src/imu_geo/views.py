@@ -13,6 +13,11 @@ from imu_geo.text import escape_markdown, plain
 # More rows than this are not sent to the browser's table (a large imported file
 # would otherwise ship every row on every step); the downloads hold them all.
 TABLE_ROW_LIMIT = 5_000
+# The Map page's table shows this many rows at a time, with buttons for the
+# next and previous rows: every slider step sends the table again, and 5,000
+# rows were about 1 MB a step (benchmarks/engine.py --browser); 100 are about
+# 20 kB.
+TABLE_PAGE_ROWS = 100
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "date_start",
@@ -134,4 +139,17 @@ def upload_failure(name: str, stage: str, error: BaseException, reference: str) 
     return (
         f"{what}. Nothing was changed. The server's log has the details under "
         f"reference {reference}."
+    )
+
+
+def table_page_caption(first: int, shown: int, total: int) -> str:
+    """What the Map page's table holds when it shows a page of the events:
+    rows ``first`` to ``first + shown - 1`` (counting from 1) of ``total``;
+    "" when it shows them all."""
+    if first == 1 and shown >= total:
+        return ""
+    return (
+        f"The table shows events {first:,}–{first + shown - 1:,} of {total:,} in "
+        "date order (Previous and Next move through them); the downloads below "
+        "hold all of them."
     )

@@ -53,11 +53,17 @@ class Selection:
         return sum(self.counts.values())
 
     def frame(
-        self, columns: Sequence[str] = (), limit: int | None = None
+        self,
+        columns: Sequence[str] = (),
+        limit: int | None = None,
+        after: int | None = None,
     ) -> pd.DataFrame:
         """The selected events' ``columns`` (all of an event's, when none are
-        named) in date order, with ``row_id``; the first ``limit`` of them."""
-        return self.source.rows(self.spec, tuple(columns) or self.source.columns, limit)
+        named) in date order, with ``row_id``; the first ``limit`` of them, from
+        the first whose ``row_id`` is above ``after`` (a page of a table)."""
+        return self.source.rows(
+            self.spec, tuple(columns) or self.source.columns, limit, after
+        )
 
     def batches(
         self, columns: Sequence[str] = (), batch_rows: int = 0
