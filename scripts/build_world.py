@@ -36,7 +36,8 @@ What it writes:
   ``labels.json``: the browser's basemap for imported data: countries
   simplified at :data:`DISPLAY_TOLERANCE`, the lines between admin-1 units
   (each drawn once; a layer of their own, so that they fade out at the zooms
-  that show continents), and labels.
+  that show continents), and labels; ``style.json``, the base map's style
+  that draws the first two (:func:`imu_geo.layers.basemap_style`).
 
 Countries are keyed by ISO 3166-1 alpha-2 as Natural Earth gives it, except for
 the units ``scripts/world_overrides.csv`` lists (Natural Earth's ``-1`` entities
@@ -545,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.static / "basemap.geojson").write_bytes(_compact(basemap))
     (args.static / "admin1-lines.geojson").write_bytes(_compact(lines))
     (args.static / "labels.json").write_bytes(_compact(labels))
+    from imu_geo.layers import STYLE_FILE, WORLD_BASEMAP, style_bytes
+
+    (args.static / STYLE_FILE).write_bytes(style_bytes(WORLD_BASEMAP))
     for path in sorted([*args.out.glob("*"), *args.static.glob("*")]):
         logging.info("wrote %s (%s bytes)", path, f"{path.stat().st_size:,}")
     logging.info(

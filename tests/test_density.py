@@ -364,7 +364,9 @@ def test_deck_draws_cells_over_the_basemap():
     deck = build_density_deck(cells, 0.5)
     parsed = json.loads(deck.to_json())
     ids = [layer["id"] for layer in parsed["layers"]]
-    assert ids == [LAYER_IDS["basemap"], LAYER_IDS["labels"], DENSITY_LAYER_ID]
+    # Over the base map (parsed["mapStyle"]) and its labels.
+    assert ids == [LAYER_IDS["labels"], DENSITY_LAYER_ID]
+    assert parsed["mapStyle"] == "app/static/style.json"
     layer = layer_of(deck, DENSITY_LAYER_ID)
     assert layer["@@type"] == "PolygonLayer"
     assert layer["getPolygon"] == "@@=[[w,s],[w+0.5,s],[w+0.5,s+0.5],[w,s+0.5]]"

@@ -129,10 +129,12 @@ def test_deck_is_offline_and_references_the_static_basemap():
     deck, layers = deck_layers()
     built = build_deck(EVENTS, GEOMETRY)
     assert built.map_provider is None
-    # No tile server, no style URL, no token: nothing to fetch from outside.
+    # No tile server, no token, a style served with the app: nothing to fetch
+    # from outside.
     assert "http" not in built.to_json()
     assert "mapbox" not in built.to_json().lower()
-    assert layers[LAYER_IDS["basemap"]]["data"] == "app/static/basemap.geojson"
+    assert deck["mapStyle"] == "app/static/style.json"
+    assert LAYER_IDS["basemap"] not in layers  # drawn by the base map
     assert layers[LAYER_IDS["labels"]]["data"] == "app/static/labels.json"
     assert deck["initialViewState"]["zoom"] == 3.7
 

@@ -502,14 +502,12 @@ def test_choropleth_colours_the_units_with_a_value(level, measure, expected):
 def test_choropleth_deck_is_offline_with_plain_text_tooltips():
     summary = summarise(tiny_events(), PLACES, REGIONS, "admin1")
     deck = choropleth_deck(choropleth_frame(summary, REGIONS, "admin1", "attacks"))
-    assert [layer.id for layer in deck.layers] == [
-        "basemap",
-        "region-choropleth",
-        "labels",
-    ]
+    # Over the base map, under the labels.
+    assert [layer.id for layer in deck.layers] == ["region-choropleth", "labels"]
     assert deck.map_provider is None
+    assert deck.map_style == "app/static/style.json"
     assert "mapbox" not in deck.to_json()
-    (record,) = deck.layers[1].data
+    (record,) = deck.layers[0].data
     assert record["region_id"] == "AA-1"
     assert (
         record["tooltip"]

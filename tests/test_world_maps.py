@@ -20,7 +20,9 @@ from imu_geo.layers import (
     FRAME_MAX_ZOOM,
     WORLD_BASEMAP,
     WORLD_VIEW,
+    basemap_deck,
     basemap_layers,
+    basemap_style,
     build_deck,
     event_bounds,
     frame_view,
@@ -92,17 +94,75 @@ def test_event_bounds_skip_events_without_a_point():
     assert event_bounds(events[events["event_id"] == "c"]) is None
 
 
-def test_the_atlas_basemap_is_unchanged_and_the_world_one_is_served():
-    atlas = [layer.data for layer in basemap_layers()]
-    assert atlas == ["app/static/basemap.geojson", "app/static/labels.json"]
-    urls = [layer.data for layer in basemap_layers(WORLD_BASEMAP)]
-    assert urls == [
-        "app/static/world/basemap.geojson",
-        "app/static/world/admin1-lines.geojson",
-        "app/static/world/labels.json",
+def _paint(expression, feature: dict):
+    """A Mapbox GL style expression of the few kinds the styles use, evaluated
+    for ``feature`` by hand (the style spec's meaning of each operator)."""
+    if not isinstance(expression, list):
+        return expression
+    op, *args = expression
+    if op == "get":
+        return feature["properties"][args[0]]
+    if op == "at":
+        return _paint(args[1], feature)[args[0]]
+    if op == "/":
+        return _paint(args[0], feature) / _paint(args[1], feature)
+    if op == "rgba":
+        return tuple(_paint(a, feature) for a in args)
+    raise AssertionError(f"unexpected operator {op}")
+
+
+@pytest.mark.parametrize(
+    ("basemap", "folder", "sources"),
+    [
+        ("atlas", "static", {"basemap": "basemap.geojson"}),
+        (
+            WORLD_BASEMAP,
+            "static/world",
+            {"basemap": "basemap.geojson", "admin1": "admin1-lines.geojson"},
+        ),
+    ],
+)
+def test_the_base_map_draws_the_basemap_files_under_the_deck(basemap, folder, sources):
+    # The deck keeps only the labels; the base map draws the outlines from the
+    # committed style, which is the style the code writes.
+    assert [layer.data for layer in basemap_layers(basemap)] == [
+        f"app/{folder}/labels.json"
     ]
-    for url in urls:
-        assert (PROJECT_DIR / url.removeprefix("app/")).is_file()
+    assert basemap_deck(basemap) == {
+        "map_provider": None,
+        "map_style": f"app/{folder}/style.json",
+    }
+    style = json.loads((PROJECT_DIR / folder / "style.json").read_text())
+    assert style == basemap_style(basemap)
+    assert style["version"] == 8
+    assert {name: s["data"] for name, s in style["sources"].items()} == {
+        name: f"app/{folder}/{file}" for name, file in sources.items()
+    }
+    for source in style["sources"].values():
+        assert (PROJECT_DIR / source["data"].removeprefix("app/")).is_file()
+    assert {layer["source"] for layer in style["layers"]} == set(sources)
+    # Each feature is filled and outlined as its own properties say, 0-255 to
+    # the style's 0-1 alpha.
+    document = json.loads((PROJECT_DIR / folder / "basemap.geojson").read_text())
+    paint = {layer["id"]: layer["paint"] for layer in style["layers"]}
+    country = next(f for f in document["features"] if f["properties"]["width"] == 1.6)
+    assert _paint(paint["basemap-fill"]["fill-color"], country) == (246, 244, 239, 1.0)
+    assert _paint(paint["basemap-lines"]["line-color"], country) == (90, 90, 90, 1.0)
+    assert _paint(paint["basemap-lines"]["line-width"], country) == 1.6
+
+
+def test_the_world_admin1_lines_widen_with_the_zoom_to_their_cap():
+    width = next(
+        layer["paint"]["line-width"]
+        for layer in basemap_style(WORLD_BASEMAP)["layers"]
+        if layer["id"] == "admin1-lines"
+    )
+    kind, base, _, zoom0, px0, zoom_full, px_full = width
+    assert (kind, base) == ("interpolate", ["exponential", 2])
+    # 1,500 m at the equator at zoom 0, where a pixel is 40,075,017 m / 512.
+    assert px0 == pytest.approx(1500 / (40_075_016.7 / 512), rel=1e-3)
+    assert px_full == 0.6
+    assert px0 * 2 ** (zoom_full - zoom0) == pytest.approx(0.6, rel=1e-3)
 
 
 def test_the_world_basemap_covers_every_country():
@@ -137,10 +197,12 @@ def test_build_deck_takes_the_view_and_basemap():
         build_deck(events, {}, view=view, basemap=WORLD_BASEMAP).to_json()
     )
     assert deck["initialViewState"]["latitude"] == 33.3
-    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
+    assert deck["mapStyle"] == "app/static/world/style.json"
+    assert deck["layers"][0]["data"] == "app/static/world/labels.json"
     atlas = json.loads(build_deck(events, {}).to_json())
     assert atlas["initialViewState"]["zoom"] == DEFAULT_VIEW["zoom"]
-    assert atlas["layers"][0]["data"] == "app/static/basemap.geojson"
+    assert atlas["mapStyle"] == "app/static/style.json"
+    assert atlas["layers"][0]["data"] == "app/static/labels.json"
 
 
 @pytest.fixture(scope="module")
@@ -170,10 +232,10 @@ def test_regions_of_a_world_dataset_summarise_its_units(syria_iraq):
         choropleth_deck(shaded, frame_view((36, 33, 44, 37)), WORLD_BASEMAP).to_json()
     )
     ids = [layer["id"] for layer in deck["layers"]]
-    # The units between the basemap (with its admin-1 lines) and the labels.
-    assert ids == ["basemap", "admin1-lines", "region-choropleth", "labels"]
-    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
-    assert len(deck["layers"][2]["data"]) >= 8
+    # The units over the base map (with its admin-1 lines), under the labels.
+    assert ids == ["region-choropleth", "labels"]
+    assert deck["mapStyle"] == "app/static/world/style.json"
+    assert len(deck["layers"][0]["data"]) >= 8
 
 
 def test_combined_regions_add_the_upload_countries_but_keep_the_atlas_own(
@@ -216,6 +278,25 @@ def test_map_view_is_the_atlas_default_for_the_atlas(syria_iraq):
     assert 4.5 < view["zoom"] < 7
 
 
+def assert_dataset_labels(deck: dict, folder) -> None:
+    """The deck's labels are the world's countries and the folder's own units
+    below a country, each at its label point."""
+    url = next(layer["data"] for layer in deck["layers"] if layer["id"] == "labels")
+    assert url.startswith("app/static/points/")
+    labels = json.loads((PROJECT_DIR / url.removeprefix("app/")).read_text())
+    regions = gpd.read_file(folder / "regions.geojson")
+    own = regions[regions["level"] != "country"]
+    expected = set(world.countries()["name"]) | set(own["name"])
+    assert {label["name"] for label in labels} == expected
+    assert len(labels) == len(world.countries()) + len(own)
+    baghdad = next(label for label in labels if label["name"] == "Baghdad")
+    row = own[own["name"] == "Baghdad"].iloc[0]
+    assert (baghdad["lon"], baghdad["lat"]) == (
+        round(row["label_lon"], 3),
+        round(row["label_lat"], 3),
+    )
+
+
 def test_the_regions_page_on_a_world_folder(syria_iraq, monkeypatch):
     monkeypatch.setenv("IMU_GEO_DATA", str(syria_iraq))
     at = AppTest.from_file(REGIONS_PAGE, default_timeout=90).run()
@@ -229,7 +310,8 @@ def test_the_regions_page_on_a_world_folder(syria_iraq, monkeypatch):
     table = at.dataframe[0].value
     assert len(table) == 8 and set(table["country"]) == {"SY", "IQ"}
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert deck["layers"][0]["data"] == "app/static/world/basemap.geojson"
+    assert deck["mapStyle"] == "app/static/world/style.json"
+    assert_dataset_labels(deck, syria_iraq)
     assert deck["initialViewState"]["zoom"] > 3
 
 
@@ -239,11 +321,8 @@ def test_the_map_page_on_a_world_folder_frames_its_events(syria_iraq, monkeypatc
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Events on the map"
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert [layer["data"] for layer in deck["layers"][:3]] == [
-        "app/static/world/basemap.geojson",
-        "app/static/world/admin1-lines.geojson",
-        "app/static/world/labels.json",
-    ]
+    assert deck["mapStyle"] == "app/static/world/style.json"
+    assert_dataset_labels(deck, syria_iraq)
     view = deck["initialViewState"]
     lat, lon, zoom = expected_view(36.7, 33.3, 44.4, 36.3, *mapdeck.MAP_SIZE)
     # The events' bounds (Homs to Kirkuk, Baghdad to Mosul), to a few hundredths.

@@ -17,7 +17,7 @@ from imu_geo.summaries import (
     summary_table,
     totals_line,
 )
-from imu_geo.ui import frame, loading, player, regions, widgets
+from imu_geo.ui import frame, loading, mapdeck, player, regions, widgets
 
 # As a 1,400-pixel-wide window draws it (2/5 of the page beside the sidebar).
 REGIONS_MAP_SIZE = (340, 520)
@@ -62,13 +62,15 @@ shaded = choropleth_frame(table, data.regions, level, measure)
 
 map_column, table_column = st.columns([2, 3])
 with map_column:
+    deck = choropleth_deck(
+        shaded,
+        loading.map_view(data, *REGIONS_MAP_SIZE),
+        data.basemap,
+        layer_id=regions.pick_layer_id(CHOROPLETH_LAYER_ID),
+    )
+    mapdeck.use_dataset_labels(deck, data)
     st.pydeck_chart(
-        choropleth_deck(
-            shaded,
-            loading.map_view(data, *REGIONS_MAP_SIZE),
-            data.basemap,
-            layer_id=regions.pick_layer_id(CHOROPLETH_LAYER_ID),
-        ),
+        deck,
         key="regions_map",
         height=REGIONS_MAP_SIZE[1],
         # A click on a unit filters every page to it; again, shows all.

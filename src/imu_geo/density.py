@@ -25,6 +25,7 @@ import pydeck as pdk
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DEFAULT_VIEW,
+    basemap_deck,
     basemap_layers,
     inline_layer,
     palette_expression,
@@ -357,8 +358,8 @@ def build_density_deck(
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
-        map_provider=None,
         tooltip={"text": "{t}"},
+        **basemap_deck(basemap),
     )
 
 

@@ -12,8 +12,10 @@ What is drawn, and how uncertainty shows:
   towns; arcs join each base to the next one in time;
 - context events with a place are grey.
 
-The basemap (countries, admin-1 units and their labels) is served once as a static
-file and referenced by URL, so it is not re-sent with every rerun.
+The basemap (countries, admin-1 units and their labels) is served once as static
+files and referenced by URL, so it is not re-sent with every rerun; its outlines
+are drawn by the base map under the deck (:func:`basemap_style`), which is not
+redrawn when a slider step changes the deck.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ BASEMAP_FOLDERS = {ATLAS_BASEMAP: "", WORLD_BASEMAP: "world/"}
 ADMIN1_LINES_FILE = "admin1-lines.geojson"
 WORLD_ADMIN1_LINE_M = 1500
 WORLD_ADMIN1_LINE_MAX_PX = 0.6
+# Web Mercator: metres per pixel at the equator at zoom 0 (512-pixel world).
+EQUATOR_M_PER_PX = 2 * math.pi * 6_378_137 / 512
 WORLD_VIEW = {"latitude": 20.0, "longitude": 0.0, "zoom": 1.0}
 # deck.gl's Web Mercator: the whole world is 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
@@ -502,43 +506,15 @@ def event_bounds(events: pd.DataFrame) -> tuple[float, float, float, float] | No
 
 
 def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
-    """Countries and admin-1 units with labels, from static files (offline).
+    """The basemap's layers in the deck: the labels, from a static file.
 
-    The atlas's file holds its admin-1 units as outlines; the world's holds only
-    the countries, and its admin-1 lines come from a file of their own, drawn in
-    metres (:data:`WORLD_ADMIN1_LINE_M`) so that they vanish at world zooms.
+    Countries and admin-1 units are drawn under the deck by the map's base map
+    from :func:`basemap_style` (pass :func:`basemap_deck` to ``pdk.Deck``); the
+    labels stay in the deck, since the base map would need font files. Their
+    sizes are in metres, so small labels appear only as one zooms in.
     """
     folder = BASEMAP_FOLDERS[basemap]
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data=f"{STATIC_URL}/{folder}{BASEMAP_FILE}",
-            id=LAYER_IDS["basemap"],
-            stroked=True,
-            filled=True,
-            get_fill_color="properties.fill",
-            get_line_color="properties.line",
-            get_line_width="properties.width",
-            line_width_units='"pixels"',
-            pickable=False,
-        ),
-    ]
-    if basemap == WORLD_BASEMAP:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                data=f"{STATIC_URL}/{folder}{ADMIN1_LINES_FILE}",
-                id=LAYER_IDS["admin1_lines"],
-                stroked=True,
-                filled=False,
-                get_line_color=LEVEL_STYLE["admin1"]["line"],
-                get_line_width=WORLD_ADMIN1_LINE_M,
-                line_width_units='"meters"',
-                line_width_max_pixels=WORLD_ADMIN1_LINE_MAX_PX,
-                pickable=False,
-            )
-        )
-    layers.append(
+    return [
         pdk.Layer(
             "TextLayer",
             data=f"{STATIC_URL}/{folder}{LABELS_FILE}",
@@ -547,7 +523,6 @@ def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
             get_text="name",
             get_size="size",
             get_color="colour",
-            # Sizes are in metres, so small labels appear only as one zooms in.
             size_units='"meters"',
             size_min_pixels=0,
             size_max_pixels=16,
@@ -556,8 +531,95 @@ def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
             font_family='"Helvetica Neue, Arial, sans-serif"',
             pickable=False,
         )
-    )
-    return layers
+    ]
+
+
+# The base map under the deck: Streamlit's map component draws a Mapbox GL map
+# under the deck when the deck names a style; ours is a static file over the
+# basemap's GeoJSON files, so nothing leaves the server. It is drawn when the
+# view changes, not when the deck does: deck.gl redraws every layer of a deck
+# at every change, and where WebGL is drawn in software (no graphics chip) the
+# basemap's outlines in the deck took seconds at every slider step
+# (``benchmarks/engine.py --browser``, docs/performance.md).
+STYLE_FILE = "style.json"
+
+
+def _rgba(name: str) -> list:
+    """A Mapbox GL colour from a feature's ``[r, g, b, a]`` property (0-255)."""
+    part = [["at", i, ["get", name]] for i in range(4)]
+    return ["rgba", part[0], part[1], part[2], ["/", part[3], 255]]
+
+
+def basemap_style(basemap: str = ATLAS_BASEMAP) -> dict:
+    """The base map's style (Mapbox GL style specification, version 8): the
+    basemap file's polygons filled and outlined as each feature's ``fill``,
+    ``line`` and ``width`` say (:data:`LEVEL_STYLE`), then, for the world,
+    the admin-1 lines, as wide as :data:`WORLD_ADMIN1_LINE_M` metres at the
+    equator up to :data:`WORLD_ADMIN1_LINE_MAX_PX` pixels. URLs are relative
+    to the page, as the deck's are."""
+    folder = BASEMAP_FOLDERS[basemap]
+    sources = {
+        "basemap": {"type": "geojson", "data": f"{STATIC_URL}/{folder}{BASEMAP_FILE}"}
+    }
+    layers = [
+        {
+            "id": "basemap-fill",
+            "type": "fill",
+            "source": "basemap",
+            "paint": {"fill-color": _rgba("fill")},
+        },
+        {
+            "id": "basemap-lines",
+            "type": "line",
+            "source": "basemap",
+            "paint": {"line-color": _rgba("line"), "line-width": ["get", "width"]},
+        },
+    ]
+    if basemap == WORLD_BASEMAP:
+        sources["admin1"] = {
+            "type": "geojson",
+            "data": f"{STATIC_URL}/{folder}{ADMIN1_LINES_FILE}",
+        }
+        # Metres to pixels: a pixel is 156,543 m at the equator at zoom 0 and
+        # halves with each zoom; from the zoom where the line reaches its
+        # largest width on, it keeps that width.
+        red, green, blue, alpha = LEVEL_STYLE["admin1"]["line"]
+        at_zero = WORLD_ADMIN1_LINE_M / EQUATOR_M_PER_PX
+        full = math.log2(WORLD_ADMIN1_LINE_MAX_PX / at_zero)
+        layers.insert(
+            1,
+            {
+                "id": "admin1-lines",
+                "type": "line",
+                "source": "admin1",
+                "paint": {
+                    "line-color": f"rgba({red},{green},{blue},{alpha / 255:.3f})",
+                    "line-width": [
+                        "interpolate",
+                        ["exponential", 2],
+                        ["zoom"],
+                        0,
+                        round(at_zero, 5),
+                        round(full, 3),
+                        WORLD_ADMIN1_LINE_MAX_PX,
+                    ],
+                },
+            },
+        )
+    return {
+        "version": 8,
+        "name": f"imu-geo {basemap}",
+        "sources": sources,
+        "layers": layers,
+    }
+
+
+def basemap_deck(basemap: str = ATLAS_BASEMAP) -> dict:
+    """The arguments of ``pdk.Deck`` that draw :func:`basemap_style` under it:
+    no map provider (no tiles, no token, nothing fetched from outside), and our
+    style file as the map style."""
+    folder = BASEMAP_FOLDERS[basemap]
+    return {"map_provider": None, "map_style": f"{STATIC_URL}/{folder}{STYLE_FILE}"}
 
 
 # The event columns the detailed map reads; taking a selection's rows from just
@@ -619,8 +681,8 @@ def build_deck(
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
-        map_provider=None,
         tooltip={"text": "{tooltip}"},
+        **basemap_deck(basemap),
     )
 
 
@@ -685,6 +747,30 @@ def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
     return records
 
 
+def dataset_labels(
+    countries: gpd.GeoDataFrame, regions: gpd.GeoDataFrame
+) -> list[dict]:
+    """The world map's labels for one dataset: every country's, and those of the
+    dataset's own units below a country (its admin-1 units, a valley).
+
+    The world's labels file names all 4,600 admin-1 units of the world; a deck
+    draws every character of a text layer at every redraw, however small it is
+    on screen, and where WebGL is drawn in software those 44,000 characters
+    cost more than the events (``benchmarks/engine.py --browser``). The units
+    a dataset has are the ones its tables and filters name.
+    """
+    own = regions[regions["level"] != "country"]
+    columns = ["region_id", "name", "level", "label_lat", "label_lon"]
+    return label_records(pd.concat([countries[columns], own[columns]]))
+
+
+def labels_bytes(records: list[dict]) -> bytes:
+    """Label records as the file a text layer loads."""
+    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
 def basemap_files(regions: gpd.GeoDataFrame) -> dict[str, bytes]:
     """The static files the basemap layers load, by file name.
 
@@ -698,7 +784,15 @@ def basemap_files(regions: gpd.GeoDataFrame) -> dict[str, bytes]:
     return {
         BASEMAP_FILE: compact(basemap_geojson(regions)),
         LABELS_FILE: compact(label_records(regions)),
+        STYLE_FILE: style_bytes(ATLAS_BASEMAP),
     }
+
+
+def style_bytes(basemap: str) -> bytes:
+    """:func:`basemap_style` as the static file the base map loads."""
+    return (json.dumps(basemap_style(basemap), separators=(",", ":")) + "\n").encode(
+        "utf-8"
+    )
 
 
 # --- clickable units ----------------------------------------------------------
@@ -1009,6 +1103,6 @@ def build_large_deck(
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
-        map_provider=None,
         tooltip={"text": "{n}"},
+        **basemap_deck(basemap),
     )

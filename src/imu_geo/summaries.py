@@ -56,6 +56,7 @@ from imu_geo.layers import (
     LAYER_IDS,
     TOOLTIP_PLACE_CHARS,
     Coordinates,
+    basemap_deck,
     basemap_layers,
     inline_layer,
     polygon_rings,
@@ -904,8 +905,8 @@ def choropleth_deck(
     return pdk.Deck(
         layers=[*below, choropleth, *labels],
         initial_view_state=pdk.ViewState(**view),
-        map_provider=None,
         tooltip={"text": "{tooltip}"},
+        **basemap_deck(basemap),
     )
 
 

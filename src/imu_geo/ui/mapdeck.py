@@ -9,6 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from imu_geo import world
 from imu_geo.density import (
     bound_cells,
     build_density_deck,
@@ -25,11 +26,14 @@ from imu_geo.layers import (
     DETAIL_LIMIT,
     HALO_PRECISIONS,
     LAYER_IDS,
+    WORLD_BASEMAP,
     as_tooltip,
     build_deck,
     build_large_deck,
+    dataset_labels,
     date_filter_range,
     detail_layers,
+    labels_bytes,
     large_colour_codes,
     large_radii,
     legend_svg,
@@ -247,6 +251,14 @@ def _point_file(data: LoadedData, spec: FilterSpec, layer: str) -> bytes:
 
 
 def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
+    """The deck for the selected events, and a notice to show with it (or ""):
+    :func:`_events_deck`, labelled with the dataset's labels."""
+    deck, notice = _events_deck(data, spec, rows)
+    use_dataset_labels(deck, data)
+    return deck, notice
+
+
+def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
     """The deck for the selected events, and a notice to show with it (or "").
 
     Up to :data:`INLINE_LIMIT` events (after the non-time filters) the events are
@@ -387,6 +399,35 @@ def _units_file(data: LoadedData) -> str:
         group=repr(data.key),
         suffix=".geojson",
     )
+
+
+LABELS_FILE_GROUP = "labels"
+
+
+def _labels_file(data: LoadedData) -> str:
+    """The URL of the dataset's map labels (:func:`dataset_labels`), written
+    once per dataset."""
+    return point_store().ensure(
+        (data.key, LABELS_FILE_GROUP),
+        lambda: labels_bytes(dataset_labels(world.countries(), data.regions)),
+        group=repr(data.key),
+    )
+
+
+def use_dataset_labels(deck, data: LoadedData) -> None:
+    """On the world basemap, label ``deck``'s map with the dataset's labels
+    (every country, the dataset's own units) instead of every unit of the
+    world. The world's file stays when this one cannot be written."""
+    if data.basemap != WORLD_BASEMAP:
+        return
+    try:
+        url = _labels_file(data)
+    except (OSError, PointFileTooLarge) as error:
+        log.warning("the map keeps the world's labels: %s", error)
+        return
+    for layer in deck.layers:
+        if getattr(layer, "id", None) == LAYER_IDS["labels"]:
+            layer.data = url
 
 
 def add_region_picker(deck, data: LoadedData) -> None:
