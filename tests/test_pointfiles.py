@@ -17,10 +17,19 @@ import pytest
 from imu_geo.filters import FilterSpec
 from imu_geo.layers import (
     ATTACK_COLOURS,
+    BASE_COLOUR,
+    CONTEXT_COLOUR,
     FAR_DAYS,
+    HOLLOW_ALPHA,
+    SOLID_ALPHA,
     build_large_deck,
+    build_sliced_deck,
     date_filter_range,
+    is_event_layer,
     large_colour_codes,
+    large_event_radii,
+    large_fill_colours,
+    large_line_widths,
     large_palettes,
     large_radii,
     palette_expression,
@@ -28,13 +37,18 @@ from imu_geo.layers import (
 from imu_geo.pointfiles import (
     MAX_IDLE_S,
     POINTS_ROOT,
+    SLICES,
     PointFileTooLarge,
+    PointSlice,
     PointStore,
     epoch_days,
     hold_folder,
+    plan_slices,
     point_file_bytes,
     point_records,
     remove_stale_folders,
+    slice_numbers,
+    sliced_point_files,
     start_sweeper,
 )
 from imu_geo.timeline import build_volume_chart, monthly_counts
@@ -377,3 +391,129 @@ def test_the_volume_chart_stacks_each_month_from_zero():
             assert upper["bottom"] == lower["top"]
         assert all(r["top"] - r["bottom"] == r["count"] for r in stack)
     assert max(r["top"] for r in by_month["1999-02-01"]) == 5  # 2 + 3 moved there
+
+
+# --- time slices ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        # Short events over days 0..99 in 10 slices of 10 days: by first day.
+        ([0, 9, 10, 55, 99], [0, 9, 12, 55, 99], [0, 0, 1, 5, 9]),
+        # Longer than 5 days: one of 2 long slices (days 0-49, 50-99), from 10.
+        ([0, 50, 99, 30], [6, 60, 99, 30], [10, 11, 9, 3]),
+        # One day only: one slice.
+        ([7, 7], [7, 7], [0, 0]),
+    ],
+)
+def test_an_event_is_in_the_slice_of_its_first_day(first, last, expected):
+    numbers = slice_numbers(
+        np.array(first), np.array(last), slices=10, long_slices=2, long_days=5
+    )
+    assert numbers.tolist() == expected
+
+
+def test_slices_are_drawn_long_ones_first_with_their_extent():
+    numbers = np.array([3, 0, 11, 3, 10])
+    first = np.array([30, 1, 50, 35, 0])
+    last = np.array([31, 2, 90, 36, 40])
+    plan = plan_slices(numbers, first, last, slices=10)
+    assert plan == [
+        PointSlice(10, 0, 40, 1),
+        PointSlice(11, 50, 90, 1),
+        PointSlice(0, 1, 2, 1),
+        PointSlice(3, 30, 36, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("window", "cumulative", "shown"),
+    [
+        ((150, 160), False, True),  # inside
+        ((50, 100), False, True),  # ends on its first day
+        ((200, 300), False, True),  # begins on its last day
+        ((201, 300), False, False),  # after it
+        ((201, 300), True, True),  # cumulative: it began before the end
+        ((0, 99), False, False),  # before it
+        ((0, 99), True, False),
+    ],
+)
+def test_a_slice_is_drawn_when_one_of_its_events_can_be_in_the_window(
+    window, cumulative, shown
+):
+    assert PointSlice(1, 100, 200, 5).shown(*window, cumulative) is shown
+
+
+def test_sliced_point_files_hold_every_located_event_once_with_its_colour():
+    events = _events()
+    fill = np.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])
+    plan, files = sliced_point_files(
+        events,
+        np.array([7, 8, 9]),
+        fill,
+        np.array([9.0, 5.0, 3.0]),
+        np.array([1, 1, 2]),
+    )
+    points = [p for payload in files for p in json.loads(payload)]
+    # The event without coordinates is left out; the two others, once each.
+    assert sorted(p["i"] for p in points) == [7, 9]
+    by_id = {p["i"]: p for p in points}
+    assert by_id[7]["f"] == [1, 2, 3, 4] and by_id[7]["w"] == 1
+    assert by_id[9]["f"] == [9, 10, 11, 12] and by_id[9]["w"] == 2
+    # 1999-02-16 is day 10638, 2001-03-31 day 11412; both one-day or
+    # one-month events: short slices, the first and the last.
+    assert by_id[7]["s"] == 10638 and by_id[9]["e"] == 11412
+    assert [(p.number, p.count) for p in plan] == [(0, 1), (SLICES - 1, 1)]
+    assert [json.loads(f)[0]["i"] for f in files] == [7, 9]
+
+
+def test_large_colours_follow_the_layer_type_and_date_precision():
+    events = pd.DataFrame(
+        {
+            "layer": ["attack", "attack", "base", "context"],
+            "event_type": ["bombing", "hijacking", "group_base", "statement"],
+            "date_precision": ["day", "year", "range", "month"],
+            "fatalities_best": pd.array([16, None, None, None], dtype="Int64"),
+        }
+    )
+    assert large_fill_colours(events).tolist() == [
+        [*ATTACK_COLOURS["bombing"], SOLID_ALPHA],
+        [*ATTACK_COLOURS["hijacking"], HOLLOW_ALPHA],
+        [*BASE_COLOUR, HOLLOW_ALPHA],
+        [*CONTEXT_COLOUR, SOLID_ALPHA],
+    ]
+    # 3 + 1.5 * sqrt(16) = 9 pixels; unknown fatalities 3; bases 6, context 3.
+    assert large_event_radii(events).tolist() == [9.0, 3.0, 6.0, 3.0]
+    assert large_line_widths(events).tolist() == [1, 1, 2, 1]
+
+
+def test_the_sliced_deck_draws_only_the_slices_of_the_window():
+    slices = [
+        (PointSlice(SLICES, 0, 400, 3), "app/static/points/p/long.json"),
+        (PointSlice(0, 0, 90, 5), "app/static/points/p/a.json"),
+        (PointSlice(1, 100, 190, 5), "app/static/points/p/b.json"),
+        (PointSlice(2, 200, 290, 5), "app/static/points/p/c.json"),
+    ]
+    deck = json.loads(build_sliced_deck(slices, (150, 210), False).to_json())
+    layers = [layer for layer in deck["layers"] if layer["id"].startswith("events-")]
+    assert [(layer["id"], layer["visible"]) for layer in layers] == [
+        (f"events-{SLICES}", True),
+        ("events-0", False),
+        ("events-1", True),
+        ("events-2", True),
+    ]
+    assert {layer["data"] for layer in layers} == {url for _, url in slices}
+    for layer in layers:
+        assert layer["filterRange"] == [[-FAR_DAYS, 210], [150, FAR_DAYS]]
+        assert layer["getFillColor"] == "@@=f"
+        assert is_event_layer(layer["id"])
+    cumulative = json.loads(build_sliced_deck(slices, (150, 210), True).to_json())
+    assert [layer.get("visible") for layer in cumulative["layers"][1:]] == [
+        True,
+        True,
+        True,
+        True,
+    ]
+    assert not is_event_layer("region-pick")
+    assert is_event_layer("attacks")

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo.pointfiles import LONG_SLICES, SLICES
 from imu_geo.synthetic import write_synthetic
 from tests.conftest import PROJECT_DIR
 
@@ -81,24 +82,33 @@ def test_a_step_sends_the_window_s_few_features_not_its_points(folders, monkeypa
     assert "base-areas" not in features, features
     for shown, expected in small_counts + large_counts:
         assert shown == expected > 0
-    # The points are in files, not in the deck.
+    # The points are in files, not in the deck: every time slice of them is in
+    # every deck (hidden or not), so the deck does not grow with the events.
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    events = [layer for layer in deck["layers"] if layer["id"] == "attacks"]
-    assert re.fullmatch(
-        r"app/static/points/\d+-[0-9a-f]{16}/[0-9a-f]{40}\.json", events[0]["data"]
-    )
+    events = [layer for layer in deck["layers"] if layer["id"].startswith("events-")]
+    assert len(events) == SLICES + LONG_SLICES
+    for layer in events:
+        assert re.fullmatch(
+            r"app/static/points/\d+-[0-9a-f]{16}/[0-9a-f]{40}\.json", layer["data"]
+        )
 
 
-def test_the_point_file_holds_every_located_event_of_its_layer(folders, monkeypatch):
+def test_the_point_files_hold_every_located_event_once(folders, monkeypatch):
     folder = folders[10_000]
     monkeypatch.setenv("IMU_GEO_DATA", str(folder))
     at = AppTest.from_file(APP, default_timeout=120).run()
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    url = next(layer["data"] for layer in deck["layers"] if layer["id"] == "attacks")
-    path = PROJECT_DIR / url.removeprefix("app/")
-    points = json.loads(path.read_text(encoding="utf-8"))
-    events = pd.read_csv(folder / "events.csv", usecols=["layer"])
-    assert len(points) == int((events["layer"] == "attack").sum())
+    points = []
+    for layer in deck["layers"]:
+        # The time slices of the attacks and context, and the bases' own file
+        # (the whole span holds more bases than are drawn inline).
+        if layer["id"].startswith("events-") or layer["id"] == "base-points":
+            path = PROJECT_DIR / layer["data"].removeprefix("app/")
+            points += json.loads(path.read_text(encoding="utf-8"))
+    # Every synthetic event lies at one of the folder's places, all of which
+    # have a point.
+    events = pd.read_csv(folder / "events.csv", usecols=["event_id"])
+    assert len(points) == len(events)
     assert len({p["i"] for p in points}) == len(points)
 
 

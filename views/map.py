@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from imu_geo.layers import EVENT_LAYER_IDS
+from imu_geo.layers import is_event_layer
 from imu_geo.ui import (
     dataset,
     downloads,
@@ -53,8 +53,9 @@ with map_column:
     )
     picked = [
         mapdeck.picked_event(data, obj)
-        for layer_id in EVENT_LAYER_IDS
-        for obj in (chosen.selection.objects.get(layer_id) or [])
+        for layer_id, objects in chosen.selection.objects.items()
+        if is_event_layer(layer_id)
+        for obj in objects or []
     ]
     if picked and picked[0]:
         state.select_event(picked[0])

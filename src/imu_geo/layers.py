@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
@@ -1069,6 +1070,119 @@ def detail_layers(
     return layers
 
 
+# The large map's layers when its points are cut into time slices
+# (:func:`imu_geo.pointfiles.sliced_point_files`): one layer per slice, all
+# event layers in it, named by this prefix and the slice's number.
+SLICE_LAYER_PREFIX = "events-"
+# Within a slice, bases are drawn first and attacks last, as the layers are.
+SLICE_LAYER_ORDER = ("base", "context", "attack")
+
+
+def is_event_layer(layer_id: str) -> bool:
+    """Whether the objects picked on layer ``layer_id`` are events."""
+    return layer_id in EVENT_LAYER_IDS or str(layer_id).startswith(SLICE_LAYER_PREFIX)
+
+
+def large_fill_colours(events: pd.DataFrame) -> np.ndarray:
+    """Each event's dot colour on the large map, ``[r, g, b, a]`` (0-255): its
+    layer's colour (an attack's type's), solid when the date is known to the
+    day or month, faint when it is vaguer (:func:`large_palettes`)."""
+    colours = np.zeros((len(events), 4), dtype=np.int64)
+    layer = events["layer"].to_numpy()
+    for name in EVENT_TYPES:
+        inside = layer == name
+        if not inside.any():
+            continue
+        fill, _ = large_palettes(name)
+        codes = large_colour_codes(events[inside], name).to_numpy()
+        colours[inside] = np.asarray(fill)[codes]
+    return colours
+
+
+def large_event_radii(events: pd.DataFrame) -> np.ndarray:
+    """:func:`large_radii` of events of any layer."""
+    radii = np.zeros(len(events))
+    layer = events["layer"].to_numpy()
+    for name in EVENT_TYPES:
+        inside = layer == name
+        if inside.any():
+            radii[inside] = large_radii(events[inside], name).to_numpy(dtype=float)
+    return radii
+
+
+def large_line_widths(events: pd.DataFrame) -> np.ndarray:
+    """Outline width in pixels: 2 for bases, 1 for the rest (as the layers)."""
+    return np.where(events["layer"].to_numpy() == "base", 2, 1)
+
+
+def slice_layer(number: int, url: str, visible: bool, filter_range: list):
+    """One time slice of the large map's points, from its file: dots coloured,
+    sized and outlined as each point says, filtered by date on the GPU; drawn
+    only when ``visible``."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=url,
+        id=f"{SLICE_LAYER_PREFIX}{number}",
+        visible=visible,
+        get_position=["x", "y"],
+        get_radius="r",
+        radius_units='"pixels"',
+        get_fill_color="f",
+        get_line_color="[f[0], f[1], f[2], 255]",
+        get_line_width="w",
+        line_width_units='"pixels"',
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+        extensions=[{"@@type": "DataFilterExtension", "filterSize": 2}],
+        get_filter_value=["s", "e"],
+        filter_range=filter_range,
+    )
+
+
+def build_sliced_deck(
+    slices: list,
+    window: tuple[int, int],
+    cumulative: bool,
+    view: Mapping[str, float] = DEFAULT_VIEW,
+    basemap: str = ATLAS_BASEMAP,
+    details: Sequence[pdk.Layer] = (),
+    density: pdk.Layer | None = None,
+    bases_url: str | None = None,
+) -> pdk.Deck:
+    """The map for many events cut into time slices: ``slices`` are
+    ``(PointSlice, url)`` in drawing order, ``window`` the first and last day
+    shown (days since 1970-01-01). Every slice is in the deck; those that
+    cannot hold an event of the window are hidden. ``view`` and ``basemap`` as
+    for :func:`build_deck`.
+
+    As in :func:`build_large_deck`: the ``details`` (:func:`detail_layers`,
+    halos under the rest), a ``density`` layer drawn in place of the sliced
+    dots (which stay in the deck, hidden, so that switching back fetches
+    nothing), and the bases from their own point file (``bases_url``, when
+    there are too many to draw inline), which stay visible under the cells.
+    """
+    start_day, end_day = window
+    filter_range = date_filter_range(start_day, end_day, cumulative)
+    layers = basemap_layers(basemap)
+    layers.extend(layer for layer in details if layer.id == LAYER_IDS["halos"])
+    if density is not None:
+        layers.append(as_tooltip(density, "n"))
+    layers.extend(layer for layer in details if layer.id != LAYER_IDS["halos"])
+    if bases_url is not None:
+        layers.append(large_point_layer("base", bases_url, filter_range))
+    for piece, url in slices:
+        shown = density is None and piece.shown(start_day, end_day, cumulative)
+        layers.append(slice_layer(piece.number, url, shown, filter_range))
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(**view),
+        tooltip={"text": "{n}"},
+        **basemap_deck(basemap),
+    )
+
+
 def build_large_deck(
     urls: Mapping[str, str],
     filter_range: list,
@@ -1086,7 +1200,9 @@ def build_large_deck(
     ``n``) the cells are drawn in place of the attack and context dots, over the
     halos and under the bases: those point layers stay in the deck, hidden, so
     that switching back does not fetch their files again. Bases from a point
-    file (too many to draw inline) stay visible."""
+    file (too many to draw inline) stay visible. The pages use
+    :func:`build_sliced_deck`; ``benchmarks/point_budget.py`` measures this
+    one."""
     layers = basemap_layers(basemap)
     # Faint halos under the cells, bases and arcs over them.
     halos = [layer for layer in details if layer.id == LAYER_IDS["halos"]]

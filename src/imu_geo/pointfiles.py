@@ -2,11 +2,12 @@
 
 With more events than :data:`INLINE_LIMIT`, the map does not put the events in
 the deck (pydeck sends the whole deck as one JSON string on every rerun, and the
-browser parses it slowly). Instead each event layer's points are written once to
-a JSON file under ``static/points/``, which Streamlit serves, and the layer
-names that file's URL. deck.gl's ``DataFilterExtension`` then shows only the
-points whose dates fall in the window, on the GPU, so a slider step sends a deck
-of a few kilobytes whatever the number of events.
+browser parses it slowly). Instead the points are written once to JSON files
+under ``static/points/``, which Streamlit serves, one per time slice (see
+"time slices" below), and each slice's layer names its file's URL. deck.gl's
+``DataFilterExtension`` then shows only the points whose dates fall in the
+window, on the GPU, so a slider step sends a deck of the same few tens of
+kilobytes whatever the number of events.
 
 A file holds the events that pass every filter except time. Its name is a keyed
 hash of what it holds (the dataset, the filters, the layer) with a secret made
@@ -35,6 +36,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +180,113 @@ def point_records(
             "n": label.to_numpy(zero_copy_only=False),
         }
     )
+
+
+# --- time slices -------------------------------------------------------------
+#
+# Where WebGL is drawn in software, every point of a layer costs time at every
+# redraw, hidden by the date filter or not, and a slider step redraws the map
+# (benchmarks/engine.py --browser: at 100k events the points were most of a
+# step in a narrow window). So the points are cut into slices by time, one file
+# and one layer each, and the deck draws only the slices that can hold an
+# event of the window; the date filter does the rest. Every slice stays in the
+# deck (hidden ones with ``visible`` false), so its file is fetched once, with
+# the page, and a step still sends only the deck. An event belongs to the slice
+# of its first day; events longer than LONG_DAYS (a year-precision event, a
+# range) have slices of their own, so that one of them does not keep a slice
+# of short events in view for a year.
+SLICES = 32
+LONG_SLICES = 8
+LONG_DAYS = 62
+
+
+@dataclass(frozen=True)
+class PointSlice:
+    """One slice of a large map's points: its number (long events' slices
+    come after the short ones'), the first day of its earliest event and the
+    last day of its latest (days since 1970-01-01), and how many events it
+    holds."""
+
+    number: int
+    first: int
+    last: int
+    count: int
+
+    def shown(self, start_day: int, end_day: int, cumulative: bool) -> bool:
+        """Whether an event of this slice can be in the window: one begins by
+        its end and (in a moving window) one ends on or after its start."""
+        if self.first > end_day:
+            return False
+        return cumulative or self.last >= start_day
+
+
+def slice_numbers(
+    first: np.ndarray,
+    last: np.ndarray,
+    slices: int = SLICES,
+    long_slices: int = LONG_SLICES,
+    long_days: int = LONG_DAYS,
+) -> np.ndarray:
+    """The slice of each event, from its first and last day (epoch days).
+
+    The span of first days is cut into ``slices`` equal parts for events of at
+    most ``long_days`` days, numbered 0 to ``slices - 1`` in time, and into
+    ``long_slices`` for longer ones, numbered from ``slices`` on.
+    """
+    first = np.asarray(first, dtype=np.int64)
+    last = np.asarray(last, dtype=np.int64)
+    if not len(first):
+        return np.zeros(0, dtype=np.int64)
+    low, high = first.min(), first.max()
+    width = max(int(high - low) + 1, 1)
+    short = np.minimum((first - low) * slices // width, slices - 1)
+    long = slices + np.minimum((first - low) * long_slices // width, long_slices - 1)
+    return np.where(last - first > long_days, long, short)
+
+
+def plan_slices(
+    numbers: np.ndarray, first: np.ndarray, last: np.ndarray, slices: int = SLICES
+) -> list[PointSlice]:
+    """The slices that hold events, in drawing order: long events' first
+    (under the short ones), then the rest in time; ``slices`` as for
+    :func:`slice_numbers`."""
+    frame = pd.DataFrame({"k": numbers, "s": first, "e": last})
+    grouped = frame.groupby("k", sort=True).agg(
+        s=("s", "min"), e=("e", "max"), n=("s", "size")
+    )
+    pieces = [
+        PointSlice(int(k), int(row.s), int(row.e), int(row.n))
+        for k, row in grouped.iterrows()
+    ]
+    return sorted(pieces, key=lambda p: (p.number < slices, p.number))
+
+
+def sliced_point_files(
+    events: pd.DataFrame,
+    positions: np.ndarray,
+    fill: np.ndarray,
+    radius: np.ndarray,
+    width: np.ndarray,
+) -> tuple[list[PointSlice], list[bytes]]:
+    """The point files of a large map cut into time slices, and their plan.
+
+    ``events`` (with ``positions``, as for :func:`point_records`) are in the
+    order they are drawn in; each point carries its fill colour ``f``
+    (``[r, g, b, a]``, a row of ``fill``), its radius and its outline width
+    in pixels ``w``, so that one layer draws every event layer. Events without
+    coordinates are left out. Returns the slices (:func:`plan_slices`) and
+    each one's file, in the same order.
+    """
+    located = events["lat"].notna().to_numpy()
+    records = point_records(
+        events, positions, np.zeros(len(events), dtype=np.int16), radius
+    ).drop(columns="c")
+    records.insert(5, "f", [list(map(int, row)) for row in np.asarray(fill)[located]])
+    records.insert(7, "w", np.asarray(width)[located].astype(np.int16))
+    numbers = slice_numbers(records["s"].to_numpy(), records["e"].to_numpy())
+    plan = plan_slices(numbers, records["s"].to_numpy(), records["e"].to_numpy())
+    files = [point_file_bytes(records[numbers == piece.number]) for piece in plan]
+    return plan, files
 
 
 def _show_controls(texts: pa.Array) -> pa.Array:

@@ -4,6 +4,8 @@ in the browser, or density cells counted by the engine; and its clickable units.
 from __future__ import annotations
 
 import atexit
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 import pandas as pd
@@ -26,15 +28,18 @@ from imu_geo.layers import (
     DETAIL_LIMIT,
     HALO_PRECISIONS,
     LAYER_IDS,
+    SLICE_LAYER_ORDER,
     WORLD_BASEMAP,
     as_tooltip,
     build_deck,
-    build_large_deck,
+    build_sliced_deck,
     dataset_labels,
-    date_filter_range,
     detail_layers,
     labels_bytes,
     large_colour_codes,
+    large_event_radii,
+    large_fill_colours,
+    large_line_widths,
     large_radii,
     legend_svg,
     region_pick_layer,
@@ -45,6 +50,7 @@ from imu_geo.pointfiles import (
     POINT_BUDGET,
     POINTS_ROOT,
     PointFileTooLarge,
+    PointSlice,
     PointStore,
     epoch_days,
     hold_folder,
@@ -52,6 +58,7 @@ from imu_geo.pointfiles import (
     point_records,
     process_folder_name,
     remove_stale_folders,
+    sliced_point_files,
     start_sweeper,
 )
 from imu_geo.text import from_deck_text
@@ -228,6 +235,7 @@ POINT_COLUMNS: tuple[str, ...] = (
     "date_start",
     "date_end",
     "date_precision",
+    "layer",
     "event_type",
     "fatalities_best",
     "title",
@@ -250,6 +258,90 @@ def _point_file(data: LoadedData, spec: FilterSpec, layer: str) -> bytes:
     )
 
 
+def _slice_payloads(
+    data: LoadedData, spec: FilterSpec
+) -> tuple[list[PointSlice], list[bytes]]:
+    """The large map's points cut into time slices, and their files: every
+    event passing the filters but time, read from the engine once, bases
+    first and attacks last (:data:`SLICE_LAYER_ORDER`), each layer in date
+    order."""
+    part = data.source.rows(spec, POINT_COLUMNS, time=False)
+    order = {name: k for k, name in enumerate(SLICE_LAYER_ORDER)}
+    part = part.sort_values("layer", key=lambda c: c.map(order), kind="stable")
+    return sliced_point_files(
+        part,
+        part["row_id"].to_numpy(),
+        large_fill_colours(part),
+        large_event_radii(part),
+        large_line_widths(part),
+    )
+
+
+class _Plans:
+    """The slices of recent (dataset, filters): small, kept by the process so
+    that a step knows them without reading the events again."""
+
+    def __init__(self, size: int = 64):
+        self._plans: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple):
+        with self._lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+            return self._plans.get(key)
+
+    def put(self, key: tuple, plan: list) -> None:
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self._size:
+                self._plans.popitem(last=False)
+
+
+_PLANS = _Plans()
+
+
+def slice_files(
+    data: LoadedData, spec: FilterSpec, layers: tuple[str, ...]
+) -> list[tuple[PointSlice, str]]:
+    """Each time slice of the large map's events of ``layers`` with its file's
+    URL, the files written when missing (the first time, or after the sweeper
+    removed them)."""
+    store = point_store()
+    spec = replace(spec, layers=layers)
+    base = (data.key, _facet_key(spec), tuple(spec.layers))
+    built: list = []
+
+    def payloads() -> tuple[list[PointSlice], list[bytes]]:
+        if not built:
+            built.append(_slice_payloads(data, spec))
+        return built[0]
+
+    def files(plan: list[PointSlice]) -> list[tuple[PointSlice, str]]:
+        return [
+            (
+                piece,
+                store.ensure(
+                    (*base, "slice", piece.number),
+                    lambda n=n: payloads()[1][n],
+                    group=repr(data.key),
+                ),
+            )
+            for n, piece in enumerate(plan)
+        ]
+
+    plan = _PLANS.get(base)
+    if plan is not None and all(
+        store.has((*base, "slice", piece.number)) for piece in plan
+    ):
+        return files(plan)
+    with st.spinner("Preparing the map's points…"):
+        plan = payloads()[0]
+        _PLANS.put(base, plan)
+        return files(plan)
+
+
 def map_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
     """The deck for the selected events, and a notice to show with it (or ""):
     :func:`_events_deck`, labelled with the dataset's labels."""
@@ -262,12 +354,13 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
     """The deck for the selected events, and a notice to show with it (or "").
 
     Up to :data:`INLINE_LIMIT` events (after the non-time filters) the events are
-    in the deck itself, with every detail (areas, arcs, halos). Above it each
-    layer's points are written once to a point file and filtered by date in the
-    browser, so a slider step sends only the new date range; the few features
-    (bases with their areas and arcs, place halos) still come inline, read from
-    the engine for the window (:func:`map_details`), and the reader may switch
-    to counts per grid cell (:func:`density_switch`). Above
+    in the deck itself, with every detail (areas, arcs, halos). Above it the
+    points are written once to point files, one per time slice
+    (:func:`slice_files`), and filtered by date in the browser, so a slider
+    step sends only the new date range and which slices to draw; the few
+    features (bases with their areas and arcs, place halos) still come inline,
+    read from the engine for the window (:func:`map_details`), and the reader
+    may switch to counts per grid cell (:func:`density_switch`). Above
     :data:`POINT_BUDGET` the map is the engine's grid cells with those features.
     """
     by_layer = facet_counts(data, spec)
@@ -281,26 +374,23 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         )
         return deck, ""
     details, left_out = map_details(data, spec, rows)
-    # Bases drawn with the details need no point file of their own.
+    # Bases drawn with the details need no point file of their own; bases from
+    # a file (too many to draw inline) keep a layer of their own, visible under
+    # the density. The other events are cut into time slices.
     inline_bases = any(
         getattr(layer, "id", None) == LAYER_IDS["base_areas"] for layer in details
     )
-    store = point_store()
-    urls = {}
+    sliced = tuple(
+        layer for layer in spec.layers if layer != "base" and by_layer.get(layer)
+    )
     try:
-        for layer in spec.layers:
-            if not by_layer.get(layer) or (layer == "base" and inline_bases):
-                continue
-
-            def build(layer=layer) -> bytes:
-                return _point_file(data, spec, layer)
-
-            key = (data.key, _facet_key(spec), layer)
-            if store.has(key):
-                urls[layer] = store.ensure(key, build, group=repr(data.key))
-                continue
-            with st.spinner(f"Preparing the map's {layer} points…"):
-                urls[layer] = store.ensure(key, build, group=repr(data.key))
+        slices = slice_files(data, spec, sliced) if sliced else []
+        bases_url = None
+        if "base" in spec.layers and by_layer.get("base") and not inline_bases:
+            key = (data.key, _facet_key(spec), "base")
+            bases_url = point_store().ensure(
+                key, lambda: _point_file(data, spec, "base"), group=repr(data.key)
+            )
     except Exception as error:
         if isinstance(error, OSError | PointFileTooLarge):
             log.warning("map points served inline instead of from a file: %s", error)
@@ -330,12 +420,14 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         cell, top = density_grid(data, spec)
         cells, drawn = bound_cells(data.source.density(spec, cell), cell)
         density = cells_layer(cells, drawn, scale_max=top)
-    deck = build_large_deck(
-        urls,
-        date_filter_range(int(days[0]), int(days[1]), spec.mode == "cumulative"),
+    deck = build_sliced_deck(
+        slices,
+        (int(days[0]), int(days[1])),
+        spec.mode == "cumulative",
         *_map_frame(data),
         details=details,
         density=density,
+        bases_url=bases_url,
     )
     if density is not None:
         return deck, density_switch_notice(drawn) + left_out
