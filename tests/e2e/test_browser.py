@@ -437,24 +437,34 @@ def test_a_large_upload_is_mapped_from_a_file_that_forgetting_removes(
     sample.write_text(_acled_rows(2_000), encoding="utf-8")
     open_app(page, streamlit_server)
     page.get_by_text("Your data").click()
-    with page.expect_response(
-        re.compile(r"/app/static/points/\d+-[0-9a-f]{16}/[0-9a-f]{40}\.json$"),
-        timeout=60_000,
-    ) as response_info:
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            str(sample)
-        )
-    response = response_info.value
-    assert response.status == 200
-    points = response.json()
-    assert len(points) == 2_000
-    assert {round(p["y"], 2) for p in points} == {36.73, 36.74, 32.11, 34.53}
-    expect(page.get_by_text("2,000 events pass the filters")).to_be_visible()
-    # The deck itself carries no points: the browser filters the file by date.
+    # The map's files: its points (one file per time slice), labels and units.
+    stored = re.compile(r"/app/static/points/\d+-[0-9a-f]{16}/[0-9a-f]{40}\.\w+$")
+    responses = []
+    page.on("response", lambda r: responses.append(r) if stored.search(r.url) else None)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(sample)
+    )
+    expect(page.get_by_text("2,000 events pass the filters")).to_be_visible(
+        timeout=60_000
+    )
+    # The deck itself carries no points: the browser filters the files by date.
     expect(
         page.get_by_text(re.compile(r"^2,000 events — 2,000 attacks"))
     ).to_be_visible()
+    page.wait_for_timeout(3_000)  # every slice's file is fetched with the page
+    assert responses and all(r.status == 200 for r in responses)
+    files = {r.url: r.json() for r in responses if r.url.endswith(".json")}
+    slices = {
+        url: body
+        for url, body in files.items()
+        if isinstance(body, list) and body and "i" in body[0]
+    }
+    points = [point for body in slices.values() for point in body]
+    assert len(points) == 2_000
+    assert len({p["i"] for p in points}) == 2_000
+    assert {round(p["y"], 2) for p in points} == {36.73, 36.74, 32.11, 34.53}
 
     page.get_by_role("button", name="Forget my file").click()
     expect(caption(page)).to_have_text(re.compile(r"^49 events — "), timeout=30_000)
-    assert page.request.get(response.url).status == 404
+    for url in slices:
+        assert page.request.get(url).status == 404

@@ -127,7 +127,9 @@ _STATE = """() => {
     [...document.querySelectorAll(sel)].map(e => e.getAttribute(a) || '');
   return {
     text: texts.join(' '),
-    links: attr('a', 'href'),
+    links: attr('a:not(.mapboxgl-ctrl-logo)', 'href'),
+    logos: [...document.querySelectorAll('a.mapboxgl-ctrl-logo')]
+      .map(e => ({href: e.getAttribute('href'), shown: e.offsetParent !== null})),
     images: attr('img, image, iframe, video, audio, source', 'src')
       .concat(attr('image', 'href')),
     icons: [...document.querySelectorAll('[data-testid="stIconMaterial"]')]
@@ -160,6 +162,10 @@ def _assert_readable(
     for link in state["links"]:
         assert link.startswith(("#", base)), link
         assert not re.search(r"evil|leak|mailto|x-y|gnp", link), link
+    # The base map's library adds its logo as a link, hidden unless the map
+    # draws the library's own tiles (ours draws a style served with the app).
+    for logo in state["logos"]:
+        assert logo == {"href": "https://www.mapbox.com/", "shown": False}, logo
     for source in state["images"]:
         assert source.startswith(("data:image/svg+xml", base, "/", "blob:")), source
         assert "leak" not in source and source != "x"
