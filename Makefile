@@ -70,9 +70,10 @@ test: lint browser
 
 # Speed at 100k, 1M and 10M events, clustered and UCDP GED-shaped, against the
 # targets of issue 12, the naive way and a saved run of the in-memory path; Spark
-# at 1M; writes docs/performance.md. A quick run: make bench BENCH_ARGS="--sizes
-# 1000 --big ''". Then the time to build pictures and animations; writes
-# docs/render-performance.md.
+# at 1M; in Chromium, key press to map redrawn and every byte of a slider step at
+# 1k, 100k and 1M events (issue 13); writes docs/performance.md. A quick run:
+# make bench BENCH_ARGS="--sizes 1000 --big '' --browser-sizes 1000". Then the
+# time to build pictures and animations; writes docs/render-performance.md.
 BENCH_ARGS ?=
 bench: browser
 	$(BIN)/python benchmarks/engine.py --browser --spark $(BENCH_ARGS)

@@ -605,15 +605,13 @@ def report(rows, browser, info, args, elapsed) -> str:
                 for (v, scenario), r in browser.items()
             ],
             "",
-            "Read with care. With the whole span in view both variants draw about "
-            "100,000 dots and the app is redrawn sooner. With a narrower window the "
-            "naive page draws only the window's dots, while the app keeps all of "
-            "them loaded and hides the others on the GPU, so in software every point "
-            "still passes through the drawing pipeline: here the naive page is "
-            "faster in the browser, although each of its steps sends megabytes "
-            "where the app sends 4 kB (see the table above). A page holding only the "
-            "app's deck redraws in about 0.1 s on this machine, so part of the Map "
-            "page's cost lies elsewhere on the page and is not yet identified.",
+            "Read with care. With the whole span in view both variants draw every "
+            "dot. With a narrower window the naive page draws only the window's "
+            "dots; the app draws the time slices of its points that overlap the "
+            "window (whole slices: more dots than the window's), and each of its "
+            "steps sends a few tens of kB where the naive page's sends megabytes. "
+            "Every step redraws the whole deck, here in software: see "
+            "docs/performance.md, *In the browser*.",
             "",
         ]
     lines += [
