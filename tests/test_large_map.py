@@ -19,9 +19,11 @@ from imu_geo.layers import (
     HALO_PRECISIONS,
     MapOptions,
     build_large_deck,
+    build_sliced_deck,
     date_filter_range,
     detail_layers,
 )
+from imu_geo.pointfiles import PointSlice
 from tests.helpers import make_events
 
 BASES = make_events(
@@ -104,9 +106,10 @@ def test_the_large_deck_draws_the_few_features_inline(bases, halos, options, exp
     assert layers["attacks"]["data"] == URLS["attack"]
     assert layers["context-events"]["data"] == URLS["context"]
     assert "visible" not in layers["attacks"]
-    # Below the dots, above the basemap.
+    # Below the dots, above the basemap's labels (its outlines are drawn under
+    # the deck, from its style).
     order = list(layers)
-    assert order.index("basemap") < min(order.index(i) for i in expected or ["attacks"])
+    assert order.index("labels") < min(order.index(i) for i in expected or ["attacks"])
     assert max((order.index(i) for i in expected), default=0) < order.index("attacks")
 
 
@@ -199,3 +202,52 @@ def test_with_density_on_bases_from_a_file_stay_and_halos_lie_under_the_cells():
     assert layers["base-points"]["data"] == "app/static/points/p/b.json"
     order = list(layers)
     assert order.index("uncertainty-halos") < order.index("event-density")
+
+
+# The pages' large map: the attacks and context as time slices.
+SLICES = [
+    (PointSlice(0, 0, 5, 10), "app/static/points/p/s0.json"),
+    (PointSlice(1, 20, 30, 10), "app/static/points/p/s1.json"),
+]
+
+
+def test_the_sliced_deck_draws_the_features_between_labels_and_dots():
+    details = detail_layers(BASES, HALOS, GEOMETRY, MapOptions())
+    layers = _layers(build_sliced_deck(SLICES, (0, 10), False, details=details))
+    order = list(layers)
+    assert order == [
+        "labels",
+        "uncertainty-halos",
+        "base-areas",
+        "base-points",
+        "base-relocation",
+        "events-0",
+        "events-1",
+    ]
+    # Days 0-10: the first slice (days 0-5) is drawn, the second (20-30) not.
+    assert layers["events-0"]["visible"] is True
+    assert layers["events-1"]["visible"] is False
+
+
+def test_with_density_on_the_slices_hide_and_bases_from_a_file_stay():
+    cells = pd.DataFrame(
+        {"cx": [137], "cy": [73], "events": [3], "attacks": [3], "bases": [0],
+         "context": [0]}
+    )  # fmt: skip
+    details = detail_layers(None, HALOS, GEOMETRY, MapOptions())
+    layers = _layers(
+        build_sliced_deck(
+            SLICES,
+            (0, 30),
+            False,
+            details=details,
+            density=cells_layer(cells, 0.5),
+            bases_url="app/static/points/p/b.json",
+        )
+    )
+    assert [layers[f"events-{k}"]["visible"] for k in (0, 1)] == [False, False]
+    assert "visible" not in layers["base-points"]
+    assert layers["base-points"]["data"] == "app/static/points/p/b.json"
+    order = list(layers)
+    assert order.index("uncertainty-halos") < order.index("event-density")
+    assert order.index("event-density") < order.index("base-points")
