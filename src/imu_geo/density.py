@@ -25,6 +25,7 @@ import pydeck as pdk
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DEFAULT_VIEW,
+    CompactDeck,
     basemap_deck,
     basemap_layers,
     inline_layer,
@@ -355,7 +356,7 @@ def build_density_deck(
     """
     layers = basemap_layers(basemap)
     layers.append(cells_layer(cells, cell_deg, scale_max, max_cells))
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
         tooltip={"text": "{t}"},

@@ -615,6 +615,19 @@ def basemap_style(basemap: str = ATLAS_BASEMAP) -> dict:
     }
 
 
+class CompactDeck(pdk.Deck):
+    """A pydeck deck whose JSON has no whitespace.
+
+    pydeck indents its JSON by two spaces, one key to a line, and Streamlit
+    sends that string at every rerun: a third or more of a large map's deck
+    was spaces and line ends (``benchmarks/engine.py --browser``). The content
+    is the same; the browser parses it either way.
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+
 def basemap_deck(basemap: str = ATLAS_BASEMAP) -> dict:
     """The arguments of ``pdk.Deck`` that draw :func:`basemap_style` under it:
     no map provider (no tiles, no token, nothing fetched from outside), and our
@@ -679,7 +692,7 @@ def build_deck(
         layers.append(relocation_layer(by_layer["base"]))
     layers.append(context_layer(by_layer["context"]))
     layers.append(attack_layer(by_layer["attack"]))
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
         tooltip={"text": "{tooltip}"},
@@ -1175,7 +1188,7 @@ def build_sliced_deck(
     for piece, url in slices:
         shown = density is None and piece.shown(start_day, end_day, cumulative)
         layers.append(slice_layer(piece.number, url, shown, filter_range))
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
         tooltip={"text": "{n}"},
@@ -1216,7 +1229,7 @@ def build_large_deck(
             if density is not None and layer != "base":
                 point_layer.visible = False
             layers.append(point_layer)
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**view),
         tooltip={"text": "{n}"},

@@ -55,6 +55,7 @@ from imu_geo.layers import (
     DEFAULT_VIEW,
     LAYER_IDS,
     TOOLTIP_PLACE_CHARS,
+    CompactDeck,
     Coordinates,
     basemap_deck,
     basemap_layers,
@@ -902,7 +903,7 @@ def choropleth_deck(
     drawn = basemap_layers(basemap)
     labels = [layer for layer in drawn if layer.id == LAYER_IDS["labels"]]
     below = [layer for layer in drawn if layer.id != LAYER_IDS["labels"]]
-    return pdk.Deck(
+    return CompactDeck(
         layers=[*below, choropleth, *labels],
         initial_view_state=pdk.ViewState(**view),
         tooltip={"text": "{tooltip}"},
