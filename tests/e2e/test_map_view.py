@@ -23,14 +23,18 @@ from tests.e2e.test_browser import LOAD_TIMEOUT_MS
 pytestmark = pytest.mark.browser
 LARGE_EVENTS = 2_000  # above INLINE_LIMIT: dots from point files
 
+# The chart holds two canvases, the base map's and deck.gl's; the view state
+# is found from deck.gl's.
 VIEW_JS = """() => {
-  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-  if (!canvas) return null;
-  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber$'));
-  for (let f = canvas[key]; f; f = f.return) {
-    const v = f.memoizedProps && f.memoizedProps.viewState;
-    if (v && typeof v.zoom === 'number')
-      return {longitude: v.longitude, latitude: v.latitude, zoom: v.zoom};
+  const canvases = document.querySelectorAll(
+    '[data-testid="stDeckGlJsonChart"] canvas');
+  for (const canvas of canvases) {
+    const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber$'));
+    for (let f = key && canvas[key]; f; f = f.return) {
+      const v = f.memoizedProps && f.memoizedProps.viewState;
+      if (v && typeof v.zoom === 'number')
+        return {longitude: v.longitude, latitude: v.latitude, zoom: v.zoom};
+    }
   }
   return null;
 }"""
