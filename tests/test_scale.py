@@ -13,8 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imu_geo.data import BUNDLED_DATA_DIR
+from imu_geo.layers import DETAIL_LIMIT
 from imu_geo.pointfiles import LONG_SLICES, SLICES
 from imu_geo.synthetic import write_synthetic
+from imu_geo.ui.mapdeck import DETAIL_BYTES
 from tests.conftest import PROJECT_DIR
 
 APP = str(PROJECT_DIR / "app.py")
@@ -178,3 +180,54 @@ def test_above_the_point_budget_the_map_counts_cells_in_the_engine(
     assert max(sizes) < 100_000
     texts = [c.value for c in at.caption]
     assert any("cell" in t and "10,000 events" in t for t in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "inline"),
+    [
+        ("2003-01-01", "2003-12-31", True),  # a few bases: with their areas
+        ("2002-01-01", "2004-12-31", False),  # their polygons outweigh the budget
+    ],
+)
+def test_the_inline_features_keep_within_their_share_of_a_step(
+    folders, monkeypatch, start, end, inline
+):
+    folder = folders[10_000]
+    monkeypatch.setenv("IMU_GEO_DATA", str(folder))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(start=start, end=end, layers="base")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Fewer bases than DETAIL_LIMIT in the window (pandas): only their bytes
+    # can keep them from being drawn with their areas.
+    events = pd.read_csv(
+        folder / "events.csv", usecols=["layer", "date_start", "date_end"]
+    )
+    in_window = events[
+        (events["layer"] == "base")
+        & (pd.to_datetime(events["date_start"]) <= pd.Timestamp(end))
+        & (pd.to_datetime(events["date_end"]) >= pd.Timestamp(start))
+    ]
+    assert 0 < len(in_window) <= DETAIL_LIMIT
+    assert _count(at) == len(in_window)
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    inline_layers = [
+        layer for layer in deck["layers"] if isinstance(layer.get("data"), list)
+    ]
+    size = sum(len(json.dumps(layer, separators=(",", ":"))) for layer in inline_layers)
+    assert size <= DETAIL_BYTES
+    ids = [layer["id"] for layer in deck["layers"]]
+    said = (
+        f"The window's {len(in_window):,} bases with their areas and relocation arcs "
+        "would make every step of the map too large to send: they are dots."
+    )
+    texts = " ".join(c.value for c in at.caption)
+    if inline:
+        assert "base-areas" in ids and said not in texts
+        areas = next(layer for layer in inline_layers if layer["id"] == "base-areas")
+        points = next(layer for layer in inline_layers if layer["id"] == "base-points")
+        assert len(areas["data"]) + len(points["data"]) == len(in_window)
+    else:
+        assert "base-areas" not in ids and said in texts
+        points = next(layer for layer in deck["layers"] if layer["id"] == "base-points")
+        assert points["data"].startswith("app/static/points/")

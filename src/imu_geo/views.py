@@ -15,9 +15,9 @@ from imu_geo.text import escape_markdown, plain
 TABLE_ROW_LIMIT = 5_000
 # The Map page's table shows this many rows at a time, with buttons for the
 # next and previous rows: every slider step sends the table again, and 5,000
-# rows were about 1 MB a step (benchmarks/engine.py --browser); 100 are about
-# 20 kB.
-TABLE_PAGE_ROWS = 100
+# rows were about 1 MB a step (benchmarks/engine.py --browser); 50 are about
+# 11 kB.
+TABLE_PAGE_ROWS = 50
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "date_start",

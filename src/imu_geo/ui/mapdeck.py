@@ -4,6 +4,7 @@ in the browser, or density cells counted by the engine; and its clickable units.
 from __future__ import annotations
 
 import atexit
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -224,10 +225,40 @@ def map_details(
                 "known places, so their halos are left out."
             )
     layers = detail_layers(bases, halos, data.display_geometry, options)
+    if bases is not None and _json_bytes(layers) > DETAIL_BYTES:
+        # Base areas are polygons: a few dozen of them can outweigh the rest
+        # of the step. The bases are then dots from their file.
+        layers = detail_layers(None, halos, data.display_geometry, options)
+        left_out.append(
+            f" The window's {n_bases:,} bases with their areas and relocation "
+            "arcs would make every step of the map too large to send: they are "
+            "dots."
+        )
+    if halos is not None and _json_bytes(layers) > DETAIL_BYTES:
+        layers = detail_layers(None, None, data.display_geometry, options)
+        left_out.append(
+            f" The window's events lie at {len(halos):,} roughly known places, "
+            "too many halos to send at every step, so they are left out."
+        )
     for layer in layers:
         as_tooltip(layer, tooltip_key)
     words = "".join(left_out)
     return layers, words
+
+
+# The inline features of a large map (bases with their areas and arcs, halos)
+# travel in the deck at every step; beyond this many bytes of JSON they are
+# left out (bases first), so that a step sends at most about 100 kB with the
+# rest of the page (benchmarks/engine.py --browser).
+DETAIL_BYTES = 24_000
+
+
+def _json_bytes(layers: list) -> int:
+    """The size of ``layers`` as the deck's compact JSON carries them."""
+    return sum(
+        len(json.dumps(json.loads(layer.to_json()), separators=(",", ":")))
+        for layer in layers
+    )
 
 
 # What a map point file is made of (see :func:`imu_geo.pointfiles.point_records`).
