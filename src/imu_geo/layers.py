@@ -1084,10 +1084,11 @@ def detail_layers(
 
 
 # The large map's layers when its points are cut into time slices
-# (:func:`imu_geo.pointfiles.sliced_point_files`): one layer per slice, all
-# event layers in it, named by this prefix and the slice's number.
+# (:func:`imu_geo.pointfiles.sliced_point_files`): one layer per slice, the
+# event layers it holds in it, named by this prefix and the slice's number.
 SLICE_LAYER_PREFIX = "events-"
-# Within a slice, bases are drawn first and attacks last, as the layers are.
+# Within a slice, context is drawn before attacks, as the layers are (the
+# pages keep bases in a file and a layer of their own, under the slices).
 SLICE_LAYER_ORDER = ("base", "context", "attack")
 
 

@@ -293,9 +293,9 @@ def _slice_payloads(
     data: LoadedData, spec: FilterSpec
 ) -> tuple[list[PointSlice], list[bytes]]:
     """The large map's points cut into time slices, and their files: every
-    event passing the filters but time, read from the engine once, bases
-    first and attacks last (:data:`SLICE_LAYER_ORDER`), each layer in date
-    order."""
+    event of ``spec``'s layers (the attacks and context; bases have a file of
+    their own) passing the filters but time, read from the engine once, drawn
+    in the order of :data:`SLICE_LAYER_ORDER`, each layer in date order."""
     part = data.source.rows(spec, POINT_COLUMNS, time=False)
     order = {name: k for k, name in enumerate(SLICE_LAYER_ORDER)}
     part = part.sort_values("layer", key=lambda c: c.map(order), kind="stable")
