@@ -105,8 +105,14 @@ def _zoom_survives_steps_and_reset_restores(page: Page, url: str) -> dict:
     _settled(page)
     initial = _still(page)
     _zoom_in(page)
+    wheeled = _still(page)
+    assert wheeled["zoom"] > initial["zoom"] + 0.5
+    # In headless Chromium the last wheel tick's zoom (a deck.gl transition)
+    # may stay pending until the deck next renders, which the first step
+    # causes: that step may only add to the zoom, never take it back.
+    _step(page)
     zoomed = _still(page)
-    assert zoomed["zoom"] > initial["zoom"] + 0.5
+    assert zoomed["zoom"] >= wheeled["zoom"] - 1e-6, (zoomed, wheeled, initial)
     assert abs(zoomed["longitude"] - initial["longitude"]) > 1e-3
     for _ in range(2):
         _step(page)
