@@ -25,7 +25,7 @@ from imu_geo.render import (
     build_basemap,
     draw_picture,
     picture_bytes,
-    picture_events,
+    picture_columns,
     picture_text,
     save,
     title_lines,
@@ -249,16 +249,13 @@ def test_a_dense_picture_reads_only_layer_and_place_and_draws_the_same(basemap):
     spec = year(2010)
     words = picture_text("folder", "crowd")
     many = crowd(DENSITY_LIMIT + 1)
-    narrow = picture_events(many, np.arange(len(many)))
-    assert list(narrow.columns) == ["layer", "lat", "lon"]
+    assert picture_columns(DENSITY_LIMIT + 1) == ("layer", "lat", "lon")
+    narrow = many[["layer", "lat", "lon"]]
     assert picture_bytes(narrow, spec, basemap, words) == picture_bytes(
         many, spec, basemap, words
     )
-    few = crowd(100)
-    mask = np.zeros(len(few), dtype=bool)
-    mask[:60] = True
-    chosen = picture_events(few, mask)
-    assert list(chosen.columns) == list(RENDER_COLUMNS) and len(chosen) == 60
+    assert picture_columns(DENSITY_LIMIT) == RENDER_COLUMNS
+    assert picture_columns(0) == RENDER_COLUMNS
 
 
 def test_text_from_data_is_drawn_as_written(atlas, basemap):

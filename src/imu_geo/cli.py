@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from imu_geo import __version__ as version
 from imu_geo import animation
 from imu_geo.data import (
     BUNDLED_DATA_DIR,
@@ -22,17 +23,15 @@ from imu_geo.data import (
     PROJECT_DIR,
     DataError,
     default_data_dir,
-    load_dataset,
 )
 from imu_geo.engine import EngineError
 from imu_geo.engine.base import ENGINE_ENV_VAR, REMOTE_ENV_VAR
 from imu_geo.engine.open import open_source
 from imu_geo.export import table_csv_bytes, write_selection
 from imu_geo.filters import (
-    apply_filters,
-    facet_choices,
-    filter_mask,
-    full_span,
+    LINK_PARAMETERS,
+    MODES,
+    PAGE_PARAMETERS,
     spec_from_query,
 )
 from imu_geo.importers import (
@@ -50,10 +49,10 @@ from imu_geo.importers.writing import command_lines, report_text
 from imu_geo.layers import MapOptions, basemap_files
 from imu_geo.render import (
     RENDER_COLUMNS,
-    build_basemap,
     picture_bytes,
-    picture_events,
     picture_text,
+    selection_picture_events,
+    store_basemap,
 )
 from imu_geo.store import STORE_ENV_VAR, open_folder
 from imu_geo.summaries import SUMMARY_LEVELS, format_text_table, summary_table
@@ -87,26 +86,42 @@ def command_validate(arguments: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def link_params(arguments: argparse.Namespace) -> dict[str, str]:
+    """The filters given on the command line, as a link's query parameters."""
+    return {
+        parameter.name: getattr(arguments, parameter.name)
+        for parameter in LINK_PARAMETERS
+        if getattr(arguments, parameter.name) is not None
+    }
+
+
+def filter_options() -> argparse.ArgumentParser:
+    """The options of every command that selects events: one per filter a
+    dashboard link can carry (:data:`imu_geo.filters.LINK_PARAMETERS`), so a
+    link's view can be exported, summarised or drawn from the shell."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group(
+        "filters",
+        "the dashboard link's parameters, one option each; a value the link "
+        "would refuse is warned about, and its default used. A link's "
+        + " and ".join(PAGE_PARAMETERS)
+        + " choose what a page shows, not which events, and have no option",
+    )
+    for parameter in LINK_PARAMETERS:
+        choices = list(MODES) if parameter.name == "mode" else None
+        group.add_argument(
+            parameter.option, dest=parameter.name, choices=choices, help=parameter.help
+        )
+    return parent
+
+
 def _filtered_source(arguments: argparse.Namespace):
     """The data folder's events on the engine, the spec the command-line filters
     make (the same filters the dashboard reads from its URL), and one warning
     per refused value. The folder is read only when its store does not exist yet
     (:func:`imu_geo.engine.open.open_source`)."""
     source = open_source(Path(arguments.data) if arguments.data else None)
-    params = {
-        name: value
-        for name, value in (
-            ("start", arguments.start),
-            ("end", arguments.end),
-            ("layers", arguments.layers),
-            ("mode", arguments.mode),
-            ("types", arguments.types),
-            ("source_types", arguments.source_types),
-            ("q", arguments.query),
-            ("region", arguments.region),
-        )
-        if value is not None
-    }
+    params = link_params(arguments)
     spec, warnings = spec_from_query(
         params, source.default_spec, source.choices, source.store.units
     )
@@ -178,19 +193,6 @@ def command_summary(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-RENDER_FILTERS = (
-    ("start", "start"),
-    ("end", "end"),
-    ("layers", "layers"),
-    ("mode", "mode"),
-    ("types", "types"),
-    ("actors", "actors"),
-    ("countries", "countries"),
-    ("attribution", "attribution"),
-    ("q", "query"),
-)
-
-
 def _frame_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -206,17 +208,9 @@ def command_render(arguments: argparse.Namespace) -> int:
     downloads do for the same view: the same URL parameters, the same bytes."""
     directory = Path(arguments.data) if arguments.data else default_data_dir()
     try:
-        dataset = load_dataset(directory)
-    except DataError as error:
-        _write(f"imu-geo: {error}", sys.stderr)
-        return EXIT_PROBLEMS
-    events = dataset.events
-    params = {
-        name: getattr(arguments, attribute)
-        for name, attribute in RENDER_FILTERS
-        if getattr(arguments, attribute) is not None
-    }
-    spec, warnings = spec_from_query(params, full_span(events), facet_choices(events))
+        source, spec, warnings = _filtered_source(arguments)
+    except (DataError, EngineError, ValueError, ImportError) as error:
+        return _open_failure(error)
     for warning in warnings:
         _write(f"imu-geo: {warning}", sys.stderr)
     fmt = arguments.format or Path(arguments.output).suffix.lstrip(".").lower()
@@ -230,10 +224,12 @@ def command_render(arguments: argparse.Namespace) -> int:
     bundled = directory.resolve() == BUNDLED_DATA_DIR.resolve()
     words = picture_text("atlas") if bundled else picture_text("folder", directory.name)
     options = MapOptions(relocation=not arguments.no_arcs, halos=not arguments.no_halos)
-    basemap = build_basemap(dataset.regions, dataset.places, dataset.events)
+    store = source.store
+    basemap = store_basemap(store.regions, store.places, store.bounds)
+    # The rows as the Map page's downloads read them, through the engine.
+    rows = source.select(spec)
     if fmt in ("png", "svg"):
-        # No sorting here: the picture puts its dots in date order itself.
-        selected = picture_events(events, filter_mask(events, spec).to_numpy())
+        selected = selection_picture_events(rows)
         payload = picture_bytes(selected, spec, basemap, words, fmt, options)
         what = f"{len(selected):,} events"
     else:
@@ -242,7 +238,7 @@ def command_render(arguments: argparse.Namespace) -> int:
             if done == total or done % 10 == 0:
                 _write(f"imu-geo: frame {done} of {total}", sys.stderr)
 
-        selected = apply_filters(events, spec)[list(RENDER_COLUMNS)]
+        selected = rows.frame(RENDER_COLUMNS).drop(columns="row_id")
         try:
             payload = animation.animation_bytes(
                 selected,
@@ -386,6 +382,15 @@ def streamlit_command(
     return command
 
 
+EXIT_EPILOG = f"""\
+exit codes:
+  {EXIT_OK}  done
+  {EXIT_PROBLEMS}  the data has problems: validate found some, import refused rows, a
+     data folder cannot be loaded, or render's caps refuse the animation
+  {EXIT_UNREADABLE}  an input cannot be read or an output written, the engine cannot
+     run, or an option is wrong
+"""
+
 SETTINGS_EPILOG = f"""\
 settings (environment variables), for the dashboard and every command alike:
   {DATA_ENV_VAR}          data folder used when --data is not given
@@ -404,9 +409,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imu-geo",
         description="A geospatial atlas of the Islamic Movement of Uzbekistan.",
-        epilog=SETTINGS_EPILOG,
+        epilog=SETTINGS_EPILOG + "\n" + EXIT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser(
@@ -421,22 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(handler=command_validate)
 
+    filters = filter_options()
     export = commands.add_parser(
-        "export", help="write the filtered events as the dashboard's download does"
-    )
-    export.add_argument("--start", help="window start, YYYY-MM-DD")
-    export.add_argument("--end", help="window end, YYYY-MM-DD")
-    export.add_argument("--layers", help="comma list of attack,base,context")
-    export.add_argument("--mode", choices=["window", "cumulative"])
-    export.add_argument("--types", help="comma list of event types")
-    export.add_argument(
-        "--source-types", help="comma list of the source's own types and sub-types"
-    )
-    export.add_argument("--query", help="free-text search")
-    export.add_argument(
-        "--region",
-        help="a unit's region_id (a country, an admin-1 unit, the valley): only "
-        "the events counted in it, as a click on the map keeps",
+        "export",
+        parents=[filters],
+        help="write the filtered events as the dashboard's download does",
     )
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
     export.add_argument(
@@ -451,24 +446,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser(
         "summary",
+        parents=[filters],
         help="print the region table (per country, admin-1 unit or the valley) "
         "as the Regions page shows it",
     )
     summary.add_argument("--by", choices=list(SUMMARY_LEVELS), default="country")
-    summary.add_argument("--start", help="window start, YYYY-MM-DD")
-    summary.add_argument("--end", help="window end, YYYY-MM-DD")
-    summary.add_argument("--layers", help="comma list of attack,base,context")
-    summary.add_argument("--mode", choices=["window", "cumulative"])
-    summary.add_argument("--types", help="comma list of event types")
-    summary.add_argument(
-        "--source-types", help="comma list of the source's own types and sub-types"
-    )
-    summary.add_argument("--query", help="free-text search")
-    summary.add_argument(
-        "--region",
-        help="a unit's region_id (a country, an admin-1 unit, the valley): only "
-        "the events counted in it, as a click on the map keeps",
-    )
     summary.add_argument(
         "--format",
         choices=["table", "csv"],
@@ -480,18 +462,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser(
         "render",
+        parents=[filters],
         help="draw the map (PNG, SVG) or the playback (GIF, MP4) as the "
         "dashboard's downloads do",
     )
-    render.add_argument("--start", help="window start, YYYY-MM-DD")
-    render.add_argument("--end", help="window end, YYYY-MM-DD")
-    render.add_argument("--layers", help="comma list of attack,base,context")
-    render.add_argument("--mode", choices=["window", "cumulative"])
-    render.add_argument("--types", help="comma list of event types")
-    render.add_argument("--actors", help="comma list of actors")
-    render.add_argument("--countries", help="comma list of country codes")
-    render.add_argument("--attribution", help="comma list of attributions")
-    render.add_argument("--query", help="free-text search")
     render.add_argument(
         "--format",
         choices=list(RENDER_FORMATS),

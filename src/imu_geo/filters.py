@@ -361,6 +361,51 @@ def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> 
 
 # --- the URL query string -----------------------------------------------------
 
+
+@dataclass(frozen=True)
+class LinkParameter:
+    """A filter as a link spells it (``?name=value``), and as the commands
+    ``export``, ``summary`` and ``render`` take it (``--option value``)."""
+
+    name: str
+    option: str
+    help: str
+
+
+# Every filter a link can carry: spec_from_query reads these and no others
+# (a test checks the two agree), and the commands loop over them.
+LINK_PARAMETERS: tuple[LinkParameter, ...] = (
+    LinkParameter("start", "--start", "window start, YYYY-MM-DD"),
+    LinkParameter("end", "--end", "window end, YYYY-MM-DD"),
+    LinkParameter("mode", "--mode", "window (default) or cumulative"),
+    LinkParameter("layers", "--layers", "comma list of attack,base,context"),
+    LinkParameter("types", "--types", "comma list of event types"),
+    LinkParameter("actors", "--actors", "comma list of actors"),
+    LinkParameter("countries", "--countries", "comma list of country codes"),
+    LinkParameter(
+        "attribution",
+        "--attribution",
+        "comma list of attributions: " + ",".join(ATTRIBUTIONS),
+    ),
+    LinkParameter(
+        "source_types",
+        "--source-types",
+        "comma list of the source's own types and sub-types",
+    ),
+    LinkParameter("q", "--query", "free-text search"),
+    LinkParameter(
+        "region",
+        "--region",
+        "a unit's region_id (a country, an admin-1 unit, the valley): only the "
+        "events counted in it, as a click on the map keeps",
+    ),
+)
+
+# Parameters of a link that choose what a page shows, not which events: the
+# event whose details the Map page opens, and the tour's stop. The commands
+# have no option for them, since they change no row.
+PAGE_PARAMETERS: tuple[str, ...] = ("event", "tour")
+
 _LIST_PARAMS = {
     "layers": "layers",
     "types": "event_types",

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.path import Path as MplPath
 
+    from imu_geo.engine.source import Selection
+
 from imu_geo.filters import FilterSpec, describe_counts, month_label
 from imu_geo.layers import (
     ATTACK_COLOURS,
@@ -709,21 +711,35 @@ DATE_ORDER = ["date_start", "date_end", "event_id"]
 DENSITY_COLUMNS: tuple[str, ...] = ("layer", "lat", "lon")
 
 
-def picture_events(events: pd.DataFrame, rows) -> pd.DataFrame:
-    """The columns a picture reads, of the events at positions ``rows``.
+def picture_columns(located: int) -> tuple[str, ...]:
+    """The columns a picture of events reads, ``located`` of which have a
+    point. When so many have one that the picture will shade their density,
+    only the layer and the point: at a million events, copying the text
+    columns would cost more than the drawing."""
+    return DENSITY_COLUMNS if located > DENSITY_LIMIT else RENDER_COLUMNS
 
-    When so many have a place that the picture will shade their density, only
-    the layer and the place are taken: at a million events, copying the text
-    columns would cost more than the drawing.
-    """
-    rows = np.asarray(rows)
-    if rows.dtype == bool:
-        rows = np.flatnonzero(rows)
-    lat = events["lat"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    lon = events["lon"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    located = int(np.count_nonzero(~np.isnan(lat) & ~np.isnan(lon)))
-    columns = DENSITY_COLUMNS if located > DENSITY_LIMIT else RENDER_COLUMNS
-    return events[list(columns)].iloc[rows]
+
+def selection_picture_events(rows: Selection) -> pd.DataFrame:
+    """The columns a picture reads, of the events an engine selected (the Map
+    page's downloads and ``imu-geo render``), as :func:`picture_columns` says."""
+    points = rows.frame(["lat", "lon"])
+    located = int((points["lat"].notna() & points["lon"].notna()).sum())
+    return rows.frame(picture_columns(located)).drop(columns="row_id")
+
+
+def store_basemap(
+    regions: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    bounds: tuple[float, float, float, float] | None,
+) -> Basemap:
+    """The basemap of a stored dataset: its regions and places, and as far as
+    its events' own points reach (the store's ``bounds``: west, south, east,
+    north), as :func:`build_basemap` takes them from every event."""
+    points = None
+    if bounds is not None:
+        west, south, east, north = bounds
+        points = pd.DataFrame({"lon": [west, east], "lat": [south, north]})
+    return build_basemap(regions, places, points)
 
 
 def _located(selected: pd.DataFrame) -> pd.DataFrame:

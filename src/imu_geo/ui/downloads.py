@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 import streamlit as st
 
 from imu_geo import animation as anim
@@ -14,12 +13,11 @@ from imu_geo.engine.source import Selection
 from imu_geo.export import write_selection
 from imu_geo.filters import FilterSpec
 from imu_geo.render import (
-    DENSITY_COLUMNS,
-    DENSITY_LIMIT,
     RENDER_COLUMNS,
-    build_basemap,
     picture_bytes,
     picture_text,
+    selection_picture_events,
+    store_basemap,
     window_words,
 )
 from imu_geo.text import escape_markdown
@@ -44,12 +42,7 @@ def selection_bytes(rows: Selection, fmt: str, with_source: bool = False) -> byt
 @st.cache_resource(max_entries=4, show_spinner="Preparing the map picture…")
 def _picture_basemap(key: tuple, _regions, _places, _bounds):
     del key  # only the cache key
-    points = None
-    if _bounds is not None:
-        # The events' own points reach as far as the store's bounds say.
-        west, south, east, north = _bounds
-        points = pd.DataFrame({"lon": [west, east], "lat": [south, north]})
-    return build_basemap(_regions, _places, points)
+    return store_basemap(_regions, _places, _bounds)
 
 
 def picture_basemap(data: LoadedData):
@@ -68,16 +61,6 @@ def picture_words(data: LoadedData):
     return picture_text("upload" if _shown() == "upload" else "both", upload.name)
 
 
-def _picture_events(data: LoadedData, rows: Selection) -> pd.DataFrame:
-    """The columns a picture reads, of the selected events: only the layer and
-    the point when so many have a point that the picture shades their density
-    (:func:`imu_geo.render.picture_events`)."""
-    points = rows.frame(["lat", "lon"])
-    located = int((points["lat"].notna() & points["lon"].notna()).sum())
-    columns = DENSITY_COLUMNS if located > DENSITY_LIMIT else RENDER_COLUMNS
-    return rows.frame(columns).drop(columns="row_id")
-
-
 def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> None:
     """*Download map* as PNG and SVG: the view drawn on the server, built when a
     button is clicked (:func:`imu_geo.render.picture_bytes`). The basemap is
@@ -91,7 +74,7 @@ def picture_downloads(data: LoadedData, spec: FilterSpec, rows, where=st) -> Non
 
         def build(fmt=fmt) -> bytes:
             return picture_bytes(
-                _picture_events(data, rows),
+                selection_picture_events(rows),
                 spec,
                 picture_basemap(data),
                 picture_words(data),
