@@ -22,6 +22,7 @@ from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_q
 from imu_geo.layers import DEFAULT_VIEW
 from imu_geo.summaries import summarise, totals_line
 from tests.conftest import serve
+from tests.e2e.deck import click_event, deck_ready
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT_MS = 60_000
@@ -240,15 +241,14 @@ def test_clicking_an_event_on_the_map_opens_its_details(page: Page, streamlit_se
     ).iloc[0]
     chart = page.locator('[data-testid="stDeckGlJsonChart"]')
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(2000)  # deck.gl draws after the rerun has finished
+    deck_ready(page)  # a click finds only what deck.gl has drawn
     box = chart.bounding_box()
     x, y = _project(
         karachi["lon"], karachi["lat"], DEFAULT_VIEW, box["width"], box["height"]
     )
-    page.mouse.click(box["x"] + x, box["y"] + y)
-    expect(page.get_by_role("heading", name=karachi["title"])).to_be_visible(
-        timeout=20_000
-    )
+    heading = page.get_by_role("heading", name=karachi["title"])
+    click_event(page, box["x"] + x, box["y"] + y, heading)
+    expect(heading).to_be_visible()
     expect(
         page.get_by_text("Karachi airport attack in June 2014", exact=False).first
     ).to_be_visible()

@@ -16,6 +16,7 @@ from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.layers import event_bounds, frame_view
 from imu_geo.ui.mapdeck import MAP_SIZE
 from tests.conftest import _free_port, serve
+from tests.e2e.deck import deck_ready
 from tests.e2e.test_browser import _project, caption, go_to, open_app
 
 pytestmark = pytest.mark.browser
@@ -192,7 +193,7 @@ def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_se
     event = load_dataset(BUNDLED_DATA_DIR).events.set_index("event_id").loc[EVENT]
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    deck_ready(page)  # hovering finds only what deck.gl has drawn
     box = chart.bounding_box()
     # A data folder other than the bundled one opens on its events' extent; its
     # points are the atlas's.

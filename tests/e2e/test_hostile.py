@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.layers import PICK_HINT
 from tests.conftest import serve
+from tests.e2e.deck import deck_ready
 from tests.e2e.test_browser import ACLED_SAMPLE, caption, go_to, open_app
 from tests.e2e.test_faults import _hover_across, _stable
 
@@ -185,7 +186,7 @@ def _tooltip_of_first_point(page: Page) -> str:
     unit under the pointer has a tooltip too, which says it can be clicked.)"""
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    deck_ready(page)  # hovering finds only what deck.gl has drawn
     box = chart.bounding_box()
     tooltip = page.locator(".deck-tooltip")
     for gy in range(4, 36):

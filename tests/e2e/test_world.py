@@ -19,6 +19,7 @@ from imu_geo.export import to_csv_bytes
 from imu_geo.store import open_folder
 from imu_geo.ui import loading, mapdeck
 from tests.conftest import serve
+from tests.e2e.deck import click_event, deck_ready
 from tests.e2e.test_browser import LOAD_TIMEOUT_MS, _project, caption, go_to, open_app
 from tests.world_data import BENIN, write_world_dataset
 
@@ -57,7 +58,7 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     expect(page.get_by_role("heading", name="Events on the map")).to_be_visible()
     chart = page.locator('[data-testid="stDeckGlJsonChart"]')
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(3000)  # deck.gl parses the basemap and draws
+    deck_ready(page)  # a click finds only what deck.gl has drawn
     assert "basemap.geojson" not in static  # not the atlas's region
     page.screenshot(path=str(artifacts_dir / "world-map.png"), full_page=True)
 
@@ -68,10 +69,11 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     box = chart.bounding_box()
     x, y = _project(mosul["lon"], mosul["lat"], view, box["width"], box["height"])
     assert 0 < x < box["width"] and 0 < y < box["height"]
-    page.mouse.click(box["x"] + x, box["y"] + y)
-    expect(
-        page.get_by_role("heading", name=re.compile(r"^Synthetic event \d at Mosul$"))
-    ).to_be_visible(timeout=20_000)
+    heading = page.get_by_role(
+        "heading", name=re.compile(r"^Synthetic event \d at Mosul$")
+    )
+    click_event(page, box["x"] + x, box["y"] + y, heading)
+    expect(heading).to_be_visible()
 
     nav = page.locator('[data-testid="stSidebarNav"]')
     go_to(page, nav, "Regions")
@@ -123,7 +125,7 @@ def test_an_upload_from_benin_gets_the_world_map_and_its_regions(
             )
         ).to_be_visible(timeout=30_000)
     assert basemap.value.status == 200
-    page.wait_for_timeout(3000)  # deck.gl parses the basemap and draws
+    deck_ready(page)  # a click finds only what deck.gl has drawn
     page.screenshot(path=str(artifacts_dir / "world-upload-map.png"), full_page=True)
 
     go_to(page, page.locator('[data-testid="stSidebarNav"]'), "Regions")
