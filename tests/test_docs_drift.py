@@ -1,0 +1,94 @@
+"""The docs say what the code's tables say: every crosswalk entry of the
+importer in ``docs/import.md``, every vocabulary term in ``data/README.md``.
+
+A new row in a table, or a new term, fails here until the docs name it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from imu_geo.schema import EVENT_TYPES, EVENT_VOCABULARIES
+from tests.conftest import PROJECT_DIR
+
+TABLES = PROJECT_DIR / "src" / "imu_geo" / "importers" / "tables"
+IMPORT_DOC = (PROJECT_DIR / "docs" / "import.md").read_text(encoding="utf-8")
+DATA_DOC = (PROJECT_DIR / "data" / "README.md").read_text(encoding="utf-8")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (TABLES / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _doc_lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def _line_with(text: str, *parts: str) -> str | None:
+    """The first line of ``text`` that holds every one of ``parts``."""
+    for line in _doc_lines(text):
+        if all(part in line for part in parts):
+            return line
+    return None
+
+
+@pytest.mark.parametrize(
+    "row", _rows("acled_types.csv"), ids=lambda r: f"{r['column']}={r['value']}"
+)
+def test_every_acled_type_is_in_the_import_doc_with_its_layer_and_type(row):
+    assert _line_with(
+        IMPORT_DOC, row["value"], f"{row['layer']} / `{row['event_type']}`"
+    ), row
+
+
+@pytest.mark.parametrize(
+    "row", _rows("acled_old_types.csv"), ids=lambda r: r["old_event_type"]
+)
+def test_every_acled_type_of_before_2019_is_in_the_import_doc(row):
+    # Alternatives are "a|b" in the table, "a or b" in the doc's row.
+    new_type = row["event_type"].replace("|", " or ")
+    assert _line_with(IMPORT_DOC, row["old_event_type"], f"| {new_type} / "), row
+
+
+@pytest.mark.parametrize(
+    "row", _rows("gtd_attack_types.csv"), ids=lambda r: r["attacktype1_txt"]
+)
+def test_every_gtd_attack_type_is_in_the_import_doc_with_its_type(row):
+    assert _line_with(IMPORT_DOC, row["attacktype1_txt"], f"`{row['event_type']}`"), row
+
+
+@pytest.mark.parametrize(
+    ("fmt", "column"),
+    sorted({(r["format"], r["column"]) for r in _rows("columns.csv")}),
+)
+def test_every_source_column_read_is_named_in_the_import_doc(fmt, column):
+    assert f"`{column}`" in IMPORT_DOC, (fmt, column)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TABLES.glob("*.csv")))
+def test_the_import_doc_names_every_table_of_the_importer(name):
+    assert name in IMPORT_DOC, name
+
+
+@pytest.mark.parametrize(
+    ("layer", "event_type"),
+    [(layer, t) for layer, types in EVENT_TYPES.items() for t in types],
+)
+def test_every_event_type_is_defined_in_the_data_readme(layer, event_type):
+    line = _line_with(DATA_DOC, f"| {layer} | `{event_type}` |")
+    assert line, (layer, event_type)
+    # The row gives a definition, not an empty cell.
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    assert len(cells) >= 3 and len(cells[2]) > 10, line
+
+
+@pytest.mark.parametrize(
+    ("column", "term"),
+    [(c, t) for c, terms in EVENT_VOCABULARIES.items() for t in terms],
+)
+def test_every_vocabulary_term_is_in_the_data_readme(column, term):
+    assert re.search(rf"`{re.escape(term)}`", DATA_DOC), (column, term)
