@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 import altair as alt
 import pandas as pd
 
+from imu_geo.content import table_rows
 from imu_geo.filters import (
     FilterSpec,
     apply_filters,
@@ -78,65 +79,17 @@ class Era:
         return first if first == last else f"{first}–{last}"
 
 
-# Contiguous and in order: each era begins the day after the one before ends.
-ERAS: tuple[Era, ...] = (
+# Contiguous and in order: each era begins the day after the one before ends
+# (tables/eras.csv; a test checks both).
+ERAS: tuple[Era, ...] = tuple(
     Era(
-        key="roots",
-        name="Roots and exile",
-        start=date(1991, 1, 1),
-        end=date(1997, 12, 31),
-        reason=(
-            "Its roots are frequently traced to the 1991 confrontation in Namangan; "
-            "the founders left Uzbekistan in early 1992, Namangani for the Tajik "
-            "Civil War (1992-1997), Yoldashev reportedly for Peshawar."
-        ),
-    ),
-    Era(
-        key="formation",
-        name="Founding and raids",
-        start=date(1998, 1, 1),
-        end=date(2001, 9, 30),
-        reason=(
-            "Namangani and Yoldashev resumed their cooperation only after the Tajik "
-            "civil war ended and formed the IMU around 1998 in Afghanistan; its first "
-            "operations came in 1999, and before October 2001 it primarily targeted "
-            "Uzbekistani interests."
-        ),
-    ),
-    Era(
-        key="pakistan",
-        name="Shelter in Pakistan",
-        start=date(2001, 10, 1),
-        end=date(2014, 2, 28),
-        reason=(
-            "US bombing mauled the IMU in Kunduz and Takhar in late 2001 and it found "
-            "shelter in Pakistan's tribal areas, where its Taliban and al-Qaeda "
-            "allies gave it refuge."
-        ),
-    ),
-    Era(
-        key="north",
-        name="Back to Afghanistan",
-        start=date(2014, 3, 1),
-        end=date(2014, 12, 31),
-        reason=(
-            "Many more fighters came to northern Afghanistan after Pakistan's spring "
-            "2014 offensive into North Waziristan; after the IMU claimed the Karachi "
-            "airport attack in June 2014, Pakistan's military made it a priority "
-            "target and most appear to have fled back into Afghanistan."
-        ),
-    ),
-    Era(
-        key="islamic-state",
-        name="Islamic State",
-        start=date(2015, 1, 1),
-        end=date(2015, 12, 31),
-        reason=(
-            "In January 2015 an Islamic State spokesman announced its expansion into "
-            "Khorasan; by mid-2015 the IMU considered itself part of IS, and in "
-            "November 2015 an IS-loyal IMU splinter group was crushed in Zabul."
-        ),
-    ),
+        key=row["key"],
+        name=row["name"],
+        start=date.fromisoformat(row["start"]),
+        end=date.fromisoformat(row["end"]),
+        reason=row["reason"],
+    )
+    for row in table_rows("eras.csv")
 )
 
 SPAN_PARAM = "span"
