@@ -92,3 +92,22 @@ def test_every_event_type_is_defined_in_the_data_readme(layer, event_type):
 )
 def test_every_vocabulary_term_is_in_the_data_readme(column, term):
     assert re.search(rf"`{re.escape(term)}`", DATA_DOC), (column, term)
+
+
+PLACE_CODES = sorted(
+    {
+        (r["format"], r["column"])
+        for r in _rows("codes.csv")
+        if r["column"] in ("geo_precision", "where_prec", "specificity")
+    }
+)
+
+
+@pytest.mark.parametrize(("fmt", "column"), PLACE_CODES)
+def test_every_place_precision_code_is_in_the_import_doc_in_order(fmt, column):
+    values = [r["value"] for r in _rows("codes.csv") if r["column"] == column]
+    line = next(
+        line for line in _doc_lines(IMPORT_DOC) if line.startswith(f"| `{column}` ")
+    )
+    shown = re.findall(r"`([^`]+)`", line.split("|")[2])
+    assert shown == values, (fmt, line)
