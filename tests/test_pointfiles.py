@@ -212,6 +212,19 @@ def test_files_unused_for_half_an_hour_are_deleted_and_come_back(tmp_path):
     assert old.read_bytes() == b"[1]"
 
 
+def test_a_sweep_deletes_the_idle_files_and_says_how_many(tmp_path):
+    store = PointStore(tmp_path / "p", "u")
+    for name in ("a", "b", "c"):
+        store.ensure((name,), lambda: b"[1]")
+    stale = time.time() - MAX_IDLE_S - 60
+    for name in ("a", "b"):
+        path = tmp_path / "p" / store.name_for((name,))
+        os.utime(path, (stale, stale))
+    assert store.sweep() == 2
+    assert [p.name for p in (tmp_path / "p").iterdir()] == [store.name_for(("c",))]
+    assert store.sweep() == 0
+
+
 def test_a_layer_too_large_is_refused_at_once_afterwards(tmp_path):
     store = PointStore(tmp_path / "p", "u", max_file_bytes=5)
     calls = []

@@ -423,7 +423,8 @@ class PointStore:
         served until something else happens to be written.
         """
         with self._lock:
-            removed = len(self._remove_idle(keep=""))
+            before = len(list(self.folder.glob(_FILES))) if self.folder.is_dir() else 0
+            removed = before - len(self._remove_idle(keep=""))
             self._prune_groups()
         return removed
 
