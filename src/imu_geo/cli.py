@@ -128,6 +128,19 @@ def _filtered_source(arguments: argparse.Namespace):
     return source, spec, warnings
 
 
+def _selection_or_exit(arguments: argparse.Namespace):
+    """The source and spec of a command that selects events, with each refused
+    filter value warned about on standard error; or the exit code when the data
+    folder or the engine cannot be opened."""
+    try:
+        source, spec, warnings = _filtered_source(arguments)
+    except (DataError, EngineError, ValueError, ImportError) as error:
+        return _open_failure(error)
+    for warning in warnings:
+        _write(f"imu-geo: {warning}", sys.stderr)
+    return source, spec
+
+
 def _open_failure(error: Exception) -> int:
     """One line for a data folder or an engine that cannot be opened."""
     if isinstance(error, DataError):
@@ -144,12 +157,10 @@ def command_export(arguments: argparse.Namespace) -> int:
     The events are read from the engine and written a batch at a time, so an
     export of any size streams to the file (or standard output).
     """
-    try:
-        source, spec, warnings = _filtered_source(arguments)
-    except (DataError, EngineError, ValueError, ImportError) as error:
-        return _open_failure(error)
-    for warning in warnings:
-        _write(f"imu-geo: {warning}", sys.stderr)
+    opened = _selection_or_exit(arguments)
+    if isinstance(opened, int):
+        return opened
+    source, spec = opened
     if arguments.output in (None, "-"):
         write_selection(
             sys.stdout.buffer, source, spec, arguments.format, arguments.source_columns
@@ -172,12 +183,10 @@ def command_summary(arguments: argparse.Namespace) -> int:
     """Print the region table of one level for the filtered events, as the
     dashboard's Regions page shows it (text) or downloads it (CSV): the
     engine counts the events per row of the table."""
-    try:
-        source, spec, warnings = _filtered_source(arguments)
-    except (DataError, EngineError, ValueError, ImportError) as error:
-        return _open_failure(error)
-    for warning in warnings:
-        _write(f"imu-geo: {warning}", sys.stderr)
+    opened = _selection_or_exit(arguments)
+    if isinstance(opened, int):
+        return opened
+    source, spec = opened
     store = source.store
     table = summary_table(
         source.region_groups(spec, arguments.by),
@@ -207,12 +216,10 @@ def command_render(arguments: argparse.Namespace) -> int:
     """Draw the map (PNG, SVG) or the playback (GIF, MP4) as the dashboard's
     downloads do for the same view: the same URL parameters, the same bytes."""
     directory = Path(arguments.data) if arguments.data else default_data_dir()
-    try:
-        source, spec, warnings = _filtered_source(arguments)
-    except (DataError, EngineError, ValueError, ImportError) as error:
-        return _open_failure(error)
-    for warning in warnings:
-        _write(f"imu-geo: {warning}", sys.stderr)
+    opened = _selection_or_exit(arguments)
+    if isinstance(opened, int):
+        return opened
+    source, spec = opened
     fmt = arguments.format or Path(arguments.output).suffix.lstrip(".").lower()
     if fmt not in (*RENDER_FORMATS,):
         _write(
