@@ -204,7 +204,7 @@ def test_a_body_over_the_cap_is_refused_outside_uploads(proxied):
 def test_the_page_works_through_the_proxy_and_cannot_be_framed(page, proxied, tmp_path):
     from playwright.sync_api import expect
 
-    from tests.e2e.test_browser import caption, open_app
+    from tests.e2e.pages import caption, open_app
 
     proxy, direct = proxied
     socket_urls: list[str] = []

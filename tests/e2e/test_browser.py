@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import calendar
 import csv
-import math
 import re
 import shutil
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,47 +16,24 @@ from playwright.sync_api import Page, expect
 from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.export import to_csv_bytes
-from imu_geo.filters import apply_filters, facet_choices, full_span, spec_from_query
 from imu_geo.layers import DEFAULT_VIEW
 from imu_geo.summaries import summarise, totals_line
 from tests.conftest import serve
-from tests.e2e.deck import click_event, deck_ready
+from tests.e2e.pages import (
+    ACLED_SAMPLE,
+    LOAD_TIMEOUT_MS,
+    caption,
+    click_event,
+    deck_ready,
+    expected_rows,
+    go_to,
+    open_app,
+    project,
+    query_of,
+)
 
 pytestmark = pytest.mark.browser
-LOAD_TIMEOUT_MS = 60_000
 XSS_TITLE = '<img src=x onerror="window.__xss=1">'
-
-
-def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.get_by_text("Events in view")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
-    )
-
-
-def go_to(page: Page, nav, name: str) -> None:
-    """Click a page in the sidebar once the current run has finished, as a reader
-    who waits for the page does."""
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
-    )
-    page.wait_for_timeout(300)
-    nav.get_by_role("link", name=name).click()
-
-
-def caption(page: Page):
-    return page.get_by_text(re.compile(r"^\d+ events? — ")).first
-
-
-def query_of(page: Page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def expected_rows(params: dict[str, str]):
-    events = load_dataset(BUNDLED_DATA_DIR).events
-    spec, _ = spec_from_query(params, full_span(events), facet_choices(events))
-    return apply_filters(events, spec)
 
 
 def test_opens_with_map_table_and_credits(page: Page, streamlit_server, artifacts_dir):
@@ -220,20 +195,6 @@ def test_play_steps_the_window_and_pause_stops_it(page: Page, streamlit_server):
     assert caption(page).inner_text() == stopped_at
 
 
-def _project(lon: float, lat: float, view: dict, width: float, height: float):
-    """Web Mercator as deck.gl's MapView draws it (512-pixel tiles)."""
-    world = 512 * 2 ** view["zoom"]
-
-    def to_world(lo: float, la: float) -> tuple[float, float]:
-        x = (lo + 180) / 360 * world
-        y = 1 - math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / math.pi
-        return x, y / 2 * world
-
-    cx, cy = to_world(view["longitude"], view["latitude"])
-    px, py = to_world(lon, lat)
-    return width / 2 + px - cx, height / 2 + py - cy
-
-
 def test_clicking_an_event_on_the_map_opens_its_details(page: Page, streamlit_server):
     open_app(page, f"{streamlit_server}/?start=2014-01-01&end=2014-12-31&layers=attack")
     karachi = expected_rows(
@@ -243,7 +204,7 @@ def test_clicking_an_event_on_the_map_opens_its_details(page: Page, streamlit_se
     chart.scroll_into_view_if_needed()
     deck_ready(page)  # a click finds only what deck.gl has drawn
     box = chart.bounding_box()
-    x, y = _project(
+    x, y = project(
         karachi["lon"], karachi["lat"], DEFAULT_VIEW, box["width"], box["height"]
     )
     heading = page.get_by_role("heading", name=karachi["title"])
@@ -309,25 +270,6 @@ def test_every_page_keeps_the_window_and_an_era_moves_it(
 
     go_to(page, nav, "Map")
     expect(caption(page)).to_have_text(era, timeout=20_000)
-
-
-ACLED_SAMPLE = (
-    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
-    "sub_event_type,actor1,actor2,country,admin1,location,latitude,longitude,"
-    "geo_precision,source,notes,fatalities\n"
-    "AFG1001,15 March 2018,2018,1,Political violence,Explosions/Remote violence,"
-    "Suicide bomb,Islamic State (Afghanistan),Civilians (Afghanistan),Afghanistan,"
-    'Kabul,Kabul,34.5281,69.1723,1,Pajhwok,"A suicide bomber, =HYPERLINK(""x"")",12\n'
-    "AFG1002,2018-04-02,2018,2,Political violence,Battles,Armed clash,Taliban,"
-    "Military Forces of Afghanistan,Afghanistan,Kunduz,Kunduz,,,1,Pajhwok,"
-    "Clashes near Kunduz city,3\n"
-    "AFG1003,2018-05-10,2018,3,Political violence,Battles,Armed clash,Taliban,"
-    "Military Forces of Afghanistan,Afghanistan,Zabul,Qalat,66.9083,32.1058,2,"
-    "TOLOnews,Fighting in Qalat,\n"
-    "AFG1004,31/04/2018,2018,1,Political violence,Battles,Armed clash,Taliban,"
-    "Police Forces,Afghanistan,Takhar,Taloqan,36.7360,69.5345,1,Pajhwok,"
-    "Attack on police post,1\n"
-)
 
 
 def test_upload_reports_every_row_then_maps_scrubs_and_downloads(

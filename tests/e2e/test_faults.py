@@ -16,17 +16,18 @@ from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.layers import event_bounds, frame_view
 from imu_geo.ui.mapdeck import MAP_SIZE
 from tests.conftest import _free_port, serve
-from tests.e2e.deck import deck_ready
-from tests.e2e.test_browser import _project, caption, go_to, open_app
+from tests.e2e.pages import (
+    caption,
+    deck_ready,
+    go_to,
+    hover_across,
+    open_app,
+    project,
+    run_finished,
+)
 
 pytestmark = pytest.mark.browser
 RESTORE_TIMEOUT_MS = 90_000
-
-
-def _stable(page: Page) -> None:
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=60_000
-    )
 
 
 def test_a_reload_in_the_middle_of_a_rerun_comes_back_whole(
@@ -40,7 +41,7 @@ def test_a_reload_in_the_middle_of_a_rerun_comes_back_whole(
     expect(caption(page)).to_have_text(
         re.compile(r"from Jan 1999 to (Dec 2001|Jan 2002)$"), timeout=60_000
     )
-    _stable(page)
+    run_finished(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     # And it still works.
     end_handle = page.get_by_role("slider").nth(1)
@@ -67,7 +68,7 @@ def test_after_a_server_restart_the_page_reconnects_with_its_view(page: Page, tm
         expect(caption(page)).to_have_text(
             re.compile(r"— from Jan 1999 to Jan 2002$"), timeout=RESTORE_TIMEOUT_MS
         )
-        _stable(page)
+        run_finished(page)
         text = caption(page).inner_text()
         assert " context" not in text  # the layers came back from the link too
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -171,15 +172,6 @@ def _inert(page: Page) -> None:
         assert injected == 0, selector
 
 
-def _hover_across(page: Page, locator) -> None:
-    box = locator.bounding_box()
-    for k in range(12):
-        page.mouse.move(
-            box["x"] + box["width"] * (k + 0.5) / 12, box["y"] + box["height"] / 2
-        )
-        page.wait_for_timeout(60)
-
-
 def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_server):
     open_app(
         page,
@@ -199,7 +191,7 @@ def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_se
     # points are the atlas's.
     events = load_dataset(BUNDLED_DATA_DIR).events
     view = frame_view(event_bounds(events), *MAP_SIZE)
-    x, y = _project(event["lon"], event["lat"], view, box["width"], box["height"])
+    x, y = project(event["lon"], event["lat"], view, box["width"], box["height"])
     page.mouse.move(box["x"] + x, box["y"] + y)
     expect(page.locator(".deck-tooltip")).to_contain_text(
         PAYLOADS["title"], timeout=10_000
@@ -216,12 +208,12 @@ def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_se
         expect(
             page.get_by_role("heading", name=re.compile(heading)).first
         ).to_be_visible(timeout=30_000)
-        _stable(page)
+        run_finished(page)
         for chart in page.locator(
             '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"]'
         ).all():
             chart.scroll_into_view_if_needed()
-            _hover_across(page, chart)
+            hover_across(page, chart)
         _inert(page)
     # The sources page's detail panel shows the quote as text.
     expect(

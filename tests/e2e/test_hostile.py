@@ -23,9 +23,15 @@ from playwright.sync_api import Page, expect
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.layers import PICK_HINT
 from tests.conftest import serve
-from tests.e2e.deck import deck_ready
-from tests.e2e.test_browser import ACLED_SAMPLE, caption, go_to, open_app
-from tests.e2e.test_faults import _hover_across, _stable
+from tests.e2e.pages import (
+    ACLED_SAMPLE,
+    caption,
+    deck_ready,
+    go_to,
+    hover_across,
+    open_app,
+    run_finished,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +155,7 @@ def _assert_readable(
 ) -> str:
     """The page is whole and nothing in it was made from the data; returns its
     text (word joiners dropped)."""
-    _stable(page)
+    run_finished(page)
     if deck:
         expect(
             page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
@@ -234,7 +240,7 @@ def test_hostile_text_in_every_field_leaves_every_page_readable(
             '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"]'
         ).all():
             chart.scroll_into_view_if_needed()
-            _hover_across(page, chart)
+            hover_across(page, chart)
         _assert_readable(page, hostile_server, outside, readable, deck=deck)
     # Regions' tooltip shows a region's name as text.
     go_to(page, nav, "Regions")

@@ -18,7 +18,7 @@ from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.pointfiles import INLINE_LIMIT
 from imu_geo.synthetic import write_synthetic
 from tests.conftest import serve
-from tests.e2e.test_browser import LOAD_TIMEOUT_MS
+from tests.e2e.pages import LOAD_TIMEOUT_MS, run_finished
 
 pytestmark = pytest.mark.browser
 LARGE_EVENTS = 2_000  # above INLINE_LIMIT: dots from point files
@@ -41,9 +41,7 @@ VIEW_JS = """() => {
 
 
 def _settled(page: Page) -> None:
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
-    )
+    run_finished(page)
     page.wait_for_timeout(1500)  # deck.gl draws after the run has finished
 
 

@@ -15,12 +15,13 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_browser import (
+from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
     caption,
     expected_rows,
     open_app,
     query_of,
+    run_finished,
 )
 
 pytestmark = pytest.mark.browser
@@ -43,12 +44,6 @@ def phone(browser: Browser):
     )
     yield context.new_page()
     context.close()
-
-
-def _settled(page: Page) -> None:
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
-    )
 
 
 def _box(locator) -> dict[str, float]:
@@ -177,7 +172,7 @@ def test_the_map_page_on_a_phone(phone: Page, streamlit_server, tmp_path):
     expect(caption(page)).not_to_have_text(
         re.compile(r"from Jan 1999 to Dec 2004$"), timeout=20_000
     )
-    _settled(page)
+    run_finished(page)
     first, last = _window_months(caption(page).inner_text())
     assert last - first == 71
     moved = first - (1999 * 12)
@@ -191,7 +186,7 @@ def test_the_map_page_on_a_phone(phone: Page, streamlit_server, tmp_path):
     # A tap on a table row opens the event's details, which fit the screen.
     page.goto(f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
     expect(caption(page)).to_have_text(re.compile(r"from Jan 1999 to Dec 2004$"))
-    _settled(page)
+    run_finished(page)
     first_row = expected_rows(params).iloc[0]
     grid = page.locator('[data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
@@ -201,7 +196,7 @@ def test_the_map_page_on_a_phone(phone: Page, streamlit_server, tmp_path):
     page.touchscreen.tap(box["x"] + 18, box["y"] + 35 + 17)
     heading = page.get_by_role("heading", name=first_row["title"])
     expect(heading).to_be_visible(timeout=20_000)
-    _settled(page)
+    run_finished(page)
     heading.scroll_into_view_if_needed()
     panel = page.locator(
         '[data-testid="stVerticalBlock"]', has=heading
@@ -237,7 +232,7 @@ def test_the_other_pages_on_a_phone(phone: Page, streamlit_server, tmp_path, nam
     page.goto(streamlit_server + PAGES[name])
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     expect(chart).to_be_visible(timeout=LOAD_TIMEOUT_MS)
-    _settled(page)
+    run_finished(page)
     page.wait_for_timeout(1500)
     _assert_fits_the_width(page)
     chart_box = _box(chart)

@@ -17,23 +17,18 @@ from imu_geo.export import to_csv_bytes
 from imu_geo.filters import apply_filters, describe, region_units
 from imu_geo.layers import DEFAULT_VIEW
 from imu_geo.summaries import event_units
-from tests.e2e.test_browser import (
+from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
-    _project,
     caption,
     expected_rows,
     open_app,
+    project,
     query_of,
+    run_finished,
 )
 
 pytestmark = pytest.mark.browser
 WINDOW = {"start": "1999-01-01", "end": "2004-12-31"}
-
-
-def _idle(page: Page) -> None:
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
-    )
 
 
 def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
@@ -42,7 +37,7 @@ def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
-    x, y = _project(lon, lat, DEFAULT_VIEW, box["width"], box["height"])
+    x, y = project(lon, lat, DEFAULT_VIEW, box["width"], box["height"])
     tooltip = page.locator(".deck-tooltip")
     for _ in range(30):  # deck.gl draws, and fetches its files, after the run
         page.mouse.move(box["x"] + x + 1, box["y"] + y)
@@ -100,7 +95,7 @@ def test_a_click_on_a_province_filters_the_map_page_and_its_download(
     expect(page.get_by_role("button", name="Clear region filter")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "map-region-bukhara.png"), full_page=True)
 
-    _idle(page)
+    run_finished(page)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").click()
     downloaded = download_info.value.path().read_bytes()
@@ -112,7 +107,7 @@ def test_a_click_on_a_province_filters_the_map_page_and_its_download(
     assert exported.read_bytes() == downloaded
 
     # The same province again: every region is shown again.
-    _idle(page)
+    run_finished(page)
     _click_at(page, spot["label_lon"], spot["label_lat"], "Bukhara")
     expect(caption(page)).to_have_text(whole, timeout=30_000)
     page.wait_for_function(
@@ -125,13 +120,13 @@ def test_a_click_on_the_regions_choropleth_filters_and_the_button_clears(
 ):
     rows, words, unit, dataset = _in_unit("UZ")
     open_app(page, f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
-    _idle(page)
+    run_finished(page)
     page.wait_for_timeout(300)
     page.get_by_role("link", name="Regions").click()
     expect(page.get_by_role("heading", name="Regions")).to_be_visible(
         timeout=LOAD_TIMEOUT_MS
     )
-    _idle(page)
+    run_finished(page)
     whole = caption(page).inner_text()
     spot = dataset.regions.set_index("region_id").loc["UZ"]
     _click_at(page, spot["label_lon"], spot["label_lat"], "Uzbekistan")
@@ -145,7 +140,7 @@ def test_a_click_on_the_regions_choropleth_filters_and_the_button_clears(
     expect(
         page.get_by_text(re.compile(r"^Killed: 23 — 16 from best estimates"))
     ).to_be_visible()
-    _idle(page)
+    run_finished(page)
     page.get_by_role("button", name="Clear region filter").click()
     expect(caption(page)).to_have_text(whole, timeout=30_000)
     page.wait_for_function(

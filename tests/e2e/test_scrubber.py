@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from imu_geo.scrubber import SCRUB_LABEL
-from tests.e2e.test_browser import caption, open_app, query_of
+from tests.e2e.pages import caption, open_app, query_of
 
 pytestmark = pytest.mark.browser
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()

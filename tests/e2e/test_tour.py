@@ -5,31 +5,19 @@ Assertions are on the DOM, the URL and the downloaded file, never on map pixels.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from imu_geo.cli import main
 from imu_geo.timeline import ERAS
+from tests.e2e.pages import LOAD_TIMEOUT_MS, query_of, run_finished
 
 pytestmark = pytest.mark.browser
-LOAD_TIMEOUT_MS = 60_000
 
 
 def heading(number: int) -> str:
     era = ERAS[number - 1]
     return f"{number}. {era.name}, {era.period}"
-
-
-def query_of(page: Page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def settled(page: Page) -> None:
-    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=LOAD_TIMEOUT_MS
-    )
 
 
 def test_the_tour_from_first_stop_to_last_then_the_picture(
@@ -40,7 +28,7 @@ def test_the_tour_from_first_stop_to_last_then_the_picture(
     expect(page.get_by_role("heading", name=heading(1))).to_be_visible(
         timeout=LOAD_TIMEOUT_MS
     )
-    settled(page)
+    run_finished(page)
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('tour') === '1'",
         timeout=20_000,
@@ -58,7 +46,7 @@ def test_the_tour_from_first_stop_to_last_then_the_picture(
             f"'{era.start.isoformat()}'",
             timeout=20_000,
         )
-        settled(page)
+        run_finished(page)
         if number == 2:
             page.wait_for_timeout(1500)  # deck.gl draws after the rerun
             page.screenshot(path=str(artifacts_dir / "tour-stop-2.png"), full_page=True)

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import caption, open_app
+from tests.e2e.pages import caption, open_app
 
 pytestmark = pytest.mark.browser
 

@@ -19,8 +19,15 @@ from imu_geo.export import to_csv_bytes
 from imu_geo.store import open_folder
 from imu_geo.ui import loading, mapdeck
 from tests.conftest import serve
-from tests.e2e.deck import click_event, deck_ready
-from tests.e2e.test_browser import LOAD_TIMEOUT_MS, _project, caption, go_to, open_app
+from tests.e2e.pages import (
+    LOAD_TIMEOUT_MS,
+    caption,
+    click_event,
+    deck_ready,
+    go_to,
+    open_app,
+    project,
+)
 from tests.world_data import BENIN, write_world_dataset
 
 pytestmark = pytest.mark.browser
@@ -67,7 +74,7 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     view = loading.map_view(data, *mapdeck.MAP_SIZE)
     mosul = load_dataset(world_folder).events.query("place_name == 'Mosul'").iloc[0]
     box = chart.bounding_box()
-    x, y = _project(mosul["lon"], mosul["lat"], view, box["width"], box["height"])
+    x, y = project(mosul["lon"], mosul["lat"], view, box["width"], box["height"])
     assert 0 < x < box["width"] and 0 < y < box["height"]
     heading = page.get_by_role(
         "heading", name=re.compile(r"^Synthetic event \d at Mosul$")
