@@ -12,7 +12,7 @@ import json
 
 import pandas as pd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from imu_geo.density import cells_layer
 from imu_geo.layers import (
@@ -22,6 +22,7 @@ from imu_geo.layers import (
     build_sliced_deck,
     date_filter_range,
     detail_layers,
+    relocation_pairs,
 )
 from imu_geo.pointfiles import PointSlice
 from tests.helpers import make_events
@@ -251,3 +252,81 @@ def test_with_density_on_the_slices_hide_and_bases_from_a_file_stay():
     order = list(layers)
     assert order.index("uncertainty-halos") < order.index("event-density")
     assert order.index("event-density") < order.index("base-points")
+
+
+def _bases_at(n: int, place: str = "kunduz", long_names: bool = False):
+    """``n`` bases one after another, each a year long, alternating between
+    ``place`` and a town (so each step is a relocation arc)."""
+    return make_events(
+        [
+            {
+                "event_id": f"b{k:03d}",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": f"{1900 + k}-01-01",
+                "date_end": f"{1900 + k}-12-31",
+                "place_id": place if k % 2 == 0 else f"town{k}",
+                "place_name": ("A long place name " * 3 if long_names else "P")
+                + str(k),
+                "geo_precision": "province" if k % 2 == 0 else "near",
+                "lat": 36.8,
+                "lon": 68.7 + k / 100,
+            }
+            for k in range(n)
+        ]
+    )
+
+
+def test_bases_within_the_budget_come_with_their_areas_and_arcs():
+    from imu_geo.ui.mapdeck import _detail_layers_within
+
+    layers = _detail_layers_within(BASES, HALOS, GEOMETRY, MapOptions())
+    assert [layer.id for layer in layers] == [
+        "uncertainty-halos",
+        "base-areas",
+        "base-points",
+        "base-relocation",
+    ]
+    # Without bases there is nothing to leave out: the halos come as they are.
+    halos_only = _detail_layers_within(None, HALOS, GEOMETRY, MapOptions())
+    assert [len(layer.data) for layer in halos_only] == [3]
+
+
+def test_bases_whose_areas_pass_the_budget_are_left_out_without_drawing_arcs(
+    monkeypatch,
+):
+    from imu_geo import layers as layers_module
+    from imu_geo.ui import mapdeck
+
+    # A province of 4,000 corners: its ring alone is some 60 kB of JSON.
+    ring = Point(68.7, 36.8).buffer(1.0, quad_segs=1000)
+    bases = _bases_at(2)
+
+    def no_arcs(_bases):
+        raise AssertionError("arcs drawn for bases that are left out")
+
+    monkeypatch.setattr(layers_module, "relocation_layer", no_arcs)
+    assert (
+        mapdeck._detail_layers_within(bases, None, {"kunduz": ring}, MapOptions())
+        is None
+    )
+    # Without arcs asked for, the same bases are still too large.
+    assert (
+        mapdeck._detail_layers_within(
+            bases, None, {"kunduz": ring}, MapOptions(relocation=False)
+        )
+        is None
+    )
+
+
+def test_bases_whose_arcs_pass_the_budget_are_left_out():
+    from imu_geo.ui.mapdeck import DETAIL_BYTES, _detail_layers_within, _json_bytes
+
+    bases = _bases_at(70, long_names=True)
+    without_arcs = detail_layers(bases, None, GEOMETRY, MapOptions(relocation=False))
+    # The areas and rings alone fit (about 19 kB); with 69 arcs naming both
+    # places (about 13 kB more) they do not.
+    assert _json_bytes(without_arcs) <= DETAIL_BYTES
+    assert len(relocation_pairs(bases)) == 69
+    assert _detail_layers_within(bases, None, GEOMETRY, MapOptions()) is None
+    assert _detail_layers_within(bases, None, GEOMETRY, MapOptions(relocation=False))

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from imu_geo.layers import (
@@ -14,6 +16,7 @@ from imu_geo.layers import (
     format_fatalities,
     legend_svg,
     marker_radius,
+    relocation_layer,
     relocation_pairs,
     tooltip_text,
 )
@@ -240,3 +243,66 @@ def test_one_halo_per_place_and_precision_however_many_events():
     assert layers[LAYER_IDS["halos"]]["data"] == [
         {"lon": 63.4, "lat": 41.4, "radius": 400_000}
     ]
+
+
+def _pairs_by_definition(bases) -> list[tuple[str, str]]:
+    """Relocation pairs straight from their definition: in (start, end,
+    event_id) order, each base to every base whose (start, end) is the
+    smallest of those later than its own, at another place."""
+    rows = sorted(
+        zip(
+            bases["event_id"],
+            bases["place_id"],
+            bases["date_start"],
+            bases["date_end"],
+            strict=True,
+        ),
+        key=lambda r: (r[2], r[3], r[0]),
+    )
+    pairs = []
+    for event_id, place, start, end in rows:
+        later = [r for r in rows if (r[2], r[3]) > (start, end)]
+        if later:
+            nearest = min((r[2], r[3]) for r in later)
+            pairs += [
+                (event_id, r[0])
+                for r in later
+                if (r[2], r[3]) == nearest and r[1] != place
+            ]
+    return pairs
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),  # start, in years after 2000
+            st.integers(0, 2),  # length, in years
+            st.sampled_from(["p1", "p2", "p3"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_relocation_pairs_follow_their_definition(bases):
+    frame = make_events(
+        [
+            {
+                "event_id": f"b{k:02d}",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": f"{2000 + start}-01-01",
+                "date_end": f"{2000 + start + length}-12-31",
+                "place_id": place,
+            }
+            for k, (start, length, place) in enumerate(bases)
+        ]
+    )
+    assert relocation_pairs(frame) == _pairs_by_definition(frame)
+
+
+def test_a_relocation_arc_joins_the_two_bases_places_with_their_names():
+    layer = relocation_layer(EVENTS[EVENTS["event_id"].isin(["b1", "b2"])])
+    assert [
+        (record["from"], record["to"], record["tooltip"]) for record in layer.data
+    ] == [([66.0, 34.0], [68.7, 36.8], "Base moved: Afghanistan → Kunduz (2001)")]

@@ -415,26 +415,33 @@ def relocation_pairs(bases: pd.DataFrame) -> list[tuple[str, str]]:
             strict=True,
         )
     )
+    # Sorted, so the bases sharing a (start, end) key are consecutive and the
+    # next later key's bases are the run after them: one pass, not a scan of
+    # every base for each base (hundreds of bases a step on a large map).
+    runs: list[list[tuple]] = []
+    for row in rows:
+        if runs and (runs[-1][0][2], runs[-1][0][3]) == (row[2], row[3]):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
     pairs = []
-    for event_id, place_id, start, end in rows:
-        later = [r for r in rows if (r[2], r[3]) > (start, end)]
-        if not later:
-            continue
-        nearest = min((r[2], r[3]) for r in later)
-        pairs.extend(
-            (event_id, r[0])
-            for r in later
-            if (r[2], r[3]) == nearest and r[1] != place_id
-        )
+    for run, following in zip(runs, runs[1:], strict=False):
+        for event_id, place_id, _, _ in run:
+            pairs.extend((event_id, r[0]) for r in following if r[1] != place_id)
     return pairs
 
 
 def relocation_layer(bases: pd.DataFrame) -> pdk.Layer:
     """Arcs from each base to the next one in time."""
-    where = bases.set_index("event_id")[["lon", "lat", "place_name", "date_start"]]
+    where = {
+        event["event_id"]: event
+        for event in bases[
+            ["event_id", "lon", "lat", "place_name", "date_start"]
+        ].to_dict("records")
+    }
     records = []
     for source, target in relocation_pairs(bases):
-        a, b = where.loc[source], where.loc[target]
+        a, b = where[source], where[target]
         if pd.isna(a["lon"]) or pd.isna(b["lon"]):
             continue
         records.append(

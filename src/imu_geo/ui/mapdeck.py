@@ -224,8 +224,8 @@ def map_details(
                 f" The window's events lie at more than {DETAIL_LIMIT:,} roughly "
                 "known places, so their halos are left out."
             )
-    layers = detail_layers(bases, halos, data.display_geometry, options)
-    if bases is not None and _json_bytes(layers) > DETAIL_BYTES:
+    layers = _detail_layers_within(bases, halos, data.display_geometry, options)
+    if bases is not None and layers is None:
         # Base areas are polygons: a few dozen of them can outweigh the rest
         # of the step. The bases are then dots from their file.
         layers = detail_layers(None, halos, data.display_geometry, options)
@@ -244,6 +244,24 @@ def map_details(
         as_tooltip(layer, tooltip_key)
     words = "".join(left_out)
     return layers, words
+
+
+def _detail_layers_within(bases, halos, display_geometry, options) -> list | None:
+    """:func:`detail_layers` of ``bases`` and ``halos``, or None when their JSON
+    passes :data:`DETAIL_BYTES`. The arcs only add to the bases' bytes, so when
+    the bases' areas alone pass it the arcs (the costly part, hundreds of bases
+    in a window) are not drawn only to be left out."""
+    if bases is not None and options.relocation:
+        without_arcs = replace(options, relocation=False)
+        if (
+            _json_bytes(detail_layers(bases, halos, display_geometry, without_arcs))
+            > DETAIL_BYTES
+        ):
+            return None
+    layers = detail_layers(bases, halos, display_geometry, options)
+    if bases is not None and _json_bytes(layers) > DETAIL_BYTES:
+        return None
+    return layers
 
 
 # The inline features of a large map (bases with their areas and arcs, halos)
