@@ -32,7 +32,10 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 
 import altair as alt
@@ -151,6 +154,64 @@ def build_scrubber(
     chart = template.copy(deep=False)
     chart.params = params
     return chart
+
+
+def scrubber_spec(
+    rows: pd.DataFrame, spec: FilterSpec, whole: FilterSpec, description: str = ""
+) -> dict:
+    """The scrubber chart of :func:`build_scrubber` as a Vega-Lite
+    specification, for ``st.vega_lite_chart`` (with ``selection_mode=SCRUB_MODES``).
+
+    It is what ``st.altair_chart`` makes of that chart (Altair's ``to_dict``
+    under the theme "none", the data as a named dataset, the frame itself),
+    with ``description`` as the chart's description. Altair's conversion and
+    its check against the Vega-Lite schema take tens of milliseconds; they run
+    once per data and span, and each window only sets the brush's value in a
+    copy.
+    """
+    key = (_rows_key(rows), whole.start, whole.end, description)
+    with _LOCK:
+        template = _SPECS.get(key)
+    if template is None:
+        chart = _template(key[0], whole.start, whole.end, rows[["m", "layer", "n"]])
+        if description:
+            chart = chart.properties(description=description)
+        template = _to_spec(chart, rows[["m", "layer", "n"]])
+        with _LOCK:
+            if len(_SPECS) >= _TEMPLATE_LIMIT:
+                _SPECS.pop(next(iter(_SPECS)))
+            _SPECS[key] = template
+    first, last = brush_bounds(spec)
+    out = copy.deepcopy({k: v for k, v in template.items() if k != "datasets"})
+    # The frames are shared between runs: Streamlit only reads them.
+    out["datasets"] = dict(template["datasets"])
+    for param in out["params"]:
+        if param["name"] == SCRUB_PARAM:
+            param["value"] = {"x": [_utc_dict(first), _utc_dict(last)]}
+    return out
+
+
+def _utc_dict(day: date) -> dict:
+    """:func:`_utc` as Altair writes it in a specification."""
+    return {"date": day.day, "month": day.month, "utc": True, "year": day.year}
+
+
+# Altair's theme is one setting for the whole process: changed under a lock,
+# and only from "default", as Streamlit does when it converts a chart.
+_LOCK = threading.Lock()
+_SPECS: dict[tuple, dict] = {}
+
+
+def _to_spec(chart: alt.LayerChart, rows: pd.DataFrame) -> dict:
+    """``chart`` as a Vega-Lite dict without a theme, its one dataset (the
+    bars' ``rows``) kept as the frame: Streamlit sends a frame as Arrow."""
+    with _LOCK:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else None
+        with theme or nullcontext():
+            spec = chart.to_dict()
+    (name,) = spec["datasets"]
+    spec["datasets"] = {name: rows.reset_index(drop=True)}
+    return spec
 
 
 def _rows_key(rows: pd.DataFrame) -> tuple:

@@ -16,8 +16,8 @@ from imu_geo.filters import (
 from imu_geo.scrubber import (
     SCRUB_LABEL,
     SCRUB_MODES,
-    build_scrubber,
     scrubber_rows,
+    scrubber_spec,
     window_from_scrub,
 )
 from imu_geo.ui.loading import LoadedData, dataset_tag
@@ -118,14 +118,12 @@ def scrubber(data: LoadedData, spec: FilterSpec, where=st) -> None:
     """
     facets = (_facet_key(spec), tuple(spec.layers))
     rows = _scrubber_rows(data.key, facets, monthly_counts(data, spec))
-    chart = build_scrubber(rows, spec, data.default_spec).properties(
-        description=SCRUB_LABEL
-    )
+    chart = scrubber_spec(rows, spec, data.default_spec, SCRUB_LABEL)
     # A new key for each window: a brush left from an earlier window must not be
     # read again, and the new chart starts from the window as it is.
     key = f"scrub-{dataset_tag(data)}-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
-    where.altair_chart(
-        chart,
+    where.vega_lite_chart(
+        spec=chart,
         width="stretch",
         key=key,
         on_select=partial(_on_scrub, data, key),
