@@ -2,6 +2,7 @@
 
 import json
 
+import pydeck as pdk
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from imu_geo.layers import (
     LAYER_IDS,
     SOLID_ALPHA,
     build_deck,
+    compact_json,
     format_fatalities,
     legend_svg,
     marker_radius,
@@ -306,3 +308,14 @@ def test_a_relocation_arc_joins_the_two_bases_places_with_their_names():
     assert [
         (record["from"], record["to"], record["tooltip"]) for record in layer.data
     ] == [([66.0, 34.0], [68.7, 36.8], "Base moved: Afghanistan → Kunduz (2001)")]
+
+
+def test_a_compact_deck_is_pydecks_json_without_whitespace():
+    built = build_deck(EVENTS, GEOMETRY)
+    # pydeck's own indented text, read back and written without whitespace.
+    expected = json.dumps(json.loads(pdk.Deck.to_json(built)), separators=(",", ":"))
+    assert compact_json(built) == expected == built.to_json()
+    for layer in built.layers:
+        assert compact_json(layer) == json.dumps(
+            json.loads(layer.to_json()), separators=(",", ":")
+        )

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
+from pydeck.bindings.json_tools import default_serialize
 
 from imu_geo.schema import EVENT_TYPES
 from imu_geo.text import deck_text, plain
@@ -632,7 +633,16 @@ class CompactDeck(pdk.Deck):
     """
 
     def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+        return compact_json(self)
+
+
+def compact_json(item: object) -> str:
+    """A pydeck deck's or layer's JSON without whitespace: pydeck's own text
+    (keys sorted, names in camelCase) written in one pass with no indent,
+    instead of pydeck's indented text read back and written again."""
+    return json.dumps(
+        item, sort_keys=True, default=default_serialize, separators=(",", ":")
+    )
 
 
 def basemap_deck(basemap: str = ATLAS_BASEMAP) -> dict:

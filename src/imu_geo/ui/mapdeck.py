@@ -4,7 +4,6 @@ in the browser, or density cells counted by the engine; and its clickable units.
 from __future__ import annotations
 
 import atexit
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -34,6 +33,7 @@ from imu_geo.layers import (
     as_tooltip,
     build_deck,
     build_sliced_deck,
+    compact_json,
     dataset_labels,
     detail_layers,
     labels_bytes,
@@ -273,10 +273,7 @@ DETAIL_BYTES = 24_000
 
 def _json_bytes(layers: list) -> int:
     """The size of ``layers`` as the deck's compact JSON carries them."""
-    return sum(
-        len(json.dumps(json.loads(layer.to_json()), separators=(",", ":")))
-        for layer in layers
-    )
+    return sum(len(compact_json(layer)) for layer in layers)
 
 
 # What a map point file is made of (see :func:`imu_geo.pointfiles.point_records`).
