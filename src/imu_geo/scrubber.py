@@ -137,7 +137,8 @@ def build_scrubber(
     alt.LayerChart
         With an interval selection named :data:`SCRUB_PARAM` on x, initialised
         to the window, and a point selection :data:`JUMP_PARAM` on the months;
-        pass it to ``st.altair_chart`` with ``selection_mode=SCRUB_MODES``.
+        pass it to ``st.altair_chart`` with ``selection_mode=SCRUB_MODES``, or
+        send it as :func:`scrubber_spec` (what the pages do).
     """
     # Only the brush changes from one window to the next: the chart is built
     # (and checked by Altair) once per data and span, then copied with the
