@@ -64,7 +64,10 @@ def test_every_row_kept_exits_0_with_the_summary_and_the_repairs(tmp_path):
         "gazetteer: Tashkent (first: row 3)",
         "row-problems.csv has every repaired and rejected row",
     ]
+    # The folder's own store (.store) goes with the files: the dashboard opens
+    # the folder without reading its events again.
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".store",
         "column_map.csv",
         "events.csv",
         "places.geojson",

@@ -295,7 +295,7 @@ def command_import(arguments: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     del raw
     try:
-        written = write_import(result, Path(arguments.output))
+        written = write_import(result, Path(arguments.output), store=True)
         lines = command_lines(result, list(written))
         if arguments.report:
             report = Path(arguments.report)

@@ -143,16 +143,7 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     if not report.ok:
         raise DataError(directory, report.problems)
 
-    places = gpd.read_file(directory / PLACES_FILE)
-    if "place_id" not in places.columns:
-        # No feature at all: an import whose events all have their own points.
-        places = gpd.GeoDataFrame(
-            {column: pd.Series(dtype="str") for column in PLACE_PROPERTIES},
-            geometry=gpd.GeoSeries([], crs=CRS),
-            crs=CRS,
-        )
-    places = places.to_crs(CRS)
-    regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
+    places, regions = read_geography(directory)
     if raw is None:
         # Every column as text, so nothing is inferred or turned into NaN.
         raw = pd.read_csv(
@@ -164,6 +155,23 @@ def load_dataset(directory: Path | None = None) -> Dataset:
     if source_columns is not None:
         source_columns = kept.aligned(source_columns, raw["event_id"])
     return assemble_dataset(directory, raw, places, regions, source_columns)
+
+
+def read_geography(directory: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """A valid data directory's places and regions, as :func:`load_dataset`
+    reads them."""
+    directory = Path(directory)
+    places = gpd.read_file(directory / PLACES_FILE)
+    if "place_id" not in places.columns:
+        # No feature at all: an import whose events all have their own points.
+        places = gpd.GeoDataFrame(
+            {column: pd.Series(dtype="str") for column in PLACE_PROPERTIES},
+            geometry=gpd.GeoSeries([], crs=CRS),
+            crs=CRS,
+        )
+    places = places.to_crs(CRS)
+    regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
+    return places, regions
 
 
 def assemble_dataset(

@@ -72,6 +72,10 @@ SOURCE_COLUMNS_FILE = "source_columns.parquet"
 PLACES_FILE = "places.geojson"
 REGIONS_FILE = "regions.geojson"
 META_FILE = "meta.json"
+# A data folder's own copy of its store, written by the import that wrote the
+# folder (see write_folder_store), and what it was written from.
+FOLDER_STORE_DIR = ".store"
+FOLDER_STORE_FILE = "folder.json"
 VOCABULARIES_FILE = "vocabularies.json"
 KEY_CHARS = 20
 _DAY_NS = 86_400 * 10**9
@@ -103,6 +107,17 @@ def content_key(parts: Iterable[bytes | Path], label: str = "") -> str:
     return digest.hexdigest()[:KEY_CHARS]
 
 
+def _folder_files(directory: Path) -> list[Path]:
+    """The files a data folder's key is made of: every file directly in it."""
+    return sorted(p for p in Path(directory).glob("*") if p.is_file())
+
+
+def _stamp(files: list[Path]) -> list[list]:
+    """Each file's name, size and modification time: what says that a file
+    has not changed since its key was taken."""
+    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+
+
 def folder_key(directory: Path, root: Path | None = None) -> str:
     """The store key of a data folder: the hash of its files' bytes.
 
@@ -111,8 +126,8 @@ def folder_key(directory: Path, root: Path | None = None) -> str:
     without reading the files again.
     """
     directory = Path(directory).resolve()
-    files = sorted(p for p in directory.glob("*") if p.is_file())
-    stamp = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+    files = _folder_files(directory)
+    stamp = _stamp(files)
     root = Path(root) if root is not None else default_root()
     memo = root / "keys.json"
     try:
@@ -533,6 +548,96 @@ def folder_store_key(directory: Path, root: Path | None = None) -> str:
     return content_key([key.encode(), world_key.encode()], "folder with world")
 
 
+def _is_bundled(directory: Path) -> bool:
+    return Path(directory).resolve() == BUNDLED_DATA_DIR.resolve()
+
+
+def folder_dataset(directory: Path, dataset: Dataset) -> Dataset:
+    """The dataset a folder's store is written from: ``dataset`` (the folder
+    loaded) with the world's units where its own regions do not reach, for any
+    folder but the bundled one (:func:`imu_geo.world.complete_regions`)."""
+    if _is_bundled(directory):
+        return dataset
+    regions = world.complete_regions(
+        dataset.regions, dataset.places, points=dataset.events
+    )
+    return replace(dataset, regions=regions)
+
+
+def write_folder_store(directory: Path, dataset: Dataset) -> Store:
+    """Write a data folder's store inside the folder, under
+    :data:`FOLDER_STORE_DIR`, from ``dataset``: the folder as
+    :func:`imu_geo.data.load_dataset` loads it, already in memory.
+
+    An import writes its folder's files and then this, so that the folder's
+    first opening (:func:`open_folder`) takes the store as it is instead of
+    reading the events again and writing the store itself. The store is keyed
+    as :func:`folder_store_key` keys the folder, from the files' bytes;
+    :data:`FOLDER_STORE_FILE` holds that key with the files' stamp (name, size,
+    modification time), so a folder changed since is never paired with it. An
+    earlier copy is replaced.
+    """
+    directory = Path(directory)
+    if _is_bundled(directory):
+        raise ValueError("the bundled data folder has no store of its own")
+    own = directory / FOLDER_STORE_DIR
+    shutil.rmtree(own, ignore_errors=True)
+    files = _folder_files(directory)
+    stamp = _stamp(files)
+    file_key = content_key(files, "folder")
+    world_key = content_key(_folder_files(world.WORLD_DIR), "folder")
+    key = content_key([file_key.encode(), world_key.encode()], "folder with world")
+    store = write_store(folder_dataset(directory, dataset), key, own)
+    record = {"stamp": stamp, "world": world_key, "key": key}
+    _write_atomic(own / FOLDER_STORE_FILE, json.dumps(record).encode())
+    return store
+
+
+def _folder_store(directory: Path, root: Path | None) -> str | None:
+    """The key of the store a folder holds (:func:`write_folder_store`) when its
+    files and the world's are as they were when it was written, else None."""
+    if _is_bundled(directory):
+        return None
+    own = Path(directory) / FOLDER_STORE_DIR
+    try:
+        record = json.loads((own / FOLDER_STORE_FILE).read_text(encoding="utf-8"))
+        key = str(record["key"])
+        if record["stamp"] != _stamp(_folder_files(directory)):
+            return None
+        if record["world"] != folder_key(world.WORLD_DIR, root):
+            return None
+        meta = json.loads((own / key / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if meta.get("version") != STORE_VERSION or meta.get("key") != key:
+        return None
+    return key
+
+
+def _adopt(source: Path, key: str, root: Path | None) -> Store | None:
+    """Put the store folder ``source`` in the store root as the store ``key``:
+    its files linked (copied where a link cannot be made), under a temporary
+    name first, so that a reader never sees half a store."""
+    root = Path(root) if root is not None else default_root()
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}."))
+    try:
+        for path in source.iterdir():
+            try:
+                os.link(path, work / path.name)
+            except OSError:
+                shutil.copyfile(path, work / path.name)
+        try:
+            os.rename(work, root / key)
+        except OSError:
+            # Another process put the same store there first: theirs is as good.
+            shutil.rmtree(work, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+        return None
+    return open_store(key, root)
+
+
 def open_folder(
     directory: Path,
     root: Path | None = None,
@@ -542,7 +647,10 @@ def open_folder(
     events; else the folder is validated, loaded and written once.
 
     A folder other than the bundled one gets the world's units for the places
-    its own regions do not reach (:func:`imu_geo.world.complete_regions`).
+    its own regions do not reach (:func:`imu_geo.world.complete_regions`). A
+    folder that holds its own store, written by the import that wrote it
+    (:func:`write_folder_store`) and with its files unchanged since, has that
+    store put in ``root`` as it is: nothing is read or computed again.
     ``progress``, when given, is told in a short sentence before each slow step
     (loading the folder, writing the store); it is not called when the store
     exists.
@@ -553,18 +661,18 @@ def open_folder(
         When the folder fails validation; nothing is written.
     """
     directory = Path(directory)
-    key = folder_store_key(directory, root)
+    own = _folder_store(directory, root)
+    key = own if own is not None else folder_store_key(directory, root)
     store = open_store(key, root)
     if store is not None:
         return store
+    if own is not None:
+        store = _adopt(directory / FOLDER_STORE_DIR / own, own, root)
+        if store is not None:
+            return store
     if progress is not None:
         progress(f"Reading and checking {directory.name}…")
-    dataset = load_dataset(directory)
-    if directory.resolve() != BUNDLED_DATA_DIR.resolve():
-        regions = world.complete_regions(
-            dataset.regions, dataset.places, points=dataset.events
-        )
-        dataset = replace(dataset, regions=regions)
+    dataset = folder_dataset(directory, load_dataset(directory))
     if progress is not None:
         progress(f"Writing {len(dataset.events):,} events to the store…")
     return write_store(dataset, key, root)

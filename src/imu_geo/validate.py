@@ -973,31 +973,7 @@ def read_and_validate_all(
     if not directory.is_dir():
         report.problems.append(Problem(str(directory), None, None, "is not a folder"))
         return report, None, None
-
-    countries: dict[str, object] | None = None
-    regions_path = directory / REGIONS_FILE
-    try:
-        region_features = read_feature_collection(regions_path)
-    except FileNotFoundError:
-        report.problems.append(Problem(REGIONS_FILE, None, None, "is missing"))
-    except ValueError as error:
-        report.problems.append(Problem(REGIONS_FILE, None, None, str(error)))
-    else:
-        found, countries = check_regions(region_features)
-        report.problems.extend(found)
-        report.n_regions = len(region_features)
-
-    place_ids: set[str] | None = None
-    try:
-        place_features = read_feature_collection(directory / PLACES_FILE)
-    except FileNotFoundError:
-        report.problems.append(Problem(PLACES_FILE, None, None, "is missing"))
-    except ValueError as error:
-        report.problems.append(Problem(PLACES_FILE, None, None, str(error)))
-    else:
-        found, place_ids = check_places(place_features, countries)
-        report.problems.extend(found)
-        report.n_places = len(place_features)
+    place_ids = _check_places_and_regions(directory, report)
 
     path = directory / EVENTS_FILE
     try:
@@ -1025,6 +1001,50 @@ def read_and_validate_all(
             return report, None, _check_source_columns(directory, report, ids)
     _check_source_columns(directory, report, None)
     return report, None, None
+
+
+def validate_read_events(directory: Path, frame: pd.DataFrame) -> Report:
+    """The report of :func:`read_and_validate_all` on a folder whose
+    ``events.csv`` reads as ``frame`` (what :func:`read_events_frame` gives),
+    without reading it again: for an import, which has just written the file
+    from that frame. ``source_columns.csv`` is not checked again: the import
+    wrote it from the same rows, keyed by the same ids."""
+    directory = Path(directory)
+    report = Report(directory)
+    place_ids = _check_places_and_regions(directory, report)
+    report.problems.extend(check_event_frame(frame, EVENTS_FILE, place_ids, None))
+    report.n_events = len(frame)
+    return report
+
+
+def _check_places_and_regions(directory: Path, report: Report) -> set[str] | None:
+    """Check ``regions.geojson`` and ``places.geojson``, adding their problems
+    to ``report``; the place ids (None when the places cannot be read)."""
+    countries: dict[str, object] | None = None
+    regions_path = directory / REGIONS_FILE
+    try:
+        region_features = read_feature_collection(regions_path)
+    except FileNotFoundError:
+        report.problems.append(Problem(REGIONS_FILE, None, None, "is missing"))
+    except ValueError as error:
+        report.problems.append(Problem(REGIONS_FILE, None, None, str(error)))
+    else:
+        found, countries = check_regions(region_features)
+        report.problems.extend(found)
+        report.n_regions = len(region_features)
+
+    place_ids: set[str] | None = None
+    try:
+        place_features = read_feature_collection(directory / PLACES_FILE)
+    except FileNotFoundError:
+        report.problems.append(Problem(PLACES_FILE, None, None, "is missing"))
+    except ValueError as error:
+        report.problems.append(Problem(PLACES_FILE, None, None, str(error)))
+    else:
+        found, place_ids = check_places(place_features, countries)
+        report.problems.extend(found)
+        report.n_places = len(place_features)
+    return place_ids
 
 
 def _check_source_columns(

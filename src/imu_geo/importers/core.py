@@ -565,7 +565,7 @@ def run_import(
             f"{path.name}: could not be imported ({type(error).__name__}: {first})",
         )
     try:
-        written = write_import(result, Path(out_dir))
+        written = write_import(result, Path(out_dir), store=True)
     except OSError as error:
         return 2, f"cannot write to {out_dir}: {error.strerror or error}"
     except Exception as error:  # a reason, never a traceback

@@ -21,6 +21,7 @@ import pyarrow.csv as pa_csv
 from shapely.geometry import mapping
 
 from imu_geo import world
+from imu_geo.data import assemble_dataset, read_geography
 from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
@@ -29,10 +30,12 @@ from imu_geo.schema import (
     SOURCE_EVENT_COLUMNS,
 )
 from imu_geo.source_columns import SOURCE_COLUMNS_FILE, write_source_columns
+from imu_geo.store import FOLDER_STORE_DIR, write_folder_store
 from imu_geo.validate import (
     EVENTS_FILE,
     PLACES_FILE,
     REGIONS_FILE,
+    validate_read_events,
 )
 
 # Every repaired and every rejected row, with its reason.
@@ -98,7 +101,10 @@ def events_table(events: pd.DataFrame) -> pa.Table:
 
 
 def write_import(
-    result: ImportResult, out_dir: Path, regions: Path | None = None
+    result: ImportResult,
+    out_dir: Path,
+    regions: Path | None = None,
+    store: bool = False,
 ) -> dict[str, Path]:
     """Write an import as a data directory, plus its report.
 
@@ -113,6 +119,10 @@ def write_import(
     spreadsheet would run as a formula. ``imu_geo.validate.validate_directory``
     accepts the folder.
 
+    With ``store``, the folder's store is written too, inside it
+    (:func:`write_store_copy`), so that the dashboard opens the folder without
+    reading its events again.
+
     Returns
     -------
     dict
@@ -124,10 +134,9 @@ def write_import(
     events_path = out_dir / EVENTS_FILE
     # The event's own point, its place in its source file, and the source's own
     # types, go with it.
+    events = events_table(result.events)
     pa_csv.write_csv(
-        events_table(result.events),
-        str(events_path),
-        pa_csv.WriteOptions(quoting_style="all_valid"),
+        events, str(events_path), pa_csv.WriteOptions(quoting_style="all_valid")
     )
     paths[EVENTS_FILE] = events_path
 
@@ -166,7 +175,34 @@ def write_import(
     problems_path.write_bytes(rejects_csv(result))
     paths[ROW_PROBLEMS_FILE] = problems_path
     paths |= write_source_columns_files(result, out_dir)
+    if store:
+        write_store_copy(result, events, out_dir)
+    else:
+        # A store from an earlier import would not match these files anyway.
+        shutil.rmtree(out_dir / FOLDER_STORE_DIR, ignore_errors=True)
     return paths
+
+
+def write_store_copy(result: ImportResult, events: pa.Table, out_dir: Path) -> bool:
+    """Write the store of the folder an import has just written, inside it
+    (:func:`imu_geo.store.write_folder_store`), from the import in memory.
+
+    ``events`` is the table ``events.csv`` was written from: read back, the file
+    gives the same text, so the folder is checked and loaded as
+    :func:`imu_geo.data.load_dataset` would check and load it, without reading
+    it again. When the check finds a problem, no store is written: opening the
+    folder then reads it and says what is wrong, as for any folder. Whether the
+    store was written.
+    """
+    frame = events.to_pandas()
+    if not validate_read_events(out_dir, frame).ok:
+        return False
+    places, regions = read_geography(out_dir)
+    kept = result.source_columns if len(result.source_columns.columns) else None
+    dataset = assemble_dataset(out_dir, frame, places, regions, kept)
+    del frame
+    write_folder_store(out_dir, dataset)
+    return True
 
 
 def own_points(events: pd.DataFrame) -> pd.DataFrame:
