@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from imu_geo.dates import parse_partial_date
 from imu_geo.importers.crosswalk import (
-    _at,
     _codebook,
     _codes,
-    _compose,
     _counts,
     _Crosswalk,
     _Issues,
@@ -23,9 +22,9 @@ from imu_geo.importers.crosswalk import (
     _published_estimates,
     _quote,
     _read_dates,
-    _sentence,
     _Source,
     _text,
+    _when,
 )
 
 UCDP_WHERE_PREC = _codebook("ucdp", "where_prec")
@@ -48,6 +47,47 @@ def _span_precision(start: str, end: str) -> tuple:
 
 def _day(iso: str) -> tuple:
     return (date.fromisoformat(iso) if iso else None,)
+
+
+def _around(before: str, values: pd.Series, after: str) -> pd.Series:
+    """``before + value + after`` where the value is not empty, else ''."""
+    return _when((values != "").to_numpy(bool), before + values + after)
+
+
+def _notes(
+    violence_code: pd.Series,
+    violence_words: pd.Series,
+    date_prec: pd.Series,
+    where_prec: pd.Series,
+    where_words: pd.Series,
+    conflict: pd.Series,
+    dyad: pd.Series,
+    where: pd.Series,
+) -> pd.Series:
+    """The notes' account of a row's codes and names, made column by column
+    (a million rows have about as many distinct places): ``type_of_violence 1
+    (state-based conflict). date_prec 1; where_prec 1 (exact). Conflict: ….
+    Dyad: …. Where: ….``, each part only when its value is there, but
+    ``where_prec`` always (``empty`` when it is)."""
+    violence = _when(
+        (violence_code != "").to_numpy(bool),
+        "type_of_violence " + violence_code + _around(" (", violence_words, ")") + ". ",
+    )
+    text = (
+        violence
+        + _around("date_prec ", date_prec, "; ")
+        + "where_prec "
+        + where_prec.where(where_prec != "", "empty")
+        + _around(" (", where_words, ")")
+        + "."
+    )
+    for label, values in (
+        ("Conflict: ", conflict),
+        ("Dyad: ", dyad),
+        ("Where: ", where),
+    ):
+        text = text + _around(f" {label}", values, ".")
+    return text
 
 
 def _ucdp(
@@ -100,24 +140,11 @@ def _ucdp(
     dyad = source.stripped("dyad_name")
     place = source.stripped("where_coordinates")
 
-    def note(violence_code, violence_words, date_prec, wp, wp_words, *texts) -> str:
-        parts = []
-        if violence_code:
-            words = f" ({violence_words})" if violence_words else ""
-            parts.append(f"type_of_violence {violence_code}{words}.")
-        precision = f"date_prec {date_prec}; " if date_prec else ""
-        words = f" ({wp_words})" if wp_words else ""
-        parts.append(f"{precision}where_prec {wp or 'empty'}{words}.")
-        for label, text in zip(("Conflict: ", "Dyad: ", "Where: "), texts, strict=True):
-            parts.append(_sentence(label, text))
-        return " ".join(part for part in parts if part)
-
     notes = (
         "Imported from UCDP GED: id "
         + source.stripped("id")
         + ". "
-        + _compose(
-            note,
+        + _notes(
             violence_raw,
             violence,
             source.stripped("date_prec"),
@@ -143,7 +170,8 @@ def _ucdp(
         target=source.stripped("side_b"),
         fatalities=(low, best, high),
         title=label,
-        description=_compose(_at, dyad, label, place),
+        # "<dyad, else the label> at <place>", as _at makes it for one row.
+        description=dyad.where(dyad != "", label) + _around(" at ", place, ""),
         source_quote=_quote(source.get("source_article")),
         notes=notes,
         lat_column="latitude",
