@@ -186,7 +186,7 @@ def _text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
 
 def search_text(
     events: pd.DataFrame, texts: dict[str, pa.Array | pa.ChunkedArray] | None = None
-) -> pa.Array | pa.ChunkedArray:
+) -> pa.ChunkedArray:
     """The text a search looks in, casefolded: the :data:`SEARCH_COLUMNS` joined
     by spaces, as :func:`imu_geo.filters.filter_mask` joins them.
 
@@ -197,11 +197,29 @@ def search_text(
     them, so they are not converted again.
     """
     texts = texts or {}
-    joined = pc.binary_join_element_wise(
-        *(texts[c] if c in texts else _text(events[c]) for c in SEARCH_COLUMNS), " "
-    )
-    if isinstance(joined, pa.ChunkedArray):
-        joined = joined.combine_chunks()
+    columns = [
+        _chunked(texts[c] if c in texts else _text(events[c])) for c in SEARCH_COLUMNS
+    ]
+    n = len(columns[0])
+    # A row group's rows at a time: the joined text of a million events is
+    # hundreds of megabytes, and only the casefolded copy is kept.
+    pieces = [
+        _casefolded(
+            pc.binary_join_element_wise(
+                *(column.slice(start, ROW_GROUP_ROWS) for column in columns), " "
+            )
+        )
+        for start in range(0, n, ROW_GROUP_ROWS)
+    ]
+    return pa.chunked_array(pieces, pa.string())
+
+
+def _chunked(values: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+
+
+def _casefolded(joined: pa.ChunkedArray) -> pa.Array:
+    joined = joined.combine_chunks()
     folded = pc.utf8_lower(joined)
     other = pc.invert(pc.string_is_ascii(joined))
     if pc.any(other).as_py():
@@ -238,24 +256,34 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     ``day_start``/``day_end`` (days since 1970), ``month`` (``year * 12 +
     month - 1`` of the start), ``actor_keys``/``country_keys`` (the items,
     delimited at both ends), ``search`` and, per summary level L,
-    ``L_status``, ``L_region``, ``L_place``, ``L_precision``. Every column is
-    made in the events' own order; the rows are put in date order once, at
-    the end.
+    ``L_status``, ``L_region``, ``L_place``, ``L_precision``. Each column is
+    made in the events' own order and put in date order at once (``order``,
+    as :func:`row_order` gives it), so that only the sorted table is kept.
     """
     events = dataset.events
     n = len(events)
+    if order is None:
+        order = row_order(events)
+    indices = pa.array(order)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+
+    def put(name: str, values: pa.Array | pa.ChunkedArray) -> None:
+        # Each column is put in date order as soon as it is made, so that the
+        # table in the events' order never exists beside the sorted one.
+        columns[name] = values.take(indices)
+
     start, end = _days(events["date_start"]), _days(events["date_end"])
-    columns: dict[str, object] = {}
     for column in EVENT_COLUMNS:
         if column in ("date_start", "date_end"):
             days = start if column == "date_start" else end
-            columns[column] = pa.array(days, pa.int32()).cast(pa.date32())
+            put(column, pa.array(days, pa.int32()).cast(pa.date32()))
         elif column in FATALITY_COLUMNS:
-            columns[column] = pa.array(
-                events[column].astype("Int64"), pa.int64(), from_pandas=True
+            put(
+                column,
+                pa.array(events[column].astype("Int64"), pa.int64(), from_pandas=True),
             )
         else:
-            columns[column] = _text(events[column])
+            put(column, _text(events[column]))
     for column in SOURCE_EVENT_COLUMNS:
         if column == "source_row":
             values = (
@@ -263,23 +291,27 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
                 if column in events
                 else pd.Series(pd.NA, index=events.index, dtype="Int64")
             )
-            columns[column] = pa.array(values, pa.int64(), from_pandas=True)
+            put(column, pa.array(values, pa.int64(), from_pandas=True))
         elif column in events:
-            columns[column] = _text(events[column])
+            put(column, _text(events[column]))
         else:
-            columns[column] = pa.array([""] * n, pa.string())
+            put(column, pa.array([""] * n, pa.string()))
     for column in ("place_name", "country"):
-        columns[column] = _text(events[column])
+        put(column, _text(events[column]))
     for column in ("lat", "lon"):
         values = pd.to_numeric(events[column], errors="coerce").astype(float)
-        columns[column] = pa.array(values.to_numpy(), pa.float64(), from_pandas=True)
-    columns["day_start"] = pa.array(start, pa.int32())
-    columns["day_end"] = pa.array(end, pa.int32())
+        put(column, pa.array(values.to_numpy(), pa.float64(), from_pandas=True))
+    put("day_start", pa.array(start, pa.int32()))
+    put("day_end", pa.array(end, pa.int32()))
     month = events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
-    columns["month"] = pa.array(month.to_numpy(dtype=np.int32), pa.int32())
-    columns["actor_keys"] = _text(_keys(events["actors"], ACTOR_SEPARATOR))
-    columns["country_keys"] = _text(_keys(events["country"], COUNTRY_SEPARATOR))
-    columns["search"] = search_text(events, columns)
+    put("month", pa.array(month.to_numpy(dtype=np.int32), pa.int32()))
+    put("actor_keys", _text(_keys(events["actors"], ACTOR_SEPARATOR)))
+    put("country_keys", _text(_keys(events["country"], COUNTRY_SEPARATOR)))
+    # Made from the columns already sorted: in date order as it is.
+    texts = {c: columns[c] for c in SEARCH_COLUMNS if c in columns}
+    rest = [c for c in SEARCH_COLUMNS if c not in columns]
+    texts |= {c: _text(events[c]).take(indices) for c in rest}
+    columns["search"] = search_text(events, texts)
     for level in SUMMARY_LEVELS:
         # Every level, even one the regions have no unit of: its table still
         # has the rows for coarser places, places outside and no place.
@@ -290,10 +322,9 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
             ("place", "_place"),
             ("precision", "_precision"),
         ):
-            columns[f"{level}_{name}"] = _text(keys[key].reset_index(drop=True))
-    if order is None:
-        order = row_order(events)
-    table = pa.table(columns).take(pa.array(order))
+            put(f"{level}_{name}", _text(keys[key].reset_index(drop=True)))
+        del keys
+    table = pa.table(columns)
     row_id = pa.array(np.arange(n, dtype=np.int64))
     return table.add_column(0, "row_id", row_id)
 
@@ -441,8 +472,9 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
             write_statistics=True,
         )
         meta = _meta(dataset, key, table)
+        del table  # what follows needs only the events and the order
         if dataset.source_columns is not None:
-            _write_source_columns(dataset, table, work, order)
+            _write_source_columns(dataset, work, order)
         _write_geojson(dataset.places, work / PLACES_FILE)
         _write_geojson(dataset.regions, work / REGIONS_FILE)
         tables = vocabulary_tables(dataset.events)
@@ -465,19 +497,17 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     return store
 
 
-def _write_source_columns(
-    dataset: Dataset, table: pa.Table, work: Path, order: np.ndarray
-) -> None:
+def _write_source_columns(dataset: Dataset, work: Path, order: np.ndarray) -> None:
     """The file's own columns in the store's row order (``order``, as
-    :func:`row_order` gives it), with ``row_id``."""
+    :func:`row_order` gives it), with ``row_id``; each column is put in that
+    order as soon as it is made."""
     kept = dataset.source_columns
-    arrays = {"row_id": table["row_id"]}
+    indices = pa.array(order)
+    arrays = {"row_id": pa.array(np.arange(len(order), dtype=np.int64))}
     for number, column in enumerate(kept.columns):
-        arrays[f"c{number}"] = _text(kept[column].reset_index(drop=True))
+        arrays[f"c{number}"] = _text(kept[column].reset_index(drop=True)).take(indices)
     pq.write_table(
-        pa.table(arrays).take(pa.array(order)).set_column(0, "row_id", table["row_id"]),
-        work / SOURCE_COLUMNS_FILE,
-        row_group_size=ROW_GROUP_ROWS,
+        pa.table(arrays), work / SOURCE_COLUMNS_FILE, row_group_size=ROW_GROUP_ROWS
     )
 
 
