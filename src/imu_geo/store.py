@@ -473,6 +473,8 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
         )
         meta = _meta(dataset, key, table)
         del table  # what follows needs only the events and the order
+        # Hand the table's pages back, so that they do not add to what follows.
+        pa.default_memory_pool().release_unused()
         if dataset.source_columns is not None:
             _write_source_columns(dataset, work, order)
         _write_geojson(dataset.places, work / PLACES_FILE)
