@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -464,26 +465,31 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     try:
         order = row_order(dataset.events)
         table = event_table(dataset, order)
-        pq.write_table(
-            table,
-            work / EVENTS_FILE,
-            row_group_size=ROW_GROUP_ROWS,
-            compression="zstd",
-            write_statistics=True,
-        )
         meta = _meta(dataset, key, table)
-        del table  # what follows needs only the events and the order
+        # Arrow writes the Parquet without the interpreter's lock: the small
+        # files are made meanwhile, on the other core.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            written = pool.submit(
+                pq.write_table,
+                table,
+                work / EVENTS_FILE,
+                row_group_size=ROW_GROUP_ROWS,
+                compression="zstd",
+                write_statistics=True,
+            )
+            _write_geojson(dataset.places, work / PLACES_FILE)
+            _write_geojson(dataset.regions, work / REGIONS_FILE)
+            tables = vocabulary_tables(dataset.events)
+            (work / VOCABULARIES_FILE).write_text(
+                json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
+                encoding="utf-8",
+            )
+            written.result()
+        del table, written  # what follows needs only the events and the order
         # Hand the table's pages back, so that they do not add to what follows.
         pa.default_memory_pool().release_unused()
         if dataset.source_columns is not None:
             _write_source_columns(dataset, work, order)
-        _write_geojson(dataset.places, work / PLACES_FILE)
-        _write_geojson(dataset.regions, work / REGIONS_FILE)
-        tables = vocabulary_tables(dataset.events)
-        (work / VOCABULARIES_FILE).write_text(
-            json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
-            encoding="utf-8",
-        )
         (work / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
             os.rename(work, final)
