@@ -16,9 +16,11 @@ For each, in fresh processes:
 
 1. **import** (ged only): ``imu-geo import``, wall time and the child's peak RSS;
 2. **first page, cold and warm**: a new ``streamlit run`` of ``app.py`` on
-   127.0.0.1, with the store folder (``IMU_GEO_STORE``) emptied first (cold) and
-   then kept (warm); the time from starting the server to the Map page's first
-   script run finished, seen by a websocket client speaking Streamlit's protocol
+   127.0.0.1, with the store folder (``IMU_GEO_STORE``) emptied first (cold: a
+   GED import's folder then brings its own store, ``.store/``, which the server
+   links in) and then kept (warm); the time from starting the server to the Map
+   page's first script run finished, seen by a websocket client speaking
+   Streamlit's protocol
    (``benchmarks/load.py``). The warm server then takes a few slider steps and
    its resident memory (``VmRSS``, peak ``VmHWM``) is read from ``/proc``;
 3. **slider steps**: ``streamlit.testing.v1.AppTest`` on the Map, Regions and
@@ -1143,9 +1145,11 @@ METHOD = """## Method
 - **Import.** `python -m imu_geo.cli import FILE -o FOLDER` in a child process:
   wall time, and its peak RSS from `wait4`.
 - **First page.** A new `streamlit run app.py` on 127.0.0.1 (a fresh process).
-  Cold: the store folder (`IMU_GEO_STORE`) emptied first. Warm: the store the
-  cold run left. Timed from starting the server to the first Map page's script
-  run finished (`script_finished`), as seen by a websocket client speaking
+  Cold: the store folder (`IMU_GEO_STORE`) emptied first; a GED import's folder
+  brings its own store (`.store/`, written by the import and timed with it),
+  which the cold server links in. Warm: the store the cold run left. Timed
+  from starting the server to the first Map page's script run finished
+  (`script_finished`), as seen by a websocket client speaking
   Streamlit's protocol (`benchmarks/load.py`); the browser's drawing is not in
   it. The warm server then takes {live} slider steps in that session (*live
   server*), and its `VmRSS` / `VmHWM` are read from `/proc`: *server RSS*.
