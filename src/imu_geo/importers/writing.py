@@ -139,6 +139,10 @@ def write_import(
         events, str(events_path), pa_csv.WriteOptions(quoting_style="all_valid")
     )
     paths[EVENTS_FILE] = events_path
+    # The events as text, for the store; held by nothing else, so that the
+    # store's copy can be made from them and they dropped.
+    written_events = [events] if store else []
+    del events
 
     lines = []
     for record in result.places.itertuples(index=False):
@@ -176,31 +180,36 @@ def write_import(
     paths[ROW_PROBLEMS_FILE] = problems_path
     paths |= write_source_columns_files(result, out_dir)
     if store:
-        write_store_copy(result, events, out_dir)
+        write_store_copy(result, written_events, out_dir)
     else:
         # A store from an earlier import would not match these files anyway.
         shutil.rmtree(out_dir / FOLDER_STORE_DIR, ignore_errors=True)
     return paths
 
 
-def write_store_copy(result: ImportResult, events: pa.Table, out_dir: Path) -> bool:
+def write_store_copy(
+    result: ImportResult, events: list[pa.Table], out_dir: Path
+) -> bool:
     """Write the store of the folder an import has just written, inside it
     (:func:`imu_geo.store.write_folder_store`), from the import in memory.
 
-    ``events`` is the table ``events.csv`` was written from: read back, the file
-    gives the same text, so the folder is checked and loaded as
+    ``events`` holds the table ``events.csv`` was written from, taken out of it
+    and dropped once converted (the caller keeps no other reference): read
+    back, the file gives the same text, so the folder is checked and loaded as
     :func:`imu_geo.data.load_dataset` would check and load it, without reading
     it again. When the check finds a problem, no store is written: opening the
     folder then reads it and says what is wrong, as for any folder. Whether the
     store was written.
     """
-    frame = events.to_pandas()
+    frame = events.pop().to_pandas()
     if not validate_read_events(out_dir, frame).ok:
         return False
     places, regions = read_geography(out_dir)
     kept = result.source_columns if len(result.source_columns.columns) else None
     dataset = assemble_dataset(out_dir, frame, places, regions, kept)
     del frame
+    # The text's pages back to the system before the store's columns are made.
+    pa.default_memory_pool().release_unused()
     write_folder_store(out_dir, dataset)
     return True
 
