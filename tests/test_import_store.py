@@ -164,3 +164,15 @@ def test_a_store_that_cannot_be_linked_is_copied(tmp_path, monkeypatch):
     shutil.rmtree(own)
     # The copy stands on its own.
     assert store.open_store(opened.key, tmp_path / "root") is not None
+
+
+def test_an_import_into_the_bundled_folder_writes_no_store_of_its_own(
+    tmp_path, monkeypatch
+):
+    from imu_geo.importers import writing
+
+    folder = tmp_path / "atlas"
+    monkeypatch.setattr(writing, "BUNDLED_DATA_DIR", folder)
+    _imported(LAYOUTS / "ucdp_ged_191.csv", folder)
+    assert (folder / "events.csv").is_file()
+    assert not (folder / FOLDER_STORE_DIR).exists()

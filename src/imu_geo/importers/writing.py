@@ -21,7 +21,7 @@ import pyarrow.csv as pa_csv
 from shapely.geometry import mapping
 
 from imu_geo import world
-from imu_geo.data import assemble_dataset, read_geography
+from imu_geo.data import BUNDLED_DATA_DIR, assemble_dataset, read_geography
 from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
@@ -198,10 +198,14 @@ def write_store_copy(
     back, the file gives the same text, so the folder is checked and loaded as
     :func:`imu_geo.data.load_dataset` would check and load it, without reading
     it again. When the check finds a problem, no store is written: opening the
-    folder then reads it and says what is wrong, as for any folder. Whether the
-    store was written.
+    folder then reads it and says what is wrong, as for any folder. The bundled
+    data folder gets no store of its own. Whether the store was written.
     """
-    frame = events.pop().to_pandas()
+    table = events.pop()
+    if Path(out_dir).resolve() == BUNDLED_DATA_DIR.resolve():
+        return False  # the atlas's folder is stored from its files, as always
+    frame = table.to_pandas()
+    del table
     if not validate_read_events(out_dir, frame).ok:
         return False
     places, regions = read_geography(out_dir)
