@@ -56,7 +56,13 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.engine.queries": ("test_engine_parity.py", "test_scale.py"),
     "imu_geo.engine.source": ("test_engine_queries.py", "test_engine_parity.py"),
     "imu_geo.store": ("test_engine_queries.py", "test_cli_engine.py"),
-    "imu_geo.layers": ("test_event_points.py", "test_security.py"),
+    "imu_geo.layers.events": (
+        "test_layers.py",
+        "test_security.py",
+        "test_large_map.py",
+        "test_world_maps.py",
+    ),
+    "imu_geo.layers.large": ("test_pointfiles.py", "test_scale.py"),
     "imu_geo.world": ("test_world_maps.py", "test_import_world.py"),
 }
 # The tests of every importer module: they read files of every layout.

@@ -295,7 +295,7 @@ def test_bases_within_the_budget_come_with_their_areas_and_arcs():
 def test_bases_whose_areas_pass_the_budget_are_left_out_without_drawing_arcs(
     monkeypatch,
 ):
-    from imu_geo import layers as layers_module
+    from imu_geo.layers import large
     from imu_geo.ui import mapdeck
 
     # A province of 4,000 corners: its ring alone is some 60 kB of JSON.
@@ -305,7 +305,7 @@ def test_bases_whose_areas_pass_the_budget_are_left_out_without_drawing_arcs(
     def no_arcs(_bases):
         raise AssertionError("arcs drawn for bases that are left out")
 
-    monkeypatch.setattr(layers_module, "relocation_layer", no_arcs)
+    monkeypatch.setattr(large, "relocation_layer", no_arcs)
     assert (
         mapdeck._detail_layers_within(bases, None, {"kunduz": ring}, MapOptions())
         is None
