@@ -48,7 +48,9 @@ from imu_geo.filters import FilterSpec, describe_counts, month_label
 from imu_geo.layers import (
     ATTACK_COLOURS,
     BASE_COLOUR,
+    BASEMAP_TOLERANCE_DEG,
     CONTEXT_COLOUR,
+    DISPLAY_TOLERANCE_DEG,
     HALO_COLOUR,
     HALO_RADIUS_M,
     HOLLOW_ALPHA,
@@ -83,9 +85,6 @@ HEADER_PX = 74
 FOOTER_PX = 42
 LEGEND_PX = 290
 MARGIN_PX = 14
-# Areas are drawn from geometry simplified this much (degrees), as on the map.
-AREA_TOLERANCE_DEG = 0.02
-BASEMAP_TOLERANCE_DEG = 0.02
 EXTENT_PAD = 0.06
 MIN_EXTENT_M = 600_000
 # The TextLayer's largest label on the map, in pixels; smaller ones stay small.
@@ -344,7 +343,7 @@ def build_basemap(
     polygons = located[located.geom_type.isin(["Polygon", "MultiPolygon"])]
     if len(polygons):
         outlines = polygons.geometry.simplify(
-            AREA_TOLERANCE_DEG, preserve_topology=True
+            DISPLAY_TOLERANCE_DEG, preserve_topology=True
         ).to_crs(crs)
         areas = dict(zip(polygons["place_id"], outlines, strict=True))
     x0, y0, x1, y1 = (

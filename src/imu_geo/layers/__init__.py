@@ -21,6 +21,7 @@ from imu_geo.layers.basemap import (
     ATLAS_BASEMAP,
     BASEMAP_FILE,
     BASEMAP_FOLDERS,
+    BASEMAP_TOLERANCE_DEG,
     LABEL_STYLE,
     LABELS_FILE,
     LEVEL_STYLE,
@@ -45,6 +46,7 @@ from imu_geo.layers.common import (
     ATTACK_COLOURS,
     BASE_COLOUR,
     CONTEXT_COLOUR,
+    DISPLAY_TOLERANCE_DEG,
     EVENT_LAYER_IDS,
     HALO_RADIUS_M,
     HOLLOW_ALPHA,
@@ -121,6 +123,8 @@ from imu_geo.layers.view import (
 )
 
 __all__ = [
+    "BASEMAP_TOLERANCE_DEG",
+    "DISPLAY_TOLERANCE_DEG",
     "ADMIN1_LINES_FILE",
     "ATLAS_BASEMAP",
     "ATTACK_COLOURS",

@@ -177,6 +177,9 @@ def basemap_deck(basemap: str = ATLAS_BASEMAP) -> dict:
     return {"map_provider": None, "map_style": f"{STATIC_URL}/{folder}{STYLE_FILE}"}
 
 
+# The basemap's outlines are simplified this much (degrees), in its static files
+# and in the pictures drawn of the map.
+BASEMAP_TOLERANCE_DEG = 0.02
 LEVEL_STYLE = {
     "country": {"fill": [246, 244, 239, 255], "line": [90, 90, 90, 255], "width": 1.6},
     "admin1": {"fill": [246, 244, 239, 0], "line": [170, 170, 170, 200], "width": 0.5},
@@ -184,7 +187,9 @@ LEVEL_STYLE = {
 }
 
 
-def basemap_geojson(regions: gpd.GeoDataFrame, tolerance: float = 0.02) -> dict:
+def basemap_geojson(
+    regions: gpd.GeoDataFrame, tolerance: float = BASEMAP_TOLERANCE_DEG
+) -> dict:
     """The basemap as GeoJSON: regions simplified further, with their style.
 
     Countries are drawn first (filled), then admin-1 outlines, then the valley.

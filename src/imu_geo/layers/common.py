@@ -34,6 +34,9 @@ HALO_RADIUS_M: dict[str, int] = {
     "country": 400_000,
 }
 PRECISE_DATES = frozenset({"day", "month"})
+# Areas (places and units) are drawn from geometry simplified this much
+# (degrees), on every map and picture, so that they match wherever they appear.
+DISPLAY_TOLERANCE_DEG = 0.02
 SOLID_ALPHA = 225
 HOLLOW_ALPHA = 40
 

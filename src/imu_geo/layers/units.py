@@ -8,6 +8,7 @@ import geopandas as gpd
 import pydeck as pdk
 
 from imu_geo.layers.common import (
+    DISPLAY_TOLERANCE_DEG,
     polygon_rings,
 )
 from imu_geo.text import plain
@@ -19,7 +20,9 @@ PICK_ORDER = {"country": 0, "valley": 1, "admin1": 2}
 PICK_HINT = "Click to show only its events; click again to show all."
 
 
-def units_geojson(regions: gpd.GeoDataFrame, tolerance: float = 0.02) -> dict:
+def units_geojson(
+    regions: gpd.GeoDataFrame, tolerance: float = DISPLAY_TOLERANCE_DEG
+) -> dict:
     """A dataset's units as GeoJSON to click on: simplified for display, coarse
     to fine (:data:`PICK_ORDER`), each with its ``id`` and a plain-text tooltip
     under every name the maps' tooltips read (``tooltip``, ``n``, ``t``)."""

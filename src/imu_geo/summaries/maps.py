@@ -14,6 +14,7 @@ import shapely
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DEFAULT_VIEW,
+    DISPLAY_TOLERANCE_DEG,
     LAYER_IDS,
     TOOLTIP_PLACE_CHARS,
     CompactDeck,
@@ -42,7 +43,6 @@ MEASURES: dict[str, str] = {
     "context": "Context events",
 }
 
-DISPLAY_TOLERANCE_DEG = 0.02
 CHOROPLETH_LAYER_ID = "region-choropleth"
 # ColorBrewer YlOrRd (Brewer & Harrower), five classes: light yellow for few, dark
 # red for many. ColorBrewer rates it colour-blind safe; its lightness falls

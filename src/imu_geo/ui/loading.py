@@ -26,6 +26,7 @@ from imu_geo.filters import (
 from imu_geo.layers import (
     ATLAS_BASEMAP,
     DEFAULT_VIEW,
+    DISPLAY_TOLERANCE_DEG,
     WORLD_BASEMAP,
     frame_view,
 )
@@ -40,8 +41,6 @@ from imu_geo.text import (
 )
 from imu_geo.ui.reporting import log
 from imu_geo.ui.widgets import table
-
-DISPLAY_TOLERANCE_DEG = 0.02
 
 
 @dataclass(frozen=True)
