@@ -1,5 +1,6 @@
 """Hostile text everywhere, in a real Chromium: every text field of every event,
-every place and region name, an uploaded file's rows and its name.
+every place and region name, an uploaded file's rows and its name, and the
+values of a shared link.
 
 Each page must stay readable: the map's canvas is there, no error box, no link,
 image, icon, colour or formula made from the data, no script run, no request
@@ -15,7 +16,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -167,7 +168,8 @@ def _assert_readable(
     text = state["text"].replace("\u2060", "")
     assert "TypeError" not in text
     for link in state["links"]:
-        assert link.startswith(("#", base)), link
+        # Same page, same server, or the tour's relative links to the map.
+        assert link.startswith(("#", base, "./?")), link
         assert not re.search(r"evil|leak|mailto|x-y|gnp", link), link
     # The base map's library adds its logo as a link, hidden unless the map
     # draws the library's own tiles (ours draws a style served with the app).
@@ -248,6 +250,68 @@ def test_hostile_text_in_every_field_leaves_every_page_readable(
     _assert_readable(page, hostile_server, outside, (), deck=True)
     tip = _tooltip_of_first_point(page)
     assert tip.startswith(("@@#x.y", "@@=x")), tip
+
+
+# A shared link to the tour whose every value is hostile; each one is refused
+# with a warning that quotes it.
+TOUR_LINK = {
+    "tour": "![x](/leak.png)",
+    "types": "![x](http://evil.example/leak)",
+    "start": "[click me](http://evil.example/)",
+    "actors": ":material/home: www.evil.example a@evil.example",
+    "countries": "abc\u202egnp.exe",
+}
+# The values as the warnings must show them (the tour's stop is cut to 20).
+TOUR_LINK_READABLE = (
+    "The tour has no stop “![x](/leak.png)”",
+    "![x](http://evil.example/leak)",
+    "[click me](http://evil.example/)",
+    ":material/home: www.evil.example a@evil.example",
+    "abc⟨U+202E⟩gnp.exe",
+)
+
+
+def _key_event_links(page: Page) -> list[str]:
+    links = page.get_by_role("link", name="Open this event on the map")
+    return [links.nth(k).get_attribute("href") for k in range(links.count())]
+
+
+def test_hostile_text_and_a_hostile_link_leave_the_tour_readable(
+    page: Page, hostile_server, artifacts_dir
+):
+    outside = _local_only(page, hostile_server)
+    page.goto(f"{hostile_server}/tour?{urlencode(TOUR_LINK, quote_via=quote)}")
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^A tour")).first
+    ).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name=re.compile(r"^1\. "))).to_be_visible(
+        timeout=30_000
+    )
+    # The warnings quote the link's values as text; the key events show their
+    # hostile titles, places and quotes as text.
+    text = _assert_readable(
+        page, hostile_server, outside, TOUR_LINK_READABLE + READABLE
+    )
+    assert "Key events" in text and "@@" in text
+    links = _key_event_links(page)
+    assert links and all(
+        link.startswith("./?") and "event=" in link for link in links
+    ), links
+    page.screenshot(path=str(artifacts_dir / "hostile-tour.png"), full_page=True)
+    tip = _tooltip_of_first_point(page)
+    assert tip.startswith(("@@#x.y", "@@=x", "Base moved")), tip
+    assert "⟨U+202E⟩" in tip and not set(tip) & set(BIDI)
+    # The next stop: the warnings are gone, its key events are as inert.
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^2\. "))).to_be_visible(
+        timeout=30_000
+    )
+    _assert_readable(page, hostile_server, outside, READABLE)
+    assert _key_event_links(page)
+    for chart in page.locator('[data-testid="stDeckGlJsonChart"]').all():
+        chart.scroll_into_view_if_needed()
+        _hover_across(page, chart)
+    _assert_readable(page, hostile_server, outside, READABLE)
 
 
 HOSTILE_NAME = (
@@ -331,6 +395,7 @@ def test_a_hostile_upload_and_its_name_leave_every_page_readable(
         ("Regions", "Regions", True),
         ("Timeline", "Events over time", False),
         ("Sources & method", "Sources & method", False),
+        ("Tour", "A tour in time", True),
     ):
         go_to(page, nav, name)
         expect(page.get_by_role("heading", name=heading).first).to_be_visible(
