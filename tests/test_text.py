@@ -151,3 +151,25 @@ def test_controls_are_shown_in_text_cells_of_any_kind_and_nowhere_else():
     # The frame given is left as it was.
     assert frame.loc[1, "object"] == "a\u202eb"
     assert frame.loc[2, "string"] == "\u200fy"
+
+
+def test_a_frame_without_controls_is_the_frame_itself_whatever_its_columns():
+    frame = pd.DataFrame({"number": [1, 2], "text": ["a", "b"]})
+    assert show_controls_in(frame) is frame
+    # A number column before a text column does not end the search.
+    frame = pd.DataFrame({"number": [1, 2], "text": pd.Series(["a", "\u202eb"])})
+    shown = show_controls_in(frame)
+    assert shown is not frame
+    assert shown["text"].tolist() == ["a", "⟨U+202E⟩b"]
+    assert shown["number"].tolist() == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("  Köln \t Süd  ", "koln sud"),
+        ("Āb-i  Ṣāfī", "ab i safi"),
+    ],
+)
+def test_a_name_with_accents_loses_its_extra_spaces_too(name, expected):
+    assert normalise_name(name) == expected
