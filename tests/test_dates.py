@@ -4,7 +4,12 @@ from datetime import date
 
 import pytest
 
-from imu_geo.dates import DateParseError, parse_partial_date, precision_problem
+from imu_geo.dates import (
+    DateInterval,
+    DateParseError,
+    parse_partial_date,
+    precision_problem,
+)
 
 D = date
 
@@ -149,3 +154,130 @@ def test_refuses_what_it_cannot_read_with_a_reason(text, message):
 )
 def test_checks_an_interval_against_its_precision(start, end, precision, problem):
     assert precision_problem(start, end, precision) == problem
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("1000", D(1000, 1, 1), D(1000, 12, 31), "year"),
+        ("2999", D(2999, 1, 1), D(2999, 12, 31), "year"),
+        ("2001-01", D(2001, 1, 1), D(2001, 1, 31), "month"),
+        ("2001-12", D(2001, 12, 1), D(2001, 12, 31), "month"),
+        ("2001-12-31", D(2001, 12, 31), D(2001, 12, 31), "day"),
+        ("2001-01-01", D(2001, 1, 1), D(2001, 1, 1), "day"),
+        ("mid 1990s", D(1994, 1, 1), D(1996, 12, 31), "approximate"),
+        ("late-1980s", D(1987, 1, 1), D(1989, 12, 31), "approximate"),
+        ("winter, of 1999", D(1999, 12, 1), D(2000, 2, 29), "season"),
+        ("WINTER 2001", D(2001, 12, 1), D(2002, 2, 28), "season"),
+        ("approximately 2000", D(1999, 1, 1), D(2001, 12, 31), "approximate"),
+        ("Dec 2001", D(2001, 12, 1), D(2001, 12, 31), "month"),
+        ("1 jan. 2001", D(2001, 1, 1), D(2001, 1, 1), "day"),
+        # A range may be one day, or end in the period it starts in.
+        ("2001-01-01..2001-01-01", D(2001, 1, 1), D(2001, 1, 1), "range"),
+        ("2001-06..2001", D(2001, 6, 1), D(2001, 12, 31), "range"),
+        ("2001—2003-02", D(2001, 1, 1), D(2003, 2, 28), "range"),
+    ],
+)
+def test_reads_dates_at_the_edges_of_each_rule(text, start, end, precision):
+    interval = parse_partial_date(text)
+    assert (interval.start, interval.end, interval.precision) == (
+        start,
+        end,
+        precision,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("   ", "the date is empty"),
+        ("3000", "year 3000 is outside 1000-2999"),
+        ("2001-00", "month 0 does not exist (months run 1-12)"),
+        ("2001-01-00", "day 0 does not exist in January 2001 (it has 31 days)"),
+        ("2001-12-32", "day 32 does not exist in December 2001 (it has 31 days)"),
+        ("..1999", "'..1999' is a range with a missing end"),
+        (
+            "04/12/2001",
+            "'04/12/2001' is ambiguous: it can be day/month or month/day; "
+            "write it as YYYY-MM-DD",
+        ),
+        (
+            "12/04/2001",
+            "'12/04/2001' is ambiguous: it can be day/month or month/day; "
+            "write it as YYYY-MM-DD",
+        ),
+        ("04/13/2001", "'04/13/2001' is not an ISO date: write it as YYYY-MM-DD"),
+        ("05/05/2001", "'05/05/2001' is not an ISO date: write it as YYYY-MM-DD"),
+        (
+            "03/04.2001",
+            "'03/04.2001' is ambiguous: it can be day/month or month/day; "
+            "write it as YYYY-MM-DD",
+        ),
+        (
+            "36526.25",
+            "'36526.25' looks like a spreadsheet serial number, not a date: "
+            "write it as YYYY-MM-DD",
+        ),
+        (
+            "123",
+            "'123' is not a date this parser reads (YYYY, YYYY-MM, "
+            "YYYY-MM-DD, 'early|mid|late YYYY', a season and year, 'around YYYY', "
+            "or a range A..B)",
+        ),
+    ],
+)
+def test_refuses_dates_past_the_edges_of_each_rule(text, message):
+    with pytest.raises(DateParseError) as caught:
+        parse_partial_date(text)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "message"),
+    [
+        (
+            D(2001, 1, 2),
+            D(2001, 1, 1),
+            "day",
+            "the end 2001-01-01 is before the start 2001-01-02",
+        ),
+        (D(2001, 1, 1), D(2001, 1, 1), "week", "unknown precision 'week'"),
+    ],
+)
+def test_an_interval_cannot_end_before_it_starts_or_have_another_precision(
+    start, end, precision, message
+):
+    with pytest.raises(DateParseError) as caught:
+        DateInterval(start, end, precision)
+    assert str(caught.value) == message
+    assert DateInterval(start, start, "day").end == start
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "problem"),
+    [
+        (D(2003, 12, 1), D(2004, 2, 29), "season", None),
+        (D(1999, 12, 1), D(1999, 12, 31), "month", None),
+        (D(1999, 12, 1), D(2000, 1, 31), "month", "month"),
+        (D(1999, 2, 2), D(1999, 2, 28), "month", "month"),
+        (D(1999, 2, 1), D(1999, 2, 27), "month", "month"),
+        (D(1999, 1, 1), D(2000, 12, 31), "year", "year"),
+        (D(1999, 1, 2), D(1999, 12, 31), "year", "year"),
+        (D(1999, 1, 1), D(1999, 12, 30), "year", "year"),
+        (D(2003, 12, 2), D(2004, 2, 29), "season", "season"),
+        (D(2003, 12, 1), D(2004, 2, 28), "season", "season"),
+        (D(2003, 11, 1), D(2004, 2, 29), "season", "season"),
+        (D(2003, 12, 1), D(2004, 1, 31), "season", "season"),
+        (D(2001, 3, 3), D(2001, 3, 3), "approximate", None),
+        (D(2001, 3, 3), D(2001, 3, 3), "season", "season"),
+    ],
+)
+def test_whole_months_are_counted_across_the_turn_of_a_year(
+    start, end, precision, problem
+):
+    said = {
+        "month": "a month-precision event must span exactly one calendar month",
+        "year": "a year-precision event must span 1 January to 31 December of one year",
+        "season": "a season-precision event must span three whole consecutive months",
+    }
+    assert precision_problem(start, end, precision) == said.get(problem)
