@@ -21,6 +21,11 @@ check that the tests pass unmutated is cut the same way when
 
 Property-based tests draw the same examples on every run (hypothesis'
 ``derandomize``, no example database), so a mutant's verdict can be repeated.
+They stop at the first example that fails: hypothesis' shrink and explain
+phases, which look for a smaller failing example and say which part of it
+matters, are left out. They change nothing in the verdict (the test has failed
+already) and took seconds of a killed mutant's run where the failure itself took
+a tenth of a second (scripts/mutation_report.py --bench-shrink measures it).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import types
 from collections.abc import Iterable
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 # Names whose use means the code under test runs outside this process or in a page.
 DRIVERS = frozenset(
@@ -48,6 +53,10 @@ DRIVERS = frozenset(
 OPTION = "--pure-only"
 # Set by scripts/mutation_report.py to the module (``imu_geo.filters``) it runs.
 MODULE_ENV = "IMU_GEO_MUTATION_MODULE"
+
+# The phases of a property-based test that decide whether it passes: the
+# examples written in the test, then the generated ones (no database to reuse).
+VERDICT_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 
 # Test files of a module that are not named after it.
 MODULE_TESTS: dict[str, tuple[str, ...]] = {
@@ -94,7 +103,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption(OPTION):
-        settings.register_profile("pure-only", derandomize=True, database=None)
+        settings.register_profile(
+            "pure-only", derandomize=True, database=None, phases=VERDICT_PHASES
+        )
         settings.load_profile("pure-only")
 
 
