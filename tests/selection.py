@@ -24,8 +24,8 @@ Property-based tests draw the same examples on every run (hypothesis'
 They stop at the first example that fails: hypothesis' shrink and explain
 phases, which look for a smaller failing example and say which part of it
 matters, are left out. They change nothing in the verdict (the test has failed
-already) and took seconds of a killed mutant's run where the failure itself took
-a tenth of a second (scripts/mutation_report.py --bench-shrink measures it).
+already) and can take many times as long as the failure itself
+(benchmarks/mutation_phases.py measures it).
 """
 
 from __future__ import annotations
