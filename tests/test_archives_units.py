@@ -42,7 +42,7 @@ def zipped(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            archive.writestr(zipfile.ZipInfo(name), content)
+            archive.writestr(zipfile.ZipInfo(name), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -422,3 +422,72 @@ def test_a_gz_is_metered_against_its_own_size():
     )
     unpacked = unpack_gzip("z.csv.gz", payload, Limits(max_unpack_ratio=10**6), DATA)
     assert unpacked.payload == content
+
+
+def test_two_data_files_are_refused_and_five_names_are_all_shown():
+    two = {f"e{k}.csv": b"a\n" for k in range(2)}
+    assert refused(unpack_zip, "x.zip", zipped(two), Limits(), DATA) == (
+        "x.zip: holds 2 data files (e0.csv, e1.csv); import one at a time: unpack "
+        "the archive and import the file you want"
+    )
+    five = {f"e{k}.csv": b"a\n" for k in range(5)}
+    assert refused(unpack_zip, "x.zip", zipped(five), Limits(), DATA) == (
+        "x.zip: holds 5 data files (e0.csv, e1.csv, e2.csv, e3.csv, e4.csv); import "
+        "one at a time: unpack the archive and import the file you want"
+    )
+
+
+def test_a_workbook_member_that_unpacks_too_far_is_refused_by_the_workbooks_name():
+    payload = zipped({"xl/a.xml": b"0" * (2 * 2**20)})
+    assert refused(verify_zip, "book.xlsx", payload, Limits()) == (
+        BOMB.replace("x.zip", "book.xlsx")
+    )
+
+
+def test_a_workbook_is_measured_without_keeping_what_it_unpacks():
+    import os
+    import tracemalloc
+
+    content = os.urandom(8 * 2**20)  # does not pack: no ratio to refuse
+    payload = zipped({"a.bin": content})
+    del content
+    tracemalloc.start()
+    try:
+        sizes = verify_zip("book.xlsx", payload, Limits())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sizes == {"a.bin": 8 * 2**20}
+    # A chunk at a time (1 MiB, with the decompressor's buffers), never all the
+    # 8 MiB the member holds (kept, they would be 16 MiB: the chunks and their join).
+    assert peak < 8 * 2**20, peak
+
+
+def with_stored_name(content: bytes, name: bytes, flags: int = 0x08) -> bytes:
+    """``content`` gzipped, with ``name`` (and a NUL) stored in its header."""
+    packed = gzip.compress(content, mtime=0)
+    header = packed[:3] + bytes([flags]) + packed[4:10]
+    return header + name + b"\x00" + packed[10:]
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        (HEADER + b"\x01" + TAIL + b"events.csv\x00", ""),  # FTEXT, not FNAME
+        (HEADER + b"\x09" + TAIL + b"events.csv\x00", "events.csv"),  # no FEXTRA
+        (HEADER + b"\x0d" + TAIL + b"\x01\x00x" + b"e.csv\x00", "e.csv"),
+    ],
+)
+def test_only_the_name_flag_says_a_name_is_stored(header, name):
+    assert _gzip_original_name(header) == name
+
+
+def test_a_stored_name_written_with_backslashes_loses_its_folders():
+    payload = with_stored_name(b"a\tb\n", b"dir\\sub\\events.tsv")
+    unpacked = unpack_gzip("download.gz", payload, Limits(), DATA)
+    assert (unpacked.name, unpacked.payload) == ("events.tsv", b"a\tb\n")
+
+
+def test_a_name_without_gz_is_the_name_of_what_it_holds():
+    unpacked = unpack_gzip("events.csv", gzip.compress(b"a\n"), Limits(), DATA)
+    assert unpacked.name == "events.csv"
