@@ -491,3 +491,28 @@ def test_a_stored_name_written_with_backslashes_loses_its_folders():
 def test_a_name_without_gz_is_the_name_of_what_it_holds():
     unpacked = unpack_gzip("events.csv", gzip.compress(b"a\n"), Limits(), DATA)
     assert unpacked.name == "events.csv"
+
+
+def test_the_last_end_record_is_the_one_read():
+    assert refused(
+        _check_directory, "x.zip", end_record(3, 10) + end_record(10_001, 10)
+    ).startswith("x.zip: lists 10,001 members")
+
+
+def test_zip64_counts_and_offsets_are_unsigned():
+    assert refused(_check_directory, "x.zip", zip64_tail(2**63, 1_000)).startswith(
+        "x.zip: lists 9,223,372,036,854,775,808 members"
+    )
+    # An offset of 2**64 - 98 points past the end, not 98 bytes back to the
+    # record: the marked counts stay.
+    tail = bytearray(zip64_tail(5, 1_000))
+    struct.pack_into("<Q", tail, 56 + 8, 2**64 - 98)
+    assert refused(_check_directory, "x.zip", bytes(tail)).startswith(
+        "x.zip: lists 65,535 members"
+    )
+
+
+def test_a_directory_that_measures_well_but_does_not_parse_is_damaged():
+    message = refused(open_zip, "x.zip", end_record(1, 10))
+    assert message.startswith("x.zip: is a damaged zip archive (")
+    assert message.endswith("); download it again")
