@@ -281,3 +281,27 @@ def test_whole_months_are_counted_across_the_turn_of_a_year(
         "season": "a season-precision event must span three whole consecutive months",
     }
     assert precision_problem(start, end, precision) == said.get(problem)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2001-13-05", "month 13 does not exist (months run 1-12)"),
+        (
+            "2005-2001",
+            "'2005-2001' ends (2001-12-31) before it starts (2005-01-01)",
+        ),
+        # A spreadsheet's serial number arrives as a number, not as text.
+        (
+            36526.0,
+            "'36526.0' looks like a spreadsheet serial number, not a date: "
+            "write it as YYYY-MM-DD",
+        ),
+    ],
+)
+def test_refuses_a_month_13_day_a_backward_year_range_and_a_serial_number(
+    value, message
+):
+    with pytest.raises(DateParseError) as caught:
+        parse_partial_date(value)
+    assert str(caught.value) == message
