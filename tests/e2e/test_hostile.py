@@ -310,7 +310,7 @@ def test_hostile_text_and_a_hostile_link_leave_the_tour_readable(
     assert _key_event_links(page)
     for chart in page.locator('[data-testid="stDeckGlJsonChart"]').all():
         chart.scroll_into_view_if_needed()
-        _hover_across(page, chart)
+        hover_across(page, chart)
     _assert_readable(page, hostile_server, outside, READABLE)
 
 
