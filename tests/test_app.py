@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -83,6 +84,24 @@ def test_moving_the_slider_changes_the_count_and_the_url():
     )
     assert at.query_params["start"] == "2009-01-01"
     assert at.query_params["end"] == "2009-12-31"
+
+
+def test_a_window_from_another_dataset_is_brought_into_this_ones_months():
+    # A rerun that overlaps a switch of dataset (an upload read while the page
+    # was still running) can bring the slider's value of the dataset before back
+    # into the session: months this dataset does not have. The page must show
+    # its own span, not fail.
+    at = run_app()
+    at.session_state["v_window"] = (date(1980, 1, 1), date(1985, 6, 1))
+    at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert caption(at).endswith("from Jan 1991 to Dec 2015")
+    at.session_state["v_window"] = (date(1980, 1, 1), date(2001, 6, 1))
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    # Snapped into the data: from its first month to the month asked for.
+    assert caption(at).endswith("from Jan 1991 to Jun 2001")
 
 
 def test_cumulative_mode_counts_everything_up_to_the_end():

@@ -22,6 +22,7 @@ from imu_geo.ui.state import (
     _initialise_state,
     _value,
     current_spec,
+    keep_window_in_data,
 )
 from imu_geo.ui.widgets import option_label
 
@@ -36,6 +37,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     """
     _initialise_state(data)
     _apply_pending_window(data)
+    keep_window_in_data(data)
     for warning in st.session_state.get("_url_warnings", []):
         # A warning quotes the link, which anyone can write: shown as text only.
         st.warning(escape_markdown(warning), icon=":material/link:")

@@ -242,6 +242,17 @@ def _window_of(data: LoadedData, start: date, end: date) -> tuple[date, date]:
     return (months[0], months[-1]) if last < first else (first, last)
 
 
+def keep_window_in_data(data: LoadedData) -> None:
+    """Snap the shared window into ``data``'s months when it holds a month the
+    data does not have. A rerun that overlaps a change of dataset (an upload
+    read while the page was still running) can bring back the slider's value
+    of the dataset before, which the slider would refuse."""
+    first, last = _value("window")
+    months = set(data.months)
+    if first not in months or last not in months:
+        _put("window", _window_of(data, first, last))
+
+
 def at_window(data: LoadedData, start: date, end: date) -> bool:
     """True when the shared window is the one :func:`set_window` would set."""
     return tuple(_value("window")) == _window_of(data, start, end)
