@@ -449,6 +449,37 @@ def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
     path.write_text(frame.to_json(drop_id=True), encoding="utf-8")
 
 
+# A store being written lives in ".<key>.<random>" until it is renamed. One
+# left that long untouched was abandoned by a process that died mid-write.
+PARTIAL_IDLE_S = 6 * 3600
+
+
+def sweep_partial_stores(root: Path, max_idle_s: float = PARTIAL_IDLE_S) -> int:
+    """Delete the half-written stores under ``root`` that nothing has touched
+    for ``max_idle_s`` (a write that was killed leaves one); return how many.
+
+    Only folders named as :func:`write_store` names its work are touched, and
+    only long after any write could still be running (a 1M-event store is
+    written in well under a minute)."""
+    root = Path(root)
+    if not root.is_dir():
+        return 0
+    idle_before = time.time() - max_idle_s
+    removed = 0
+    for path in root.iterdir():
+        key = path.name[1:].split(".", 1)[0]
+        partial = path.name.startswith(".") and path.name.count(".") >= 2
+        if not (partial and len(key) == KEY_CHARS and path.is_dir()):
+            continue
+        try:
+            if path.stat().st_mtime < idle_before:
+                shutil.rmtree(path)
+                removed += 1
+        except OSError:
+            continue  # gone already, or another process's to remove
+    return removed
+
+
 def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     """Write ``dataset`` as the store ``key`` under ``root`` and open it.
 
@@ -461,6 +492,7 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     if existing is not None:
         return existing
     root.mkdir(parents=True, exist_ok=True)
+    sweep_partial_stores(root)
     work = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}."))
     try:
         order = row_order(dataset.events)
