@@ -98,7 +98,7 @@ table = widgets.table(
     shown,
     hide_index=True,
     width="stretch",
-    column_config=widgets.TABLE_CONFIG,
+    column_config=widgets.column_config("events"),
     on_select="rerun",
     selection_mode="single-row",
     key=f"table-{loading.dataset_tag(data)}-{starts[-1]}",

@@ -45,7 +45,7 @@ table = widgets.table(
     on_select="rerun",
     selection_mode="single-row",
     key=f"sources_table-{loading.dataset_tag(data)}",
-    column_config=widgets.SOURCE_TABLE_CONFIG,
+    column_config=widgets.column_config("sources"),
 )
 widgets.download(
     "Download quotes as CSV",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from imu_geo.content import table_columns
 from imu_geo.filters import (
     FilterSpec,
     describe,
@@ -16,39 +17,23 @@ from imu_geo.text import (
     show_controls_in,
 )
 
-TABLE_CONFIG = {
-    "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
-    "date_precision": st.column_config.TextColumn("Date precision"),
-    "layer": st.column_config.TextColumn("Layer"),
-    "event_type": st.column_config.TextColumn("Type"),
-    "source_event_type": st.column_config.TextColumn("Source type"),
-    "source_sub_event_type": st.column_config.TextColumn("Source sub-type"),
-    "title": st.column_config.TextColumn("Title", width="large"),
-    "place_name": st.column_config.TextColumn("Place"),
-    "geo_precision": st.column_config.TextColumn("Place precision"),
-    "fatalities_best": st.column_config.NumberColumn("Killed (best)"),
-    "attribution": st.column_config.TextColumn("Attribution"),
-    "event_id": st.column_config.TextColumn("Id"),
+# Each kind of column (imu_geo.content.COLUMN_KINDS) as Streamlit shows it.
+_COLUMN_TYPES = {
+    "text": (st.column_config.TextColumn, {}),
+    "date": (st.column_config.DateColumn, {"format": "YYYY-MM-DD"}),
+    "number": (st.column_config.NumberColumn, {}),
 }
 
 
-SOURCE_TABLE_CONFIG = {
-    "event_id": st.column_config.TextColumn("Id"),
-    "date_start": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
-    "date_end": st.column_config.DateColumn("To", format="YYYY-MM-DD"),
-    "date_precision": st.column_config.TextColumn("Date precision"),
-    "date_origin": st.column_config.TextColumn("Date origin"),
-    "title": st.column_config.TextColumn("Title"),
-    "place_name": st.column_config.TextColumn("Place"),
-    "geo_precision": st.column_config.TextColumn("Place precision"),
-    "place_origin": st.column_config.TextColumn("Place origin"),
-    "attribution": st.column_config.TextColumn("Attribution"),
-    "source_quote": st.column_config.TextColumn(
-        "Source quote (verbatim)", width="large"
-    ),
-    "notes": st.column_config.TextColumn("Notes", width="large"),
-}
+def column_config(table: str) -> dict:
+    """``st.dataframe``'s column settings for one of the tables whose columns
+    are kept as data (:func:`imu_geo.content.table_columns`)."""
+    config = {}
+    for row in table_columns(table):
+        column_type, options = _COLUMN_TYPES[row["kind"]]
+        width = {"width": row["width"]} if row["width"] else {}
+        config[row["column"]] = column_type(row["label"], **options, **width)
+    return config
 
 
 OPTION_CHARS = 80
