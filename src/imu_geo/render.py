@@ -55,6 +55,7 @@ from imu_geo.layers import (
     HALO_RADIUS_M,
     HOLLOW_ALPHA,
     LEVEL_STYLE,
+    MARK_COLUMNS,
     PRECISE_DATES,
     SOLID_ALPHA,
     Colour,
@@ -692,15 +693,7 @@ def _round_steps(maximum: int) -> list[int]:
 
 # The event columns a picture reads.
 RENDER_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "layer",
-    "event_type",
-    "place_id",
-    "place_name",
-    "geo_precision",
+    *MARK_COLUMNS,
     "fatalities_best",
     "lat",
     "lon",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +22,34 @@ from imu_geo.layers.view import (
     EQUATOR_M_PER_PX,
 )
 from imu_geo.text import plain
+
+__all__ = [
+    "ADMIN1_LINES_FILE",
+    "ATLAS_BASEMAP",
+    "BASEMAP_FILE",
+    "BASEMAP_FOLDERS",
+    "BASEMAP_TOLERANCE_DEG",
+    "LABEL_STYLE",
+    "LABELS_FILE",
+    "LEVEL_STYLE",
+    "STATIC_URL",
+    "STYLE_FILE",
+    "WORLD_ADMIN1_LINE_M",
+    "WORLD_ADMIN1_LINE_MAX_PX",
+    "WORLD_BASEMAP",
+    "CompactDeck",
+    "basemap_deck",
+    "basemap_files",
+    "basemap_geojson",
+    "basemap_layers",
+    "basemap_style",
+    "compact_json",
+    "deck_on_basemap",
+    "dataset_labels",
+    "label_records",
+    "labels_bytes",
+    "style_bytes",
+]
 
 STATIC_URL = "app/static"
 BASEMAP_FILE = "basemap.geojson"
@@ -175,6 +204,24 @@ def basemap_deck(basemap: str = ATLAS_BASEMAP) -> dict:
     style file as the map style."""
     folder = BASEMAP_FOLDERS[basemap]
     return {"map_provider": None, "map_style": f"{STATIC_URL}/{folder}{STYLE_FILE}"}
+
+
+def deck_on_basemap(
+    layers: Sequence[pdk.Layer],
+    view: Mapping[str, float],
+    basemap: str,
+    tooltip_field: str,
+) -> CompactDeck:
+    """The deck every map of events is: ``basemap`` under ``layers`` (its
+    outlines from the map style, its labels as the deck's first layer),
+    opening on ``view``, with a tooltip that shows the picked object's
+    ``tooltip_field``."""
+    return CompactDeck(
+        layers=[*basemap_layers(basemap), *layers],
+        initial_view_state=pdk.ViewState(**view),
+        tooltip={"text": "{" + tooltip_field + "}"},
+        **basemap_deck(basemap),
+    )
 
 
 # The basemap's outlines are simplified this much (degrees), in its static files

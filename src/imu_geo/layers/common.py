@@ -11,6 +11,30 @@ import shapely
 
 from imu_geo.text import deck_text
 
+__all__ = [
+    "ATTACK_COLOURS",
+    "BASE_COLOUR",
+    "CONTEXT_COLOUR",
+    "DISPLAY_TOLERANCE_DEG",
+    "EVENT_LAYER_IDS",
+    "HALO_RADIUS_M",
+    "HOLLOW_ALPHA",
+    "LAYER_IDS",
+    "MARK_COLUMNS",
+    "PRECISE_DATES",
+    "SOLID_ALPHA",
+    "Colour",
+    "Coordinates",
+    "PICKABLE_SHAPES",
+    "PIXEL_DOTS",
+    "MapOptions",
+    "deck_data",
+    "gpu_date_filter",
+    "inline_layer",
+    "polygon_layer",
+    "polygon_rings",
+]
+
 Colour = tuple[int, int, int]
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -54,6 +78,20 @@ LAYER_IDS = {
 # pydeck reads every string argument as a data accessor expression; a constant
 # string must be quoted inside the string ('"pixels"') to reach deck.gl as text.
 
+# The columns that say where an event's mark goes and how it looks, on every
+# map and picture (each reads a few more of its own).
+MARK_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "layer",
+    "event_type",
+    "place_id",
+    "place_name",
+    "geo_precision",
+)
+
 # Layers whose picked objects are events (they carry an ``event_id``).
 EVENT_LAYER_IDS = (
     LAYER_IDS["attacks"],
@@ -89,6 +127,46 @@ def inline_layer(kind: str, records: list[dict], **props) -> pdk.Layer:
     :func:`deck_data`. (Layers that load a URL are not converted: deck.gl
     fetches their data itself.)"""
     return pdk.Layer(kind, data=deck_data(records), **props)
+
+
+# How every layer that can be clicked is drawn: filled, outlined, and lit up
+# under the pointer.
+PICKABLE_SHAPES: dict[str, object] = {
+    "stroked": True,
+    "filled": True,
+    "pickable": True,
+    "auto_highlight": True,
+}
+# Dots keep their size in pixels at every zoom.
+PIXEL_DOTS: dict[str, object] = {"radius_units": '"pixels"', **PICKABLE_SHAPES}
+
+
+def polygon_layer(
+    records: list[dict], layer_id: str, line_colour: list[int], line_width: float
+) -> pdk.Layer:
+    """Clickable polygons, each record with its rings in ``polygon`` and its
+    own ``fill``, all outlined in ``line_colour``."""
+    return inline_layer(
+        "PolygonLayer",
+        records,
+        id=layer_id,
+        get_polygon="polygon",
+        get_fill_color="fill",
+        get_line_color=line_colour,
+        line_width_min_pixels=line_width,
+        **PICKABLE_SHAPES,
+    )
+
+
+def gpu_date_filter(filter_range: list) -> dict[str, object]:
+    """The props with which deck.gl's DataFilterExtension keeps, on the GPU,
+    the points whose ``[s, e]`` (first and last day) fall in ``filter_range``
+    (:func:`imu_geo.layers.large.date_filter_range`)."""
+    return {
+        "extensions": [{"@@type": "DataFilterExtension", "filterSize": 2}],
+        "get_filter_value": ["s", "e"],
+        "filter_range": filter_range,
+    }
 
 
 @dataclass(frozen=True)

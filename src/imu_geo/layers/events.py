@@ -24,9 +24,7 @@ import pydeck as pdk
 
 from imu_geo.layers.basemap import (
     ATLAS_BASEMAP,
-    CompactDeck,
-    basemap_deck,
-    basemap_layers,
+    deck_on_basemap,
 )
 from imu_geo.layers.common import (
     ATTACK_COLOURS,
@@ -35,11 +33,14 @@ from imu_geo.layers.common import (
     HALO_RADIUS_M,
     HOLLOW_ALPHA,
     LAYER_IDS,
+    MARK_COLUMNS,
+    PIXEL_DOTS,
     PRECISE_DATES,
     SOLID_ALPHA,
     Colour,
     MapOptions,
     inline_layer,
+    polygon_layer,
     polygon_rings,
 )
 from imu_geo.layers.view import (
@@ -47,6 +48,24 @@ from imu_geo.layers.view import (
 )
 from imu_geo.schema import EVENT_TYPES
 from imu_geo.text import plain
+
+__all__ = [
+    "DECK_COLUMNS",
+    "HALO_COLOUR",
+    "TOOLTIP_PLACE_CHARS",
+    "TOOLTIP_TITLE_CHARS",
+    "attack_layer",
+    "base_layers",
+    "build_deck",
+    "context_layer",
+    "format_dates",
+    "format_fatalities",
+    "halo_layer",
+    "marker_radius",
+    "relocation_layer",
+    "relocation_pairs",
+    "tooltip_text",
+]
 
 
 def format_dates(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
@@ -143,14 +162,10 @@ def _dots(records: list[dict], layer_id: str, line_width: float) -> pdk.Layer:
         id=layer_id,
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units='"pixels"',
         get_fill_color="fill",
         get_line_color="line",
         line_width_min_pixels=line_width,
-        stroked=True,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
+        **PIXEL_DOTS,
     )
 
 
@@ -245,32 +260,17 @@ def base_layers(
                 }
             )
     return [
-        inline_layer(
-            "PolygonLayer",
-            areas,
-            id=LAYER_IDS["base_areas"],
-            get_polygon="polygon",
-            get_fill_color="fill",
-            get_line_color=[*BASE_COLOUR, 220],
-            line_width_min_pixels=2,
-            stroked=True,
-            filled=True,
-            pickable=True,
-            auto_highlight=True,
-        ),
+        polygon_layer(areas, LAYER_IDS["base_areas"], [*BASE_COLOUR, 220], 2),
         inline_layer(
             "ScatterplotLayer",
             points,
             id=LAYER_IDS["base_points"],
             get_position=["lon", "lat"],
             get_radius=11,
-            radius_units='"pixels"',
             get_fill_color="fill",
             get_line_color=[*BASE_COLOUR, 255],
             line_width_min_pixels=3,
-            stroked=True,
-            pickable=True,
-            auto_highlight=True,
+            **PIXEL_DOTS,
         ),
     ]
 
@@ -359,15 +359,7 @@ def relocation_layer(bases: pd.DataFrame) -> pdk.Layer:
 # The event columns the detailed map reads; taking a selection's rows from just
 # these is several times faster than from every column.
 DECK_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "layer",
-    "event_type",
-    "place_id",
-    "place_name",
-    "geo_precision",
+    *MARK_COLUMNS,
     "fatalities_low",
     "fatalities_best",
     "fatalities_high",
@@ -404,7 +396,7 @@ def build_deck(
     """
     by_layer = {name: selected[selected["layer"] == name] for name in EVENT_TYPES}
     located = selected[selected["lat"].notna()]
-    layers = basemap_layers(basemap)
+    layers = []
     if options.halos:
         layers.append(halo_layer(located[located["layer"] != "base"]))
     layers.extend(base_layers(by_layer["base"], display_geometry))
@@ -412,9 +404,4 @@ def build_deck(
         layers.append(relocation_layer(by_layer["base"]))
     layers.append(context_layer(by_layer["context"]))
     layers.append(attack_layer(by_layer["attack"]))
-    return CompactDeck(
-        layers=layers,
-        initial_view_state=pdk.ViewState(**view),
-        tooltip={"text": "{tooltip}"},
-        **basemap_deck(basemap),
-    )
+    return deck_on_basemap(layers, view, basemap, "tooltip")

@@ -13,9 +13,7 @@ import pydeck as pdk
 
 from imu_geo.layers.basemap import (
     ATLAS_BASEMAP,
-    CompactDeck,
-    basemap_deck,
-    basemap_layers,
+    deck_on_basemap,
 )
 from imu_geo.layers.common import (
     ATTACK_COLOURS,
@@ -25,9 +23,11 @@ from imu_geo.layers.common import (
     HALO_RADIUS_M,
     HOLLOW_ALPHA,
     LAYER_IDS,
+    PIXEL_DOTS,
     PRECISE_DATES,
     SOLID_ALPHA,
     MapOptions,
+    gpu_date_filter,
 )
 from imu_geo.layers.events import (
     base_layers,
@@ -38,6 +38,30 @@ from imu_geo.layers.view import (
     DEFAULT_VIEW,
 )
 from imu_geo.schema import EVENT_TYPES
+
+__all__ = [
+    "DETAIL_LIMIT",
+    "FAR_DAYS",
+    "HALO_PRECISIONS",
+    "LARGE_LAYER_IDS",
+    "SLICE_LAYER_ORDER",
+    "SLICE_LAYER_PREFIX",
+    "as_tooltip",
+    "build_large_deck",
+    "build_sliced_deck",
+    "date_filter_range",
+    "detail_layers",
+    "is_event_layer",
+    "large_colour_codes",
+    "large_event_radii",
+    "large_fill_colours",
+    "large_line_widths",
+    "large_palettes",
+    "large_point_layer",
+    "large_radii",
+    "palette_expression",
+    "slice_layer",
+]
 
 FAR_DAYS = 1_000_000  # an open end of the date filter, in days from 1970
 
@@ -124,17 +148,11 @@ def large_point_layer(layer: str, url: str, filter_range: list) -> pdk.Layer:
         id=LARGE_LAYER_IDS[layer],
         get_position=["x", "y"],
         get_radius="r",
-        radius_units='"pixels"',
         get_fill_color=palette_expression(fill),
         get_line_color=palette_expression(line),
         line_width_min_pixels=2 if layer == "base" else 1,
-        stroked=True,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-        extensions=[{"@@type": "DataFilterExtension", "filterSize": 2}],
-        get_filter_value=["s", "e"],
-        filter_range=filter_range,
+        **PIXEL_DOTS,
+        **gpu_date_filter(filter_range),
     )
 
 
@@ -243,19 +261,27 @@ def slice_layer(number: int, url: str, visible: bool, filter_range: list):
         visible=visible,
         get_position=["x", "y"],
         get_radius="r",
-        radius_units='"pixels"',
         get_fill_color="f",
         get_line_color="[f[0], f[1], f[2], 255]",
         get_line_width="w",
         line_width_units='"pixels"',
-        stroked=True,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-        extensions=[{"@@type": "DataFilterExtension", "filterSize": 2}],
-        get_filter_value=["s", "e"],
-        filter_range=filter_range,
+        **PIXEL_DOTS,
+        **gpu_date_filter(filter_range),
     )
+
+
+def _under_points(
+    details: Sequence[pdk.Layer], density: pdk.Layer | None
+) -> list[pdk.Layer]:
+    """What a large map draws under its points: faint halos, then the
+    ``density`` cells (tooltips under ``n``) if any, then the other details
+    (bases and arcs, over the cells)."""
+    halos = LAYER_IDS["halos"]
+    layers = [layer for layer in details if layer.id == halos]
+    if density is not None:
+        layers.append(as_tooltip(density, "n"))
+    layers.extend(layer for layer in details if layer.id != halos)
+    return layers
 
 
 def build_sliced_deck(
@@ -282,22 +308,13 @@ def build_sliced_deck(
     """
     start_day, end_day = window
     filter_range = date_filter_range(start_day, end_day, cumulative)
-    layers = basemap_layers(basemap)
-    layers.extend(layer for layer in details if layer.id == LAYER_IDS["halos"])
-    if density is not None:
-        layers.append(as_tooltip(density, "n"))
-    layers.extend(layer for layer in details if layer.id != LAYER_IDS["halos"])
+    layers = _under_points(details, density)
     if bases_url is not None:
         layers.append(large_point_layer("base", bases_url, filter_range))
     for piece, url in slices:
         shown = density is None and piece.shown(start_day, end_day, cumulative)
         layers.append(slice_layer(piece.number, url, shown, filter_range))
-    return CompactDeck(
-        layers=layers,
-        initial_view_state=pdk.ViewState(**view),
-        tooltip={"text": "{n}"},
-        **basemap_deck(basemap),
-    )
+    return deck_on_basemap(layers, view, basemap, "n")
 
 
 def build_large_deck(
@@ -320,22 +337,11 @@ def build_large_deck(
     file (too many to draw inline) stay visible. The pages use
     :func:`build_sliced_deck`; ``benchmarks/point_budget.py`` measures this
     one."""
-    layers = basemap_layers(basemap)
-    # Faint halos under the cells, bases and arcs over them.
-    halos = [layer for layer in details if layer.id == LAYER_IDS["halos"]]
-    layers.extend(halos)
-    if density is not None:
-        layers.append(as_tooltip(density, "n"))
-    layers.extend(layer for layer in details if layer.id != LAYER_IDS["halos"])
+    layers = _under_points(details, density)
     for layer in ("base", "context", "attack"):
         if layer in urls:
             point_layer = large_point_layer(layer, urls[layer], filter_range)
             if density is not None and layer != "base":
                 point_layer.visible = False
             layers.append(point_layer)
-    return CompactDeck(
-        layers=layers,
-        initial_view_state=pdk.ViewState(**view),
-        tooltip={"text": "{n}"},
-        **basemap_deck(basemap),
-    )
+    return deck_on_basemap(layers, view, basemap, "n")

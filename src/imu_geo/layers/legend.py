@@ -9,6 +9,10 @@ from imu_geo.layers.common import (
     Colour,
 )
 
+__all__ = [
+    "legend_svg",
+]
+
 
 def _svg_colour(colour: Colour, alpha: float = 1.0) -> str:
     return f"rgba({colour[0]},{colour[1]},{colour[2]},{alpha})"

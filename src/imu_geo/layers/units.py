@@ -13,6 +13,14 @@ from imu_geo.layers.common import (
 )
 from imu_geo.text import plain
 
+__all__ = [
+    "PICK_HINT",
+    "PICK_ORDER",
+    "region_pick_layer",
+    "units_geojson",
+    "units_geojson_bytes",
+]
+
 # Coarse to fine: deck.gl picks the object drawn last, so a click on the map
 # finds the admin-1 unit under it, and the country only where no admin-1 unit
 # is drawn. The valley lies under its provinces (choose it on the Regions page).

@@ -6,6 +6,18 @@ import math
 
 import pandas as pd
 
+__all__ = [
+    "DEFAULT_VIEW",
+    "EQUATOR_M_PER_PX",
+    "FRAME_MARGIN",
+    "FRAME_MAX_ZOOM",
+    "FRAME_MIN_ZOOM",
+    "WORLD_PIXELS",
+    "WORLD_VIEW",
+    "event_bounds",
+    "frame_view",
+]
+
 DEFAULT_VIEW = {"latitude": 36.5, "longitude": 68.5, "zoom": 3.7}
 # Web Mercator: metres per pixel at the equator at zoom 0 (512-pixel world).
 EQUATOR_M_PER_PX = 2 * math.pi * 6_378_137 / 512

@@ -12,6 +12,10 @@ from imu_geo.summaries.table import (
     _format_value,
 )
 
+__all__ = [
+    "legend_svg",
+]
+
 
 def legend_svg(frame: gpd.GeoDataFrame, measure: str) -> str:
     """The colour ramp of a :func:`choropleth_frame`, 0 to its largest value, as

@@ -21,7 +21,7 @@ from imu_geo.layers import (
     Coordinates,
     basemap_deck,
     basemap_layers,
-    inline_layer,
+    polygon_layer,
     polygon_rings,
 )
 from imu_geo.summaries.table import (
@@ -33,6 +33,17 @@ from imu_geo.summaries.units import (
     _units,
 )
 from imu_geo.text import plain
+
+__all__ = [
+    "CHOROPLETH_ALPHA",
+    "CHOROPLETH_LAYER_ID",
+    "DISPLAY_TOLERANCE_DEG",
+    "MEASURES",
+    "SEQUENTIAL_STOPS",
+    "choropleth_deck",
+    "choropleth_frame",
+    "sequential_colour",
+]
 
 # The measures a choropleth can show, with the words for them.
 MEASURES: dict[str, str] = {
@@ -173,19 +184,7 @@ def choropleth_deck(
         for r in frame.itertuples(index=False)
         for rings in _display_rings(shapely.to_wkb(r.geometry))
     ]
-    choropleth = inline_layer(
-        "PolygonLayer",
-        records,
-        id=layer_id,
-        get_polygon="polygon",
-        get_fill_color="fill",
-        get_line_color=[60, 60, 60, 200],
-        line_width_min_pixels=1,
-        stroked=True,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-    )
+    choropleth = polygon_layer(records, layer_id, [60, 60, 60, 200], 1)
     drawn = basemap_layers(basemap)
     labels = [layer for layer in drawn if layer.id == LAYER_IDS["labels"]]
     below = [layer for layer in drawn if layer.id != LAYER_IDS["labels"]]

@@ -16,6 +16,25 @@ from imu_geo.summaries.units import (
     unit_keys,
 )
 
+__all__ = [
+    "COUNT_COLUMNS",
+    "FATALITY_SUMS",
+    "FIGURE_COUNTS",
+    "GROUP_COUNTS",
+    "GROUP_SUMS",
+    "KILLED_SUMS",
+    "LEVEL_LABELS",
+    "NO_PLACE_LABEL",
+    "OUTSIDE_LABELS",
+    "OUTSIDE_NOTES",
+    "SUMMARY_COLUMNS",
+    "UNIT_NOUNS",
+    "killed_line",
+    "summarise",
+    "summary_table",
+    "totals_line",
+]
+
 LEVEL_LABELS: dict[str, str] = {
     "country": "Countries",
     "admin1": "Provinces (admin-1)",

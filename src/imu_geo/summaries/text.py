@@ -13,6 +13,12 @@ from imu_geo.summaries.table import (
     totals_line,
 )
 
+__all__ = [
+    "TEXT_COLUMNS",
+    "TEXT_KILLED_LEGEND",
+    "format_text_table",
+]
+
 TEXT_COLUMNS: Mapping[str, str] = {
     "region_id": "id",
     "region": "region",

@@ -41,6 +41,22 @@ import shapely
 
 from imu_geo.filters import REGION_LEVELS
 
+__all__ = [
+    "EQUAL_AREA_CRS",
+    "POINT_PLACE_PREFIX",
+    "POINT_PRECISION_LIMIT",
+    "PRECISION_RANK",
+    "SUMMARY_LEVELS",
+    "UNIT_KEYS",
+    "WITHIN_SHARE",
+    "event_units",
+    "locate_xy",
+    "place_units",
+    "point_place_keys",
+    "point_units",
+    "unit_keys",
+]
+
 SUMMARY_LEVELS: tuple[str, ...] = REGION_LEVELS
 
 # A unit holding this share of an area place's area contains the place.
