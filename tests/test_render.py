@@ -186,6 +186,8 @@ def test_the_title_names_the_filters():
         ("folder", "kunduz", "Events", "Events from the data folder “kunduz”"),
         ("upload", "acled.csv", "Events", "Events from the file acled.csv"),
         ("both", "acled.csv", "The IMU atlas and your events", "Events from the file"),
+        # A name with braces is shown as it is, not filled in.
+        ("upload", "{source}.csv", "Events", "Events from the file {source}.csv;"),
     ],
 )
 def test_the_words_name_the_data(kind, name, heading, source):

@@ -197,8 +197,20 @@ def test_tolerance_is_boundary_plus_precision(precision, tolerance):
     assert world.border_tolerance_km(precision) == tolerance
 
 
-def test_precision_radii_are_the_halos_of_the_map():
-    assert {k: v * 1000 for k, v in world.PRECISION_KM.items()} == HALO_RADIUS_M
+# data/README.md, section 4: how far from the event each precision's point lies.
+DOCUMENTED_RADII_KM = {
+    "exact": 0,
+    "near": 25,
+    "district": 50,
+    "province": 100,
+    "region": 200,
+    "country": 400,
+}
+
+
+def test_precision_radii_are_the_documented_ones_and_the_halos_of_the_map():
+    assert world.PRECISION_KM == DOCUMENTED_RADII_KM
+    assert HALO_RADIUS_M == {k: v * 1000 for k, v in DOCUMENTED_RADII_KM.items()}
 
 
 def test_haversine_against_a_hand_computed_distance():

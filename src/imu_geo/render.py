@@ -139,6 +139,23 @@ class PictureText:
     credits: str = CREDITS
 
 
+# A picture's heading and credits for each kind of data on screen, with the
+# data's ``{name}`` and the atlas's ``{source}``.
+PICTURE_TEXTS: dict[str, tuple[str, str]] = {
+    "atlas": ("The Islamic Movement of Uzbekistan", "Source: {source}"),
+    "folder": (
+        "Events",
+        "Events from the data folder “{name}”; each row's source is in its "
+        "source column.",
+    ),
+    "upload": ("Events", "Events from the file {name}; each row's source is in it."),
+    "both": (
+        "The IMU atlas and your events",
+        "Events from the file {name}, and the atlas's from {source}",
+    ),
+}
+
+
 def picture_text(kind: str, name: str = "") -> PictureText:
     """The heading and credits for the data on screen.
 
@@ -146,25 +163,9 @@ def picture_text(kind: str, name: str = "") -> PictureText:
     ``name`` its name), ``upload`` (a user's file, ``name`` its file name) or
     ``both`` (the atlas with a file on top).
     """
-    if kind == "atlas":
-        return PictureText(
-            "The Islamic Movement of Uzbekistan", f"Source: {SOURCE_CITATION}"
-        )
-    if kind == "folder":
-        return PictureText(
-            "Events",
-            f"Events from the data folder “{name}”; each row's source is in its "
-            "source column.",
-        )
-    if kind == "upload":
-        return PictureText(
-            "Events", f"Events from the file {name}; each row's source is in it."
-        )
-    if kind == "both":
-        return PictureText(
-            "The IMU atlas and your events",
-            f"Events from the file {name}, and the atlas's from {SOURCE_CITATION}",
-        )
+    if kind in PICTURE_TEXTS:
+        title, credit = PICTURE_TEXTS[kind]
+        return PictureText(title, credit.format(name=name, source=SOURCE_CITATION))
     raise ValueError(f"unknown kind of data: {kind}")
 
 

@@ -91,14 +91,18 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     ),
 }
 DATE_ORIGINS: tuple[str, ...] = ("source", "derived", "assumed")
-GEO_PRECISIONS: tuple[str, ...] = (
-    "exact",
-    "near",
-    "district",
-    "province",
-    "region",
-    "country",
-)
+# Each place precision, finest first, with how far from the event its point may
+# lie (data/README.md, section 4): the map's uncertainty halos and the border
+# check's allowance both use these radii.
+GEO_PRECISION_KM: dict[str, float] = {
+    "exact": 0.0,
+    "near": 25.0,
+    "district": 50.0,
+    "province": 100.0,
+    "region": 200.0,
+    "country": 400.0,
+}
+GEO_PRECISIONS: tuple[str, ...] = tuple(GEO_PRECISION_KM)
 PLACE_ORIGINS: tuple[str, ...] = ("source", "inferred", "reference")
 ATTRIBUTIONS: tuple[str, ...] = ("claimed", "attributed", "suspected")
 

@@ -434,6 +434,14 @@ def chart_rows(
     return rows, bars, lanes
 
 
+def _vague_fill(opacity: float) -> dict:
+    """A mark's fill: ``opacity`` where the row's date is vague (``vague``),
+    solid where it is precise, so that how sure a date is shows."""
+    return alt.condition(
+        "datum.vague", alt.value(opacity), alt.value(SOLID_FILL_OPACITY)
+    )
+
+
 def _x(domain: tuple[date, date]) -> alt.X:
     return alt.X(
         "start:T",
@@ -505,11 +513,7 @@ def _bar_layer(
             y=_y(rows),
             color=alt.Color("kind:N", scale=colour, title=None),
             stroke=alt.Stroke("kind:N", scale=colour, title=None),
-            fillOpacity=alt.condition(
-                "datum.vague",
-                alt.value(VAGUE_FILL_OPACITY),
-                alt.value(SOLID_FILL_OPACITY),
-            ),
+            fillOpacity=_vague_fill(VAGUE_FILL_OPACITY),
             opacity=alt.condition(
                 "datum.in_window", alt.value(1.0), alt.value(OUTSIDE_WINDOW_OPACITY)
             ),
@@ -783,9 +787,7 @@ def build_volume_chart(
                 scale=alt.Scale(domain=layers, range=list(VOLUME_COLOURS.values())),
                 title=None,
             ),
-            fillOpacity=alt.condition(
-                "datum.vague", alt.value(0.35), alt.value(SOLID_FILL_OPACITY)
-            ),
+            fillOpacity=_vague_fill(0.35),
             tooltip=[
                 alt.Tooltip("month:N", title="Month"),
                 alt.Tooltip("layer:N", title="Layer"),

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +44,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Point
 
+from imu_geo.schema import GEO_PRECISION_KM
 from imu_geo.text import normalise_name
 
 WORLD_DIR = Path(__file__).resolve().parents[2] / "data" / "world"
@@ -57,16 +58,8 @@ CRS = "EPSG:4326"
 # lines (drawn for maps at 1:10 million, where 0.4 mm is 4 km) simplified with a
 # 0.01 degree tolerance (about 1.1 km). A judgement, not a published accuracy.
 BOUNDARY_KM = 5.0
-# How far from the event a point of each place precision may lie (the vocabulary
-# of data/README.md; the same radii as the map's uncertainty halos).
-PRECISION_KM: dict[str, float] = {
-    "exact": 0.0,
-    "near": 25.0,
-    "district": 50.0,
-    "province": 100.0,
-    "region": 200.0,
-    "country": 400.0,
-}
+# How far from the event a point of each place precision may lie.
+PRECISION_KM: dict[str, float] = GEO_PRECISION_KM
 # What a place found in the gazetteer stands for: a GeoNames populated place is
 # the town's point, and the event happened in or near the town.
 GAZETTEER_PRECISION = "near"
@@ -617,6 +610,21 @@ class WorldGazetteer:
             c["gn_admin1"][position].upper(),
         ) or (bool(key) and key == gazetteer_key(c["admin1_name"][position]))
 
+    def _narrow(
+        self,
+        candidates: list[tuple[int, int]],
+        keep: Callable[[int], bool],
+        refusal: Callable[[list[int]], str],
+    ) -> list[tuple[int, int]] | Refusal:
+        """The ``(tier, position)`` candidates whose place ``keep`` accepts, or,
+        if none is, a refusal worded by ``refusal`` from the others."""
+        inside = [(tier, p) for tier, p in candidates if keep(p)]
+        if inside:
+            return inside
+        others = sorted({p for _, p in candidates})
+        shown = tuple(self.place(p) for p in others[:SHOWN_CANDIDATES])
+        return Refusal(refusal(others), shown)
+
     def _listing(self, positions: list[int], with_country: bool) -> str:
         places = [self.place(p) for p in positions]
         places.sort(key=lambda p: (-p.population, p.geonameid))
@@ -646,28 +654,28 @@ class WorldGazetteer:
         country = (country or "").strip().upper()
         where = ""
         if country:
-            inside = [
-                (t, p) for t, p in candidates if self._columns["country"][p] == country
-            ]
-            if not inside:
-                others = sorted({p for _, p in candidates})
-                return Refusal(
+            candidates = self._narrow(
+                candidates,
+                lambda p: self._columns["country"][p] == country,
+                lambda others: (
                     f"is in the world gazetteer only outside {country_name(country)}: "
-                    f"{self._listing(others, True)}",
-                    tuple(self.place(p) for p in others[:SHOWN_CANDIDATES]),
-                )
-            candidates = inside
+                    f"{self._listing(others, True)}"
+                ),
+            )
+            if isinstance(candidates, Refusal):
+                return candidates
             where = f" in {country_name(country)}"
         if admin1 and admin1.strip():
-            inside = [(t, p) for t, p in candidates if self._in_admin1(p, admin1)]
-            if not inside:
-                others = sorted({p for _, p in candidates})
-                return Refusal(
+            candidates = self._narrow(
+                candidates,
+                lambda p: self._in_admin1(p, admin1),
+                lambda others: (
                     f"names no place{where} in the admin-1 unit {admin1.strip()!r}; "
-                    f"there are {self._listing(others, not country)}",
-                    tuple(self.place(p) for p in others[:SHOWN_CANDIDATES]),
-                )
-            candidates = inside
+                    f"there are {self._listing(others, not country)}"
+                ),
+            )
+            if isinstance(candidates, Refusal):
+                return candidates
             where += f" in {admin1.strip()}"
         best = min(tier for tier, _ in candidates)
         chosen = sorted({p for tier, p in candidates if tier == best})

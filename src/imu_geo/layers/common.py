@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pydeck as pdk
 import shapely
 
+from imu_geo.schema import GEO_PRECISION_KM
 from imu_geo.text import deck_text
 
 __all__ = [
@@ -49,13 +50,9 @@ ATTACK_COLOURS: dict[str, Colour] = {
 }
 BASE_COLOUR: Colour = (94, 60, 153)
 CONTEXT_COLOUR: Colour = (110, 110, 110)
+# An uncertainty halo's radius: as far from the event as the place's point may lie.
 HALO_RADIUS_M: dict[str, int] = {
-    "exact": 0,
-    "near": 25_000,
-    "district": 50_000,
-    "province": 100_000,
-    "region": 200_000,
-    "country": 400_000,
+    precision: round(km * 1000) for precision, km in GEO_PRECISION_KM.items()
 }
 PRECISE_DATES = frozenset({"day", "month"})
 # Areas (places and units) are drawn from geometry simplified this much

@@ -30,32 +30,36 @@ def legend_svg() -> str:
         )
         y += 18
 
-    def dot(colour: Colour, label: str, alpha: float = 0.9, r: int = 6) -> None:
+    def entry(symbol: str, label: str) -> None:
+        """One line of the legend: its symbol, then its label."""
         nonlocal y
-        rows.append(
-            f'<circle cx="12" cy="{y - 4}" r="{r}" fill="{_svg_colour(colour, alpha)}" '
-            f'stroke="{_svg_colour(colour)}" stroke-width="2"/>'
-            f'<text x="26" y="{y}" font-size="12">{label}</text>'
-        )
+        rows.append(f'{symbol}<text x="26" y="{y}" font-size="12">{label}</text>')
         y += 18
 
+    def dot(colour: Colour, label: str, alpha: float = 0.9, r: int = 6) -> None:
+        entry(
+            f'<circle cx="12" cy="{y - 4}" r="{r}" fill="{_svg_colour(colour, alpha)}" '
+            f'stroke="{_svg_colour(colour)}" stroke-width="2"/>',
+            label,
+        )
+
+    base_line = _svg_colour(BASE_COLOUR)
     heading("Attacks (size: fatalities)")
     for event_type, colour in ATTACK_COLOURS.items():
         dot(colour, event_type.replace("_", " "))
     heading("Bases and context")
-    rows.append(
+    entry(
         f'<rect x="5" y="{y - 11}" width="14" height="12" '
-        f'fill="{_svg_colour(BASE_COLOUR, 0.2)}" stroke="{_svg_colour(BASE_COLOUR)}" '
-        f'stroke-width="2"/><text x="26" y="{y}" font-size="12">base (area)</text>'
+        f'fill="{_svg_colour(BASE_COLOUR, 0.2)}" stroke="{base_line}" '
+        f'stroke-width="2"/>',
+        "base (area)",
     )
-    y += 18
     dot(BASE_COLOUR, "base (town)", alpha=0.9)
-    rows.append(
+    entry(
         f'<path d="M4,{y - 2} Q12,{y - 14} 20,{y - 2}" fill="none" '
-        f'stroke="{_svg_colour(BASE_COLOUR)}" stroke-width="2"/>'
-        f'<text x="26" y="{y}" font-size="12">base moved to next</text>'
+        f'stroke="{base_line}" stroke-width="2"/>',
+        "base moved to next",
     )
-    y += 18
     dot(CONTEXT_COLOUR, "context event", r=5)
     heading("How sure")
     dot(CONTEXT_COLOUR, "solid: date to the day or month")
