@@ -16,7 +16,7 @@ from imu_geo.layers import (
     build_deck,
     compact_json,
     format_fatalities,
-    legend_svg,
+    map_legend_svg,
     marker_radius,
     relocation_layer,
     relocation_pairs,
@@ -216,7 +216,7 @@ def test_format_fatalities(low, best, high, text):
 
 
 def test_legend_names_every_attack_type_and_the_uncertainty_marks():
-    svg = legend_svg()
+    svg = map_legend_svg()
     for event_type in ATTACK_COLOURS:
         assert event_type.replace("_", " ") in svg
     for phrase in ("hollow: season, year or range", "halo: place known only roughly"):

@@ -22,9 +22,9 @@ from imu_geo.summaries import (
     SUMMARY_LEVELS,
     choropleth_deck,
     choropleth_frame,
+    choropleth_legend_svg,
     format_text_table,
     killed_line,
-    legend_svg,
     place_units,
     sequential_colour,
     summarise,
@@ -521,14 +521,16 @@ def test_choropleth_deck_is_offline_with_plain_text_tooltips():
 )
 def test_legend_runs_from_zero_to_the_largest_value(measure, top):
     summary = summarise(tiny_events(), PLACES, REGIONS, "country")
-    svg = legend_svg(choropleth_frame(summary, REGIONS, "country", measure), measure)
+    svg = choropleth_legend_svg(
+        choropleth_frame(summary, REGIONS, "country", measure), measure
+    )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<stop ") == len(SEQUENTIAL_STOPS)
     assert '<text x="4" y="48">0</text>' in svg
     assert svg.endswith(top + "</svg>")
     empty = summarise(tiny_events().iloc[0:0], PLACES, REGIONS, "country")
     nothing = choropleth_frame(empty, REGIONS, "country", measure)
-    assert legend_svg(nothing, measure).endswith(">0</text></svg>")
+    assert choropleth_legend_svg(nothing, measure).endswith(">0</text></svg>")
 
 
 # --- text and CSV ---------------------------------------------------------------

@@ -12,8 +12,8 @@ from imu_geo.summaries import (
     SUMMARY_LEVELS,
     choropleth_deck,
     choropleth_frame,
+    choropleth_legend_svg,
     killed_line,
-    legend_svg,
     summary_table,
     totals_line,
 )
@@ -79,7 +79,7 @@ with map_column:
         ),
         selection_mode="single-object",
     )
-    st.image(legend_svg(shaded, measure))
+    st.image(choropleth_legend_svg(shaded, measure))
     st.caption(
         "Units with nothing to show are left uncoloured. Rows marked with a note "
         "are not drawn: their place is larger than one unit, lies outside the "

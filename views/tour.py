@@ -6,7 +6,7 @@ import pydeck as pdk
 import streamlit as st
 
 from imu_geo.filters import spec_to_query
-from imu_geo.layers import format_dates, legend_svg
+from imu_geo.layers import format_dates, map_legend_svg
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import ERAS
 from imu_geo.tour import build_tour, key_events, view_for
@@ -93,7 +93,7 @@ with map_column:
     if notice:
         st.caption(notice)
     with st.expander("Legend"):
-        st.image(legend_svg())
+        st.image(map_legend_svg())
     downloads.picture_downloads(data, spec, rows)
 
 with story_column:

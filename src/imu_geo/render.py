@@ -603,7 +603,7 @@ class _LegendPen:
 
 def draw_legend(scene: Scene, density_max: int = 0, notes: Iterable[str] = ()) -> None:
     """The legend in the panel beside the map, in pixels from its top left:
-    what :func:`imu_geo.layers.legend_svg` says beside the page's map, or the
+    what :func:`imu_geo.layers.map_legend_svg` says beside the page's map, or the
     key of the density shading when ``density_max`` (its top) is given."""
     from matplotlib import colormaps
     from matplotlib.colors import LogNorm

@@ -10,7 +10,7 @@ from imu_geo.layers.common import (
 )
 
 __all__ = [
-    "legend_svg",
+    "map_legend_svg",
 ]
 
 
@@ -18,7 +18,7 @@ def _svg_colour(colour: Colour, alpha: float = 1.0) -> str:
     return f"rgba({colour[0]},{colour[1]},{colour[2]},{alpha})"
 
 
-def legend_svg() -> str:
+def map_legend_svg() -> str:
     """The legend as an SVG document, built from the constants above only."""
     rows: list[str] = []
     y = 14

@@ -13,11 +13,11 @@ from imu_geo.summaries.table import (
 )
 
 __all__ = [
-    "legend_svg",
+    "choropleth_legend_svg",
 ]
 
 
-def legend_svg(frame: gpd.GeoDataFrame, measure: str) -> str:
+def choropleth_legend_svg(frame: gpd.GeoDataFrame, measure: str) -> str:
     """The colour ramp of a :func:`choropleth_frame`, 0 to its largest value, as
     an SVG document built from the constants above, a label and a number."""
     label = MEASURES[measure]

@@ -42,7 +42,7 @@ from imu_geo.layers import (
     large_fill_colours,
     large_line_widths,
     large_radii,
-    legend_svg,
+    map_legend_svg,
     region_pick_layer,
     units_geojson_bytes,
 )
@@ -189,7 +189,7 @@ def map_legend(data: LoadedData, spec: FilterSpec) -> str:
     count = facet_count(data, spec)
     cells = count > POINT_BUDGET or (count > INLINE_LIMIT and density_switched_on())
     if not cells:
-        return legend_svg()
+        return map_legend_svg()
     return density_legend_svg(*density_grid(data, spec))
 
 
