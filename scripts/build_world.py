@@ -31,6 +31,8 @@ What it writes:
   simplified at :data:`ADMIN1_TOLERANCE`.
 * ``data/world/countries.geojson``: countries, the union of their admin-1 units
   at full resolution, then simplified at :data:`COUNTRY_TOLERANCE`.
+* ``data/world/countries.csv``: the countries' names and label points, without
+  their outlines, for the pages that need only those.
 * ``data/world/gazetteer.csv``: the GeoNames places, with their admin-1 unit.
 * ``static/world/basemap.geojson``, ``admin1-lines.geojson`` and
   ``labels.json``: the browser's basemap for imported data: countries
@@ -540,6 +542,11 @@ def main(argv: list[str] | None = None) -> int:
     args.static.mkdir(parents=True, exist_ok=True)
     write_feature_collection(args.out / "admin1.geojson", admin1)
     write_feature_collection(args.out / "countries.geojson", nations)
+    from imu_geo.world import COUNTRY_TABLE_FILE, country_table_csv
+
+    (args.out / COUNTRY_TABLE_FILE).write_text(
+        country_table_csv(nations), encoding="utf-8"
+    )
     buffer = io.StringIO()
     gazetteer.to_csv(buffer, index=False, lineterminator="\n")
     (args.out / "gazetteer.csv").write_text(buffer.getvalue(), encoding="utf-8")

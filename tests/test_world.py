@@ -388,3 +388,17 @@ def test_normalise_name_is_idempotent_and_case_free(text):
 def test_locate_points_on_arrays():
     found = world.locate_points(np.array([dms(44, 22)]), np.array([dms(33, 19)]))
     assert found.iloc[0].tolist() == ["IQ", "IQ-BG", "Baghdad"]
+
+
+def test_the_country_table_is_the_countries_without_their_outlines():
+    table = world.country_table()
+    outlines = world.countries()
+    expected = pd.DataFrame(outlines[list(world.COUNTRY_TABLE_COLUMNS)])
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False
+    )
+    # Namibia's code is the text "NA", not a missing value.
+    namibia = table[table["name"] == "Namibia"]
+    assert namibia["country"].tolist() == ["NA"]
+    assert world.country_name("NA") == "Namibia"
+    assert world.country_name("UZ") == "Uzbekistan"

@@ -49,6 +49,18 @@ from imu_geo.text import normalise_name
 
 WORLD_DIR = Path(__file__).resolve().parents[2] / "data" / "world"
 COUNTRIES_FILE = "countries.geojson"
+# The countries' attributes without their outlines (``country_table``): what a
+# page needs for names and labels, read in a millisecond instead of parsing
+# the outlines.
+COUNTRY_TABLE_FILE = "countries.csv"
+COUNTRY_TABLE_COLUMNS = (
+    "region_id",
+    "name",
+    "level",
+    "country",
+    "label_lat",
+    "label_lon",
+)
 ADMIN1_FILE = "admin1.geojson"
 GAZETTEER_FILE = "gazetteer.csv"
 CRS = "EPSG:4326"
@@ -126,6 +138,26 @@ def admin1(directory: Path = WORLD_DIR) -> gpd.GeoDataFrame:
     return frame
 
 
+def country_table_csv(nations: pd.DataFrame) -> str:
+    """The text of :data:`COUNTRY_TABLE_FILE` for the countries ``nations``:
+    their :data:`COUNTRY_TABLE_COLUMNS`, in their order."""
+    table = pd.DataFrame(nations[list(COUNTRY_TABLE_COLUMNS)])
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+@lru_cache(maxsize=2)
+def country_table(directory: Path = WORLD_DIR) -> pd.DataFrame:
+    """The world's countries as :func:`countries` has them, without geometry:
+    ``region_id``, ``name``, ``level``, ``country`` and the label point. Read
+    once; do not change the frame."""
+    text_columns = [c for c in COUNTRY_TABLE_COLUMNS if not c.startswith("label_")]
+    return pd.read_csv(
+        Path(directory) / COUNTRY_TABLE_FILE,
+        dtype=dict.fromkeys(text_columns, str),
+        keep_default_na=False,
+    )
+
+
 def country_name(code: str, directory: Path = WORLD_DIR) -> str:
     """The name of an ISO alpha-2 country, or the code when it has no boundary."""
     names = _country_names(Path(directory))
@@ -134,7 +166,7 @@ def country_name(code: str, directory: Path = WORLD_DIR) -> str:
 
 @lru_cache(maxsize=2)
 def _country_names(directory: Path) -> dict[str, str]:
-    frame = countries(directory)
+    frame = country_table(directory)
     return dict(zip(frame["country"], frame["name"], strict=True))
 
 

@@ -547,7 +547,7 @@ def _labels_file(data: LoadedData) -> str:
     once per dataset."""
     return point_store().ensure(
         (data.key, LABELS_FILE_GROUP),
-        lambda: labels_bytes(dataset_labels(world.countries(), data.regions)),
+        lambda: labels_bytes(dataset_labels(world.country_table(), data.regions)),
         group=repr(data.key),
     )
 
