@@ -6,6 +6,7 @@ import json
 
 import geopandas as gpd
 import pydeck as pdk
+import shapely
 
 from imu_geo.layers.common import (
     DISPLAY_TOLERANCE_DEG,
@@ -38,10 +39,12 @@ def units_geojson(
     ordered = wanted.assign(_order=wanted["level"].map(PICK_ORDER)).sort_values(
         ["_order", "region_id"]
     )
+    simplified = shapely.simplify(
+        ordered.geometry.values, tolerance, preserve_topology=True
+    )
     features = []
-    for row in ordered.itertuples(index=False):
+    for row, geometry in zip(ordered.itertuples(index=False), simplified, strict=True):
         text = f"{plain(row.name)}\n{PICK_HINT}"
-        geometry = row.geometry.simplify(tolerance, preserve_topology=True)
         features.append(
             {
                 "type": "Feature",
