@@ -157,6 +157,10 @@ def query_cases(dataset, store) -> list[tuple[str, tuple[str, dict]]]:
                 f"place_halos {label}",
                 queries.place_halos(table, spec, VAGUE_PLACES, 10_000, longest),
             ),
+            (
+                f"place_count {label}",
+                queries.place_count(table, spec, VAGUE_PLACES, 10_000, longest),
+            ),
         ]
         levels = store.levels if label in ("everything", "facets", "region") else ()
         if label == "default":

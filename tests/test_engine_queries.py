@@ -190,6 +190,9 @@ def test_place_halos_are_the_vague_places_pandas_finds(which, spec_args, request
             strict=True,
         )
     } == by_hand
+    # Counted up to a cap, the same places.
+    for cap in (1, 2, len(by_hand), len(by_hand) + 1):
+        assert source.place_count(spec, VAGUE, cap) == min(cap, len(by_hand))
     # At most ``limit`` places, the first ones in (lon, lat, precision) order.
     if len(by_hand) > 2:
         first = source.place_halos(spec, VAGUE, 2)

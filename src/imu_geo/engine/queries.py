@@ -289,6 +289,29 @@ def place_halos(
     return sql, params.values
 
 
+def place_count(
+    table: str,
+    spec: FilterSpec,
+    precisions: Sequence[str],
+    cap: int,
+    longest: int | None = None,
+) -> Query:
+    """How many distinct places :func:`place_halos` would find, counted up to
+    ``cap`` (``places``): the engine stops at ``cap`` distinct places, where
+    grouping every event's own point to count them would read them all."""
+    params = _Params()
+    where = _where(spec, params, longest=longest)
+    vague = params.in_list("geo_precision", sorted(precisions))
+    sql = (
+        "SELECT count(*) AS places FROM ("
+        f"SELECT DISTINCT lon, lat, geo_precision FROM {check_table_name(table)} "
+        f"WHERE {where} AND layer <> 'base' AND {vague} "
+        "AND lat IS NOT NULL AND lon IS NOT NULL "
+        f"LIMIT {int(cap)}) AS capped"
+    )
+    return sql, params.values
+
+
 def totals(table: str) -> Query:
     """How many events the table holds, and its first and last day."""
     sql = (

@@ -285,6 +285,14 @@ class EventSource:
         found["events"] = found["events"].astype("int64")
         return found
 
+    def place_count(self, spec: FilterSpec, precisions: Sequence[str], cap: int) -> int:
+        """How many places :meth:`place_halos` would give, counted up to
+        ``cap``: enough to know there are too many without grouping them."""
+        sql, params = queries.place_count(
+            self.store.table, spec, tuple(precisions), cap, self._longest
+        )
+        return int(self.engine.query(sql, params)["places"].iloc[0])
+
     # --- what needs no query ------------------------------------------------------
 
     @property
