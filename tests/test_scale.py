@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from imu_geo.data import BUNDLED_DATA_DIR
-from imu_geo.layers import DETAIL_LIMIT
+from imu_geo.layers import DETAIL_LIMIT, HALO_PRECISIONS
 from imu_geo.pointfiles import LONG_SLICES, SLICES
 from imu_geo.synthetic import write_synthetic
 from imu_geo.ui.mapdeck import DETAIL_BYTES
@@ -231,3 +231,40 @@ def test_the_inline_features_keep_within_their_share_of_a_step(
         assert "base-areas" not in ids and said in texts
         points = next(layer for layer in deck["layers"] if layer["id"] == "base-points")
         assert points["data"].startswith("app/static/points/")
+
+
+@pytest.fixture(scope="module")
+def ged_folder(tmp_path_factory):
+    """2,000 GED-shaped events, each at its own point, imported as a user would."""
+    from imu_geo.cli import main
+    from imu_geo.synthetic_ged import write_ged
+
+    root = tmp_path_factory.mktemp("ged-halos")
+    csv = write_ged(root / "ged.csv", 2_000, seed=5, chunk_rows=1_000)
+    assert main(["import", str(csv), "-o", str(root / "folder")]) == 0
+    return root / "folder"
+
+
+def _vague_places(folder) -> int:
+    """Distinct points of the non-base events known only roughly, by pandas."""
+    events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
+    vague = events[
+        (events["layer"] != "base")
+        & events["geo_precision"].isin(list(HALO_PRECISIONS))
+        & (events["lat"] != "")
+    ]
+    return len(vague.drop_duplicates(["lon", "lat", "geo_precision"]))
+
+
+def test_halos_of_more_roughly_known_places_than_the_limit_are_left_out_with_a_word(
+    ged_folder, monkeypatch
+):
+    assert _vague_places(ged_folder) > DETAIL_LIMIT
+    monkeypatch.setenv("IMU_GEO_DATA", str(ged_folder))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "uncertainty-halos" not in _features(at)
+    words = " ".join(c.value for c in at.caption) + " ".join(
+        m.value for m in at.markdown
+    )
+    assert f"more than {DETAIL_LIMIT:,} roughly known places" in words
