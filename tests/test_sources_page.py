@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 from imu_geo.data import load_dataset
 from imu_geo.method import DEFINITIONS, VOCABULARIES, vocabulary_table
 from tests.conftest import PROJECT_DIR
+from tests.helpers import make_events
 
 PAGE = str(PROJECT_DIR / "views" / "sources.py")
 
@@ -25,6 +26,49 @@ def test_vocabulary_table_counts_and_examples():
     assert table.loc["claimed", "example"].startswith(
         "1997-imu-calls-for-overthrow-of-uzbek-government: "
     )
+
+
+def test_the_example_is_the_first_event_by_date_then_id():
+    events = make_events(
+        [
+            # The earliest claimed events share a day: the smaller id is the example,
+            # though a later event has a smaller id still and the list is unsorted.
+            {
+                "event_id": "m",
+                "date_start": "2001-05-02",
+                "date_end": "2001-05-02",
+                "attribution": "claimed",
+                "title": "Second of the day",
+            },
+            {
+                "event_id": "a",
+                "date_start": "2003-01-01",
+                "date_end": "2003-01-01",
+                "attribution": "claimed",
+                "title": "Later",
+            },
+            {
+                "event_id": "k",
+                "date_start": "2001-05-02",
+                "date_end": "2001-09-30",
+                "attribution": "claimed",
+                "title": "First of the day",
+            },
+            {
+                "event_id": "z",
+                "date_start": "1999-01-01",
+                "date_end": "1999-01-01",
+                "attribution": "suspected",
+                "title": "Only suspected one",
+            },
+        ]
+    )
+    table = vocabulary_table(events, "attribution").set_index("value")
+    assert table.loc["claimed", "example"] == "k: First of the day"
+    assert table.loc["claimed", "events"] == 3
+    assert table.loc["suspected", "example"] == "z: Only suspected one"
+    assert table.loc["attributed", "example"] == ""
+    assert table.loc["attributed", "events"] == 0
 
 
 def test_page_lists_the_filtered_events_with_their_quotes():
