@@ -268,3 +268,31 @@ def test_halos_of_more_roughly_known_places_than_the_limit_are_left_out_with_a_w
         m.value for m in at.markdown
     )
     assert f"more than {DETAIL_LIMIT:,} roughly known places" in words
+
+
+def _density_caption(at: AppTest) -> bool:
+    return any(c.value.startswith("Density: the") for c in at.caption)
+
+
+def test_the_density_switch_outlives_a_visit_to_another_page(folders, monkeypatch):
+    from imu_geo.ui.mapdeck import DENSITY_KEY
+
+    monkeypatch.setenv("IMU_GEO_DATA", str(folders[10_000]))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert at.toggle(key=DENSITY_KEY).value is False
+    assert not _density_caption(at)
+    at = at.toggle(key=DENSITY_KEY).set_value(True).run()
+    assert _density_caption(at)
+    for page in ("views/regions.py", "views/timeline.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("views/map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.toggle(key=DENSITY_KEY).value is True
+    assert _density_caption(at)
+    # Switched off, it stays off the same way.
+    at = at.toggle(key=DENSITY_KEY).set_value(False).run()
+    at.switch_page("views/regions.py").run()
+    at.switch_page("views/map.py").run()
+    assert at.toggle(key=DENSITY_KEY).value is False
+    assert not _density_caption(at)

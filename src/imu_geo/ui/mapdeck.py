@@ -164,11 +164,19 @@ def density_deck(data: LoadedData, spec: FilterSpec, rows: Selection, candidates
 
 
 DENSITY_KEY = "map_density"
+# The reader's choice, under a key no widget has: Streamlit forgets a widget's
+# value on a page that does not draw it, and the choice must outlive a visit
+# to another page.
+DENSITY_CHOICE_KEY = "map_density_choice"
 
 
 def density_switched_on() -> bool:
     """Whether the reader switched the density on (:func:`density_switch`)."""
-    return bool(st.session_state.get(DENSITY_KEY, False))
+    return bool(st.session_state.get(DENSITY_CHOICE_KEY, False))
+
+
+def _keep_density_choice() -> None:
+    st.session_state[DENSITY_CHOICE_KEY] = bool(st.session_state[DENSITY_KEY])
 
 
 def density_switch(data: LoadedData, spec: FilterSpec) -> None:
@@ -176,9 +184,12 @@ def density_switch(data: LoadedData, spec: FilterSpec) -> None:
     the events are drawn from point files (above :data:`INLINE_LIMIT`, up to
     :data:`POINT_BUDGET`); above the budget the cells are the only map."""
     if INLINE_LIMIT < facet_count(data, spec) <= POINT_BUDGET:
+        if DENSITY_KEY not in st.session_state:
+            st.session_state[DENSITY_KEY] = density_switched_on()
         st.toggle(
             "Density per grid cell",
             key=DENSITY_KEY,
+            on_change=_keep_density_choice,
             help="Count the window's events per grid cell instead of drawing "
             "one dot each. Bases, their arcs and halos stay.",
         )
