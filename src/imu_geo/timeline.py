@@ -31,6 +31,8 @@ from datetime import UTC, date, datetime, timedelta
 import altair as alt
 import pandas as pd
 
+from imu_geo.colours import VOLUME_COLOURS, WINDOW_COLOUR
+from imu_geo.colours import hex_colour as _hex
 from imu_geo.content import table_rows
 from imu_geo.filters import (
     FilterSpec,
@@ -45,7 +47,6 @@ from imu_geo.layers import (
     BASE_COLOUR,
     CONTEXT_COLOUR,
     PRECISE_DATES,
-    Colour,
     relocation_pairs,
 )
 from imu_geo.text import show_controls
@@ -99,7 +100,6 @@ VAGUE_FILL_OPACITY = 0.2
 SOLID_FILL_OPACITY = 0.9
 OUTSIDE_WINDOW_OPACITY = 0.35
 ERA_SHADES = ("#f3f1ec", "#e6e3db")
-WINDOW_COLOUR = "#0072b2"
 VEIL_OPACITY = 0.6
 LABEL_LIMIT_PX = 250
 # On a narrow screen the row labels take at most this share of the chart's
@@ -125,10 +125,6 @@ BAR_FIELDS = (
     "vague",
     "in_window",
 )
-
-
-def _hex(colour: Colour) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*colour)
 
 
 def kind_of(layer: str, event_type: str) -> str:
@@ -710,7 +706,6 @@ def build_timeline_chart(
 # unreadable and slow to draw; the page shows monthly counts instead.
 GANTT_LIMIT = 400
 VOLUME_HEIGHT_PX = 320
-VOLUME_COLOURS = {"attack": "#d55e00", "base": _hex(BASE_COLOUR), "context": "#6e6e6e"}
 
 
 def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
