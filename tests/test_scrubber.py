@@ -4,25 +4,32 @@ pages' shared window following it (AppTest). The browser test is in tests/e2e.""
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 import time
 from calendar import timegm
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+from imu_geo import scrubber as scrubber_module
 from imu_geo.data import load_dataset
-from imu_geo.filters import full_span, month_starts
+from imu_geo.filters import FilterSpec, full_span, month_starts
 from imu_geo.scrubber import (
     JUMP_PARAM,
+    MONTHS_VIEW,
     SCRUB_LABEL,
     SCRUB_MODES,
     SCRUB_PARAM,
-    build_scrubber,
     month_number,
     scrubber_rows,
     scrubber_spec,
@@ -30,6 +37,7 @@ from imu_geo.scrubber import (
 )
 from imu_geo.timeline import monthly_counts
 from tests.conftest import PROJECT_DIR
+from tests.scrubber_altair import altair_scrubber
 
 APP = str(PROJECT_DIR / "app.py")
 MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
@@ -59,7 +67,7 @@ def _spec(events, start="1999-01-01", end="2004-12-31"):
 
 def _chart(events, **window) -> dict:
     rows = scrubber_rows(monthly_counts(events))
-    return build_scrubber(rows, _spec(events, **window), full_span(events)).to_dict()
+    return scrubber_spec(rows, _spec(events, **window), full_span(events))
 
 
 def _params(spec: dict) -> dict[str, dict]:
@@ -163,7 +171,7 @@ def test_the_chart_of_a_filtered_month_table_is_small_whatever_the_window(events
     rows = scrubber_rows(counts)
     assert len(rows) == 300 * 3
     assert rows["n"].unique().tolist() == [10_000]
-    spec = build_scrubber(rows, _spec(events), full_span(events)).to_dict()
+    spec = scrubber_spec(rows, _spec(events), full_span(events))
     data = spec.pop("datasets")
     assert [len(table) for table in data.values()] == [900]
     # What Streamlit sends per step: the specification as JSON and the table as
@@ -174,9 +182,150 @@ def test_the_chart_of_a_filtered_month_table_is_small_whatever_the_window(events
 
 def test_no_events_give_an_empty_chart_that_still_has_the_brush(events):
     rows = scrubber_rows(monthly_counts(events.iloc[:0]))
-    spec = build_scrubber(rows, _spec(events), full_span(events)).to_dict()
+    spec = scrubber_spec(rows, _spec(events), full_span(events))
     assert _rows_of(spec).empty
     assert SCRUB_PARAM in _params(spec)
+
+
+# --- the specification is Altair's, written without Altair ---------------------
+
+
+def _as_altair_writes(spec: dict) -> dict:
+    """``spec`` with its dataset as Altair writes one (records, the category
+    as text), to compare with :func:`altair_scrubber`."""
+    out = dict(spec)
+    out["datasets"] = {
+        name: frame.astype({"layer": str}).to_dict(orient="records")
+        for name, frame in spec["datasets"].items()
+    }
+    return out
+
+
+def _with_our_view_name(altair_spec: dict) -> dict:
+    """Altair's specification with its view named as ours: Altair names the
+    view by a hash of its own objects, Streamlit renames it to ``view_1``."""
+    view = altair_spec["layer"][0]["name"]
+    assert re.fullmatch(r"view_[0-9a-f]+_0", view)
+    text = json.dumps(altair_spec)
+    assert text.count(f'"{view}"') == 3  # the layer and the two selections
+    return json.loads(text.replace(f'"{view}"', f'"{MONTHS_VIEW}"'))
+
+
+def _span(start: str, end: str) -> FilterSpec:
+    return FilterSpec(start=date.fromisoformat(start), end=date.fromisoformat(end))
+
+
+def _rows(*months: tuple[str, str, int]) -> pd.DataFrame:
+    """:func:`scrubber_rows` of counts given as (month, layer, count)."""
+    counts = pd.DataFrame(
+        [
+            {"start": pd.Timestamp(m), "layer": layer, "vague": False, "count": n}
+            for m, layer, n in months
+        ],
+        columns=["start", "layer", "vague", "count"],
+    )
+    return scrubber_rows(counts)
+
+
+ATLAS = _span("1991-01-01", "2015-12-31")
+
+
+@pytest.mark.parametrize(
+    ("rows", "window", "whole", "description"),
+    [
+        # The atlas's span, a few months, a window of six years.
+        (_rows(("1999-02-01", "attack", 3), ("1999-02-01", "context", 1),
+               ("2001-09-01", "base", 3)),
+         _span("1999-01-01", "2004-12-31"), ATLAS, SCRUB_LABEL),
+        # No description, a one-month window at the span's end.
+        (_rows(("2015-12-01", "context", 1)),
+         _span("2015-12-01", "2015-12-31"), ATLAS, ""),
+        # No events at all: the chart still has its brush.
+        (_rows(), _span("2003-05-01", "2003-08-31"), ATLAS, "Empty"),
+        # A span of one year, starting mid-year, and the window all of it.
+        (_rows(("2020-07-01", "attack", 1_000_000), ("2020-07-01", "base", 1),
+               ("2021-06-01", "base", 12)),
+         _span("2020-07-01", "2021-06-30"), _span("2020-07-15", "2021-06-30"),
+         "One year"),
+        # A window ending in February of a leap year, text needing escapes.
+        (_rows(("2000-02-01", "context", 2), ("2000-01-01", "attack", 1)),
+         _span("1999-12-01", "2000-02-29"), _span("1998-01-01", "2001-12-31"),
+         'Quotes "and" \\ backslashes, ünïcode'),
+    ],
+)  # fmt: skip
+def test_the_spec_is_the_one_altair_writes_of_the_chart(
+    rows, window, whole, description
+):
+    ours = scrubber_spec(rows, window, whole, description)
+    assert _as_altair_writes(ours) == _with_our_view_name(
+        altair_scrubber(rows, window, whole, description)
+    )
+    # The rows are sent as the frame, as they are (Streamlit sends it as Arrow).
+    (frame,) = ours["datasets"].values()
+    pd.testing.assert_frame_equal(frame, rows[["m", "layer", "n"]])
+
+
+_MONTH = st.integers(min_value=1985 * 12, max_value=2030 * 12)
+
+
+@st.composite
+def _charts(draw):
+    """Rows, a window and a span, and a description, as a page could ask."""
+    first, last = sorted(draw(st.lists(_MONTH, min_size=2, max_size=2)))
+    low, high = sorted(draw(st.lists(st.integers(first, last), min_size=2, max_size=2)))
+    cells = draw(
+        st.lists(
+            st.tuples(
+                st.integers(first, last),
+                st.sampled_from(["attack", "base", "context"]),
+                st.integers(1, 10**6),
+            ),
+            max_size=30,
+        )
+    )
+
+    def day(number: int) -> str:
+        return f"{number // 12:04d}-{number % 12 + 1:02d}-01"
+
+    rows = _rows(*((day(m), layer, n) for m, layer, n in cells))
+    end_of = date.fromisoformat(day(high + 1)) - timedelta(days=1)
+    window = FilterSpec(start=date.fromisoformat(day(low)), end=end_of)
+    whole = FilterSpec(
+        start=date.fromisoformat(day(first)) + timedelta(days=draw(st.integers(0, 27))),
+        end=date.fromisoformat(day(last + 1)) - timedelta(days=1),
+    )
+    return rows, window, whole, draw(st.text(max_size=40))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_charts())
+def test_any_spec_is_the_one_altair_writes_of_the_chart(chart):
+    rows, window, whole, description = chart
+    assert _as_altair_writes(
+        scrubber_spec(rows, window, whole, description)
+    ) == _with_our_view_name(altair_scrubber(rows, window, whole, description))
+
+
+def test_the_map_pages_time_controls_do_not_load_altair():
+    """Altair takes a fifth of a second to load: the Map page's first run
+    should not pay it for the scrubber (nor through the timeline's colours)."""
+    code = (
+        "import sys, imu_geo.ui.player, imu_geo.scrubber, imu_geo.colours\n"
+        "print(imu_geo.scrubber.__file__)\n"
+        "print('altair' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    where, loaded = done.stdout.split()
+    assert where == scrubber_module.__file__
+    assert loaded == "False"
 
 
 # --- what a drag or a click asks for --------------------------------------------

@@ -27,22 +27,23 @@ page's counts. Per step the chart sends its specification (about 3 kB) and
 one row per month and layer that has events (:func:`scrubber_rows` keeps three
 small columns): at most about 10 kB of Arrow for 25 years of three layers.
 
-Nothing here imports Streamlit.
+Nothing here imports Streamlit, nor Altair: the specification is written as
+a dict (:func:`scrubber_spec`), so the Map page does not load a charting
+library.
 """
 
 from __future__ import annotations
 
-import copy
-import threading
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
-import altair as alt
 import pandas as pd
 
+from imu_geo.colours import VOLUME_COLOURS, WINDOW_COLOUR
 from imu_geo.filters import FilterSpec, month_start
-from imu_geo.timeline import VOLUME_COLOURS, WINDOW_COLOUR
 
 SCRUB_PARAM = "scrub"
 JUMP_PARAM = "jump"
@@ -107,112 +108,206 @@ def scrubber_rows(counts: pd.DataFrame) -> pd.DataFrame:
     return summed.reset_index(drop=True)
 
 
-def _utc(day: date) -> alt.DateTime:
-    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
-
-
 def brush_bounds(spec: FilterSpec) -> tuple[date, date]:
     """Where the brush is drawn: from the window's first day to the day after
     its last (the brush's right edge is the end of the last month shown)."""
     return spec.start, spec.end + timedelta(days=1)
 
 
-def build_scrubber(
-    rows: pd.DataFrame, spec: FilterSpec, whole: FilterSpec
-) -> alt.LayerChart:
-    """The scrubber chart: stacked monthly bars and the window as a brush.
+# The version of Vega-Lite the specification is written for: the one Altair
+# (a dependency of Streamlit) writes, which the test compares against.
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+# The month cells' view, which the selections belong to. Streamlit renames
+# generated view names ("view_" and hex digits) to this one, in order.
+MONTHS_VIEW = "view_1"
+# The chart's data, in this column order.
+ROW_COLUMNS = ("m", "layer", "n")
+# Months as dates in the browser (UTC): the data holds month numbers only.
+_TO_DATES = (
+    {"calculate": "utc(floor(datum.m / 12), datum.m % 12, 1)", "as": "t0"},
+    {"calculate": "utc(floor((datum.m + 1) / 12), (datum.m + 1) % 12, 1)", "as": "t1"},
+)
+
+
+def _utc(day: date) -> dict:
+    """``day``'s midnight (UTC) as a Vega-Lite date-time object."""
+    return {"date": day.day, "month": day.month, "utc": True, "year": day.year}
+
+
+def scrubber_spec(
+    rows: pd.DataFrame, spec: FilterSpec, whole: FilterSpec, description: str = ""
+) -> dict:
+    """The scrubber chart as a Vega-Lite specification, for
+    ``st.vega_lite_chart`` (with ``selection_mode=SCRUB_MODES``).
+
+    Two layers over one time axis: a transparent cell per month of the whole
+    span, which holds the selections, and the stacked monthly bars.
 
     Parameters
     ----------
     rows
         :func:`scrubber_rows` of the events passing every filter but time.
     spec
-        The current window (the brush) and mode.
+        The current window (the brush).
     whole
         The data's whole span: the x domain, from the first day of its first
         month to the day after its last.
+    description
+        The chart's description (what a screen reader says of it); none if empty.
 
     Returns
     -------
-    alt.LayerChart
-        With an interval selection named :data:`SCRUB_PARAM` on x, initialised
-        to the window, and a point selection :data:`JUMP_PARAM` on the months;
-        pass it to ``st.altair_chart`` with ``selection_mode=SCRUB_MODES``, or
-        send it as :func:`scrubber_spec` (what the pages do).
+    dict
+        A new specification at every call (the caller may change it), with an
+        interval selection :data:`SCRUB_PARAM` on x, drawn from the window, and
+        a point selection :data:`JUMP_PARAM` on the months. ``datasets`` holds
+        ``rows`` itself, under a name made from their content: Streamlit sends
+        a frame as Arrow. It is the specification Altair wrote of this chart
+        (``to_dict`` under the theme "none"), but for the view's name; written
+        here so that the page does not load Altair (a fifth of a second).
     """
-    # Only the brush changes from one window to the next: the chart is built
-    # (and checked by Altair) once per data and span, then copied with the
-    # window's brush. Building it anew costs tens of milliseconds a step.
-    template = _template(
-        _rows_key(rows), whole.start, whole.end, rows[["m", "layer", "n"]]
-    )
+    name = _dataset_name(_rows_key(rows))
     first, last = brush_bounds(spec)
-    params = list(template.params)
-    at = next(i for i, p in enumerate(params) if p.name == SCRUB_PARAM)
-    brush = params[at].copy(deep=False)
-    brush.value = {"x": [_utc(first), _utc(last)]}
-    params[at] = brush
-    chart = template.copy(deep=False)
-    chart.params = params
-    return chart
-
-
-def scrubber_spec(
-    rows: pd.DataFrame, spec: FilterSpec, whole: FilterSpec, description: str = ""
-) -> dict:
-    """The scrubber chart of :func:`build_scrubber` as a Vega-Lite
-    specification, for ``st.vega_lite_chart`` (with ``selection_mode=SCRUB_MODES``).
-
-    It is what ``st.altair_chart`` makes of that chart (Altair's ``to_dict``
-    under the theme "none", the data as a named dataset, the frame itself),
-    with ``description`` as the chart's description. Altair's conversion and
-    its check against the Vega-Lite schema take tens of milliseconds; they run
-    once per data and span, and each window only sets the brush's value in a
-    copy.
-    """
-    key = (_rows_key(rows), whole.start, whole.end, description)
-    with _LOCK:
-        template = _SPECS.get(key)
-    if template is None:
-        chart = _template(key[0], whole.start, whole.end, rows[["m", "layer", "n"]])
-        if description:
-            chart = chart.properties(description=description)
-        template = _to_spec(chart, rows[["m", "layer", "n"]])
-        with _LOCK:
-            if len(_SPECS) >= _TEMPLATE_LIMIT:
-                _SPECS.pop(next(iter(_SPECS)))
-            _SPECS[key] = template
-    first, last = brush_bounds(spec)
-    out = copy.deepcopy({k: v for k, v in template.items() if k != "datasets"})
-    # The frames are shared between runs: Streamlit only reads them.
-    out["datasets"] = dict(template["datasets"])
-    for param in out["params"]:
-        if param["name"] == SCRUB_PARAM:
-            param["value"] = {"x": [_utc_dict(first), _utc_dict(last)]}
+    out: dict = {
+        "layer": [_months_layer(whole), _bars_layer(whole, name)],
+        "config": {
+            "legend": {"labelFontSize": 10, "orient": "right", "symbolType": "square"},
+            "view": {"stroke": None},
+        },
+    }
+    if description:
+        out["description"] = description
+    out["height"] = SCRUB_HEIGHT_PX
+    out["params"] = [
+        {
+            "name": SCRUB_PARAM,
+            "select": {
+                "type": "interval",
+                "encodings": ["x"],
+                "mark": {
+                    "fill": WINDOW_COLOUR,
+                    "fillOpacity": 0.12,
+                    "stroke": WINDOW_COLOUR,
+                    "strokeWidth": 1.5,
+                },
+            },
+            "value": {"x": [_utc(first), _utc(last)]},
+            "views": [MONTHS_VIEW],
+        },
+        # A click outside the brush clears it in the browser and reports nothing
+        # of where it was; this point selection reports the month clicked.
+        {
+            "name": JUMP_PARAM,
+            "select": {"type": "point", "encodings": ["x"], "on": "click"},
+            "views": [MONTHS_VIEW],
+        },
+    ]
+    out["$schema"] = VEGA_LITE_SCHEMA
+    # The frame is shared between runs: Streamlit only reads it.
+    out["datasets"] = {name: rows[list(ROW_COLUMNS)].reset_index(drop=True)}
     return out
 
 
-def _utc_dict(day: date) -> dict:
-    """:func:`_utc` as Altair writes it in a specification."""
-    return {"date": day.day, "month": day.month, "utc": True, "year": day.year}
+def _x(whole: FilterSpec) -> dict:
+    """The time axis: the whole span, a year label every two years."""
+    return {
+        "axis": {
+            "format": "%Y",
+            "grid": False,
+            "labelFontSize": 10,
+            "tickCount": {"interval": "year", "step": 2},
+            "title": None,
+        },
+        "field": "t0",
+        "scale": {
+            "domain": [_utc(whole.start), _utc(whole.end + timedelta(days=1))],
+            "type": "utc",
+        },
+        "type": "temporal",
+    }
 
 
-# Altair's theme is one setting for the whole process: changed under a lock,
-# and only from "default", as Streamlit does when it converts a chart.
-_LOCK = threading.Lock()
-_SPECS: dict[tuple, dict] = {}
+def _months_layer(whole: FilterSpec) -> dict:
+    """One transparent cell per month over the whole height: a drag or click
+    anywhere on the chart, even where no event is, reaches the brush."""
+    return {
+        "data": {
+            "sequence": {
+                "start": month_number(whole.start),
+                "stop": month_number(whole.end) + 1,
+                "as": "m",
+            }
+        },
+        # Hidden from screen readers: 300 empty cells would drown the bars.
+        "mark": {"type": "rect", "aria": False, "fill": "#ffffff", "opacity": 0.001},
+        "encoding": {"x": _x(whole), "x2": {"field": "t1"}},
+        "name": MONTHS_VIEW,
+        "transform": [dict(step) for step in _TO_DATES],
+    }
 
 
-def _to_spec(chart: alt.LayerChart, rows: pd.DataFrame) -> dict:
-    """``chart`` as a Vega-Lite dict without a theme, its one dataset (the
-    bars' ``rows``) kept as the frame: Streamlit sends a frame as Arrow."""
-    with _LOCK:
-        theme = alt.theme.enable("none") if alt.theme.active == "default" else None
-        with theme or nullcontext():
-            spec = chart.to_dict()
-    (name,) = spec["datasets"]
-    spec["datasets"] = {name: rows.reset_index(drop=True)}
-    return spec
+def _bars_layer(whole: FilterSpec, name: str) -> dict:
+    """Events per month, stacked by layer in :data:`LAYER_ORDER`, faded outside
+    the brush, from the dataset ``name``."""
+    about = (
+        "datum.month + ': ' + datum.n + ' ' + datum.layer"
+        " + (datum.n == 1 ? ' event' : ' events') + ' beginning'"
+    )
+    return {
+        "data": {"name": name},
+        "mark": {"type": "rect", "strokeWidth": 0},
+        "encoding": {
+            "color": {
+                "field": "layer",
+                "scale": {
+                    "domain": list(LAYER_ORDER),
+                    "range": [VOLUME_COLOURS[k] for k in LAYER_ORDER],
+                },
+                "title": None,
+                "type": "nominal",
+            },
+            # What a screen reader says of a bar.
+            "description": {"field": "about", "type": "nominal"},
+            "opacity": {
+                "condition": {"param": SCRUB_PARAM, "value": 1.0},
+                "value": OUTSIDE_OPACITY,
+            },
+            "tooltip": [
+                {"field": "month", "title": "Month", "type": "nominal"},
+                {"field": "layer", "title": "Layer", "type": "nominal"},
+                {
+                    "field": "n",
+                    "format": ",",
+                    "title": "Events beginning",
+                    "type": "quantitative",
+                },
+            ],
+            "x": _x(whole),
+            "x2": {"field": "t1"},
+            "y": {
+                "axis": {"grid": False, "labelFontSize": 10, "tickCount": 2},
+                "field": "y0",
+                "title": None,
+                "type": "quantitative",
+            },
+            "y2": {"field": "y1"},
+        },
+        "transform": [
+            {
+                "calculate": f"indexof({list(LAYER_ORDER)!r}, datum.layer)",
+                "as": "order",
+            },
+            *(dict(step) for step in _TO_DATES),
+            {"calculate": "utcFormat(datum.t0, '%b %Y')", "as": "month"},
+            {"calculate": about, "as": "about"},
+            {
+                "groupby": ["m"],
+                "stack": "n",
+                "sort": [{"field": "order"}],
+                "as": ["y0", "y1"],
+            },
+        ],
+    }
 
 
 def _rows_key(rows: pd.DataFrame) -> tuple:
@@ -223,105 +318,16 @@ def _rows_key(rows: pd.DataFrame) -> tuple:
     )
 
 
-# The last few charts built: one per dataset and filters in use.
-_TEMPLATES: dict[tuple, alt.LayerChart] = {}
-_TEMPLATE_LIMIT = 16
-
-
-def _template(key: tuple, start: date, end: date, rows: pd.DataFrame) -> alt.LayerChart:
-    """The chart of ``rows`` over the span ``start``..``end``, its brush over
-    the whole span: built once per ``key`` (the rows' content) and span."""
-    found = _TEMPLATES.get((key, start, end))
-    if found is None:
-        found = _build(rows, FilterSpec(start=start, end=end))
-        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
-            _TEMPLATES.pop(next(iter(_TEMPLATES)))
-        _TEMPLATES[(key, start, end)] = found
-    return found
-
-
-def _build(rows: pd.DataFrame, whole: FilterSpec) -> alt.LayerChart:
-    first_month = month_number(whole.start)
-    last_month = month_number(whole.end)
-    domain = [_utc(whole.start), _utc(whole.end + timedelta(days=1))]
-    x_scale = alt.Scale(type="utc", domain=domain)
-    x_axis = alt.Axis(
-        format="%Y",
-        tickCount={"interval": "year", "step": 2},
-        labelFontSize=10,
-        grid=False,
-        title=None,
-    )
-    # Months as dates in the browser (UTC): the data holds month numbers only.
-    to_dates = {
-        "t0": "utc(floor(datum.m / 12), datum.m % 12, 1)",
-        "t1": "utc(floor((datum.m + 1) / 12), (datum.m + 1) % 12, 1)",
-    }
-    first, last = brush_bounds(whole)
-    brush = alt.selection_interval(
-        name=SCRUB_PARAM,
-        encodings=["x"],
-        value={"x": [_utc(first), _utc(last)]},
-        mark=alt.BrushConfig(
-            fill=WINDOW_COLOUR, fillOpacity=0.12, stroke=WINDOW_COLOUR, strokeWidth=1.5
-        ),
-    )
-    # A click outside the brush clears it in the browser and reports nothing
-    # of where it was; this point selection reports the month clicked.
-    jump = alt.selection_point(name=JUMP_PARAM, encodings=["x"], on="click")
-    # One transparent cell per month over the whole height: a drag or click
-    # anywhere on the chart, even where no event is, reaches the brush.
-    months = (
-        alt.Chart(alt.sequence(first_month, last_month + 1, as_="m"))
-        .transform_calculate(**to_dates)
-        # Hidden from screen readers: 300 empty cells would drown the bars.
-        .mark_rect(fill="#ffffff", opacity=0.001, aria=False)
-        .encode(x=alt.X("t0:T", scale=x_scale, axis=x_axis), x2="t1:T")
-        .add_params(brush, jump)
-    )
-    colour = alt.Scale(
-        domain=list(LAYER_ORDER), range=[VOLUME_COLOURS[k] for k in LAYER_ORDER]
-    )
-    bars = (
-        alt.Chart(rows[["m", "layer", "n"]])
-        .transform_calculate(
-            order=f"indexof({list(LAYER_ORDER)!r}, datum.layer)", **to_dates
-        )
-        .transform_calculate(month="utcFormat(datum.t0, '%b %Y')")
-        .transform_calculate(
-            about="datum.month + ': ' + datum.n + ' ' + datum.layer"
-            " + (datum.n == 1 ? ' event' : ' events') + ' beginning'"
-        )
-        .transform_stack(
-            stack="n", groupby=["m"], as_=["y0", "y1"], sort=[{"field": "order"}]
-        )
-        .mark_rect(strokeWidth=0)
-        .encode(
-            x=alt.X("t0:T", scale=x_scale, axis=x_axis),
-            x2="t1:T",
-            y=alt.Y(
-                "y0:Q",
-                title=None,
-                axis=alt.Axis(tickCount=2, labelFontSize=10, grid=False),
-            ),
-            y2="y1:Q",
-            color=alt.Color("layer:N", scale=colour, title=None),
-            opacity=alt.condition(brush, alt.value(1.0), alt.value(OUTSIDE_OPACITY)),
-            # What a screen reader says of a bar.
-            description=alt.Description("about:N"),
-            tooltip=[
-                alt.Tooltip("month:N", title="Month"),
-                alt.Tooltip("layer:N", title="Layer"),
-                alt.Tooltip("n:Q", title="Events beginning", format=","),
-            ],
-        )
-    )
-    return (
-        alt.layer(months, bars)
-        .properties(height=SCRUB_HEIGHT_PX)
-        .configure_view(stroke=None)
-        .configure_legend(orient="right", symbolType="square", labelFontSize=10)
-    )
+@lru_cache(maxsize=16)
+def _dataset_name(key: tuple) -> str:
+    """A name for the rows ``key`` (:func:`_rows_key`) made from their content,
+    so that new rows get a new name (as Altair names a dataset: the SHA-256 of
+    its records as JSON with sorted keys)."""
+    records = [
+        {"m": m, "layer": layer, "n": n} for m, layer, n in zip(*key, strict=True)
+    ]
+    text = json.dumps(records, sort_keys=True)
+    return "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _ms(value: object) -> float:
