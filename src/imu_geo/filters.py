@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from imu_geo.schema import ATTRIBUTIONS, LAYERS, SOURCE_TYPE_COLUMNS
+from imu_geo.facets import FACETS, FACETS_BY_NAME, Facet
 from imu_geo.text import QUOTE_CHARS, plain
 
 # The levels of the region tables (:mod:`imu_geo.summaries`), finest last; a
@@ -80,25 +80,27 @@ def data_months(events: pd.DataFrame) -> list[date]:
 
 
 def facet_choices(events: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    """The values a user can pick for each facet, as found in the events."""
-    # Distinct cells first: a million rows hold few distinct actor lists.
-    actors = {a for cell in events["actors"].unique() for a in split_list(cell)}
-    countries = {
-        c for cell in events["country"].unique() for c in split_list(cell, "|")
-    }
-    source_types = {
-        value
-        for column in SOURCE_TYPE_COLUMNS
-        if column in events
-        for value in events[column].unique()
-        if value
-    }
+    """The values a user can pick for each facet whose choices are found in the
+    events (:attr:`imu_geo.facets.Facet.choices` None), sorted, by facet name."""
     return {
-        "types": tuple(sorted(events["event_type"].unique())),
-        "actors": tuple(sorted(actors)),
-        "countries": tuple(sorted(countries)),
-        "source_types": tuple(sorted(source_types)),
+        facet.name: _values_found(events, facet)
+        for facet in FACETS
+        if facet.choices is None
     }
+
+
+def _values_found(events: pd.DataFrame, facet: Facet) -> tuple[str, ...]:
+    found: set[str] = set()
+    for column in facet.columns:
+        if column not in events:
+            continue
+        # Distinct cells first: a million rows hold few distinct actor lists.
+        for cell in events[column].unique():
+            if facet.separator:
+                found.update(split_list(cell, facet.separator))
+            elif cell:
+                found.add(cell)
+    return tuple(sorted(found))
 
 
 def full_span(events: pd.DataFrame) -> FilterSpec:
@@ -184,32 +186,17 @@ def unit_columns(spec: FilterSpec) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class FilterSpec:
-    """A selection of events.
+class Window:
+    """The time part of a selection.
 
     ``start`` and ``end`` are whole days; an event is in a ``window`` when its
-    ``[date_start, date_end]`` overlaps ``[start, end]``, and in ``cumulative`` mode
-    when it began on or before ``end``. An empty tuple for a facet means "all".
-    ``source_types`` are an imported source's own types and sub-types
-    (:data:`imu_geo.schema.SOURCE_TYPE_COLUMNS`): an event is in when either is
-    one of them. ``region`` keeps the events counted in one unit of the region
-    tables (:func:`imu_geo.summaries.unit_keys`): those whose place lies in it by
-    the rules of its level; an event whose place is coarser than the unit (the
-    whole country, in a province's filter) is not in it.
+    ``[date_start, date_end]`` overlaps ``[start, end]``, and in ``cumulative``
+    mode when it began on or before ``end``.
     """
 
     start: date
     end: date
     mode: str = "window"
-    layers: tuple[str, ...] = LAYERS
-    event_types: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    attributions: tuple[str, ...] = ()
-    text: str = ""
-    source_types: tuple[str, ...] = ()
-    region: Unit | None = None
-    selected: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -218,25 +205,119 @@ class FilterSpec:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
 
 
+# The part of a selection that is not time: one field per facet of
+# :data:`imu_geo.facets.FACETS` (made from the table, so that a new facet is one
+# entry there), then the free-text search and the region.
+Facets = make_dataclass(
+    "Facets",
+    [
+        *(
+            (facet.attribute, tuple[str, ...], field(default=facet.default))
+            for facet in FACETS
+        ),
+        ("text", str, field(default="")),
+        ("region", "Unit | None", field(default=None)),
+    ],
+    frozen=True,
+    namespace={
+        # Where pickle and the docs find it.
+        "__module__": __name__,
+        "__doc__": "What a selection keeps besides time: for each facet, the "
+        "values chosen (its default selects all); ``text``, words the event "
+        "must contain; ``region``, the unit it must be counted in.",
+    },
+)
+
+_WINDOW_FIELDS = ("start", "end", "mode")
+_FACET_FIELDS = tuple(f.name for f in fields(Facets))
+
+
+@dataclass(frozen=True, init=False)
+class FilterSpec:
+    """A selection of events: a :class:`Window` of time and the :data:`Facets`.
+
+    An empty tuple for a facet means "all" (for the layers, all is every
+    layer and empty is none). ``source_types`` are an imported source's own
+    types and sub-types (:data:`imu_geo.schema.SOURCE_TYPE_COLUMNS`): an event
+    is in when either is one of them. ``region`` keeps the events counted in one
+    unit of the region tables (:func:`imu_geo.summaries.unit_keys`): those whose
+    place lies in it by the rules of its level; an event whose place is coarser
+    than the unit (the whole country, in a province's filter) is not in it.
+    ``selected`` is the event a page shows the details of; it selects nothing.
+
+    A spec is made from its parts, ``FilterSpec(window=..., facets=...)``, or
+    from their fields, ``FilterSpec(start, end, mode, actors=("IMU",))``; a field
+    given beside a part replaces the part's, which is also how
+    :func:`dataclasses.replace` changes one field. Each field of either part
+    reads as an attribute of the spec (``spec.start``, ``spec.actors``).
+    """
+
+    window: Window
+    facets: Facets  # type: ignore[valid-type]
+    selected: str = field(default="", compare=False)
+
+    def __init__(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        mode: str | None = None,
+        *,
+        window: Window | None = None,
+        facets: Facets | None = None,  # type: ignore[valid-type]
+        selected: str = "",
+        **facet_fields,
+    ) -> None:
+        times = {
+            name: value
+            for name, value in zip(_WINDOW_FIELDS, (start, end, mode), strict=True)
+            if value is not None
+        }
+        if window is None:
+            if start is None or end is None:
+                raise TypeError("a FilterSpec needs a window, or its start and end")
+            window = Window(**times)
+        elif times:
+            window = replace(window, **times)
+        facets = replace(facets or Facets(), **facet_fields)
+        object.__setattr__(self, "window", window)
+        object.__setattr__(self, "facets", facets)
+        object.__setattr__(self, "selected", selected)
+
+    def __getattr__(self, name: str):
+        # Only a name the spec does not hold itself comes here: a part's field.
+        if name in _WINDOW_FIELDS:
+            return getattr(self.window, name)
+        if name in _FACET_FIELDS:
+            return getattr(self.facets, name)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+
 def split_list(value: str, separator: str = ";") -> list[str]:
     """Split a multi-valued cell (``IMU;Taliban``) into trimmed, non-empty items."""
     return [item.strip() for item in str(value).split(separator) if item.strip()]
 
 
-def source_type_mask(events: pd.DataFrame, wanted: Iterable[str]) -> pd.Series:
-    """Events whose source type or sub-type is one of ``wanted`` (a dataset
-    without those columns has none)."""
-    wanted = list(wanted)
+def facet_mask(events: pd.DataFrame, facet: Facet, wanted: Iterable[str]) -> pd.Series:
+    """Events whose cell in one of the facet's columns is one of ``wanted`` (or,
+    multi-valued, holds one of them); a column the events lack matches none."""
+    wanted = set(wanted)
     mask = pd.Series(False, index=events.index)
-    for column in SOURCE_TYPE_COLUMNS:
-        if column in events:
+    for column in facet.columns:
+        if column not in events:
+            continue
+        if facet.separator:
+            mask |= events[column].map(
+                lambda cell: bool(wanted & set(split_list(cell, facet.separator)))
+            )
+        else:
             mask |= events[column].isin(wanted)
     return mask
 
 
-def _any_of(column: pd.Series, wanted: Iterable[str], separator: str) -> pd.Series:
-    wanted = set(wanted)
-    return column.map(lambda cell: bool(wanted & set(split_list(cell, separator))))
+def source_type_mask(events: pd.DataFrame, wanted: Iterable[str]) -> pd.Series:
+    """Events whose source type or sub-type is one of ``wanted`` (a dataset
+    without those columns has none)."""
+    return facet_mask(events, FACETS_BY_NAME["source_types"], wanted)
 
 
 def filter_mask(
@@ -254,17 +335,10 @@ def filter_mask(
     mask = events["date_start"] <= end
     if spec.mode == "window":
         mask &= events["date_end"] >= pd.Timestamp(spec.start)
-    mask &= events["layer"].isin(spec.layers)
-    if spec.event_types:
-        mask &= events["event_type"].isin(spec.event_types)
-    if spec.attributions:
-        mask &= events["attribution"].isin(spec.attributions)
-    if spec.actors:
-        mask &= _any_of(events["actors"], spec.actors, ";")
-    if spec.countries:
-        mask &= _any_of(events["country"], spec.countries, "|")
-    if spec.source_types:
-        mask &= source_type_mask(events, spec.source_types)
+    for facet in FACETS:
+        wanted = getattr(spec.facets, facet.attribute)
+        if facet.filters(wanted):
+            mask &= facet_mask(events, facet, wanted)
     if spec.region is not None:
         mask &= _in_unit(events, spec.region, units)
     if spec.text.strip() and len(events):
@@ -342,16 +416,10 @@ def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> 
     extras = []
     if spec.region is not None:
         extras.append(f"in {spec.region.label}")
-    if spec.event_types:
-        extras.append("types: " + ", ".join(spec.event_types))
-    if spec.actors:
-        extras.append("actors: " + ", ".join(spec.actors))
-    if spec.countries:
-        extras.append("countries: " + ", ".join(spec.countries))
-    if spec.attributions:
-        extras.append("attribution: " + ", ".join(spec.attributions))
-    if spec.source_types:
-        extras.append("source types: " + ", ".join(spec.source_types))
+    for facet in FACETS:
+        chosen = getattr(spec.facets, facet.attribute)
+        if facet.caption and facet.filters(chosen):
+            extras.append(f"{facet.caption}: " + ", ".join(chosen))
     if spec.text.strip():
         extras.append(f"matching “{spec.text.strip()}”")
     if extras:
@@ -378,20 +446,7 @@ LINK_PARAMETERS: tuple[LinkParameter, ...] = (
     LinkParameter("start", "--start", "window start, YYYY-MM-DD"),
     LinkParameter("end", "--end", "window end, YYYY-MM-DD"),
     LinkParameter("mode", "--mode", "window (default) or cumulative"),
-    LinkParameter("layers", "--layers", "comma list of attack,base,context"),
-    LinkParameter("types", "--types", "comma list of event types"),
-    LinkParameter("actors", "--actors", "comma list of actors"),
-    LinkParameter("countries", "--countries", "comma list of country codes"),
-    LinkParameter(
-        "attribution",
-        "--attribution",
-        "comma list of attributions: " + ",".join(ATTRIBUTIONS),
-    ),
-    LinkParameter(
-        "source_types",
-        "--source-types",
-        "comma list of the source's own types and sub-types",
-    ),
+    *(LinkParameter(facet.name, facet.option, facet.help) for facet in FACETS),
     LinkParameter("q", "--query", "free-text search"),
     LinkParameter(
         "region",
@@ -406,34 +461,22 @@ LINK_PARAMETERS: tuple[LinkParameter, ...] = (
 # have no option for them, since they change no row.
 PAGE_PARAMETERS: tuple[str, ...] = ("event", "tour")
 
-_LIST_PARAMS = {
-    "layers": "layers",
-    "types": "event_types",
-    "actors": "actors",
-    "countries": "countries",
-    "attribution": "attributions",
-    "source_types": "source_types",
-}
-
 
 def spec_to_query(spec: FilterSpec, default: FilterSpec) -> dict[str, str]:
     """The query parameters that restore ``spec``; values equal to the default are
     left out except ``start``, ``end`` and ``layers``, which are always written."""
-    query = {
-        "start": spec.start.isoformat(),
-        "end": spec.end.isoformat(),
-        "layers": ",".join(spec.layers),
+    chosen = {
+        facet.name: ",".join(getattr(spec.facets, facet.attribute))
+        for facet in FACETS
+        if facet.always_in_link or facet.filters(getattr(spec.facets, facet.attribute))
     }
+    # The order of a link as it has always been written: the window, the
+    # facets every link carries, the mode, then the other facets.
+    query = {"start": spec.start.isoformat(), "end": spec.end.isoformat()}
+    query |= {f.name: chosen.pop(f.name) for f in FACETS if f.always_in_link}
     if spec.mode != default.mode:
         query["mode"] = spec.mode
-    for param, attribute in _LIST_PARAMS.items():
-        # Equivalent if mutated: the loop would write "layers" as above, or,
-        # empty, not at all (docs/testing.md, equivalent mutants).
-        if param == "layers":  # pragma: no mutate
-            continue
-        values = getattr(spec, attribute)
-        if values:
-            query[param] = ",".join(values)
+    query |= chosen
     if spec.text.strip():
         query["q"] = spec.text.strip()[:SEARCH_CHARS]
     if spec.region is not None:
@@ -533,25 +576,22 @@ def spec_from_query(
                 "showing a moving window."
             )
 
-    allowed = dict(choices) | {"layers": LAYERS, "attribution": ATTRIBUTIONS}
-    for param, attribute in _LIST_PARAMS.items():
-        raw = params.get(param)
+    for facet in FACETS:
+        raw = params.get(facet.name)
         if raw is None:
             continue
         items = split_list(str(raw), ",")
-        known = [item for item in items if item in set(allowed.get(param, ()))]
+        allowed = set(facet.options(choices))
+        known = [item for item in items if item in allowed]
         unknown = [item for item in items if item not in known]
         if unknown:
             warnings.append(
-                f"Unknown {param} in the link: {_quote_list(unknown)}; "
+                f"Unknown {facet.name} in the link: {_quote_list(unknown)}; "
                 + ("ignored." if known else "showing all.")
             )
-        # Equivalent if mutated: the lines below also give () for an empty list.
-        if param == "layers" and not items:  # pragma: no mutate
-            values["layers"] = ()
-            continue
+        # An empty list is kept: for the layers it means none.
         if known or not unknown:
-            values[attribute] = tuple(known)
+            values[facet.attribute] = tuple(known)
 
     text = params.get("q")
     if text:

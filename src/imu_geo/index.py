@@ -13,13 +13,14 @@ in the same order (the tests hold the two to that).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from imu_geo.filters import SEARCH_COLUMNS, FilterSpec, split_list
-from imu_geo.schema import LAYERS, SOURCE_TYPE_COLUMNS
+from imu_geo.facets import FACETS
+from imu_geo.filters import SEARCH_COLUMNS, FilterSpec, Window, split_list
 
 _DAY_NS = 86_400 * 10**9
 
@@ -60,10 +61,10 @@ class EventIndex:
     by ``date_start``, ``date_end``, ``event_id``; ``start``/``end`` are the dates
     in that order, as integer days since 1970. ``longest`` is the longest event
     span in days: an event that overlaps a window must begin no earlier than that
-    many days before it, which bounds the rows to look at. The facet codes are
-    in the frame's own order; ``source_types`` holds one per column of
-    :data:`imu_geo.schema.SOURCE_TYPE_COLUMNS` (empty text when the events lack
-    it).
+    many days before it, which bounds the rows to look at. The codes are in
+    the frame's own order: ``layer`` for counting, and ``facets`` per facet of
+    :data:`imu_geo.facets.FACETS` (by name), one per column it reads (empty
+    text when the events lack the column).
     """
 
     events: pd.DataFrame
@@ -72,11 +73,7 @@ class EventIndex:
     end: np.ndarray
     longest: int
     layer: _Codes
-    event_type: _Codes
-    attribution: _Codes
-    actors: _Codes
-    country: _Codes
-    source_types: tuple[_Codes, ...] = ()
+    facets: Mapping[str, tuple[_Codes, ...]]
 
     def __len__(self) -> int:
         return len(self.events)
@@ -92,25 +89,27 @@ def build_index(events: pd.DataFrame) -> EventIndex:
     ids = pd.factorize(events["event_id"], sort=True)[0]
     order = np.lexsort((ids, end, start))
     longest = int((end - start).max()) if len(events) else 0
+    codes = {
+        column: _Codes.of(
+            events[column]
+            if column in events
+            else pd.Series("", index=events.index, dtype="str")
+        )
+        for column in dict.fromkeys(
+            ["layer", *(c for facet in FACETS for c in facet.columns)]
+        )
+    }
     return EventIndex(
         events,
         order,
         start[order],
         end[order],
         longest,
-        _Codes.of(events["layer"]),
-        _Codes.of(events["event_type"]),
-        _Codes.of(events["attribution"]),
-        _Codes.of(events["actors"]),
-        _Codes.of(events["country"]),
-        tuple(
-            _Codes.of(
-                events[column]
-                if column in events
-                else pd.Series("", index=events.index, dtype="str")
-            )
-            for column in SOURCE_TYPE_COLUMNS
-        ),
+        codes["layer"],
+        {
+            facet.name: tuple(codes[column] for column in facet.columns)
+            for facet in FACETS
+        },
     )
 
 
@@ -134,21 +133,13 @@ def select(index: EventIndex, spec: FilterSpec) -> np.ndarray:
     """Positions in ``index.events`` of the events that ``spec`` selects, in date
     order: ``index.events.iloc[select(...)]`` equals ``apply_filters``."""
     rows = time_rows(index, spec)
-    if tuple(spec.layers) != LAYERS:
-        rows = rows[index.layer.isin(spec.layers, rows)]
-    if spec.event_types:
-        rows = rows[index.event_type.isin(spec.event_types, rows)]
-    if spec.attributions:
-        rows = rows[index.attribution.isin(spec.attributions, rows)]
-    if spec.actors:
-        rows = rows[index.actors.isin(spec.actors, rows, ";")]
-    if spec.countries:
-        rows = rows[index.country.isin(spec.countries, rows, "|")]
-    if spec.source_types:
-        hit = np.zeros(len(rows), dtype=bool)
-        for codes in index.source_types:
-            hit |= codes.isin(spec.source_types, rows)
-        rows = rows[hit]
+    for facet in FACETS:
+        wanted = getattr(spec.facets, facet.attribute)
+        if facet.filters(wanted):
+            hit = np.zeros(len(rows), dtype=bool)
+            for codes in index.facets[facet.name]:
+                hit |= codes.isin(wanted, rows, facet.separator or None)
+            rows = rows[hit]
     if spec.text.strip() and len(rows):
         needle = spec.text.strip().casefold()
         part = index.events[list(SEARCH_COLUMNS)].iloc[rows].astype(str)
@@ -167,19 +158,12 @@ def facet_rows(index: EventIndex, spec: FilterSpec) -> np.ndarray:
     loads into the browser once and then filters by date there."""
     if not len(index):
         return np.arange(0)
-    whole = FilterSpec(
+    whole = Window(
         start=pd.Timestamp(int(index.start[0]), unit="D").date(),
         end=pd.Timestamp(int(index.start[-1]), unit="D").date(),
         mode="cumulative",
-        layers=spec.layers,
-        event_types=spec.event_types,
-        actors=spec.actors,
-        countries=spec.countries,
-        attributions=spec.attributions,
-        text=spec.text,
-        source_types=spec.source_types,
     )
-    return select(index, whole)
+    return select(index, FilterSpec(window=whole, facets=spec.facets))
 
 
 def layer_counts(index: EventIndex, rows: np.ndarray) -> dict[str, int]:

@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 
 from imu_geo import world
 from imu_geo.data import BUNDLED_DATA_DIR, PROJECT_DIR, Dataset, load_dataset
+from imu_geo.facets import FACETS
 from imu_geo.filters import (
     SEARCH_COLUMNS,
     FilterSpec,
@@ -81,10 +82,6 @@ VOCABULARIES_FILE = "vocabularies.json"
 KEY_CHARS = 20
 _DAY_NS = 86_400 * 10**9
 _READ_CHUNK = 1 << 20
-# Separators of the facet keys: an actor list is ``;``-separated, a country
-# list ``|``-separated (as in events.csv); each key starts and ends with one.
-ACTOR_SEPARATOR = ";"
-COUNTRY_SEPARATOR = "|"
 
 
 def default_root() -> Path:
@@ -255,8 +252,9 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     Columns: ``row_id``, the event columns, the source columns (empty text when
     the dataset has none), ``place_name``, ``country``, ``lat``, ``lon``,
     ``day_start``/``day_end`` (days since 1970), ``month`` (``year * 12 +
-    month - 1`` of the start), ``actor_keys``/``country_keys`` (the items,
-    delimited at both ends), ``search`` and, per summary level L,
+    month - 1`` of the start), the keys column of each multi-valued facet of
+    :data:`imu_geo.facets.FACETS` (``actor_keys``, ``country_keys``: the
+    items, delimited at both ends), ``search`` and, per summary level L,
     ``L_status``, ``L_region``, ``L_place``, ``L_precision``. Each column is
     made in the events' own order and put in date order at once (``order``,
     as :func:`row_order` gives it), so that only the sorted table is kept.
@@ -306,8 +304,11 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     put("day_end", pa.array(end, pa.int32()))
     month = events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
     put("month", pa.array(month.to_numpy(dtype=np.int32), pa.int32()))
-    put("actor_keys", _text(_keys(events["actors"], ACTOR_SEPARATOR)))
-    put("country_keys", _text(_keys(events["country"], COUNTRY_SEPARATOR)))
+    for facet in FACETS:
+        # Each key starts and ends with the facet's separator (events.csv's).
+        if facet.separator:
+            column = events[facet.columns[0]]
+            put(facet.keys_column, _text(_keys(column, facet.separator)))
     # Made from the columns already sorted: in date order as it is.
     texts = {c: columns[c] for c in SEARCH_COLUMNS if c in columns}
     rest = [c for c in SEARCH_COLUMNS if c not in columns]

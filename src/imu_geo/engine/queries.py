@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from imu_geo.engine.base import check_table_name
+from imu_geo.facets import FACETS, Facet
 from imu_geo.filters import FilterSpec
 from imu_geo.layers import PRECISE_DATES
-from imu_geo.schema import FATALITY_COLUMNS, LAYERS, SOURCE_TYPE_COLUMNS
-from imu_geo.store import ACTOR_SEPARATOR, COUNTRY_SEPARATOR
+from imu_geo.schema import FATALITY_COLUMNS
 from imu_geo.summaries import SUMMARY_LEVELS
 
 Query = tuple[str, dict[str, object]]
@@ -73,28 +73,10 @@ def _where(
             clauses.append(f"day_end >= {params.add(start_day)}")
             if longest is not None:
                 clauses.append(f"day_start >= {params.add(start_day - longest)}")
-    if tuple(spec.layers) != LAYERS:
-        clauses.append(params.in_list("layer", list(spec.layers)))
-    if spec.event_types:
-        clauses.append(params.in_list("event_type", list(spec.event_types)))
-    if spec.attributions:
-        clauses.append(params.in_list("attribution", list(spec.attributions)))
-    for column, wanted, separator in (
-        ("actor_keys", spec.actors, ACTOR_SEPARATOR),
-        ("country_keys", spec.countries, COUNTRY_SEPARATOR),
-    ):
-        if wanted:
-            anyof = " OR ".join(
-                f"instr({column}, {params.add(separator + item + separator)}) > 0"
-                for item in wanted
-            )
-            clauses.append(f"({anyof})")
-    if spec.source_types:
-        anyof = " OR ".join(
-            params.in_list(column, list(spec.source_types))
-            for column in SOURCE_TYPE_COLUMNS
-        )
-        clauses.append(f"({anyof})")
+    for facet in FACETS:
+        wanted = getattr(spec.facets, facet.attribute)
+        if facet.filters(wanted):
+            clauses.append(_facet_clause(facet, list(wanted), params))
     if spec.region is not None:
         level = spec.region.level
         if level not in SUMMARY_LEVELS:  # a column name: only the store's own
@@ -107,6 +89,28 @@ def _where(
     if needle:
         clauses.append(f"instr(search, {params.add(needle)}) > 0")
     return " AND ".join(clauses) if clauses else "1 = 1"
+
+
+def _facet_clause(facet: Facet, wanted: list[str], params: _Params) -> str:
+    """The condition of one facet: a multi-valued facet's keys column holds one
+    of the items, delimited; else one of its columns holds one of the values."""
+    if facet.separator:
+        sep = facet.separator
+        tests = [
+            f"instr({facet.keys_column}, {params.add(sep + item + sep)}) > 0"
+            for item in wanted
+        ]
+        return "(" + " OR ".join(tests) + ")"
+    tests = [params.in_list(column, wanted) for column in facet.columns]
+    return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
+
+
+def _selection(
+    spec: FilterSpec, *, time: bool = True, longest: int | None = None
+) -> tuple[_Params, str]:
+    """Fresh parameters and the ``WHERE`` condition of ``spec`` (:func:`_where`)."""
+    params = _Params()
+    return params, _where(spec, params, time=time, longest=longest)
 
 
 def _layer_sums() -> str:
@@ -122,8 +126,7 @@ def _layer_sums() -> str:
 
 def layer_counts(table: str, spec: FilterSpec, longest: int | None = None) -> Query:
     """The selected events per layer: ``layer``, ``events``."""
-    params = _Params()
-    where = _where(spec, params, longest=longest)
+    params, where = _selection(spec, longest=longest)
     sql = (
         f"SELECT layer, count(*) AS events FROM {check_table_name(table)} "
         f"WHERE {where} GROUP BY layer ORDER BY layer"
@@ -146,8 +149,7 @@ def rows(
     ``limit`` of them, from the first with a ``row_id`` above ``after``: a
     page of rows, or one batch of an export. ``extra`` is a further condition
     made by this module."""
-    params = _Params()
-    where = _where(spec, params, time=time, longest=longest)
+    params, where = _selection(spec, time=time, longest=longest)
     if after is not None:
         where += f" AND row_id > {params.add(int(after))}"
     if extra:
@@ -173,10 +175,8 @@ def event(table: str, event_id: str, columns: Sequence[str]) -> Query:
 def event_at(table: str, row_id: int) -> Query:
     """The id of the event at ``row_id``."""
     params = _Params()
-    sql = (
-        f"SELECT event_id FROM {check_table_name(table)} "
-        f"WHERE row_id = {params.add(int(row_id))}"
-    )
+    row = params.add(int(row_id))
+    sql = f"SELECT event_id FROM {check_table_name(table)} WHERE row_id = {row}"
     return sql, params.values
 
 
@@ -190,8 +190,7 @@ def region_groups(
     :data:`imu_geo.summaries.FIGURE_COUNTS`) and the first and last dates."""
     if level not in SUMMARY_LEVELS:
         raise ValueError(f"level must be one of {', '.join(SUMMARY_LEVELS)}")
-    params = _Params()
-    where = _where(spec, params, longest=longest)
+    params, where = _selection(spec, longest=longest)
     sums = ", ".join(
         f"cast(sum({column}) AS BIGINT) AS {column}" for column in FATALITY_COLUMNS
     )
@@ -232,8 +231,7 @@ def monthly_counts(table: str, spec: FilterSpec) -> Query:
     """Events passing every filter but time, per month they begin in, layer and
     whether their date is vaguer than a month: ``month`` (``year * 12 + month -
     1``), ``layer``, ``vague`` (0 or 1), ``count``."""
-    params = _Params()
-    where = _where(spec, params, time=False)
+    params, where = _selection(spec, time=False)
     precise = params.in_list("date_precision", sorted(PRECISE_DATES))
     vague = f"CASE WHEN {precise} THEN 0 ELSE 1 END"
     sql = (
@@ -250,8 +248,7 @@ def density(
     """The selected events with a point, counted per grid cell of ``cell_deg``
     degrees: ``cx``, ``cy`` (the cell's column and row: ``floor(lon / cell)``,
     ``floor(lat / cell)``), ``events`` and the count per layer."""
-    params = _Params()
-    where = _where(spec, params, longest=longest)
+    params, where = _selection(spec, longest=longest)
     size = params.add(float(cell_deg))
     cx = f"cast(floor(lon / {size}) AS BIGINT)"
     cy = f"cast(floor(lat / {size}) AS BIGINT)"
@@ -275,8 +272,7 @@ def place_halos(
     point is known only to one of ``precisions``: ``lon``, ``lat``,
     ``geo_precision`` and how many ``events`` each, at most ``limit`` of them
     (ordered by lon, lat, precision). What the map draws one halo for."""
-    params = _Params()
-    where = _where(spec, params, longest=longest)
+    params, where = _selection(spec, longest=longest)
     vague = params.in_list("geo_precision", sorted(precisions))
     sql = (
         "SELECT lon, lat, geo_precision, count(*) AS events "
