@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from imu_geo import world
+from imu_geo.facets import Facet, sidebar_facets
 from imu_geo.filters import (
     SEARCH_CHARS,
     FilterSpec,
     month_label,
 )
-from imu_geo.schema import ATTRIBUTIONS, COUNTRY_NAMES, LAYERS
+from imu_geo.schema import COUNTRY_NAMES
 from imu_geo.text import escape_markdown
 from imu_geo.ui.loading import LoadedData
 from imu_geo.ui.player import PLAY_STEPS
@@ -27,6 +28,40 @@ from imu_geo.ui.state import (
 from imu_geo.ui.widgets import option_label
 
 LAYER_LABELS = {"attack": "Attacks", "base": "Bases", "context": "Context"}
+
+
+def _country_label(code: str) -> str:
+    return option_label(COUNTRY_NAMES.get(code) or world.country_name(code))
+
+
+# How a facet's values are written (imu_geo.facets.Facet.value_labels).
+_VALUE_LABELS = {
+    "plain": str,
+    "option": option_label,
+    "country": _country_label,
+    "layer": LAYER_LABELS.get,
+}
+
+
+def _facet_widgets(sidebar, data: LoadedData, section: str) -> None:
+    """One multiselect per facet of a section of the sidebar."""
+    for facet in sidebar_facets(section):
+        options = facet.options(data.choices)
+        if facet.only_with_choices and not options:
+            continue
+        _facet_widget(sidebar, facet, options)
+
+
+def _facet_widget(sidebar, facet: Facet, options: tuple[str, ...]) -> None:
+    sidebar.multiselect(
+        facet.label,
+        options=list(options),
+        format_func=_VALUE_LABELS[facet.value_labels],
+        placeholder=facet.placeholder,
+        default=_value(facet.name),
+        help=facet.hint,
+        **_bound(facet.name),
+    )
 
 
 def filter_controls(data: LoadedData) -> FilterSpec:
@@ -78,13 +113,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
 
     sidebar.header("Filters")
     region_control(data)
-    sidebar.multiselect(
-        "Layers",
-        options=list(LAYERS),
-        format_func=LAYER_LABELS.get,
-        default=_value("layers"),
-        **_bound("layers"),
-    )
+    _facet_widgets(sidebar, data, "display")
     sidebar.checkbox("Base relocation arcs", value=_value("arcs"), **_bound("arcs"))
     sidebar.checkbox(
         "Place uncertainty halos",
@@ -92,51 +121,7 @@ def filter_controls(data: LoadedData) -> FilterSpec:
         help="A faint disc around a point whose place is known only roughly.",
         **_bound("halos"),
     )
-    sidebar.multiselect(
-        "Event types",
-        options=list(data.choices["types"]),
-        format_func=option_label,
-        placeholder="All types",
-        default=_value("types"),
-        **_bound("types"),
-    )
-    if data.choices["source_types"]:
-        # An imported file's own types and sub-types, as it wrote them.
-        sidebar.multiselect(
-            "Source types",
-            options=list(data.choices["source_types"]),
-            placeholder="All source types",
-            default=_value("source_types"),
-            help="The file's own event types and sub-types: an event is shown "
-            "when either is chosen.",
-            **_bound("source_types"),
-        )
-    sidebar.multiselect(
-        "Actors",
-        options=list(data.choices["actors"]),
-        format_func=option_label,
-        placeholder="All actors",
-        default=_value("actors"),
-        **_bound("actors"),
-    )
-    sidebar.multiselect(
-        "Countries",
-        options=list(data.choices["countries"]),
-        format_func=lambda code: option_label(
-            COUNTRY_NAMES.get(code) or world.country_name(code)
-        ),
-        placeholder="All countries",
-        default=_value("countries"),
-        **_bound("countries"),
-    )
-    sidebar.multiselect(
-        "Attribution",
-        options=list(ATTRIBUTIONS),
-        placeholder="Any attribution",
-        default=_value("attribution"),
-        help="How firmly the source ties the event to the IMU.",
-        **_bound("attribution"),
-    )
+    _facet_widgets(sidebar, data, "filters")
     sidebar.text_input(
         "Search",
         value=_value("text"),

@@ -6,10 +6,12 @@ URL query string, so a link restores the view.
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import date
 
 import streamlit as st
 
+from imu_geo.facets import FACETS, Facet
 from imu_geo.filters import (
     SEARCH_CHARS,
     FilterSpec,
@@ -19,7 +21,6 @@ from imu_geo.filters import (
     spec_to_query,
 )
 from imu_geo.layers import MapOptions
-from imu_geo.schema import LAYERS
 from imu_geo.ui.loading import LoadedData
 
 # Widget keys. Each bound widget also has a value key ("v_" + name) that holds the
@@ -29,12 +30,8 @@ from imu_geo.ui.loading import LoadedData
 _STATE_KEYS = {
     "window": "f_window",
     "mode": "f_mode",
-    "layers": "f_layers",
-    "types": "f_types",
-    "actors": "f_actors",
-    "countries": "f_countries",
-    "attribution": "f_attribution",
-    "source_types": "f_source_types",
+    # One per facet, under the facet's name (imu_geo.facets.FACETS).
+    **{facet.name: f"f_{facet.name}" for facet in FACETS},
     "text": "f_text",
     "playing": "f_playing",
     "step": "f_step",
@@ -101,12 +98,8 @@ def _initialise_state(data: LoadedData) -> None:
     state[_REGION_KEY] = spec.region
     _put("window", (month_start(spec.start), month_start(spec.end)))
     _put("mode", spec.mode)
-    _put("layers", list(spec.layers))
-    _put("types", list(spec.event_types))
-    _put("actors", list(spec.actors))
-    _put("countries", list(spec.countries))
-    _put("attribution", list(spec.attributions))
-    _put("source_types", list(spec.source_types))
+    for facet in FACETS:
+        _put(facet.name, list(getattr(spec.facets, facet.attribute)))
     _put("text", spec.text)
     _put("step", "3 months")
     _put("arcs", True)
@@ -120,9 +113,8 @@ def _reset_filters(data: LoadedData) -> None:
     """Start the filters afresh on ``data``: its whole span, every layer."""
     spec = data.default_spec
     _put("window", (month_start(spec.start), month_start(spec.end)))
-    for name in ("types", "actors", "countries", "attribution", "source_types"):
-        _put(name, [])
-    _put("layers", list(LAYERS))
+    for facet in FACETS:
+        _put(facet.name, list(facet.default))
     _put("text", "")
     st.session_state[_REGION_KEY] = None
     st.session_state[_STATE_KEYS["playing"]] = False
@@ -137,17 +129,21 @@ def current_spec(data: LoadedData) -> FilterSpec:
         start=first,
         end=month_end(last),
         mode=_value("mode"),
-        layers=tuple(layer for layer in LAYERS if layer in _value("layers")),
-        event_types=tuple(_value("types")),
-        actors=tuple(_value("actors")),
-        countries=tuple(_value("countries")),
-        attributions=tuple(_value("attribution")),
+        **{facet.attribute: _chosen(facet) for facet in FACETS},
         # The box allows no more; a client that sends more is cut here.
         text=_value("text")[:SEARCH_CHARS],
-        source_types=tuple(_value("source_types")),
         region=current_region(data),
         selected=st.session_state.get("selected_event", ""),
     )
+
+
+def _chosen(facet: Facet) -> tuple[str, ...]:
+    """A facet's values as its widget holds them (in the order of its choices
+    where the facet says so)."""
+    chosen = _value(facet.name)
+    if facet.in_choice_order:
+        return tuple(value for value in facet.choices if value in chosen)
+    return tuple(chosen)
 
 
 def map_options() -> MapOptions:
@@ -156,15 +152,10 @@ def map_options() -> MapOptions:
 
 
 def _facet_key(spec: FilterSpec) -> tuple:
-    return (
-        spec.event_types,
-        spec.actors,
-        spec.countries,
-        spec.attributions,
-        spec.text.strip().casefold(),
-        spec.source_types,
-        spec.region,
-    )
+    """What selects the events besides time and the layers (which callers key
+    apart), the search as it matches."""
+    facets = replace(spec.facets, layers=(), text=spec.text.strip().casefold())
+    return tuple(getattr(facets, part.name) for part in fields(facets))
 
 
 def sync_url(spec: FilterSpec, data: LoadedData) -> None:
