@@ -10,8 +10,9 @@ import argparse
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import geopandas as gpd
 
@@ -167,15 +168,26 @@ def command_export(arguments: argparse.Namespace) -> int:
         )
         sys.stdout.flush()
         return EXIT_OK
+
+    def write(out: BinaryIO) -> str:
+        written = write_selection(
+            out, source, spec, arguments.format, arguments.source_columns
+        )
+        return f"{written} events written to {arguments.output}"
+
+    return _to_file(arguments.output, write)
+
+
+def _to_file(output: str, write: Callable[[BinaryIO], str]) -> int:
+    """Write a command's output file with ``write``, which returns the line to
+    say on standard error; or say why the file cannot be written."""
     try:
-        with Path(arguments.output).open("wb") as out:
-            written = write_selection(
-                out, source, spec, arguments.format, arguments.source_columns
-            )
+        with Path(output).open("wb") as out:
+            done = write(out)
     except OSError as error:
-        _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
+        _write(f"imu-geo: cannot write {output}: {error}", sys.stderr)
         return EXIT_UNREADABLE
-    _write(f"{written} events written to {arguments.output}", sys.stderr)
+    _write(done, sys.stderr)
     return EXIT_OK
 
 
@@ -264,13 +276,12 @@ def command_render(arguments: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         frames = len(animation.frame_specs(spec, arguments.step))
         what = f"{frames} frames"
-    try:
-        Path(arguments.output).write_bytes(payload)
-    except OSError as error:
-        _write(f"imu-geo: cannot write {arguments.output}: {error}", sys.stderr)
-        return EXIT_UNREADABLE
-    _write(f"{what} drawn to {arguments.output} ({len(payload):,} bytes)", sys.stderr)
-    return EXIT_OK
+
+    def write(out: BinaryIO) -> str:
+        out.write(payload)
+        return f"{what} drawn to {arguments.output} ({len(payload):,} bytes)"
+
+    return _to_file(arguments.output, write)
 
 
 def command_import(arguments: argparse.Namespace) -> int:
@@ -448,8 +459,6 @@ def build_parser() -> argparse.ArgumentParser:
         "source:<name> (the dashboard's \"Include the file's own columns\")",
     )
     export.add_argument("-o", "--output", help="file to write (default: stdout)")
-    export.add_argument("--data", help="data directory (default: the bundled data)")
-    export.set_defaults(handler=command_export)
 
     summary = commands.add_parser(
         "summary",
@@ -464,8 +473,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="table",
         help="a text table (default) or CSV as the page's download",
     )
-    summary.add_argument("--data", help="data directory (default: the bundled data)")
-    summary.set_defaults(handler=command_summary)
 
     render = commands.add_parser(
         "render",
@@ -502,8 +509,15 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--no-arcs", action="store_true", help="no relocation arcs")
     render.add_argument("--no-halos", action="store_true", help="no place halos")
     render.add_argument("-o", "--output", required=True, help="file to write")
-    render.add_argument("--data", help="data directory (default: the bundled data)")
-    render.set_defaults(handler=command_render)
+    for command, handler in (
+        (export, command_export),
+        (summary, command_summary),
+        (render, command_render),
+    ):
+        command.add_argument(
+            "--data", help="data directory (default: the bundled data)"
+        )
+        command.set_defaults(handler=handler)
 
     importer = commands.add_parser(
         "import",
