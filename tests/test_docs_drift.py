@@ -1,5 +1,6 @@
 """The docs say what the code's tables say: every crosswalk entry of the
-importer in ``docs/import.md``, every vocabulary term in ``data/README.md``.
+importer in ``docs/import.md``, every vocabulary term in ``data/README.md``,
+every link parameter and facet in the README.
 
 A new row in a table, or a new term, fails here until the docs name it.
 """
@@ -11,6 +12,8 @@ import re
 
 import pytest
 
+from imu_geo.facets import FACETS
+from imu_geo.filters import LINK_PARAMETERS
 from imu_geo.schema import EVENT_TYPES, EVENT_VOCABULARIES
 from tests.conftest import PROJECT_DIR
 
@@ -111,3 +114,20 @@ def test_every_place_precision_code_is_in_the_import_doc_in_order(fmt, column):
     )
     shown = re.findall(r"`([^`]+)`", line.split("|")[2])
     assert shown == values, (fmt, line)
+
+
+README = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", [p.name for p in LINK_PARAMETERS])
+def test_every_link_parameter_is_in_the_readme(name):
+    # Named in backticks, or shown in the README's example link. (The
+    # commands' options are checked in tests/test_cli_links.py.)
+    assert f"`{name}`" in README or re.search(rf"[?&]{name}=", README), name
+
+
+@pytest.mark.parametrize("facet", FACETS, ids=lambda facet: facet.name)
+def test_every_facet_is_named_in_the_readmes_filters(facet):
+    # The README's item on the filters names each facet by its sidebar label.
+    item = README.split("- **Filters**:", 1)[1].split("\n- **", 1)[0]
+    assert facet.label.lower() in item.lower(), facet.label
