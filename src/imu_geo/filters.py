@@ -253,7 +253,7 @@ class FilterSpec:
     """
 
     window: Window
-    facets: Facets  # type: ignore[valid-type]
+    facets: Facets
     selected: str = field(default="", compare=False)
 
     def __init__(
@@ -263,7 +263,7 @@ class FilterSpec:
         mode: str | None = None,
         *,
         window: Window | None = None,
-        facets: Facets | None = None,  # type: ignore[valid-type]
+        facets: Facets | None = None,
         selected: str = "",
         **facet_fields,
     ) -> None:
@@ -516,8 +516,9 @@ def spec_from_query(
     default
         The spec to fall back on; its ``start`` and ``end`` are also the bounds.
     choices
-        The allowed values for ``types``, ``actors``, ``countries`` and
-        ``source_types`` (:func:`facet_choices`).
+        The allowed values of each facet whose choices are found in the
+        events, by facet name (:func:`facet_choices`); the other facets have
+        fixed choices.
     units
         The units ``region`` may name (:func:`region_units`); without them, a
         ``region`` in the link is refused.
