@@ -261,6 +261,20 @@ def density(
     return sql, params.values
 
 
+def _vague_places(
+    table: str, spec: FilterSpec, precisions: Sequence[str], longest: int | None
+) -> tuple[_Params, str]:
+    """Parameters and the ``FROM ... WHERE`` of the selected events that are
+    not bases and whose point is known only to one of ``precisions``."""
+    params, where = _selection(spec, longest=longest)
+    vague = params.in_list("geo_precision", sorted(precisions))
+    return params, (
+        f"FROM {check_table_name(table)} "
+        f"WHERE {where} AND layer <> 'base' AND {vague} "
+        "AND lat IS NOT NULL AND lon IS NOT NULL"
+    )
+
+
 def place_halos(
     table: str,
     spec: FilterSpec,
@@ -272,13 +286,9 @@ def place_halos(
     point is known only to one of ``precisions``: ``lon``, ``lat``,
     ``geo_precision`` and how many ``events`` each, at most ``limit`` of them
     (ordered by lon, lat, precision). What the map draws one halo for."""
-    params, where = _selection(spec, longest=longest)
-    vague = params.in_list("geo_precision", sorted(precisions))
+    params, events = _vague_places(table, spec, precisions, longest)
     sql = (
-        "SELECT lon, lat, geo_precision, count(*) AS events "
-        f"FROM {check_table_name(table)} "
-        f"WHERE {where} AND layer <> 'base' AND {vague} "
-        "AND lat IS NOT NULL AND lon IS NOT NULL "
+        f"SELECT lon, lat, geo_precision, count(*) AS events {events} "
         "GROUP BY lon, lat, geo_precision ORDER BY lon, lat, geo_precision "
         f"LIMIT {int(limit)}"
     )
@@ -295,14 +305,10 @@ def place_count(
     """How many distinct places :func:`place_halos` would find, counted up to
     ``cap`` (``places``): the engine stops at ``cap`` distinct places, where
     grouping every event's own point to count them would read them all."""
-    params = _Params()
-    where = _where(spec, params, longest=longest)
-    vague = params.in_list("geo_precision", sorted(precisions))
+    params, events = _vague_places(table, spec, precisions, longest)
     sql = (
         "SELECT count(*) AS places FROM ("
-        f"SELECT DISTINCT lon, lat, geo_precision FROM {check_table_name(table)} "
-        f"WHERE {where} AND layer <> 'base' AND {vague} "
-        "AND lat IS NOT NULL AND lon IS NOT NULL "
+        f"SELECT DISTINCT lon, lat, geo_precision {events} "
         f"LIMIT {int(cap)}) AS capped"
     )
     return sql, params.values
