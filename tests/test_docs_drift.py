@@ -1,5 +1,5 @@
 """The docs say what the code's tables say: every crosswalk entry of the
-importer in ``docs/import.md``, every vocabulary term in ``data/README.md``,
+importer in ``docs/import.md``, every vocabulary term and every era in ``data/README.md``.
 every link parameter and facet in the README.
 
 A new row in a table, or a new term, fails here until the docs name it.
@@ -131,3 +131,17 @@ def test_every_facet_is_named_in_the_readmes_filters(facet):
     # The README's item on the filters names each facet by its sidebar label.
     item = README.split("- **Filters**:", 1)[1].split("\n- **", 1)[0]
     assert facet.label.lower() in item.lower(), facet.label
+
+
+ERAS_TABLE = PROJECT_DIR / "src" / "imu_geo" / "tables" / "eras.csv"
+
+
+def _eras() -> list[dict[str, str]]:
+    with ERAS_TABLE.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("era", _eras(), ids=lambda e: e["key"])
+def test_every_era_is_listed_in_the_data_readme_with_its_dates(era):
+    row = f"| {era['name']} | {era['start']} | {era['end']} |"
+    assert row in _doc_lines(DATA_DOC), row
