@@ -1,6 +1,6 @@
 """The docs say what the code's tables say: every crosswalk entry of the
-importer in ``docs/import.md``, every vocabulary term and every era in ``data/README.md``.
-every link parameter and facet in the README.
+importer in ``docs/import.md``, every vocabulary term and every era in
+``data/README.md``, every link parameter and facet in the README.
 
 A new row in a table, or a new term, fails here until the docs name it.
 """
