@@ -1,6 +1,7 @@
 """The docs say what the code's tables say: every crosswalk entry of the
-importer in ``docs/import.md``, every vocabulary term and every era in
-``data/README.md``, every link parameter and facet in the README.
+importer in ``docs/import.md``, every vocabulary term, every era and every
+rule of a row in ``data/README.md``, every link parameter and facet in the
+README.
 
 A new row in a table, or a new term, fails here until the docs name it.
 """
@@ -14,6 +15,7 @@ import pytest
 
 from imu_geo.facets import FACETS
 from imu_geo.filters import LINK_PARAMETERS
+from imu_geo.rules import RULES
 from imu_geo.schema import EVENT_TYPES, EVENT_VOCABULARIES
 from tests.conftest import PROJECT_DIR
 
@@ -145,3 +147,13 @@ def _eras() -> list[dict[str, str]]:
 def test_every_era_is_listed_in_the_data_readme_with_its_dates(era):
     row = f"| {era['name']} | {era['start']} | {era['end']} |"
     assert row in _doc_lines(DATA_DOC), row
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_every_rule_is_in_the_data_doc_with_its_columns(rule):
+    """data/README.md's table of the rules a row keeps has a line for each rule
+    of imu_geo.rules, naming every column it checks or reads."""
+    line = _line_with(DATA_DOC, f"| `{rule.id}` |")
+    assert line, rule.id
+    for column in (*rule.columns, *rule.reads):
+        assert f"`{column}`" in line, (rule.id, column)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo import source_columns as kept
+from imu_geo.rules import text_numbers
 from imu_geo.schema import (
     EVENT_COLUMNS,
     FATALITY_COLUMNS,
@@ -29,7 +30,6 @@ from imu_geo.validate import (
     REGIONS_FILE,
     Problem,
     read_and_validate_all,
-    text_numbers,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -17,28 +17,27 @@ import csv
 import io
 import json
 import math
-import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from shapely.geometry import shape
 from shapely.ops import unary_union
 
-from imu_geo.dates import DateParseError, parse_partial_date, precision_problem
+from imu_geo.rules import (
+    COUNTRY_CODES,
+    PLACES_FILE,
+    SLUG,
+    Rows,
+    broken,
+)
 from imu_geo.schema import (
     AREA_GEOMETRIES,
     EVENT_COLUMNS,
-    EVENT_TYPES,
-    EVENT_VOCABULARIES,
-    FATALITY_COLUMNS,
-    OPTIONAL_EVENT_COLUMNS,
     PLACE_KINDS,
     PLACE_PROPERTIES,
     POINT_COLUMNS,
@@ -49,7 +48,6 @@ from imu_geo.schema import (
 from imu_geo.source_columns import SOURCE_COLUMNS_FILE, read_source_columns
 
 EVENTS_FILE = "events.csv"
-PLACES_FILE = "places.geojson"
 REGIONS_FILE = "regions.geojson"
 REGION_LEVELS = ("country", "admin1", "valley")
 REGION_PROPERTIES = ("region_id", "name", "level", "country")
@@ -59,12 +57,6 @@ REGION_PROPERTIES = ("region_id", "name", "level", "country")
 # degrees (~3 km) of its stated country counts as inside it.
 BORDER_TOLERANCE_DEG = 0.03
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_ROW_NUMBER = re.compile(r"[1-9][0-9]*")
-_COUNTRY_CODES = re.compile(r"[A-Z]{2}(\|[A-Z]{2})*")
-# A coordinate as events.csv writes it: a decimal number of degrees.
-_DEGREES = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 # The columns an events.csv may have beyond EVENT_COLUMNS.
 OPTIONAL_COLUMN_GROUPS: tuple[str, ...] = (*SOURCE_EVENT_COLUMNS, *POINT_COLUMNS)
 
@@ -168,23 +160,6 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def _full_date(value: str) -> date:
-    interval = parse_partial_date(value)
-    if interval.precision != "day" or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise DateParseError(f"{value!r} is not a full ISO date YYYY-MM-DD")
-    return interval.start
-
-
-def _with_article(word: str) -> str:
-    return ("an " if word[:1] in "aeiou" else "a ") + word
-
-
-def _non_negative_int(value: str) -> int:
-    if not re.fullmatch(r"\d+", value):
-        raise ValueError(f"{value!r} is not a whole number of people (0 or more)")
-    return int(value)
-
-
 def _header_problems(
     header: list[str], file: str
 ) -> Generator[Problem, None, list[str]]:
@@ -229,213 +204,68 @@ def check_event_rows(
     if missing or len(seen_columns) != len(header):
         return
 
-    first_row_of: dict[str, int] = {}
+    found: list[Problem] = []
+    whole: list[list[str]] = []
+    numbers: list[int] = []
     for index, values in enumerate(rows, start=2):
-        if len(values) != len(header):
-            yield Problem(
+        if len(values) == len(header):
+            whole.append(values)
+            numbers.append(index)
+            continue
+        found.append(
+            Problem(
                 file,
                 index,
                 None,
                 f"has {len(values)} fields where the header has {len(header)}",
             )
-            continue
-        record = dict(zip(header, values, strict=True))
-        yield from _check_event(record, index, file, first_row_of, place_ids)
-        if source_text is not None and record["source_quote"].strip():
-            for segment in missing_quote_segments(record["source_quote"], source_text):
-                yield Problem(
-                    file,
-                    index,
-                    "source_quote",
-                    f"this passage is not in the source text: {segment[:80]!r}",
-                )
+        )
+    frame = pd.DataFrame(whole, columns=header, dtype="str")
+    found.extend(
+        _event_problems(
+            frame, np.array(numbers, dtype=np.int64), file, place_ids, source_text
+        )
+    )
+    # Row order (a stable sort keeps each row's problems in the rules' order).
+    yield from sorted(found, key=lambda problem: problem.row or 0)
 
 
-def _check_event(
-    record: Mapping[str, str],
-    row: int,
+def _event_problems(
+    frame: pd.DataFrame,
+    numbers: np.ndarray | None,
     file: str,
-    first_row_of: dict[str, int],
     place_ids: set[str] | None,
-) -> Iterator[Problem]:
-    for column in EVENT_COLUMNS:
-        if column in OPTIONAL_EVENT_COLUMNS:
-            continue
-        if not record[column].strip():
-            yield Problem(file, row, column, "is empty")
-
-    event_id = record["event_id"]
-    if event_id:
-        if not _SLUG.fullmatch(event_id):
-            yield Problem(
-                file,
-                row,
-                "event_id",
-                f"{event_id!r} is not a slug (lower-case letters, digits, - and _)",
-            )
-        if event_id in first_row_of:
-            yield Problem(
-                file,
-                row,
-                "event_id",
-                f"{event_id!r} is a duplicate of row {first_row_of[event_id]}",
-            )
-        else:
-            first_row_of[event_id] = row
-
-    for column, allowed in EVENT_VOCABULARIES.items():
-        value = record[column]
-        if value and value not in allowed:
-            yield Problem(
-                file, row, column, f"{value!r} is not one of {', '.join(allowed)}"
-            )
-    layer, event_type = record["layer"], record["event_type"]
-    if layer in EVENT_TYPES and event_type and event_type not in EVENT_TYPES[layer]:
-        yield Problem(
-            file,
-            row,
-            "event_type",
-            f"{event_type!r} is not {_with_article(layer)} type "
-            f"({', '.join(EVENT_TYPES[layer])})",
-        )
-
-    dates: dict[str, date] = {}
-    for column in ("date_start", "date_end"):
-        if not record[column]:
-            continue
-        try:
-            dates[column] = _full_date(record[column])
-        except DateParseError as error:
-            yield Problem(file, row, column, str(error))
-    if len(dates) == 2:
-        reason = precision_problem(
-            dates["date_start"], dates["date_end"], record["date_precision"]
-        )
-        if reason and record["date_precision"] in EVENT_VOCABULARIES["date_precision"]:
-            column = "date_end" if "before" in reason else "date_precision"
-            yield Problem(file, row, column, reason)
-
-    place_id = record["place_id"]
-    has_point = yield from _point_problems(record, row, file)
-    located = bool(place_id) or has_point
-    if not located and layer in ("attack", "base"):
-        yield Problem(
-            file, row, "place_id", f"is empty, but {_with_article(layer)} needs a place"
-        )
-    if place_id and place_ids is not None and place_id not in place_ids:
-        yield Problem(
-            file, row, "place_id", f"{place_id!r} is not a place in {PLACES_FILE}"
-        )
-    for column in ("geo_precision", "place_origin"):
-        if located and not record[column]:
-            yield Problem(file, row, column, "is empty, but the row has a place")
-        if not located and record[column]:
-            yield Problem(file, row, column, "is given, but the row has no place")
-
-    source_row = record.get("source_row", "")
-    if source_row and not _ROW_NUMBER.fullmatch(source_row):
-        yield Problem(
-            file,
-            row,
-            "source_row",
-            f"{source_row!r} is not a row number (a whole number from 1)",
-        )
-
-    counts: dict[str, int] = {}
-    for column in FATALITY_COLUMNS:
-        if not record[column]:
-            continue
-        try:
-            counts[column] = _non_negative_int(record[column])
-        except ValueError as error:
-            yield Problem(file, row, column, str(error))
-    ordered = [counts[c] for c in FATALITY_COLUMNS if c in counts]
-    if ordered != sorted(ordered):
-        yield Problem(
-            file,
-            row,
-            "fatalities_best",
-            "fatalities must satisfy low <= best <= high",
-        )
-
-
-def _degrees_problem(value: str, column: str, limit: int) -> str | None:
-    """What is wrong with one coordinate's text, or None."""
-    if _NON_FINITE.fullmatch(value.strip()):
-        return f"{value!r} is not a finite number"
-    if not _DEGREES.fullmatch(value):
-        return f"{value!r} is not a decimal number of degrees"
-    if abs(float(value)) > limit:
-        name = "latitude" if column == "lat" else "longitude"
-        return f"{value!r} is out of range ({name} runs -{limit} to {limit})"
-    return None
-
-
-def _point_problems(
-    record: Mapping[str, str], row: int, file: str
-) -> Generator[Problem, None, bool]:
-    """Yield problems with an event's own point; return whether it has one.
-
-    ``lat`` and ``lon`` come both or neither, as finite decimal degrees in range;
-    ``place_name`` and ``country`` describe the point, so they need one, and the
-    country is ISO 3166-1 alpha-2 like a place's.
-    """
-    lat, lon = record.get("lat", ""), record.get("lon", "")
-    if not lat and not lon:
-        for column in ("place_name", "country"):
-            if record.get(column, ""):
-                yield Problem(
-                    file, row, column, "is given, but the row has no point (lat, lon)"
+    source_text: str | None,
+) -> list[Problem]:
+    """The problems of the rows of ``frame`` (text cells), in row order: each
+    row's broken rules (:data:`imu_geo.rules.RULES`, in their order), then its
+    quote passages missing from ``source_text`` when that is given."""
+    rows = Rows(frame, numbers, place_ids)
+    at_row = rows.numbers
+    found = [
+        Problem(file, int(at_row[position]), column, message)
+        for _, column, positions, messages in broken(rows)
+        for position, message in zip(positions, messages, strict=True)
+    ]
+    if source_text is not None:
+        for row, quote in zip(at_row, frame["source_quote"], strict=True):
+            if not quote.strip():
+                continue
+            for segment in missing_quote_segments(quote, source_text):
+                found.append(
+                    Problem(
+                        file,
+                        int(row),
+                        "source_quote",
+                        f"this passage is not in the source text: {segment[:80]!r}",
+                    )
                 )
-        return False
-    for column, value, other, limit in (
-        ("lat", lat, "lon", 90),
-        ("lon", lon, "lat", 180),
-    ):
-        if not value:
-            yield Problem(file, row, column, f"is empty, but {other} is given")
-            continue
-        reason = _degrees_problem(value, column, limit)
-        if reason:
-            yield Problem(file, row, column, reason)
-    country = record.get("country", "")
-    if country and not _COUNTRY_CODES.fullmatch(country):
-        yield Problem(
-            file, row, "country", f"{country!r} is not ISO 3166-1 alpha-2 (e.g. UZ)"
-        )
-    return True
+    return sorted(found, key=lambda problem: problem.row or 0)
 
 
 # --- events at scale -----------------------------------------------------------
-# A million rows checked one by one take about 25 s. The same rules are applied
-# below to whole columns to find the rows that are certainly valid; every other
-# row goes through _check_event, so the problems (and their wording) are exactly
-# those of check_event_rows. The column test may only ever be stricter than the
-# row test, never looser: a row it passes must have no problem at all.
-
-_ISO_DAY = r"\d{4}-\d{2}-\d{2}"
-
-
-def text_numbers(values: pd.Series) -> np.ndarray:
-    """Cells of number text as float64, NaN where a cell is empty or missing.
-
-    What ``pd.to_numeric(values.replace("", None), errors="coerce")`` reads from
-    valid number text, parsed by Arrow in one pass (correctly rounded, as
-    Python's ``float``) instead of cell by cell; text Arrow does not take as a
-    number is left to pandas, so nothing is read differently.
-    """
-    cells = values.fillna("").astype("str")
-    text = pa.array(cells.array, from_pandas=True)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
-    try:
-        numbers = pc.cast(text, pa.float64())
-    except pa.ArrowInvalid:
-        return pd.to_numeric(cells.replace("", None), errors="coerce").to_numpy(
-            float, na_value=np.nan
-        )
-    return numbers.to_numpy(zero_copy_only=False)
+# A million rows are read by Arrow into a frame of text when the file allows it
+# (read_events_frame); the rules then run over whole columns either way.
 
 
 def read_events_frame(path: Path) -> pd.DataFrame | None:
@@ -571,123 +401,6 @@ def _needs_row_reader(raw: bytes | memoryview) -> bool:
     return seen % 2 == 1  # a quoted field still open at the end
 
 
-def _certainly_valid(frame: pd.DataFrame, place_ids: set[str] | None) -> np.ndarray:
-    """True for each row that breaks no rule of :func:`_check_event`."""
-    ok = np.ones(len(frame), dtype=bool)
-    for column in EVENT_COLUMNS:
-        if column not in OPTIONAL_EVENT_COLUMNS:
-            ok &= (frame[column].str.strip() != "").to_numpy()
-    event_id = frame["event_id"]
-    ok &= event_id.str.fullmatch(_SLUG.pattern).to_numpy(dtype=bool)
-    ok &= ~event_id.duplicated(keep=False).to_numpy()
-    for column, allowed in EVENT_VOCABULARIES.items():
-        # Empty passes here as in the row check: a required column's emptiness
-        # is caught above, an optional one's by the place rules below.
-        ok &= (frame[column].isin(allowed) | (frame[column] == "")).to_numpy()
-    pairs = {
-        f"{layer}/{kind}" for layer, kinds in EVENT_TYPES.items() for kind in kinds
-    }
-    ok &= (frame["layer"] + "/" + frame["event_type"]).isin(pairs).to_numpy()
-
-    days = {}
-    for column in ("date_start", "date_end"):
-        text = frame[column]
-        ok &= text.str.fullmatch(_ISO_DAY).to_numpy(dtype=bool)
-        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        ok &= parsed.notna().to_numpy()
-        ok &= parsed.dt.year.between(1000, 2999).fillna(False).to_numpy(dtype=bool)
-        days[column] = parsed
-    start, end = days["date_start"], days["date_end"]
-    precision = frame["date_precision"]
-    ok &= (end >= start).fillna(False).to_numpy(dtype=bool)
-    month_first = start.dt.day == 1
-    whole_months = month_first & (end == end + pd.offsets.MonthEnd(0))
-    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
-    fits = (
-        precision.isin(["range", "approximate"])
-        | ((precision == "day") & (start == end))
-        | ((precision == "month") & whole_months & (months == 1))
-        | (
-            (precision == "year")
-            & month_first
-            & (start.dt.month == 1)
-            & (end.dt.month == 12)
-            & (end.dt.day == 31)
-            & (end.dt.year == start.dt.year)
-        )
-        | ((precision == "season") & whole_months & (months == 3))
-    )
-    ok &= fits.fillna(False).to_numpy(dtype=bool)
-
-    place = frame["place_id"]
-    has_place = (place != "").to_numpy()
-    has_point = _certainly_valid_points(frame, ok)
-    located = has_place | has_point
-    ok &= located | ~frame["layer"].isin(["attack", "base"]).to_numpy()
-    if place_ids is not None:
-        ok &= ~has_place | place.isin(place_ids).to_numpy()
-    for column in ("geo_precision", "place_origin"):
-        given = (frame[column] != "").to_numpy()
-        ok &= given == located
-
-    if "source_row" in frame.columns:
-        source_row = frame["source_row"]
-        ok &= (
-            (source_row == "") | source_row.str.fullmatch(_ROW_NUMBER.pattern)
-        ).to_numpy(dtype=bool)
-
-    previous = None
-    for column in FATALITY_COLUMNS:
-        text = frame[column]
-        empty = (text == "").to_numpy()
-        # Up to 15 digits, so that the comparison below is exact in float64;
-        # longer numbers go to the row checker.
-        digits = text.str.fullmatch(r"\d{1,15}").to_numpy(dtype=bool)
-        ok &= empty | digits
-        value = pd.Series(
-            text_numbers(text.where(~empty & digits, "")), index=text.index
-        )
-        # Compare with the nearest earlier count that is given.
-        if previous is not None:
-            ok &= ~(value < previous).fillna(False).to_numpy(dtype=bool)
-            previous = value.fillna(previous)
-        else:
-            previous = value
-    return ok
-
-
-def _certainly_valid_points(frame: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
-    """Which rows have their own point; clears ``ok`` for a row whose point
-    columns break a rule of :func:`_point_problems` (or might)."""
-    n = len(frame)
-
-    def column(name: str) -> pd.Series:
-        return (
-            frame[name] if name in frame.columns else pd.Series([""] * n, dtype="str")
-        )
-
-    lat, lon = column("lat"), column("lon")
-    lat_given = (lat != "").to_numpy(bool)
-    lon_given = (lon != "").to_numpy(bool)
-    has_point = lat_given & lon_given
-    ok &= lat_given == lon_given
-    for text, limit in ((lat, 90), (lon, 180)):
-        given = (text != "").to_numpy(bool)
-        if not given.any():
-            continue
-        form = text.str.fullmatch(_DEGREES.pattern).to_numpy(bool)
-        value = text_numbers(text.where(given & form, ""))
-        inside = np.abs(np.nan_to_num(value, nan=np.inf)) <= limit
-        ok &= ~given | (form & inside)
-    for name in ("place_name", "country"):
-        ok &= ~(column(name) != "").to_numpy(bool) | has_point
-    country = column("country")
-    ok &= ((country == "") | country.str.fullmatch(_COUNTRY_CODES.pattern)).to_numpy(
-        bool
-    )
-    return has_point
-
-
 def check_event_frame(
     frame: pd.DataFrame,
     file: str = EVENTS_FILE,
@@ -697,53 +410,12 @@ def check_event_frame(
     """Yield the same problems as :func:`check_event_rows` for a frame of text.
 
     ``frame`` comes from :func:`read_events_frame`: unique columns and no missing
-    cells. Rows the column test cannot clear are checked one by one.
+    cells.
     """
     missing = yield from _header_problems([str(c) for c in frame.columns], file)
     if missing:
         return
-    found: list[Problem] = []
-    valid = _certainly_valid(frame, place_ids)
-    ids = frame["event_id"]
-    repeated = ids.duplicated(keep=False).to_numpy()
-    first_row_of: dict[str, int] = {}
-    if repeated.any():
-        firsts = ids[repeated].drop_duplicates(keep="first")
-        first_row_of = {value: int(i) + 2 for i, value in firsts.items()}
-    suspects = np.flatnonzero(~valid)
-    columns = list(EVENT_COLUMNS) + [
-        c for c in OPTIONAL_COLUMN_GROUPS if c in frame.columns
-    ]
-    # The suspect rows first, then their columns: selecting the columns of the
-    # whole frame first would copy every row.
-    at = [frame.columns.get_loc(c) for c in columns]
-    for position, values in zip(
-        suspects, frame.iloc[suspects, at].itertuples(index=False), strict=True
-    ):
-        record = dict(zip(columns, values, strict=True))
-        row = int(position) + 2
-        own = first_row_of.get(record["event_id"]) == row
-        if own:
-            del first_row_of[record["event_id"]]
-        found.extend(_check_event(record, row, file, first_row_of, place_ids))
-        if own:
-            first_row_of[record["event_id"]] = row
-    if source_text is not None:
-        for position, quote in enumerate(frame["source_quote"]):
-            if not quote.strip():
-                continue
-            for segment in missing_quote_segments(quote, source_text):
-                found.append(
-                    Problem(
-                        file,
-                        position + 2,
-                        "source_quote",
-                        f"this passage is not in the source text: {segment[:80]!r}",
-                    )
-                )
-    # Row order, as check_event_rows reports them (a stable sort keeps each
-    # row's own problems before its quote problems).
-    yield from sorted(found, key=lambda problem: problem.row or 0)
+    yield from _event_problems(frame, None, file, place_ids, source_text)
 
 
 # --- places and regions -------------------------------------------------------
@@ -895,7 +567,7 @@ def check_places(
             if name not in properties:
                 report(name, "is missing")
         place_id = str(properties.get("place_id") or "")
-        if not _SLUG.fullmatch(place_id):
+        if not SLUG.fullmatch(place_id):
             report("place_id", f"{place_id!r} is not a slug")
         elif place_id in place_ids:
             report("place_id", f"{place_id!r} is a duplicate")
@@ -906,7 +578,7 @@ def check_places(
         if kind not in PLACE_KINDS:
             report("kind", f"{kind!r} is not one of {', '.join(PLACE_KINDS)}")
         country = str(properties.get("country") or "")
-        if country and not _COUNTRY_CODES.fullmatch(country):
+        if country and not COUNTRY_CODES.fullmatch(country):
             report("country", f"{country!r} is not ISO 3166-1 alpha-2 (e.g. UZ)")
             continue
         if geometry is None or countries is None:

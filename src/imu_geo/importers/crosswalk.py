@@ -23,6 +23,7 @@ import pandas as pd
 from imu_geo.datecolumns import DateColumn, read_date_columns
 from imu_geo.dates import DateParseError, parse_partial_date
 from imu_geo.importers.reading import RawTable
+from imu_geo.rules import per_unique as _per_unique
 from imu_geo.schema import (
     EVENT_COLUMNS,
     GEO_PRECISIONS,
@@ -113,8 +114,6 @@ NO_TEXT = "[no text in the source row]"
 
 NO_ACTOR = "[no actor in the source row]"
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-
 
 def _text(values: object, n: int | None = None) -> pd.Series:
     """A text Series on a fresh RangeIndex (a scalar is repeated ``n`` times)."""
@@ -127,50 +126,6 @@ def _text(values: object, n: int | None = None) -> pd.Series:
 def _when(mask: np.ndarray, values: pd.Series, otherwise: str = "") -> pd.Series:
     """``values`` where ``mask`` holds, else ``otherwise``."""
     return values.where(pd.Series(mask, index=values.index), otherwise)
-
-
-def _values_at(uniques, positions: np.ndarray):
-    """``uniques[position]`` for each position, as indexing gives them one by
-    one (a position of -1, factorize's code for missing, is the last value)."""
-    if isinstance(uniques, np.ndarray):
-        return uniques[positions]
-    if isinstance(uniques.dtype, pd.StringDtype):
-        # Python strings, as the scalar lookup returns them.
-        return uniques.to_numpy(dtype=object)[positions]
-    return [uniques[position] for position in positions]
-
-
-def _per_unique(function, *columns) -> list[np.ndarray]:
-    """Apply ``function`` once per distinct tuple of values and spread the results.
-
-    ``function`` returns a tuple; the result is one object array per element,
-    aligned with the rows. Dates, names and codes repeat a great deal, so a
-    million rows usually need only a few thousand calls.
-    """
-    codes_and_uniques = [
-        pd.factorize(c if isinstance(c, pd.Series) else np.asarray(c, dtype=object))
-        for c in columns
-    ]
-    combined = codes_and_uniques[0][0].astype(np.int64)
-    for codes, uniques in codes_and_uniques[1:]:
-        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
-    group, groups = pd.factorize(combined)
-    first = np.empty(len(groups), dtype=np.int64)
-    first[group[::-1]] = np.arange(group.size)[::-1]
-    # Each column's value at each group's first row, looked up once per column:
-    # indexing an Arrow-backed Index one scalar at a time costs microseconds.
-    arguments = [
-        _values_at(uniques, codes[first]) for codes, uniques in codes_and_uniques
-    ]
-    results = [function(*values) for values in zip(*arguments, strict=True)]
-    if not results:
-        return []
-    spread = []
-    for position in range(len(results[0])):
-        column = np.empty(len(results), dtype=object)
-        column[:] = [result[position] for result in results]
-        spread.append(column[group])
-    return spread
 
 
 def slugify(values: pd.Series, separator: str = "-") -> pd.Series:
@@ -385,13 +340,11 @@ def _codes(values: pd.Series) -> pd.Series:
     return pd.Series(pd.array(spread, dtype="Int64"))
 
 
-def _count_text(text: str, strict: bool) -> tuple:
+def _count_text(text: str) -> tuple:
     """One fatality cell: (the count as text, or '' with a reason)."""
     if not text:
         return "", ""
     reason = f"{text!r} is not a whole number of people (0 or more)"
-    if strict:
-        return (text, "") if re.fullmatch(r"\d+", text) else ("", reason)
     try:
         value = float(text)
     except ValueError:
@@ -401,51 +354,28 @@ def _count_text(text: str, strict: bool) -> tuple:
     return str(int(value)), ""
 
 
-def _counts(
-    source: _Source, column: str, issues: _Issues, strict: bool = False
-) -> pd.Series:
+def _counts(source: _Source, column: str, issues: _Issues) -> pd.Series:
     """A fatality column as text ('' when unknown).
 
-    ``strict`` takes only digits and rejects the row otherwise, as ``events.csv``
-    does. Otherwise a whole number written as a float (``3.0``, as spreadsheets
-    and Parquet give it) is read too, and a figure that is not a whole number of
-    people (GTD's 1993 file has ``19.8``) keeps the event with the count empty:
-    a repair whose reason quotes the figure.
+    A whole number written as a float (``3.0``, as spreadsheets and Parquet give
+    it) is read too, and a figure that is not a whole number of people (GTD's
+    1993 file has ``19.8``) keeps the event with the count empty: a repair whose
+    reason quotes the figure. (A file in this project's layout is held to the
+    ``count`` rule of :mod:`imu_geo.rules` instead.)
     """
     raw = source.stripped(column)
-    text, reason = _per_unique(lambda v: _count_text(v, strict), raw) or (
+    text, reason = _per_unique(_count_text, raw) or (
         np.array([], object),
         np.array([], object),
     )
     bad = reason != ""
-    if strict:
-        issues.add(bad, "rejected", column, reason[bad])
-    else:
-        issues.add(
-            bad,
-            "repaired",
-            column,
-            [f"{why}; the event is kept with no count" for why in reason[bad]],
-        )
+    issues.add(
+        bad,
+        "repaired",
+        column,
+        [f"{why}; the event is kept with no count" for why in reason[bad]],
+    )
     return _text(text)
-
-
-def _fatality_order(
-    low: pd.Series, best: pd.Series, high: pd.Series, issues: _Issues, column: str
-) -> None:
-    values = [
-        pd.to_numeric(s, errors="coerce").to_numpy(float) for s in (low, best, high)
-    ]
-    stacked = np.vstack(values)
-    bad = np.zeros(stacked.shape[1], dtype=bool)
-    for i in range(3):
-        for j in range(i + 1, 3):
-            bad |= (
-                (stacked[i] > stacked[j])
-                & ~np.isnan(stacked[i])
-                & ~np.isnan(stacked[j])
-            )
-    issues.add(bad, "rejected", column, "fatalities must satisfy low <= best <= high")
 
 
 def _estimate_order(low: str, best: str, high: str) -> tuple:

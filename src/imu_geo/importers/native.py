@@ -1,129 +1,67 @@
-"""This project's own events: rows are checked with the rules and messages
-:mod:`imu_geo.validate` applies to ``events.csv``, then with its place rules once
-the rows' places are known.
+"""This project's own events: rows are checked with the rules of ``events.csv``
+(:data:`imu_geo.rules.RULES`, the validator's, with the same messages), the place
+rules once the rows' places are known.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
-from imu_geo.dates import DateParseError, parse_partial_date, precision_problem
 from imu_geo.importers.crosswalk import (
-    _SLUG,
-    _counts,
     _Crosswalk,
-    _fatality_order,
-    _isoformat,
     _Issues,
-    _per_unique,
     _Source,
+    _text,
 )
 from imu_geo.importers.places import _Placed
+from imu_geo.rules import (
+    PLACED_LAYERS,
+    RULES,
+    Rows,
+    broken,
+    per_unique,
+    read_full_date,
+)
 from imu_geo.schema import (
     EVENT_COLUMNS,
-    EVENT_TYPES,
-    EVENT_VOCABULARIES,
+    FATALITY_COLUMNS,
     GEO_PRECISIONS,
-    OPTIONAL_EVENT_COLUMNS,
 )
-
-
-def _full_date(text: str) -> tuple:
-    """A native date cell, read as :mod:`imu_geo.validate` reads it."""
-    if not text:
-        return None, ""
-    try:
-        interval = parse_partial_date(text)
-    except DateParseError as error:
-        return None, str(error)
-    if interval.precision != "day" or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None, f"{text!r} is not a full ISO date YYYY-MM-DD"
-    return interval.start, ""
-
-
-def _type_problem(layer: str, event_type: str) -> tuple:
-    if layer in EVENT_TYPES and event_type and event_type not in EVENT_TYPES[layer]:
-        article = "an" if layer[:1] in "aeiou" else "a"
-        return (
-            f"{event_type!r} is not {article} {layer} type "
-            f"({', '.join(EVENT_TYPES[layer])})",
-        )
-    return ("",)
-
-
-def _precision_problem(start: str, end: str, precision: str) -> tuple:
-    found = precision_problem(
-        date.fromisoformat(start), date.fromisoformat(end), precision
-    )
-    return (found or "",)
 
 
 def _native(source: _Source, issues: _Issues) -> _Crosswalk:
     n = source.n
     values = {column: source.get(column) for column in EVENT_COLUMNS}
-    for column in EVENT_COLUMNS:
-        if column not in OPTIONAL_EVENT_COLUMNS:
-            empty = (values[column].str.strip() == "").to_numpy(bool)
-            issues.add(empty, "rejected", column, "is empty")
-    event_id = values["event_id"]
-    bad = ((event_id != "") & ~event_id.str.fullmatch(_SLUG.pattern)).to_numpy(bool)
-    issues.add(
-        bad,
-        "rejected",
-        "event_id",
-        [
-            f"{v!r} is not a slug (lower-case letters, digits, - and _)"
-            for v in event_id[bad]
-        ],
+    # The rules of a row on its own; counts are read without surrounding spaces,
+    # as the import reads every count.
+    checked = Rows(
+        pd.DataFrame(values).assign(
+            **{column: source.stripped(column) for column in FATALITY_COLUMNS}
+        )
     )
-    for column, allowed in EVENT_VOCABULARIES.items():
-        value = values[column]
-        bad = ((value != "") & ~value.isin(allowed)).to_numpy(bool)
-        issues.add(
-            bad,
-            "rejected",
-            column,
-            [f"{v!r} is not one of {', '.join(allowed)}" for v in value[bad]],
-        )
-    layer, event_type = values["layer"], values["event_type"]
-    (type_error,) = _per_unique(_type_problem, layer, event_type)
-    bad = type_error != ""
-    issues.add(bad, "rejected", "event_type", type_error[bad])
-
-    days = {}
-    for column in ("date_start", "date_end"):
-        day, error = _per_unique(_full_date, values[column])
-        bad = error != ""
-        issues.add(bad, "rejected", column, error[bad])
-        days[column] = day
-    first, last = _isoformat(days["date_start"]), _isoformat(days["date_end"])
+    bad_count = {column: np.zeros(n, dtype=bool) for column in FATALITY_COLUMNS}
+    for rule, column, at, messages in broken(checked, stage="row"):
+        mask = np.zeros(n, dtype=bool)
+        mask[at] = True
+        issues.add(mask, "rejected", column, messages)
+        if rule.id == "count":
+            bad_count[column] = mask
+    low, best, high = (
+        _text(checked.column(column).where(~bad_count[column], ""))
+        for column in FATALITY_COLUMNS
+    )
+    event_id, layer, event_type = (
+        values[column] for column in ("event_id", "layer", "event_type")
+    )
+    days = {
+        column: (
+            per_unique(lambda text: read_full_date(text)[:1], values[column])
+            or [np.empty(0, dtype=object)]
+        )[0]
+        for column in ("date_start", "date_end")
+    }
     precision = values["date_precision"]
-    checkable = (
-        (first != "")
-        & (last != "")
-        & precision.isin(EVENT_VOCABULARIES["date_precision"])
-    ).to_numpy(bool)
-    problem = np.full(n, "", dtype=object)
-    if checkable.any():
-        (problem[checkable],) = _per_unique(
-            _precision_problem,
-            first[checkable],
-            last[checkable],
-            precision[checkable],
-        )
-    before = np.array(["before" in p for p in problem], dtype=bool)
-    issues.add(before, "rejected", "date_end", problem[before])
-    other = (problem != "") & ~before
-    issues.add(other, "rejected", "date_precision", problem[other])
-
-    low = _counts(source, "fatalities_low", issues, strict=True)
-    best = _counts(source, "fatalities_best", issues, strict=True)
-    high = _counts(source, "fatalities_high", issues, strict=True)
-    _fatality_order(low, best, high, issues, "fatalities_best")
 
     place_name = source.stripped("place_name")
     place_key = place_name.where(place_name != "", values["place_id"].str.strip())
@@ -163,33 +101,36 @@ def _native(source: _Source, issues: _Issues) -> _Crosswalk:
 
 
 def _native_place_rules(cross: _Crosswalk, placed: _Placed, issues: _Issues) -> None:
-    """The place rules of ``events.csv``, once the rows' places are known."""
+    """The place rules of ``events.csv`` (stage ``"place"`` of
+    :data:`imu_geo.rules.RULES`), once the rows' places are known.
+
+    Where a row is comes from what the import made of it, not from its cells
+    alone: a row needs a place unless it names one or gives a point, and its
+    ``geo_precision`` is the one its place was given.
+    """
     layer = cross.layer.to_numpy(object)
-    needs = np.isin(layer, ["attack", "base"]) & ~cross.needs_place
-    issues.add(
-        needs,
-        "rejected",
-        "place_id",
-        [
-            f"is empty, but {'an' if value == 'attack' else 'a'} {value} needs a place"
-            for value in layer[needs]
-        ],
-    )
-    for column in ("geo_precision", "place_origin"):
-        given = (cross.native[column].str.strip() != "").to_numpy(bool)
-        if column == "geo_precision":
-            value = np.array([v != "" for v in placed.geo_precision], dtype=bool)
-        else:
-            value = given
-        issues.add(
-            placed.has_place & ~value,
-            "rejected",
-            column,
-            "is empty, but the row has a place",
-        )
-        issues.add(
-            ~placed.has_place & given & ~cross.needs_place,
-            "rejected",
-            column,
-            "is given, but the row has no place",
-        )
+    has_precision = np.array([v != "" for v in placed.geo_precision], dtype=bool)
+    rows = Rows(cross.native, placed=placed.has_place)
+
+    def given(column: str) -> np.ndarray:
+        return (cross.native[column].str.strip() != "").to_numpy(bool)
+
+    def lacks(column: str) -> np.ndarray:
+        return ~(has_precision if column == "geo_precision" else given(column))
+
+    failing = {
+        "needs-place": lambda column: (
+            np.isin(layer, PLACED_LAYERS) & ~cross.needs_place
+        ),
+        "place-details": lambda column: (
+            (placed.has_place & lacks(column))
+            | (~placed.has_place & given(column) & ~cross.needs_place)
+        ),
+    }
+    for rule in RULES:
+        if rule.stage != "place":
+            continue
+        for column in rule.columns:
+            mask = failing[rule.id](column)
+            at = np.flatnonzero(mask)
+            issues.add(mask, "rejected", column, rule.messages(rows, column, at))

@@ -34,7 +34,6 @@ from shapely.geometry import shape
 from imu_geo import world
 from imu_geo.data import BUNDLED_DATA_DIR, CRS
 from imu_geo.importers.crosswalk import (
-    _SLUG,
     EMPTY_MARKERS,
     FORMAT_LABELS,
     _Crosswalk,
@@ -45,6 +44,7 @@ from imu_geo.importers.crosswalk import (
     _text,
     slugify,
 )
+from imu_geo.rules import SLUG
 from imu_geo.schema import (
     COUNTRY_NAMES,
     GEO_PRECISIONS,
@@ -942,7 +942,7 @@ def _place_table(
         for a, o in zip(unique["lat"][unnamed], unique["lon"][unnamed], strict=True)
     ]
     given = unique["given"].to_numpy(object)
-    given_ok = _text(given).str.fullmatch(_SLUG.pattern).to_numpy(bool)
+    given_ok = _text(given).str.fullmatch(SLUG.pattern).to_numpy(bool)
     base = np.where(
         is_gaz & (gaz_column["place_id"] != ""),
         gaz_column["place_id"],
@@ -1004,7 +1004,7 @@ def _place_table(
             if new != given_id[i]:
                 why = (
                     f"{given_id[i]!r} is not a slug"
-                    if not _SLUG.fullmatch(given_id[i])
+                    if not SLUG.fullmatch(given_id[i])
                     else f"{given_id[i]!r} also names another place"
                 )
                 changes.append(
