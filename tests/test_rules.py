@@ -7,12 +7,18 @@ report exactly that message for the row, and nothing for the valid row.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from imu_geo.rules import RULES, RULES_BY_ID, Rows
-from imu_geo.schema import EVENT_COLUMNS
+from imu_geo.dates import precision_problem
+from imu_geo.rules import RULES, RULES_BY_ID, Rows, degrees_problem
+from imu_geo.schema import EVENT_COLUMNS, EVENT_VOCABULARIES, FATALITY_COLUMNS
 from imu_geo.validate import EVENTS_FILE, Problem, check_event_rows
 
 PLACE_IDS = {"tashkent"}
@@ -301,3 +307,67 @@ def test_rules_are_declared_once_each():
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
     assert {rule.stage for rule in RULES} <= {"row", "place", ""}
+
+
+# The column tests clear most rows at once and leave the rest to Python; these
+# check that the two readings agree, on text from outside.
+_NUMBERISH = st.from_regex(
+    r"[+-]?[0-9\u0663]{0,20}(\.[0-9]{0,3})?|nan|-inf|1e3| 5|", fullmatch=True
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_NUMBERISH, min_size=1, max_size=12))
+def test_a_coordinate_fails_exactly_when_python_reads_no_degrees_in_it(values):
+    frame = pd.DataFrame({"lat": values, "lon": ["1"] * len(values)}, dtype="str")
+    failing = RULES_BY_ID["coordinates"].failing(Rows(frame), "lat")
+    expected = [v == "" or degrees_problem(v, "lat") != "" for v in values]
+    assert failing.tolist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_NUMBERISH, _NUMBERISH, _NUMBERISH), min_size=1, max_size=12))
+def test_counts_are_out_of_order_exactly_when_python_integers_are(triples):
+    frame = pd.DataFrame(triples, columns=list(FATALITY_COLUMNS), dtype="str")
+    failing = RULES_BY_ID["fatality-order"].failing(Rows(frame), "fatalities_best")
+    expected = []
+    for triple in triples:
+        given = [int(v) for v in triple if re.fullmatch(r"\d+", v)]
+        expected.append(given != sorted(given))
+    assert failing.tolist() == expected
+
+
+_DAYS = st.dates(date(1000, 1, 1), date(2999, 12, 31))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_DAYS, _DAYS, st.sampled_from(EVENT_VOCABULARIES["date_precision"])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_dates_misfit_their_precision_exactly_when_python_says_so(rows):
+    frame = pd.DataFrame(
+        [(s.isoformat(), e.isoformat(), p) for s, e, p in rows],
+        columns=["date_start", "date_end", "date_precision"],
+        dtype="str",
+    )
+    checked = Rows(frame)
+    found = [
+        (column, int(at))
+        for column, rule in (
+            ("date_end", "date-order"),
+            ("date_precision", "date-precision"),
+        )
+        for at in np.flatnonzero(RULES_BY_ID[rule].failing(checked, column))
+    ]
+    expected = []
+    for at, (start, end, precision) in enumerate(rows):
+        reason = precision_problem(start, end, precision)
+        if reason:
+            expected.append(
+                ("date_end" if "before" in reason else "date_precision", at)
+            )
+    assert sorted(found) == sorted(expected)

@@ -27,7 +27,8 @@ from imu_geo.importers import (
     import_table,
     write_import,
 )
-from imu_geo.importers.columns import KEPT, _ReadingSource
+from imu_geo.importers.columns import KEPT
+from imu_geo.importers.crosswalk import _Source
 from imu_geo.source_columns import compact_text, stack
 from imu_geo.validate import validate_directory
 
@@ -887,14 +888,14 @@ def test_every_column_the_rules_read_is_in_the_table(monkeypatch, fmt):
     """A column a crosswalk reads but columns.csv does not name would be called
     kept: nothing lost, but the map would not say where it went."""
     read: set[str] = set()
-    original = _ReadingSource.get
+    original = _Source.get
 
     def noting(self, column):
         values = original(self, column)
         read.update(self.read)
         return values
 
-    monkeypatch.setattr(_ReadingSource, "get", noting)
+    monkeypatch.setattr(_Source, "get", noting)
     name, columns, rows, *_ = CASES[fmt]
     result = import_file(name, csv_bytes(columns, rows))
     assert read

@@ -3,9 +3,9 @@
 :data:`RULES` is the one table of them. ``imu-geo validate`` applies every rule to
 the rows of a file; the import applies those a row can be judged by on its own
 (``stage`` ``"row"``) to a file in this project's layout before it places the
-rows, and uses the place rules' messages once the rows' places are known. A new
-rule is one entry of :data:`RULES` (and a line in ``data/README.md``, section 1a,
-which a test checks).
+rows, and the place rules (``"place"``) once the rows' places are known. A new
+rule is one entry of :data:`RULES`, and a line of the table *The rules a row
+keeps* in ``data/README.md``, which a test checks.
 
 Each rule names the columns it checks (one at a time: a problem is reported
 under the column) and finds the rows that break it over whole columns at once.
@@ -325,7 +325,11 @@ def _bad_date(rows: Rows, column: str) -> np.ndarray:
 
 
 def _ends_before_start(rows: Rows, column: str) -> np.ndarray:
-    return np.array(["before" in r for r in rows.date_reasons()], dtype=bool)
+    reasons = rows.date_reasons()
+    before = np.zeros(len(reasons), dtype=bool)
+    at = np.flatnonzero(reasons != "")
+    before[at] = ["before" in reason for reason in reasons[at]]
+    return before
 
 
 def _misfit_precision(rows: Rows, column: str) -> np.ndarray:

@@ -13,29 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from imu_geo.importers.crosswalk import _Source, crosswalked_columns
+from imu_geo.importers.crosswalk import crosswalked_columns
 from imu_geo.source_columns import compact_text, empty_frame
 
 KEPT = "kept verbatim"
-
-
-class _ReadingSource(_Source):
-    """A :class:`_Source` that records which of the file's columns were read."""
-
-    def __init__(
-        self,
-        frame: pd.DataFrame,
-        rows: np.ndarray | None = None,
-        literal: frozenset[str] = frozenset(),
-    ) -> None:
-        super().__init__(frame, rows, literal)
-        self.read: set[str] = set()
-
-    def _read(self, column: str) -> None:
-        # Every accessor (get, stripped) reads a column through here once.
-        if column in self.names:
-            self.read.add(self.names[column])
-        super()._read(column)
 
 
 def _labels(names: list[str]) -> list[str]:

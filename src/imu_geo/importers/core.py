@@ -16,7 +16,7 @@ from imu_geo.data import CRS
 from imu_geo.datecolumns import DateColumnError
 from imu_geo.export import EXPORT_COLUMNS
 from imu_geo.importers.acled import _acled
-from imu_geo.importers.columns import _ReadingSource, column_map, kept_columns
+from imu_geo.importers.columns import column_map, kept_columns
 from imu_geo.importers.crosswalk import (
     DATE_ORDERS,
     DETECTION_ORDER,
@@ -29,6 +29,7 @@ from imu_geo.importers.crosswalk import (
     _isoformat,
     _Issues,
     _labelled,
+    _Source,
     _text,
     _when,
     skip_hxl_row,
@@ -147,6 +148,16 @@ def _unique_ids(
     return changes
 
 
+def _check_format(fmt: str, name: str = "") -> None:
+    """Refuse a format that is neither ``auto`` nor one of :data:`FORMATS`; the
+    message names the file when ``name`` is given."""
+    if fmt != "auto" and fmt not in FORMATS:
+        where = f"{name}: " if name else ""
+        raise ImportFailure(
+            f"{where}format {fmt!r} is not one of auto, {', '.join(FORMATS)}"
+        )
+
+
 def import_table(
     raw: RawTable,
     fmt: str = "auto",
@@ -194,13 +205,10 @@ def import_table(
                 f"{name}: the format is not recognised from its columns ({looked_for})"
             )
         fmt = detected
-    if fmt not in FORMATS:
-        raise ImportFailure(
-            f"{name}: format {fmt!r} is not one of auto, {', '.join(FORMATS)}"
-        )
+    _check_format(fmt, name)
     # This project's country column takes ISO alpha-2 codes, and NA is Namibia's.
     literal = frozenset({"country"}) if fmt == "native" else frozenset()
-    source = _ReadingSource(raw.frame.reset_index(drop=True), raw.rows, literal)
+    source = _Source(raw.frame.reset_index(drop=True), raw.rows, literal)
     missing = [c for c in REQUIRED_COLUMNS[fmt] if not source.has(c)]
     if missing:
         raise ImportFailure(
@@ -483,9 +491,7 @@ def import_file(
     payload: bytes,
     fmt: str = "auto",
     limits: Limits | None = None,
-    gazetteer: Gazetteer | None = None,
-    countries: Mapping[str, object] | None = None,
-    date_order: str = "auto",
+    **options: object,
 ) -> ImportResult:
     """Read and import one file.
 
@@ -499,27 +505,20 @@ def import_file(
         ``"auto"`` or one of :data:`FORMATS`.
     limits
         Size, row and field limits; :class:`Limits` defaults when None.
-    gazetteer, countries
-        As for :func:`import_table`; the bundled ones when None.
-    date_order
-        As for :func:`import_table`: ``auto``, ``dmy``, ``mdy`` or ``ymd``.
+    options
+        ``gazetteer``, ``countries`` and ``date_order``, keywords as for
+        :func:`import_table`.
 
     Raises
     ------
     ImportFailure
         When the file cannot be read at all; the message is one line.
     """
-    if fmt != "auto" and fmt not in FORMATS:
-        raise ImportFailure(
-            f"{PurePath(name).name}: format {fmt!r} is not one of auto, "
-            f"{', '.join(FORMATS)}"
-        )
+    _check_format(fmt, PurePath(name).name)
     return import_table(
         read_table(name, payload, limits),
         fmt,
-        gazetteer,
-        countries,
-        date_order=date_order,
+        **options,
     )
 
 
@@ -542,10 +541,7 @@ def run_import(
     limits = limits or Limits()
     try:
         _check_name(path.name)
-        if fmt != "auto" and fmt not in FORMATS:
-            raise ImportFailure(
-                f"format {fmt!r} is not one of auto, {', '.join(FORMATS)}"
-            )
+        _check_format(fmt)
         if path.is_dir():
             raise ImportFailure(f"{path.name}: is a folder, not a file")
         _check_size(path.name, path.stat().st_size, limits)

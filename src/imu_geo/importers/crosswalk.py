@@ -68,6 +68,15 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     )
     for row in _FORMAT_ROWS
 }
+# Where each format keeps an event's id, its text (what the event's
+# source_quote is), its country and its admin-1 unit.
+DATASET_COLUMNS: dict[str, dict[str, str]] = {
+    row["format"]: {
+        key: row[key]
+        for key in ("id_column", "text_column", "country_column", "admin1_column")
+    }
+    for row in _FORMAT_ROWS
+}
 # The order in which formats are tried on a file's columns: ACLED, UCDP GED and
 # GTD before this project's own columns, which overlap UCDP's.
 DETECTION_ORDER: tuple[str, ...] = tuple(
@@ -253,6 +262,9 @@ class _Source:
         self._stripped: dict[str, pd.Series] = {}
         # column as in the file -> marker -> cells read as empty
         self.markers: dict[str, dict[str, int]] = {}
+        # The file's columns (as named there) the rules have read: the column
+        # map tells the crosswalked columns from those kept verbatim by it.
+        self.read: set[str] = set()
 
     def has(self, column: str) -> bool:
         return column in self.names
@@ -266,6 +278,7 @@ class _Source:
         if column not in self.names:
             self._columns[column] = self._stripped[column] = _text("", self.n)
             return
+        self.read.add(self.names[column])
         values = self.frame[self.names[column]].astype("str").reset_index(drop=True)
         stripped = values.str.strip()
         marked = stripped.isin(EMPTY_MARKERS).to_numpy(bool)
@@ -514,6 +527,33 @@ class _Crosswalk:
     # What a user should know about the file as a whole, from this crosswalk
     # (sentences without the file name, which the import puts before them).
     file_notes: list[str] = field(default_factory=list)
+
+
+def _dataset_crosswalk(source: _Source, fmt: str, **fields) -> _Crosswalk:
+    """The crosswalk of a published dataset (ACLED, UCDP GED, GTD).
+
+    Each keeps an event's id, its text, its country and its admin-1 unit in
+    columns of its own (``formats.csv`` names them), and locates every event at
+    its ``latitude`` and ``longitude``: every row needs a place. ``fields`` are
+    the other fields of :class:`_Crosswalk`; an event is an attack dated as the
+    source dates it, with no sub-type of the source's, unless they say otherwise.
+    """
+    n = source.n
+    columns = DATASET_COLUMNS[fmt]
+    common = {
+        "source_id": source.stripped(columns["id_column"]),
+        "id_column": columns["id_column"],
+        "source_quote": _quote(source.get(columns["text_column"])),
+        "country": source.stripped(columns["country_column"]),
+        "admin1_column": columns["admin1_column"],
+        "lat_column": "latitude",
+        "lon_column": "longitude",
+        "needs_place": np.ones(n, dtype=bool),
+        "date_origin": np.full(n, "source", dtype=object),
+        "layer": _text("attack", n),
+        "source_sub_event_type": _text("", n),
+    }
+    return _Crosswalk(**(common | fields))
 
 
 def _unmapped(

@@ -21,12 +21,12 @@ from imu_geo.importers.crosswalk import (
     _compose,
     _counts,
     _Crosswalk,
+    _dataset_crosswalk,
     _Issues,
     _join_parts,
     _parse_one,
     _per_unique,
     _place_precision,
-    _quote,
     _read_dates,
     _sentence,
     _Source,
@@ -448,14 +448,12 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         )
     )
     empty = _text("", n)
-    return _Crosswalk(
-        source_id=source.stripped("eventid"),
-        id_column="eventid",
+    return _dataset_crosswalk(
+        source,
+        "gtd",
         date_start=start,
         date_end=end,
         date_precision=precision,
-        date_origin=np.full(n, "source", dtype=object),
-        layer=_text("attack", n),
         event_type=_text(event_type),
         geo_precision=geo,
         actors=_join_parts(
@@ -465,15 +463,8 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         fatalities=(empty, _counts(source, "nkill", issues), empty),
         title=label,
         description=_compose(lambda what, where: _at(what, "", where), label, city),
-        source_quote=_quote(source.get("summary")),
         notes=notes,
-        lat_column="latitude",
-        lon_column="longitude",
         place_name=city,
-        country=source.stripped("country_txt"),
-        admin1_column="provstate",
-        needs_place=np.ones(n, dtype=bool),
         source_event_type=attack,
-        source_sub_event_type=_text("", n),
         file_notes=file_notes + type_notes,
     )

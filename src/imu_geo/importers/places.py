@@ -48,6 +48,7 @@ from imu_geo.rules import SLUG
 from imu_geo.schema import (
     COUNTRY_NAMES,
     GEO_PRECISIONS,
+    PLACE_PROPERTIES,
 )
 from imu_geo.text import normalise_name
 from imu_geo.validate import (
@@ -185,14 +186,10 @@ class Gazetteer:
             for alternative in records[-1]["alt_names"].split("|"):
                 index(alternative, 4, position)
 
+        # A place's properties as places.geojson has them, and how to place it.
         columns = [
             "ref",
-            "place_id",
-            "name",
-            "alt_names",
-            "kind",
-            "country",
-            "admin1",
+            *PLACE_PROPERTIES,
             "precision",
             "lon",
             "lat",
@@ -547,18 +544,13 @@ def _place_rows(
     swappable = checkable & ~inside & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
     swapped_km, swapped_note = outside(swappable, lat, lon)
     swap = swappable & (swapped_km <= allowed)
-    issues.add(
-        swap,
-        "repaired",
-        pair,
-        [
-            f"latitude and longitude were swapped: latitude {a}, longitude {o} lies "
-            f"outside {c}, the swapped point inside it"
-            for a, o, c in zip(
-                lat_text[swap], lon_text[swap], country_name[swap], strict=True
-            )
-        ],
-    )
+    swapped = zip(lat_text[swap], lon_text[swap], country_name[swap], strict=True)
+    reasons = [
+        f"latitude and longitude were swapped: latitude {a}, longitude {o} lies "
+        f"outside {c}, the swapped point inside it"
+        for a, o, c in swapped
+    ]
+    issues.add(swap, "repaired", pair, reasons)
     lat[swap], lon[swap] = lon[swap], lat[swap]
     km[swap] = swapped_km[swap]
     over_note[swap] = swapped_note[swap]

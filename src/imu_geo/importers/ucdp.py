@@ -15,12 +15,12 @@ from imu_geo.importers.crosswalk import (
     _codes,
     _counts,
     _Crosswalk,
+    _dataset_crosswalk,
     _Issues,
     _labelled,
     _per_unique,
     _place_precision,
     _published_estimates,
-    _quote,
     _read_dates,
     _Source,
     _text,
@@ -156,14 +156,12 @@ def _ucdp(
         )
         + _labelled(" ", published, "")
     )
-    return _Crosswalk(
-        source_id=source.stripped("id"),
-        id_column="id",
+    return _dataset_crosswalk(
+        source,
+        "ucdp",
         date_start=start,
         date_end=end,
         date_precision=precision,
-        date_origin=np.full(n, "source", dtype=object),
-        layer=_text("attack", n),
         event_type=_text("armed_assault", n),
         geo_precision=geo,
         actors=source.stripped("side_a"),
@@ -172,16 +170,9 @@ def _ucdp(
         title=label,
         # "<dyad, else the label> at <place>", as _at makes it for one row.
         description=dyad.where(dyad != "", label) + _around(" at ", place, ""),
-        source_quote=_quote(source.get("source_article")),
         notes=notes,
-        lat_column="latitude",
-        lon_column="longitude",
         place_name=place,
-        country=source.stripped("country"),
-        admin1_column="adm_1",
-        needs_place=np.ones(n, dtype=bool),
         # UCDP's own name for its type of violence; the code when it has none.
         source_event_type=violence.where(violence != "", violence_raw),
-        source_sub_event_type=_text("", n),
         file_notes=date_notes,
     )

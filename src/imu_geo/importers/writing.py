@@ -21,7 +21,14 @@ import pyarrow.csv as pa_csv
 from shapely.geometry import mapping
 
 from imu_geo import world
-from imu_geo.data import BUNDLED_DATA_DIR, assemble_dataset, read_geography
+from imu_geo.data import (
+    BUNDLED_DATA_DIR,
+    EVENTS_FILE,
+    PLACES_FILE,
+    REGIONS_FILE,
+    assemble_dataset,
+    read_geography,
+)
 from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
@@ -31,12 +38,7 @@ from imu_geo.schema import (
 )
 from imu_geo.source_columns import SOURCE_COLUMNS_FILE, write_source_columns
 from imu_geo.store import FOLDER_STORE_DIR, write_folder_store
-from imu_geo.validate import (
-    EVENTS_FILE,
-    PLACES_FILE,
-    REGIONS_FILE,
-    validate_read_events,
-)
+from imu_geo.validate import validate_read_events
 
 # Every repaired and every rejected row, with its reason.
 ROW_PROBLEMS_FILE = "row-problems.csv"
