@@ -10,36 +10,17 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.dates import parse_partial_date
-from imu_geo.importers.crosswalk import (
-    _at,
-    _code_text,
-    _codebook,
-    _coded,
-    _codes,
-    _compose,
-    _counts,
-    _Crosswalk,
-    _dataset_crosswalk,
-    _Issues,
-    _join_parts,
-    _per_unique,
-    _place_precision,
-    _read_dates,
-    _sentence,
-    _Source,
-    _table_rows,
-    _text,
-    _unmapped,
-)
+from imu_geo.importers import crosswalk as cw
+from imu_geo.importers.crosswalk import _Crosswalk, _Issues, _Source
 
-ACLED_TIME_PRECISION = _codebook("acled", "time_precision")
-ACLED_GEO_PRECISION = _codebook("acled", "geo_precision")
+ACLED_TIME_PRECISION = cw._codebook("acled", "time_precision")
+ACLED_GEO_PRECISION = cw._codebook("acled", "geo_precision")
 
 
 def _acled_types(column: str) -> dict[str, tuple[str, str]]:
     return {
         row["value"].lower(): (row["layer"], row["event_type"])
-        for row in _table_rows("acled_types.csv")
+        for row in cw._table_rows("acled_types.csv")
         if row["column"] == column
     }
 
@@ -57,7 +38,7 @@ ACLED_OLD_TYPES: dict[str, tuple[tuple[str, ...], str]] = {
         tuple(row["event_type"].split("|")),
         row["sub_event_type"],
     )
-    for row in _table_rows("acled_old_types.csv")
+    for row in cw._table_rows("acled_old_types.csv")
 }
 
 CONTEXT_FALLBACK = ("context", "statement")
@@ -110,7 +91,7 @@ def _monadic(
     merged into (-1 for none; None when the file is not monadic), the actors
     and a note for the event rows.
     """
-    note = _text("", source.n)
+    note = cw._text("", source.n)
     ids = source.stripped("event_id_cnty")
     repeated = (ids != "").to_numpy(bool) & ids.duplicated(keep=False).to_numpy(bool)
     if source.has("actor2") or not source.has("actor1") or not repeated.any():
@@ -188,20 +169,20 @@ def _acled(
     source: _Source, issues: _Issues, date_order: str | None = None
 ) -> _Crosswalk:
     n = source.n
-    tp_raw, tp_meaning = _coded(
+    tp_raw, tp_meaning = cw._coded(
         source,
         "time_precision",
         ACLED_TIME_PRECISION,
         issues,
         "an ACLED time_precision (1, 2 or 3)",
     )
-    tp_code = _code_text(_codes(tp_raw))
+    tp_code = cw._code_text(cw._codes(tp_raw))
     date_notes: list[str] = []
-    days = _read_dates(
+    days = cw._read_dates(
         source, issues, "acled", ("event_date",), date_order, date_notes
     )["event_date"].dates
-    start, end, precision, origin = _per_unique(_interval, _text(days), tp_code)
-    gp_raw, geo = _place_precision(
+    start, end, precision, origin = cw._per_unique(_interval, cw._text(days), tp_code)
+    gp_raw, geo = cw._place_precision(
         source,
         "geo_precision",
         ACLED_GEO_PRECISION,
@@ -211,11 +192,11 @@ def _acled(
     )
     sub = source.stripped("sub_event_type")
     kind = source.stripped("event_type")
-    layer, event_type, how, read_as = _per_unique(_classify, sub, kind)
-    described = _compose(
+    layer, event_type, how, read_as = cw._per_unique(_classify, sub, kind)
+    described = cw._compose(
         lambda e, s: " / ".join(repr(v) for v in (e, s) if v), kind, sub
     )
-    file_notes = _unmapped(
+    file_notes = cw._unmapped(
         issues,
         how == "",
         "sub_event_type" if source.has("sub_event_type") else "event_type",
@@ -239,16 +220,16 @@ def _acled(
             f" ({gp_words})" if gp_words else ""
         )
         parts = [
-            _sentence("ACLED type: ", acled_type(disorder, event, sub_event)),
-            _sentence("ACLED's type before 2019, read as its 2019 type ", new_type),
+            cw._sentence("ACLED type: ", acled_type(disorder, event, sub_event)),
+            cw._sentence("ACLED's type before 2019, read as its 2019 type ", new_type),
             f"{time}; {place}.",
-            _sentence("ACLED source: ", sources),
+            cw._sentence("ACLED source: ", sources),
         ]
         return " ".join(part for part in parts if part)
 
     disorder = source.stripped("disorder_type")
     # assoc_actor_* are called ally_actor_* before 2019; a file has one of them.
-    actors = _join_parts(
+    actors = cw._join_parts(
         source.get("actor1"), source.get("assoc_actor_1"), source.get("ally_actor_1")
     )
     merged_into, actors, monadic_note = _monadic(source, actors, issues)
@@ -256,12 +237,12 @@ def _acled(
         "Imported from ACLED: event_id_cnty "
         + source.stripped("event_id_cnty")
         + ". "
-        + _compose(
+        + cw._compose(
             note,
             disorder,
             kind,
             sub,
-            _text(read_as),
+            cw._text(read_as),
             tp_raw,
             tp_meaning,
             gp_raw,
@@ -270,31 +251,29 @@ def _acled(
         )
         + monadic_note
     )
-    description = _compose(
-        lambda d, e, s, where: _at(acled_type(d, e, s), "ACLED event", where),
+    description = cw._compose(
+        lambda d, e, s, where: cw._at(acled_type(d, e, s), "ACLED event", where),
         disorder,
         kind,
         sub,
         location,
     )
-    empty = _text("", n)
-    return _dataset_crosswalk(
+    empty = cw._text("", n)
+    return cw._dataset_crosswalk(
         source,
         "acled",
-        date_start=start,
-        date_end=end,
-        date_precision=precision,
+        (start, end, precision),
         date_origin=origin,
-        layer=_text(layer),
-        event_type=_text(event_type),
+        layer=cw._text(layer),
+        event_type=cw._text(event_type),
         geo_precision=geo,
         actors=actors,
-        target=_join_parts(
+        target=cw._join_parts(
             source.get("actor2"),
             source.get("assoc_actor_2"),
             source.get("ally_actor_2"),
         ),
-        fatalities=(empty, _counts(source, "fatalities", issues), empty),
+        fatalities=(empty, cw._counts(source, "fatalities", issues), empty),
         title=label,
         description=description,
         notes=notes,

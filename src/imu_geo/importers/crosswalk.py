@@ -529,18 +529,28 @@ class _Crosswalk:
     file_notes: list[str] = field(default_factory=list)
 
 
-def _dataset_crosswalk(source: _Source, fmt: str, **fields) -> _Crosswalk:
+def _dataset_crosswalk(
+    source: _Source,
+    fmt: str,
+    dates: tuple[np.ndarray, np.ndarray, np.ndarray],
+    **fields,
+) -> _Crosswalk:
     """The crosswalk of a published dataset (ACLED, UCDP GED, GTD).
 
     Each keeps an event's id, its text, its country and its admin-1 unit in
     columns of its own (``formats.csv`` names them), and locates every event at
-    its ``latitude`` and ``longitude``: every row needs a place. ``fields`` are
-    the other fields of :class:`_Crosswalk`; an event is an attack dated as the
+    its ``latitude`` and ``longitude``: every row needs a place. ``dates`` are
+    the rows' first and last days and their precision, as read; ``fields`` are
+    the other fields of :class:`_Crosswalk`. An event is an attack dated as the
     source dates it, with no sub-type of the source's, unless they say otherwise.
     """
     n = source.n
+    start, end, precision = dates
     columns = DATASET_COLUMNS[fmt]
     common = {
+        "date_start": start,
+        "date_end": end,
+        "date_precision": precision,
         "source_id": source.stripped(columns["id_column"]),
         "id_column": columns["id_column"],
         "source_quote": _quote(source.get(columns["text_column"])),

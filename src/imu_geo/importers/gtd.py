@@ -14,37 +14,19 @@ import pandas as pd
 
 from imu_geo.datecolumns import DateColumnError
 from imu_geo.dates import MONTHS, DateParseError, parse_partial_date
-from imu_geo.importers.crosswalk import (
-    _at,
-    _codebook,
-    _codes,
-    _compose,
-    _counts,
-    _Crosswalk,
-    _dataset_crosswalk,
-    _Issues,
-    _join_parts,
-    _parse_one,
-    _per_unique,
-    _place_precision,
-    _read_dates,
-    _sentence,
-    _Source,
-    _table_rows,
-    _text,
-    _unmapped,
-)
+from imu_geo.importers import crosswalk as cw
+from imu_geo.importers.crosswalk import _Crosswalk, _Issues, _Source
 
-GTD_SPECIFICITY = _codebook("gtd", "specificity")
+GTD_SPECIFICITY = cw._codebook("gtd", "specificity")
 # attacktype1_txt (compared in lower case) to our event_type; anything else is an
 # armed_assault. attacktype1 is the code of the same text.
 GTD_ATTACK_TYPES: dict[str, str] = {
     row["attacktype1_txt"].lower(): row["event_type"]
-    for row in _table_rows("gtd_attack_types.csv")
+    for row in cw._table_rows("gtd_attack_types.csv")
 }
 GTD_ATTACK_CODES: dict[int, str] = {
     int(row["attacktype1"]): row["attacktype1_txt"]
-    for row in _table_rows("gtd_attack_types.csv")
+    for row in cw._table_rows("gtd_attack_types.csv")
 }
 
 
@@ -71,7 +53,7 @@ def _gtd_date(year: str, month: str, day: str, approximate: str) -> tuple:
     text = f"{y:04d}"
     if m:
         text += f"-{m:02d}" + (f"-{d:02d}" if d else "")
-    start, end, precision, error = _parse_one(text)
+    start, end, precision, error = cw._parse_one(text)
     if error:
         column = "iyear"
         if error.startswith("day"):
@@ -249,7 +231,7 @@ def _widen(
     file_notes: list[str] = []
     wanted = {"resolution": resolution.where(pd.Series(used), "")}
     try:
-        read_resolution = _read_dates(
+        read_resolution = cw._read_dates(
             source,
             issues,
             "gtd",
@@ -261,7 +243,7 @@ def _widen(
         )
     except DateColumnError as error:
         file_notes.append(f"{error}; read month first, as GTD writes dates")
-        read_resolution = _read_dates(
+        read_resolution = cw._read_dates(
             source,
             issues,
             "gtd",
@@ -337,18 +319,18 @@ def _widen(
             f"{'its' if count == 1 else 'their'} interval is iyear/imonth/iday's, "
             "marked approximate"
         )
-    return start, end, precision, _text(read), _text(notes), file_notes
+    return start, end, precision, cw._text(read), cw._text(notes), file_notes
 
 
 def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Crosswalk:
     n = source.n
     approx = source.stripped("approxdate")
-    start, end, precision, column, error = _per_unique(
+    start, end, precision, column, error = cw._per_unique(
         _gtd_date,
         source.stripped("iyear"),
         source.stripped("imonth"),
         source.stripped("iday"),
-        _text(np.where((approx != "").to_numpy(bool), "approximate", "")),
+        cw._text(np.where((approx != "").to_numpy(bool), "approximate", "")),
     )
     for name in ("iyear", "imonth", "iday"):
         mask = column == name
@@ -356,7 +338,7 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
     start, end, precision, approx_read, date_notes, file_notes = _widen(
         source, issues, approx, start, end, precision, date_order
     )
-    spec_raw, geo = _place_precision(
+    spec_raw, geo = cw._place_precision(
         source,
         "specificity",
         GTD_SPECIFICITY,
@@ -366,8 +348,8 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
     )
     attack = source.stripped("attacktype1_txt")
     if not source.has("attacktype1_txt"):
-        attack = _text(
-            _codes(source.stripped("attacktype1"))
+        attack = cw._text(
+            cw._codes(source.stripped("attacktype1"))
             .map(GTD_ATTACK_CODES)
             .fillna("")
             .astype("str")
@@ -381,18 +363,18 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
             kind = "suicide_bombing"
         return (kind or "armed_assault", kind is not None)
 
-    event_type, known = _per_unique(classify, attack, suicide)
-    type_notes = _unmapped(
+    event_type, known = cw._per_unique(classify, attack, suicide)
+    type_notes = cw._unmapped(
         issues,
         ~known.astype(bool),
         "attacktype1_txt" if source.has("attacktype1_txt") else "attacktype1",
-        _compose(
+        cw._compose(
             lambda text, code: (
                 repr(text) if text else (f"code {code!r}" if code else "")
             ),
             attack,
             # the code is read only when the text column is not there
-            _text("", n)
+            cw._text("", n)
             if source.has("attacktype1_txt")
             else source.stripped("attacktype1"),
         ),
@@ -423,11 +405,11 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         ]
         parts = [
             "; ".join(code for code in codes if code) + ".",
-            _sentence(
+            cw._sentence(
                 "approxdate: ", approximate + (f" ({how_read})" if how_read else "")
             ),
             when,
-            _sentence("provstate: ", province),
+            cw._sentence("provstate: ", province),
         ]
         return " ".join(part for part in parts if part)
 
@@ -435,7 +417,7 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         "Imported from GTD: eventid "
         + source.stripped("eventid")
         + ". "
-        + _compose(
+        + cw._compose(
             note,
             attack,
             suicide,
@@ -447,22 +429,22 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
             source.stripped("provstate"),
         )
     )
-    empty = _text("", n)
-    return _dataset_crosswalk(
+    empty = cw._text("", n)
+    return cw._dataset_crosswalk(
         source,
         "gtd",
-        date_start=start,
-        date_end=end,
-        date_precision=precision,
-        event_type=_text(event_type),
+        (start, end, precision),
+        event_type=cw._text(event_type),
         geo_precision=geo,
-        actors=_join_parts(
+        actors=cw._join_parts(
             source.get("gname"), source.get("gname2"), source.get("gname3")
         ),
         target=target,
-        fatalities=(empty, _counts(source, "nkill", issues), empty),
+        fatalities=(empty, cw._counts(source, "nkill", issues), empty),
         title=label,
-        description=_compose(lambda what, where: _at(what, "", where), label, city),
+        description=cw._compose(
+            lambda what, where: cw._at(what, "", where), label, city
+        ),
         notes=notes,
         place_name=city,
         source_event_type=attack,

@@ -10,25 +10,11 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.dates import parse_partial_date
-from imu_geo.importers.crosswalk import (
-    _codebook,
-    _codes,
-    _counts,
-    _Crosswalk,
-    _dataset_crosswalk,
-    _Issues,
-    _labelled,
-    _per_unique,
-    _place_precision,
-    _published_estimates,
-    _read_dates,
-    _Source,
-    _text,
-    _when,
-)
+from imu_geo.importers import crosswalk as cw
+from imu_geo.importers.crosswalk import _Crosswalk, _Issues, _Source
 
-UCDP_WHERE_PREC = _codebook("ucdp", "where_prec")
-UCDP_VIOLENCE = _codebook("ucdp", "type_of_violence")
+UCDP_WHERE_PREC = cw._codebook("ucdp", "where_prec")
+UCDP_VIOLENCE = cw._codebook("ucdp", "type_of_violence")
 
 LOW_BEST_HIGH = ("low", "best", "high")
 
@@ -51,7 +37,7 @@ def _day(iso: str) -> tuple:
 
 def _around(before: str, values: pd.Series, after: str) -> pd.Series:
     """``before + value + after`` where the value is not empty, else ''."""
-    return _when((values != "").to_numpy(bool), before + values + after)
+    return cw._when((values != "").to_numpy(bool), before + values + after)
 
 
 def _notes(
@@ -69,7 +55,7 @@ def _notes(
     (state-based conflict). date_prec 1; where_prec 1 (exact). Conflict: ….
     Dyad: …. Where: ….``, each part only when its value is there, but
     ``where_prec`` always (``empty`` when it is)."""
-    violence = _when(
+    violence = cw._when(
         (violence_code != "").to_numpy(bool),
         "type_of_violence " + violence_code + _around(" (", violence_words, ")") + ". ",
     )
@@ -96,12 +82,12 @@ def _ucdp(
     n = source.n
     # date_start and date_end are written alike: one day/month order for both.
     date_notes: list[str] = []
-    read = _read_dates(
+    read = cw._read_dates(
         source, issues, "ucdp", ("date_start", "date_end"), date_order, date_notes
     )
-    first, last = _text(read["date_start"].dates), _text(read["date_end"].dates)
-    (start,) = _per_unique(_day, first)
-    (end,) = _per_unique(_day, last)
+    first, last = cw._text(read["date_start"].dates), cw._text(read["date_end"].dates)
+    (start,) = cw._per_unique(_day, first)
+    (end,) = cw._per_unique(_day, last)
     both = ((first != "") & (last != "")).to_numpy(bool)
     reversed_ = both & (last < first).to_numpy(bool)
     issues.add(
@@ -116,8 +102,10 @@ def _ucdp(
     usable = both & ~reversed_
     precision = np.full(n, "", dtype=object)
     if usable.any():
-        (precision[usable],) = _per_unique(_span_precision, first[usable], last[usable])
-    wp_raw, geo = _place_precision(
+        (precision[usable],) = cw._per_unique(
+            _span_precision, first[usable], last[usable]
+        )
+    wp_raw, geo = cw._place_precision(
         source,
         "where_prec",
         UCDP_WHERE_PREC,
@@ -127,14 +115,14 @@ def _ucdp(
     )
     # Some releases and copies call the estimates low_est, best_est, high_est.
     estimates = tuple(source.first(name, f"{name}_est") for name in LOW_BEST_HIGH)
-    low, best, high, published = _published_estimates(
-        *(_counts(source, column, issues) for column in estimates),
+    low, best, high, published = cw._published_estimates(
+        *(cw._counts(source, column, issues) for column in estimates),
         issues,
         estimates,
     )
     violence_raw = source.stripped("type_of_violence")
-    violence = _text(
-        _codes(violence_raw).map(UCDP_VIOLENCE).fillna("").astype("str").to_numpy()
+    violence = cw._text(
+        cw._codes(violence_raw).map(UCDP_VIOLENCE).fillna("").astype("str").to_numpy()
     )
     label = violence.str.capitalize().where(violence != "", "UCDP GED event")
     dyad = source.stripped("dyad_name")
@@ -154,15 +142,13 @@ def _ucdp(
             dyad,
             source.stripped("where_description"),
         )
-        + _labelled(" ", published, "")
+        + cw._labelled(" ", published, "")
     )
-    return _dataset_crosswalk(
+    return cw._dataset_crosswalk(
         source,
         "ucdp",
-        date_start=start,
-        date_end=end,
-        date_precision=precision,
-        event_type=_text("armed_assault", n),
+        (start, end, precision),
+        event_type=cw._text("armed_assault", n),
         geo_precision=geo,
         actors=source.stripped("side_a"),
         target=source.stripped("side_b"),
