@@ -63,35 +63,39 @@ def child(kind: str, folder: Path, keep: Path) -> dict:
     from PIL import Image
 
     from imu_geo.animation import animation_bytes
-    from imu_geo.data import load_dataset
-    from imu_geo.filters import filter_mask, full_span
-    from imu_geo.index import build_index, select
+    from imu_geo.cli import main as command_line
+    from imu_geo.engine import get_engine
+    from imu_geo.engine.source import EventSource
     from imu_geo.render import (
         DENSITY_LIMIT,
         RENDER_COLUMNS,
-        build_basemap,
         density_count,
         picture_bytes,
-        picture_events,
         picture_text,
+        selection_picture_events,
+        store_basemap,
     )
+    from imu_geo.store import open_folder
 
     started = time.perf_counter()
-    dataset = load_dataset(folder)
-    events = dataset.events
-    index = build_index(events)  # built when the server loads the data
+    # As a server opens the data: its store (written on the first run, then
+    # reused) and the engine over it.
+    store = open_folder(folder)
+    source = EventSource(store, get_engine())
     load_s = time.perf_counter() - started
-    spec = full_span(events)
+    spec = store.default_spec
     words = picture_text("atlas" if folder == BUNDLED else "folder", folder.name)
-    result: dict = {"kind": kind, "events": len(events), "load_s": load_s}
+    result: dict = {"kind": kind, "events": len(source), "load_s": load_s}
+
+    def new_basemap():
+        return store_basemap(store.regions, store.places, store.bounds)
 
     if kind == "atlas_gif":
 
         def build_gif() -> bytes:
-            basemap = build_basemap(dataset.regions, dataset.places)
-            rows = select(index, spec)
-            candidates = events[list(RENDER_COLUMNS)].iloc[rows]
-            return animation_bytes(candidates, spec, basemap, words, step=12)
+            rows = source.select(spec)
+            candidates = rows.frame(RENDER_COLUMNS).drop(columns="row_id")
+            return animation_bytes(candidates, spec, new_basemap(), words, step=12)
 
         gif, result["first_s"], result["first_cpu_s"] = _timed(build_gif)
         frames = iio.imread(gif, index=None, extension=".gif")
@@ -103,33 +107,30 @@ def child(kind: str, folder: Path, keep: Path) -> dict:
         return result
 
     def download(basemap) -> bytes:
-        # What the page's button does: the rows from the time index, then
+        # What the page's button does: the window's rows from the engine, then
         # the picture's columns of them.
-        selected = picture_events(events, select(index, spec))
+        selected = selection_picture_events(source.select(spec))
         return picture_bytes(selected, spec, basemap, words, "png")
 
     def first() -> bytes:
-        return download(build_basemap(dataset.regions, dataset.places))
+        return download(new_basemap())
 
     png, result["first_s"], result["first_cpu_s"] = _timed(first)
-    basemap = build_basemap(dataset.regions, dataset.places)
+    basemap = new_basemap()
     again = [_timed(lambda: download(basemap)) for _ in range(REPEATS)]
     result["again_s"] = statistics.median(t for _, t, _ in again)
     repeat = again[-1][0]
 
     def shell() -> bytes:
-        # What imu-geo render does: the filter mask, no index.
-        selected = picture_events(events, filter_mask(events, spec).to_numpy())
-        return picture_bytes(
-            selected,
-            spec,
-            build_basemap(dataset.regions, dataset.places),
-            words,
-            "png",
-        )
+        # imu-geo render itself, for the same window.
+        out = keep / f"render-{kind}-shell.png"
+        code = command_line(["render", "--data", str(folder), "-o", str(out)])
+        if code != 0:
+            raise RuntimeError(f"imu-geo render exited with {code}")
+        return out.read_bytes()
 
     from_shell, result["shell_s"], _ = _timed(shell)
-    located = density_count(events)
+    located = density_count(selection_picture_events(source.select(spec)))
     size = Image.open(io.BytesIO(png)).size
     (keep / f"render-{kind}.png").write_bytes(png)
     result["bytes"] = len(png)
@@ -189,7 +190,7 @@ def machine() -> dict:
 
 
 ROWS = (
-    ("atlas_png", "PNG of the bundled atlas (48 events)"),
+    ("atlas_png", "PNG of the bundled atlas (49 events)"),
     ("atlas_gif", "GIF of the atlas, 25 frames of 1024 × 640"),
     ("large_png", "PNG of 1,000,000 events (density)"),
 )
@@ -254,19 +255,21 @@ def report(results: dict, info: dict, elapsed: float) -> str:
         "",
         "## Method",
         "",
-        "- Each measurement runs in a fresh Python process that first loads the "
-        "data folder and imports the modules, as a running server has; the data "
-        "load is reported apart and not timed in the target.",
+        "- Each measurement runs in a fresh Python process that first opens the "
+        "data folder's store (writing it the first time) and imports the "
+        "modules, as a running server has; that load is reported apart and not "
+        "timed in the target.",
         "- **First** is the first download in that process, as a click on the "
         "Map page's button: projecting the basemap (countries, admin-1 units, "
         "labels, the places' areas), taking the events in the window from the "
-        "time index, drawing and encoding. Wall-clock time, and in brackets the "
+        "engine over the data's store, drawing and encoding. Wall-clock time, and "
+        "in brackets the "
         "CPU time of the process (on a shared machine the wall-clock time "
         "includes waiting for a core). **Again** is the median of the next "
         f"{REPEATS} pictures with the basemap kept, as the dashboard keeps it per "
-        "dataset. **From the shell** is `imu-geo render`'s way: the filter mask "
-        "over every event instead of the index, and the basemap projected again; "
-        "it gives the same bytes.",
+        "dataset. **From the shell** is `imu-geo render` for the same window, run "
+        "in the same process: it opens the store again and projects the basemap "
+        "again, and must give the same bytes.",
         "- The GIF is the whole span, one frame a year (25 frames), two frames a "
         "second: the basemap, title and legend drawn once, each frame's events "
         "drawn over a copy, one palette of 256 colours for all frames (chosen by "
