@@ -156,13 +156,14 @@ def build(folder: Path, scale: float) -> list[Path]:
 
 CHILD = r"""
 import json, os, sys
-from imu_geo.importers import Limits, import_file, limits, reading, spreadsheet
+from imu_geo.importers import Limits, import_file, limits, spreadsheet
+from imu_geo.importers.reading import delimited, jsonfile, parquet
 import imu_geo.importers.places as places
 places._bundled_gazetteer(); places._bundled_countries()
 seen = []
 def record(name, need, limits, what, **options):
     seen.append(need)
-for module in (limits, reading, spreadsheet):
+for module in (limits, delimited, jsonfile, parquet, spreadsheet):
     module.check_budget = record
 def status(key):
     with open("/proc/self/status") as handle:

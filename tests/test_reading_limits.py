@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from imu_geo.importers import ImportFailure, Limits, import_file, read_table
 from imu_geo.importers.limits import parse_size
-from imu_geo.importers.reading import _json_shape
+from imu_geo.importers.reading.jsonfile import _json_shape
 
 # --- helpers --------------------------------------------------------------------------
 
