@@ -23,6 +23,7 @@ from imu_geo.importers.limits import (
     parse_size,
     plural,
     size_text,
+    table_text,
 )
 
 KB, MB, GB = 1024, 1024 * 1024, 1024 * 1024 * 1024
@@ -54,6 +55,19 @@ def test_another_size_limit_keeps_the_other_limits():
 )
 def test_a_noun_is_plural_unless_there_is_one(count, expected):
     assert plural(count, "row") == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "expected"),
+    [
+        (1, 1, "1 row × 1 column"),
+        (412_000, 31, "412,000 rows × 31 columns"),
+        (0, 2, "0 rows × 2 columns"),
+        (2, 1_000, "2 rows × 1,000 columns"),
+    ],
+)
+def test_a_tables_size_names_its_rows_and_columns(rows, columns, expected):
+    assert table_text(rows, columns) == expected
 
 
 @pytest.mark.parametrize(

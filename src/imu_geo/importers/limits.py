@@ -87,6 +87,11 @@ def plural(count: int, noun: str) -> str:
     return noun if count == 1 else noun + "s"
 
 
+def table_text(rows: int, columns: int) -> str:
+    """The size of a table as an estimate names it: ``412,000 rows × 31 columns``."""
+    return f"{rows:,} {plural(rows, 'row')} × {columns:,} {plural(columns, 'column')}"
+
+
 def size_text(n: float) -> str:
     """A measured size: ``250.0 MB``, ``3.2 KB``, ``12 bytes``."""
     if n >= 2**30:

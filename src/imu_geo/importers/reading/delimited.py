@@ -25,6 +25,7 @@ from imu_geo.importers.limits import (
     limit_text,
     plural,
     size_text,
+    table_text,
 )
 from imu_geo.importers.reading.table import (
     _CHUNK,
@@ -272,8 +273,7 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
         name,
         estimate(len(data), n_rows * width),
         limits,
-        f"{n_rows:,} {plural(n_rows, 'row')} × {width:,} "
-        f"{plural(width, 'column')} and {size_text(len(data))} of text",
+        f"{table_text(n_rows, width)} and {size_text(len(data))} of text",
     )
     safe = [f"f{i}" for i in range(width)]
     try:

@@ -21,8 +21,8 @@ from imu_geo.importers.limits import (
     check_budget,
     estimate,
     limit_text,
-    plural,
     size_text,
+    table_text,
 )
 from imu_geo.importers.reading.table import (
     RawTable,
@@ -113,10 +113,7 @@ def _read_parquet(name: str, payload: bytes, limits: Limits) -> RawTable:
             f"{paths[widest]!r} alone {size_text(sizes[widest])}); the limit is "
             f"{limit_text(limits.max_bytes)}, and it applies to the unpacked data"
         )
-    what = (
-        f"{rows:,} {plural(rows, 'row')} × {width:,} {plural(width, 'column')} and "
-        f"{size_text(total)} of data"
-    )
+    what = f"{table_text(rows, width)} and {size_text(total)} of data"
     check_budget(name, estimate(total, rows * width), limits, what)
     if rows == 0:
         raise ImportFailure(f"{name}: has columns but no rows")
@@ -153,8 +150,7 @@ def _read_parquet(name: str, payload: bytes, limits: Limits) -> RawTable:
             name,
             estimate(text, rows * width),
             limits,
-            f"{rows:,} {plural(rows, 'row')} × {width:,} {plural(width, 'column')} "
-            f"and {size_text(text)} of text",
+            f"{table_text(rows, width)} and {size_text(text)} of text",
         )
         decoded = [
             pa_compute.cast(c, c.type.value_type)
