@@ -30,6 +30,7 @@ already) and can take many times as long as the failure itself
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import types
@@ -45,6 +46,7 @@ DRIVERS = frozenset(
         "SparkEngine",
         "serve",
         "spark_engine",
+        "start_server",
         "streamlit_command",
         "streamlit_server",
         "subprocess",
@@ -121,6 +123,8 @@ def _names(code: types.CodeType) -> set[str]:
 def _code(value: object) -> types.CodeType | None:
     if hasattr(value, "_get_wrapped_function"):  # a pytest fixture definition
         value = value._get_wrapped_function()
+    if isinstance(value, functools.partial):  # a helper bound to its arguments
+        value = value.func
     try:
         value = inspect.unwrap(value)
     except (TypeError, ValueError):

@@ -8,27 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_DIR
-from tests.helpers import shown
-
-APP = str(PROJECT_DIR / "app.py")
-MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
-TIMEOUT = 60
-
-
-def run_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def caption(at: AppTest) -> str:
-    return next(
-        c.value for c in at.caption if " events — " in c.value or " event — " in c.value
-    )
+from tests.helpers import open_page, shown, window_caption
 
 
 def deck(at: AppTest) -> dict:
@@ -36,16 +16,18 @@ def deck(at: AppTest) -> dict:
 
 
 def test_opens_on_the_whole_span_with_every_layer():
-    at = run_app()
-    assert caption(at).startswith("49 events — 14 attacks, 8 bases, 27 context — ")
-    assert caption(at).endswith("from Jan 1991 to Dec 2015")
+    at = open_page()
+    assert window_caption(at).startswith(
+        "49 events — 14 attacks, 8 bases, 27 context — "
+    )
+    assert window_caption(at).endswith("from Jan 1991 to Dec 2015")
     assert at.query_params["start"] == "1991-01-01"
     assert at.query_params["layers"] == "attack,base,context"
 
 
 def test_url_parameters_restore_the_view():
-    at = run_app(start="1999-01-01", end="2004-12-31", layers="attack,base")
-    assert caption(at) == (
+    at = open_page(start="1999-01-01", end="2004-12-31", layers="attack,base")
+    assert window_caption(at) == (
         "16 events — 11 attacks, 5 bases — from Jan 1999 to Dec 2004"
     )
     ids = {layer["id"]: layer for layer in deck(at)["layers"]}
@@ -64,22 +46,22 @@ def test_url_parameters_restore_the_view():
     ],
 )
 def test_bad_url_values_warn_and_show_the_default(params, warning):
-    at = run_app(**params)
+    at = open_page(**params)
     # Warnings quote the link, so they are escaped Markdown; compare what shows.
     assert any(warning in shown(w.value) for w in at.warning), [
         w.value for w in at.warning
     ]
-    assert caption(at).startswith("49 events")
+    assert window_caption(at).startswith("49 events")
 
 
 def test_moving_the_slider_changes_the_count_and_the_url():
-    at = run_app()
+    at = open_page()
     slider = at.select_slider(key="f_window")
     first, last = slider.value
     at = slider.set_range(
         first.replace(year=2009), last.replace(year=2009, month=12)
     ).run()
-    assert caption(at) == (
+    assert window_caption(at) == (
         "8 events — 2 attacks, 1 base, 5 context — from Jan 2009 to Dec 2009"
     )
     assert at.query_params["start"] == "2009-01-01"
@@ -91,53 +73,46 @@ def test_a_window_from_another_dataset_is_brought_into_this_ones_months():
     # was still running) can bring the slider's value of the dataset before back
     # into the session: months this dataset does not have. The page must show
     # its own span, not fail.
-    at = run_app()
+    at = open_page()
     at.session_state["v_window"] = (date(1980, 1, 1), date(1985, 6, 1))
     at.run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    assert caption(at).endswith("from Jan 1991 to Dec 2015")
+    assert window_caption(at).endswith("from Jan 1991 to Dec 2015")
     at.session_state["v_window"] = (date(1980, 1, 1), date(2001, 6, 1))
     at.run()
     assert not at.error, [e.value for e in at.error]
     # Snapped into the data: from its first month to the month asked for.
-    assert caption(at).endswith("from Jan 1991 to Jun 2001")
+    assert window_caption(at).endswith("from Jan 1991 to Jun 2001")
 
 
 def test_cumulative_mode_counts_everything_up_to_the_end():
-    at = run_app(start="2004-01-01", end="2004-12-31", mode="cumulative")
+    at = open_page(start="2004-01-01", end="2004-12-31", mode="cumulative")
     # Hand count: 33 rows of events.csv have date_start <= 2004-12-31.
-    assert caption(at) == (
+    assert window_caption(at) == (
         "33 events — 11 attacks, 6 bases, 16 context — up to Dec 2004"
     )
-    assert caption(at).endswith("up to Dec 2004")
+    assert window_caption(at).endswith("up to Dec 2004")
 
 
 def test_search_and_layer_filters():
     # "Karachi" is in the airport attack and in the quotes of two context rows.
-    at = run_app(q="Karachi")
-    assert caption(at).startswith("3 events — 1 attack, 0 bases, 2 context")
-    at = run_app(q="Karachi", layers="attack")
-    assert caption(at).startswith("1 event — 1 attack —")
+    at = open_page(q="Karachi")
+    assert window_caption(at).startswith("3 events — 1 attack, 0 bases, 2 context")
+    at = open_page(q="Karachi", layers="attack")
+    assert window_caption(at).startswith("1 event — 1 attack —")
 
 
 def test_selected_event_opens_its_details_from_the_url():
-    at = run_app(event="1999-02-tashkent-car-bombs")
+    at = open_page(event="1999-02-tashkent-car-bombs")
     texts = " ".join(m.value for m in at.markdown)
     assert "five car bombs in Tashkent in February 1999" in texts.replace("\\", "")
-
-
-def test_the_map_page_runs_on_its_own():
-    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT).run()
-    assert not at.exception
-    assert caption(at).startswith("49 events")
 
 
 def test_a_broken_data_directory_gives_a_clear_page(tmp_path, monkeypatch):
     (tmp_path / "events.csv").write_text("event_id\n1999-x\n", encoding="utf-8")
     monkeypatch.setenv("IMU_GEO_DATA", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception
+    at = open_page()
     assert "cannot be loaded" in at.error[0].value
     problems = at.dataframe[0].value
     assert "regions.geojson" in set(problems["file"])
@@ -173,7 +148,7 @@ def test_a_large_selection_pages_the_table_and_says_so(tmp_path, monkeypatch):
     ]
     assert len(wanted) == 154  # the 150 copies and 4 bundled attacks
     monkeypatch.setenv("IMU_GEO_DATA", str(tmp_path))
-    at = run_app(start="1999-02-01", end="1999-02-28", layers="attack")
+    at = open_page(start="1999-02-01", end="1999-02-28", layers="attack")
 
     def page() -> list[str]:
         assert not at.exception, [e.value for e in at.exception]

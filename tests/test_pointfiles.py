@@ -52,7 +52,6 @@ from imu_geo.pointfiles import (
     start_sweeper,
 )
 from imu_geo.timeline import build_volume_chart, monthly_counts
-from tests.conftest import serve
 
 
 def _events():
@@ -303,7 +302,9 @@ def test_the_sweeper_keeps_files_in_use(tmp_path):
         stop.set()
 
 
-def test_a_stopped_servers_files_are_removed_before_the_next_one_serves(tmp_path):
+def test_a_stopped_servers_files_are_removed_before_the_next_one_serves(
+    start_server,
+):
     """After a crash nothing is left behind for the next server to serve: the
     folders of stopped servers are removed at start-up, before any page is
     opened."""
@@ -312,7 +313,7 @@ def test_a_stopped_servers_files_are_removed_before_the_next_one_serves(tmp_path
     name = "a" * 40 + ".json"
     (stale / name).write_bytes(b"[]")
     try:
-        with serve(tmp_path) as url:
+        with start_server() as url:
             assert not stale.exists()
             try:
                 with urllib.request.urlopen(

@@ -15,7 +15,6 @@ import re
 import shutil
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, _free_port, serve
+from tests.conftest import PROJECT_DIR, free_port, stop_process, wait_until
 
 CONFIG = PROJECT_DIR / "deploy" / "nginx.conf"
 NGINX_START_TIMEOUT_S = 20
@@ -58,7 +57,7 @@ def run_nginx(folder: Path, upstream_port: int) -> Iterator[str]:
     """nginx with ``deploy/nginx.conf`` in front of ``upstream_port``; yields its
     base URL. Everything it writes stays in ``folder``."""
     binary = _nginx()
-    port = _free_port()
+    port = free_port()
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / name).mkdir(exist_ok=True)
     (folder / "imu-geo.conf").write_text(proxy_config(upstream_port, port))
@@ -103,29 +102,30 @@ def run_nginx(folder: Path, upstream_port: int) -> Iterator[str]:
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + NGINX_START_TIMEOUT_S
-        while True:
-            assert process.poll() is None, (folder / "error.log").read_text()
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", port), timeout=1),
-            ):
-                break
-            assert time.monotonic() < deadline, "nginx did not start"
-            time.sleep(0.1)
+        wait_until(
+            lambda: _listening(port),
+            process,
+            "nginx",
+            NGINX_START_TIMEOUT_S,
+            folder / "error.log",
+        )
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 @pytest.fixture(scope="module")
-def proxied(tmp_path_factory) -> Iterator[tuple[str, str]]:
+def proxied(tmp_path_factory, start_server) -> Iterator[tuple[str, str]]:
     """(the proxy's URL, the server's own URL)."""
-    with serve(tmp_path_factory.mktemp("proxied-server")) as direct:
+    with start_server() as direct:
         upstream = int(direct.rsplit(":", 1)[1])
         with run_nginx(tmp_path_factory.mktemp("nginx"), upstream) as url:
             yield url, direct

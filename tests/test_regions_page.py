@@ -1,27 +1,18 @@
-"""The Regions page under AppTest: it runs, its table follows the time window and
-the level, and its map colours the units of the table."""
+"""The Regions page under AppTest, run alone: its table follows the time window
+and the level, and its map colours the units of the table."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_DIR
+from tests import helpers
 
-PAGE = str(PROJECT_DIR / "views" / "regions.py")
-TIMEOUT = 60
-
-
-def open_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+open_page = partial(helpers.open_page, "views/regions.py", alone=True)
 
 
 def counts(at: AppTest) -> dict[str, tuple[int, int, int, int]]:
@@ -45,7 +36,7 @@ def coloured(at: AppTest) -> dict[str, int]:
     return drawn
 
 
-def test_the_page_runs_and_shows_the_country_table_for_the_url_window():
+def test_the_page_shows_the_country_table_for_the_url_window():
     at = open_page(start="1999-01-01", end="1999-12-31")
     assert at.title[0].value == "Regions"
     assert at.caption[0].value == (

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from imu_geo import logs
 from imu_geo.data import BUNDLED_DATA_DIR
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, healthy
 
 APP = str(PROJECT_DIR / "app.py")
 
@@ -31,17 +31,6 @@ with frame.frame():
     st.write("before the fault")
     raise ValueError("boom at /srv/secret/path")
 """
-
-
-@pytest.fixture
-def log_lines():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    logger = logs.configure()
-    logger.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    logger.removeHandler(handler)
 
 
 def test_a_failing_page_shows_a_reference_and_logs_the_trace(log_lines):
@@ -179,11 +168,8 @@ def test_the_serving_configuration():
 
 
 def test_the_health_check_answers_ok(streamlit_server):
-    import urllib.request
-
-    with urllib.request.urlopen(f"{streamlit_server}/_stcore/health", timeout=10) as r:
-        assert r.status == 200
-        assert r.read().decode().strip() == "ok"
+    # ``healthy``: a 200 answer whose body is ``ok``.
+    assert healthy(streamlit_server, timeout_s=10)
 
 
 # --- errors in the upload path and in the frame ---------------------------------

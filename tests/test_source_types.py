@@ -26,8 +26,9 @@ from imu_geo.filters import (
 from imu_geo.importers import import_file, write_import
 from imu_geo.index import build_index, facet_rows, select
 from imu_geo.views import TABLE_COLUMNS, table_columns
-from tests.conftest import DATA_DIR, PROJECT_DIR
-from tests.helpers import make_events
+from tests.conftest import DATA_DIR
+from tests.helpers import make_events, window_caption
+from tests.helpers import open_page as run_app
 from tests.test_source_columns import ACLED_COLUMNS, ACLED_ROWS, csv_bytes
 
 EVENTS = make_events(
@@ -152,8 +153,6 @@ def test_the_atlas_and_an_import_together_keep_their_columns(tmp_path):
 
 # --- the app --------------------------------------------------------------------
 
-APP = str(PROJECT_DIR / "app.py")
-TIMEOUT = 60
 SOURCE_TYPES = {
     "acled-uzb101": ("Explosions/Remote violence", "Suicide bomb"),
     "acled-kgz7": ("Violence against civilians", "Abduction/forced disappearance"),
@@ -177,19 +176,9 @@ def typed_folder(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def caption(at: AppTest) -> str:
     """The caption that says what is shown, as the reader sees it (unescaped)."""
-    text = next(c.value for c in at.caption if " event" in c.value and " — " in c.value)
-    return text.replace("\\", "")
+    return window_caption(at).replace("\\", "")
 
 
 def test_the_facet_filters_the_view_and_goes_into_the_link(typed_folder):

@@ -1,13 +1,8 @@
 """The Sources & method page: every event's quote, the vocabularies, the credits."""
 
-from streamlit.testing.v1 import AppTest
-
 from imu_geo.data import load_dataset
 from imu_geo.method import DEFINITIONS, VOCABULARIES, vocabulary_table
-from tests.conftest import PROJECT_DIR
-from tests.helpers import make_events
-
-PAGE = str(PROJECT_DIR / "views" / "sources.py")
+from tests.helpers import make_events, open_page
 
 
 def test_every_vocabulary_value_has_a_definition():
@@ -72,12 +67,13 @@ def test_the_example_is_the_first_event_by_date_then_id():
 
 
 def test_page_lists_the_filtered_events_with_their_quotes():
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params["start"] = "2014-01-01"
-    at.query_params["end"] = "2014-12-31"
-    at.query_params["layers"] = "attack"
-    at.run()
-    assert not at.exception
+    at = open_page(
+        "views/sources.py",
+        alone=True,
+        start="2014-01-01",
+        end="2014-12-31",
+        layers="attack",
+    )
     quotes = at.dataframe[0].value
     assert list(quotes["event_id"]) == ["2014-06-karachi-airport-attack"]
     assert "Karachi airport attack in June 2014" in quotes["source_quote"].iloc[0]

@@ -28,11 +28,9 @@ from imu_geo.timeline import (
     relocation_links,
     window_from_selection,
 )
-from tests.conftest import DATA_DIR, PROJECT_DIR
-from tests.helpers import make_events
+from tests.conftest import DATA_DIR
+from tests.helpers import make_events, open_page, window_caption
 
-TIMELINE_PAGE = str(PROJECT_DIR / "views" / "timeline.py")
-TIMEOUT = 60
 ERA = {era.key: era for era in ERAS}
 
 
@@ -518,20 +516,14 @@ def test_custom_eras_draw_their_own_bands(events):
 # --- the page -----------------------------------------------------------------
 
 
-def _caption(at: AppTest) -> str:
-    return next(
-        c.value for c in at.caption if " events — " in c.value or " event — " in c.value
-    )
-
-
 def _chart_spec(at: AppTest) -> dict:
     return json.loads(at.get("vega_lite_chart")[0].proto.spec)
 
 
-def test_the_timeline_page_runs_on_its_own():
-    at = AppTest.from_file(TIMELINE_PAGE, default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert _caption(at) == (
+@pytest.mark.parametrize("alone", [True, False], ids=["alone", "in the app"])
+def test_the_page_offers_every_era_and_the_span_selection(alone):
+    at = open_page("views/timeline.py", alone=alone)
+    assert window_caption(at) == (
         "49 events — 14 attacks, 8 bases, 27 context — from Jan 1991 to Dec 2015"
     )
     assert [b.label for b in at.button if b.key and b.key.startswith("era_")] == [
@@ -559,14 +551,14 @@ def test_the_timeline_page_runs_on_its_own():
 )  # fmt: skip
 def test_an_era_button_sets_the_shared_window(key, caption):
     era = ERA[key]
-    at = AppTest.from_file(TIMELINE_PAGE, default_timeout=TIMEOUT).run()
+    at = open_page("views/timeline.py", alone=True)
     at = at.button(key=f"era_{key}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["f_window"] == (
         era.start.replace(day=1),
         era.end.replace(day=1),
     )
-    assert _caption(at) == caption
+    assert window_caption(at) == caption
     assert at.select_slider(key="f_window").value == at.session_state["f_window"]
     assert at.query_params["start"] == era.start.isoformat()
     assert at.button(key=f"era_{key}").proto.type == "primary"

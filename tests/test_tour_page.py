@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from functools import partial
 
 import numpy as np
 import pytest
@@ -11,29 +12,17 @@ from streamlit.testing.v1 import AppTest
 
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.timeline import ERAS
-from tests.conftest import PROJECT_DIR
+from tests.helpers import open_page, window_caption
 
-APP = str(PROJECT_DIR / "app.py")
 TOUR_PAGE = "views/tour.py"
 TIMEOUT = 120
 
-
-def tour_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(TOUR_PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+tour_app = partial(open_page, TOUR_PAGE, timeout=TIMEOUT)
+map_app = partial(open_page, timeout=TIMEOUT)
 
 
 def stop_heading(at: AppTest) -> str:
     return at.header[0].value
-
-
-def window_caption(at: AppTest) -> str:
-    return next(c.value for c in at.caption if " events — " in c.value)
 
 
 def button(at: AppTest, label: str):
@@ -45,11 +34,17 @@ def era_heading(number: int) -> str:
     return f"{number}. {era.name}, {era.period}"
 
 
-def test_a_link_opens_the_tour_at_its_stop_with_the_era_as_window():
-    at = tour_app(tour="2")
-    assert stop_heading(at) == era_heading(2)
-    era = ERAS[1]
-    assert at.query_params["tour"] == "2"
+@pytest.mark.parametrize(
+    ("stop", "alone"),
+    # Alone: as for a first request to the link, which runs the page without the
+    # app around it.
+    [(2, False), (2, True), (4, True)],
+)
+def test_a_link_opens_the_tour_at_its_stop_with_the_era_as_window(stop, alone):
+    at = open_page(TOUR_PAGE, alone=alone, timeout=TIMEOUT, tour=str(stop))
+    assert stop_heading(at) == era_heading(stop)
+    era = ERAS[stop - 1]
+    assert at.query_params["tour"] == str(stop)
     assert at.query_params["start"] == era.start.isoformat()
     assert at.query_params["end"] == era.end.isoformat()
     assert window_caption(at).endswith(f"from {era.start:%b %Y} to {era.end:%b %Y}")
@@ -109,15 +104,6 @@ def test_other_data_steps_through_equal_periods_and_says_so(tmp_path, monkeypatc
     ), notes
     assert stop_heading(at) == "1. Period 1 of 5, Jan 1991 – Dec 1995"
     assert at.query_params["end"] == "1995-12-31"
-
-
-def map_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_the_map_page_offers_the_picture_and_the_animation():
@@ -192,11 +178,3 @@ def test_auto_advance_moves_on_by_itself_and_stops_at_the_last(monkeypatch):
     assert at.query_params["tour"] == str(len(ERAS))
     # At the last stop it stops by itself.
     assert any(b.label == "Auto-advance" for b in at.button)
-
-
-def test_the_tour_page_runs_on_its_own():
-    at = AppTest.from_file(str(PROJECT_DIR / TOUR_PAGE), default_timeout=TIMEOUT)
-    at.query_params["tour"] = "4"
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert stop_heading(at) == era_heading(4)

@@ -4,15 +4,12 @@ are, anything else with a reference that the server's JSON log line shares."""
 from __future__ import annotations
 
 import io
-import json
-import logging
 import re
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from imu_geo import logs
 from imu_geo.importers import ImportFailure, InternalImportError, import_file
 from imu_geo.importers import core as importer_core
 from imu_geo.ui import upload as upload_ui
@@ -22,17 +19,6 @@ ACLED_ONE = (
     b"location,country,actor1,notes\n"
     b"UZB12,2009-05-26,1,40.7834,72.3507,1,Andijan,Uzbekistan,IMU,A bomb.\n"
 )
-
-
-@pytest.fixture
-def log_lines():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    logger = logs.configure()
-    logger.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    logger.removeHandler(handler)
 
 
 def damaged_parquet() -> bytes:

@@ -18,7 +18,6 @@ from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.layers import DEFAULT_VIEW
 from imu_geo.summaries import summarise, totals_line
-from tests.conftest import serve
 from tests.e2e.pages import (
     ACLED_SAMPLE,
     LOAD_TIMEOUT_MS,
@@ -124,7 +123,7 @@ def test_clicking_a_table_row_opens_its_source(page: Page, streamlit_server):
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):
+def hostile_server(tmp_path_factory, start_server):
     """The dashboard on a copy of the data whose first event carries an XSS title."""
     data = tmp_path_factory.mktemp("hostile-data")
     # The dataset's files; the world geography in data/world/ is not one.
@@ -140,7 +139,7 @@ def hostile_server(tmp_path_factory):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    with serve(tmp_path_factory.mktemp("hostile-server"), data) as url:
+    with start_server(data) as url:
         yield url
 
 

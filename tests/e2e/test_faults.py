@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.layers import event_bounds, frame_view
 from imu_geo.ui.mapdeck import MAP_SIZE
-from tests.conftest import _free_port, serve
 from tests.e2e.pages import (
     caption,
     deck_ready,
@@ -52,9 +51,10 @@ def test_a_reload_in_the_middle_of_a_rerun_comes_back_whole(
     )
 
 
-def test_after_a_server_restart_the_page_reconnects_with_its_view(page: Page, tmp_path):
-    port = _free_port()
-    with serve(tmp_path, port=port) as url:
+def test_after_a_server_restart_the_page_reconnects_with_its_view(
+    page: Page, start_server
+):
+    with start_server() as url:
         open_app(page, f"{url}/?start=1999-01-01&end=2001-12-31&layers=attack,base")
         end_handle = page.get_by_role("slider").nth(1)
         end_handle.focus()
@@ -64,7 +64,7 @@ def test_after_a_server_restart_the_page_reconnects_with_its_view(page: Page, tm
         )
         expect(page).to_have_url(re.compile(r"end=2002-01-31"), timeout=30_000)
     # The server is gone; the page notices, then a new server starts on the port.
-    with serve(tmp_path, port=port):
+    with start_server(port=urlparse(url).port):
         expect(caption(page)).to_have_text(
             re.compile(r"— from Jan 1999 to Jan 2002$"), timeout=RESTORE_TIMEOUT_MS
         )
@@ -99,10 +99,10 @@ def test_with_no_network_the_app_is_whole_on_its_own_basemap(
     assert outside == []  # nothing was even attempted outside the server
 
 
-def test_an_upload_over_the_size_cap_is_refused(page: Page, tmp_path):
+def test_an_upload_over_the_size_cap_is_refused(page: Page, tmp_path, start_server):
     big = tmp_path / "too-big.csv"
     big.write_text("event_id\n" + "x" * 1_600_000 + "\n", encoding="utf-8")
-    with serve(tmp_path, extra_args=("--server.maxUploadSize", "1")) as url:
+    with start_server(extra_args=("--server.maxUploadSize", "1")) as url:
         open_app(page, url)
         page.get_by_text("Your data").click()
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
@@ -130,7 +130,7 @@ EVENT = "1999-02-tashkent-car-bombs"
 
 
 @pytest.fixture(scope="module")
-def every_field_server(tmp_path_factory):
+def every_field_server(tmp_path_factory, start_server):
     """The data with markup in every text field of one event, in its place's name
     and in every region's name."""
     data = tmp_path_factory.mktemp("every-field-data")
@@ -154,7 +154,7 @@ def every_field_server(tmp_path_factory):
             if name == "regions.geojson" or props["place_id"] == place:
                 props["name"] = '<img src=x onerror="window.__xss=8">' + props["name"]
         (data / name).write_text(json.dumps(document), encoding="utf-8")
-    with serve(tmp_path_factory.mktemp("every-field-server"), data) as url:
+    with start_server(data) as url:
         yield url
 
 

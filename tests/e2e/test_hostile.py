@@ -23,7 +23,6 @@ from playwright.sync_api import Page, expect
 
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.layers import PICK_HINT
-from tests.conftest import serve
 from tests.e2e.pages import (
     ACLED_SAMPLE,
     caption,
@@ -98,10 +97,8 @@ def hostile_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hostile_server(hostile_folder, tmp_path_factory):
-    with serve(
-        tmp_path_factory.mktemp("hostile-everywhere-server"), hostile_folder
-    ) as url:
+def hostile_server(hostile_folder, start_server):
+    with start_server(hostile_folder) as url:
         yield url
 
 

@@ -17,7 +17,6 @@ from playwright.sync_api import Page, expect
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.pointfiles import INLINE_LIMIT
 from imu_geo.synthetic import write_synthetic
-from tests.conftest import serve
 from tests.e2e.pages import LOAD_TIMEOUT_MS, run_finished
 
 pytestmark = pytest.mark.browser
@@ -130,11 +129,11 @@ def test_on_the_atlas_a_zoom_survives_steps_and_reset_restores_it(
 
 
 @pytest.fixture(scope="module")
-def large_server(tmp_path_factory):
+def large_server(tmp_path_factory, start_server):
     folder = write_synthetic(
         tmp_path_factory.mktemp("large-data"), LARGE_EVENTS, BUNDLED_DATA_DIR, seed=5
     )
-    with serve(tmp_path_factory.mktemp("large-server"), folder) as url:
+    with start_server(folder) as url:
         yield url
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import threading
 import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import healthy
 from tests.e2e.pages import caption, open_app
 
 pytestmark = pytest.mark.browser
@@ -27,13 +27,7 @@ class HealthWatch:
 
     def _run(self) -> None:
         while not self.stop.is_set():
-            try:
-                with urllib.request.urlopen(
-                    f"{self.url}/_stcore/health", timeout=2
-                ) as reply:
-                    self.answers.append(reply.read().strip() == b"ok")
-            except OSError:
-                self.answers.append(False)
+            self.answers.append(healthy(self.url, timeout_s=2))
             time.sleep(0.25)
 
     def __enter__(self) -> HealthWatch:

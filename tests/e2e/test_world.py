@@ -18,7 +18,6 @@ from imu_geo.data import load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.store import open_folder
 from imu_geo.ui import loading, mapdeck
-from tests.conftest import serve
 from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
     caption,
@@ -41,8 +40,8 @@ def world_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def world_server(world_folder, tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("world-server"), world_folder) as url:
+def world_server(world_folder, start_server):
+    with start_server(world_folder) as url:
         yield url
 
 
