@@ -50,11 +50,13 @@ def shown(markdown: str) -> str:
 
 
 class AppPage(NamedTuple):
-    """A page of the app's navigation: its script (relative to the project)
-    and the title the sidebar shows."""
+    """A page of the app's navigation: its script (relative to the project),
+    the title the sidebar shows, and its URL's path (``""`` for the default
+    page, served at the root)."""
 
     path: str
     title: str
+    url_path: str
 
 
 def app_pages() -> list[AppPage]:
@@ -70,10 +72,15 @@ def app_pages() -> list[AppPage]:
             and node.func.attr == "Page"
         ):
             path = ast.literal_eval(node.args[0])
-            title = next(
-                ast.literal_eval(k.value) for k in node.keywords if k.arg == "title"
+            given = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            # As st.Page names them: the default page is the root, another page
+            # is at its url_path or its file's name.
+            url_path = (
+                ""
+                if given.get("default")
+                else given.get("url_path", Path(path).stem).strip("/")
             )
-            pages.append(AppPage(path, title))
+            pages.append(AppPage(path, given["title"], url_path))
     return pages
 
 

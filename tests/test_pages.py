@@ -36,7 +36,11 @@ def test_the_app_navigates_the_pages_read_from_it(monkeypatch):
     monkeypatch.setattr(streamlit, "navigation", recording)
     open_page()
     assert [
-        (Path(page._page).resolve().relative_to(PROJECT_DIR).as_posix(), page.title)
+        (
+            Path(page._page).resolve().relative_to(PROJECT_DIR).as_posix(),
+            page.title,
+            page.url_path,
+        )
         for page in navigated
     ] == PAGES
     assert {page.path for page in PAGES} == {
