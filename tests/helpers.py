@@ -1,9 +1,12 @@
 """What the tests share: small frames built in code for the pure-function tests,
-the app's pages as its navigation lists them, and running a page under AppTest."""
+a data folder in the atlas's format, the app's pages as its navigation lists
+them, and running a page under AppTest."""
 
 from __future__ import annotations
 
 import ast
+import csv
+import json
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -11,7 +14,7 @@ from typing import NamedTuple
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from imu_geo.schema import EVENT_COLUMNS
+from imu_geo.schema import EVENT_COLUMNS, SOURCE_CITATION
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 APP = PROJECT_DIR / "app.py"
@@ -47,6 +50,97 @@ def shown(markdown: str) -> str:
     """What a reader sees of escaped Markdown text: CommonMark's backslash escapes
     of ASCII punctuation undone, and invisible word joiners (U+2060) dropped."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
+# --- a data folder in the atlas's own format ------------------------------------
+
+SQUARE_UZ = [[[60.0, 38.0], [72.0, 38.0], [72.0, 44.0], [60.0, 44.0], [60.0, 38.0]]]
+SQUARE_KG = [[[72.0, 39.0], [80.0, 39.0], [80.0, 43.0], [72.0, 43.0], [72.0, 39.0]]]
+
+
+def region_feature(region_id, country, coordinates, level="country"):
+    """A feature of ``regions.geojson``: a polygon of the given coordinates."""
+    return {
+        "type": "Feature",
+        "properties": {
+            "region_id": region_id,
+            "name": region_id,
+            "level": level,
+            "country": country,
+        },
+        "geometry": {"type": "Polygon", "coordinates": coordinates},
+    }
+
+
+def place_feature(place_id="tashkent", lon=69.2, lat=41.3, country="UZ", **overrides):
+    """A feature of ``places.geojson``: a point, by default Tashkent."""
+    properties = {
+        "place_id": place_id,
+        "name": place_id.title(),
+        "alt_names": "",
+        "kind": "city",
+        "country": country,
+        "admin1": "",
+    }
+    properties.update(overrides)
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    }
+
+
+def event_row(**overrides):
+    """A row of ``events.csv`` that validates: by default a 1999 bombing in
+    Tashkent quoting its source."""
+    row = {
+        "event_id": "1999-tashkent",
+        "date_start": "1999-01-01",
+        "date_end": "1999-12-31",
+        "date_precision": "year",
+        "date_origin": "source",
+        "layer": "attack",
+        "event_type": "bombing",
+        "place_id": "tashkent",
+        "geo_precision": "near",
+        "place_origin": "source",
+        "actors": "IMU",
+        "target": "",
+        "fatalities_low": "16",
+        "fatalities_best": "16",
+        "fatalities_high": "16",
+        "attribution": "attributed",
+        "title": "Bombing",
+        "description": "A bombing.",
+        "source_quote": "It then moved to Tashkent in 1999.",
+        "source": SOURCE_CITATION,
+        "notes": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def write_dataset(folder: Path, events=None, places=None, regions=None) -> Path:
+    """An atlas data folder (``events.csv``, ``places.geojson``,
+    ``regions.geojson``) of the given rows and features; by default one bombing
+    in Tashkent, in two square countries."""
+    folder.mkdir(parents=True, exist_ok=True)
+    regions = regions or [
+        region_feature("UZ", "UZ", SQUARE_UZ),
+        region_feature("KG", "KG", SQUARE_KG),
+    ]
+    places = places if places is not None else [place_feature()]
+    events = events if events is not None else [event_row()]
+    for name, features in (("regions", regions), ("places", places)):
+        (folder / f"{name}.geojson").write_text(
+            json.dumps({"type": "FeatureCollection", "features": features})
+        )
+    with (folder / "events.csv").open("w", newline="", encoding="utf-8") as handle:
+        columns = list(events[0]) if events else list(EVENT_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(events)
+    return folder
 
 
 class AppPage(NamedTuple):

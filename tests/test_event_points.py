@@ -23,10 +23,11 @@ from imu_geo.schema import EVENT_COLUMNS
 from imu_geo.summaries import SUMMARY_LEVELS, summarise
 from imu_geo.validate import check_event_frame, check_event_rows, validate_directory
 
-from .helpers import make_events
-from .test_importers import UCDP_BATKEN, UCDP_COLUMNS, UCDP_TAVILDARA, table_bytes
-from .test_summaries import PLACES, REGIONS, TINY_TABLES, rows_of, tiny_events
-from .test_validate import _event, _place, write_dataset
+from .helpers import event_row as _event
+from .helpers import make_events, write_dataset
+from .helpers import place_feature as _place
+from .source_rows import UCDP_BATKEN, UCDP_COLUMNS, UCDP_TAVILDARA, table_bytes
+from .tiny_world import PLACES, REGIONS, TINY_TABLES, rows_of, tiny_events
 
 POINT = {"lat": "41.3", "lon": "69.2", "place_name": "Tashkent", "country": "UZ"}
 NO_POINT = dict.fromkeys(POINT, "")

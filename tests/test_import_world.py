@@ -15,7 +15,7 @@ import pytest
 from imu_geo.importers import import_file, write_import
 from imu_geo.importers.places import _country_code
 from imu_geo.validate import validate_directory
-from tests.test_importers import (
+from tests.source_rows import (
     GEO,
     GTD_COLUMNS,
     GTD_TASHKENT,

@@ -33,50 +33,23 @@ from imu_geo.schema import EVENT_COLUMNS
 from imu_geo.validate import validate_directory
 
 from .conftest import DATA_DIR
+from .source_rows import (
+    ACLED_COLUMNS,
+    ANDIJAN,
+    GEO,
+    GTD_COLUMNS,
+    GTD_TASHKENT,
+    UCDP_BATKEN,
+    UCDP_COLUMNS,
+    UCDP_TAVILDARA,
+    acled,
+    issue,
+    row,
+    table_bytes,
+)
 
 # --- fixtures built in code ---------------------------------------------------
 
-ACLED_COLUMNS = (
-    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
-    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,"
-    "interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
-    "location,latitude,longitude,geo_precision,source,source_scale,notes,"
-    "fatalities,tags,timestamp"
-).split(",")
-
-ANDIJAN = {
-    "event_id_cnty": "UZB12",
-    "event_date": "2009-05-26",
-    "year": "2009",
-    "time_precision": "1",
-    "disorder_type": "Political violence",
-    "event_type": "Explosions/Remote violence",
-    "sub_event_type": "Suicide bomb",
-    "actor1": "IMU: Islamic Movement of Uzbekistan",
-    "assoc_actor_1": "",
-    "inter1": "2",
-    "actor2": "Police Forces of Uzbekistan (1991-)",
-    "assoc_actor_2": "",
-    "inter2": "1",
-    "interaction": "12",
-    "civilian_targeting": "",
-    "iso": "860",
-    "region": "Caucasus and Central Asia",
-    "country": "Uzbekistan",
-    "admin1": "Andijon",
-    "admin2": "Andijon",
-    "admin3": "",
-    "location": "Andijan",
-    "latitude": "40.7834",
-    "longitude": "72.3507",
-    "geo_precision": "1",
-    "source": "Reuters",
-    "source_scale": "International",
-    "notes": "On 26 May 2009, a suicide bomber attacked a police post in Andijan.",
-    "fatalities": "3",
-    "tags": "",
-    "timestamp": "1700000000",
-}
 KHANABAD = ANDIJAN | {
     "event_id_cnty": "UZB13",
     "time_precision": "2",
@@ -136,68 +109,6 @@ TASHKENT_ARRESTS = ANDIJAN | {
 }
 
 
-def table_bytes(
-    rows: list[dict],
-    columns=ACLED_COLUMNS,
-    delimiter: str = ",",
-    encoding: str = "utf-8",
-) -> bytes:
-    """Rows as CSV text, the way a spreadsheet or the datasets export them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([[row.get(c, "") for c in columns] for row in rows])
-    return buffer.getvalue().encode(encoding)
-
-
-UCDP_COLUMNS = (
-    "id,relid,year,active_year,code_status,type_of_violence,conflict_new_id,"
-    "conflict_name,dyad_new_id,dyad_name,side_a_new_id,side_a,side_b_new_id,"
-    "side_b,number_of_sources,source_article,where_prec,where_coordinates,"
-    "where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,"
-    "country,country_id,region,event_clarity,date_prec,date_start,date_end,"
-    "deaths_a,deaths_b,deaths_civilians,deaths_unknown,best,high,low"
-).split(",")
-UCDP_BATKEN = {
-    "id": "4001",
-    "relid": "KGZ-1999-1-310-1",
-    "year": "1999",
-    "type_of_violence": "1",
-    "conflict_name": "Uzbekistan: Government",
-    "dyad_name": "Government of Uzbekistan - IMU",
-    "side_a": "Government of Uzbekistan",
-    "side_b": "IMU",
-    "source_article": '"Reuters,1999-08-25,Kyrgyz troops fight rebels"',
-    "where_prec": "4",
-    "where_coordinates": "Batken province",
-    "where_description": "Batken region",
-    "latitude": "39.8646",
-    "longitude": "70.8507",
-    "country": "Kyrgyzstan",
-    "country_id": "703",
-    "date_prec": "4",
-    "date_start": "1999-08-01 00:00:00.000",
-    "date_end": "1999-08-31 00:00:00.000",
-    "best": "4",
-    "high": "6",
-    "low": "4",
-}
-UCDP_TAVILDARA = UCDP_BATKEN | {
-    "id": "4002",
-    "source_article": "",
-    "where_prec": "2",
-    "where_coordinates": "Tavildara town",
-    "latitude": "",
-    "longitude": "",
-    "country": "Tajikistan",
-    "country_id": "702",
-    "date_prec": "1",
-    "date_start": "2000-08-11 00:00:00.000",
-    "date_end": "2000-08-11 00:00:00.000",
-    "best": "3",
-    "high": "3",
-    "low": "3",
-}
 UCDP_KUNDUZ = UCDP_BATKEN | {
     "id": "4004",
     "type_of_violence": "2",
@@ -228,36 +139,6 @@ UCDP_YEAR = UCDP_KUNDUZ | {
     "date_end": "2001-12-31",
 }
 
-GTD_COLUMNS = (
-    "eventid,iyear,imonth,iday,approxdate,extended,country,country_txt,region_txt,"
-    "provstate,city,latitude,longitude,specificity,summary,suicide,attacktype1,"
-    "attacktype1_txt,targtype1_txt,target1,gname,gname2,nkill,nwound"
-).split(",")
-GTD_TASHKENT = {
-    "eventid": "199902160001",
-    "iyear": "1999",
-    "imonth": "2",
-    "iday": "16",
-    "approxdate": "",
-    "extended": "0",
-    "country": "217",
-    "country_txt": "Uzbekistan",
-    "region_txt": "Central Asia",
-    "provstate": "Tashkent",
-    "city": "Tashkent",
-    "latitude": "41.311158",
-    "longitude": "69.279737",
-    "specificity": "1",
-    "summary": "02/16/1999: Six car bombs exploded in Tashkent.",
-    "suicide": "0",
-    "attacktype1": "3",
-    "attacktype1_txt": "Bombing/Explosion",
-    "targtype1_txt": "Government (General)",
-    "target1": "Government building",
-    "gname": "Islamic Movement of Uzbekistan (IMU)",
-    "nkill": "16",
-    "nwound": "128",
-}
 GTD_BUKHARA = GTD_TASHKENT | {
     "eventid": "200403290002",
     "iyear": "2004",
@@ -384,10 +265,6 @@ def projected(result, columns) -> list[dict]:
     """The given event columns of each imported row, as plain values."""
     frame = result.events[list(columns)].astype(object)
     return frame.where(frame.notna(), None).to_dict("records")
-
-
-def issue(row, action, column, reason) -> RowIssue:
-    return RowIssue(row, action, column, reason)
 
 
 # --- recognising formats ------------------------------------------------------
@@ -1216,7 +1093,6 @@ def parquet_bytes(rows: list[dict], columns) -> bytes:
 ONE = table_bytes([ANDIJAN])
 LATIN = ANDIJAN | {"notes": "Attaque à Andijan près du poste de police."}
 HEADER = ",".join(ACLED_COLUMNS).encode()
-GEO = "latitude, longitude"
 
 
 @dataclass(frozen=True)
@@ -1226,14 +1102,6 @@ class Case:
     payload: bytes
     expected: str | list[RowIssue]
     limits: Limits | None = None
-
-
-def acled(*rows: dict, **options) -> bytes:
-    return table_bytes(list(rows), **options)
-
-
-def row(**overrides) -> dict:
-    return ANDIJAN | overrides
 
 
 CORPUS = [

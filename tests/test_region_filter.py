@@ -36,7 +36,7 @@ from imu_geo.pointfiles import PointStore
 from imu_geo.summaries import SUMMARY_LEVELS, event_units, unit_keys
 from imu_geo.world import WORLD_DIR
 from tests.conftest import PROJECT_DIR
-from tests.test_summaries import PLACES, REGIONS, tiny_events
+from tests.tiny_world import PLACES, REGIONS, tiny_events
 
 MAP_PAGE = str(PROJECT_DIR / "views" / "map.py")
 

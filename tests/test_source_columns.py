@@ -33,14 +33,8 @@ from imu_geo.source_columns import compact_text, stack
 from imu_geo.validate import validate_directory
 
 from .conftest import DATA_DIR
-
-
-def csv_bytes(columns: list[str], rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([[row.get(c, "") for c in columns] for row in rows])
-    return buffer.getvalue().encode("utf-8")
+from .source_rows import ACLED_COLUMNS, ACLED_ROWS, csv_bytes
+from .source_rows import GED_COLUMNS as UCDP_COLUMNS
 
 
 def crosswalked(result) -> set[str]:
@@ -60,97 +54,6 @@ def kept_cells(result) -> list[dict[str, str]]:
 
 # --- ACLED: the 2023+ layout with every column -----------------------------------
 
-ACLED_COLUMNS = (
-    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
-    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,"
-    "interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
-    "location,latitude,longitude,geo_precision,source,source_scale,notes,"
-    "fatalities,tags,timestamp"
-).split(",")
-ACLED_ROWS = [
-    {
-        "event_id_cnty": "UZB101",
-        "event_date": "2009-05-26",
-        "year": "2009",
-        "time_precision": "1",
-        "disorder_type": "Political violence",
-        "event_type": "Explosions/Remote violence",
-        "sub_event_type": "Suicide bomb",
-        "actor1": "IMU: Islamic Movement of Uzbekistan",
-        "assoc_actor_1": "Islamic Jihad Union",
-        "inter1": "2",
-        "actor2": "Police Forces of Uzbekistan (1991-)",
-        "assoc_actor_2": "Civilians (Uzbekistan)",
-        "inter2": "1",
-        "interaction": "12",
-        "civilian_targeting": "",
-        "iso": "860",
-        "region": "Caucasus and Central Asia",
-        "country": "Uzbekistan",
-        "admin1": "Andijon",
-        "admin2": " Andijon  ",
-        "admin3": "",
-        "location": "Andijan",
-        "latitude": "40.7834",
-        "longitude": "72.3507",
-        "geo_precision": "1",
-        "source": "Reuters; Fergana News",
-        "source_scale": "International-National",
-        "notes": "A suicide bomber attacked a police post in Andijan.",
-        "fatalities": "3",
-        "tags": 'crowd size=no report, "estimated"',
-        "timestamp": "1700000000",
-    },
-    {
-        # Rejected: the point is out of range, swapped or not.
-        "event_id_cnty": "UZB102",
-        "event_date": "2009-05-27",
-        "year": "2009",
-        "time_precision": "1",
-        "event_type": "Battles",
-        "sub_event_type": "Armed clash",
-        "actor1": "IMU: Islamic Movement of Uzbekistan",
-        "country": "Uzbekistan",
-        "admin1": "Rejected row",
-        "location": "Andijan",
-        "latitude": "-999",
-        "longitude": "-999",
-        "geo_precision": "1",
-        "notes": "Clashes.",
-        "timestamp": "1700000001",
-    },
-    {
-        "event_id_cnty": "KGZ7",
-        "event_date": "1999-08-23",
-        "year": "1999",
-        "time_precision": "3",
-        "disorder_type": "Political violence",
-        "event_type": "Violence against civilians",
-        "sub_event_type": "Abduction/forced disappearance",
-        "actor1": "IMU: Islamic Movement of Uzbekistan",
-        "inter1": "2",
-        "actor2": "Civilians (Japan)",
-        "inter2": "7",
-        "interaction": "27",
-        "civilian_targeting": "Civilian targeting",
-        "iso": "417",
-        "region": "Caucasus and Central Asia",
-        "country": "Kyrgyzstan",
-        "admin1": "Batken",
-        "admin2": "Batken",
-        "admin3": "=1+1",
-        "location": "Batken",
-        "latitude": "40.0604",
-        "longitude": "70.8193",
-        "geo_precision": "3",
-        "source": "AFP",
-        "source_scale": "International",
-        "notes": "Four Japanese geologists were kidnapped.",
-        "fatalities": "0",
-        "tags": "two\nlines",
-        "timestamp": "1700000002",
-    },
-]
 ACLED_CROSSWALKED = {
     "event_id_cnty",
     "event_date",
@@ -223,16 +126,6 @@ ACLED_CARRIED = [
 
 # --- UCDP GED -------------------------------------------------------------------
 
-UCDP_COLUMNS = (
-    "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,"
-    "conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,"
-    "side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,"
-    "number_of_sources,source_article,source_office,source_date,source_headline,"
-    "source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,"
-    "latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,"
-    "event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,"
-    "deaths_civilians,deaths_unknown,best,high,low"
-).split(",")
 UCDP_ROWS = [
     {
         "id": "9001",

@@ -29,7 +29,7 @@ from imu_geo.views import TABLE_COLUMNS, table_columns
 from tests.conftest import DATA_DIR
 from tests.helpers import make_events, window_caption
 from tests.helpers import open_page as run_app
-from tests.test_source_columns import ACLED_COLUMNS, ACLED_ROWS, csv_bytes
+from tests.source_rows import ACLED_COLUMNS, ACLED_ROWS, csv_bytes
 
 EVENTS = make_events(
     [

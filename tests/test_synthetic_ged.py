@@ -17,19 +17,11 @@ from imu_geo.importers import import_file
 from imu_geo.importers.places import normalise_name, world_country_codes
 from imu_geo.synthetic_ged import priogrid_gid, write_ged
 from tests.conftest import PROJECT_DIR
+from tests.source_rows import GED_COLUMNS
 
 # The header of a GED 22.x/23.x CSV: the HDX Pakistan copy's header without the
 # iso3 column HDX inserts after country (LAYOUTS, UCDP GED 2.1).
-REAL_HEADER = (
-    "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,"
-    "conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,"
-    "side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,"
-    "number_of_sources,source_article,source_office,source_date,source_headline,"
-    "source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,"
-    "latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,"
-    "event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,"
-    "deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob"
-)
+REAL_HEADER = ",".join([*GED_COLUMNS, "gwnoa", "gwnob"])
 N = 3_000
 
 

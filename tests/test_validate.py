@@ -2,98 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pytest
 
 from imu_geo.cli import main
 from imu_geo.data import DataError, load_dataset
-from imu_geo.schema import EVENT_COLUMNS, SOURCE_CITATION
+from imu_geo.schema import EVENT_COLUMNS
 from imu_geo.validate import missing_quote_segments, validate_directory
+from tests.helpers import event_row as _event
+from tests.helpers import place_feature as _place
+from tests.helpers import write_dataset
 
-SQUARE_UZ = [[[60.0, 38.0], [72.0, 38.0], [72.0, 44.0], [60.0, 44.0], [60.0, 38.0]]]
-SQUARE_KG = [[[72.0, 39.0], [80.0, 39.0], [80.0, 43.0], [72.0, 43.0], [72.0, 39.0]]]
 SOURCE = "The IMU was founded. It then moved to Tashkent in 1999."
-
-
-def _region(region_id, country, coordinates, level="country"):
-    return {
-        "type": "Feature",
-        "properties": {
-            "region_id": region_id,
-            "name": region_id,
-            "level": level,
-            "country": country,
-        },
-        "geometry": {"type": "Polygon", "coordinates": coordinates},
-    }
-
-
-def _place(place_id="tashkent", lon=69.2, lat=41.3, country="UZ", **overrides):
-    properties = {
-        "place_id": place_id,
-        "name": place_id.title(),
-        "alt_names": "",
-        "kind": "city",
-        "country": country,
-        "admin1": "",
-    }
-    properties.update(overrides)
-    return {
-        "type": "Feature",
-        "properties": properties,
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
-    }
-
-
-def _event(**overrides):
-    row = {
-        "event_id": "1999-tashkent",
-        "date_start": "1999-01-01",
-        "date_end": "1999-12-31",
-        "date_precision": "year",
-        "date_origin": "source",
-        "layer": "attack",
-        "event_type": "bombing",
-        "place_id": "tashkent",
-        "geo_precision": "near",
-        "place_origin": "source",
-        "actors": "IMU",
-        "target": "",
-        "fatalities_low": "16",
-        "fatalities_best": "16",
-        "fatalities_high": "16",
-        "attribution": "attributed",
-        "title": "Bombing",
-        "description": "A bombing.",
-        "source_quote": "It then moved to Tashkent in 1999.",
-        "source": SOURCE_CITATION,
-        "notes": "",
-    }
-    row.update(overrides)
-    return row
-
-
-def write_dataset(folder: Path, events=None, places=None, regions=None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    regions = regions or [
-        _region("UZ", "UZ", SQUARE_UZ),
-        _region("KG", "KG", SQUARE_KG),
-    ]
-    places = places if places is not None else [_place()]
-    events = events if events is not None else [_event()]
-    for name, features in (("regions", regions), ("places", places)):
-        (folder / f"{name}.geojson").write_text(
-            json.dumps({"type": "FeatureCollection", "features": features})
-        )
-    with (folder / "events.csv").open("w", newline="", encoding="utf-8") as handle:
-        columns = list(events[0]) if events else list(EVENT_COLUMNS)
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(events)
-    return folder
 
 
 def problems_of(folder: Path, source: str | None = None) -> list[str]:

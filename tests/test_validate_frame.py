@@ -19,7 +19,8 @@ from imu_geo.schema import EVENT_COLUMNS
 from imu_geo.synthetic import synthetic_events, synthetic_places
 from imu_geo.validate import check_event_frame, check_event_rows, validate_directory
 
-from .test_validate import _event, write_dataset
+from .helpers import event_row as _event
+from .helpers import write_dataset
 
 PLACE_IDS = {"tashkent", "andijan"}
 
