@@ -15,6 +15,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from imu_geo.schema import EVENT_COLUMNS, SOURCE_CITATION
+from imu_geo.timeline import ERAS
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 APP = PROJECT_DIR / "app.py"
@@ -141,6 +142,12 @@ def write_dataset(folder: Path, events=None, places=None, regions=None) -> Path:
         writer.writeheader()
         writer.writerows(events)
     return folder
+
+
+def era_heading(number: int) -> str:
+    """The Tour's heading at stop ``number`` of the atlas's eras."""
+    era = ERAS[number - 1]
+    return f"{number}. {era.name}, {era.period}"
 
 
 class AppPage(NamedTuple):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.timeline import ERAS
-from tests.helpers import open_page, window_caption
+from tests.helpers import era_heading, open_page, window_caption
 
 TOUR_PAGE = "views/tour.py"
 TIMEOUT = 120
@@ -27,11 +27,6 @@ def stop_heading(at: AppTest) -> str:
 
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
-
-
-def era_heading(number: int) -> str:
-    era = ERAS[number - 1]
-    return f"{number}. {era.name}, {era.period}"
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,39 @@ def go_to(page: Page, nav, name: str) -> None:
 
 
 def caption(page: Page):
-    return page.get_by_text(re.compile(r"^\d+ events? — ")).first
+    """The caption that says what is in view (``2,000 events — …`` too)."""
+    return page.get_by_text(re.compile(r"^[\d,]+ events? — ")).first
+
+
+def local_only(page: Page, base: str, error: str = "failed") -> list[str]:
+    """Let the page reach only the server at ``base``: every other request is
+    aborted with ``error`` (Playwright's error codes) and recorded in the list
+    returned."""
+    local = urlparse(base).netloc
+    outside: list[str] = []
+
+    def route(request_route):
+        if urlparse(request_route.request.url).netloc == local:
+            request_route.continue_()
+        else:
+            outside.append(request_route.request.url)
+            request_route.abort(error)
+
+    page.route("**/*", route)
+    return outside
+
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def window_months(text: str) -> tuple[int, int]:
+    """The window of a caption (``… from Jan 1999 to Dec 2004``) as month
+    numbers, year * 12 + the month's index in :data:`MONTHS`."""
+    found = re.search(r"from (\w{3}) (\d{4}) to (\w{3}) (\d{4})$", text)
+    assert found, text
+    first = int(found[2]) * 12 + MONTHS.index(found[1])
+    last = int(found[4]) * 12 + MONTHS.index(found[3])
+    return first, last
 
 
 def query_of(page: Page) -> dict[str, str]:

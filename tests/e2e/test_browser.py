@@ -5,7 +5,6 @@ Assertions are on the DOM, the URL and downloaded files, never on map pixels.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import re
 import shutil
@@ -29,6 +28,7 @@ from tests.e2e.pages import (
     open_app,
     project,
     query_of,
+    window_months,
 )
 
 pytestmark = pytest.mark.browser
@@ -163,21 +163,10 @@ def test_markup_in_data_is_shown_as_text_and_runs_nothing(page: Page, hostile_se
     assert page.locator('img[src="x"]').count() == 0
 
 
-def _window_months(text: str) -> tuple[int, int]:
-    """Month numbers (year * 12 + month) of a caption's window."""
-    found = re.search(r"from (\w{3}) (\d{4}) to (\w{3}) (\d{4})", text)
-    first_month, first_year, last_month, last_year = found.groups()
-    months = list(calendar.month_abbr)
-    return (
-        int(first_year) * 12 + months.index(first_month),
-        int(last_year) * 12 + months.index(last_month),
-    )
-
-
 def test_play_steps_the_window_and_pause_stops_it(page: Page, streamlit_server):
     open_app(page, f"{streamlit_server}/?start=1999-01-01&end=1999-12-31")
     expect(caption(page)).to_have_text(re.compile(r"from Jan 1999 to Dec 1999$"))
-    start = _window_months(caption(page).inner_text())
+    start = window_months(caption(page).inner_text())
     page.get_by_role("button", name="▶ Play").click()
     expect(caption(page)).not_to_have_text(
         re.compile(r"from Jan 1999 to Dec 1999$"), timeout=20_000
@@ -186,7 +175,7 @@ def test_play_steps_the_window_and_pause_stops_it(page: Page, streamlit_server):
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=20_000)
     page.wait_for_timeout(1500)
     stopped_at = caption(page).inner_text()
-    first, last = _window_months(stopped_at)
+    first, last = window_months(stopped_at)
     # The window moved forward by whole steps of three months, keeping its width.
     assert first > start[0] and (first - start[0]) % 3 == 0
     assert last - first == start[1] - start[0]

@@ -20,6 +20,7 @@ from tests.e2e.pages import (
     deck_ready,
     go_to,
     hover_across,
+    local_only,
     open_app,
     project,
     run_finished,
@@ -77,17 +78,7 @@ def test_after_a_server_restart_the_page_reconnects_with_its_view(
 def test_with_no_network_the_app_is_whole_on_its_own_basemap(
     page: Page, streamlit_server
 ):
-    local = urlparse(streamlit_server).netloc
-    outside: list[str] = []
-
-    def only_local(route):
-        if urlparse(route.request.url).netloc == local:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort("internetdisconnected")
-
-    page.route("**/*", only_local)
+    outside = local_only(page, streamlit_server, error="internetdisconnected")
     with page.expect_response(re.compile(r"/app/static/basemap\.geojson$")) as basemap:
         open_app(page, f"{streamlit_server}/?start=2009-01-01&end=2015-12-31")
     assert basemap.value.status == 200

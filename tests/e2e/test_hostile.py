@@ -16,7 +16,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlparse
+from urllib.parse import quote, urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -29,6 +29,7 @@ from tests.e2e.pages import (
     deck_ready,
     go_to,
     hover_across,
+    local_only,
     open_app,
     run_finished,
 )
@@ -100,22 +101,6 @@ def hostile_folder(tmp_path_factory) -> Path:
 def hostile_server(hostile_folder, start_server):
     with start_server(hostile_folder) as url:
         yield url
-
-
-def _local_only(page: Page, base: str) -> list[str]:
-    """Abort and record every request that is not to the server."""
-    local = urlparse(base).netloc
-    outside: list[str] = []
-
-    def route(request_route):
-        if urlparse(request_route.request.url).netloc == local:
-            request_route.continue_()
-        else:
-            outside.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    return outside
 
 
 _STATE = """() => {
@@ -212,7 +197,7 @@ def _tooltip_of_first_point(page: Page) -> str:
 def test_hostile_text_in_every_field_leaves_every_page_readable(
     page: Page, hostile_server, artifacts_dir
 ):
-    outside = _local_only(page, hostile_server)
+    outside = local_only(page, hostile_server)
     open_app(page, f"{hostile_server}/?start=1999-01-01&end=2004-12-31&event={EVENT}")
     text = _assert_readable(page, hostile_server, outside)
     # The details show the whole text, the long description too.
@@ -276,7 +261,7 @@ def _key_event_links(page: Page) -> list[str]:
 def test_hostile_text_and_a_hostile_link_leave_the_tour_readable(
     page: Page, hostile_server, artifacts_dir
 ):
-    outside = _local_only(page, hostile_server)
+    outside = local_only(page, hostile_server)
     page.goto(f"{hostile_server}/tour?{urlencode(TOUR_LINK, quote_via=quote)}")
     expect(
         page.get_by_role("heading", name=re.compile(r"^A tour")).first
@@ -369,7 +354,7 @@ def _upload(page: Page, path: Path) -> None:
 def test_a_hostile_upload_and_its_name_leave_every_page_readable(
     page: Page, streamlit_server, tmp_path
 ):
-    outside = _local_only(page, streamlit_server)
+    outside = local_only(page, streamlit_server)
     sample = tmp_path / HOSTILE_NAME
     sample.write_text(_hostile_acled(3), encoding="utf-8")
     open_app(page, streamlit_server)
@@ -406,7 +391,7 @@ def test_a_hostile_upload_and_its_name_leave_every_page_readable(
 def test_a_large_hostile_upload_is_mapped_from_point_files(
     page: Page, streamlit_server, tmp_path
 ):
-    outside = _local_only(page, streamlit_server)
+    outside = local_only(page, streamlit_server)
     sample = tmp_path / "hostile-large.csv"
     sample.write_text(_hostile_acled(400), encoding="utf-8")
     open_app(page, streamlit_server)

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.pointfiles import INLINE_LIMIT
 from imu_geo.synthetic import write_synthetic
-from tests.e2e.pages import LOAD_TIMEOUT_MS, run_finished
+from tests.e2e.pages import LOAD_TIMEOUT_MS, caption, run_finished
 
 pytestmark = pytest.mark.browser
 LARGE_EVENTS = 2_000  # above INLINE_LIMIT: dots from point files
@@ -42,10 +42,6 @@ VIEW_JS = """() => {
 def _settled(page: Page) -> None:
     run_finished(page)
     page.wait_for_timeout(1500)  # deck.gl draws after the run has finished
-
-
-def _caption(page: Page):
-    return page.get_by_text(re.compile(r"^[\d,]+ events? — ")).first
 
 
 def _view(page: Page) -> dict:
@@ -80,11 +76,11 @@ def _still(page: Page) -> dict:
 
 
 def _step(page: Page) -> None:
-    before = _caption(page).inner_text()
+    before = caption(page).inner_text()
     handle = page.get_by_role("slider").nth(1)
     handle.focus()
     handle.press("ArrowLeft")
-    expect(_caption(page)).not_to_have_text(before, timeout=30_000)
+    expect(caption(page)).not_to_have_text(before, timeout=30_000)
     _settled(page)
 
 
@@ -166,6 +162,6 @@ def test_on_point_files_and_density_a_zoom_survives_and_reset_restores(
     zoomed = _view(page)
     page.get_by_role("textbox", name="Search").fill("zzz-no-such-event")
     page.keyboard.press("Enter")
-    expect(_caption(page)).to_have_text(re.compile(r"^0 events"), timeout=30_000)
+    expect(caption(page)).to_have_text(re.compile(r"^0 events"), timeout=30_000)
     _settled(page)
     assert _same(_view(page), zoomed)

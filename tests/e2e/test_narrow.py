@@ -22,6 +22,7 @@ from tests.e2e.pages import (
     open_app,
     query_of,
     run_finished,
+    window_months,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,6 @@ SCALE = 2
 # The style sheet caps a map at half the screen's height on a phone.
 MAP_MAX_HEIGHT = HEIGHT // 2
 MAP_MIN_HEIGHT = 240
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 @pytest.fixture
@@ -101,14 +101,6 @@ def _assert_not_blank(path: Path, crop: dict[str, float] | None = None) -> None:
         assert len(part.getcolors(maxcolors=1 << 16) or range(1 << 16)) > 50
 
 
-def _window_months(text: str) -> tuple[int, int]:
-    found = re.search(r"from (\w{3}) (\d{4}) to (\w{3}) (\d{4})$", text)
-    assert found, text
-    first = int(found[2]) * 12 + MONTHS.index(found[1])
-    last = int(found[4]) * 12 + MONTHS.index(found[3])
-    return first, last
-
-
 def _touch_drag(page: Page, x: float, y: float, dx: float, steps: int = 12) -> None:
     """A finger put down at (x, y) and moved ``dx`` to the right, through the
     browser's touch input (so the browser decides, as on a phone, whether the
@@ -173,7 +165,7 @@ def test_the_map_page_on_a_phone(phone: Page, streamlit_server, tmp_path):
         re.compile(r"from Jan 1999 to Dec 2004$"), timeout=20_000
     )
     run_finished(page)
-    first, last = _window_months(caption(page).inner_text())
+    first, last = window_months(caption(page).inner_text())
     assert last - first == 71
     moved = first - (1999 * 12)
     # 90 months, give or take the snap of the edges to whole months and the

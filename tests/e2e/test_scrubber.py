@@ -12,19 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from imu_geo.scrubber import SCRUB_LABEL
-from tests.e2e.pages import caption, open_app, query_of
+from tests.e2e.pages import MONTHS, caption, open_app, query_of, window_months
 
 pytestmark = pytest.mark.browser
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def _window_months(text: str) -> tuple[int, int]:
-    """The caption's window as month numbers (``from Jan 1999 to Dec 2004``)."""
-    found = re.search(r"from (\w{3}) (\d{4}) to (\w{3}) (\d{4})$", text)
-    assert found, text
-    first = int(found[2]) * 12 + MONTHS.index(found[1])
-    last = int(found[4]) * 12 + MONTHS.index(found[3])
-    return first, last
 
 
 def _url_months(page: Page) -> tuple[int, int]:
@@ -82,7 +72,7 @@ def test_dragging_the_brush_moves_the_window_and_the_url(
     expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=30_000
     )
-    first, last = _window_months(caption(page).inner_text())
+    first, last = window_months(caption(page).inner_text())
     assert last - first == 71  # the same length, snapped to whole months
     assert 1999 * 12 + 30 <= first <= 1999 * 12 + 42
     assert _url_months(page) == (first, last)
@@ -118,7 +108,7 @@ def test_a_click_on_a_month_moves_the_window_keeping_its_length(
     expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=30_000
     )
-    first, last = _window_months(caption(page).inner_text())
+    first, last = window_months(caption(page).inner_text())
     assert last - first == 11
     # Twelve months centred on January 2010 (give or take a pixel's month):
     # five before it, six after.

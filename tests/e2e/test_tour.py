@@ -11,13 +11,9 @@ from playwright.sync_api import Page, expect
 from imu_geo.cli import main
 from imu_geo.timeline import ERAS
 from tests.e2e.pages import LOAD_TIMEOUT_MS, query_of, run_finished
+from tests.helpers import era_heading
 
 pytestmark = pytest.mark.browser
-
-
-def heading(number: int) -> str:
-    era = ERAS[number - 1]
-    return f"{number}. {era.name}, {era.period}"
 
 
 def test_the_tour_from_first_stop_to_last_then_the_picture(
@@ -25,7 +21,7 @@ def test_the_tour_from_first_stop_to_last_then_the_picture(
 ):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{streamlit_server}/tour")
-    expect(page.get_by_role("heading", name=heading(1))).to_be_visible(
+    expect(page.get_by_role("heading", name=era_heading(1))).to_be_visible(
         timeout=LOAD_TIMEOUT_MS
     )
     run_finished(page)
@@ -36,7 +32,7 @@ def test_the_tour_from_first_stop_to_last_then_the_picture(
     expect(page.get_by_role("button", name="◀ Back")).to_be_disabled()
     for number in range(2, len(ERAS) + 1):
         page.get_by_role("button", name="Next ▶").click()
-        expect(page.get_by_role("heading", name=heading(number))).to_be_visible(
+        expect(page.get_by_role("heading", name=era_heading(number))).to_be_visible(
             timeout=30_000
         )
         era = ERAS[number - 1]
