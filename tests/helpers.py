@@ -212,6 +212,11 @@ def open_page(
     return at
 
 
+def button(at: AppTest, label: str):
+    """The button labelled ``label`` (buttons without a key have no other name)."""
+    return next(b for b in at.button if b.label == label)
+
+
 def window_caption(at: AppTest) -> str:
     """The caption that says what is in view: ``49 events — 14 attacks, … — from
     Jan 1991 to Dec 2015``."""
