@@ -64,16 +64,16 @@ def counted(first: str, last: str) -> tuple[int, int, int, int]:
     return (len(inside), *(int(layers.get(layer, 0)) for layer in LAYERS))
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[page.title for page in PAGES])
-def test_every_page_runs_alone_and_in_the_app_without_an_error(page):
+@pytest.mark.parametrize("app_page", PAGES, ids=[page.title for page in PAGES])
+def test_every_page_runs_alone_and_in_the_app_without_an_error(app_page):
     runs = {
-        "alone": open_page(page.path, alone=True),  # fails on an exception
-        "in the app": open_page(page.path),
+        "alone": open_page(app_page.path, alone=True),  # fails on an exception
+        "in the app": open_page(app_page.path),
     }
     for how, at in runs.items():
         # An error the page catches is reported in an error box, not raised.
         assert not at.error, (how, [e.value for e in at.error])
-        assert at.title, f"{page.title} shows no title {how}"
+        assert at.title, f"{app_page.title} shows no title {how}"
         said = WINDOW.match(window_caption(at))
         assert said, (how, window_caption(at))
         assert tuple(map(int, said.groups()[:4])) == counted(*said.groups()[4:]), how
