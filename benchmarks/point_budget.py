@@ -3,7 +3,7 @@ interactive, and what the density map costs instead.
 
 Run it with ``.venv/bin/python benchmarks/point_budget.py``. It writes a small
 Streamlit page into a temporary folder (the map as the Map page draws it:
-:func:`imu_geo.layers.build_large_deck` over point files written with
+:func:`imu_geo.layers.build_sliced_deck` over one point file per layer, written with
 :mod:`imu_geo.pointfiles`, in a 3:1 column, 600 px high), serves it on
 127.0.0.1, and for each size N (100k, 300k, 1M, 2M points by default) opens it in
 headless Chromium with software rendering and measures:
@@ -89,7 +89,7 @@ import pandas as pd
 import streamlit as st
 
 from imu_geo.density import bound_cells, build_density_deck, density_cell_deg
-from imu_geo.layers import build_large_deck, date_filter_range
+from imu_geo.layers import build_sliced_deck
 
 HERE = Path(__file__).parent
 VIEW = {"latitude": 36.5, "longitude": 68.5, "zoom": 3.7}
@@ -114,7 +114,7 @@ def arrays(n):
 
 if mode == "points":
     urls = json.loads((HERE / "manifest.json").read_text())[n]
-    deck = build_large_deck(urls, date_filter_range(first, last, False), VIEW)
+    deck = build_sliced_deck([], (first, last), False, VIEW, files=urls)
 else:
     points = arrays(n)
     cell = density_cell_deg(

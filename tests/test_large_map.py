@@ -18,9 +18,7 @@ from imu_geo.density import cells_layer
 from imu_geo.layers import (
     HALO_PRECISIONS,
     MapOptions,
-    build_large_deck,
     build_sliced_deck,
-    date_filter_range,
     detail_layers,
     relocation_pairs,
 )
@@ -94,9 +92,7 @@ def _layers(deck) -> dict[str, dict]:
 )  # fmt: skip
 def test_the_large_deck_draws_the_few_features_inline(bases, halos, options, expected):
     details = detail_layers(bases, halos, GEOMETRY, options)
-    layers = _layers(
-        build_large_deck(URLS, date_filter_range(0, 10, False), details=details)
-    )
+    layers = _layers(build_sliced_deck([], (0, 10), False, details=details, files=URLS))
     drawn = {
         layer_id: len(layer["data"])
         for layer_id, layer in layers.items()
@@ -116,7 +112,7 @@ def test_the_large_deck_draws_the_few_features_inline(bases, halos, options, exp
 
 def test_inline_features_carry_the_large_decks_tooltip_as_safe_text():
     details = detail_layers(BASES, HALOS, GEOMETRY, MapOptions())
-    built = build_large_deck(URLS, date_filter_range(0, 10, False), details=details)
+    built = build_sliced_deck([], (0, 10), False, details=details, files=URLS)
     assert built._tooltip == {"text": "{n}"}
     deck = json.loads(built.to_json())
     layers = {layer["id"]: layer for layer in deck["layers"]}
@@ -164,11 +160,13 @@ def test_switched_on_density_replaces_the_dots_and_keeps_the_features():
     )
     details = detail_layers(BASES, None, GEOMETRY, MapOptions())
     layers = _layers(
-        build_large_deck(
-            URLS,
-            date_filter_range(0, 10, False),
+        build_sliced_deck(
+            [],
+            (0, 10),
+            False,
             details=details,
             density=cells_layer(cells, 0.5, scale_max=5),
+            files=URLS,
         )
     )
     density = layers["event-density"]
@@ -192,11 +190,13 @@ def test_with_density_on_bases_from_a_file_stay_and_halos_lie_under_the_cells():
     )  # fmt: skip
     details = detail_layers(None, HALOS, GEOMETRY, MapOptions())
     layers = _layers(
-        build_large_deck(
-            {**URLS, "base": "app/static/points/p/b.json"},
-            date_filter_range(0, 10, False),
+        build_sliced_deck(
+            [],
+            (0, 10),
+            False,
             details=details,
             density=cells_layer(cells, 0.5),
+            files={**URLS, "base": "app/static/points/p/b.json"},
         )
     )
     assert "visible" not in layers["base-points"]
@@ -243,7 +243,7 @@ def test_with_density_on_the_slices_hide_and_bases_from_a_file_stay():
             False,
             details=details,
             density=cells_layer(cells, 0.5),
-            bases_url="app/static/points/p/b.json",
+            files={"base": "app/static/points/p/b.json"},
         )
     )
     assert [layers[f"events-{k}"]["visible"] for k in (0, 1)] == [False, False]

@@ -22,7 +22,6 @@ from imu_geo.layers import (
     FAR_DAYS,
     HOLLOW_ALPHA,
     SOLID_ALPHA,
-    build_large_deck,
     build_sliced_deck,
     date_filter_range,
     is_event_layer,
@@ -134,12 +133,14 @@ def test_the_date_filter_matches_the_window_rule(cumulative, expected):
 
 def test_the_large_deck_names_files_and_sends_no_points():
     deck = json.loads(
-        build_large_deck(
-            {
+        build_sliced_deck(
+            [],
+            (10000, 11000),
+            False,
+            files={
                 "attack": "app/static/points/p/a.json",
                 "base": "app/static/points/p/b.json",
             },
-            date_filter_range(10000, 11000, False),
         ).to_json()
     )
     layers = {layer["id"]: layer for layer in deck["layers"]}

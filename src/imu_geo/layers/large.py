@@ -47,7 +47,6 @@ __all__ = [
     "SLICE_LAYER_ORDER",
     "SLICE_LAYER_PREFIX",
     "as_tooltip",
-    "build_large_deck",
     "build_sliced_deck",
     "date_filter_range",
     "detail_layers",
@@ -292,56 +291,36 @@ def build_sliced_deck(
     basemap: str = ATLAS_BASEMAP,
     details: Sequence[pdk.Layer] = (),
     density: pdk.Layer | None = None,
-    bases_url: str | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> pdk.Deck:
-    """The map for many events cut into time slices: ``slices`` are
+    """The map for many events, from point files: ``slices`` are
     ``(PointSlice, url)`` in drawing order, ``window`` the first and last day
     shown (days since 1970-01-01). Every slice is in the deck; those that
     cannot hold an event of the window are hidden. ``view`` and ``basemap`` as
     for :func:`build_deck`.
 
-    As in :func:`build_large_deck`: the ``details`` (:func:`detail_layers`,
-    halos under the rest), a ``density`` layer drawn in place of the sliced
-    dots (which stay in the deck, hidden, so that switching back fetches
-    nothing), and the bases from their own point file (``bases_url``, when
-    there are too many to draw inline), which stay visible under the cells.
+    ``files`` maps a layer to the URL of one point file of all its events
+    (:func:`large_point_layer`), drawn under the slices, bases first: the
+    pages send the bases so when there are too many to draw inline, and
+    ``benchmarks/point_budget.py`` draws every layer so, without slices.
+
+    Under the points: the ``details`` (:func:`detail_layers`, halos under the
+    rest), and a ``density`` layer (cells counted by the engine, tooltips under
+    ``n``) drawn in place of the dots. The dots stay in the deck, hidden, so
+    that switching back fetches nothing; bases from a file stay visible over
+    the cells.
     """
     start_day, end_day = window
     filter_range = date_filter_range(start_day, end_day, cumulative)
     layers = _under_points(details, density)
-    if bases_url is not None:
-        layers.append(large_point_layer("base", bases_url, filter_range))
-    for piece, url in slices:
-        shown = density is None and piece.shown(start_day, end_day, cumulative)
-        layers.append(slice_layer(piece.number, url, shown, filter_range))
-    return deck_on_basemap(layers, view, basemap, "n")
-
-
-def build_large_deck(
-    urls: Mapping[str, str],
-    filter_range: list,
-    view: Mapping[str, float] = DEFAULT_VIEW,
-    basemap: str = ATLAS_BASEMAP,
-    details: Sequence[pdk.Layer] = (),
-    density: pdk.Layer | None = None,
-) -> pdk.Deck:
-    """The map for many events: the basemap, the ``details``
-    (:func:`detail_layers`), then one point-file layer per layer (``urls`` maps
-    a layer name to its file's URL), bases below attacks; ``view`` and
-    ``basemap`` as for :func:`build_deck`.
-
-    With a ``density`` layer (cells counted by the engine, tooltips under
-    ``n``) the cells are drawn in place of the attack and context dots, over the
-    halos and under the bases: those point layers stay in the deck, hidden, so
-    that switching back does not fetch their files again. Bases from a point
-    file (too many to draw inline) stay visible. The pages use
-    :func:`build_sliced_deck`; ``benchmarks/point_budget.py`` measures this
-    one."""
-    layers = _under_points(details, density)
+    files = files or {}
     for layer in ("base", "context", "attack"):
-        if layer in urls:
-            point_layer = large_point_layer(layer, urls[layer], filter_range)
+        if layer in files:
+            point_layer = large_point_layer(layer, files[layer], filter_range)
             if density is not None and layer != "base":
                 point_layer.visible = False
             layers.append(point_layer)
+    for piece, url in slices:
+        shown = density is None and piece.shown(start_day, end_day, cumulative)
+        layers.append(slice_layer(piece.number, url, shown, filter_range))
     return deck_on_basemap(layers, view, basemap, "n")

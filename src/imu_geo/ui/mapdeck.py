@@ -487,7 +487,7 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         *_map_frame(data),
         details=details,
         density=density,
-        bases_url=bases_url,
+        files={"base": bases_url} if bases_url else None,
     )
     if density is not None:
         return deck, density_switch_notice(drawn) + left_out
