@@ -63,6 +63,7 @@ MODULES: tuple[str, ...] = (
     "importers/native",
     "importers/places",
     "importers/reading/table",
+    "importers/reading/checks",
     "importers/reading/text",
     "importers/reading/delimited",
     "importers/reading/jsonfile",

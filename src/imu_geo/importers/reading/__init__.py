@@ -18,13 +18,14 @@ file. Nothing here knows about event formats.
 
 One module per concern, each importing only those before it:
 
-1. :mod:`.table`: :class:`RawTable`, the extensions, the checks before and
-   after reading, an Arrow table as text;
-2. :mod:`.text`: decoding;
-3. :mod:`.delimited`: CSV, TSV and ``.txt``;
-4. :mod:`.jsonfile`: JSON and GeoJSON;
-5. :mod:`.parquet`: Parquet;
-6. :mod:`.workbook`: ``.xlsx``;
+1. :mod:`.table`: :class:`RawTable`, the extensions, the checks of a file
+   before it is read, an Arrow table as text;
+2. :mod:`.checks`: the checks of a table's shape (columns, rows, fields);
+3. :mod:`.text`: decoding;
+4. :mod:`.delimited`: CSV, TSV and ``.txt``;
+5. :mod:`.jsonfile`: JSON and GeoJSON;
+6. :mod:`.parquet`: Parquet;
+7. :mod:`.workbook`: ``.xlsx``;
 
 and this module, the entry points :func:`read_table` and :func:`read_file`.
 """

@@ -27,14 +27,11 @@ from imu_geo.importers.limits import (
     size_text,
     table_text,
 )
+from imu_geo.importers.reading import checks
 from imu_geo.importers.reading.table import (
     _CHUNK,
     RawTable,
     _arrow_to_text_frame,
-    _check_columns,
-    _check_fields,
-    _check_rows,
-    _check_width,
     _first_line,
 )
 from imu_geo.importers.reading.text import _decode, _has_text
@@ -72,7 +69,7 @@ def _header(
         best = max(counts, key=lambda d: counts[d])
         delimiter = best if counts[best] else ","
     if data.count(b'"', 0, end) == 0:
-        _check_width(name, counts[delimiter] + 1, limits)
+        checks.width(name, counts[delimiter] + 1, limits)
         if end > _MAX_HEADER_BYTES:
             raise ImportFailure(
                 f"{name}: the header row is longer than "
@@ -103,7 +100,7 @@ def _header(
             ) from None
         finally:
             csv.field_size_limit(previous)
-    _check_width(name, len(first), limits)
+    checks.width(name, len(first), limits)
     if not first or not "".join(first).strip():
         raise ImportFailure(f"{name}: the first line is blank; it must be the header")
     names = [
@@ -253,7 +250,7 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
     if delimiter != ",":
         shown = {"\t": "tabs", ";": "';'", "|": "'|'"}[delimiter]
         notes.append(f"{name}: columns are separated by {shown}")
-    _check_columns(name, header)
+    checks.unique_columns(name, header)
     width = len(header)
     layout = _csv_layout(name, data, delimiter, limits)
     fast = layout is not None and int(layout.fields[0]) == width
@@ -266,7 +263,7 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
     data_fields, data_blank = layout.fields[1:], layout.blank[1:]
     data_rows = np.arange(2, data_fields.size + 2)
     n_rows = int((~data_blank).sum())
-    _check_rows(name, n_rows, limits)
+    checks.row_count(name, n_rows, limits)
     if n_rows == 0:
         raise ImportFailure(f"{name}: has a header but no data rows")
     check_budget(
@@ -328,7 +325,7 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
             f"{name}: {blank_rows.size:,} blank {noun} skipped (row {shown}{more})"
         )
     frame = _drop_empty_unnamed(name, frame, trailing, notes)
-    _check_fields(name, frame, good_rows, limits)
+    checks.field_sizes(name, frame, good_rows, limits)
     return RawTable(name, frame, good_rows, tuple(bad), tuple(notes))
 
 

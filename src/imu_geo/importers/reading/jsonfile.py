@@ -22,13 +22,10 @@ from imu_geo.importers.limits import (
     plural,
     size_text,
 )
+from imu_geo.importers.reading import checks
 from imu_geo.importers.reading.table import (
     _CHUNK,
     RawTable,
-    _check_columns,
-    _check_fields,
-    _check_rows,
-    _check_width,
     _first_line,
 )
 from imu_geo.importers.reading.text import _decode, _has_text
@@ -188,7 +185,7 @@ def _read_json(name: str, payload: bytes, limits: Limits) -> RawTable:
         raise ImportFailure(
             f"{name}: is JSON but not a GeoJSON FeatureCollection or a list of records"
         )
-    _check_rows(name, len(items), limits)
+    checks.row_count(name, len(items), limits)
     if not items:
         raise ImportFailure(f"{name}: has no features or records")
     unit = "feature" if features is not None else "record"
@@ -208,7 +205,7 @@ def _read_json(name: str, payload: bytes, limits: Limits) -> RawTable:
         kept_rows.append(number)
         if len(columns) + len(properties) > limits.max_columns:
             columns.update(dict.fromkeys(str(k) for k in properties))
-            _check_width(name, len(columns), limits)
+            checks.width(name, len(columns), limits)
         record = {str(k): _json_cell(v) for k, v in properties.items()}
         columns.update(dict.fromkeys(record))
         cells.append(record)
@@ -228,7 +225,7 @@ def _read_json(name: str, payload: bytes, limits: Limits) -> RawTable:
                 points.append(("", ""))
                 if geometry is not None:
                     not_points.append(number)
-    _check_columns(name, list(columns))
+    checks.unique_columns(name, list(columns))
     check_budget(
         name,
         CELL_BYTES * len(cells) * (len(columns) + 2) + cost,
@@ -259,5 +256,5 @@ def _read_json(name: str, payload: bytes, limits: Limits) -> RawTable:
                 f"a Point; their coordinates are not used (feature {shown}{more})"
             )
     rows = np.asarray(kept_rows, dtype=np.int64)
-    _check_fields(name, frame, rows, limits)
+    checks.field_sizes(name, frame, rows, limits)
     return RawTable(name, frame, rows, tuple(bad), tuple(notes), unit)

@@ -24,13 +24,10 @@ from imu_geo.importers.limits import (
     size_text,
     table_text,
 )
+from imu_geo.importers.reading import checks
 from imu_geo.importers.reading.table import (
     RawTable,
     _arrow_to_text_frame,
-    _check_columns,
-    _check_fields,
-    _check_rows,
-    _check_width,
     _first_line,
 )
 
@@ -84,8 +81,8 @@ def _parquet_footer(name: str, payload: bytes, limits: Limits):
         parquet = pa_parquet.ParquetFile(io.BytesIO(payload))
         metadata = parquet.metadata
         schema = parquet.schema_arrow
-        _check_width(name, max(metadata.num_columns, len(schema)), limits)
-        _check_rows(name, metadata.num_rows, limits)
+        checks.width(name, max(metadata.num_columns, len(schema)), limits)
+        checks.row_count(name, metadata.num_rows, limits)
         for column in schema:
             if pa.types.is_nested(column.type):
                 raise ImportFailure(
@@ -160,11 +157,11 @@ def _read_parquet(name: str, payload: bytes, limits: Limits) -> RawTable:
         ]
         table = pa.Table.from_arrays(decoded, names=table.column_names)
         del decoded, columns
-        _check_columns(name, table.column_names)
+        checks.unique_columns(name, table.column_names)
         frame = _arrow_to_text_frame(table)
     frame.columns = [str(c).strip() for c in frame.columns]
     row_numbers = np.arange(1, len(frame) + 1, dtype=np.int64)
-    _check_fields(name, frame, row_numbers, limits)
+    checks.field_sizes(name, frame, row_numbers, limits)
     return RawTable(name, frame, row_numbers, (), ())
 
 

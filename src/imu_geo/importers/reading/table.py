@@ -1,5 +1,5 @@
 """What every reader shares: :class:`RawTable`, the extensions read, the checks
-made before and after reading, and an Arrow table as text.
+of a file before it is read (its size, its name), and an Arrow table as text.
 
 Imports nothing from the other modules of :mod:`imu_geo.importers.reading`.
 """
@@ -7,7 +7,6 @@ Imports nothing from the other modules of :mod:`imu_geo.importers.reading`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -113,41 +112,6 @@ def _check_name(name: str) -> str:
             f"{', '.join(ALLOWED_EXTENSIONS[:-1])} or {ALLOWED_EXTENSIONS[-1]}"
         )
     return extension
-
-
-def _check_columns(name: str, columns: Sequence[str]) -> None:
-    seen: set[str] = set()
-    for column in columns:
-        key = column.strip().lower()
-        if key in seen:
-            raise ImportFailure(f"{name}: the column {column!r} appears more than once")
-        seen.add(key)
-
-
-def _check_width(name: str, n: int, limits: Limits) -> None:
-    if n > limits.max_columns:
-        raise ImportFailure(
-            f"{name}: has {n:,} columns; the limit is {limits.max_columns:,} columns"
-        )
-
-
-def _check_rows(name: str, n: int, limits: Limits) -> None:
-    if n > limits.max_rows:
-        raise ImportFailure(
-            f"{name}: has {n:,} rows; the limit is {limits.max_rows:,} rows"
-        )
-
-
-def _check_fields(name: str, frame: pd.DataFrame, rows: np.ndarray, limits: Limits):
-    for column in frame.columns:
-        lengths = frame[column].str.len().to_numpy()
-        if lengths.size and lengths.max() > limits.max_field_bytes:
-            row = int(rows[int(np.argmax(lengths > limits.max_field_bytes))])
-            raise ImportFailure(
-                f"{name}: row {row} has a field longer than "
-                f"{limit_text(limits.max_field_bytes)} (column {column!r}); that is "
-                "the limit for one field"
-            )
 
 
 def _refuse_compressed(name: str, payload: bytes, what: str) -> None:

@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.importers.limits import ImportFailure, Limits
-from imu_geo.importers.reading.table import RawTable, _check_columns, _check_fields
+from imu_geo.importers.reading import checks
+from imu_geo.importers.reading.table import RawTable
 from imu_geo.importers.spreadsheet import read_xlsx
 
 
 def _read_workbook(name: str, payload: bytes, limits: Limits) -> RawTable:
     sheet = read_xlsx(name, payload, limits)
-    _check_columns(name, sheet.header)
+    checks.unique_columns(name, sheet.header)
     if not sheet.rows:
         raise ImportFailure(f"{name}: has a header but no data rows")
     frame = pd.DataFrame(
@@ -24,5 +25,5 @@ def _read_workbook(name: str, payload: bytes, limits: Limits) -> RawTable:
     )
     frame.columns = sheet.header
     rows = np.asarray(sheet.rows, dtype=np.int64)
-    _check_fields(name, frame, rows, limits)
+    checks.field_sizes(name, frame, rows, limits)
     return RawTable(name, frame, rows, tuple(sheet.bad_rows), tuple(sheet.notes))
