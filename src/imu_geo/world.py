@@ -411,14 +411,11 @@ def _verdict(distance: float, tolerance: float, name: str, precision: str) -> tu
 
 
 def check_border(
-    lon: float,
-    lat: float,
-    country: str,
-    precision: str = "exact",
-    directory: Path = WORLD_DIR,
+    lon: float, lat: float, country: str, precision: str = "exact"
 ) -> BorderCheck:
-    """How a point stands to the country (ISO alpha-2) its row names."""
-    return _check(float(lon), float(lat), country, precision, Path(directory))
+    """How a point stands to the country (ISO alpha-2) its row names, against
+    the world's boundaries."""
+    return _check(float(lon), float(lat), country, precision, WORLD_DIR)
 
 
 def _on_earth(lon, lat):
