@@ -42,6 +42,7 @@ TARGET = 0.90
 # code inside functions, and they have none).
 MODULES: tuple[str, ...] = (
     "filters",
+    "facets",
     "dates",
     "datecolumns",
     "export",
@@ -53,6 +54,7 @@ MODULES: tuple[str, ...] = (
     "summaries/text",
     "timeline",
     "validate",
+    "rules",
     "importers/acled",
     "importers/archives",
     "importers/columns",

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from imu_geo.cli import build_parser, link_params
 from imu_geo.engine import queries
 from imu_geo.engine.duckdb import duckdb_sql
-from imu_geo.facets import FACETS, FACETS_BY_NAME
+from imu_geo.facets import FACETS, FACETS_BY_NAME, Facet, _facet, sidebar_facets
 from imu_geo.filters import (
     LINK_PARAMETERS,
     SEARCH_COLUMNS,
@@ -203,3 +203,200 @@ def test_the_sidebar_has_a_widget_per_facet_holding_the_links_values():
         else:
             assert widgets[key].label == FACETS_BY_NAME[name].label
             assert widgets[key].value == shown[1]
+
+
+# --- the table's rows as facets, and a facet's own checks ---------------------------
+
+# A row in the table's words, each field of the facet written out by hand beside it.
+_ROW = {
+    "name": "kinds",
+    "attribute": "kinds_chosen",
+    "option": "--kinds",
+    "columns": "layer extra",
+    "separator": "",
+    "keys_column": "",
+    "choices": "vocabulary",
+    "default": "choices",
+    "caption": "kinds",
+    "always_in_link": "yes",
+    "in_choice_order": "yes",
+    "label": "Kinds",
+    "placeholder": "",
+    "value_labels": "layer",
+    "sidebar_section": "display",
+    "sidebar_rank": "7",
+    "only_with_choices": "yes",
+    "help": "one of {choices}",
+    "hint": "",
+}
+_ROWS = [
+    # Fixed choices (the layers' terms), all chosen by default, every flag set.
+    (
+        _ROW,
+        Facet(
+            name="kinds",
+            attribute="kinds_chosen",
+            option="--kinds",
+            help="one of attack,base,context",
+            columns=("layer", "extra"),
+            label="Kinds",
+            choices=("attack", "base", "context"),
+            default=("attack", "base", "context"),
+            caption="kinds",
+            always_in_link=True,
+            in_choice_order=True,
+            value_labels="layer",
+            sidebar_section="display",
+            sidebar_rank=7,
+            only_with_choices=True,
+        ),
+    ),
+    # Choices found in the events, multi-valued, nothing chosen by default.
+    (
+        {
+            **_ROW,
+            "columns": "actors",
+            "separator": ";",
+            "keys_column": "actor_keys",
+            "choices": "",
+            "default": "",
+            "caption": "",
+            "always_in_link": "",
+            "in_choice_order": "",
+            "placeholder": "All of them",
+            "value_labels": "option",
+            "sidebar_section": "filters",
+            "sidebar_rank": "12",
+            "only_with_choices": "",
+            "help": "list{choices}",
+            "hint": "Who did it.",
+        },
+        Facet(
+            name="kinds",
+            attribute="kinds_chosen",
+            option="--kinds",
+            help="list",
+            columns=("actors",),
+            label="Kinds",
+            separator=";",
+            keys_column="actor_keys",
+            placeholder="All of them",
+            hint="Who did it.",
+            value_labels="option",
+            sidebar_rank=12,
+        ),
+    ),
+    # Fixed choices with none chosen by default; "no" is not a flag's "yes".
+    (
+        {
+            **_ROW,
+            "columns": "attribution",
+            "default": "",
+            "always_in_link": "no",
+            "in_choice_order": "",
+            "only_with_choices": "no",
+            "value_labels": "plain",
+            "sidebar_section": "filters",
+            "sidebar_rank": "0",
+        },
+        Facet(
+            name="kinds",
+            attribute="kinds_chosen",
+            option="--kinds",
+            help="one of claimed,attributed,suspected",
+            columns=("attribution",),
+            label="Kinds",
+            choices=("claimed", "attributed", "suspected"),
+            caption="kinds",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), _ROWS, ids=["fixed", "found", "none"])
+def test_a_row_of_the_table_is_read_into_its_facet(row, expected):
+    assert _facet(row) == expected
+
+
+# Facet's arguments that break one of its checks, and the error written by hand.
+_GOOD = {"name": "f", "attribute": "a", "option": "--f", "help": "", "label": "F"}
+_BAD = [
+    ({"columns": ()}, "facet f: no column"),
+    (
+        {"columns": ("a", "b"), "separator": ";", "keys_column": "k"},
+        "facet f: a multi-valued facet reads one column and needs its keys column",
+    ),
+    (
+        {"columns": ("a",), "separator": ";"},
+        "facet f: a multi-valued facet reads one column and needs its keys column",
+    ),
+    (
+        {"columns": ("a",), "in_choice_order": True},
+        "facet f: choice order needs fixed choices",
+    ),
+    (
+        {"columns": ("a",), "value_labels": "bold"},
+        "facet f: labels one of ('plain', 'option', 'country', 'layer')",
+    ),
+    (
+        {"columns": ("a",), "sidebar_section": "footer"},
+        "facet f: section one of ('display', 'filters')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("arguments", "message"), _BAD)
+def test_a_facet_that_cannot_work_is_refused(arguments, message):
+    with pytest.raises(ValueError) as raised:
+        Facet(**_GOOD, **arguments)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"columns": ("a",), "separator": ";", "keys_column": "k"},
+        {"columns": ("a",), "in_choice_order": True, "choices": ("x",)},
+        {
+            "columns": ("a", "b"),
+            "value_labels": "country",
+            "sidebar_section": "display",
+        },
+    ],
+)
+def test_a_facet_that_can_work_is_made(arguments):
+    assert Facet(**_GOOD, **arguments).columns == arguments["columns"]
+
+
+def test_a_facet_filters_when_its_values_differ_from_its_default():
+    every = Facet(**_GOOD, columns=("a",), choices=("x", "y"), default=("x", "y"))
+    assert not every.filters(["x", "y"])
+    assert every.filters(["x"])
+    assert every.filters([])
+    none = Facet(**_GOOD, columns=("a",))
+    assert not none.filters([])
+    assert none.filters(["x"])
+
+
+def test_a_facets_options_are_its_fixed_choices_else_those_found():
+    found = {"f": ["p", "q"], "other": ["z"]}
+    fixed = Facet(**_GOOD, columns=("a",), choices=("x", "y"))
+    assert fixed.options(found) == ("x", "y")
+    assert Facet(**_GOOD, columns=("a",)).options(found) == ("p", "q")
+    assert Facet(**_GOOD, columns=("a",)).options({"other": ["z"]}) == ()
+
+
+# The sidebar's sections, in the ranks tables/facets.csv gives (read by hand).
+@pytest.mark.parametrize(
+    ("section", "names"),
+    [
+        ("display", ("layers",)),
+        (
+            "filters",
+            ("types", "source_types", "actors", "countries", "attribution"),
+        ),
+        ("elsewhere", ()),
+    ],
+)
+def test_the_sidebar_sections_hold_their_facets_in_rank_order(section, names):
+    assert tuple(facet.name for facet in sidebar_facets(section)) == names
