@@ -16,8 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imu_geo import rules
 from imu_geo.dates import precision_problem
-from imu_geo.rules import RULES, RULES_BY_ID, Rows, degrees_problem
+from imu_geo.rules import (
+    RULES,
+    RULES_BY_ID,
+    Rows,
+    _each_value,
+    _not_matching,
+    broken,
+    degrees_problem,
+    read_full_date,
+)
 from imu_geo.schema import EVENT_COLUMNS, EVENT_VOCABULARIES, FATALITY_COLUMNS
 from imu_geo.validate import EVENTS_FILE, Problem, check_event_rows
 
@@ -224,6 +234,13 @@ CASES = [
     ),
     (
         "fatality-order",
+        # No best count: the low one is held to the high one.
+        [{"fatalities_low": "17", "fatalities_best": "", "fatalities_high": "15"}],
+        [(2, "fatalities_best", "fatalities must satisfy low <= best <= high")],
+        [{"fatalities_low": "15", "fatalities_best": "", "fatalities_high": "17"}],
+    ),
+    (
+        "fatality-order",
         # Too long for float64 to tell apart: compared as whole numbers.
         [
             {
@@ -257,9 +274,11 @@ def _table(changes: list[dict[str, str]]) -> tuple[list[str], list[list[str]]]:
     return header, [[row[c] for c in header] for row in rows]
 
 
-def _rule_problems(rule_id: str, changes: list[dict[str, str]]) -> list[tuple]:
+def _rule_problems(
+    rule_id: str, changes: list[dict[str, str]], dtype: str = "str"
+) -> list[tuple]:
     header, rows = _table(changes)
-    checked = Rows(pd.DataFrame(rows, columns=header, dtype="str"), None, PLACE_IDS)
+    checked = Rows(pd.DataFrame(rows, columns=header, dtype=dtype), None, PLACE_IDS)
     rule = RULES_BY_ID[rule_id]
     found = []
     for column in rule.columns:
@@ -371,3 +390,246 @@ def test_dates_misfit_their_precision_exactly_when_python_says_so(rows):
                 ("date_end" if "before" in reason else "date_precision", at)
             )
     assert sorted(found) == sorted(expected)
+
+
+# --- the rules over other text dtypes, and the column tests' parts -------------------
+
+# A frame of text may come as any of pandas' text dtypes; the rules read each alike.
+TEXT_DTYPES = ("string", "string[pyarrow]", "object")
+
+
+@pytest.mark.parametrize("dtype", TEXT_DTYPES)
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "expected"),
+    [case[:3] for case in CASES],
+    ids=[f"{case[0]}-{i}" for i, case in enumerate(CASES)],
+)
+def test_each_rule_finds_the_same_rows_whatever_the_text_dtype(
+    rule_id, changes, expected, dtype
+):
+    assert _rule_problems(rule_id, changes, dtype) == expected
+
+
+# A date column, and (by hand) the day each cell gives at once, whether it is read
+# at once (a plain ISO day of a year 1000-2999), and why a cell is not a full day.
+_DATE_CELLS = [
+    (
+        "02/16/1999",
+        None,
+        False,
+        "'02/16/1999' is not an ISO date: write it as YYYY-MM-DD",
+    ),
+    ("1999-02-16", date(1999, 2, 16), True, ""),
+    ("", None, False, ""),
+    ("1000-01-01", date(1000, 1, 1), True, ""),
+    ("2999-12-31", date(2999, 12, 31), True, ""),
+    ("3000-01-01", None, False, "year 3000 is outside 1000-2999"),
+    ("0999-12-31", None, False, "year 0999 is outside 1000-2999"),
+    ("1999-2-16", None, False, "'1999-2-16' is not a full ISO date YYYY-MM-DD"),
+    (" 1999-02-16", None, False, "' 1999-02-16' is not a full ISO date YYYY-MM-DD"),
+    (
+        "1999-02-30",
+        None,
+        False,
+        "day 30 does not exist in February 1999 (it has 28 days)",
+    ),
+]
+
+
+@pytest.mark.parametrize("dtype", ("str", *TEXT_DTYPES))
+def test_a_date_column_is_read_at_once_where_its_cells_are_plain_iso_days(
+    dtype, monkeypatch
+):
+    calls = _counting(monkeypatch, "read_full_date")
+    cells = [cell[0] for cell in _DATE_CELLS]
+    days, fast, reasons = Rows(pd.DataFrame({"date_end": cells}, dtype=dtype)).dates(
+        "date_end"
+    )
+    assert [None if pd.isna(d) else d.date() for d in days] == [
+        cell[1] for cell in _DATE_CELLS
+    ]
+    assert fast.tolist() == [cell[2] for cell in _DATE_CELLS]
+    assert list(reasons) == [cell[3] for cell in _DATE_CELLS]
+    # The parser reads only the cells not read at once, and no empty cell.
+    assert calls == [(cell[0],) for cell in _DATE_CELLS if cell[0] and not cell[2]]
+
+
+def _counting(monkeypatch, name: str) -> list[tuple]:
+    """Record each call of the rules' helper ``name`` (and still make it)."""
+    calls: list[tuple] = []
+    original = getattr(rules, name)
+
+    def counted(*arguments):
+        calls.append(arguments)
+        return original(*arguments)
+
+    monkeypatch.setattr(rules, name, counted)
+    return calls
+
+
+_PER_VALUE = ("read_full_date", "precision_problem", "degrees_problem", "_out_of_order")
+
+
+def test_valid_rows_take_no_python_call_per_row(monkeypatch):
+    calls = {name: _counting(monkeypatch, name) for name in _PER_VALUE}
+    point = {**POINT, "place_name": "Tashkent", "country": "UZ", "source_row": "7"}
+    # A coordinate at its limit is in range.
+    edge = {"lat": "-90", "lon": "180"}
+    header, rows = _table(
+        [{}, point, {"fatalities_high": "20"}, {**CONTEXT, **NO_PLACE}, edge]
+    )
+    checked = Rows(pd.DataFrame(rows, columns=header, dtype="str"), None, PLACE_IDS)
+    assert list(broken(checked)) == []
+    assert {name: len(made) for name, made in calls.items()} == dict.fromkeys(
+        _PER_VALUE, 0
+    )
+
+
+def test_a_value_the_columns_cannot_clear_is_judged_once(monkeypatch):
+    calls = {name: _counting(monkeypatch, name) for name in _PER_VALUE}
+    # Three rows alike in each doubtful value, beside one valid row.
+    doubtful = {
+        "date_start": "1999-02-01",
+        "date_end": "1999-02-28",
+        "date_precision": "year",
+        "lat": "91",
+        "lon": "69.28",
+        "fatalities_low": "0" * 16,
+        "fatalities_best": "1",
+        "fatalities_high": "",
+    }
+    header, rows = _table([doubtful, {}, doubtful, doubtful])
+    checked = Rows(pd.DataFrame(rows, columns=header, dtype="str"))
+    for rule_id, column, failing in [
+        ("date-precision", "date_precision", [True, False, True, True]),
+        ("coordinates", "lat", [True, False, True, True]),
+        ("fatality-order", "fatalities_best", [False, False, False, False]),
+    ]:
+        assert RULES_BY_ID[rule_id].failing(checked, column).tolist() == failing
+    assert calls["read_full_date"] == [("1999-02-01",), ("1999-02-28",)]
+    assert calls["precision_problem"] == [(date(1999, 2, 1), date(1999, 2, 28), "year")]
+    assert calls["degrees_problem"] == [("91", "lat")]
+    assert calls["_out_of_order"] == [("0" * 16, "1", "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (None, "")),
+        ("1999-02-16", (date(1999, 2, 16), "")),
+        # Read as a day, but not written as ISO.
+        ("1999-2-16", (None, "'1999-2-16' is not a full ISO date YYYY-MM-DD")),
+        ("0999-12-31", (None, "year 0999 is outside 1000-2999")),
+    ],
+)
+def test_a_date_cell_is_a_full_iso_day_or_says_why_not(text, expected):
+    assert read_full_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "expected"),
+    [
+        ("90", "lat", ""),
+        ("-90.0", "lat", ""),
+        ("-180", "lon", ""),
+        ("90.5", "lat", "'90.5' is out of range (latitude runs -90 to 90)"),
+        ("181", "lon", "'181' is out of range (longitude runs -180 to 180)"),
+    ],
+)
+def test_a_coordinate_is_in_range_up_to_its_limit(value, column, expected):
+    assert degrees_problem(value, column) == expected
+
+
+@pytest.mark.parametrize("dtype", ("str", *TEXT_DTYPES))
+def test_the_column_tests_made_from_a_pattern_and_a_saying(dtype):
+    rows = Rows(pd.DataFrame({"code": ["ab", "", "a1", "b"]}, dtype=dtype))
+    assert _not_matching(re.compile("[a-z]+"))(rows, "code").tolist() == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    say = _each_value(lambda v: f"<{v}>")
+    assert say(rows, "code", np.array([0, 2])) == ["<ab>", "<a1>"]
+    assert say(rows, "code", np.array([], dtype=np.int64)) == []
+
+
+def test_a_row_has_a_point_with_either_coordinate():
+    frame = pd.DataFrame(
+        {
+            "place_name": ["A", "B", "C", "D"],
+            "lat": ["41.3", "", "", "41.3"],
+            "lon": ["", "69.2", "", "69.2"],
+        },
+        dtype="str",
+    )
+    failing = RULES_BY_ID["point-details"].failing(Rows(frame), "place_name")
+    assert failing.tolist() == [False, False, True, False]
+
+
+def test_with_no_places_known_no_place_is_unknown():
+    frame = pd.DataFrame({"place_id": ["tashkent", "nowhere"]}, dtype="str")
+    failing = RULES_BY_ID["known-place"].failing(Rows(frame), "place_id")
+    assert failing.dtype == np.bool_
+    assert failing.tolist() == [False, False]
+
+
+def test_broken_keeps_the_rules_of_the_stage_asked_for():
+    # Row 2 has no title (a row rule), no place (a place rule) and an id repeated
+    # from row 2 in row 3 (a rule of no stage).
+    header, rows = _table([{"title": "", **NO_PLACE}, {}])
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame["event_id"] = "same"
+    checked = Rows(frame, None, PLACE_IDS)
+
+    def found(stage):
+        return [(r.id, c, at.tolist(), m) for r, c, at, m in broken(checked, stage)]
+
+    required = ("required", "title", [0], ["is empty"])
+    place = ("needs-place", "place_id", [0], ["is empty, but an attack needs a place"])
+    repeated = ("unique-id", "event_id", [1], ["'same' is a duplicate of row 2"])
+    assert found("row") == [required]
+    assert found("place") == [place]
+    assert found("") == [repeated]
+    assert found(None) == [required, repeated, place]
+
+
+# A row that fits each precision, and one that does not (by hand): the columns
+# clear every fitting row without a call to the date parser's check.
+_PRECISION_ROWS = [
+    ("1999-02-16", "1999-02-16", "day", False),
+    ("1999-01-05", "1999-01-31", "day", True),
+    ("1999-02-01", "1999-02-28", "month", False),
+    ("2000-02-01", "2000-02-29", "month", False),
+    ("1999-02-01", "1999-03-31", "month", True),
+    ("1999-02-02", "1999-02-28", "month", True),
+    ("1999-02-01", "1999-02-27", "month", True),
+    ("1999-01-01", "1999-12-31", "year", False),
+    ("1999-01-01", "2000-12-31", "year", True),
+    ("1999-02-01", "1999-12-31", "year", True),
+    ("1999-01-01", "1999-11-30", "year", True),
+    ("1999-03-01", "1999-05-31", "season", False),
+    ("1999-12-01", "2000-02-29", "season", False),
+    ("1999-12-01", "2000-03-31", "season", True),
+    ("1999-03-01", "1999-04-30", "season", True),
+    ("1999-03-01", "1999-05-30", "season", True),
+    ("1999-02-16", "1999-03-20", "range", False),
+    ("1999-02-16", "1999-02-16", "approximate", False),
+    ("1999-02-16", "1999-02-15", "approximate", True),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "misfit"), _PRECISION_ROWS)
+def test_a_row_fitting_its_precision_is_cleared_by_the_columns(
+    start, end, precision, misfit, monkeypatch
+):
+    calls = _counting(monkeypatch, "precision_problem")
+    frame = pd.DataFrame(
+        {"date_start": [start], "date_end": [end], "date_precision": [precision]},
+        dtype="str",
+    )
+    checked = Rows(frame)
+    found = RULES_BY_ID["date-precision"].failing(checked, "date_precision")
+    found |= RULES_BY_ID["date-order"].failing(checked, "date_end")
+    assert found.tolist() == [misfit]
+    assert len(calls) == int(misfit)
