@@ -26,7 +26,9 @@ from imu_geo.rules import (
     _not_matching,
     broken,
     degrees_problem,
+    per_unique,
     read_full_date,
+    text_numbers,
 )
 from imu_geo.schema import EVENT_COLUMNS, EVENT_VOCABULARIES, FATALITY_COLUMNS
 from imu_geo.validate import EVENTS_FILE, Problem, check_event_rows
@@ -442,9 +444,11 @@ def test_a_date_column_is_read_at_once_where_its_cells_are_plain_iso_days(
 ):
     calls = _counting(monkeypatch, "read_full_date")
     cells = [cell[0] for cell in _DATE_CELLS]
-    days, fast, reasons = Rows(pd.DataFrame({"date_end": cells}, dtype=dtype)).dates(
-        "date_end"
+    # Rows that are not numbered from 0 (a part of a larger frame).
+    frame = pd.DataFrame(
+        {"date_end": cells}, index=range(10, 10 + len(cells)), dtype=dtype
     )
+    days, fast, reasons = Rows(frame).dates("date_end")
     assert [None if pd.isna(d) else d.date() for d in days] == [
         cell[1] for cell in _DATE_CELLS
     ]
@@ -633,3 +637,52 @@ def test_a_row_fitting_its_precision_is_cleared_by_the_columns(
     found |= RULES_BY_ID["date-order"].failing(checked, "date_end")
     assert found.tolist() == [misfit]
     assert len(calls) == int(misfit)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # Read by Arrow in one pass, an empty or missing cell as NaN.
+        (["1.5", "", "-7", None], [1.5, None, -7.0, None]),
+        # Text Arrow does not take as a number is left to pandas.
+        (["1.5", "", "x"], [1.5, None, None]),
+    ],
+)
+@pytest.mark.parametrize("dtype", ("str", *TEXT_DTYPES))
+def test_number_text_is_read_as_floats_with_nan_where_there_is_none(
+    cells, expected, dtype
+):
+    numbers = text_numbers(pd.Series(cells, dtype=dtype))
+    assert [None if np.isnan(n) else float(n) for n in numbers] == expected
+
+
+def test_number_text_in_pieces_is_read_whole():
+    # Two frames' columns put end to end keep Arrow's two pieces.
+    pieces = [pd.Series(["1", ""], dtype="str"), pd.Series(["2.5"], dtype="str")]
+    numbers = text_numbers(pd.concat(pieces, ignore_index=True))
+    assert [None if np.isnan(n) else float(n) for n in numbers] == [1.0, None, 2.5]
+
+
+def test_a_function_is_applied_once_per_distinct_tuple_of_any_sequence():
+    calls = []
+
+    def joined(a, b):
+        calls.append((a, b))
+        return (a + b, len(calls))
+
+    spread = per_unique(joined, ["x", "y", "x", "x"], np.array(["1", "2", "1", "3"]))
+    assert [list(column) for column in spread] == [
+        ["x1", "y2", "x1", "x3"],
+        [1, 2, 1, 3],
+    ]
+    assert calls == [("x", "1"), ("y", "2"), ("x", "3")]
+    assert per_unique(joined, []) == []
+
+
+def test_a_column_the_rows_lack_reads_as_empty_and_rows_are_counted_from_2():
+    rows = Rows(pd.DataFrame({"a": ["x", "y", "z"]}, index=[5, 7, 9], dtype="str"))
+    absent = rows.column("absent")
+    assert absent.tolist() == ["", "", ""]
+    assert absent.index.tolist() == [5, 7, 9]
+    assert rows.given("absent").tolist() == [False, False, False]
+    assert rows.numbers.tolist() == [2, 3, 4]
