@@ -319,3 +319,107 @@ def test_a_compact_deck_is_pydecks_json_without_whitespace():
         assert compact_json(layer) == json.dumps(
             json.loads(layer.to_json()), separators=(",", ":")
         )
+
+
+# --- layers.common and layers.view, value by value --------------------------------
+
+
+def test_deck_data_passes_coordinates_through_untouched_and_marks_text():
+    from imu_geo.layers.common import Coordinates, deck_data
+
+    rings = Coordinates([[[69.2, 41.3], [69.3, 41.3], [69.3, 41.4]]])
+    # The very object, not a copy: deck_data has nothing to look for in it.
+    assert deck_data(rings) is rings
+    # A word joiner (U+2060) goes in front of a string deck.gl would read as code.
+    marked = deck_data({"name": ["@@=x", "Tashkent"]})
+    assert marked == {"name": ["\u2060@@=x", "Tashkent"]}
+
+
+def test_polygon_layer_is_a_clickable_polygon_layer_with_every_prop():
+    from imu_geo.layers.common import polygon_layer
+
+    records = [{"polygon": [[[0, 0], [1, 0], [1, 1]]], "fill": [1, 2, 3, 4]}]
+    layer = polygon_layer(records, "units", [0, 0, 0], 1.5)
+    assert json.loads(layer.to_json()) == {
+        "@@type": "PolygonLayer",
+        "id": "units",
+        "data": [{"polygon": [[[0, 0], [1, 0], [1, 1]]], "fill": [1, 2, 3, 4]}],
+        "getPolygon": "@@=polygon",
+        "getFillColor": "@@=fill",
+        "getLineColor": [0, 0, 0],
+        "lineWidthMinPixels": 1.5,
+        "stroked": True,
+        "filled": True,
+        "pickable": True,
+        "autoHighlight": True,
+    }
+
+
+def test_gpu_date_filter_props():
+    from imu_geo.layers.common import gpu_date_filter
+
+    assert gpu_date_filter([10_000, 10_365]) == {
+        "extensions": [{"@@type": "DataFilterExtension", "filterSize": 2}],
+        "get_filter_value": ["s", "e"],
+        "filter_range": [10_000, 10_365],
+    }
+
+
+def test_polygon_rings_round_to_four_decimals():
+    from shapely.geometry import Polygon
+
+    from imu_geo.layers.common import polygon_rings
+
+    triangle = Polygon([(0.123456, 1.0), (2.0, 1.0), (2.0, 3.000049)])
+    assert polygon_rings(triangle) == [
+        [[[0.1235, 1.0], [2.0, 1.0], [2.0, 3.0], [0.1235, 1.0]]]
+    ]
+
+
+def test_frame_view_of_a_wide_strip_uses_the_default_width():
+    from imu_geo.layers.view import frame_view
+
+    # 57 degrees of longitude are 57/360 of the 512-pixel world; 76% of 640
+    # pixels (a 12% margin each side) is 486.4: 486.4 / (512 * 57 / 360) = 6,
+    # zoom log2(6) = 2.58496. The height (one latitude) does not limit it.
+    view = frame_view((60.00001, 40.0, 117.00002, 40.0))
+    assert view == {"latitude": 40.0, "longitude": 88.5, "zoom": 2.58}
+
+
+def test_frame_view_of_a_tall_strip_uses_the_default_height():
+    from imu_geo.layers.view import frame_view
+
+    # Web Mercator y/(2 pi) of 3 and 11 degrees north: 0.0083371 and 0.0307450,
+    # 0.0224079 of the world apart; 76% of 600 pixels is 456:
+    # log2(456 / (512 * 0.0224079)) = 5.3127. Their Mercator middle, 0.0195411,
+    # is 7.01718 degrees north.
+    view = frame_view((70.0, 3.0, 70.0, 11.0))
+    assert view == {"latitude": 7.0172, "longitude": 70.0, "zoom": 5.31}
+
+
+def test_frame_view_clamps_the_poles_to_the_square_world():
+    from imu_geo.layers.view import frame_view
+
+    # Web Mercator stops at 85.0511 degrees north and south, symmetrically, so
+    # the whole world is centred on the equator (zoom at its lower bound).
+    assert frame_view((-180.0, -90.0, 180.0, 90.0)) == {
+        "latitude": 0.0,
+        "longitude": 0.0,
+        "zoom": 0.5,
+    }
+
+
+def test_event_bounds_read_text_numbers_and_need_both_coordinates():
+    import pandas as pd
+
+    from imu_geo.layers.view import event_bounds
+
+    events = pd.DataFrame(
+        {
+            "lon": ["70.5", "n/a", 75.0, 66.0, 50.0],
+            "lat": [38.0, 39.0, None, "37.5", "unknown"],
+        }
+    )
+    # "n/a" is no longitude, 75.0 has no latitude and "unknown" is none: only
+    # rows 1 and 4 count.
+    assert event_bounds(events) == (66.0, 37.5, 70.5, 38.0)
