@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -18,6 +19,7 @@ from imu_geo.summaries import (
     SEQUENTIAL_STOPS,
     SUMMARY_COLUMNS,
     SUMMARY_LEVELS,
+    TEXT_KILLED_LEGEND,
     choropleth_deck,
     choropleth_frame,
     choropleth_legend_svg,
@@ -390,6 +392,37 @@ def test_legend_runs_from_zero_to_the_largest_value(measure, top):
     assert choropleth_legend_svg(nothing, measure).endswith(">0</text></svg>")
 
 
+def test_legend_svg_is_the_ramp_the_label_and_the_top_value():
+    # Five stops at 0/4 .. 4/4 of the ramp, in YlOrRd's colours; the largest
+    # value 1234 written with a thousands comma; the measure's label in bold.
+    frame = gpd.GeoDataFrame({"value": [12.0, 1234.0, 7.0]})
+    assert choropleth_legend_svg(frame, "killed") == (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="54" '
+        'font-family="Helvetica, Arial, sans-serif" font-size="12" fill="#333">'
+        '<defs><linearGradient id="ramp">'
+        '<stop offset="0.00" stop-color="rgb(255,255,178)"/>'
+        '<stop offset="0.25" stop-color="rgb(254,204,92)"/>'
+        '<stop offset="0.50" stop-color="rgb(253,141,60)"/>'
+        '<stop offset="0.75" stop-color="rgb(240,59,32)"/>'
+        '<stop offset="1.00" stop-color="rgb(189,0,38)"/>'
+        "</linearGradient></defs>"
+        '<text x="4" y="13" font-weight="bold">'
+        "Killed (best estimate, else low figure)</text>"
+        '<rect x="4" y="20" width="220" height="14" fill="url(#ramp)" '
+        'stroke="#666" stroke-width="0.5"/>'
+        '<text x="4" y="48">0</text>'
+        '<text x="224" y="48" text-anchor="end">1,234</text>'
+        "</svg>"
+    )
+    empty = gpd.GeoDataFrame({"value": pd.Series([], dtype="float64")})
+    assert choropleth_legend_svg(empty, "bases").endswith(
+        '<text x="224" y="48" text-anchor="end">0</text></svg>'
+    )
+    assert '<text x="4" y="13" font-weight="bold">Bases active</text>' in (
+        choropleth_legend_svg(empty, "bases")
+    )
+
+
 # --- text and CSV ---------------------------------------------------------------
 
 
@@ -432,6 +465,83 @@ def test_text_table_lists_notes_as_footnotes():
     assert any(
         line.startswith("[1] coded at region level: at most 75%") for line in lines
     )
+
+
+def _hand_summary() -> pd.DataFrame:
+    """Two rows written out: a unit, and a row with no place, a note and no
+    figure (its fatality cells are missing)."""
+
+    def figures(value):
+        return pd.array([value, pd.NA], dtype="Int64")
+
+    return pd.DataFrame(
+        {
+            "region_id": ["AA", ""],
+            "region": ["Aland", NO_PLACE_LABEL],
+            "level": ["country", "country"],
+            "coded_at": ["country", ""],
+            "country": ["AA", ""],
+            "events": [12, 1],
+            "attacks": [3, 1],
+            "killed": figures(40),
+            "killed_low_only": figures(0),
+            "events_best": [2, 0],
+            "events_low_only": [0, 0],
+            "events_no_figure": [10, 1],
+            "fatalities_low": figures(35),
+            "fatalities_best": figures(40),
+            "fatalities_high": figures(50),
+            "bases": [0, 0],
+            "context": [9, 0],
+            "first_event": ["1999-02-01", "2003-05-01"],
+            "last_event": ["2001-12-31", "2003-05-31"],
+            "note": ["", "no place given"],
+        }
+    )
+
+
+def test_text_table_is_aligned_column_by_column():
+    # Widths are the longest of header and cells: region 12 ("No place [1]"),
+    # first and last 10 (the dates); counts and sums are right-aligned, text
+    # left-aligned, two spaces between columns, no trailing space; missing
+    # figures are blank. Killed 40, all from the 2 events with a best estimate;
+    # 10 + 1 events give no figure; 12 + 1 events, the second with no place.
+    lines = format_text_table(_hand_summary(), "country").split("\n")
+    assert lines == [
+        "id  region        coded at  country  events  attacks  killed  from best"
+        "  from low  ev best  ev low  ev none  bases  context  first       last",
+        "--  ------------  --------  -------  ------  -------  ------  ---------"
+        "  --------  -------  ------  -------  -----  -------  ----------  ----------",
+        "AA  Aland         country   AA           12        3      40         40"
+        "         0        2       0       10      0        9  1999-02-01  2001-12-31",
+        "    No place [1]                          1        1                   "
+        "                  0       0        1      0        0  2003-05-01  2003-05-31",
+        "",
+        "[1] no place given",
+        "",
+        TEXT_KILLED_LEGEND,
+        "",
+        "Killed: 40 — 40 from best estimates (2 events); 11 events give no figure.",
+        "13 events: 12 in 1 country, 1 with no place.",
+    ]
+
+
+def test_text_table_without_notes_has_no_footnotes():
+    summary = _hand_summary().iloc[:1]
+    lines = format_text_table(summary, "country").split("\n")
+    assert lines[2].startswith("AA  Aland   country   AA ")
+    # A missing value that is not None (NaN in a float column) is blank too.
+    unknown = format_text_table(summary.assign(country=[float("nan")]), "country")
+    # "country " (width 8), 2, a blank country (7), 2, "    12" (events, 6).
+    blank = " " * (1 + 2 + 7 + 2 + 4)
+    assert unknown.split("\n")[2].startswith("AA  Aland   country" + blank + "12")
+    assert lines[3:] == [
+        "",
+        TEXT_KILLED_LEGEND,
+        "",
+        "Killed: 40 — 40 from best estimates (2 events); 10 events give no figure.",
+        "12 events: 12 in 1 country.",
+    ]
 
 
 def test_cli_summary_prints_the_table(capsys):

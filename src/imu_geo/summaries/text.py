@@ -56,7 +56,8 @@ def format_text_table(summary: pd.DataFrame, level: str) -> str:
     """
     notes: list[str] = []
     cells: list[list[str]] = []
-    for record in summary.to_dict("records"):
+    # Equivalent mutant: pandas reads the orient in any case ("RECORDS").
+    for record in summary.to_dict("records"):  # pragma: no mutate
         row = []
         for column in TEXT_COLUMNS:
             value = record[column]
@@ -79,7 +80,11 @@ def format_text_table(summary: pd.DataFrame, level: str) -> str:
     def line(values: list[str]) -> str:
         return "  ".join(
             value.rjust(width) if i in numeric else value.ljust(width)
-            for i, (value, width) in enumerate(zip(values, widths, strict=True))
+            # Equivalent mutants (strict None, False or dropped): a row has a
+            # cell per column, as many as there are widths.
+            for i, (value, width) in enumerate(
+                zip(values, widths, strict=True)  # pragma: no mutate
+            )
         ).rstrip()
 
     lines = [line(header), line(["-" * width for width in widths])]
