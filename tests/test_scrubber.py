@@ -394,6 +394,95 @@ def test_month_numbers_are_the_stores():
     assert month_number(date(2015, 12, 31)) == 24191
 
 
+def test_no_counts_give_typed_empty_rows():
+    rows = scrubber_rows(pd.DataFrame({"start": [], "layer": [], "count": []}))
+    assert rows.empty
+    assert list(rows.columns) == ["m", "layer", "n"]
+    assert [str(t) for t in rows.dtypes] == ["int32", "category", "int32"]
+
+
+def test_rows_are_sorted_by_month_and_layer_whatever_the_order_of_the_counts():
+    counts = pd.DataFrame(
+        {
+            "start": ["2003-03-01", "1999-01-01", "2003-03-01", "2003-03-01"],
+            "layer": ["base", "attack", "attack", "base"],
+            "count": [1, 2, 3, 4],
+        }
+    )
+    rows = scrubber_rows(counts)
+    # 1999 * 12 + 0 = 23988 and 2003 * 12 + 2 = 24038; the two base rows summed.
+    assert rows.astype({"layer": str}).values.tolist() == [
+        [23988, "attack", 2],
+        [24038, "attack", 3],
+        [24038, "base", 5],
+    ]
+
+
+def test_a_spec_without_a_description_has_none(events):
+    rows = scrubber_rows(monthly_counts(events))
+    spec = scrubber_spec(rows, _spec(events), full_span(events))
+    assert "description" not in spec
+
+
+def test_moments_are_utc_milliseconds(monkeypatch):
+    # A day is 86,400,000 ms; a time with no zone is UTC, wherever the server is.
+    monkeypatch.setenv("TZ", "Asia/Tashkent")
+    time.tzset()
+    try:
+        assert scrubber_module._ms("1970-01-02T00:00:00") == 86_400_000.0
+        assert scrubber_module._ms("1970-01-02T00:00:00Z") == 86_400_000.0
+        assert scrubber_module._ms(5) == 5.0
+        # 2003-03-31 22:00 UTC is already April in Tashkent (UTC+5): still March.
+        late = ms("2003-03-31") + 22 * 3_600_000
+        assert scrubber_module._month_at(late) == 2003 * 12 + 2
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    with pytest.raises(TypeError, match="^a flag is not a moment$"):
+        scrubber_module._ms(True)
+    with pytest.raises(TypeError, match="^not a moment: None$"):
+        scrubber_module._ms(None)
+
+
+@pytest.mark.parametrize(
+    ("moment", "month"),
+    [
+        # March 2003 has 31 days: from the 16th at 12:00 it is 15.5 days to
+        # either end; the tie keeps March (2003 * 12 + 2), later goes to April.
+        (ms("2003-03-16") + 12 * 3_600_000, 2003 * 12 + 2),
+        (ms("2003-03-16") + 18 * 3_600_000, 2003 * 12 + 3),
+        (ms("2003-03-16") + 6 * 3_600_000, 2003 * 12 + 2),
+    ],
+)
+def test_a_moment_snaps_to_the_nearest_month_start(moment, month):
+    assert scrubber_module._nearest_month(moment) == month
+
+
+BRUSH = {"t0": [ms("2003-03-01"), ms("2009-03-01")]}
+
+
+@pytest.mark.parametrize(
+    ("selection", "window"),
+    [
+        # An unreadable click leaves the brush to be read.
+        ({JUMP_PARAM: [], SCRUB_PARAM: BRUSH}, (date(2003, 3, 1), date(2009, 2, 1))),
+        ({JUMP_PARAM: 5, SCRUB_PARAM: BRUSH}, (date(2003, 3, 1), date(2009, 2, 1))),
+        # A brush field that is not a pair is passed over.
+        (
+            {SCRUB_PARAM: {"x": 5, **BRUSH}},
+            (date(2003, 3, 1), date(2009, 2, 1)),
+        ),
+        # A click wins over an unreadable brush: 72 months centred on Sep 2007.
+        (
+            {JUMP_PARAM: [{"t0": ms("2007-09-01")}], SCRUB_PARAM: {"t0": ["a", "b"]}},
+            (date(2004, 10, 1), date(2010, 9, 1)),
+        ),
+    ],
+)
+def test_window_from_scrub_reads_what_it_can(selection, window):
+    assert window_from_scrub(selection, WINDOW, MONTHS) == window
+
+
 # --- on the pages ----------------------------------------------------------------
 
 
