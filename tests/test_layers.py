@@ -223,6 +223,70 @@ def test_legend_names_every_attack_type_and_the_uncertainty_marks():
         assert phrase in svg
 
 
+# The legend worked out by hand from the layout: rows 18 px apart from y=14, a
+# dot's centre 4 px above its text's baseline, the colours of layers/common.py.
+LEGEND_ROWS = [
+    '<text x="4" y="14" font-weight="bold" font-size="12">'
+    "Attacks (size: fatalities)</text>",
+    '<circle cx="12" cy="28" r="6" fill="rgba(213,94,0,0.9)" '
+    'stroke="rgba(213,94,0,1.0)" stroke-width="2"/>'
+    '<text x="26" y="32" font-size="12">bombing</text>',
+    '<circle cx="12" cy="46" r="6" fill="rgba(204,121,167,0.9)" '
+    'stroke="rgba(204,121,167,1.0)" stroke-width="2"/>'
+    '<text x="26" y="50" font-size="12">suicide bombing</text>',
+    '<circle cx="12" cy="64" r="6" fill="rgba(230,159,0,0.9)" '
+    'stroke="rgba(230,159,0,1.0)" stroke-width="2"/>'
+    '<text x="26" y="68" font-size="12">hostage taking</text>',
+    '<circle cx="12" cy="82" r="6" fill="rgba(86,180,233,0.9)" '
+    'stroke="rgba(86,180,233,1.0)" stroke-width="2"/>'
+    '<text x="26" y="86" font-size="12">hijacking</text>',
+    '<circle cx="12" cy="100" r="6" fill="rgba(0,114,178,0.9)" '
+    'stroke="rgba(0,114,178,1.0)" stroke-width="2"/>'
+    '<text x="26" y="104" font-size="12">armed assault</text>',
+    '<circle cx="12" cy="118" r="6" fill="rgba(0,158,115,0.9)" '
+    'stroke="rgba(0,158,115,1.0)" stroke-width="2"/>'
+    '<text x="26" y="122" font-size="12">armed incursion</text>',
+    '<circle cx="12" cy="136" r="6" fill="rgba(240,228,66,0.9)" '
+    'stroke="rgba(240,228,66,1.0)" stroke-width="2"/>'
+    '<text x="26" y="140" font-size="12">foiled plot</text>',
+    '<text x="4" y="158" font-weight="bold" font-size="12">Bases and context</text>',
+    '<rect x="5" y="165" width="14" height="12" fill="rgba(94,60,153,0.2)" '
+    'stroke="rgba(94,60,153,1.0)" stroke-width="2"/>'
+    '<text x="26" y="176" font-size="12">base (area)</text>',
+    '<circle cx="12" cy="190" r="6" fill="rgba(94,60,153,0.9)" '
+    'stroke="rgba(94,60,153,1.0)" stroke-width="2"/>'
+    '<text x="26" y="194" font-size="12">base (town)</text>',
+    '<path d="M4,210 Q12,198 20,210" fill="none" '
+    'stroke="rgba(94,60,153,1.0)" stroke-width="2"/>'
+    '<text x="26" y="212" font-size="12">base moved to next</text>',
+    '<circle cx="12" cy="226" r="5" fill="rgba(110,110,110,0.9)" '
+    'stroke="rgba(110,110,110,1.0)" stroke-width="2"/>'
+    '<text x="26" y="230" font-size="12">context event</text>',
+    '<text x="4" y="248" font-weight="bold" font-size="12">How sure</text>',
+    '<circle cx="12" cy="262" r="6" fill="rgba(110,110,110,0.9)" '
+    'stroke="rgba(110,110,110,1.0)" stroke-width="2"/>'
+    '<text x="26" y="266" font-size="12">solid: date to the day or month</text>',
+    '<circle cx="12" cy="280" r="6" fill="rgba(110,110,110,0.15)" '
+    'stroke="rgba(110,110,110,1.0)" stroke-width="2"/>'
+    '<text x="26" y="284" font-size="12">hollow: season, year or range</text>',
+    '<circle cx="12" cy="300" r="9" fill="rgba(110,110,110,0.12)" '
+    'stroke="rgba(110,110,110,0.4)"/>'
+    '<circle cx="12" cy="300" r="3" fill="rgba(110,110,110,1.0)"/>'
+    '<text x="26" y="302" font-size="12">halo: place known only roughly</text>',
+]
+
+
+def test_legend_is_the_hand_laid_out_svg():
+    # 17 rows end at y=310 (the halo row adds 8, not 18); the picture is 6 taller.
+    expected = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="230" height="316" '
+        'font-family="Helvetica, Arial, sans-serif" fill="#333">'
+        + "".join(LEGEND_ROWS)
+        + "</svg>"
+    )
+    assert map_legend_svg() == expected
+
+
 def test_one_halo_per_place_and_precision_however_many_events():
     twice = make_events(
         [
