@@ -15,6 +15,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import Polygon
 from streamlit.testing.v1 import AppTest
 
 from imu_geo.cli import main
@@ -32,6 +33,7 @@ from imu_geo.filters import (
     unit_columns,
 )
 from imu_geo.layers import PICK_HINT, units_geojson, units_geojson_bytes
+from imu_geo.layers.units import region_pick_layer
 from imu_geo.pointfiles import PointStore
 from imu_geo.summaries import SUMMARY_LEVELS, event_units, unit_keys
 from imu_geo.world import WORLD_DIR
@@ -201,6 +203,72 @@ def test_the_units_to_click_lie_coarse_to_fine_with_a_tooltip():
     first = document["features"][3]["properties"]
     assert first["tooltip"] == first["n"] == first["t"] == f"North A\n{PICK_HINT}"
     assert json.loads(units_geojson_bytes(REGIONS)) == document
+
+
+# A country of one square degree and, inside it, an admin-1 unit smaller than
+# the display tolerance (0.02 degrees), plus a place, which is not clicked.
+SMALL_WORLD = gpd.GeoDataFrame(
+    {
+        "region_id": ["AA-1", "AA", "AA-p"],
+        "name": ["Speck", "Aland", "Town"],
+        "level": ["admin1", "country", "place"],
+    },
+    geometry=[
+        Polygon([(0.5, 0.5), (0.51, 0.5), (0.5, 0.51)]),
+        Polygon([(0, 0), (1, 0), (1, 1), (0, 1)]),
+        Polygon([(0.2, 0.2), (0.3, 0.2), (0.3, 0.3), (0.2, 0.3)]),
+    ],
+)
+
+
+def _unit(region_id, name, ring):
+    text = f"{name}\n{PICK_HINT}"
+    return {
+        "type": "Feature",
+        "properties": {"id": region_id, "tooltip": text, "n": text, "t": text},
+        "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
+    }
+
+
+def test_the_units_document_in_full_keeps_a_unit_smaller_than_the_tolerance():
+    # The square has only its corners, so simplifying leaves it as it is; the
+    # speck, a triangle narrower than the tolerance, has no corner to spare for
+    # a valid ring and stays whole, where a simplification that need not keep
+    # the topology makes it empty (and the unit could not be clicked).
+    country = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
+    speck = [[0.5, 0.5], [0.51, 0.5], [0.5, 0.51], [0.5, 0.5]]
+    assert units_geojson(SMALL_WORLD) == {
+        "type": "FeatureCollection",
+        "features": [_unit("AA", "Aland", country), _unit("AA-1", "Speck", speck)],
+    }
+
+
+def test_the_units_file_is_compact_json():
+    one = SMALL_WORLD[SMALL_WORLD["region_id"] == "AA"]
+    hint = PICK_HINT.replace("\n", "\\n")
+    text = f"Aland\\n{hint}"
+    expected = (
+        '{"type":"FeatureCollection","features":[{"type":"Feature",'
+        f'"properties":{{"id":"AA","tooltip":"{text}","n":"{text}","t":"{text}"}},'
+        '"geometry":{"type":"MultiPolygon","coordinates":'
+        "[[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]]}}]}"
+    )
+    assert units_geojson_bytes(one) == expected.encode("utf-8")
+
+
+def test_the_pick_layer_is_an_invisible_clickable_layer_of_the_units_file():
+    layer = region_pick_layer("units/abc.json", "region-pick")
+    assert json.loads(layer.to_json()) == {
+        "@@type": "GeoJsonLayer",
+        "id": "region-pick",
+        "data": "units/abc.json",
+        "stroked": False,
+        "filled": True,
+        "getFillColor": [0, 0, 0, 0],
+        "pickable": True,
+        "autoHighlight": True,
+        "highlightColor": [0, 114, 178, 40],
+    }
 
 
 def test_the_map_page_filters_by_the_region_in_the_url_and_can_be_clicked():

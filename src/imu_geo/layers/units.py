@@ -39,11 +39,19 @@ def units_geojson(
     ordered = wanted.assign(_order=wanted["level"].map(PICK_ORDER)).sort_values(
         ["_order", "region_id"]
     )
+    geometries = ordered.geometry.values
+    # Equivalent if ``preserve_topology`` is dropped: shapely's default is True.
     simplified = shapely.simplify(
-        ordered.geometry.values, tolerance, preserve_topology=True
+        geometries,
+        tolerance,
+        preserve_topology=True,  # pragma: no mutate
     )
     features = []
-    for row, geometry in zip(ordered.itertuples(index=False), simplified, strict=True):
+    # Equivalent if ``index`` is mutated: the fields are read by name, and the
+    # index, when there, is one more field before them (None reads as False).
+    rows = ordered.itertuples(index=False)  # pragma: no mutate
+    # Equivalent if ``strict`` is mutated: ``simplified`` is made from ``ordered``.
+    for row, geometry in zip(rows, simplified, strict=True):  # pragma: no mutate
         text = f"{plain(row.name)}\n{PICK_HINT}"
         features.append(
             {
@@ -66,7 +74,9 @@ def units_geojson(
 def units_geojson_bytes(regions: gpd.GeoDataFrame) -> bytes:
     """:func:`units_geojson` as compact UTF-8 JSON, for a static file."""
     document = units_geojson(regions)
-    return json.dumps(document, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(document, separators=(",", ":"))
+    # Equivalent if the codec's name is mutated: Python reads "UTF-8" as "utf-8".
+    return text.encode("utf-8")  # pragma: no mutate
 
 
 def region_pick_layer(url: str, layer_id: str) -> pdk.Layer:
