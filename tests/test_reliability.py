@@ -61,6 +61,83 @@ def test_log_lines_are_json_with_the_extra_fields():
     assert "traceback" not in entry
 
 
+def test_a_log_line_in_full_keeps_extras_plain_or_as_repr_and_text_unescaped():
+    record = logging.makeLogRecord(
+        {
+            "name": "imu_geo.data",
+            "levelname": "INFO",
+            "msg": "read %s",
+            "args": ("Тошкент",),
+            # Half a second after the epoch, in UTC whatever the local zone.
+            "created": 0.5,
+            "ref": "r1",
+            "count": 3,
+            "span": (1, 2),
+            "_private": "left out",
+        }
+    )
+    assert logs.JsonFormatter().format(record) == (
+        '{"time": "1970-01-01T00:00:00.500+00:00", "level": "info", '
+        '"logger": "imu_geo.data", "message": "read Тошкент", "ref": "r1", '
+        '"count": 3, "span": "(1, 2)"}'
+    )
+
+
+def test_an_error_is_logged_with_its_type_and_the_whole_chain_of_its_trace():
+    cause = KeyError("k")
+    error = ValueError("bad")
+    error.__cause__ = cause
+    record = logging.makeLogRecord(
+        {"msg": "failed", "exc_info": (ValueError, error, None)}
+    )
+    entry = json.loads(logs.JsonFormatter().format(record))
+    assert entry["error"] == "ValueError: bad"
+    # Neither exception was raised, so neither has frames: Python prints the
+    # cause, the sentence that links them, then the error.
+    assert entry["traceback"] == (
+        "KeyError: 'k'\n"
+        "\nThe above exception was the direct cause of the following exception:\n\n"
+        "ValueError: bad\n"
+    )
+
+
+@pytest.fixture
+def bare_logger():
+    """The package's logger with only a handler of someone else's, restored after."""
+    logger = logging.getLogger(logs.LOGGER)
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    logger.handlers = [logging.NullHandler()]
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
+    yield logger
+    logger.handlers, logger.propagate = saved[0], saved[2]
+    logger.setLevel(saved[1])
+
+
+def test_configure_adds_one_json_handler_to_the_stream_given_once(bare_logger):
+    stream = io.StringIO()
+    assert logs.configure(stream, level=logging.WARNING) is bare_logger
+    assert logs.configure(io.StringIO(), level=logging.DEBUG) is bare_logger
+    # Someone else's handler stays; ours is added beside it, once.
+    assert len(bare_logger.handlers) == 2
+    assert bare_logger.level == logging.WARNING
+    assert bare_logger.propagate is False
+    bare_logger.info("not written")
+    bare_logger.warning("written")
+    entry = json.loads(stream.getvalue())
+    assert (entry["level"], entry["logger"], entry["message"]) == (
+        "warning",
+        "imu_geo",
+        "written",
+    )
+
+
+def test_configure_writes_to_stderr_when_no_stream_is_given(bare_logger, capsys):
+    logs.configure()
+    bare_logger.info("to stderr")
+    assert json.loads(capsys.readouterr().err)["message"] == "to stderr"
+
+
 def _copy_data(tmp_path):
     folder = tmp_path / "data"
     # The dataset's files; the world geography in data/world/ is not one.

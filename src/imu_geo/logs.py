@@ -37,11 +37,17 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value if _plain(value) else repr(value)
-        if record.exc_info and record.exc_info[0] is not None:
+        # Equivalent if the index is mutated: an exception's type and value are
+        # both there or both None (``sys.exc_info()``).
+        if record.exc_info and record.exc_info[0] is not None:  # pragma: no mutate
             kind, error, trace = record.exc_info
             entry["error"] = f"{kind.__name__}: {error}"
-            entry["traceback"] = "".join(traceback.format_exception(kind, error, trace))
-        return json.dumps(entry, ensure_ascii=False)
+            # Equivalent if ``kind`` is mutated: given the value and the trace,
+            # Python 3.10 and later read the type from the value.
+            lines = traceback.format_exception(kind, error, trace)  # pragma: no mutate
+            entry["traceback"] = "".join(lines)
+        # Equivalent if mutated to None: json reads it as False.
+        return json.dumps(entry, ensure_ascii=False)  # pragma: no mutate
 
 
 def _plain(value: object) -> bool:
@@ -54,7 +60,9 @@ def configure(stream=None, level: int = logging.INFO) -> logging.Logger:
     Calling it again changes nothing, so every script run may call it.
     """
     logger = logging.getLogger(LOGGER)
-    if not any(getattr(h, "_imu_geo", False) for h in logger.handlers):
+    # Equivalent if the default is mutated to None: ``any`` reads it as False.
+    ours = [getattr(h, "_imu_geo", False) for h in logger.handlers]  # pragma: no mutate
+    if not any(ours):
         handler = logging.StreamHandler(stream or sys.stderr)
         handler.setFormatter(JsonFormatter())
         handler._imu_geo = True
