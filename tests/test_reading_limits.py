@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import json
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,7 +17,10 @@ from hypothesis import strategies as st
 
 from imu_geo.importers import ImportFailure, Limits, import_file, read_table
 from imu_geo.importers.limits import parse_size
+from imu_geo.importers.reading import checks
 from imu_geo.importers.reading.jsonfile import _json_shape
+from imu_geo.importers.reading.table import _CHUNK
+from imu_geo.importers.reading.text import _decode, _has_text
 
 # --- helpers --------------------------------------------------------------------------
 
@@ -339,3 +344,215 @@ def test_import_file_refuses_with_the_readers_line():
     assert str(caught.value) == (
         "wide.csv: has 5,000 columns; the limit is 1,000 columns"
     )
+
+
+# --- the shape checks every reader makes, called directly ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("columns", "refusal_text"),
+    [
+        (["date", "place"], None),
+        # Case and surrounding spaces are ignored, on either side.
+        (["Date", "date"], "c.csv: the column 'date' appears more than once"),
+        ([" date", "date"], "c.csv: the column 'date' appears more than once"),
+        (["date ", "date"], "c.csv: the column 'date' appears more than once"),
+        (
+            ["place", "x", " PLACE "],
+            "c.csv: the column ' PLACE ' appears more than once",
+        ),
+        # Compared in lower case: "ß" and "ss" stay two names ("SS" both in upper).
+        (["ß", "ss"], None),
+    ],
+)
+def test_unique_columns(columns, refusal_text):
+    if refusal_text is None:
+        checks.unique_columns("c.csv", columns)
+        return
+    with pytest.raises(ImportFailure) as caught:
+        checks.unique_columns("c.csv", columns)
+    assert str(caught.value) == refusal_text
+
+
+@pytest.mark.parametrize(
+    ("check", "n", "limits", "refusal_text"),
+    [
+        (checks.width, 1_000, Limits(max_columns=1_000), None),
+        (
+            checks.width,
+            1_001,
+            Limits(max_columns=1_000),
+            "t.csv: has 1,001 columns; the limit is 1,000 columns",
+        ),
+        (checks.row_count, 10, Limits(max_rows=10), None),
+        (
+            checks.row_count,
+            11,
+            Limits(max_rows=10),
+            "t.csv: has 11 rows; the limit is 10 rows",
+        ),
+        (
+            checks.row_count,
+            1_234_567,
+            Limits(max_rows=1_000_000),
+            "t.csv: has 1,234,567 rows; the limit is 1,000,000 rows",
+        ),
+    ],
+)
+def test_width_and_row_count_limits_are_inclusive(check, n, limits, refusal_text):
+    if refusal_text is None:
+        check("t.csv", n, limits)
+        return
+    with pytest.raises(ImportFailure) as caught:
+        check("t.csv", n, limits)
+    assert str(caught.value) == refusal_text
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows", "refusal_text"),
+    [
+        # A field of exactly the limit (3 characters) is accepted.
+        ({"a": ["x", "abc"]}, [2, 3], None),
+        ({"a": []}, [], None),
+        # A field of exactly the limit before a longer one: the longer one's row.
+        (
+            {"a": ["abc", "abcd"]},
+            [1, 2],
+            "f.csv: row 2 has a field longer than 3 bytes (column 'a'); that is the "
+            "limit for one field",
+        ),
+        # The first field over the limit names its row (from ``rows``), not the
+        # longest one; the first column in order is checked first.
+        (
+            {"a": ["x", "abc", "y"], "b": ["y", "abcd", "abcdefg"]},
+            [5, 6, 7],
+            "f.csv: row 6 has a field longer than 3 bytes (column 'b'); that is the "
+            "limit for one field",
+        ),
+        (
+            {"a": ["abcdef", "y"], "b": ["abcd", "y"]},
+            [9, 10],
+            "f.csv: row 9 has a field longer than 3 bytes (column 'a'); that is the "
+            "limit for one field",
+        ),
+    ],
+)
+def test_field_sizes(columns, rows, refusal_text):
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+    limits = Limits(max_field_bytes=3)
+    if refusal_text is None:
+        checks.field_sizes("f.csv", frame, np.array(rows), limits)
+        return
+    with pytest.raises(ImportFailure) as caught:
+        checks.field_sizes("f.csv", frame, np.array(rows), limits)
+    assert str(caught.value) == refusal_text
+
+
+# --- the encoding of text, found and recoded to UTF-8 ---------------------------------
+
+_UTF8_NOTE = "t.csv: is not UTF-8; it was read as {} (Western European) text"
+# 655 control characters in the first 65,536 bytes: 65,536 // 100 = 655 is allowed.
+_CONTROLS_AT_LIMIT = (b"\x01" * 655).ljust(65_536, b"a")
+
+
+@pytest.mark.parametrize(
+    ("payload", "text", "notes"),
+    [
+        (b"\xef\xbb\xbfa,b\n", b"a,b\n", []),
+        (b"\xff\xfea\x00,\x00\xe9\x00", "a,é".encode(), ["t.csv: read as UTF-16 text"]),
+        (b"\xfe\xff\x00a\x00b", b"ab", ["t.csv: read as UTF-16 text"]),
+        (b"\xff\xfe\x00\x00a\x00\x00\x00", b"a", ["t.csv: read as UTF-32 text"]),
+        (b"caf\xc3\xa9", b"caf\xc3\xa9", []),
+        # é in Windows-1252 is 0xE9; a UTF-8 sequence cut short at the end is not UTF-8.
+        (b"caf\xe9", b"caf\xc3\xa9", [_UTF8_NOTE.format("Windows-1252")]),
+        (b"abc\xc3", b"abc\xc3\x83", [_UTF8_NOTE.format("Windows-1252")]),
+        # 0x81 has no character in Windows-1252: read as Latin-1, U+0081.
+        (b"a\x81", b"a\xc2\x81", [_UTF8_NOTE.format("Latin-1")]),
+        # A NUL past the first 64 KB is not looked for.
+        (b"a" * 65_536 + b"\x00", b"a" * 65_536 + b"\x00", []),
+        # Control characters: up to max(8, one per 100 characters) are allowed.
+        (b"\x01" * 8 + b"a" * 92, b"\x01" * 8 + b"a" * 92, []),
+        (b"\x02" * 10 + b"a" * 990, b"\x02" * 10 + b"a" * 990, []),
+        (_CONTROLS_AT_LIMIT + b"\x01", _CONTROLS_AT_LIMIT + b"\x01", []),
+        # A character cut by the 64 KB sample is left out of it, not an error.
+        (b"a" * 65_535 + b"\xc3\xa9", b"a" * 65_535 + b"\xc3\xa9", []),
+    ],
+)
+def test_decode_finds_the_encoding(payload, text, notes):
+    assert _decode("t.csv", payload) == (text, notes)
+
+
+@pytest.mark.parametrize(
+    ("payload", "refusal_text"),
+    [
+        (
+            b"a\x00b\x00c\x00d\x00efghijklmnop",
+            "t.csv: looks like UTF-16 text without a byte-order mark; save it as UTF-8",
+        ),
+        (
+            b"\x00a\x00b\x00c\x00d" + b"efghijklmnop",
+            "t.csv: looks like UTF-16 text without a byte-order mark; save it as UTF-8",
+        ),
+        (b"abcdefgh\x00ij", "t.csv: is not a text file (it contains NUL bytes)"),
+        # Three NULs in ten even bytes (of 20) is not more than 30% either.
+        (
+            b"\x00a\x00b\x00c" + b"defghijklmnopq",
+            "t.csv: is not a text file (it contains NUL bytes)",
+        ),
+        # Three NULs in ten odd bytes (of 20) is not more than 30%: not UTF-16.
+        (
+            b"a\x00b\x00c\x00defghijklmnopq",
+            "t.csv: is not a text file (it contains NUL bytes)",
+        ),
+        (
+            b"\x01" * 9 + b"a" * 91,
+            "t.csv: is not a text file (it contains control characters)",
+        ),
+        (
+            b"\x1f" * 11 + b"a" * 989,
+            "t.csv: is not a text file (it contains control characters)",
+        ),
+        (
+            b"\x7f\x0b\x0e\x08" * 3,
+            "t.csv: is not a text file (it contains control characters)",
+        ),
+    ],
+)
+def test_decode_refuses_what_is_not_text(payload, refusal_text):
+    with pytest.raises(ImportFailure) as caught:
+        _decode("t.csv", payload)
+    assert str(caught.value) == refusal_text
+
+
+def test_bad_utf16_after_the_first_chunk_names_its_offset():
+    # A lone low surrogate (DC00) placed at byte 2 + _CHUNK + 4 of the file.
+    offset = 2 + _CHUNK + 4
+    payload = b"\xff\xfe" + b"a\x00" * ((_CHUNK + 4) // 2) + b"\x00\xdcb\x00"
+    with pytest.raises(ImportFailure) as caught:
+        _decode("t.csv", payload)
+    assert str(caught.value) == (
+        "t.csv: starts with a UTF-16 byte-order mark but is not UTF-16 text "
+        f"(undecodable bytes at offset {offset:d})"
+    )
+
+
+def test_utf16_cut_in_the_middle_of_a_character_is_refused():
+    with pytest.raises(
+        ImportFailure, match="^t.csv: starts with a UTF-16 byte-order mark"
+    ):
+        _decode("t.csv", b"\xff\xfea\x00b")
+
+
+def test_a_file_not_utf8_after_the_first_chunk_is_recoded_whole():
+    payload = b"a" * _CHUNK + b"\xe9"
+    assert _decode("t.csv", payload) == (
+        b"a" * _CHUNK + b"\xc3\xa9",
+        [_UTF8_NOTE.format("Windows-1252")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"), [(b"", False), (b" \t\r\n", False), (b" a ", True)]
+)
+def test_has_text(data, expected):
+    assert _has_text(data) is expected
