@@ -24,6 +24,7 @@ from imu_geo.render import (
     RENDER_COLUMNS,
     build_basemap,
     draw_picture,
+    layer_counts_of,
     picture_bytes,
     picture_columns,
     picture_text,
@@ -274,3 +275,42 @@ def test_text_from_data_is_drawn_as_written(atlas, basemap):
     assert any("costs $1$ & <more>.csv" in t for t in texts)
     png = picture_bytes(atlas.events.iloc[0:0], spec, basemap, words, "png")
     assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "source"),
+    [
+        ("upload", None, "Events from the file ; each row's source is in it."),
+        (
+            "folder",
+            "kunduz",
+            "Events from the data folder “kunduz”; each row's source is in its "
+            "source column.",
+        ),
+        (
+            "both",
+            "a.csv",
+            "Events from the file a.csv, and the atlas's from GlobalSecurity.org, "
+            '"Islamic Movement of Uzbekistan (IMU) / Islamic Party of Turkestan", '
+            "last modified 2015-12-07.",
+        ),
+    ],
+)
+def test_the_credit_line_is_whole(kind, name, source):
+    text = picture_text(kind) if name is None else picture_text(kind, name)
+    assert text.source == source
+
+
+def test_an_unknown_kind_of_data_is_refused():
+    with pytest.raises(ValueError) as caught:
+        picture_text("atlases")
+    assert str(caught.value) == "unknown kind of data: atlases"
+
+
+def test_layer_counts_are_plain_counts_per_layer():
+    selected = pd.DataFrame(
+        {"layer": ["attack", "base", "attack", "context", "attack"]}
+    )
+    counts = layer_counts_of(selected)
+    assert counts == {"attack": 3, "base": 1, "context": 1}
+    assert all(type(k) is str and type(v) is int for k, v in counts.items())
