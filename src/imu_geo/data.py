@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo import source_columns as kept
-from imu_geo.rules import text_numbers
+from imu_geo.rules import iso_days, text_numbers
 from imu_geo.schema import (
     EVENT_COLUMNS,
     FATALITY_COLUMNS,
@@ -89,7 +89,10 @@ def type_events(raw: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in SOURCE_EVENT_COLUMNS if c in raw.columns]
     events = raw[[*EVENT_COLUMNS, *extra]].copy()
     for column in ("date_start", "date_end"):
-        events[column] = pd.to_datetime(raw[column], format="%Y-%m-%d")
+        days = iso_days(raw[column])
+        if days is None:
+            days = pd.to_datetime(raw[column], format="%Y-%m-%d")
+        events[column] = days
     for column in FATALITY_COLUMNS:
         events[column] = _whole_numbers(raw[column])
     for column in extra:
