@@ -61,7 +61,7 @@ from imu_geo.schema import (
     PLACE_PROPERTIES,
     SOURCE_EVENT_COLUMNS,
 )
-from imu_geo.summaries import SUMMARY_LEVELS, unit_keys
+from imu_geo.summaries import SUMMARY_LEVELS, unit_key_codes
 
 STORE_VERSION = 2
 STORE_ENV_VAR = "IMU_GEO_STORE"
@@ -326,15 +326,23 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     for level in SUMMARY_LEVELS:
         # Every level, even one the regions have no unit of: its table still
         # has the rows for coarser places, places outside and no place.
-        keys = unit_keys(events, dataset.places, dataset.regions, level)
+        # Taken in date order from each key's few values, by code.
+        if n:
+            values, rows = unit_key_codes(
+                events, dataset.places, dataset.regions, level
+            )
+            codes = pa.array(rows[order])
         for name, key in (
             ("status", "status"),
             ("region", "region_id"),
             ("place", "_place"),
             ("precision", "_precision"),
         ):
-            put(f"{level}_{name}", _text(keys[key].reset_index(drop=True)))
-        del keys
+            columns[f"{level}_{name}"] = (
+                pc.fill_null(pa.array(values[key], pa.string()), "").take(codes)
+                if n
+                else pa.array([], pa.string())
+            )
     table = pa.table(columns)
     row_id = pa.array(np.arange(n, dtype=np.int64))
     return table.add_column(0, "row_id", row_id)

@@ -54,6 +54,7 @@ __all__ = [
     "place_units",
     "point_place_keys",
     "point_units",
+    "unit_key_codes",
     "unit_keys",
 ]
 
@@ -252,14 +253,38 @@ def unit_keys(
     """
     if events.empty:
         return pd.DataFrame({key: pd.Series(dtype=object) for key in UNIT_KEYS})
+    values, rows = unit_key_codes(events, places, regions, level)
+    # Each column as Arrow text taken from its few values, not a million
+    # Python strings converted one by one.
+    taken = pa.array(rows)
+    return pd.DataFrame(
+        {
+            key: pd.array(
+                pa.array(values[key], pa.large_string()).take(taken), dtype="str"
+            )
+            for key in UNIT_KEYS
+        },
+        index=events.index,
+    )
+
+
+def unit_key_codes(
+    events: pd.DataFrame,
+    places: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame,
+    level: str,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """:func:`unit_keys` as codes: each key's few values, and for each event
+    (of a non-empty ``events``) the position of its own in them. The store
+    takes its columns from these in its own row order, so that no column of
+    a million strings is made in one order and then put in another."""
     place = events["place_id"].fillna("").astype(str)
     precision = events["geo_precision"].fillna("").astype(str)
     place_codes, place_values = pd.factorize(place)
     precision_codes, precision_values = pd.factorize(precision)
     width = max(len(precision_values), 1)
-    pairs, codes = np.unique(
-        place_codes.astype(np.int64) * width + precision_codes, return_inverse=True
-    )
+    # Hashed, not sorted: the pairs' order does not matter, only each row's pair.
+    codes, pairs = pd.factorize(place_codes.astype(np.int64) * width + precision_codes)
     distinct = pd.DataFrame(
         {
             "place_id": np.asarray(place_values, dtype=object)[pairs // width],
@@ -307,18 +332,7 @@ def unit_keys(
             key: np.concatenate([values[key], own[key].astype(object)])
             for key in UNIT_KEYS
         }
-    # Each column as Arrow text taken from its few values, not a million
-    # Python strings converted one by one.
-    taken = pa.array(rows)
-    return pd.DataFrame(
-        {
-            key: pd.array(
-                pa.array(values[key], pa.large_string()).take(taken), dtype="str"
-            )
-            for key in UNIT_KEYS
-        },
-        index=events.index,
-    )
+    return values, rows
 
 
 def _code_of(values: object, value: str) -> int:
