@@ -396,7 +396,9 @@ def _parse_with_arrow(
             invalid_row_handler=lambda row: "skip",
         ),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            # pandas keeps its text as large strings: read as such, the columns
+            # are not converted again on their way to the frame.
+            column_types=dict.fromkeys(names, pa.large_string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
