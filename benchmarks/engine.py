@@ -32,11 +32,11 @@ For each, in fresh processes:
 Every step's event count, and the first page's, is compared with pandas counting
 the events whose ``[date_start, date_end]`` overlaps the window straight from the
 source file (the GED CSV, or the folder's ``events.csv``). ``--big`` sizes (10M)
-are GED only: import, warm first page and server RSS, and the three pages'
-steps. ``--spark`` repeats the first page and the steps at the largest
-``--sizes`` with ``IMU_GEO_ENGINE=spark``. Every measurement is capped by
-``--timeout`` (and the server or child stopped: nothing is left running) and
-reported as "did not finish in N s".
+are measured as ``--sizes`` are, for each shape, without the naive page (a
+pandas page does not hold them). ``--spark`` repeats the first page and the
+steps at the largest ``--sizes`` with ``IMU_GEO_ENGINE=spark``. Every
+measurement is capped by ``--timeout`` (and the server or child stopped:
+nothing is left running) and reported as "did not finish in N s".
 
 Results are printed as one table and written to ``docs/performance.md`` with
 the machine's details. ``--browser`` adds the Chromium check of
@@ -1200,7 +1200,7 @@ def main(argv: list[str] | None = None) -> int:
         "--big",
         type=_sizes,
         default=list(DEFAULT_BIG),
-        help="GED-only sizes (default 10000000; '' for none)",
+        help="sizes measured without the naive page (default 10000000; '' for none)",
     )
     parser.add_argument("--shapes", default="clustered,ged")
     parser.add_argument("--steps", type=int, default=12)
@@ -1307,8 +1307,8 @@ def main(argv: list[str] | None = None) -> int:
         for shape in shapes:
             done(measure_spark(shape, max(args.sizes), args, env))
     for n in args.big:
-        if "ged" in shapes:
-            done(measure_case("ged", n, args, env, big=True))
+        for shape in shapes:
+            done(measure_case(shape, n, args, env, big=True))
     browser = None
     if args.browser:
         browser = measure_browser(args)
