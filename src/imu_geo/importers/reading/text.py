@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from imu_geo.encoding import is_utf8
 from imu_geo.importers.limits import ImportFailure
 from imu_geo.importers.reading.table import _CHUNK
 
@@ -47,21 +48,6 @@ def _recode(payload: bytes, start: int, codec: str) -> bytes:
     return b"".join(parts)
 
 
-def _is_utf8(payload: bytes) -> bool:
-    # Equivalent: codec names are looked up case-insensitively.
-    decoder = codecs.getincrementaldecoder("utf-8")()  # pragma: no mutate
-    view = memoryview(payload)
-    try:
-        for offset in range(0, len(payload), _CHUNK):
-            decoder.decode(view[offset : offset + _CHUNK])
-        # Equivalent as b"XXXX": ASCII after the end is valid after a whole
-        # character and invalid after a cut one, as the end itself is.
-        decoder.decode(b"", final=True)  # pragma: no mutate
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _decode(name: str, payload: bytes) -> tuple[bytes, list[str]]:
     """Return the text as UTF-8 bytes (no byte-order mark) and notes on the encoding."""
     notes: list[str] = []
@@ -88,7 +74,7 @@ def _decode(name: str, payload: bytes) -> tuple[bytes, list[str]]:
                 "as UTF-8"
             )
         raise ImportFailure(f"{name}: is not a text file (it contains NUL bytes)")
-    if not _is_utf8(payload):
+    if not is_utf8(payload):
         try:
             # Equivalent: codec names are looked up case-insensitively.
             payload = _recode(payload, 0, "cp1252")  # pragma: no mutate
