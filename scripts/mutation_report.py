@@ -47,6 +47,7 @@ MODULES: tuple[str, ...] = (
     "datecolumns",
     "export",
     "text",
+    "encoding",
     "summaries/units",
     "summaries/table",
     "summaries/maps",
