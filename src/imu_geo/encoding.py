@@ -15,8 +15,8 @@ import pyarrow as pa
 def is_utf8(data: bytes | memoryview) -> bool:
     """Whether ``data`` decodes as UTF-8 (a byte-order mark is a character)."""
     whole = pa.py_buffer(data)
-    # One value spanning every byte, read in place.
-    offsets = pa.py_buffer(np.array([0, whole.size], dtype=np.int64))
+    # One value spanning every byte, read in place: its two 64-bit offsets.
+    offsets = pa.py_buffer(np.int64([0, whole.size]))
     value = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, whole])
     try:
         value.cast(pa.large_string())
