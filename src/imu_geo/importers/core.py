@@ -113,7 +113,12 @@ def _row_keys(frame: pd.DataFrame) -> np.ndarray:
     """
     key = np.zeros(len(frame), dtype=np.uint64)
     for i in range(frame.shape[1]):
-        codes, _ = pd.factorize(frame.iloc[:, i], use_na_sentinel=False)
+        codes, uniques = pd.factorize(frame.iloc[:, i], use_na_sentinel=False)
+        if len(uniques) == len(frame):
+            # A column with no value twice (a dataset's own id) tells every
+            # row apart: its codes are keys, and the other columns need not
+            # be read.
+            return codes.astype(np.uint64)
         key *= np.uint64(0x100000001B3)
         key ^= codes.astype(np.uint64)
     return key
