@@ -75,6 +75,7 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "imu_geo.layers.large": ("test_pointfiles.py", "test_scale.py"),
     "imu_geo.summaries.maps": ("test_summaries.py", "test_security.py"),
+    "imu_geo.summaries.table": ("test_summaries.py", "test_event_points.py"),
     "imu_geo.summaries.text": ("test_summaries.py", "test_cli_engine.py"),
     "imu_geo.world": ("test_world_maps.py", "test_import_world.py"),
 }

@@ -3,11 +3,14 @@ bundled data, the choropleth values and ``imu-geo summary``."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from imu_geo.cli import main
 from imu_geo.data import load_dataset
@@ -29,6 +32,17 @@ from imu_geo.summaries import (
     sequential_colour,
     summarise,
     totals_line,
+)
+from imu_geo.summaries.table import _format_value, _percent
+from imu_geo.summaries.units import (
+    _code_of,
+    _has_point,
+    _point_place,
+    _units,
+    locate_xy,
+    point_place_keys,
+    point_units,
+    unit_keys,
 )
 from tests.helpers import make_events
 from tests.tiny_world import PLACES, REGIONS, TINY_TABLES, rows_of, tiny_events
@@ -697,3 +711,720 @@ def test_killed_line(figures, expected):
     )
     table = summarise(events, PLACES, REGIONS, "country")
     assert killed_line(table) == expected
+
+
+# --- the table's sentences and helpers, on tables written by hand ------------------
+
+
+def _rows(*rows):
+    """A summary as totals_line reads it: (region_id, region, coded_at, events)."""
+    return pd.DataFrame(rows, columns=["region_id", "region", "coded_at", "events"])
+
+
+@pytest.mark.parametrize(
+    ("summary", "level", "expected"),
+    [
+        (
+            _rows(
+                ("AA", "Aland", "country", 5),
+                ("BB", "Bland", "country", 1),
+                ("", "The Vale", "region", 2),
+                ("", OUTSIDE_LABELS["country"], "", 3),
+                ("", NO_PLACE_LABEL, "", 1),
+            ),
+            "country",
+            "12 events: 6 in 2 countries, 2 coded at a coarser level, 3 outside, "
+            "1 with no place.",
+        ),
+        (_rows(("AA", "Aland", "country", 1)), "country", "1 event: 1 in 1 country."),
+        (
+            _rows(("AA-1", "North A", "admin1", 1234), ("", "Aland", "country", 2000)),
+            "admin1",
+            "3,234 events: 1,234 in 1 admin-1 unit, 2,000 coded at a coarser level.",
+        ),
+        (
+            _rows(("", NO_PLACE_LABEL, "", 2)),
+            "admin1",
+            "2 events: 0 in 0 admin-1 units, 2 with no place.",
+        ),
+        (
+            _rows(("vale", "The Vale", "valley", 3), ("", "Outside the valley", "", 1)),
+            "valley",
+            "4 events: 3 in the valley, 1 outside.",
+        ),
+        (
+            _rows(("vale", "The Vale", "valley", 1)),
+            "valley",
+            "1 event: 1 in the valley.",
+        ),
+        (
+            # The outside label of another level is not this level's outside.
+            _rows(("", OUTSIDE_LABELS["country"], "", 2), ("", NO_PLACE_LABEL, "", 3)),
+            "admin1",
+            "5 events: 0 in 0 admin-1 units, 3 with no place.",
+        ),
+    ],
+)
+def test_totals_line(summary, level, expected):
+    assert totals_line(summary, level) == expected
+
+
+def _figures(*rows):
+    """A summary as killed_line reads it: (events_best, events_low_only,
+    events_no_figure, fatalities_best, killed_low_only) per row."""
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "events_best",
+            "events_low_only",
+            "events_no_figure",
+            "fatalities_best",
+            "killed_low_only",
+        ],
+    )
+    for column in ("fatalities_best", "killed_low_only"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            _figures((1, 0, 0, 1234, None), (0, 3, 0, None, 5000)),
+            "Killed: 6,234 — 1,234 from best estimates (1 event), 5,000 from low "
+            "figures where no best estimate is given (3 events); every event gives "
+            "a figure.",
+        ),
+        (
+            _figures((2, 1, 1, 7, 2), (0, 0, 2, None, None)),
+            "Killed: 9 — 7 from best estimates (2 events), 2 from low figures where "
+            "no best estimate is given (1 event); 3 events give no figure.",
+        ),
+        (
+            _figures((0, 1, 1, None, 4)),
+            "Killed: 4 — 4 from low figures where no best estimate is given "
+            "(1 event); 1 event gives no figure.",
+        ),
+        (
+            _figures((0, 0, 2, None, None)),
+            "Killed: no figure — 2 events give no figure.",
+        ),
+        (
+            _figures((0, 0, 1500, None, None)),
+            "Killed: no figure — 1,500 events give no figure.",
+        ),
+    ],
+)
+def test_killed_line_on_hand_made_rows(summary, expected):
+    assert killed_line(summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "no figure"),
+        (float("nan"), "no figure"),
+        (pd.NA, "no figure"),
+        (0, "0"),
+        (7.0, "7"),
+        (1234567, "1,234,567"),
+    ],
+)
+def test_format_value(value, expected):
+    assert _format_value(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [
+        (0.0, "0%"),
+        (0.001, "under 1%"),
+        (0.0049, "under 1%"),
+        (0.005, "under 1%"),  # half a percent would round to 0%
+        (0.0051, "1%"),
+        (0.006, "1%"),
+        (0.5, "50%"),
+        (1.0, "100%"),
+    ],
+)
+def test_percent(share, expected):
+    assert _percent(share) == expected
+
+
+def test_an_empty_table_has_the_dtypes_of_a_full_one():
+    empty = summarise(tiny_events().iloc[0:0], PLACES, REGIONS, "country")
+    counts = ("events", "attacks", "bases", "context")
+    counts += ("events_best", "events_low_only", "events_no_figure")
+    sums = ("fatalities_low", "fatalities_best", "fatalities_high", "killed")
+    sums += ("killed_low_only",)
+    assert {c: str(empty[c].dtype) for c in counts + sums} == dict.fromkeys(
+        counts, "int64"
+    ) | dict.fromkeys(sums, "Int64")
+    assert {str(empty[c].dtype) for c in SUMMARY_COLUMNS if c not in counts + sums} == {
+        "object"
+    }
+
+
+# --- the choropleth's colours, tooltips and deck, worked out by hand ----------------
+
+# YlOrRd's five stops, written out: S0 (255, 255, 178), S1 (254, 204, 92),
+# S2 (253, 141, 60), S3 (240, 59, 32), S4 (189, 0, 38). A value sits at
+# t = value / maximum (clamped to 0..1) along four equal steps between them.
+
+
+@pytest.mark.parametrize(
+    ("value", "maximum", "rgb"),
+    [
+        (0, 10, [255, 255, 178]),  # S0
+        (1, 10, [255, 235, 144]),  # 0.4 of S0 -> S1: 254.6, 234.6, 143.6
+        (3, 10, [254, 191, 86]),  # 0.2 of S1 -> S2: 253.8, 191.4, 85.6
+        (5, 10, [253, 141, 60]),  # S2
+        (9, 10, [209, 24, 36]),  # 0.6 of S3 -> S4: 209.4, 23.6, 35.6
+        (10, 10, [189, 0, 38]),  # S4
+        (12, 10, [189, 0, 38]),  # above the maximum: S4
+        (-3, 10, [255, 255, 178]),  # below zero: S0
+        (4, 0, [255, 255, 178]),  # no maximum: S0
+        (-5, -5, [255, 255, 178]),  # a maximum below zero: S0
+    ],
+)
+def test_sequential_colour_by_hand(value, maximum, rgb):
+    assert sequential_colour(value, maximum) == [*rgb, 190]
+
+
+def _unit(name="North A", events=1, attacks=1, bases=1, context=1, value=1):
+    return {
+        "name": name,
+        "events": events,
+        "attacks": attacks,
+        "bases": bases,
+        "context": context,
+        "value": value,
+    }
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure", "expected"),
+    [
+        (_unit(), "events", "North A\n1 event — 1 attack, 1 base, 1 context"),
+        (
+            _unit(events=2, attacks=0, bases=2, context=1, value=None),
+            "killed",
+            "North A\nKilled (best estimate, else low figure): no figure\n"
+            "2 events — 0 attacks, 2 bases, 1 context",
+        ),
+        (
+            _unit(name="Two\nlines", events=1500, bases=1234, value=1234),
+            "bases",
+            "Two lines\nBases active: 1,234\n"
+            "1500 events — 1 attack, 1234 bases, 1 context",
+        ),
+        (
+            _unit(context=2, value=2),
+            "context",
+            "North A\nContext events: 2\n1 event — 1 attack, 1 base, 2 context",
+        ),
+    ],
+)
+def test_choropleth_tooltip(unit, measure, expected):
+    summary = pd.DataFrame(
+        [
+            {
+                "region_id": "AA-1",
+                **{k: unit[k] for k in ("events", "attacks", "bases", "context")},
+                "killed": unit["value"],
+            }
+        ]
+    )
+    if measure not in ("events", "killed"):
+        summary[measure] = unit["value"]
+    regions = REGIONS.assign(name=REGIONS["name"].replace("North A", unit["name"]))
+    if unit["value"] is None:
+        # A unit without a value is not coloured, so its tooltip is not made:
+        # ask for the sentence through a unit that has one.
+        summary["killed"] = pd.array([None], dtype="Int64")
+        assert choropleth_frame(summary, regions, "admin1", measure).empty
+        summary["killed"] = pd.array([1], dtype="Int64")
+        expected = expected.replace("no figure", "1")
+    frame = choropleth_frame(summary, regions, "admin1", measure)
+    assert list(frame["tooltip"]) == [expected]
+
+
+def test_choropleth_frame_keeps_units_with_a_value_sorted():
+    summary = pd.DataFrame(
+        {
+            "region_id": ["BB-1", "", "AA-2", "AA-1"],
+            "events": [3, 9, 1, 2],
+            "attacks": [0, 0, 0, 0],
+            "bases": [0, 0, 0, 0],
+            "context": [3, 9, 1, 2],
+            "killed": pd.array([6, 9, 0, None], dtype="Int64"),
+        }
+    )
+    frame = choropleth_frame(summary, REGIONS, "admin1", "killed")
+    # A marked row, a zero and an unknown value are not coloured.
+    assert list(frame["region_id"]) == ["BB-1"]
+    assert frame.crs == REGIONS.crs
+    events = choropleth_frame(summary, REGIONS, "admin1", "events")
+    assert list(events["region_id"]) == ["AA-1", "AA-2", "BB-1"]
+    assert list(events["name"]) == ["North A", "South A", "Only B"]
+    assert list(events["value"]) == [2, 1, 3]
+    # 3 is the maximum: 2/3 and 1/3 of the way, by hand from the stops.
+    assert list(events["fill"]) == [
+        [244, 86, 41, 190],  # 2/3 of S2 -> S3: 244.3, 86.3, 41.3
+        [254, 183, 81, 190],  # 1/3 of S1 -> S2: 253.7, 183.0, 81.3
+        [189, 0, 38, 190],
+    ]
+
+
+def test_choropleth_frame_refuses_an_unknown_measure():
+    summary = summarise(tiny_events(), PLACES, REGIONS, "country")
+    with pytest.raises(
+        ValueError,
+        match="^measure must be one of events, attacks, killed, bases, context$",
+    ):
+        choropleth_frame(summary, REGIONS, "country", "fatalities_best")
+
+
+def test_choropleth_frame_simplifies_by_the_tolerance_given():
+    notched = REGIONS.copy()
+    # AA-1's outline with one more point, 0.01 off its right edge.
+    notched.loc[notched["region_id"] == "AA-1", "geometry"] = shapely.Polygon(
+        [(0, 0), (1, 0), (1.01, 1), (1, 2), (0, 2)]
+    )
+    summary = summarise(tiny_events(), PLACES, notched, "admin1")
+    fine = choropleth_frame(summary, notched, "admin1", "events", tolerance=0.001)
+    coarse = choropleth_frame(summary, notched, "admin1", "events", tolerance=0.1)
+    assert len(fine.geometry.iloc[0].exterior.coords) == 6
+    assert len(coarse.geometry.iloc[0].exterior.coords) == 5
+    # The default is DISPLAY_TOLERANCE_DEG, 0.02: the notch goes.
+    default = choropleth_frame(summary, notched, "admin1", "events")
+    assert len(default.geometry.iloc[0].exterior.coords) == 5
+
+
+def test_choropleth_deck_takes_the_view_basemap_and_layer_id():
+    summary = summarise(tiny_events(), PLACES, REGIONS, "admin1")
+    frame = choropleth_frame(summary, REGIONS, "admin1", "events")
+    view = {"latitude": 1.0, "longitude": 2.0, "zoom": 3.0}
+    deck = choropleth_deck(frame, view=view, basemap="world", layer_id="clicked")
+    document = json.loads(deck.to_json())
+    assert document["initialViewState"] == view
+    assert document["mapStyle"] == "app/static/world/style.json"
+    units, labels = document["layers"]
+    assert (units["id"], labels["id"]) == ("clicked", "labels")
+    assert units["getLineColor"] == [60, 60, 60, 200]
+    assert units["lineWidthMinPixels"] == 1
+    assert [r["region_id"] for r in units["data"]] == ["AA-1", "AA-2"]
+    assert units["data"][0]["fill"] == [189, 0, 38, 190]
+    # AA-1 is box(0, 0, 1, 2), whose ring starts at its lower right corner.
+    assert units["data"][0]["polygon"] == [[[1, 0], [1, 2], [0, 2], [0, 0], [1, 0]]]
+    assert deck._tooltip == {"text": "{tooltip}"}
+    default = json.loads(choropleth_deck(frame).to_json())
+    assert default["initialViewState"] == {
+        "latitude": 36.5,
+        "longitude": 68.5,
+        "zoom": 3.7,
+    }
+    assert default["mapStyle"] == "app/static/style.json"
+    assert default["layers"][0]["id"] == "region-choropleth"
+
+
+# --- how a point finds its unit, on the tiny world ----------------------------------
+
+# The admin-1 units in REGIONS' order: AA-1 (x 0..1), AA-2 (x 1..2), BB-1 (x 2..4),
+# all y 0..2. A point on a shared edge goes to the first region_id.
+POINTS = [
+    ((0.25, 0.25), "AA-1"),
+    ((1.0, 1.0), "AA-1"),  # the AA-1/AA-2 edge
+    ((2.0, 1.0), "AA-2"),  # the AA-2/BB-1 edge
+    ((1.5, 2.0), "AA-2"),  # AA-2's top edge
+    ((3.0, 1.0), "BB-1"),
+    ((4.0, 0.0), "BB-1"),  # BB-1's corner
+    ((1.0, 1.5), "AA-1"),  # the same x as another point, higher
+    ((10.0, 10.0), ""),
+    ((-0.001, 1.0), ""),  # just left of AA-1
+    ((3.0, 2.001), ""),  # just above BB-1
+]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_locate_xy_finds_each_points_unit(reverse):
+    units = _units(REGIONS, "admin1")
+    if reverse:
+        units = units.iloc[::-1].reset_index(drop=True)
+    x = np.array([p[0][0] for p in POINTS])
+    y = np.array([p[0][1] for p in POINTS])
+    found = locate_xy(x, y, units)
+    assert found.dtype == np.int64
+    ids = list(units["region_id"])
+    assert [ids[i] if i >= 0 else "" for i in found] == [p[1] for p in POINTS]
+    assert all(i == -1 for i, p in zip(found, POINTS, strict=True) if not p[1])
+
+
+def test_locate_xy_of_no_point_or_no_unit():
+    units = _units(REGIONS, "admin1")
+    assert locate_xy(np.array([]), np.array([]), units).tolist() == []
+    none = _units(REGIONS.iloc[0:0], "admin1")
+    assert locate_xy(np.array([0.5, 3.0]), np.array([0.5, 1.0]), none).tolist() == [
+        -1,
+        -1,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("admin1", ["AA-1", "AA-2", "AA-1", "", "AA-1"]),
+        ("country", ["AA", "AA", "AA", "", "AA"]),
+        ("valley", ["", "vale", "vale", "", ""]),
+    ],
+)
+def test_point_units_keep_the_index_and_repeat_a_points_unit(level, expected):
+    index = [30, 10, 20, 40, 50]
+    lon = pd.Series([0.25, 2.0, 1.0, 10.0, 0.25], index=index)
+    lat = pd.Series([0.25, 1.0, 1.0, 10.0, 0.25], index=index)
+    units = point_units(lon, lat, REGIONS, level)
+    assert list(units.index) == index
+    assert list(units) == expected
+    assert units.dtype == object
+
+
+def test_point_units_of_no_point_or_no_unit():
+    empty = pd.Series([], dtype=float)
+    assert point_units(empty, empty, REGIONS, "admin1").tolist() == []
+    lon = pd.Series([0.25, 3.0], index=[7, 8])
+    none = point_units(lon, lon, REGIONS[REGIONS["level"] != "admin1"], "admin1")
+    assert (list(none.index), list(none), none.dtype) == ([7, 8], ["", ""], object)
+
+
+def test_point_place_keys_and_back():
+    events = pd.DataFrame(
+        {
+            "place_name": ["My town", None, "x"],
+            "country": ["AA", "BB", None],
+            "lat": [0.25, -1.5, 2.0],
+            "lon": [0.5, 3.0, 1.0],
+        }
+    )
+    keys = point_place_keys(events)
+    assert keys == [
+        "\x00point\x1fMy town\x1fAA\x1f0.25,0.5",
+        "\x00point\x1f\x1fBB\x1f-1.5,3.0",
+        "\x00point\x1fx\x1f\x1f2.0,1.0",
+    ]
+    assert [_point_place(k) for k in keys] == [("My town", "AA"), ("", "BB"), ("x", "")]
+    bare = point_place_keys(events[["lat", "lon"]])
+    assert bare[0] == "\x00point\x1f\x1f\x1f0.25,0.5"
+
+
+@pytest.mark.parametrize(
+    ("values", "value", "expected"),
+    [
+        (["a", "", "b"], "", 1),
+        (["", "", "b"], "", 0),
+        (["a", "b"], "", -2),
+        ([], "", -2),
+        (pd.Index(["p", "q"]), "q", 1),
+    ],
+)
+def test_code_of(values, value, expected):
+    assert _code_of(values, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"lat": [1.0, None, 2.0], "lon": [1.0, 1.0, None]}, [True, False, False]),
+        ({"lat": [1.0, 1.0, 1.0]}, [False, False, False]),
+        ({"lon": [1.0, 1.0, 1.0]}, [False, False, False]),
+    ],
+)
+def test_has_point(columns, expected):
+    events = pd.DataFrame(columns, index=[5, 6, 7])
+    has = _has_point(events)
+    assert (list(has.index), list(has)) == ([5, 6, 7], expected)
+
+
+def _own_points(*rows):
+    """Events with a point of their own and no place: (precision, lon, lat)."""
+    return make_events(
+        [
+            {
+                "event_id": f"p{n}",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "place_id": "",
+                "geo_precision": precision,
+                "lon": lon,
+                "lat": lat,
+                "place_name": f"Town {n}",
+                "country": "AA",
+            }
+            for n, (precision, lon, lat) in enumerate(rows)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (
+            "admin1",
+            [
+                ("unit", "AA-1", "", ""),
+                ("coarser", "", "\x00point\x1fTown 1\x1fAA\x1f0.25,0.25", "region"),
+                ("outside", "", "", ""),
+                ("unit", "AA-2", "", ""),
+                ("coarser", "", "\x00point\x1fTown 4\x1fAA\x1f1.0,3.0", "country"),
+                ("no_place", "", "", ""),
+                ("unit", "AA-1", "", ""),
+            ],
+        ),
+        (
+            "country",
+            [
+                ("unit", "AA", "", ""),
+                ("unit", "AA", "", ""),
+                ("outside", "", "", ""),
+                ("unit", "AA", "", ""),
+                ("unit", "BB", "", ""),
+                ("no_place", "", "", ""),
+                ("unit", "AA", "", ""),
+            ],
+        ),
+        (
+            "valley",
+            [
+                ("outside", "", "", ""),
+                ("coarser", "", "\x00point\x1fTown 1\x1fAA\x1f0.25,0.25", "region"),
+                ("outside", "", "", ""),
+                ("coarser", "", "\x00point\x1fTown 3\x1fAA\x1f1.0,1.5", "province"),
+                ("coarser", "", "\x00point\x1fTown 4\x1fAA\x1f1.0,3.0", "country"),
+                ("no_place", "", "", ""),
+                ("outside", "", "", ""),
+            ],
+        ),
+    ],
+)
+def test_unit_keys_of_own_points(level, expected):
+    events = _own_points(
+        ("near", 0.25, 0.25),
+        ("region", 0.25, 0.25),
+        ("exact", 10.0, 10.0),
+        ("province", 1.5, 1.0),
+        ("country", 3.0, 1.0),
+        ("", None, None),  # no place and no point
+        ("", 0.5, 0.25),  # no coding: as fine as a point
+    )
+    events.index = [9, 8, 7, 6, 5, 4, 3]
+    keys = unit_keys(events, PLACES, REGIONS, level)
+    assert list(keys.columns) == ["status", "region_id", "_place", "_precision"]
+    assert list(keys.index) == [9, 8, 7, 6, 5, 4, 3]
+    assert [tuple(r) for r in keys.itertuples(index=False)] == expected
+
+
+def _point_event(n, precision, lon, lat, name="", start="2000-01-01"):
+    return {
+        "event_id": f"q{n}",
+        "date_start": start,
+        "date_end": start,
+        "place_id": "",
+        "geo_precision": precision,
+        "lat": lat,
+        "lon": lon,
+        "place_name": name,
+        "country": "BB" if lon > 2 else "AA",
+    }
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (
+            "admin1",
+            [
+                ("AA-1", "North A", "admin1", "AA", ""),
+                (
+                    "",
+                    "My town",
+                    "region",
+                    "AA",
+                    "coded at region level: the point stands for a wider area, "
+                    "so its events are not assigned to one",
+                ),
+                (
+                    "",
+                    "A point coded at country level",
+                    "country",
+                    "BB",
+                    "coded at country level: the point stands for a wider area, "
+                    "so its events are not assigned to one",
+                ),
+                (
+                    "",
+                    "Outside the mapped admin-1 units",
+                    "",
+                    "",
+                    "the place lies in none of the mapped admin-1 units",
+                ),
+                ("", "No place", "", "", "the source gives no place for these events"),
+            ],
+        ),
+        (
+            "valley",
+            [
+                (
+                    "",
+                    "My town",
+                    "region",
+                    "AA",
+                    "coded at region level: the point stands for a wider area, "
+                    "so its events are not assigned to it",
+                ),
+                (
+                    "",
+                    "A point coded at country level",
+                    "country",
+                    "BB",
+                    "coded at country level: the point stands for a wider area, "
+                    "so its events are not assigned to it",
+                ),
+                (
+                    "",
+                    "Outside the valley",
+                    "",
+                    "",
+                    "the place does not lie in the valley",
+                ),
+                ("", "No place", "", "", "the source gives no place for these events"),
+            ],
+        ),
+    ],
+)
+def test_marked_rows_of_points_say_why_and_have_no_country_of_their_own(
+    level, expected
+):
+    events = make_events(
+        [
+            _point_event(0, "near", 0.25, 0.25),
+            _point_event(1, "region", 0.25, 0.25, "My town"),
+            _point_event(2, "country", 3.0, 1.0),
+            _point_event(3, "exact", 10.0, 10.0),
+            {**_point_event(4, "", 0.0, 0.0), "lat": None, "lon": None},
+        ]
+    )
+    summary = summarise(events, PLACES, REGIONS, level)
+    columns = ["region_id", "region", "coded_at", "country", "note"]
+    assert [tuple(r) for r in summary[columns].itertuples(index=False)] == expected
+
+
+def test_coarser_rows_of_one_name_are_in_the_order_of_their_points():
+    # Two points named "A", both coded at region level: the row of the point at
+    # latitude 0.25 comes first, whichever event comes first.
+    events = make_events(
+        [
+            _point_event(0, "region", 0.25, 0.75, "A", "2001-01-01"),
+            _point_event(1, "region", 0.25, 0.25, "A", "2002-01-01"),
+            _point_event(2, "region", 0.25, 0.25, "A", "2003-01-01"),
+        ]
+    )
+    for order in ([0, 1, 2], [2, 1, 0]):
+        summary = summarise(events.iloc[order], PLACES, REGIONS, "admin1")
+        assert [(r.region, r.events, r.first_event) for r in summary.itertuples()] == [
+            ("A", 2, date(2002, 1, 1)),
+            ("A", 1, date(2001, 1, 1)),
+        ]
+
+
+def test_fatality_sums_are_exact_past_float_precision():
+    big = 2**53 + 1  # a float64 would hold 2**53
+    events = make_events(
+        [
+            {
+                "event_id": "b",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "place_id": "in",
+                "geo_precision": "exact",
+            },
+            {
+                "event_id": "c",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "place_id": "in",
+                "geo_precision": "exact",
+            },
+        ]
+    )
+    # Set here: make_events reads the figures through float64.
+    events["fatalities_low"] = pd.array([big, big], dtype="Int64")
+    events["fatalities_best"] = pd.array([big, None], dtype="Int64")
+    events["fatalities_high"] = pd.array([big, None], dtype="Int64")
+    row = summarise(events, PLACES, REGIONS, "country").iloc[0]
+    assert int(row["fatalities_best"]) == 9007199254740993
+    assert int(row["fatalities_low"]) == 18014398509481986
+    assert int(row["fatalities_high"]) == 9007199254740993
+    # The first event's best estimate and the second's low figure.
+    assert int(row["killed"]) == 18014398509481986
+    assert int(row["killed_low_only"]) == 9007199254740993
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (
+            "admin1",
+            [
+                ("North A", "AA"),
+                ("South A", "AA"),
+                ("The Vale", "AA|BB"),
+                ("Aland", "AA"),
+                (OUTSIDE_LABELS["admin1"], ""),
+                (NO_PLACE_LABEL, ""),
+            ],
+        ),
+        (
+            "valley",
+            [
+                ("The Vale", "AA|BB"),
+                ("Province Two", "AA"),
+                ("Aland", "AA"),
+                (OUTSIDE_LABELS["valley"], ""),
+                (NO_PLACE_LABEL, ""),
+            ],
+        ),
+    ],
+)
+def test_each_row_has_the_country_of_its_unit_or_coarser_place(level, expected):
+    summary = summarise(tiny_events(), PLACES, REGIONS, level)
+    assert list(zip(summary["region"], summary["country"], strict=True)) == expected
+
+
+def test_coarser_rows_go_from_the_finest_coding_to_an_unknown_one():
+    def event(n, place, precision):
+        return {
+            "event_id": f"c{n}",
+            "date_start": "2000-01-01",
+            "date_end": "2000-01-01",
+            "place_id": place,
+            "geo_precision": precision,
+        }
+
+    events = make_events(
+        [
+            event(0, "aa", "district"),
+            event(1, "aa", "country"),
+            event(2, "vale", "province"),
+            event(3, "aa", "region"),
+            event(4, "in", "exact"),
+        ]
+    )
+    summary = summarise(events, PLACES, REGIONS, "admin1")
+    # Province, region and country by rank, then a coding with no rank.
+    assert list(zip(summary["region"], summary["coded_at"], strict=True)) == [
+        ("North A", "admin1"),
+        ("The Vale", "province"),
+        ("Aland", "region"),
+        ("Aland", "country"),
+        ("Aland", "district"),
+    ]

@@ -104,7 +104,9 @@ _KIND_ORDER = {"unit": 0, "coarser": 1, "outside": 2, "no_place": 3}
 
 
 def _percent(share: float) -> str:
-    return "under 1%" if 0 < share < 0.005 else f"{share:.0%}"
+    text = f"{share:.0%}"
+    # A share above zero never reads "0%" (half a percent rounds down to it).
+    return "under 1%" if share > 0 and text == "0%" else text
 
 
 def _aggregate(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -113,21 +115,28 @@ def _aggregate(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     best = events["fatalities_best"].astype("Int64")
     low = events["fatalities_low"].astype("Int64")
     low_only = best.isna() & low.notna()
+    # The flags are summed per group as whole numbers (a sum of bools is int64).
     frame = events[keys].assign(
         events=1,
-        attacks=(layer == "attack").astype(int),
-        bases=(layer == "base").astype(int),
-        context=(layer == "context").astype(int),
-        events_best=best.notna().astype(int),
-        events_low_only=low_only.astype(int),
-        events_no_figure=(best.isna() & low.isna()).astype(int),
+        attacks=layer == "attack",
+        bases=layer == "base",
+        context=layer == "context",
+        events_best=best.notna(),
+        events_low_only=low_only,
+        events_no_figure=best.isna() & low.isna(),
         date_start=events["date_start"],
         date_end=events["date_end"],
         **{column: events[column].astype("Int64") for column in FATALITY_SUMS},
         killed=best.fillna(low),
         killed_low_only=low.where(low_only),
     )
-    grouped = frame.groupby(keys, sort=False, dropna=False)
+    grouped = frame.groupby(
+        keys,
+        # Equivalent if mutated: no key is ever missing, and summary_table
+        # orders the rows itself, down to the last key.
+        sort=False,  # pragma: no mutate
+        dropna=False,  # pragma: no mutate
+    )
     table = grouped[list(GROUP_COUNTS)].sum()
     for column in GROUP_SUMS:
         # Unknowns are skipped; a row where no event gives a figure stays unknown.
@@ -139,7 +148,13 @@ def _aggregate(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _empty_summary() -> pd.DataFrame:
     frame = pd.DataFrame(
-        {column: pd.Series(dtype=object) for column in SUMMARY_COLUMNS}
+        {
+            column: pd.Series(
+                # Equivalent as None: pandas makes an empty series object too.
+                dtype=object  # pragma: no mutate
+            )
+            for column in SUMMARY_COLUMNS
+        }
     )
     for column in GROUP_COUNTS:
         frame[column] = frame[column].astype("int64")
@@ -213,7 +228,8 @@ def summary_table(
     coarse = places[places["place_id"].isin(table["_place"])]
     assignment = (
         place_units(coarse, regions, level).set_index("place_id")
-        if len(coarse)
+        # Equivalent if always true: place_units of no place has no row either.
+        if len(coarse)  # pragma: no mutate
         else pd.DataFrame(columns=["share", "point"])
     )
     shares = assignment["share"]
@@ -222,7 +238,8 @@ def summary_table(
     unit_info = units.set_index("region_id")
     noun = UNIT_NOUNS[level][0]
     rows = []
-    for record in table.to_dict("records"):
+    # Equivalent as "RECORDS": pandas reads the orient in any case.
+    for record in table.to_dict("records"):  # pragma: no mutate
         status = record["status"]
         row = {"region_id": "", "level": level, "coded_at": "", "country": ""}
         if status == "unit":
@@ -265,9 +282,17 @@ def summary_table(
                 else ", so its events are not assigned to one"
             )
             row |= {
-                "region": names.get(place, place),
+                # The defaults are equivalent if mutated: a coarser place is
+                # one of ``places`` (place_units found it there).
+                "region": names.get(
+                    place,
+                    place,  # pragma: no mutate
+                ),
                 "coded_at": precision,
-                "country": place_country.get(place, ""),
+                "country": place_country.get(
+                    place,
+                    "",  # pragma: no mutate
+                ),
                 "note": f"coded at {precision} level: {where}",
             }
         elif status == "outside":
@@ -285,11 +310,18 @@ def summary_table(
                 "last_event": record["last_event"],
                 "_order": (
                     _KIND_ORDER[status],
-                    _PRECISION_ORDER.get(row["coded_at"], 9)
-                    if status == "coarser"
-                    else 0,
+                    # Coarser rows by their coding, finest first; the rows of
+                    # every other kind have one coding each.
+                    _PRECISION_ORDER.get(
+                        row["coded_at"],
+                        # Equivalent if mutated to another number above 2.
+                        9,  # pragma: no mutate
+                    ),
                     row["region_id"],
                     row["region"],
+                    # Two coarser places of one name: by their key, so the
+                    # order does not depend on the order of the groups.
+                    record["_place"],
                 ),
             }
         )
@@ -352,8 +384,9 @@ def killed_line(summary: pd.DataFrame) -> str:
     )
     if not best_events and not low_events:
         return f"Killed: no figure — {no_figure}."
-    from_best = int(summary["fatalities_best"].fillna(0).sum())
-    from_low = int(summary["killed_low_only"].fillna(0).sum())
+    # A sum skips the unknown figures.
+    from_best = int(summary["fatalities_best"].sum())
+    from_low = int(summary["killed_low_only"].sum())
     parts = []
     if best_events:
         parts.append(f"{from_best:,} from best estimates ({_events(best_events)})")
