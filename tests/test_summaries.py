@@ -886,6 +886,8 @@ def test_an_empty_table_has_the_dtypes_of_a_full_one():
         (-3, 10, [255, 255, 178]),  # below zero: S0
         (4, 0, [255, 255, 178]),  # no maximum: S0
         (-5, -5, [255, 255, 178]),  # a maximum below zero: S0
+        (0.5, 0.5, [189, 0, 38]),  # a maximum under one: S4 at the top
+        (0.25, 1.0, [254, 204, 92]),  # S1
     ],
 )
 def test_sequential_colour_by_hand(value, maximum, rgb):
@@ -918,6 +920,12 @@ def _unit(name="North A", events=1, attacks=1, bases=1, context=1, value=1):
             "bases",
             "Two lines\nBases active: 1,234\n"
             "1500 events — 1 attack, 1234 bases, 1 context",
+        ),
+        (
+            # Cut to 60 characters, the last an ellipsis.
+            _unit(name="N" * 70),
+            "events",
+            "N" * 59 + "…\n1 event — 1 attack, 1 base, 1 context",
         ),
         (
             _unit(context=2, value=2),
@@ -967,6 +975,15 @@ def test_choropleth_frame_keeps_units_with_a_value_sorted():
     assert frame.crs == REGIONS.crs
     events = choropleth_frame(summary, REGIONS, "admin1", "events")
     assert list(events["region_id"]) == ["AA-1", "AA-2", "BB-1"]
+    assert list(events.columns) == [
+        "region_id",
+        "name",
+        "value",
+        "fill",
+        "tooltip",
+        "geometry",
+    ]
+    assert list(events.index) == [0, 1, 2]
     assert list(events["name"]) == ["North A", "South A", "Only B"]
     assert list(events["value"]) == [2, 1, 3]
     # 3 is the maximum: 2/3 and 1/3 of the way, by hand from the stops.

@@ -76,9 +76,9 @@ def sequential_colour(value: float, maximum: float) -> list[int]:
     i = min(int(position), len(SEQUENTIAL_STOPS) - 2)
     f = position - i
     low, high = SEQUENTIAL_STOPS[i], SEQUENTIAL_STOPS[i + 1]
-    return [round(a + (b - a) * f) for a, b in zip(low, high, strict=True)] + [
-        CHOROPLETH_ALPHA
-    ]
+    # Equivalent if strict is mutated: every stop has three channels.
+    pairs = zip(low, high, strict=True)  # pragma: no mutate
+    return [round(a + (b - a) * f) for a, b in pairs] + [CHOROPLETH_ALPHA]
 
 
 def _tooltip(unit: Mapping[str, object], measure: str) -> str:
@@ -111,7 +111,9 @@ def _display_geometries(geometries: np.ndarray, tolerance: float) -> np.ndarray:
     ``GeoSeries.simplify`` gives it; a geometry seen before is not simplified
     again."""
     found = [_display_geometry(wkb, tolerance) for wkb in shapely.to_wkb(geometries)]
-    return np.array(found, dtype=object)
+    # Equivalent if the dtype is mutated: numpy holds geometries as objects,
+    # and geopandas makes even an empty array a geometry column.
+    return np.array(found, dtype=object)  # pragma: no mutate
 
 
 @lru_cache(maxsize=_DISPLAY_CACHE_UNITS)
@@ -142,22 +144,40 @@ def choropleth_frame(
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}")
     units = _units(regions, level)
-    rows = summary[(summary["region_id"] != "") & summary[measure].notna()]
+    # Equivalent if this line is mutated: the inner join below drops a row with
+    # no region_id too, and "> 0" an unknown value.
+    known = (summary["region_id"] != "") & summary[measure].notna()  # pragma: no mutate
+    rows = summary[known]
     rows = rows[rows[measure] > 0]
     wanted = ["region_id", *dict.fromkeys([*COUNT_COLUMNS, measure])]
-    frame = units.merge(rows[wanted], on="region_id", how="inner")
+    frame = units.merge(
+        rows[wanted],
+        # Equivalent if dropped or None: region_id is the one column the two
+        # have in common, and an inner join is the default.
+        on="region_id",  # pragma: no mutate
+        how="inner",  # pragma: no mutate
+    )
     frame["value"] = frame[measure]
-    maximum = float(frame["value"].max()) if len(frame) else 0.0
+    maximum = (
+        float(frame["value"].max())
+        if len(frame)
+        # Equivalent if mutated: with no unit, no colour is made.
+        else 0.0  # pragma: no mutate
+    )
     frame["fill"] = [sequential_colour(float(v), maximum) for v in frame["value"]]
     frame["tooltip"] = [
-        _tooltip(r._asdict(), measure) for r in frame.itertuples(index=False)
+        _tooltip(r._asdict(), measure)
+        # Equivalent if the index is mutated: the fields are read by name.
+        for r in frame.itertuples(index=False)  # pragma: no mutate
     ]
     frame["geometry"] = _display_geometries(frame.geometry.to_numpy(), tolerance)
     columns = ["region_id", "name", "value", "fill", "tooltip", "geometry"]
     return gpd.GeoDataFrame(
         frame[columns].sort_values("region_id").reset_index(drop=True),
-        geometry="geometry",
-        crs=regions.crs,
+        # Equivalent if dropped or None: the frame is the units' already, with
+        # their geometry column and CRS.
+        geometry="geometry",  # pragma: no mutate
+        crs=regions.crs,  # pragma: no mutate
     )
 
 
@@ -181,7 +201,8 @@ def choropleth_deck(
             "fill": r.fill,
             "tooltip": r.tooltip,
         }
-        for r in frame.itertuples(index=False)
+        # Equivalent if the index is mutated: the fields are read by name.
+        for r in frame.itertuples(index=False)  # pragma: no mutate
         for rings in _display_rings(shapely.to_wkb(r.geometry))
     ]
     choropleth = polygon_layer(records, layer_id, [60, 60, 60, 200], 1)
