@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -23,11 +24,12 @@ from imu_geo.facets import FACETS
 from imu_geo.filters import SEARCH_COLUMNS, FilterSpec, Window, split_list
 
 _DAY_NS = 86_400 * 10**9
+_EPOCH = pd.Timestamp("1970-01-01")
 
 
 @dataclass(frozen=True)
 class _Codes:
-    """A text column as integer codes into its distinct values."""
+    """A text column as integer codes into its distinct values (sorted)."""
 
     codes: np.ndarray
     values: tuple[str, ...]
@@ -114,7 +116,13 @@ def build_index(events: pd.DataFrame) -> EventIndex:
 
 
 def _day(moment) -> int:
-    return int(pd.Timestamp(moment).value // _DAY_NS)
+    """Whole days from 1970 to ``moment`` (earlier moments negative)."""
+    return (pd.Timestamp(moment) - _EPOCH).days
+
+
+def _date(day) -> date:
+    """The date ``day`` whole days after 1970 (the inverse of :func:`_day`)."""
+    return (_EPOCH + pd.Timedelta(days=int(day))).date()
 
 
 def time_rows(index: EventIndex, spec: FilterSpec) -> np.ndarray:
@@ -159,8 +167,8 @@ def facet_rows(index: EventIndex, spec: FilterSpec) -> np.ndarray:
     if not len(index):
         return np.arange(0)
     whole = Window(
-        start=pd.Timestamp(int(index.start[0]), unit="D").date(),
-        end=pd.Timestamp(int(index.start[-1]), unit="D").date(),
+        start=_date(index.start[0]),
+        end=_date(index.start[-1]),
         mode="cumulative",
     )
     return select(index, FilterSpec(window=whole, facets=spec.facets))
