@@ -17,6 +17,7 @@ from imu_geo.density import (
     MAX_CELLS,
     NICE_CELL_DEG,
     _coarser_factors,
+    _nice_count,
     bound_cells,
     build_density_deck,
     cell_span_text,
@@ -29,6 +30,8 @@ from imu_geo.density import (
     density_layer,
     density_legend_svg,
     density_notice,
+    density_records,
+    density_switch_notice,
     density_thresholds,
     format_degrees,
 )
@@ -68,6 +71,10 @@ def layer_of(deck, layer_id):
         ((0.0, 0.0, 0.3, 0.05), 0.0025),
         # One place: the finest cell.
         ((69.2, 41.3, 69.2, 41.3), 0.001),
+        # 1e-9 short of 100 cells of 1 degree still counts as 100 (float
+        # error); 2e-9 short does not.
+        ((0.0, 0.0, 100 - 1e-9, 0.0), 1.0),
+        ((0.0, 0.0, 100 - 2e-9, 0.0), 0.5),
     ],
 )
 def test_cell_size_for_extent(bounds, expected):
@@ -459,3 +466,216 @@ def test_legend_names_the_cell_and_each_class():
     alpha = f"{190 / 255:.2f}"
     assert alpha == "0.75"
     assert fills == [f"rgba({r},{g},{b},{alpha})" for r, g, b, _ in YLORRD]
+
+
+# --- more by hand: the edges of each rule ---------------------------------------------
+
+
+def test_coarsen_by_one_is_the_cells_themselves():
+    cells = cells_frame([(3, 1, 1, 0, 0), (-2, 5, 0, 1, 0)])
+    assert coarsen_cells(cells, 1) is cells
+
+
+@pytest.mark.parametrize("factor", [0, -1])
+def test_coarsen_refuses_a_factor_under_one(factor):
+    with pytest.raises(ValueError, match="factor must be a whole number of at least 1"):
+        coarsen_cells(cells_frame([(0, 0, 1, 0, 0)]), factor)
+
+
+def test_coarsened_cells_come_sorted_with_the_count_columns_only():
+    # Unsorted input: (0, 0), (1, 0) and (1, 1) merge into (0, 0) at x2, (-1, 0)
+    # stays (-1, 0), (2, 3) goes to (1, 1).
+    cells = cells_frame(
+        [(0, 0, 1, 0, 0), (1, 0, 1, 1, 0), (1, 1, 0, 0, 3), (-1, 0, 4, 0, 0)]
+        + [(2, 3, 2, 2, 1)]
+    )
+    merged = coarsen_cells(cells, 2)
+    assert list(merged.columns) == ["cx", "cy", "events", "attacks", "bases", "context"]
+    assert list(merged.index) == [0, 1, 2]
+    assert merged.values.tolist() == [
+        [-1, 0, 4, 4, 0, 0],
+        [0, 0, 6, 2, 1, 3],
+        [1, 1, 5, 2, 2, 1],
+    ]
+
+
+def test_coarser_factors_end_with_63_doublings():
+    # 0.5 degrees: x2 .. x720 give 1, 2, 2.5, 5, 10, 15, 30, 45, 90, 180 and 360
+    # degrees (no two more than 2.5 times apart), then 63 doublings of 720.
+    nice = [2, 4, 5, 10, 20, 30, 60, 90, 180, 360, 720]
+    assert _coarser_factors(0.5) == nice + [720 * 2**j for j in range(1, 64)]
+
+
+def test_bound_cells_merges_by_the_smallest_factor_that_fits():
+    # 9 cells in a 3 x 3 block at 1 degree, at most 4: x2 gives (0..1) x (0..1)
+    # = 4 cells of 2 degrees.
+    cells = cells_frame([(x, y, 1, 0, 0) for x in range(3) for y in range(3)])
+    merged, size = bound_cells(cells, 1.0, max_cells=4)
+    assert size == 2.0
+    assert merged.values.tolist() == [
+        [0, 0, 4, 4, 0, 0],
+        [0, 1, 2, 2, 0, 0],
+        [1, 0, 2, 2, 0, 0],
+        [1, 1, 1, 1, 0, 0],
+    ]
+
+
+def test_bound_cells_takes_a_factor_whose_square_is_just_enough():
+    # 16 cells in a row at 0.5 degrees, at most 4: x4 makes exactly 4 cells
+    # (16 = 4 x 4 x 1 is not over 4 x 2^2 = 16, so x2 is tried first: 8 cells).
+    cells = cells_frame([(x, 0, 1, 0, 0) for x in range(16)])
+    merged, size = bound_cells(cells, 0.5, max_cells=4)
+    assert size == 2.0
+    assert merged["cx"].tolist() == [0, 1, 2, 3]
+    assert merged["events"].tolist() == [4, 4, 4, 4]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Nearest by ratio: the boundaries are sqrt(2) = 1.41, sqrt(10) = 3.16 and
+        # sqrt(50) = 7.07 times a power of ten.
+        (1, 1),
+        (1.4, 1),
+        (1.5, 2),
+        (3.1, 2),
+        (3.2, 5),
+        (7, 5),
+        (7.1, 10),
+        (700, 500),
+        (710, 1000),
+        (64, 50),
+    ],
+)
+def test_nice_count(value, expected):
+    assert _nice_count(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("maximum", "classes", "expected"),
+    [
+        # 8^0.5 = 2.83 -> 2, so two classes.
+        (8, 2, (1, 2)),
+        # 90^(1/3), 90^(2/3) = 4.48, 20.1 -> 5, 20.
+        (90, 3, (1, 5, 20)),
+    ],
+)
+def test_thresholds_with_fewer_classes(maximum, classes, expected):
+    assert density_thresholds(maximum, classes) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell_deg", "span"),
+    [
+        # 0.09 x 111.2 = 10.008 km; exactly 10 km and exactly 1 km; 1.0008 km;
+        # 945.2 m and 144.9 m to two significant digits.
+        (0.09, "about 10 km"),
+        (10 / 111.2, "about 10 km"),
+        (1 / 111.2, "about 1.0 km"),
+        (0.009, "about 1.0 km"),
+        (0.0085, "about 950 m"),
+        (0.001303, "about 140 m"),
+        (10.0, "about 1,112 km"),
+    ],
+)
+def test_cell_span_at_the_steps(cell_deg, span):
+    assert cell_span_text(cell_deg) == span
+
+
+def test_switch_notice():
+    assert density_switch_notice(0.5) == (
+        "Density: the window's events are counted per 0.5° grid cell (about 56 km "
+        "from south to north): the darker the cell, the more events; hover a cell "
+        "for its counts. Bases, their arcs and place halos are still drawn; switch "
+        "the density off to see each event. Events without a place are not on the map."
+    )
+
+
+def test_records_round_the_corners_to_six_decimals():
+    cells = cells_frame([(1, -2, 1, 0, 0), (3, 0, 0, 0, 7)])
+    records = density_records(cells, 1 / 3, (1, 5))
+    assert records == [
+        {
+            "w": 0.333333,
+            "s": -0.666667,
+            "c": 0,
+            "t": "1 event in this 0.333333° cell: 1 attack, 0 bases, 0 context",
+        },
+        {
+            "w": 1.0,
+            "s": 0.0,
+            "c": 1,
+            "t": "7 events in this 0.333333° cell: 0 attacks, 0 bases, 7 context",
+        },
+    ]
+
+
+def test_layer_draws_filled_squares_without_outline():
+    layer = density_layer([{"w": 0.0, "s": 0.0, "c": 1, "t": "x"}], 0.25, 2)
+    # Two classes: the lightest and the darkest stop of YlOrRd.
+    assert json.loads(layer.to_json()) == {
+        "@@type": "PolygonLayer",
+        "id": DENSITY_LAYER_ID,
+        "data": [{"w": 0.0, "s": 0.0, "c": 1, "t": "x"}],
+        "getPolygon": "@@=[[w,s],[w+0.25,s],[w+0.25,s+0.25],[w,s+0.25]]",
+        "getFillColor": "@@=c==0?[255,255,178,190]:[189,0,38,190]",
+        "filled": True,
+        "stroked": False,
+        "pickable": True,
+        "autoHighlight": True,
+    }
+
+
+def test_deck_of_no_cells():
+    cells = cells_frame([]).astype(int)
+    deck = build_density_deck(cells, 0.5)
+    layer = layer_of(deck, DENSITY_LAYER_ID)
+    assert layer["data"] == []
+    # One class (1 event and up) in the middle stop of the scale.
+    assert layer["getFillColor"] == "@@=[253,141,60,190]"
+
+
+def test_deck_starts_at_the_given_view():
+    cells = cells_frame([(0, 0, 1, 0, 0)])
+    view = {"latitude": 40.5, "longitude": 70.25, "zoom": 5.0}
+    parsed = json.loads(build_density_deck(cells, 0.5, view=view).to_json())
+    state = parsed["initialViewState"]
+    assert (state["latitude"], state["longitude"], state["zoom"]) == (40.5, 70.25, 5.0)
+
+
+def test_legend_geometry():
+    # Title at y 14, then a row every 18 px from y 32 (the box 11 px above the
+    # text's baseline), the last line at 32 + 5 x 18 = 122, the picture 8 px lower.
+    root = ET.fromstring(density_legend_svg(0.25, 1000))
+    svg = "{http://www.w3.org/2000/svg}"
+    assert (root.get("width"), root.get("height")) == ("230", "130")
+    texts = list(root.iter(f"{svg}text"))
+    assert [t.get("y") for t in texts] == ["14", "32", "50", "68", "86", "104", "122"]
+    assert [t.get("x") for t in texts] == ["4"] + ["26"] * 5 + ["4"]
+    rects = list(root.iter(f"{svg}rect"))
+    assert [r.get("y") for r in rects] == ["21", "39", "57", "75", "93"]
+    assert {(r.get("x"), r.get("width"), r.get("height")) for r in rects} == {
+        ("5", "14", "12")
+    }
+    # Nothing but elements: no text between them.
+    assert root.text is None
+    assert [node.tail for node in root] == [None] * len(list(root))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: coarsen_cells(cells_frame([(0, 0, 1, 0, 0)]), 0),
+            "factor must be a whole number of at least 1",
+        ),
+        (
+            lambda: bound_cells(cells_frame([(0, 0, 1, 0, 0)]), 0.5, max_cells=3),
+            "max_cells must be at least 4",
+        ),
+    ],
+)
+def test_refusals_say_exactly_why(call, message):
+    with pytest.raises(ValueError) as refused:
+        call()
+    assert str(refused.value) == message

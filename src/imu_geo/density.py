@@ -162,7 +162,11 @@ def bound_cells(
         merged = coarsen_cells(cells, factor)
         if len(merged) <= max_cells:
             return merged, cell_deg * factor
-    raise AssertionError("unreachable: a 360-degree grid has at most 4 cells")
+    # Not reached (the doublings end far past any grid of 4 cells), so its
+    # words are not mutated.
+    raise AssertionError(  # pragma: no mutate
+        "unreachable: a 360-degree grid has at most 4 cells"  # pragma: no mutate
+    )
 
 
 # --- the colour scale -----------------------------------------------------------
