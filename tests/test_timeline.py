@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import replace
 from datetime import date
 
@@ -19,9 +21,12 @@ from imu_geo.timeline import (
     SECTION_ROWS,
     SPAN_PARAM,
     Era,
+    _as_day,
+    _epoch_ms,
     base_lanes,
     build_timeline_chart,
     chart_rows,
+    colour_scale,
     era_for,
     era_frame,
     event_bars,
@@ -572,3 +577,225 @@ def test_a_chart_without_eras_still_offers_the_span_selection():
     events = load_dataset().events
     spec = build_timeline_chart(events, full_span(events), ()).to_dict()
     assert "span" in json.dumps(spec)
+
+
+# --- more by hand: the edges of each rule ---------------------------------------------
+
+# 1 Jan 2000 00:00 and 02:00 UTC, in epoch milliseconds.
+NEW_YEAR_MS = 946_684_800_000
+TWO_AM_MS = NEW_YEAR_MS + 2 * 3_600_000
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    # A field that is text, not a list, or not two bounds is passed over.
+    ["xy", 5, [1], [1, 2, 3]],
+)
+def test_window_from_selection_passes_over_other_fields(skipped):
+    selection = {"span": {"other": skipped, "start": [NEW_YEAR_MS, NEW_YEAR_MS]}}
+    assert window_from_selection(selection) == (date(2000, 1, 1), date(2000, 1, 1))
+
+
+@pytest.fixture
+def new_york():
+    """The process's local time zone set five hours behind UTC, for one test."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("bounds", "day"),
+    [
+        # 02:00 UTC is 21:00 the day before in New York: the UTC day counts.
+        ([TWO_AM_MS, TWO_AM_MS], date(2000, 1, 1)),
+        # Text without a zone is read as it stands, not as local time.
+        (["2000-01-01T22:00:00", "2000-01-01T22:00:00"], date(2000, 1, 1)),
+        # Text with a zone is moved to UTC: 22:00 at -05:00 is 03:00 next day.
+        (["1999-12-31T22:00:00-05:00"] * 2, date(2000, 1, 1)),
+    ],
+)
+def test_window_from_selection_reads_utc_in_any_local_zone(new_york, bounds, day):
+    assert window_from_selection({"span": {"start": bounds}}) == (day, day)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, "a flag is not a date"),
+        (None, "not a date: None"),
+        ([1], "not a date: [1]"),
+    ],
+)
+def test_a_bound_that_is_no_date_says_so(value, message):
+    with pytest.raises(TypeError) as refused:
+        _as_day(value)
+    assert str(refused.value) == message
+
+
+def test_the_colour_scale_ends_with_base_and_context():
+    domain, colours = colour_scale()
+    assert domain[-2:] == ["base", "context"]
+    assert len(domain) == len(colours) == len(ATTACK_COLOURS) + 2
+
+
+def test_a_one_day_event_shows_one_date():
+    bars = event_bars(
+        make_events(
+            [
+                {"event_id": "a", "date_start": "2000-03-04", "date_end": "2000-03-04"},
+                {"event_id": "b", "date_start": "2000-03-04", "date_end": "2000-03-05"},
+            ]
+        )
+    )
+    assert list(bars["dates"]) == ["2000-03-04", "2000-03-04 – 2000-03-05"]
+
+
+def test_no_bases_no_relocation_links():
+    links = relocation_links(make_events([{"event_id": "a", "layer": "attack"}]))
+    assert links.empty
+    assert list(links.columns) == [
+        "from_id",
+        "to_id",
+        "from_lane",
+        "to_lane",
+        "start",
+        "label",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "ms"),
+    [
+        (date(2000, 1, 1), NEW_YEAR_MS),
+        (date(1970, 1, 2), 86_400_000),
+        (date(1969, 12, 31), -86_400_000),
+    ],
+)
+def test_a_day_in_epoch_milliseconds_is_its_utc_midnight(new_york, day, ms):
+    assert _epoch_ms(day) == ms
+
+
+def test_a_move_is_a_dashed_rule_and_an_arrow_on_the_new_lane():
+    # Two located bases, one after the other: the group moved between them.
+    events = make_events(
+        [
+            {
+                "event_id": "b1",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "2000-01-01",
+                "date_end": "2000-06-30",
+                "place_name": "Namangan",
+                "lat": 41.0,
+                "lon": 71.6,
+            },
+            {
+                "event_id": "b2",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "2000-07-01",
+                "date_end": "2000-12-31",
+                "place_name": "Tavildara",
+                "lat": 38.7,
+                "lon": 70.5,
+            },
+        ]
+    )
+    spec, layers = _layers(build_timeline_chart(events, full_span(events)))
+    rule, arrow = layers[-2], layers[-1]
+    purple = "#5e3c99"  # the base colour of the map, (94, 60, 153)
+    assert tuple(BASE_COLOUR[:3]) == (94, 60, 153)
+    assert rule["mark"] == {
+        "type": "rule",
+        "color": purple,
+        "strokeDash": [3, 2],
+        "strokeWidth": 1.5,
+    }
+    assert arrow["mark"] == {
+        "type": "point",
+        "filled": True,
+        "opacity": 1,
+        "shape": "triangle-down",
+        "size": 45,
+    }
+    moved = [{"field": "label", "title": "Base moved", "type": "nominal"}]
+    rows = ["ERAS", "BASES, BY PLACE", "Namangan", "Tavildara"]
+    for layer in (rule, arrow):
+        encoding = layer["encoding"]
+        assert encoding["tooltip"] == moved
+        assert (encoding["x"]["field"], encoding["x"]["type"]) == ("start", "temporal")
+        assert encoding["y"]["scale"]["domain"] == rows
+        assert _data(spec, layer) == [
+            {
+                "start": "2000-07-01",
+                "from_row": "Namangan",
+                "to_row": "Tavildara",
+                "label": "Namangan → Tavildara (2000)",
+            }
+        ]
+    assert rule["encoding"]["y"]["field"] == "from_row"
+    assert rule["encoding"]["y2"] == {"field": "to_row"}
+    assert arrow["encoding"]["y"]["field"] == "to_row"
+    assert "y2" not in arrow["encoding"]
+    assert arrow["encoding"]["color"] == {"value": purple}
+
+
+def test_bars_are_coloured_outlined_faded_and_titled_by_kind():
+    events = make_events(
+        [
+            {"event_id": "a1", "date_start": "2000-03-01", "date_end": "2000-03-01"},
+            {
+                "event_id": "b1",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "2000-01-01",
+                "date_end": "2000-06-30",
+                "place_name": "Namangan",
+            },
+        ]
+    )
+    spec, layers = _layers(build_timeline_chart(events, full_span(events)))
+    bars, lanes = [layer for layer in layers if layer["mark"]["type"] == "bar"]
+    # Event bars take Vega-Lite's band; a lane's bars fill their row.
+    assert bars["mark"] == {"type": "bar", "strokeWidth": 1.2, "cornerRadius": 1}
+    assert lanes["mark"] == {
+        "type": "bar",
+        "strokeWidth": 1.2,
+        "cornerRadius": 1,
+        "height": {"band": 1.0},
+    }
+    for layer in (bars, lanes):
+        encoding = layer["encoding"]
+        assert (encoding["x"]["field"], encoding["x"]["type"]) == ("start", "temporal")
+        assert encoding["x2"] == {"field": "end"}
+        assert encoding["color"]["field"] == encoding["stroke"]["field"] == "kind"
+        assert encoding["color"]["scale"] == encoding["stroke"]["scale"]
+        assert encoding["color"]["title"] is encoding["stroke"]["title"] is None
+        domain, colours = colour_scale()
+        assert encoding["stroke"]["scale"] == {"domain": domain, "range": colours}
+        # Hollow (0.2) when vague, solid (0.9) when not; 0.35 outside the window.
+        assert encoding["fillOpacity"] == {
+            "condition": {"test": "datum.vague", "value": 0.2},
+            "value": 0.9,
+        }
+        assert encoding["opacity"] == {
+            "condition": {"test": "datum.in_window", "value": 1.0},
+            "value": 0.35,
+        }
+        assert [(t["field"], t["title"], t["type"]) for t in encoding["tooltip"]] == [
+            ("label", "Event", "nominal"),
+            ("dates", "Dates", "nominal"),
+            ("precision", "Date precision", "nominal"),
+            ("place", "Place", "nominal"),
+            ("kind", "Type", "nominal"),
+        ]
+        assert encoding["y"]["field"] == "row"
+    assert [row["kind"] for row in _data(spec, bars)] == ["bombing"]
+    assert [row["start"] for row in _data(spec, lanes)] == ["2000-01-01"]
