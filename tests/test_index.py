@@ -303,10 +303,11 @@ def test_layer_counts_by_hand(hand, rows, expected):
 
 
 def test_a_facet_column_with_no_value_matches_nothing():
-    # Every cell missing: the column has no distinct value to match.
+    # Every cell missing: read as empty text, as the loaders make a missing
+    # cell, which no choice names.
     events = HAND.assign(attribution=None)
     index = build_index(events)
-    assert index.facets["attribution"][0].values == ()
+    assert index.facets["attribution"][0].values == ("",)
     assert list(select(index, FilterSpec(*WHOLE, attributions=("claimed",)))) == []
 
 
@@ -369,3 +370,13 @@ def test_days_before_and_after_1970(start, end, expected):
     index = build_index(events)
     assert list(index.start) == [-2, -1, 0]
     assert list(select(index, FilterSpec(start, end))) == expected
+
+
+def test_a_missing_facet_value_matches_nothing_chosen():
+    # E1 is the one "suspected" event; A9's attribution is missing, which is no
+    # choice's value (as the loaders' empty text is not), even though
+    # "suspected" is the last value in sorted order.
+    events = HAND.assign(attribution=["", "claimed", "claimed", "suspected", "", None])
+    index = build_index(events)
+    spec = FilterSpec(*WHOLE, attributions=("suspected",))
+    assert list(select(index, spec)) == [3]

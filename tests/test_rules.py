@@ -686,3 +686,11 @@ def test_a_column_the_rows_lack_reads_as_empty_and_rows_are_counted_from_2():
     assert absent.index.tolist() == [5, 7, 9]
     assert rows.given("absent").tolist() == [False, False, False]
     assert rows.numbers.tolist() == [2, 3, 4]
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_per_unique_gives_a_missing_value_its_own_result(dtype):
+    # Worked by hand: each row's own value, "missing" where there is none.
+    column = pd.Series(["a", None, "b", "a", None], dtype=dtype)
+    (result,) = per_unique(lambda v: ("missing" if pd.isna(v) else v,), column)
+    assert list(result) == ["a", "missing", "b", "a", "missing"]

@@ -36,7 +36,9 @@ class _Codes:
 
     @classmethod
     def of(cls, column: pd.Series) -> _Codes:
-        codes, uniques = pd.factorize(column, sort=True)
+        # A missing value is empty text, as the loaders make it: left missing,
+        # its code -1 would read as the last value.
+        codes, uniques = pd.factorize(column.fillna(""), sort=True)
         return cls(codes.astype(np.int32), tuple(str(v) for v in uniques))
 
     def isin(self, wanted, rows: np.ndarray, split: str | None = None) -> np.ndarray:

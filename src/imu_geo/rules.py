@@ -123,7 +123,7 @@ def _out_of_order(*counts: str) -> bool:
 
 def _values_at(uniques, positions: np.ndarray):
     """``uniques[position]`` for each position, as indexing gives them one by
-    one (a position of -1, factorize's code for missing, is the last value)."""
+    one."""
     if isinstance(uniques, np.ndarray):
         return uniques[positions]
     if isinstance(uniques.dtype, pd.StringDtype):
@@ -141,7 +141,12 @@ def per_unique(function, *columns) -> list[np.ndarray]:
     thousand calls.
     """
     codes_and_uniques = [
-        pd.factorize(c if isinstance(c, pd.Series) else np.asarray(c, dtype=object))
+        # A missing value is a value of its own: with pandas' sentinel (-1) it
+        # would be given the last distinct value's result.
+        pd.factorize(
+            c if isinstance(c, pd.Series) else np.asarray(c, dtype=object),
+            use_na_sentinel=False,
+        )
         for c in columns
     ]
     combined = codes_and_uniques[0][0].astype(np.int64)
