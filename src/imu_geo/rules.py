@@ -269,10 +269,13 @@ def iso_days(text: pd.Series) -> pd.Series | None:
     day); it reads a column of a million in a fraction of the time a format
     and a regular expression take, and most files have only such days.
     """
-    if hasattr(text.array, "__arrow_array__"):
-        values = pa.array(text.array)
-    else:
-        values = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    try:
+        if hasattr(text.array, "__arrow_array__"):
+            values = pa.array(text.array)
+        else:
+            values = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # not all text: the slower reading judges each cell
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):

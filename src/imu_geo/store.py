@@ -326,26 +326,38 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     for level in SUMMARY_LEVELS:
         # Every level, even one the regions have no unit of: its table still
         # has the rows for coarser places, places outside and no place.
-        # Taken in date order from each key's few values, by code.
-        if n:
-            values, rows = unit_key_codes(
-                events, dataset.places, dataset.regions, level
-            )
-            codes = pa.array(rows[order])
-        for name, key in (
-            ("status", "status"),
-            ("region", "region_id"),
-            ("place", "_place"),
-            ("precision", "_precision"),
-        ):
-            columns[f"{level}_{name}"] = (
-                pc.fill_null(pa.array(values[key], pa.string()), "").take(codes)
-                if n
-                else pa.array([], pa.string())
-            )
+        for name, values in _unit_columns(dataset, level, order).items():
+            columns[f"{level}_{name}"] = values
     table = pa.table(columns)
     row_id = pa.array(np.arange(n, dtype=np.int64))
     return table.add_column(0, "row_id", row_id)
+
+
+# The store's name of each unit column, and the key of unit_keys it holds.
+_UNIT_COLUMNS = {
+    "status": "status",
+    "region": "region_id",
+    "place": "_place",
+    "precision": "_precision",
+}
+
+
+def _unit_columns(
+    dataset: Dataset, level: str, order: np.ndarray
+) -> dict[str, pa.Array]:
+    """The ``level``'s unit columns in the store's row order (``order``), each
+    taken by code from its few values, never made as a million strings in the
+    events' order first."""
+    if not len(order):
+        return {name: pa.array([], pa.string()) for name in _UNIT_COLUMNS}
+    values, rows = unit_key_codes(
+        dataset.events, dataset.places, dataset.regions, level
+    )
+    codes = pa.array(rows[order])
+    return {
+        name: pc.fill_null(pa.array(values[key], pa.string()), "").take(codes)
+        for name, key in _UNIT_COLUMNS.items()
+    }
 
 
 def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
