@@ -17,9 +17,10 @@ from imu_geo.summaries import (
     summary_table,
     totals_line,
 )
-from imu_geo.ui import frame, loading, mapdeck, player, regions, widgets
+from imu_geo.ui import frame, loading, mapdeck, player, regions, viewport, widgets
 
-# As a 1,400-pixel-wide window draws it (2/5 of the page beside the sidebar).
+# As a 1,400-pixel-wide window draws it (2/5 of the page beside the sidebar);
+# the browser then says what it really is (ui.viewport).
 REGIONS_MAP_SIZE = (340, 520)
 
 data, spec = frame.page_context()
@@ -62,9 +63,10 @@ shaded = choropleth_frame(table, data.regions, level, measure)
 
 map_column, table_column = st.columns([2, 3])
 with map_column:
+    size = viewport.map_size("regions", REGIONS_MAP_SIZE)
     deck = choropleth_deck(
         shaded,
-        loading.map_view(data, *REGIONS_MAP_SIZE),
+        loading.map_view(data, *size),
         data.basemap,
         layer_id=regions.pick_layer_id(CHOROPLETH_LAYER_ID),
     )

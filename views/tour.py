@@ -10,8 +10,21 @@ from imu_geo.layers import format_dates, map_legend_svg
 from imu_geo.text import escape_markdown
 from imu_geo.timeline import ERAS
 from imu_geo.tour import build_tour, key_events, view_for
-from imu_geo.ui import dataset, downloads, frame, loading, mapdeck, player, state, story
+from imu_geo.ui import (
+    dataset,
+    downloads,
+    frame,
+    loading,
+    mapdeck,
+    player,
+    state,
+    story,
+    viewport,
+)
 
+# As a 1,400-pixel-wide window draws it (3/5 of the page beside the sidebar);
+# the browser then says what it really is (ui.viewport).
+TOUR_MAP_SIZE = (556, 520)
 KEY_COLUMNS = [
     "event_id",
     "date_start",
@@ -85,10 +98,15 @@ loading.describe_rows(data, rows, spec)
 
 map_column, story_column = st.columns([3, 2])
 with map_column:
+    size = viewport.map_size("tour", TOUR_MAP_SIZE)
     deck, notice = mapdeck.map_deck(data, spec, rows)
     shown = rows.frame(["lon", "lat"])
-    deck.initial_view_state = pdk.ViewState(**view_for(shown["lon"], shown["lat"]))
-    st.pydeck_chart(deck, key=f"tour-map-{loading.dataset_tag(data)}", height=520)
+    deck.initial_view_state = pdk.ViewState(
+        **view_for(shown["lon"], shown["lat"], size)
+    )
+    st.pydeck_chart(
+        deck, key=f"tour-map-{loading.dataset_tag(data)}", height=TOUR_MAP_SIZE[1]
+    )
     player.scrubber(data, spec)
     if notice:
         st.caption(notice)

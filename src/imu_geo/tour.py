@@ -212,6 +212,8 @@ def key_events(
 # --- where the map looks ------------------------------------------------------------
 
 WORLD_PX = 512  # deck.gl's world at zoom 0
+# The size the zoom limits are chosen for; a smaller map's lower limit is lower
+# by as much as it is narrower (each zoom step halves the ground shown).
 MAP_PX = (900, 560)
 VIEW_ZOOM = (3.0, 6.5)
 VIEW_PAD = 1.5
@@ -221,9 +223,18 @@ def _mercator_y(lat: np.ndarray) -> np.ndarray:
     return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2))
 
 
-def view_for(lons: Sequence[float], lats: Sequence[float]) -> Mapping[str, float]:
-    """The map's view (centre and zoom, as :data:`imu_geo.layers.DEFAULT_VIEW`)
-    that shows the given points with a margin; the default view without points."""
+def view_for(
+    lons: Sequence[float],
+    lats: Sequence[float],
+    size: tuple[float, float] = MAP_PX,
+) -> Mapping[str, float]:
+    """The view (centre and zoom, as :data:`imu_geo.layers.DEFAULT_VIEW`) of a map
+    of ``size`` (width, height) pixels that shows the given points with a
+    margin; the default view without points.
+
+    The zoom stays between :data:`VIEW_ZOOM`'s limits, the lower one taken down
+    for a map narrower or lower than :data:`MAP_PX` (a phone), so that such a
+    map can still show what the larger one shows at the limit."""
     lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
     keep = np.isfinite(lon) & np.isfinite(lat)
     lon, lat = lon[keep], lat[keep]
@@ -237,11 +248,14 @@ def view_for(lons: Sequence[float], lats: Sequence[float]) -> Mapping[str, float
     spans = (np.radians(lon.max() - lon.min()), y.max() - y.min())
     fits = [
         math.log2(pixels / (VIEW_PAD * span * per_radian))
-        for pixels, span in zip(MAP_PX, spans, strict=True)
+        for pixels, span in zip(size, spans, strict=True)
         if span > 0
     ]
+    ratios = [max(px, 1) / full for px, full in zip(size, MAP_PX, strict=True)]
+    smaller = min(0.0, *(math.log2(r) for r in ratios))
+    lowest = VIEW_ZOOM[0] + smaller
     zoom = min(fits) if fits else VIEW_ZOOM[1]
-    zoom = min(max(zoom, VIEW_ZOOM[0]), VIEW_ZOOM[1])
+    zoom = min(max(zoom, lowest), VIEW_ZOOM[1])
     return {
         "latitude": round(centre_lat, 3),
         "longitude": round(float((lon.min() + lon.max()) / 2), 3),

@@ -15,11 +15,15 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Page, expect
 
+from imu_geo.timeline import ERAS
+from imu_geo.tour import view_for
 from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
     caption,
+    deck_ready,
     expected_rows,
     open_app,
+    project,
     query_of,
     run_finished,
     window_months,
@@ -258,3 +262,43 @@ def test_the_other_pages_on_a_phone(phone: Page, streamlit_server, tmp_path, nam
     shot = tmp_path / f"{name}-390.png"
     page.screenshot(path=str(shot))
     _assert_not_blank(shot, map_box)
+
+
+def test_the_tour_map_on_a_phone_shows_every_event_of_its_stop(
+    phone: Page, streamlit_server
+):
+    """The first stop's map, framed for the phone's map and not for a desktop's:
+    every event of the stop with a point lies inside the map, the easternmost
+    (Namangan, which the desktop framing left off the right edge) too, and
+    hovering where it is drawn shows it."""
+    page = phone
+    page.goto(streamlit_server + "/tour")
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    expect(chart).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    run_finished(page)
+    first = ERAS[0]
+    rows = expected_rows(
+        {"start": first.start.isoformat(), "end": first.end.isoformat()}
+    )
+    located = rows.dropna(subset=["lon", "lat"])
+    assert len(located) >= 5
+    chart.scroll_into_view_if_needed()
+    box = _box(chart)
+    view = view_for(located["lon"], located["lat"], (box["width"], box["height"]))
+    for event in located.itertuples():
+        x, y = project(event.lon, event.lat, view, box["width"], box["height"])
+        assert 0 < x < box["width"] and 0 < y < box["height"], event.event_id
+    east = located.loc[located["lon"].idxmax()]
+    assert east["place_name"] == "Namangan"
+    x, y = project(east["lon"], east["lat"], view, box["width"], box["height"])
+    tooltip = page.locator(".deck-tooltip")
+    # The page frames its map once the browser has said how wide it is: hover
+    # until the map drawn is the one framed for the phone.
+    for _ in range(30):
+        deck_ready(page)
+        page.mouse.move(box["x"] + x + 1, box["y"] + y)
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        if tooltip.count() and "Namangan" in (tooltip.first.inner_text() or ""):
+            break
+        page.wait_for_timeout(500)
+    expect(tooltip.first).to_contain_text("Place: Namangan")

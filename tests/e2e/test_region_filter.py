@@ -15,7 +15,7 @@ from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.filters import apply_filters, describe, region_units
-from imu_geo.layers import DEFAULT_VIEW
+from imu_geo.layers import ATLAS_VIEW_SIZE, DEFAULT_VIEW, fit_view
 from imu_geo.summaries import event_units
 from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
@@ -32,12 +32,15 @@ WINDOW = {"start": "1999-01-01", "end": "2004-12-31"}
 
 
 def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
-    """Click the map at a place, as deck.gl projects it in the atlas's view, once
-    hovering there shows the unit ``name`` (its layer has been fetched)."""
+    """Click the map at a place, as deck.gl projects it in the atlas's view (the
+    Map page's; the Regions page's narrower map shows the same region, zoomed
+    out), once hovering there shows the unit ``name`` (its layer has been
+    fetched, and the page has framed its map for the width measured)."""
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
-    x, y = project(lon, lat, DEFAULT_VIEW, box["width"], box["height"])
+    view = fit_view(DEFAULT_VIEW, ATLAS_VIEW_SIZE, (box["width"], box["height"]))
+    x, y = project(lon, lat, view, box["width"], box["height"])
     tooltip = page.locator(".deck-tooltip")
     for _ in range(30):  # deck.gl draws, and fetches its files, after the run
         page.mouse.move(box["x"] + x + 1, box["y"] + y)

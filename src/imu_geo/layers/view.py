@@ -1,4 +1,5 @@
-"""Where a map looks: the atlas's opening view and a view framed on events."""
+"""Where a map looks: the atlas's opening view, a view framed on events, and
+the size a map is drawn at on the reader's screen."""
 
 from __future__ import annotations
 
@@ -7,18 +8,30 @@ import math
 import pandas as pd
 
 __all__ = [
+    "ATLAS_VIEW_SIZE",
     "DEFAULT_VIEW",
     "EQUATOR_M_PER_PX",
     "FRAME_MARGIN",
     "FRAME_MAX_ZOOM",
     "FRAME_MIN_ZOOM",
     "WORLD_PIXELS",
+    "PHONE_MAP_MIN_PX",
+    "PHONE_MAX_PX",
     "WORLD_VIEW",
     "event_bounds",
+    "fit_view",
     "frame_view",
+    "map_box",
 ]
 
 DEFAULT_VIEW = {"latitude": 36.5, "longitude": 68.5, "zoom": 3.7}
+# The map size DEFAULT_VIEW was chosen for: the Map page's map in a 1,400-pixel
+# window, which shows some 35 degrees of longitude (Caspian to Kashgar).
+ATLAS_VIEW_SIZE = (640, 600)
+# The style sheet's phone rule (ui/styles.css): at most this wide, a map is at
+# most half the screen high, and never under PHONE_MAP_MIN_PX.
+PHONE_MAX_PX = 640
+PHONE_MAP_MIN_PX = 240
 # Web Mercator: metres per pixel at the equator at zoom 0 (512-pixel world).
 EQUATOR_M_PER_PX = 2 * math.pi * 6_378_137 / 512
 WORLD_VIEW = {"latitude": 20.0, "longitude": 0.0, "zoom": 1.0}
@@ -73,3 +86,40 @@ def event_bounds(events: pd.DataFrame) -> tuple[float, float, float, float] | No
         return None
     lon, lat = lon[located], lat[located]
     return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+
+
+def fit_view(
+    view: dict, designed: tuple[float, float], size: tuple[float, float]
+) -> dict:
+    """``view``, chosen for a map of ``designed`` (width, height) pixels, for a map
+    of ``size``: zoomed out by as much as the map is smaller, in its tighter
+    dimension, so that it shows at least what it showed; unchanged in a map as
+    large or larger (which then shows more around it). Each zoom step halves
+    the ground a pixel covers, hence the base-2 logarithm."""
+    shrink = min(
+        0.0,
+        math.log2(max(size[0], 1) / designed[0]),
+        math.log2(max(size[1], 1) / designed[1]),
+    )
+    if shrink == 0.0:
+        return dict(view)
+    zoom = max(view["zoom"] + shrink, FRAME_MIN_ZOOM)
+    return {**view, "zoom": round(zoom, 2)}
+
+
+def map_box(
+    column_width: float | None,
+    screen: tuple[float, float] | None,
+    designed: tuple[float, float],
+) -> tuple[float, float]:
+    """The (width, height) in pixels a map of ``designed`` size is drawn at: the
+    width of its column as the browser measured it, and the designed height,
+    cut on a phone (a screen at most :data:`PHONE_MAX_PX` wide) to half the
+    screen's height, never under :data:`PHONE_MAP_MIN_PX`, as the style sheet
+    cuts it. ``designed`` until the browser has measured (None)."""
+    width, height = designed
+    if column_width is not None and column_width > 0:
+        width = column_width
+    if screen is not None and 0 < screen[0] <= PHONE_MAX_PX:
+        height = min(height, max(screen[1] / 2, PHONE_MAP_MIN_PX))
+    return (float(width), float(height))

@@ -7,7 +7,8 @@ animations of :mod:`imu_geo.ui.downloads` load matplotlib, for instance).
 Each module imports only those before it in this order, never one after:
 
     reporting -> widgets -> loading -> state -> regions -> player -> mapdeck
-    -> upload -> dataset -> sidebar -> downloads -> story -> styles -> frame
+    -> upload -> dataset -> sidebar -> downloads -> story -> styles -> viewport
+    -> frame
 
 - :mod:`~imu_geo.ui.reporting`: errors logged with a reference, shown without a trace.
 - :mod:`~imu_geo.ui.widgets`: tables, captions, download buttons, the event panel.
@@ -22,5 +23,6 @@ Each module imports only those before it in this order, never one after:
 - :mod:`~imu_geo.ui.downloads`: files, pictures and animations to take away.
 - :mod:`~imu_geo.ui.story`: the tour's stop and auto-advance.
 - :mod:`~imu_geo.ui.styles`: the style sheet that keeps a phone's screen usable.
+- :mod:`~imu_geo.ui.viewport`: the size a map is drawn at, measured in the browser.
 - :mod:`~imu_geo.ui.frame`: the frame around every page.
 """

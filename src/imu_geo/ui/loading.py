@@ -25,9 +25,11 @@ from imu_geo.filters import (
 )
 from imu_geo.layers import (
     ATLAS_BASEMAP,
+    ATLAS_VIEW_SIZE,
     DEFAULT_VIEW,
     DISPLAY_TOLERANCE_DEG,
     WORLD_BASEMAP,
+    fit_view,
     frame_view,
 )
 from imu_geo.store import (
@@ -125,9 +127,11 @@ def from_store(store: Store, anywhere: bool = False) -> LoadedData:
 
 def map_view(data: LoadedData, width: float, height: float) -> dict:
     """The initial view of a map of ``width`` x ``height`` pixels: the atlas's
-    region for the atlas, as it always opened; the data's extent otherwise."""
+    region for the atlas, as the Map page always opened on it (zoomed out in a
+    smaller map, so that it shows the same region); the data's extent
+    otherwise."""
     if data.basemap == ATLAS_BASEMAP:
-        return dict(DEFAULT_VIEW)
+        return fit_view(DEFAULT_VIEW, ATLAS_VIEW_SIZE, (width, height))
     return frame_view(data.bounds, width, height)
 
 
