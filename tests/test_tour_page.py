@@ -63,6 +63,28 @@ def test_a_stop_that_does_not_exist_warns_and_shows_the_first():
     assert at.query_params["tour"] == "1"
 
 
+def stop_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "The tour has no stop" in w.value]
+
+
+def test_the_bad_stop_warning_outlives_the_browsers_measure_not_the_readers_step():
+    at = tour_app(tour="99")
+    assert len(stop_warnings(at)) == 1
+    # The browser says how wide the map's column is (ui.viewport's callback):
+    # the page runs again, and the warning is still there.
+    at.session_state["_measured"] = True
+    at.run(timeout=TIMEOUT)
+    assert len(stop_warnings(at)) == 1
+    assert "_measured" not in at.session_state
+    # The reader's own step: the warning has been read, it goes.
+    button(at, "Next ▶").click().run(timeout=TIMEOUT)
+    assert stop_heading(at) == era_heading(2)
+    assert stop_warnings(at) == []
+    # And a plain rerun does not bring it back.
+    at.run(timeout=TIMEOUT)
+    assert stop_warnings(at) == []
+
+
 def test_a_shared_link_keeps_the_window_it_carries():
     at = tour_app(tour="3", start="2009-01-01", end="2009-12-31")
     assert stop_heading(at) == era_heading(3)

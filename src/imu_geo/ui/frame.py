@@ -15,7 +15,7 @@ from imu_geo.ui.mapdeck import point_store
 from imu_geo.ui.player import run_player
 from imu_geo.ui.reporting import report_page_error, reporting
 from imu_geo.ui.sidebar import filter_controls
-from imu_geo.ui.state import _PAGE_QUERY_KEY, current_spec, sync_url
+from imu_geo.ui.state import _PAGE_QUERY_KEY, begin_run, current_spec, sync_url
 from imu_geo.ui.styles import page_styles
 from imu_geo.ui.upload import upload_controls
 
@@ -75,6 +75,7 @@ def page_context() -> tuple[LoadedData, FilterSpec]:
     identities, so filter state is lost between the first runs of a session.
     """
     standalone = not getattr(_frame_state, "active", False)
+    begin_run()
     if standalone:
         with reporting():
             page_styles()

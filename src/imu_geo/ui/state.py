@@ -256,6 +256,31 @@ def move_window(data: LoadedData, start: date, end: date) -> None:
     st.rerun()
 
 
+# A run the browser asked for only to say how large a map is (ui/viewport.py)
+# is not the reader's: what a page showed once, on the run before, it shows
+# again on such a run.
+_MEASURED_KEY = "_measured"
+_MEASURE_RUN_KEY = "_measure_run"
+
+
+def note_measured() -> None:
+    """Mark the next run as asked for by the browser's measure (a callback)."""
+    st.session_state[_MEASURED_KEY] = True
+
+
+def begin_run() -> None:
+    """Say whether this run is the measure's alone (:func:`measure_run`); a page
+    calls it once per run, before it shows anything."""
+    state = st.session_state
+    state[_MEASURE_RUN_KEY] = bool(state.pop(_MEASURED_KEY, False))
+
+
+def measure_run() -> bool:
+    """True when the browser's measure alone asked for this run: a message shown
+    once, on the run before, is to be shown again."""
+    return bool(st.session_state.get(_MEASURE_RUN_KEY, False))
+
+
 def link_params() -> dict[str, str]:
     """The address bar's parameters as the page was opened: call it before
     :func:`page_context`, which rewrites them when a page runs on its own."""

@@ -13,6 +13,7 @@ from imu_geo.ui.state import (
     _PENDING_WINDOW_KEY,
     at_window,
     keep_in_url,
+    measure_run,
     move_window,
     set_window,
 )
@@ -24,6 +25,7 @@ _TOUR_SHAPE_KEY = "_tour_shape"
 
 
 _TOUR_WARNING_KEY = "_tour_warning"
+_TOUR_SHOWN_KEY = "_tour_warning_shown"
 
 
 _TOUR_AUTO_KEY = "_tour_auto"
@@ -64,6 +66,11 @@ def tour_position(data: LoadedData, tour, link: dict[str, str]) -> int:
         if not carried and not at_window(data, stop.start, stop.end):
             move_window(data, stop.start, stop.end)
     warning = state.pop(_TOUR_WARNING_KEY, "")
+    if not warning and measure_run():
+        # The browser's measure ran the page again: the reader has not yet
+        # done anything since the warning was shown.
+        warning = state.get(_TOUR_SHOWN_KEY, "")
+    state[_TOUR_SHOWN_KEY] = warning
     if warning:
         st.warning(escape_markdown(warning), icon=":material/link:")
     keep_in_url({TOUR_PARAM: str(number)})

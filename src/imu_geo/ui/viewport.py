@@ -10,7 +10,9 @@ for that size (:func:`imu_geo.layers.map_box`).
 
 It sends again only when a size has changed by more than a few pixels (a
 scroll bar coming or going does not count), so the one extra run happens on
-the first visit of a page, and after the window is resized. Until the browser
+the first visit of a page, and after the window is resized. That run is not
+the reader's: a message the page showed once (a bad link's tour stop) is
+shown on it again (:func:`imu_geo.ui.state.measure_run`). Until the browser
 has measured (and in a page test, which has no browser), the assumed size
 stands.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import streamlit as st
 
 from imu_geo.layers import map_box
+from imu_geo.ui.state import note_measured
 
 # Smaller changes are a scroll bar or a rounding, not a new screen.
 WIDTH_SLACK_PX = 8
@@ -80,7 +83,7 @@ def map_size(name: str, designed: tuple[float, float]) -> tuple[float, float]:
             "height_slack": HEIGHT_SLACK_PX,
         },
         default={"size": None},
-        on_size_change=lambda: None,
+        on_size_change=note_measured,
         height=0,
     )
     if known is None:
