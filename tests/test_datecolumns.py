@@ -74,6 +74,9 @@ def read(values, **options) -> DateColumn:
             "D-Mon-YY",
         ),
         (["09-Jun-2015", "1-JUL-2015"], {}, ["2015-06-09", "2015-07-01"], "D-Mon-YYYY"),
+        # a month name followed by a time keeps its spelling in the label
+        (["1 Jan 2015 10:00"], {}, ["2015-01-01"], "D Mon YYYY"),
+        (["July 29, 2015 8:15 PM"], {}, ["2015-07-29"], "Month D, YYYY"),
         (
             ["July 29, 2015", "sept. 3, 2001", "Jan 1st, 2000"],
             {},
@@ -116,6 +119,12 @@ def read(values, **options) -> DateColumn:
         # numbers year first with a two-digit year: only when asked
         (
             ["20/05/09", "19/12/31"],
+            {"order": "ymd", "coverage": ACLED},
+            ["2020-05-09", "2019-12-31"],
+            "YY/MM/DD",
+        ),
+        (
+            ["20/05/09 10:00", "19/12/31 23:59:59"],
             {"order": "ymd", "coverage": ACLED},
             ["2020-05-09", "2019-12-31"],
             "YY/MM/DD",
@@ -195,6 +204,47 @@ def test_result_arrays_are_read_only():
         result.dates[0] = "1999-01-01"
 
 
+def test_result_arrays_hold_python_texts_and_booleans():
+    result = read(["9-May-20", "junk", ""], coverage=ACLED)
+    assert result.column == "event_date"
+    for texts in (result.dates, result.repairs, result.errors):
+        assert texts.dtype == object
+        assert all(type(text) is str for text in texts)
+    assert result.empty.dtype == bool
+
+
+def test_a_single_cell_or_a_number_is_one_value():
+    # A spreadsheet's day number read as a number, not as text.
+    serial = (
+        "{!r} looks like a spreadsheet's day number, not a date: save the column "
+        "with its dates as text"
+    )
+    assert list(read(43960).errors) == [serial.format("43960")]
+    assert list(read(None).empty) == [True]
+    result = read([43960, 43960.5, None])
+    assert list(result.errors) == [
+        serial.format("43960"),
+        serial.format("43960.5"),
+        "",
+    ]
+    assert list(result.dates) == ["", "", ""]
+
+
+def test_no_columns_read_to_nothing():
+    assert read_date_columns({}) == {}
+
+
+def test_columns_are_named_date_unless_named():
+    assert read_date_column(["2015-01-01"]).column == "date"
+    with pytest.raises(DateColumnError) as refused:
+        read_date_column(["03/04/2001"])
+    assert str(refused.value).startswith("date: every value reads both")
+    assert str(refused.value).endswith("say which with --date-order dmy|mdy")
+    with pytest.raises(DateColumnError) as refused:
+        read_date_columns({"start": ["03/04/2001"]})
+    assert str(refused.value).endswith("say which with --date-order dmy|mdy")
+
+
 # --- the order of day and month -------------------------------------------------
 
 
@@ -270,6 +320,56 @@ def test_result_arrays_are_read_only():
         ),
         # named months and year-first numbers need no order
         (["9 May 2020", "2020-05-10"], {"order": "mdy"}, None, "", "", None),
+        # the user's order quotes the values it rejects, one or many
+        (
+            ["03/04/2001", "06/27/2001"],
+            {"order": "dmy"},
+            ["2001-04-03", ""],
+            "dmy",
+            "override",
+            "event_date: numbers read as D/M/YYYY, as asked; '06/27/2001' can only "
+            "be month first, so is rejected",
+        ),
+        (
+            ["27/06/2001", "28/06/2001", "03/04/2001"],
+            {"order": "mdy"},
+            ["", "", "2001-03-04"],
+            "mdy",
+            "override",
+            "event_date: numbers read as M/D/YYYY, as asked; 2 values such as "
+            "'27/06/2001' can only be day first, so are rejected",
+        ),
+        # the largest day either way decides: 31 first, 31 second
+        (
+            ["31/01/2001"],
+            {},
+            ["2001-01-31"],
+            "dmy",
+            "column",
+            "event_date: read day first (D/M/YYYY), since '31/01/2001' has a first "
+            "number above 12 and none a second",
+        ),
+        (
+            ["01/31/2001"],
+            {},
+            ["2001-01-31"],
+            "mdy",
+            "column",
+            "event_date: read month first (M/D/YYYY), since '01/31/2001' has a "
+            "second number above 12 and none a first",
+        ),
+        # numbers no order can read say nothing of the order
+        (["32/01/2001"], {}, [""], "", "", None),
+        (["01/32/2001", "13/13/2001"], {}, ["", ""], "", "", None),
+        # equal day and month: the layout's order, with nothing to say
+        (
+            ["05/05/2001"],
+            {"default_order": "dmy"},
+            ["2001-05-05"],
+            "dmy",
+            "default",
+            None,
+        ),
         # numbers of different separators share one order
         (
             ["13.02.2001", "03/04/2001"],
@@ -344,6 +444,8 @@ def test_refuses_a_column_that_shows_both_orders():
         "--date-order dmy|mdy, and the values that do not fit are rejected"
     )
     assert refused.value.reason == "inconsistent"
+    assert refused.value.columns == ("event_date",)
+    assert refused.value.candidates == ("D/M/YYYY", "M/D/YYYY")
     assert "\n" not in str(refused.value)
 
 
@@ -495,6 +597,22 @@ def test_two_digit_years_are_repairs_with_a_column_note():
             {"order": "ymd"},
             "'03/04/2001' is not a date read year first: its year is last",
         ),
+        (
+            ["9/05/09"],
+            {"order": "ymd", "coverage": ACLED},
+            "'9/05/09' is not a date read as YY/MM/DD: the year has one digit",
+        ),
+        (
+            ["32/01/2001"],
+            {},
+            "'32/01/2001' is not a date read as D/M/YYYY or M/D/YYYY: there is no "
+            "day 32",
+        ),
+        (
+            ["9 May 2020 25:00"],
+            {},
+            "'9 May 2020 25:00' is not a date and time: the time of day does not exist",
+        ),
     ],
 )
 def test_errors_quote_the_value_as_written(values, options, message):
@@ -589,6 +707,143 @@ def test_invalid_options_are_refused(options):
     with pytest.raises((ValueError, TypeError)) as refused:
         read(["2015-01-01"], **options)
     assert not isinstance(refused.value, DateColumnError)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"order": "ydm"}, "order must be one of dmy, mdy, ymd, not 'ydm'"),
+        ({"default_order": "ymd"}, "default_order must be one of dmy, mdy, not 'ymd'"),
+        (
+            {"coverage": (2026, 1997)},
+            "coverage must be two years within 1000-2999, first not after last, "
+            "not (2026, 1997)",
+        ),
+        (
+            {"coverage": (999, 2000)},
+            "coverage must be two years within 1000-2999, first not after last, "
+            "not (999, 2000)",
+        ),
+    ],
+)
+def test_invalid_options_are_refused_saying_what_is_allowed(options, message):
+    with pytest.raises(ValueError) as refused:
+        read(["2015-01-01"], **options)
+    assert str(refused.value) == message
+
+
+# --- times of day -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2016-12-31 23:59:59", "2016-12-31"),
+        ("2016-12-31 23:59:60", "2016-12-31"),  # a leap second
+        ("2016-12-31 23:59:61", ""),
+        ("2020-05-09 24:00", ""),  # the end of the day is refused, not moved
+        ("2020-05-09 23:60", ""),
+        ("2020-05-09 12:00 AM", "2020-05-09"),
+        ("2020-05-09 0:30 AM", ""),
+        ("2020-05-09 13:00 PM", ""),
+        ("2020-05-09 10:00+05", "2020-05-09"),
+        ("2020-05-09 10:00+14:00", "2020-05-09"),  # Kiribati
+        ("2020-05-09 10:00-14:00", "2020-05-09"),
+        ("2020-05-09 10:00+15:00", ""),
+        ("2020-05-09 10:00+05:59", "2020-05-09"),
+        ("2020-05-09 10:00+05:60", ""),
+        ("2020-05-09 10:00+0560", ""),
+        ("2020-05-09 25:00+05:00", ""),
+        ("2020-05-09 10:60+05:00", ""),
+        ("9 May 2020 23:59", "2020-05-09"),
+        ("May 9, 2020 24:00", ""),
+    ],
+)
+def test_a_time_of_day_must_exist(value, day):
+    result = read([value])
+    assert list(result.dates) == [day]
+    if day:
+        assert list(result.errors) == [""]
+    else:
+        assert list(result.errors) == [
+            f"{value!r} is not a date and time: the time of day does not exist"
+        ]
+
+
+# --- formats and notes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "formats"),
+    [
+        # most common first, then by label
+        (
+            ["2020-05-11", "9 May 2020", "2020-05-12"],
+            (("YYYY-MM-DD", 2), ("D Mon YYYY", 1)),
+        ),
+        (
+            ["May 9, 2020", "2020-05-11", "9 May 2020"],
+            (("D Mon YYYY", 1), ("Mon D, YYYY", 1), ("YYYY-MM-DD", 1)),
+        ),
+        # values in no known format, and empty ones, have none
+        (["soon", "", "2015-01-01", None, "43960"], (("YYYY-MM-DD", 1),)),
+        (["soon", ""], ()),
+        # a value that is not a date still counts for the format it is written in
+        (["2001-02-29", "2001-02-28"], (("YYYY-MM-DD", 2),)),
+    ],
+)
+def test_formats_are_counted_most_common_first(values, formats):
+    result = read(values)
+    assert result.formats == formats
+    assert result.format == (formats[0][0] if formats else "")
+
+
+def test_columns_read_together_count_only_their_own_formats():
+    result = read_date_columns(
+        {"start": ["2015-01-01", "2015-01-02"], "end": ["9 May 2015", ""]}
+    )
+    assert result["start"].formats == (("YYYY-MM-DD", 2),)
+    assert result["end"].formats == (("D Mon YYYY", 1),)
+    assert result["start"].notes == ()
+    assert result["end"].notes == ()
+    assert [result[name].column for name in result] == ["start", "end"]
+
+
+@pytest.mark.parametrize(
+    ("values", "coverage", "notes"),
+    [
+        # one format, no time, no two-digit year: nothing to say
+        (["2015-01-01", "2015-01-02"], ACLED, ()),
+        (
+            ["2020-05-11", "9 May 2020"],
+            None,
+            (
+                "event_date: values are written in 2 formats: D Mon YYYY (1), "
+                "YYYY-MM-DD (1)",
+            ),
+        ),
+        (
+            ["9-May-20", "2020-05-11", "2020-05-11"],
+            ACLED,
+            (
+                "event_date: values are written in 2 formats: YYYY-MM-DD (2), "
+                "D-Mon-YY (1)",
+                "event_date: 1 value has a two-digit year, given its century by the "
+                "dataset's coverage 1997–2026 and counted as repaired",
+            ),
+        ),
+        (
+            ["2020-05-11 10:00", "2020-05-12"],
+            None,
+            (
+                "event_date: 1 value carries a time of day (e.g. '2020-05-11 "
+                "10:00'); only the day is kept",
+            ),
+        ),
+    ],
+)
+def test_notes_say_what_the_column_needed(values, coverage, notes):
+    assert read(values, coverage=coverage).notes == notes
 
 
 # --- properties -----------------------------------------------------------------
@@ -807,3 +1062,84 @@ def test_many_rows_map_back_to_their_rows():
     ]
     result = read(pd.Series(values), coverage=ACLED)
     assert list(result.dates) == [d.isoformat() for d in days]
+
+
+# An independent reading of a time of day: which written parts exist.
+def _time_exists(hour, minute, second, half, offset, offset_minutes) -> bool:
+    hours = range(1, 13) if half else range(24)
+    return (
+        hour in hours
+        and minute in range(60)
+        and (second is None or second in range(61))
+        and (offset is None or abs(offset) in range(15))
+        and (offset_minutes is None or offset_minutes in range(60))
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(date(1000, 1, 1), date(2999, 12, 31)),
+    hour=st.integers(0, 30),
+    minute=st.integers(0, 65),
+    second=st.none() | st.integers(0, 65),
+    half=st.sampled_from(["", " AM", " pm", "a.m."]),
+    offset=st.none() | st.integers(-19, 19),
+    offset_minutes=st.none() | st.integers(0, 65),
+    separator=st.sampled_from(["T", " "]),
+)
+def test_any_time_of_day_keeps_the_day_written_or_is_refused(
+    day, hour, minute, second, half, offset, offset_minutes, separator
+):
+    text = f"{day.isoformat()}{separator}{hour}:{minute:02d}"
+    if second is not None:
+        text += f":{second:02d}"
+    text += half
+    if offset is not None:
+        text += f"{offset:+03d}"
+        if offset_minutes is not None:
+            text += f":{offset_minutes:02d}"
+    else:
+        offset_minutes = None
+    result = read([text])
+    if _time_exists(hour, minute, second, half, offset, offset_minutes):
+        assert list(result.dates) == [day.isoformat()]
+        assert result.notes[0].startswith("event_date: 1 value carries a time of day")
+        assert result.notes[0].endswith(
+            "(not shifted to UTC)" if offset is not None else "only the day is kept"
+        )
+    else:
+        assert list(result.dates) == [""]
+        assert list(result.errors) == [
+            f"{text!r} is not a date and time: the time of day does not exist"
+        ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.integers(1000, 2999),
+    span=st.integers(0, 250),
+    short=st.integers(0, 99),
+)
+def test_a_two_digit_year_takes_the_only_century_of_the_coverage(first, span, short):
+    last = min(2999, first + span)
+    # The oracle: every year of the coverage, looked at one by one.
+    fits = [year for year in range(first, last + 1) if year % 100 == short]
+    value = f"1-Jan-{short:02d}"
+    result = read([value], coverage=(first, last))
+    if len(fits) == 1:
+        assert list(result.dates) == [f"{fits[0]}-01-01"]
+        assert result.repairs[0] == (
+            f"{value!r} has a two-digit year; read as {fits[0]} by the dataset's "
+            f"coverage {first}–{last}"
+        )
+    elif fits:
+        assert list(result.dates) == [""]
+        assert result.errors[0].endswith(
+            f"more than once ({' and '.join(map(str, fits))})"
+        )
+    else:
+        assert list(result.dates) == [""]
+        assert result.errors[0] == (
+            f"{value!r} has a two-digit year and no century puts {short:02d} inside "
+            f"the dataset's coverage {first}–{last}"
+        )
