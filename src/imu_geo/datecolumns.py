@@ -46,8 +46,10 @@ case, with an optional ``.``; days may carry ``st``/``nd``/``rd``/``th``):
 
 Any of these may be followed by a time of day, after ``T`` or a space:
 ``H:MM``, ``HH:MM:SS``, fractions of a second, ``AM``/``PM``, ``Z`` or an offset
-``+05:00``. The time is dropped and the day kept as written (not shifted to
-UTC): the result is a day, and a column note says so once.
+``+05:00`` (at most 14 hours). A leap second, ``23:59:60``, is read; ``24:00``
+is not (it would be the next day). The time is dropped and the day kept as
+written (not shifted to UTC): the result is a day, and a column note says so
+once.
 
 Rules:
 
@@ -90,6 +92,8 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
+from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
@@ -132,6 +136,10 @@ _NAMED_DAY = re.compile(
     re.ASCII | re.IGNORECASE,
 )
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
+# The formats with a month name, and the name each gives its format.
+_NAMED = ((_DAY_NAMED, "day_named"), (_NAMED_DAY, "named_day"))
+# Labels of numbers need no month word.
+_NO_STYLES: Mapping[tuple, str] = MappingProxyType({})
 
 
 class DateColumnError(ValueError):
@@ -256,7 +264,7 @@ def _shape(text: str) -> _Shape:
     if match:
         key = ("numbers", match["sep"], len(match["y"]))
         return _with_time(text, match, key, "numbers", match["a"], match["b"])
-    for pattern, name in ((_DAY_NAMED, "day_named"), (_NAMED_DAY, "named_day")):
+    for pattern, name in _NAMED:
         match = pattern.fullmatch(cleaned)
         if not match:
             continue
@@ -268,9 +276,8 @@ def _shape(text: str) -> _Shape:
                 error=f"{text!r} is not a date: {word!r} is not an English month name",
             )
         key = (name, match["sep"], len(match["y"]))
-        return _with_time(
-            text, match, key, "fixed", str(month), match["a"], word.lower()
-        )
+        shape = _with_time(text, match, key, "fixed", str(month), match["a"])
+        return shape._replace(word=word.lower())
     if _SERIAL.fullmatch(cleaned):
         return _Shape(
             "unknown",
@@ -283,20 +290,20 @@ def _shape(text: str) -> _Shape:
 
 
 def _with_time(
-    text: str, match: re.Match, key: tuple, kind: str, a: str, b: str, word: str = ""
+    text: str, match: re.Match, key: tuple, kind: str, a: str, b: str
 ) -> _Shape:
     if match["hour"] is None:
-        return _Shape(kind, key, int(a), int(b), match["y"], len(a), word=word)
+        return _Shape(kind, key, int(a), int(b), match["y"], len(a))
     hour, minute = int(match["hour"]), int(match["minute"])
-    second = int(match["second"] or 0)
     if match["half"] is not None:
         valid = 1 <= hour <= 12
     else:
         valid = hour <= 23
-    valid = valid and minute <= 59 and second <= 60
+    # 60 seconds: a leap second, 23:59:60.
+    valid = valid and minute <= 59 and _at_most(match["second"], 60)
     if match["offset"]:
         valid = valid and abs(int(match["offset"])) <= 14
-        valid = valid and int(match["offset_minutes"] or 0) <= 59
+        valid = valid and _at_most(match["offset_minutes"], 59)
     if not valid:
         return _Shape(
             "unknown",
@@ -309,14 +316,20 @@ def _with_time(
         int(b),
         match["y"],
         len(a),
-        True,
-        bool(match["zone"]),
-        "",
-        word,
+        timed=True,
+        offset=bool(match["zone"]),
     )
 
 
-def _label(key: tuple, order: str, style: str = "Month") -> str:
+def _at_most(written: str | None, most: int) -> bool:
+    """Whether a part of a time that may be left out (seconds, an offset's
+    minutes) is at most ``most``; a part left out is."""
+    return written is None or int(written) <= most
+
+
+def _label(key: tuple, order: str, styles: Mapping[tuple, str] = _NO_STYLES) -> str:
+    """The format's label, read by ``order``; ``styles`` says how each format
+    with a month name writes it (``"Month"`` or ``"Mon"``)."""
     kind, sep = key[0], key[1]
     if kind == "year_first":
         return f"YYYY{sep}MM{sep}DD"
@@ -329,6 +342,7 @@ def _label(key: tuple, order: str, style: str = "Month") -> str:
         if order == "ymd" and key[2] == 2:
             return f"YY{sep}MM{sep}DD"
         return f"D{sep}M{sep}{year} or M{sep}D{sep}{year}"
+    style = styles[key]
     if kind == "day_named":
         return f"D{sep}{style}{sep}{year}"
     if sep == " ":
@@ -345,11 +359,14 @@ def _as_series(values: object) -> pd.Series:
     if isinstance(values, pd.Series | pd.Index):
         return pd.Series(values).reset_index(drop=True)
     if isinstance(values, np.ndarray):
-        return pd.Series(values.astype(object).ravel(), dtype=object)
-    items = list(values) if isinstance(values, Iterable) else [values]
-    array = np.empty(len(items), dtype=object)
-    array[:] = items
-    return pd.Series(array, dtype=object)
+        array = values.astype(object).ravel()
+    else:
+        items = list(values) if isinstance(values, Iterable) else [values]
+        array = np.empty(len(items), dtype=object)
+        array[:] = items
+    # Equivalent if dtype=object is dropped: pandas then infers its str dtype from
+    # an object array only when every value is text, and reads the same texts.
+    return pd.Series(array, dtype=object)  # pragma: no mutate
 
 
 def _plural(count: int, noun: str) -> str:
@@ -396,7 +413,7 @@ def _evidence(shapes: list[_Shape]) -> _Evidence:
 
 
 def _rows(positions: list[int], counts: np.ndarray) -> int:
-    return int(counts[positions].sum()) if positions else 0
+    return int(counts[positions].sum())
 
 
 def _decide_order(
@@ -537,54 +554,48 @@ class _Reading(NamedTuple):
     error: str = ""
 
 
-def _year(
-    text: str, written: str, coverage: tuple[int, int] | None
-) -> tuple[int | None, str, str]:
-    """The year, a repair reason, an error reason."""
+class _Year(NamedTuple):
+    """The year of a value, why it needed reading (a repair), or why it is not one."""
+
+    year: int = 0
+    repair: str = ""
+    error: str = ""
+
+
+def _year(text: str, written: str, coverage: tuple[int, int] | None) -> _Year:
     if len(written) == 4:
         year = int(written)
         if not MIN_YEAR <= year <= MAX_YEAR:
-            return (
-                None,
-                "",
-                f"{text!r} is not a date: the year {written} is outside "
-                f"{MIN_YEAR}-{MAX_YEAR}",
+            return _Year(
+                error=f"{text!r} is not a date: the year {written} is outside "
+                f"{MIN_YEAR}-{MAX_YEAR}"
             )
-        return year, "", ""
+        return _Year(year)
     short = int(written)
     if coverage is None:
-        return (
-            None,
-            "",
-            f"{text!r} has a two-digit year and the dataset's coverage is not "
-            "known, so neither is its century",
+        return _Year(
+            error=f"{text!r} has a two-digit year and the dataset's coverage is not "
+            "known, so neither is its century"
         )
     first, last = coverage
     span = f"{first}–{last}"
-    fits = [
-        century * 100 + short
-        for century in range(first // 100, last // 100 + 1)
-        if first <= century * 100 + short <= last
-    ]
+    # The years of the coverage that end in the two digits: the first of them,
+    # then one every hundred years.
+    fits = list(range(first + (short - first) % 100, last + 1, 100))
     if not fits:
-        return (
-            None,
-            "",
-            f"{text!r} has a two-digit year and no century puts {written} inside "
-            f"the dataset's coverage {span}",
+        return _Year(
+            error=f"{text!r} has a two-digit year and no century puts {written} "
+            f"inside the dataset's coverage {span}"
         )
     if len(fits) > 1:
-        return (
-            None,
-            "",
-            f"{text!r} has a two-digit year that fits the dataset's coverage {span} "
-            f"more than once ({' and '.join(map(str, fits))})",
+        return _Year(
+            error=f"{text!r} has a two-digit year that fits the dataset's coverage "
+            f"{span} more than once ({' and '.join(map(str, fits))})"
         )
-    return (
+    return _Year(
         fits[0],
         f"{text!r} has a two-digit year; read as {fits[0]} by the dataset's "
         f"coverage {span}",
-        "",
     )
 
 
@@ -624,7 +635,7 @@ def _read(
     if not 1 <= day <= last:
         what = (
             f"there is no day {day}"
-            if not 1 <= day <= 31
+            if day == 0 or day > 31
             else f"{calendar.month_name[month]} {year} has {last} days"
         )
         return _Reading(error=f"{text!r} is not a date{read_as}: {what}")
@@ -680,26 +691,21 @@ def read_date_columns(
     """
     coverage = _check_arguments(order, default_order, coverage)
     names = list(columns)
+    if not names:
+        return {}
     arrays = [_as_series(columns[name]) for name in names]
-    if len(arrays) == 1:
-        whole = arrays[0]
-    elif arrays:
-        whole = pd.concat(arrays, ignore_index=True)
-    else:
-        whole = pd.Series([], dtype=object)
-    codes, uniques = pd.factorize(whole, use_na_sentinel=True)
+    # A missing value's code is -1, which picks the empty reading appended
+    # last to each array of readings below. Only the values of the concatenated
+    # Series are used, not its index.
+    codes, uniques = pd.factorize(pd.concat(arrays))
     texts = [str(value) for value in uniques]
     shapes = [_shape(text) for text in texts]
     bounds = np.cumsum([0] + [len(array) for array in arrays])
-    per_column = []
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        part = codes[lo:hi]
-        per_column.append(np.bincount(part[part >= 0], minlength=len(uniques)))
-    counts = (
-        np.sum(per_column, axis=0)
-        if per_column
-        else np.zeros(len(uniques), dtype=np.int64)
-    )
+    parts = [codes[lo:hi] for lo, hi in pairwise(bounds)]
+    per_column = [
+        np.bincount(part[part >= 0], minlength=len(uniques)) for part in parts
+    ]
+    counts = np.sum(per_column, axis=0)
 
     used, order_from, order_note = _decide_order(
         shapes, uniques, counts, names, order, default_order, override_hint
@@ -713,30 +719,26 @@ def read_date_columns(
                 styles[shape.key] = "Month"
             else:
                 styles.setdefault(shape.key, "Mon")
-    labels = [
-        _label(shape.key, used, styles.get(shape.key, "Month")) if shape.key else ""
-        for shape in shapes
-    ]
+    labels = [_label(shape.key, used, styles) if shape.key else "" for shape in shapes]
     readings = [
-        _read(text, shape, used, label, coverage)
+        _read(texts[i], shape, used, labels[i], coverage)
         if shape.kind != "empty"
         else _Reading()
-        for text, shape, label in zip(texts, shapes, labels, strict=True)
+        for i, shape in enumerate(shapes)
     ]
     iso = np.array([r.iso for r in readings] + [""], dtype=object)
     repair = np.array([r.repair for r in readings] + [""], dtype=object)
     error = np.array([r.error for r in readings] + [""], dtype=object)
-    blank = np.array([s.kind == "empty" for s in shapes] + [True], dtype=bool)
+    blank = np.array([s.kind == "empty" for s in shapes] + [True])
 
     results = {}
-    for name, lo, hi, count in zip(
-        names, bounds[:-1], bounds[1:], per_column, strict=True
-    ):
-        part = codes[lo:hi]
+    for i, name in enumerate(names):
+        part, count = parts[i], per_column[i]
         arrays_out = [iso[part], repair[part], error[part], blank[part]]
         for array in arrays_out:
-            array.flags.writeable = False
-        formats = _formats(shapes, labels, count)
+            # Equivalent if False is mutated to None: the flag reads it as False.
+            array.flags.writeable = False  # pragma: no mutate
+        formats = _formats(labels, count)
         notes = [order_note] if order_note else []
         notes += _notes(name, shapes, texts, readings, count, formats, coverage)
         results[name] = DateColumn(
@@ -773,13 +775,12 @@ def read_date_column(
     )[column]
 
 
-def _formats(
-    shapes: list[_Shape], labels: list[str], counts: np.ndarray
-) -> tuple[tuple[str, int], ...]:
+def _formats(labels: list[str], counts: np.ndarray) -> tuple[tuple[str, int], ...]:
     seen: dict[str, int] = {}
-    for shape, label, count in zip(shapes, labels, counts, strict=True):
-        if count and label and shape.kind in ("fixed", "numbers"):
-            seen[label] = seen.get(label, 0) + int(count)
+    # Only the values in a known format have a label.
+    for i, label in enumerate(labels):
+        if counts[i] and label:
+            seen[label] = seen.get(label, 0) + int(counts[i])
     return tuple(sorted(seen.items(), key=lambda item: (-item[1], item[0])))
 
 
