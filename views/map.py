@@ -14,6 +14,7 @@ from imu_geo.ui import (
     player,
     regions,
     state,
+    viewport,
     widgets,
 )
 from imu_geo.views import (
@@ -40,6 +41,10 @@ if notice:
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
+    if mapdeck.framed_on_extent(data):
+        # Measured only then: the atlas's view is the same at any size.
+        size = viewport.map_size("map", mapdeck.MAP_SIZE)
+        mapdeck.fit_to_size(deck, data, size)
     map_key = mapdeck.map_key(data)
     chosen = st.pydeck_chart(
         deck,

@@ -12,10 +12,11 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from imu_geo.data import load_dataset
 from imu_geo.export import to_csv_bytes
+from imu_geo.layers import fit_view
 from imu_geo.store import open_folder
 from imu_geo.ui import loading, mapdeck
 from tests.e2e.pages import (
@@ -43,6 +44,51 @@ def world_folder(tmp_path_factory):
 def world_server(world_folder, start_server):
     with start_server(world_folder) as url:
         yield url
+
+
+def test_on_a_phone_the_map_frames_every_event_of_its_own_data(
+    browser: Browser, world_server, world_folder
+):
+    """At 390 pixels the view framed for a desktop's map would leave Homs (the
+    westernmost event) and Baghdad (the easternmost) off the map: the page
+    zooms out to the width the browser measured, and hovering where Homs is then
+    drawn shows it."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    try:
+        open_app(page, world_server)
+        expect(caption(page)).to_have_text(WINDOW)
+        chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        assert box["width"] < mapdeck.MAP_SIZE[0]
+        data = loading.from_store(open_folder(world_folder), anywhere=True)
+        desktop = loading.map_view(data, *mapdeck.MAP_SIZE)
+        view = fit_view(desktop, mapdeck.MAP_SIZE, (box["width"], box["height"]))
+        assert view["zoom"] < desktop["zoom"]
+        events = load_dataset(world_folder).events
+        for event in events.itertuples():
+            x, y = project(event.lon, event.lat, view, box["width"], box["height"])
+            assert 0 < x < box["width"] and 0 < y < box["height"], event.place_name
+        homs = events.loc[events["lon"].idxmin()]
+        assert homs["place_name"] == "Homs"
+        # Where the desktop's view would draw it: off the phone's map.
+        x, _ = project(homs["lon"], homs["lat"], desktop, box["width"], box["height"])
+        assert x < 0
+        x, y = project(homs["lon"], homs["lat"], view, box["width"], box["height"])
+        tooltip = page.locator(".deck-tooltip")
+        for _ in range(30):  # until the map drawn is the one framed for the phone
+            deck_ready(page)
+            page.mouse.move(box["x"] + x + 1, box["y"] + y)
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            if tooltip.count() and "Homs" in (tooltip.first.inner_text() or ""):
+                break
+            page.wait_for_timeout(500)
+        expect(tooltip.first).to_contain_text("Place: Homs")
+    finally:
+        context.close()
 
 
 def test_syria_and_iraq_on_the_world_map_and_in_regions(

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
 from imu_geo import world
@@ -24,6 +25,7 @@ from imu_geo.density import (
 from imu_geo.engine.source import EventSource, Selection
 from imu_geo.filters import FilterSpec
 from imu_geo.layers import (
+    ATLAS_BASEMAP,
     DECK_COLUMNS,
     DETAIL_LIMIT,
     HALO_PRECISIONS,
@@ -36,6 +38,7 @@ from imu_geo.layers import (
     compact_json,
     dataset_labels,
     detail_layers,
+    fit_view,
     labels_bytes,
     large_colour_codes,
     large_event_radii,
@@ -78,6 +81,22 @@ MAP_SIZE = (640, 600)
 
 def _map_frame(data: LoadedData) -> tuple[dict, str]:
     return map_view(data, *MAP_SIZE), data.basemap
+
+
+def framed_on_extent(data: LoadedData) -> bool:
+    """Whether the Map page opens on the dataset's own extent (not the atlas's
+    view, chosen for the story's region, which a phone's map already shows)."""
+    return data.basemap != ATLAS_BASEMAP
+
+
+def fit_to_size(deck, data: LoadedData, size: tuple[float, float]) -> None:
+    """Frame the Map page's ``deck`` of a dataset :func:`framed_on_extent` for a
+    map of ``size`` (as the browser measured it, :mod:`imu_geo.ui.viewport`):
+    the extent, framed for :data:`MAP_SIZE`, is zoomed out in a smaller map (a
+    phone) so that it shows whole. In a map as large or larger the view stays
+    as it was, so a desktop's map keeps the view it opened with."""
+    view = fit_view(map_view(data, *MAP_SIZE), MAP_SIZE, size)
+    deck.initial_view_state = pdk.ViewState(**view)
 
 
 FALLBACK_POINTS = 5_000
