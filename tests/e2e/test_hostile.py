@@ -22,7 +22,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from imu_geo.data import BUNDLED_DATA_DIR
-from imu_geo.layers import PICK_HINT
+from imu_geo.layers import PICK_HINT, fit_view, frame_view
+from imu_geo.ui.mapdeck import MAP_SIZE
 from tests.e2e.pages import (
     ACLED_SAMPLE,
     caption,
@@ -31,6 +32,7 @@ from tests.e2e.pages import (
     hover_across,
     local_only,
     open_app,
+    project,
     run_finished,
 )
 
@@ -171,26 +173,45 @@ def _assert_readable(
     return text
 
 
-def _tooltip_of_first_point(page: Page) -> str:
+def _tooltip_of_first_point(page: Page, points=(), views=()) -> str:
     """Hover over the map until an event's tooltip shows; return its text. (A
-    unit under the pointer has a tooltip too, which says it can be clicked.)"""
+    unit under the pointer has a tooltip too, which says it can be clicked.)
+
+    ``points`` (lon, lat) are hovered first, where each of ``views`` draws
+    them, until the map has settled; then the map is swept in a grid."""
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
     deck_ready(page)  # hovering finds only what deck.gl has drawn
     box = chart.bounding_box()
     tooltip = page.locator(".deck-tooltip")
+
+    def event_tip() -> str:
+        if (
+            tooltip.count()
+            and tooltip.first.is_visible()
+            and tooltip.first.inner_text().strip()
+            and not tooltip.first.inner_text().strip().endswith(PICK_HINT)
+        ):
+            return tooltip.first.inner_text().replace("\u2060", "")
+        return ""
+
+    for _ in range(20 if points else 0):
+        for view in views:
+            for lon, lat in points:
+                x, y = project(lon, lat, view, box["width"], box["height"])
+                page.mouse.move(box["x"] + x + 1, box["y"] + y)
+                page.mouse.move(box["x"] + x, box["y"] + y)
+                if tip := event_tip():
+                    return tip
+        page.wait_for_timeout(500)
+        deck_ready(page)
     for gy in range(4, 36):
         for gx in range(4, 36):
             page.mouse.move(
                 box["x"] + box["width"] * gx / 40, box["y"] + box["height"] * gy / 40
             )
-            if (
-                tooltip.count()
-                and tooltip.first.is_visible()
-                and tooltip.first.inner_text().strip()
-                and not tooltip.first.inner_text().strip().endswith(PICK_HINT)
-            ):
-                return tooltip.first.inner_text().replace("\u2060", "")
+            if tip := event_tip():
+                return tip
     raise AssertionError("no tooltip appeared over the map")
 
 
@@ -304,15 +325,19 @@ HOSTILE_NAME = (
 )
 
 
+# The four real towns the hostile ACLED rows are at: admin-1, place, lat, lon.
+HOSTILE_TOWNS = [
+    ("Kunduz", "Kunduz", "36.7286", "68.8681"),
+    ("Takhar", "Taloqan", "36.7360", "69.5345"),
+    ("Zabul", "Qalat", "32.1058", "66.9083"),
+    ("Kabul", "Kabul", "34.5281", "69.1723"),
+]
+
+
 def _hostile_acled(rows: int) -> str:
     """ACLED rows whose text columns are hostile, at four real towns."""
     header = ACLED_SAMPLE.splitlines()[0].split(",")
-    towns = [
-        ("Kunduz", "Kunduz", "36.7286", "68.8681"),
-        ("Takhar", "Taloqan", "36.7360", "69.5345"),
-        ("Zabul", "Qalat", "32.1058", "66.9083"),
-        ("Kabul", "Kabul", "34.5281", "69.1723"),
-    ]
+    towns = HOSTILE_TOWNS
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -403,7 +428,14 @@ def test_a_large_hostile_upload_is_mapped_from_point_files(
         timeout=30_000
     )
     _assert_readable(page, streamlit_server, outside, ())
-    tip = _tooltip_of_first_point(page)
+    # The map opens on the upload's extent, framed for the Map page's map and
+    # zoomed out to the map's measured width when that is narrower.
+    points = [(float(lon), float(lat)) for _, _, lat, lon in HOSTILE_TOWNS]
+    lons, lats = zip(*points, strict=True)
+    desktop = frame_view((min(lons), min(lats), max(lons), max(lats)), *MAP_SIZE)
+    box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    fitted = fit_view(desktop, MAP_SIZE, (box["width"], box["height"]))
+    tip = _tooltip_of_first_point(page, points, (fitted, desktop))
     assert tip.startswith(("@@#x.y", "@@=x")) and "⟨U+202E⟩" in tip, tip
     page.get_by_role("button", name="Forget my file").click()
     expect(caption(page)).to_have_text(re.compile(r"^49 events — "), timeout=30_000)

@@ -8,9 +8,12 @@ drawn in the map's column and taking no space, measures that column and the
 screen in the browser and sends both back once; the page then frames its map
 for that size (:func:`imu_geo.layers.map_box`).
 
-It sends again only when a size has changed by more than a few pixels (a
+It sends again only when a width has changed by more than a few pixels (a
 scroll bar coming or going does not count), so the one extra run happens on
-the first visit of a page, and after the window is resized. That run is not
+the first visit of a page, and after the window is resized or the phone
+turned. The screen's height alone never sends: a phone's browser changes it
+whenever its address bar slides in or out as the page scrolls, and a map
+reframed then would jump under the reader's finger. That run is not
 the reader's: a message the page showed once (a bad link's tour stop) is
 shown on it again (:func:`imu_geo.ui.state.measure_run`). Until the browser
 has measured (and in a page test, which has no browser), the assumed size
@@ -29,7 +32,6 @@ from imu_geo.ui.state import note_measured
 
 # Smaller changes are a scroll bar or a rounding, not a new screen.
 WIDTH_SLACK_PX = 8
-HEIGHT_SLACK_PX = 40
 
 _JS = """
 export default function ({ parentElement, data, setStateValue }) {
@@ -44,8 +46,7 @@ export default function ({ parentElement, data, setStateValue }) {
   const same =
     known &&
     Math.abs(known.width - width) <= data.width_slack &&
-    Math.abs(known.screen[0] - screen[0]) <= data.width_slack &&
-    Math.abs(known.screen[1] - screen[1]) <= data.height_slack;
+    Math.abs(known.screen[0] - screen[0]) <= data.width_slack;
   if (width > 0 && !same) setStateValue("size", { width, screen });
 }
 """
@@ -80,7 +81,6 @@ def map_size(name: str, designed: tuple[float, float]) -> tuple[float, float]:
         data={
             "known": ({"width": known[0], "screen": list(known[1])} if known else None),
             "width_slack": WIDTH_SLACK_PX,
-            "height_slack": HEIGHT_SLACK_PX,
         },
         default={"size": None},
         on_size_change=note_measured,
