@@ -77,6 +77,7 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.summaries.maps": ("test_summaries.py", "test_security.py"),
     "imu_geo.summaries.table": ("test_summaries.py", "test_event_points.py"),
     "imu_geo.summaries.text": ("test_summaries.py", "test_cli_engine.py"),
+    "imu_geo.timeline": ("test_pointfiles.py",),
     "imu_geo.world": ("test_world_maps.py", "test_import_world.py"),
 }
 # The tests of every importer module: they read files of every layout.
