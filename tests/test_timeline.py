@@ -25,12 +25,15 @@ from imu_geo.timeline import (
     _epoch_ms,
     base_lanes,
     build_timeline_chart,
+    build_volume_chart,
     chart_rows,
     colour_scale,
     era_for,
     era_frame,
     event_bars,
+    monthly_counts,
     relocation_links,
+    timeline_events,
     window_from_selection,
 )
 from tests.conftest import DATA_DIR
@@ -799,3 +802,655 @@ def test_bars_are_coloured_outlined_faded_and_titled_by_kind():
         assert encoding["y"]["field"] == "row"
     assert [row["kind"] for row in _data(spec, bars)] == ["bombing"]
     assert [row["start"] for row in _data(spec, lanes)] == ["2000-01-01"]
+
+
+# --- the chart, written out by hand ----------------------------------------------
+
+# 1 Jan 2000 and 1 Jul 2000, UTC midnight, in epoch milliseconds (2000 is a leap
+# year: 31 + 29 + 31 + 30 + 31 + 30 = 182 days from one to the other).
+JAN_2000_MS = NEW_YEAR_MS
+JUL_2000_MS = NEW_YEAR_MS + 182 * 86_400_000
+HEADING_TEST = (
+    'indexof(["ERAS", "ATTACKS", "CONTEXT", "BASES, BY PLACE"], datum.value) >= 0'
+)
+# The colour of each kind, in legend order: the attack types, base, context.
+KIND_COLOURS = {
+    "domain": [
+        "bombing",
+        "suicide bombing",
+        "hostage taking",
+        "hijacking",
+        "armed assault",
+        "armed incursion",
+        "foiled plot",
+        "base",
+        "context",
+    ],
+    "range": [
+        "#d55e00",
+        "#cc79a7",
+        "#e69f00",
+        "#56b4e9",
+        "#0072b2",
+        "#009e73",
+        "#f0e442",
+        "#5e3c99",
+        "#6e6e6e",
+    ],
+}
+
+
+def _time_axis(first_ms: int, last_ms: int) -> dict:
+    """The x encoding every layer shares: time over the whole span, years on top."""
+    return {
+        "field": "start",
+        "type": "temporal",
+        "title": None,
+        "scale": {"type": "utc", "domain": [first_ms, last_ms]},
+        "axis": {
+            "format": "%Y",
+            "orient": "top",
+            "grid": True,
+            "gridColor": "#ffffff",
+            "gridWidth": 1,
+            "domain": False,
+            "tickCount": {"interval": "year", "step": 2},
+            "labelFontSize": 11,
+        },
+    }
+
+
+def _row_axis(field: str, rows: list[str]) -> dict:
+    """The y encoding: one band per row, headings in bold and darker."""
+    return {
+        "field": field,
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": rows, "paddingInner": 0.2, "paddingOuter": 0.1},
+        "axis": {
+            "labelLimit": {
+                "expr": "containerSize()[0] > 0 ? clamp(floor(0.4 * "
+                "containerSize()[0]), 80, 250) : 250"
+            },
+            "labelOverlap": False,
+            "labelFontSize": 11,
+            "labelFontWeight": {
+                "condition": {"test": HEADING_TEST, "value": "bold"},
+                "value": "normal",
+            },
+            "labelColor": {
+                "condition": {"test": HEADING_TEST, "value": "#222222"},
+                "value": "#555555",
+            },
+            "ticks": False,
+            "domain": False,
+        },
+    }
+
+
+def _bar_encoding(rows: list[str]) -> dict:
+    x = _time_axis(JAN_2000_MS, JUL_2000_MS)
+    return {
+        "x": x,
+        "x2": {"field": "end"},
+        "y": _row_axis("row", rows),
+        "color": {
+            "field": "kind",
+            "type": "nominal",
+            "scale": KIND_COLOURS,
+            "title": None,
+        },
+        "stroke": {
+            "field": "kind",
+            "type": "nominal",
+            "scale": KIND_COLOURS,
+            "title": None,
+        },
+        "fillOpacity": {
+            "condition": {"test": "datum.vague", "value": 0.2},
+            "value": 0.9,
+        },
+        "opacity": {
+            "condition": {"test": "datum.in_window", "value": 1.0},
+            "value": 0.35,
+        },
+        "tooltip": [
+            {"field": "label", "type": "nominal", "title": "Event"},
+            {"field": "dates", "type": "nominal", "title": "Dates"},
+            {"field": "precision", "type": "nominal", "title": "Date precision"},
+            {"field": "place", "type": "nominal", "title": "Place"},
+            {"field": "kind", "type": "nominal", "title": "Type"},
+        ],
+    }
+
+
+SMALL = make_events(
+    [
+        {
+            "event_id": "raid",
+            "date_start": "2000-03-01",
+            "date_end": "2000-03-01",
+            "title": "Raid",
+        },
+        {
+            "event_id": "statement",
+            "layer": "context",
+            "event_type": "statement",
+            "date_start": "2000-06-10",
+            "date_end": "2000-06-10",
+            "title": "Statement",
+        },
+        {
+            "event_id": "b1",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "2000-01-01",
+            "date_end": "2000-02-29",
+            "date_precision": "range",
+            "place_name": "Namangan",
+            "lat": 41.0,
+            "lon": 71.6,
+            "title": "Base in Namangan",
+        },
+        {
+            "event_id": "b2",
+            "layer": "base",
+            "event_type": "group_base",
+            "date_start": "2000-04-01",
+            "date_end": "2000-06-30",
+            "date_precision": "range",
+            "place_name": "Tavildara",
+            "lat": 38.7,
+            "lon": 70.5,
+            "title": "Base in Tavildara",
+        },
+    ]
+)
+SMALL_ROWS = [
+    "ERAS",
+    "ATTACKS",
+    "Raid",
+    "CONTEXT",
+    "Statement",
+    "BASES, BY PLACE",
+    "Namangan",
+    "Tavildara",
+]
+# The data spans January to June 2000; the window is March and April.
+SMALL_WINDOW = FilterSpec(date(2000, 3, 1), date(2000, 4, 30))
+
+
+def _small_chart(eras=()) -> tuple[dict, list[dict]]:
+    return _layers(build_timeline_chart(SMALL, SMALL_WINDOW, eras))
+
+
+def test_a_small_chart_is_drawn_layer_by_layer_as_written():
+    spec, layers = _small_chart()
+    assert [layer["mark"]["type"] for layer in layers] == [
+        "rect",
+        "text",
+        "rect",
+        "rule",
+        "bar",
+        "bar",
+        "rule",
+        "point",
+    ]
+    # Eight rows of 17 px, and 110 px for the legend and the axis.
+    assert spec["height"] == 8 * 17 + 110
+    assert spec["config"]["view"]["stroke"] is None
+    assert spec["config"]["legend"] == {
+        "orient": "bottom",
+        "columns": 3,
+        "symbolType": "square",
+    }
+    assert [p["name"] for p in spec["params"]] == [SPAN_PARAM]
+    assert spec["params"][0]["views"] == [layers[0]["name"]]
+
+
+def test_without_eras_one_blank_band_spans_the_data():
+    spec, layers = _small_chart()
+    bands, names = layers[0], layers[1]
+    assert bands["mark"] == {"type": "rect"}
+    assert bands["encoding"] == {
+        "x": _time_axis(JAN_2000_MS, JUL_2000_MS),
+        "x2": {"field": "end"},
+        "fill": {"field": "shade", "type": "nominal", "scale": None, "legend": None},
+    }
+    assert _data(spec, bands) == [
+        {"start": "2000-01-01", "end": "2000-07-01", "shade": "#f3f1ec"}
+    ]
+    # The band has no name to show, and no reason; its midpoint is 90.5 days in.
+    assert _data(spec, names) == [
+        {
+            "start": "2000-01-01",
+            "end": "2000-07-01",
+            "mid": "2000-03-31",
+            "text": "",
+            "name": "1 · ",
+            "period": "Jan 2000–Jun 2000",
+            "reason": "",
+        }
+    ]
+
+
+def test_era_labels_sit_on_the_top_row_cut_to_their_band():
+    eras = (
+        Era("a", "First", date(2000, 1, 1), date(2000, 3, 31), "One."),
+        Era("b", "Second", date(2000, 4, 1), date(2000, 6, 30), "Two."),
+    )
+    spec, layers = _small_chart(eras)
+    bands, names = layers[0], layers[1]
+    assert [row["shade"] for row in _data(spec, bands)] == ["#f3f1ec", "#e6e3db"]
+    assert names["mark"] == {
+        "type": "text",
+        "fontSize": 11,
+        "fontWeight": "bold",
+        "color": "#444444",
+        "limit": {
+            "expr": "max(scale('x', toDate(datum.end)) - scale('x', "
+            "toDate(datum.start)) - 4, 1)"
+        },
+    }
+    assert names["transform"] == [{"calculate": "'ERAS'", "as": "era_row"}]
+    assert names["encoding"] == {
+        "x": {"field": "mid", "type": "temporal", "scale": {"type": "utc"}},
+        "y": _row_axis("era_row", SMALL_ROWS),
+        "text": {"field": "text", "type": "nominal"},
+        "tooltip": [
+            {"field": "name", "type": "nominal", "title": "Era"},
+            {"field": "period", "type": "nominal", "title": "Period"},
+            {"field": "reason", "type": "nominal", "title": "Why"},
+        ],
+    }
+    # Three months each: too short for a name, so numbered only.
+    assert _data(spec, names) == [
+        {
+            "start": "2000-01-01",
+            "end": "2000-04-01",
+            "mid": "2000-02-15",
+            "text": "1",
+            "name": "1 · First",
+            "period": "Jan 2000–Mar 2000",
+            "reason": "One.",
+        },
+        {
+            "start": "2000-04-01",
+            "end": "2000-07-01",
+            "mid": "2000-05-16",
+            "text": "2",
+            "name": "2 · Second",
+            "period": "Apr 2000–Jun 2000",
+            "reason": "Two.",
+        },
+    ]
+
+
+def test_the_window_is_veiled_outside_and_edged_in_blue():
+    spec, layers = _small_chart()
+    veil, edges = layers[2], layers[3]
+    assert veil["mark"] == {"type": "rect", "color": "#ffffff", "opacity": 0.6}
+    assert veil["encoding"] == {
+        "x": _time_axis(JAN_2000_MS, JUL_2000_MS),
+        "x2": {"field": "end"},
+    }
+    assert _data(spec, veil) == [
+        {"start": "2000-01-01", "end": "2000-03-01"},
+        {"start": "2000-05-01", "end": "2000-07-01"},
+    ]
+    assert edges["mark"] == {"type": "rule", "color": "#0072b2", "strokeWidth": 1.5}
+    assert edges["encoding"] == {"x": _time_axis(JAN_2000_MS, JUL_2000_MS)}
+    assert _data(spec, edges) == [{"start": "2000-03-01"}, {"start": "2000-05-01"}]
+
+
+def test_event_bars_and_lane_bars_carry_every_field_as_written():
+    spec, layers = _small_chart()
+    bars, lanes = layers[4], layers[5]
+    assert bars["encoding"] == _bar_encoding(SMALL_ROWS)
+    assert lanes["encoding"] == _bar_encoding(SMALL_ROWS)
+    assert _data(spec, bars) == [
+        {
+            "row": "Raid",
+            "kind": "bombing",
+            "start": "2000-03-01",
+            "end": "2000-03-02",
+            "label": "Raid",
+            "dates": "2000-03-01",
+            "precision": "day",
+            "place": "no place",
+            "vague": False,
+            "in_window": True,
+        },
+        {
+            "row": "Statement",
+            "kind": "context",
+            "start": "2000-06-10",
+            "end": "2000-06-11",
+            "label": "Statement",
+            "dates": "2000-06-10",
+            "precision": "day",
+            "place": "no place",
+            "vague": False,
+            "in_window": False,
+        },
+    ]
+    assert _data(spec, lanes) == [
+        {
+            "row": "Namangan",
+            "kind": "base",
+            "start": "2000-01-01",
+            "end": "2000-03-01",
+            "label": "Base in Namangan",
+            "dates": "2000-01-01 – 2000-02-29",
+            "precision": "range",
+            "place": "Namangan",
+            "vague": True,
+            "in_window": False,
+        },
+        {
+            "row": "Tavildara",
+            "kind": "base",
+            "start": "2000-04-01",
+            "end": "2000-07-01",
+            "label": "Base in Tavildara",
+            "dates": "2000-04-01 – 2000-06-30",
+            "precision": "range",
+            "place": "Tavildara",
+            "vague": True,
+            "in_window": True,
+        },
+    ]
+
+
+def test_a_move_joins_the_two_lanes_at_the_new_base():
+    spec, layers = _small_chart()
+    rule, arrow = layers[6], layers[7]
+    moved = [{"field": "label", "type": "nominal", "title": "Base moved"}]
+    assert rule["encoding"] == {
+        "x": _time_axis(JAN_2000_MS, JUL_2000_MS),
+        "y": _row_axis("from_row", SMALL_ROWS),
+        "y2": {"field": "to_row"},
+        "tooltip": moved,
+    }
+    assert arrow["encoding"] == {
+        "x": _time_axis(JAN_2000_MS, JUL_2000_MS),
+        "y": _row_axis("to_row", SMALL_ROWS),
+        "color": {"value": "#5e3c99"},
+        "tooltip": moved,
+    }
+    move = {
+        "start": "2000-04-01",
+        "from_row": "Namangan",
+        "to_row": "Tavildara",
+        "label": "Namangan → Tavildara (2000)",
+    }
+    assert _data(spec, rule) == _data(spec, arrow) == [move]
+
+
+def test_the_whole_span_given_sets_the_time_axis():
+    whole = FilterSpec(date(1999, 1, 1), date(2000, 12, 31))
+    chart = build_timeline_chart(SMALL, SMALL_WINDOW, (), whole)
+    spec, layers = _layers(chart)
+    # 1 Jan 1999 and 1 Jan 2001: 365 days before and 366 days after 1 Jan 2000.
+    axis = _time_axis(JAN_2000_MS - 365 * 86_400_000, JAN_2000_MS + 366 * 86_400_000)
+    assert layers[0]["encoding"]["x"] == layers[4]["encoding"]["x"] == axis
+    assert _data(spec, layers[0]) == [
+        {"start": "1999-01-01", "end": "2001-01-01", "shade": "#f3f1ec"}
+    ]
+    assert _data(spec, layers[2]) == [
+        {"start": "1999-01-01", "end": "2000-03-01"},
+        {"start": "2000-05-01", "end": "2001-01-01"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "veiled", "edges"),
+    [
+        # The window's days from its first to its last, both in.
+        ("window", [("2000-01-01", "2000-03-01"), ("2000-05-01", "2000-07-01")],
+         ["2000-03-01", "2000-05-01"]),
+        # Cumulative: from the first day of the data to the window's end.
+        ("cumulative", [("2000-05-01", "2000-07-01")],
+         ["2000-01-01", "2000-05-01"]),
+    ],
+)  # fmt: skip
+def test_the_veil_and_edges_follow_the_mode(mode, veiled, edges):
+    window = replace(SMALL_WINDOW, mode=mode)
+    spec, layers = _layers(build_timeline_chart(SMALL, window, ()))
+    assert [(r["start"], r["end"]) for r in _data(spec, layers[2])] == veiled
+    assert [r["start"] for r in _data(spec, layers[3])] == edges
+
+
+# --- the events the chart draws ---------------------------------------------------
+
+SPREAD = make_events(
+    [
+        {"event_id": "a1999", "date_start": "1999-05-01", "date_end": "1999-05-01"},
+        {
+            "event_id": "c2005",
+            "layer": "context",
+            "date_start": "2005-05-01",
+            "date_end": "2005-05-01",
+        },
+        {"event_id": "a2010", "date_start": "2010-05-01", "date_end": "2010-05-01"},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # The window (2005 only) is not applied: every event is drawn.
+        ({}, ["a1999", "c2005", "a2010"]),
+        ({"mode": "cumulative"}, ["a1999", "c2005", "a2010"]),
+        # The other filters are.
+        ({"layers": ("attack",)}, ["a1999", "a2010"]),
+        ({"layers": ("context",), "mode": "cumulative"}, ["c2005"]),
+    ],
+)
+def test_timeline_events_keep_every_filter_but_the_window(changes, expected):
+    spec = replace(FilterSpec(date(2005, 1, 1), date(2005, 12, 31)), **changes)
+    assert list(timeline_events(SPREAD, spec)["event_id"]) == expected
+
+
+# --- many events: counts per month ---------------------------------------------------
+
+
+def test_monthly_counts_of_no_events_have_the_columns_and_no_row():
+    counts = monthly_counts(SPREAD.iloc[0:0])
+    assert counts.empty
+    assert list(counts.columns) == ["start", "end", "layer", "vague", "count"]
+
+
+def test_monthly_counts_count_each_event_once_in_its_first_month():
+    events = make_events(
+        [
+            # Known to the day and to the month: solid; in December.
+            {"event_id": "d", "date_start": "1999-12-16", "date_end": "1999-12-16"},
+            {
+                "event_id": "m",
+                "date_start": "1999-12-01",
+                "date_end": "1999-12-31",
+                "date_precision": "month",
+            },
+            # A year, a season and a range are vague; each counts where it begins.
+            {
+                "event_id": "y",
+                "date_start": "1999-01-01",
+                "date_end": "1999-12-31",
+                "date_precision": "year",
+            },
+            {
+                "event_id": "r",
+                "date_start": "1999-12-31",
+                "date_end": "2000-01-02",
+                "date_precision": "range",
+            },
+            {
+                "event_id": "s",
+                "layer": "context",
+                "date_start": "1999-12-01",
+                "date_end": "2000-02-29",
+                "date_precision": "season",
+            },
+        ]
+    )
+    counts = monthly_counts(events)
+    assert sorted(counts.columns) == ["count", "end", "layer", "start", "vague"]
+    assert counts.to_dict("records") == [
+        {
+            "start": pd.Timestamp("1999-01-01"),
+            "end": pd.Timestamp("1999-02-01"),
+            "layer": "attack",
+            "vague": True,
+            "count": 1,
+        },
+        {
+            "start": pd.Timestamp("1999-12-01"),
+            "end": pd.Timestamp("2000-01-01"),
+            "layer": "attack",
+            "vague": False,
+            "count": 2,
+        },
+        {
+            "start": pd.Timestamp("1999-12-01"),
+            "end": pd.Timestamp("2000-01-01"),
+            "layer": "attack",
+            "vague": True,
+            "count": 1,
+        },
+        {
+            "start": pd.Timestamp("1999-12-01"),
+            "end": pd.Timestamp("2000-01-01"),
+            "layer": "context",
+            "vague": True,
+            "count": 1,
+        },
+    ]
+
+
+# 1 Jan 1999, UTC midnight, in epoch milliseconds: 365 days before 1 Jan 2000.
+JAN_1999_MS = NEW_YEAR_MS - 365 * 86_400_000
+# Counts as the engine or monthly_counts give them, out of order on purpose.
+COUNTS = pd.DataFrame(
+    {
+        "start": pd.to_datetime(
+            ["1999-02-01", "1999-12-01", "1999-02-01", "1999-02-01", "1999-02-01"]
+        ),
+        "layer": ["context", "attack", "attack", "base", "attack"],
+        "vague": [False, False, True, True, False],
+        "count": [2, 1200, 3, 4, 1],
+        "end": pd.to_datetime(
+            ["1999-03-01", "2000-01-01", "1999-03-01", "1999-03-01", "1999-03-01"]
+        ),
+    }
+)
+YEAR_1999 = FilterSpec(date(1999, 1, 1), date(1999, 12, 31))
+SPRING_1999 = FilterSpec(date(1999, 3, 1), date(1999, 5, 31))
+
+
+def _volume(eras=()) -> tuple[dict, list[dict]]:
+    return _layers(build_volume_chart(COUNTS, SPRING_1999, YEAR_1999, eras))
+
+
+def test_the_volume_chart_is_drawn_layer_by_layer_as_written():
+    spec, layers = _volume()
+    assert [layer["mark"] for layer in layers] == [
+        {"type": "rect"},
+        {"type": "rect", "strokeWidth": 0},
+        {"type": "rect", "color": "#ffffff", "opacity": 0.6},
+        {"type": "rule", "color": "#0072b2", "strokeWidth": 1.5},
+    ]
+    assert spec["height"] == 320
+    assert spec["config"]["view"]["stroke"] is None
+    assert spec["config"]["legend"] == {
+        "orient": "bottom",
+        "columns": 3,
+        "symbolType": "square",
+    }
+    assert [(p["name"], p["views"]) for p in spec["params"]] == [
+        (SPAN_PARAM, [layers[0]["name"]])
+    ]
+    x = _time_axis(JAN_1999_MS, NEW_YEAR_MS)
+    assert layers[0]["encoding"]["x"] == x
+    assert _data(spec, layers[0]) == [
+        {"start": "1999-01-01", "end": "2000-01-01", "shade": "#f3f1ec"}
+    ]
+    assert layers[2]["encoding"] == {"x": x, "x2": {"field": "end"}}
+    assert _data(spec, layers[2]) == [
+        {"start": "1999-01-01", "end": "1999-03-01"},
+        {"start": "1999-06-01", "end": "2000-01-01"},
+    ]
+    assert layers[3]["encoding"] == {"x": x}
+    assert _data(spec, layers[3]) == [{"start": "1999-03-01"}, {"start": "1999-06-01"}]
+
+
+def test_the_volume_chart_stacks_layer_by_layer_solid_below_vague():
+    spec, layers = _volume()
+    bars = layers[1]
+    assert bars["encoding"] == {
+        "x": _time_axis(JAN_1999_MS, NEW_YEAR_MS),
+        "x2": {"field": "end"},
+        "y": {"field": "bottom", "type": "quantitative", "title": "events per month"},
+        "y2": {"field": "top"},
+        "color": {
+            "field": "layer",
+            "type": "nominal",
+            "scale": {
+                "domain": ["attack", "base", "context"],
+                "range": ["#d55e00", "#5e3c99", "#6e6e6e"],
+            },
+            "title": None,
+        },
+        "fillOpacity": {
+            "condition": {"test": "datum.vague", "value": 0.35},
+            "value": 0.9,
+        },
+        "tooltip": [
+            {"field": "month", "type": "nominal", "title": "Month"},
+            {"field": "layer", "type": "nominal", "title": "Layer"},
+            {"field": "precision", "type": "nominal", "title": "Dates"},
+            {
+                "field": "count",
+                "type": "quantitative",
+                "title": "Events",
+                "format": ",",
+            },
+        ],
+    }
+    solid, vague = "day or month", "vaguer than a month"
+
+    def row(start, end, layer, is_vague, count, bottom, month):
+        return {
+            "start": start,
+            "end": end,
+            "layer": layer,
+            "vague": is_vague,
+            "count": count,
+            "precision": vague if is_vague else solid,
+            "month": month,
+            "bottom": bottom,
+            "top": bottom + count,
+        }
+
+    feb, mar = "1999-02-01", "1999-03-01"
+    assert _data(spec, bars) == [
+        # February: attacks (solid 1, vague 3), then bases (4), then context (2).
+        row(feb, mar, "attack", False, 1, 0, "Feb 1999"),
+        row(feb, mar, "attack", True, 3, 1, "Feb 1999"),
+        row(feb, mar, "base", True, 4, 4, "Feb 1999"),
+        row(feb, mar, "context", False, 2, 8, "Feb 1999"),
+        row("1999-12-01", "2000-01-01", "attack", False, 1200, 0, "Dec 1999"),
+    ]
+
+
+def test_the_volume_chart_draws_the_eras_given_behind_the_counts():
+    eras = (
+        Era("a", "First", date(1999, 1, 1), date(1999, 6, 30), "One."),
+        Era("b", "Second", date(1999, 7, 1), date(1999, 12, 31), "Two."),
+    )
+    spec, layers = _volume(eras)
+    assert _data(spec, layers[0]) == [
+        {"start": "1999-01-01", "end": "1999-07-01", "shade": "#f3f1ec"},
+        {"start": "1999-07-01", "end": "2000-01-01", "shade": "#e6e3db"},
+    ]

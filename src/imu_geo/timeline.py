@@ -266,8 +266,22 @@ def relocation_links(events: pd.DataFrame) -> pd.DataFrame:
         order of the pairs.
     """
     bases = events[events["layer"] == "base"]
-    lane = dict(zip(bases["event_id"], _lane_of(bases), strict=True))
-    begins = dict(zip(bases["event_id"], bases["date_start"], strict=True))
+    # Both zips pair columns of one frame, so their lengths are equal: whether
+    # zip checks it (strict) cannot change the result.
+    lane = dict(
+        zip(
+            bases["event_id"],
+            _lane_of(bases),
+            strict=True,  # pragma: no mutate
+        )
+    )
+    begins = dict(
+        zip(
+            bases["event_id"],
+            bases["date_start"],
+            strict=True,  # pragma: no mutate
+        )
+    )
     rows = [
         {
             "from_id": source,
@@ -365,7 +379,8 @@ def _as_day(value: object) -> date:
     if isinstance(value, int | float):
         return datetime.fromtimestamp(value / 1000, tz=UTC).date()
     if isinstance(value, str):
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        # Python 3.11's fromisoformat reads a trailing Z (UTC) itself.
+        moment = datetime.fromisoformat(value)
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC)
         return moment.date()
@@ -551,6 +566,22 @@ def _window_layers(
     return [veil, lines]
 
 
+def _no_eras(whole: FilterSpec) -> tuple[Era]:
+    """For data without eras (another dataset than the atlas): one unlabelled
+    band over the whole span, which still carries the span selection."""
+    return (
+        Era(
+            # The key names an era preset on the page; this band is none, and
+            # the chart does not read it.
+            "all",  # pragma: no mutate
+            "",
+            whole.start,
+            whole.end,
+            "",
+        ),
+    )
+
+
 def _era_bands(eras: Sequence[Era], domain: tuple[date, date]) -> alt.Chart:
     """Era bands over the chart's full height, carrying the span selection."""
     frame = _iso(era_frame(eras), ["start", "end"])
@@ -677,10 +708,7 @@ def build_timeline_chart(
     lanes = base_lanes(shown).assign(in_window=lambda b: b["event_id"].isin(inside))
     rows, bars, lanes = chart_rows(bars, lanes)
 
-    if not eras:
-        # No eras (another dataset than the atlas): one unlabelled band over the
-        # whole span still carries the span selection.
-        eras = (Era("all", "", whole.start, whole.end, ""),)
+    eras = eras or _no_eras(whole)
     layers = [*_era_layers(eras, rows, domain), *_window_layers(spec, whole, domain)]
     if not bars.empty:
         layers.append(_bar_layer(bars, rows, domain))
@@ -751,8 +779,7 @@ def build_volume_chart(
     ``whole`` is the data's full span (the x domain).
     """
     domain = (whole.start, whole.end + timedelta(days=1))
-    if not eras:
-        eras = (Era("all", "", whole.start, whole.end, ""),)
+    eras = eras or _no_eras(whole)
     bands = _era_bands(eras, domain)
     counts = counts.copy()
     counts["precision"] = counts["vague"].map(
