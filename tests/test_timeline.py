@@ -1454,3 +1454,21 @@ def test_the_volume_chart_draws_the_eras_given_behind_the_counts():
         {"start": "1999-01-01", "end": "1999-07-01", "shade": "#f3f1ec"},
         {"start": "1999-07-01", "end": "2000-01-01", "shade": "#e6e3db"},
     ]
+
+
+@pytest.mark.parametrize("mode", ["window", "cumulative"])
+def test_an_event_over_before_the_whole_span_given_is_not_drawn(mode):
+    # The span given starts in 2005: the attack of May 1999 lies outside it,
+    # whatever the window's mode (a cumulative window would reach back to it).
+    whole = FilterSpec(date(2005, 1, 1), date(2010, 12, 31))
+    spec = FilterSpec(date(2005, 1, 1), date(2005, 12, 31), mode=mode)
+    assert list(timeline_events(SPREAD, spec, whole)["event_id"]) == ["c2005", "a2010"]
+    chart, layers = _layers(build_timeline_chart(SPREAD, spec, (), whole))
+    assert [row["label"] for row in _data(chart, layers[4])] == [
+        "An event",
+        "An event (2)",
+    ]
+    assert [row["start"] for row in _data(chart, layers[4])] == [
+        "2010-05-01",
+        "2005-05-01",
+    ]

@@ -402,13 +402,16 @@ def _epoch_ms(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
 
 
-def timeline_events(events: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
+def timeline_events(
+    events: pd.DataFrame, spec: FilterSpec, whole: FilterSpec | None = None
+) -> pd.DataFrame:
     """The events the chart draws: every filter of ``spec`` but the time window.
 
-    The chart always spans the whole data, so that a user sees what lies outside
-    the window and can move it there; the window itself is marked on the chart.
+    The chart always spans the whole data (``whole``, by default the span of
+    ``events``), so that a user sees what lies outside the window and can move it
+    there; the window itself is marked on the chart.
     """
-    whole = full_span(events)
+    whole = whole or full_span(events)
     return apply_filters(
         events, replace(spec, start=whole.start, end=whole.end, mode="window")
     )
@@ -697,9 +700,7 @@ def build_timeline_chart(
     """
     whole = whole or full_span(events)
     domain = (whole.start, whole.end + timedelta(days=1))
-    shown = apply_filters(
-        events, replace(spec, start=whole.start, end=whole.end, mode="window")
-    )
+    shown = timeline_events(events, spec, whole)
     inside = set(shown.loc[filter_mask(shown, spec), "event_id"])
     bars = event_bars(shown)
     bars = bars[bars["layer"] != "base"].assign(
@@ -714,7 +715,14 @@ def build_timeline_chart(
         layers.append(_bar_layer(bars, rows, domain))
     if not lanes.empty:
         lanes_layer = _bar_layer(lanes, rows, domain, band=1.0)
-        lane_row = dict(zip(lanes["lane"], lanes["row"], strict=True))
+        # Two columns of one frame, of one length: strict cannot change a thing.
+        lane_row = dict(
+            zip(
+                lanes["lane"],
+                lanes["row"],
+                strict=True,  # pragma: no mutate
+            )
+        )
         layers += [
             lanes_layer,
             *_relocation_layers(relocation_links(shown), lane_row, rows, domain),
@@ -759,7 +767,11 @@ def monthly_counts(events: pd.DataFrame) -> pd.DataFrame:
             "vague": ~events["date_precision"].isin(PRECISE_DATES).to_numpy(),
         }
     )
-    counts = frame.groupby(["start", "layer", "vague"], sort=True).size()
+    counts = frame.groupby(
+        ["start", "layer", "vague"],
+        # Sorted by the keys (pandas' default, written out): months in order.
+        sort=True,  # pragma: no mutate
+    ).size()
     counts = counts.rename("count").reset_index()
     counts["start"] = pd.to_datetime(counts["start"])
     counts["end"] = counts["start"] + pd.offsets.MonthBegin(1)
