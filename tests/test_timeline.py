@@ -1472,3 +1472,76 @@ def test_an_event_over_before_the_whole_span_given_is_not_drawn(mode):
         "2010-05-01",
         "2005-05-01",
     ]
+
+
+# --- bars and lanes: the columns and the odd cases ----------------------------------
+
+BAR_COLUMNS = [
+    "event_id",
+    "layer",
+    "label",
+    "kind",
+    "event_type",
+    "start",
+    "end",
+    "dates",
+    "precision",
+    "place",
+    "vague",
+]
+
+
+def test_event_bars_have_the_columns_their_docstring_lists():
+    bars = event_bars(BARS)
+    assert list(bars.columns) == BAR_COLUMNS
+    assert list(bars["event_type"]) == [
+        "hijacking",
+        "suicide_bombing",
+        "group_base",
+        "designation",
+    ]
+
+
+def test_event_bars_put_bases_before_context_and_an_unknown_layer_last():
+    # Dated so that sorting by date alone would reverse each pair.
+    events = make_events(
+        [
+            {"event_id": "other", "layer": "other", "date_start": "1990-01-01"},
+            {"event_id": "context", "layer": "context", "date_start": "1995-01-01"},
+            {"event_id": "base", "layer": "base", "date_start": "2000-01-01"},
+            {"event_id": "attack", "layer": "attack", "date_start": "2005-01-01"},
+        ]
+    ).assign(date_end=lambda e: e["date_start"])
+    assert list(event_bars(events)["event_id"]) == [
+        "attack",
+        "base",
+        "context",
+        "other",
+    ]
+
+
+def test_bases_with_no_place_share_one_lane_named_so():
+    bases = make_events(
+        [
+            _base("b1", "1991-01-01", "1991-12-31", "Kabul"),
+            _base("b2", "1995-01-01", "1995-12-31", ""),
+            _base("b3", "1999-01-01", "1999-12-31", "Kabul"),
+            _base("b4", "2003-01-01", "2003-12-31", ""),
+        ]
+    )
+    # One without a name (empty), one with none at all (missing).
+    bases.loc[bases["event_id"] == "b4", "place_name"] = None
+    lanes = base_lanes(bases)
+    assert list(lanes.columns) == [*BAR_COLUMNS, "lane", "lane_order"]
+    assert list(lanes["event_id"]) == ["b1", "b3", "b2", "b4"]
+    assert list(lanes["lane"]) == ["Kabul", "Kabul", "no place", "no place"]
+    assert list(lanes["place"]) == ["Kabul", "Kabul", "no place", "no place"]
+    assert list(lanes.index) == [0, 1, 2, 3]
+    assert lanes["lane_order"].dtype == "int64"
+    assert list(lanes["lane_order"]) == [0, 0, 1, 1]
+    links = relocation_links(bases)
+    assert list(links["label"]) == [
+        "Kabul → no place (1995)",
+        "no place → Kabul (1999)",
+        "Kabul → no place (2003)",
+    ]

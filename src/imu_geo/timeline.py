@@ -185,6 +185,8 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
     ordered = events.assign(
         _rank=events["layer"].map(layer_rank).fillna(len(layer_rank))
     ).sort_values(["_rank", "date_start", "date_end", "event_id"])
+    # The zips below pair columns of one frame, of one length: whether zip
+    # checks it (strict) cannot change the result.
     bars = pd.DataFrame(
         {
             "event_id": ordered["event_id"],
@@ -194,7 +196,9 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
             "kind": [
                 kind_of(layer, kind)
                 for layer, kind in zip(
-                    ordered["layer"], ordered["event_type"], strict=True
+                    ordered["layer"],
+                    ordered["event_type"],
+                    strict=True,  # pragma: no mutate
                 )
             ],
             "event_type": ordered["event_type"],
@@ -202,7 +206,11 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
             "end": ordered["date_end"] + pd.Timedelta(days=1),
             "dates": [
                 _date_span(s, e)
-                for s, e in zip(ordered["date_start"], ordered["date_end"], strict=True)
+                for s, e in zip(
+                    ordered["date_start"],
+                    ordered["date_end"],
+                    strict=True,  # pragma: no mutate
+                )
             ],
             "precision": ordered["date_precision"],
             "place": ordered["place_name"]
@@ -243,7 +251,14 @@ def base_lanes(events: pd.DataFrame) -> pd.DataFrame:
     order = {lane: i for i, lane in enumerate(dict.fromkeys(lanes))}
     bars = event_bars(bases)
     bars["lane"] = bars["event_id"].map(
-        dict(zip(bases["event_id"], lanes, strict=True))
+        dict(
+            zip(
+                bases["event_id"],
+                lanes,
+                # The lanes are made from these rows: one per base.
+                strict=True,  # pragma: no mutate
+            )
+        )
     )
     bars["lane_order"] = bars["lane"].map(order).astype(int)
     return bars.sort_values(["lane_order", "start", "end", "event_id"]).reset_index(
