@@ -1545,3 +1545,29 @@ def test_bases_with_no_place_share_one_lane_named_so():
         "no place → Kabul (1999)",
         "Kabul → no place (2003)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text"),
+    [
+        # 36 whole months, January 2000 to December 2002: room for the name.
+        (date(2000, 1, 1), date(2002, 12, 31), "1 Long"),
+        # 35 months: the number only.
+        (date(2000, 1, 1), date(2002, 11, 30), "1"),
+        # 36 months counted by month, whatever the days: June 2000 to May 2003.
+        (date(2000, 6, 15), date(2003, 5, 1), "1 Long"),
+        (date(2000, 6, 15), date(2003, 4, 30), "1"),
+    ],
+)
+def test_an_era_of_36_months_or_more_is_named(start, end, text):
+    frame = era_frame([Era("e", "Long", start, end, "Why.")])
+    assert list(frame["text"]) == [text]
+
+
+def test_era_shades_alternate_from_the_first():
+    days = [date(2000 + k, 1, 1) for k in range(3)]
+    eras = [
+        Era(str(k), "E", days[k], days[k].replace(month=12, day=31), "")
+        for k in range(3)
+    ]
+    assert list(era_frame(eras)["shade"]) == ["#f3f1ec", "#e6e3db", "#f3f1ec"]

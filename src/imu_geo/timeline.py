@@ -161,6 +161,14 @@ def _unique_labels(titles: Sequence[str]) -> list[str]:
     return labels
 
 
+def _place_names(events: pd.DataFrame) -> pd.Series:
+    """The place of each event as drawn (``no place`` when it has none): a bar's
+    Place in its tooltip, and a base's lane. Drawn as text, so bidirectional
+    controls are shown."""
+    names = events["place_name"].fillna("").map(show_controls)
+    return names.where(names != "", NO_PLACE)
+
+
 def event_bars(events: pd.DataFrame) -> pd.DataFrame:
     """One bar per event, from its first day to the day after its last.
 
@@ -213,20 +221,11 @@ def event_bars(events: pd.DataFrame) -> pd.DataFrame:
                 )
             ],
             "precision": ordered["date_precision"],
-            "place": ordered["place_name"]
-            .replace("", NO_PLACE)
-            .fillna(NO_PLACE)
-            .map(show_controls),
+            "place": _place_names(ordered),
             "vague": ~ordered["date_precision"].isin(PRECISE_DATES),
         }
     )
     return bars.reset_index(drop=True)
-
-
-def _lane_of(bases: pd.DataFrame) -> pd.Series:
-    """The lane name of each base: its place's name (``no place`` when it has none)."""
-    names = bases["place_name"].fillna("").map(show_controls)
-    return names.where(names != "", NO_PLACE)
 
 
 def base_lanes(events: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +246,7 @@ def base_lanes(events: pd.DataFrame) -> pd.DataFrame:
     bases = events[events["layer"] == "base"].sort_values(
         ["date_start", "date_end", "event_id"]
     )
-    lanes = _lane_of(bases)
+    lanes = _place_names(bases)
     order = {lane: i for i, lane in enumerate(dict.fromkeys(lanes))}
     bars = event_bars(bases)
     bars["lane"] = bars["event_id"].map(
@@ -286,7 +285,7 @@ def relocation_links(events: pd.DataFrame) -> pd.DataFrame:
     lane = dict(
         zip(
             bases["event_id"],
-            _lane_of(bases),
+            _place_names(bases),
             strict=True,  # pragma: no mutate
         )
     )
@@ -321,7 +320,8 @@ def era_frame(eras: Sequence[Era] = ERAS) -> pd.DataFrame:
     would not fit in its band.
     """
     rows = []
-    for number, era in enumerate(eras, start=1):
+    for index, era in enumerate(eras):
+        number = index + 1
         months = (
             (era.end.year - era.start.year) * 12 + era.end.month - era.start.month + 1
         )
@@ -338,7 +338,7 @@ def era_frame(eras: Sequence[Era] = ERAS) -> pd.DataFrame:
                 "start": pd.Timestamp(era.start),
                 "end": pd.Timestamp(era.end) + pd.Timedelta(days=1),
                 "mid": pd.Timestamp(era.start) + (era.end - era.start) / 2,
-                "shade": ERA_SHADES[(number - 1) % 2],
+                "shade": ERA_SHADES[index % 2],
             }
         )
     return pd.DataFrame(rows)
