@@ -1571,3 +1571,11 @@ def test_era_shades_alternate_from_the_first():
         for k in range(3)
     ]
     assert list(era_frame(eras)["shade"]) == ["#f3f1ec", "#e6e3db", "#f3f1ec"]
+
+
+def test_a_cumulative_window_on_the_volume_chart_runs_from_the_first_day():
+    cumulative = replace(SPRING_1999, mode="cumulative")
+    chart = build_volume_chart(COUNTS, cumulative, YEAR_1999)
+    spec, layers = _layers(chart)
+    assert _data(spec, layers[2]) == [{"start": "1999-06-01", "end": "2000-01-01"}]
+    assert _data(spec, layers[3]) == [{"start": "1999-01-01"}, {"start": "1999-06-01"}]
