@@ -100,6 +100,27 @@ def project(lon: float, lat: float, view: dict, width: float, height: float):
     return width / 2 + px - cx, height / 2 + py - cy
 
 
+def hover_until(
+    page: Page, x: float, y: float, text: str, settle: bool = False, tries: int = 30
+) -> None:
+    """Hover page point (x, y) until the map's tooltip there holds ``text``.
+
+    deck.gl draws, and fetches its files, after the run, and a page may frame
+    its map again once the browser has measured it (``imu_geo.ui.viewport``);
+    with ``settle`` each try first waits for the deck to settle
+    (:func:`deck_ready`). Fails when the tooltip never holds ``text``."""
+    tooltip = page.locator(".deck-tooltip")
+    for _ in range(tries):
+        if settle:
+            deck_ready(page)
+        page.mouse.move(x + 1, y)
+        page.mouse.move(x, y)
+        if tooltip.count() and text in (tooltip.first.inner_text() or ""):
+            break
+        page.wait_for_timeout(500)
+    expect(tooltip.first).to_contain_text(text)
+
+
 def hover_across(page: Page, locator) -> None:
     """Move the pointer across the middle of ``locator`` in twelve steps."""
     box = locator.bounding_box()

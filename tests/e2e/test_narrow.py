@@ -20,8 +20,8 @@ from imu_geo.tour import view_for
 from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
     caption,
-    deck_ready,
     expected_rows,
+    hover_until,
     open_app,
     project,
     query_of,
@@ -291,14 +291,6 @@ def test_the_tour_map_on_a_phone_shows_every_event_of_its_stop(
     east = located.loc[located["lon"].idxmax()]
     assert east["place_name"] == "Namangan"
     x, y = project(east["lon"], east["lat"], view, box["width"], box["height"])
-    tooltip = page.locator(".deck-tooltip")
     # The page frames its map once the browser has said how wide it is: hover
     # until the map drawn is the one framed for the phone.
-    for _ in range(30):
-        deck_ready(page)
-        page.mouse.move(box["x"] + x + 1, box["y"] + y)
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        if tooltip.count() and "Namangan" in (tooltip.first.inner_text() or ""):
-            break
-        page.wait_for_timeout(500)
-    expect(tooltip.first).to_contain_text("Place: Namangan")
+    hover_until(page, box["x"] + x, box["y"] + y, "Place: Namangan", settle=True)

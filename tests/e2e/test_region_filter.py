@@ -21,6 +21,7 @@ from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
     caption,
     expected_rows,
+    hover_until,
     open_app,
     project,
     query_of,
@@ -41,14 +42,7 @@ def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
     box = chart.bounding_box()
     view = fit_view(DEFAULT_VIEW, ATLAS_VIEW_SIZE, (box["width"], box["height"]))
     x, y = project(lon, lat, view, box["width"], box["height"])
-    tooltip = page.locator(".deck-tooltip")
-    for _ in range(30):  # deck.gl draws, and fetches its files, after the run
-        page.mouse.move(box["x"] + x + 1, box["y"] + y)
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        if tooltip.count() and name in (tooltip.first.inner_text() or ""):
-            break
-        page.wait_for_timeout(500)
-    expect(tooltip.first).to_contain_text(name)
+    hover_until(page, box["x"] + x, box["y"] + y, name)
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 

@@ -25,6 +25,7 @@ from tests.e2e.pages import (
     click_event,
     deck_ready,
     go_to,
+    hover_until,
     open_app,
     project,
 )
@@ -78,15 +79,8 @@ def test_on_a_phone_the_map_frames_every_event_of_its_own_data(
         x, _ = project(homs["lon"], homs["lat"], desktop, box["width"], box["height"])
         assert x < 0
         x, y = project(homs["lon"], homs["lat"], view, box["width"], box["height"])
-        tooltip = page.locator(".deck-tooltip")
-        for _ in range(30):  # until the map drawn is the one framed for the phone
-            deck_ready(page)
-            page.mouse.move(box["x"] + x + 1, box["y"] + y)
-            page.mouse.move(box["x"] + x, box["y"] + y)
-            if tooltip.count() and "Homs" in (tooltip.first.inner_text() or ""):
-                break
-            page.wait_for_timeout(500)
-        expect(tooltip.first).to_contain_text("Place: Homs")
+        # Until the map drawn is the one framed for the phone.
+        hover_until(page, box["x"] + x, box["y"] + y, "Place: Homs", settle=True)
     finally:
         context.close()
 
