@@ -147,9 +147,7 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(
-            f"is not UTF-8 text (undecodable byte at offset {error.start})"
-        ) from None
+        raise _not_utf8(raw, error) from None
     try:
         # newline="" keeps line breaks inside quoted fields and does not split on
         # characters such as U+2028 that str.splitlines treats as line ends.
@@ -159,6 +157,15 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     if not rows:
         raise ValueError("is empty")
     return rows[0], rows[1:]
+
+
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> ValueError:
+    """The reason for a file that ``utf-8-sig`` cannot decode, at the offset of
+    the byte in the file (the codec counts from after a byte-order mark)."""
+    offset = error.start + (
+        len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    )
+    return ValueError(f"is not UTF-8 text (undecodable byte at offset {offset})")
 
 
 def _header_problems(
@@ -221,14 +228,20 @@ def check_event_rows(
                 f"has {len(values)} fields where the header has {len(header)}",
             )
         )
-    frame = pd.DataFrame(whole, columns=header, dtype="str")
-    found.extend(
-        _event_problems(
-            frame, np.array(numbers, dtype=np.int64), file, place_ids, source_text
-        )
+    frame = pd.DataFrame(
+        whole,
+        columns=header,
+        # Not mutated: pandas reads text as "str" itself, and a frame of no
+        # rows (object columns without it) breaks no rule either way.
+        dtype="str",  # pragma: no mutate
     )
-    # Row order (a stable sort keeps each row's problems in the rules' order).
-    yield from sorted(found, key=lambda problem: problem.row or 0)
+    # Not mutated: numpy makes whole numbers int64 itself, and no rows (a
+    # float array without it) give no problem to number.
+    at_rows = np.array(numbers, dtype=np.int64)  # pragma: no mutate
+    found.extend(_event_problems(frame, at_rows, file, place_ids, source_text))
+    # Row order (a stable sort keeps each row's problems in the rules' order);
+    # every problem here has a row.
+    yield from sorted(found, key=lambda problem: problem.row)
 
 
 def _event_problems(
@@ -261,7 +274,7 @@ def _event_problems(
                         f"this passage is not in the source text: {segment[:80]!r}",
                     )
                 )
-    return sorted(found, key=lambda problem: problem.row or 0)
+    return sorted(found, key=lambda problem: problem.row)
 
 
 # --- events at scale -----------------------------------------------------------
@@ -292,9 +305,7 @@ def read_events_frame(path: Path) -> pd.DataFrame | None:
         if not is_utf8(raw):
             raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(
-            f"is not UTF-8 text (undecodable byte at offset {error.start})"
-        ) from None
+        raise _not_utf8(raw, error) from None
     if not raw:
         raise ValueError("is empty")
     # The csv module reads the text after one byte-order mark ("utf-8-sig").
@@ -595,11 +606,8 @@ def check_places(
         if not codes:
             continue
         boundary = unary_union([countries[code] for code in codes])
-        probe = (
-            geometry
-            if geometry.geom_type == "Point"
-            else (geometry.representative_point())
-        )
+        # A point's representative point is the point itself.
+        probe = geometry.representative_point()
         if boundary.distance(probe) > BORDER_TOLERANCE_DEG:
             report(
                 None,
@@ -661,7 +669,9 @@ def read_and_validate_all(
                 check_event_frame(frame, EVENTS_FILE, place_ids, source_text)
             )
             report.n_events = len(frame)
-            kept = _check_source_columns(directory, report, frame["event_id"])
+            # Without the column (named missing above) no id can be checked.
+            ids = frame["event_id"] if "event_id" in frame.columns else None
+            kept = _check_source_columns(directory, report, ids)
             return report, frame, kept
         header, rows = read_csv_rows(path)
     except FileNotFoundError:
