@@ -368,6 +368,9 @@ def _point(coordinates, geometry_type="Point"):
         ({"type": "Point", "coordinates": [69.2, 41.3]}, None),
         ({"type": "Point", "coordinates": [69, 41]}, None),
         ({"type": "Point", "coordinates": [72.0, 40.0, 300.0]}, None),
+        # The edges of the ranges are in them.
+        ({"type": "Point", "coordinates": [-180, -90]}, None),
+        ({"type": "Point", "coordinates": [180.0, 90.0]}, None),
         ({"type": "Point", "coordinates": []}, "geometry has malformed coordinates"),
         ({"type": "Point"}, "geometry has malformed coordinates"),
         (
@@ -678,6 +681,14 @@ def _region_with(**properties):
             ["feature 3, column region_id: is a duplicate"],
         ),
         ([_region("fergana", "UZ", SQUARE_UZ, "valley")], []),
+        (
+            ["UZ", _region_with(level="oblast")],
+            [
+                "feature 1: is not a JSON object",
+                "feature 2, column level: 'oblast' is not one of country, admin1, "
+                "valley",
+            ],
+        ),
     ],
 )
 def test_each_fault_of_a_region_is_named(features, expected):
@@ -875,3 +886,27 @@ def test_a_frame_just_written_is_checked_without_reading_it(tmp_path):
         "events.csv, row 3, column place_id: 'osh' is not a place in places.geojson",
     ]
     assert (report.n_events, report.n_places, report.n_regions) == (2, 2, 2)
+
+
+def test_a_folder_read_row_by_row_is_checked_against_its_places_and_source(
+    tmp_path,
+):
+    folder = write_dataset(tmp_path, events=[_event(place_id="osh")])
+    with (folder / "events.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")  # a blank line: the row reader reads the file
+    report, frame, _ = read_and_validate_all(folder, "The IMU moved.")
+    assert frame is None
+    assert [str(p) for p in report.problems] == [
+        "events.csv, row 2, column place_id: 'osh' is not a place in places.geojson",
+        "events.csv, row 2, column source_quote: this passage is not in the source "
+        "text: 'It then moved to Tashkent in 1999.'",
+        "events.csv, row 3: has 0 fields where the header has 21",
+    ]
+
+
+def test_places_of_unknown_country_are_read_without_regions(tmp_path):
+    folder = write_dataset(tmp_path, places=[_place(country="")])
+    (folder / "regions.geojson").unlink()
+    report = read_and_validate(folder)[0]
+    assert [str(p) for p in report.problems] == ["regions.geojson: is missing"]
+    assert (report.n_events, report.n_places, report.n_regions) == (1, 1, 0)
