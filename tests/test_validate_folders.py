@@ -910,3 +910,35 @@ def test_places_of_unknown_country_are_read_without_regions(tmp_path):
     report = read_and_validate(folder)[0]
     assert [str(p) for p in report.problems] == ["regions.geojson: is missing"]
     assert (report.n_events, report.n_places, report.n_regions) == (1, 1, 0)
+
+
+def test_every_unknown_column_is_named_in_one_line():
+    header, rows = _text_rows({})
+    header, rows = [*header, "colour", "size"], [[*rows[0], "red", "big"]]
+    assert [str(p) for p in check_event_rows(header, rows)] == [
+        "events.csv, row 1: unknown columns: colour, size"
+    ]
+
+
+def test_a_blank_quote_does_not_end_the_check_of_the_quotes_after_it():
+    header, rows = _text_rows({"source_quote": " "}, {"source_quote": "Gone."})
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    assert [str(p) for p in check_event_frame(frame, source_text="Here.")] == [
+        "events.csv, row 2, column source_quote: is empty",
+        "events.csv, row 3, column source_quote: this passage is not in the source "
+        "text: 'Gone.'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "needs"),
+    [
+        (b"\na,b\n1,2\n", True),  # a blank first line, LF
+        (b"\ra,b\r1,2\r", True),  # CR
+        (b"\r\na,b\r\n", True),
+        (b"\x0ba,b\n", False),  # a vertical tab is text
+        (b"\x0ea,b\n", False),
+    ],
+)
+def test_a_blank_first_line_needs_the_row_reader(raw, needs):
+    assert validate._needs_row_reader(raw) is needs
