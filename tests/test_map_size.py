@@ -64,6 +64,14 @@ def test_fitting_a_view_leaves_the_view_given_unchanged():
         (0, (1400, 1000), (556.0, 520.0)),
         # A desktop: the column's width, the height as designed.
         (900, (1400, 1000), (900.0, 520.0)),
+        # Within 15% of the designed width (556 x 0.15 = 83.4), the height as
+        # designed: the designed size, so the view the page opened with stands.
+        (600, (1400, 1000), (556.0, 520.0)),
+        (473, (1400, 1000), (556.0, 520.0)),
+        (639, (1400, 1000), (556.0, 520.0)),
+        # Just beyond: 556 - 83.4 = 472.6, 556 + 83.4 = 639.4.
+        (472, (1400, 1000), (472.0, 520.0)),
+        (640, (1400, 1000), (640.0, 520.0)),
         # A phone of 390 x 844: half its height, 422.
         (358, (390, 844), (358.0, 422.0)),
         # A short phone: half of 400 is 200, under the floor of 240.
@@ -71,9 +79,13 @@ def test_fitting_a_view_leaves_the_view_given_unchanged():
         # A tall phone: half of 1,200 is 600, above the height designed.
         (358, (390, 1200), (358.0, 520.0)),
         # 640 pixels wide is still a phone (the style sheet's max-width: 640px),
-        # 641 is not.
-        (600, (640, 900), (600.0, 450.0)),
-        (600, (641, 900), (600.0, 520.0)),
+        # 641 is not. A column of 400 is far from 556, so the box is measured.
+        (400, (640, 900), (400.0, 450.0)),
+        (400, (641, 900), (400.0, 520.0)),
+        # Both within 15% (600 of 556, 450 of 520, 78 ≤ 0.15 x 520): designed.
+        (600, (640, 900), (556.0, 520.0)),
+        # The width near, the height not (300 of 520): both as measured.
+        (600, (640, 600), (600.0, 300.0)),
         # A column measured on a screen not measured: the height as designed.
         (358, None, (358.0, 520.0)),
     ],

@@ -19,9 +19,7 @@ from imu_geo.summaries import (
 )
 from imu_geo.ui import frame, loading, mapdeck, player, regions, viewport, widgets
 
-# As a 1,400-pixel-wide window draws it (2/5 of the page beside the sidebar);
-# the browser then says what it really is (ui.viewport).
-REGIONS_MAP_SIZE = (340, 520)
+REGIONS_MAP_SIZE = regions.REGIONS_MAP_SIZE
 
 data, spec = frame.page_context()
 selected = loading.select_rows(data, spec)

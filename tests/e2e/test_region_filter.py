@@ -15,8 +15,10 @@ from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.export import to_csv_bytes
 from imu_geo.filters import apply_filters, describe, region_units
-from imu_geo.layers import ATLAS_VIEW_SIZE, DEFAULT_VIEW, fit_view
+from imu_geo.layers import ATLAS_VIEW_SIZE, DEFAULT_VIEW, fit_view, map_box
 from imu_geo.summaries import event_units
+from imu_geo.ui.mapdeck import MAP_SIZE
+from imu_geo.ui.regions import REGIONS_MAP_SIZE
 from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
     caption,
@@ -32,7 +34,7 @@ pytestmark = pytest.mark.browser
 WINDOW = {"start": "1999-01-01", "end": "2004-12-31"}
 
 
-def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
+def _click_at(page: Page, lon: float, lat: float, name: str, designed=MAP_SIZE) -> None:
     """Click the map at a place, as deck.gl projects it in the atlas's view (the
     Map page's; the Regions page's narrower map shows the same region, zoomed
     out), once hovering there shows the unit ``name`` (its layer has been
@@ -40,7 +42,10 @@ def _click_at(page: Page, lon: float, lat: float, name: str) -> None:
     chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
-    view = fit_view(DEFAULT_VIEW, ATLAS_VIEW_SIZE, (box["width"], box["height"]))
+    # The map's box as the page takes it from the browser's measure.
+    screen = page.viewport_size
+    size = map_box(box["width"], (screen["width"], screen["height"]), designed)
+    view = fit_view(DEFAULT_VIEW, ATLAS_VIEW_SIZE, size)
     x, y = project(lon, lat, view, box["width"], box["height"])
     hover_until(page, box["x"] + x, box["y"] + y, name)
     page.mouse.click(box["x"] + x, box["y"] + y)
@@ -126,7 +131,9 @@ def test_a_click_on_the_regions_choropleth_filters_and_the_button_clears(
     run_finished(page)
     whole = caption(page).inner_text()
     spot = dataset.regions.set_index("region_id").loc["UZ"]
-    _click_at(page, spot["label_lon"], spot["label_lat"], "Uzbekistan")
+    _click_at(
+        page, spot["label_lon"], spot["label_lat"], "Uzbekistan", REGIONS_MAP_SIZE
+    )
     expect(caption(page)).to_have_text(words, timeout=30_000)
     assert words.endswith("(in Uzbekistan)")
     page.wait_for_function(

@@ -15,6 +15,7 @@ __all__ = [
     "FRAME_MAX_ZOOM",
     "FRAME_MIN_ZOOM",
     "WORLD_PIXELS",
+    "NEAR_SHARE",
     "PHONE_MAP_MIN_PX",
     "PHONE_MAX_PX",
     "WORLD_VIEW",
@@ -32,6 +33,11 @@ ATLAS_VIEW_SIZE = (640, 600)
 # most half the screen high, and never under PHONE_MAP_MIN_PX.
 PHONE_MAX_PX = 640
 PHONE_MAP_MIN_PX = 240
+# A measured map within this share of its designed size, in both dimensions,
+# is taken at the designed size: the view the page opened with then stands, so
+# a zoom the reader made before the browser's measure came back is kept, and
+# a few pixels more or less cut little.
+NEAR_SHARE = 0.15
 # Web Mercator: metres per pixel at the equator at zoom 0 (512-pixel world).
 EQUATOR_M_PER_PX = 2 * math.pi * 6_378_137 / 512
 WORLD_VIEW = {"latitude": 20.0, "longitude": 0.0, "zoom": 1.0}
@@ -116,10 +122,17 @@ def map_box(
     width of its column as the browser measured it, and the designed height,
     cut on a phone (a screen at most :data:`PHONE_MAX_PX` wide) to half the
     screen's height, never under :data:`PHONE_MAP_MIN_PX`, as the style sheet
-    cuts it. ``designed`` until the browser has measured (None)."""
+    cuts it. ``designed`` until the browser has measured (None), and for a box
+    within :data:`NEAR_SHARE` of it in both dimensions."""
     width, height = designed
     if column_width is not None and column_width > 0:
         width = column_width
     if screen is not None and 0 < screen[0] <= PHONE_MAX_PX:
         height = min(height, max(screen[1] / 2, PHONE_MAP_MIN_PX))
+    near = all(
+        abs(measured - planned) <= NEAR_SHARE * planned
+        for measured, planned in zip((width, height), designed, strict=True)
+    )
+    if near:
+        width, height = designed
     return (float(width), float(height))

@@ -16,6 +16,10 @@ _REGION_PICKS_KEY = "_region_picks"
 
 REGION_PICK_LAYER = "region-pick"
 
+# The Regions page's map as a 1,400-pixel-wide window draws it (2/5 of the page
+# beside the sidebar); the browser then says what it really is (ui.viewport).
+REGIONS_MAP_SIZE = (340, 520)
+
 
 def toggle_region(data: LoadedData, region_id: str) -> None:
     """Filter to the unit ``region_id``; when it is the unit already filtered
