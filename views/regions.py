@@ -19,8 +19,6 @@ from imu_geo.summaries import (
 )
 from imu_geo.ui import frame, loading, mapdeck, player, regions, viewport, widgets
 
-REGIONS_MAP_SIZE = regions.REGIONS_MAP_SIZE
-
 data, spec = frame.page_context()
 selected = loading.select_rows(data, spec)
 
@@ -61,7 +59,7 @@ shaded = choropleth_frame(table, data.regions, level, measure)
 
 map_column, table_column = st.columns([2, 3])
 with map_column:
-    size = viewport.map_size("regions", REGIONS_MAP_SIZE)
+    size = viewport.map_size("regions", regions.REGIONS_MAP_SIZE)
     deck = choropleth_deck(
         shaded,
         loading.map_view(data, *size),
@@ -72,7 +70,7 @@ with map_column:
     st.pydeck_chart(
         deck,
         key="regions_map",
-        height=REGIONS_MAP_SIZE[1],
+        height=regions.REGIONS_MAP_SIZE[1],
         # A click on a unit filters every page to it; again, shows all.
         on_select=partial(
             regions.on_region_pick, data, "regions_map", CHOROPLETH_LAYER_ID

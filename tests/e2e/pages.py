@@ -100,6 +100,14 @@ def project(lon: float, lat: float, view: dict, width: float, height: float):
     return width / 2 + px - cx, height / 2 + py - cy
 
 
+def assert_inside(events, view: dict, box: dict, name: str = "event_id") -> None:
+    """Every event (rows with ``lon`` and ``lat``) projects inside the map's
+    ``box`` in ``view``; a failure names the event by its column ``name``."""
+    for event in events.itertuples():
+        x, y = project(event.lon, event.lat, view, box["width"], box["height"])
+        assert 0 < x < box["width"] and 0 < y < box["height"], getattr(event, name)
+
+
 def hover_until(
     page: Page, x: float, y: float, text: str, settle: bool = False, tries: int = 30
 ) -> None:

@@ -21,6 +21,7 @@ from imu_geo.store import open_folder
 from imu_geo.ui import loading, mapdeck
 from tests.e2e.pages import (
     LOAD_TIMEOUT_MS,
+    assert_inside,
     caption,
     click_event,
     deck_ready,
@@ -70,9 +71,7 @@ def test_on_a_phone_the_map_frames_every_event_of_its_own_data(
         view = fit_view(desktop, mapdeck.MAP_SIZE, (box["width"], box["height"]))
         assert view["zoom"] < desktop["zoom"]
         events = load_dataset(world_folder).events
-        for event in events.itertuples():
-            x, y = project(event.lon, event.lat, view, box["width"], box["height"])
-            assert 0 < x < box["width"] and 0 < y < box["height"], event.place_name
+        assert_inside(events, view, box, "place_name")
         homs = events.loc[events["lon"].idxmin()]
         assert homs["place_name"] == "Homs"
         # Where the desktop's view would draw it: off the phone's map.
