@@ -26,7 +26,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -202,31 +203,23 @@ def search_text(
     # A row group's rows at a time: the joined text of a million events is
     # hundreds of megabytes, and only the casefolded copy is kept.
     pieces = [
-        _casefolded(
-            pc.binary_join_element_wise(
-                *(column.slice(start, ROW_GROUP_ROWS) for column in columns), " "
-            )
-        )
+        _searched([column.slice(start, ROW_GROUP_ROWS) for column in columns])
         for start in range(0, n, ROW_GROUP_ROWS)
     ]
     return pa.chunked_array(pieces, pa.string())
 
 
-def _taken(values: pa.Array | pa.ChunkedArray, indices: pa.Array) -> pa.Array:
-    """``values`` at ``indices``, as one array. Arrow's ``take`` on a column of
-    many chunks (a CSV read gives hundreds) finds each row's chunk first, and
-    that costs more than joining the chunks once."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return values.take(indices)
+def _searched(texts: list[pa.Array | pa.ChunkedArray]) -> pa.Array:
+    """The search text of some rows from their :data:`SEARCH_COLUMNS`."""
+    return _casefolded(pc.binary_join_element_wise(*texts, " "))
 
 
 def _chunked(values: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
     return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
 
 
-def _casefolded(joined: pa.ChunkedArray) -> pa.Array:
-    joined = joined.combine_chunks()
+def _casefolded(joined: pa.Array | pa.ChunkedArray) -> pa.Array:
+    joined = _single(joined)
     folded = pc.utf8_lower(joined)
     other = pc.invert(pc.string_is_ascii(joined))
     if pc.any(other).as_py():
@@ -256,7 +249,8 @@ def row_order(events: pd.DataFrame) -> np.ndarray:
 
 
 def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
-    """The events as the store holds them: sorted by date, with ``row_id``.
+    """The events as the store holds them: sorted by date, with ``row_id``
+    (:func:`event_batches` joined into one table).
 
     Columns: ``row_id``, the event columns, the source columns (empty text when
     the dataset has none), ``place_name``, ``country``, ``lat``, ``lon``,
@@ -264,34 +258,71 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
     month - 1`` of the start), the keys column of each multi-valued facet of
     :data:`imu_geo.facets.FACETS` (``actor_keys``, ``country_keys``: the
     items, delimited at both ends), ``search`` and, per summary level L,
-    ``L_status``, ``L_region``, ``L_place``, ``L_precision``. Each column is
-    made in the events' own order and put in date order at once (``order``,
-    as :func:`row_order` gives it), so that only the sorted table is kept.
+    ``L_status``, ``L_region``, ``L_place``, ``L_precision``.
+    """
+    return pa.Table.from_batches(list(event_batches(dataset, order)))
+
+
+def event_batches(
+    dataset: Dataset, order: np.ndarray | None = None
+) -> Iterator[pa.RecordBatch]:
+    """The rows of :func:`event_table`, one row group's worth
+    (:data:`ROW_GROUP_ROWS`) at a time, in date order (``order``, as
+    :func:`row_order` gives it); one empty batch when there is no event.
+
+    Every column is made once in the events' own order, as one Arrow array
+    each (a column read from a CSV file comes in hundreds of pieces, and taking
+    rows from those costs more than joining them once), and each batch takes
+    its rows from them: the table sorted whole never exists beside the events.
     """
     events = dataset.events
     n = len(events)
     if order is None:
         order = row_order(events)
-    indices = pa.array(order)
+    columns = {k: _single(v) for k, v in _unsorted_columns(dataset).items()}
+    # Only for the search text: the columns a search reads that are not stored.
+    extra = {c: _single(_text(events[c])) for c in SEARCH_COLUMNS if c not in columns}
+    units = {level: _unit_codes(dataset, level, order) for level in SUMMARY_LEVELS}
+    for first in range(0, max(n, 1), ROW_GROUP_ROWS):
+        positions = order[first : first + ROW_GROUP_ROWS]
+        indices = pa.array(positions, pa.int64())
+        batch = {"row_id": pa.array(np.arange(first, first + len(positions)))}
+        batch |= {name: values.take(indices) for name, values in columns.items()}
+        texts = [
+            batch[c] if c in batch else extra[c].take(indices) for c in SEARCH_COLUMNS
+        ]
+        batch["search"] = _searched(texts)
+        for level, (values, codes) in units.items():
+            # Every level, even one the regions have no unit of: its table
+            # still has the rows for coarser places, places outside and no place.
+            taken = pa.array(codes[first : first + ROW_GROUP_ROWS])
+            for name, column in values.items():
+                batch[f"{level}_{name}"] = column.take(taken)
+        yield pa.RecordBatch.from_pydict(
+            {name: _single(values) for name, values in batch.items()}
+        )
+
+
+def _single(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _unsorted_columns(dataset: Dataset) -> dict[str, pa.Array | pa.ChunkedArray]:
+    """:func:`event_table`'s columns up to the facet keys, in the events' order."""
+    events = dataset.events
+    n = len(events)
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
-
-    def put(name: str, values: pa.Array | pa.ChunkedArray) -> None:
-        # Each column is put in date order as soon as it is made, so that the
-        # table in the events' order never exists beside the sorted one.
-        columns[name] = _taken(values, indices)
-
     start, end = _days(events["date_start"]), _days(events["date_end"])
     for column in EVENT_COLUMNS:
         if column in ("date_start", "date_end"):
             days = start if column == "date_start" else end
-            put(column, pa.array(days, pa.int32()).cast(pa.date32()))
+            columns[column] = pa.array(days, pa.int32()).cast(pa.date32())
         elif column in FATALITY_COLUMNS:
-            put(
-                column,
-                pa.array(events[column].astype("Int64"), pa.int64(), from_pandas=True),
+            columns[column] = pa.array(
+                events[column].astype("Int64"), pa.int64(), from_pandas=True
             )
         else:
-            put(column, _text(events[column]))
+            columns[column] = _text(events[column])
     for column in SOURCE_EVENT_COLUMNS:
         if column == "source_row":
             values = (
@@ -299,38 +330,26 @@ def event_table(dataset: Dataset, order: np.ndarray | None = None) -> pa.Table:
                 if column in events
                 else pd.Series(pd.NA, index=events.index, dtype="Int64")
             )
-            put(column, pa.array(values, pa.int64(), from_pandas=True))
+            columns[column] = pa.array(values, pa.int64(), from_pandas=True)
         elif column in events:
-            put(column, _text(events[column]))
+            columns[column] = _text(events[column])
         else:
-            put(column, pa.array([""] * n, pa.string()))
+            columns[column] = pa.array([""] * n, pa.string())
     for column in ("place_name", "country"):
-        put(column, _text(events[column]))
+        columns[column] = _text(events[column])
     for column in ("lat", "lon"):
         values = pd.to_numeric(events[column], errors="coerce").astype(float)
-        put(column, pa.array(values.to_numpy(), pa.float64(), from_pandas=True))
-    put("day_start", pa.array(start, pa.int32()))
-    put("day_end", pa.array(end, pa.int32()))
+        columns[column] = pa.array(values.to_numpy(), pa.float64(), from_pandas=True)
+    columns["day_start"] = pa.array(start, pa.int32())
+    columns["day_end"] = pa.array(end, pa.int32())
     month = events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
-    put("month", pa.array(month.to_numpy(dtype=np.int32), pa.int32()))
+    columns["month"] = pa.array(month.to_numpy(dtype=np.int32), pa.int32())
     for facet in FACETS:
         # Each key starts and ends with the facet's separator (events.csv's).
         if facet.separator:
             column = events[facet.columns[0]]
-            put(facet.keys_column, _text(_keys(column, facet.separator)))
-    # Made from the columns already sorted: in date order as it is.
-    texts = {c: columns[c] for c in SEARCH_COLUMNS if c in columns}
-    rest = [c for c in SEARCH_COLUMNS if c not in columns]
-    texts |= {c: _text(events[c]).take(indices) for c in rest}
-    columns["search"] = search_text(events, texts)
-    for level in SUMMARY_LEVELS:
-        # Every level, even one the regions have no unit of: its table still
-        # has the rows for coarser places, places outside and no place.
-        for name, values in _unit_columns(dataset, level, order).items():
-            columns[f"{level}_{name}"] = values
-    table = pa.table(columns)
-    row_id = pa.array(np.arange(n, dtype=np.int64))
-    return table.add_column(0, "row_id", row_id)
+            columns[facet.keys_column] = _text(_keys(column, facet.separator))
+    return columns
 
 
 # The store's name of each unit column, and the key of unit_keys it holds.
@@ -342,25 +361,25 @@ _UNIT_COLUMNS = {
 }
 
 
-def _unit_columns(
+def _unit_codes(
     dataset: Dataset, level: str, order: np.ndarray
-) -> dict[str, pa.Array]:
-    """The ``level``'s unit columns in the store's row order (``order``), each
-    taken by code from its few values, never made as a million strings in the
-    events' order first."""
+) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """The ``level``'s unit columns as their few values by name, and each
+    row's code into them in the store's row order (``order``): a batch takes
+    its rows' values by code, never from a million strings."""
     if not len(order):
-        return {name: pa.array([], pa.string()) for name in _UNIT_COLUMNS}
+        empty = pa.array([""], pa.string())
+        return dict.fromkeys(_UNIT_COLUMNS, empty), np.zeros(0, dtype=np.int64)
     values, rows = unit_key_codes(
         dataset.events, dataset.places, dataset.regions, level
     )
-    codes = pa.array(rows[order])
     return {
-        name: pc.fill_null(pa.array(values[key], pa.string()), "").take(codes)
+        name: pc.fill_null(pa.array(values[key], pa.string()), "")
         for name, key in _UNIT_COLUMNS.items()
-    }
+    }, rows[order]
 
 
-def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
+def _meta(dataset: Dataset, key: str) -> dict:
     events = dataset.events
     months = data_months(events) if len(events) else []
     span = full_span(events) if len(events) else None
@@ -368,7 +387,7 @@ def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
     return {
         "version": STORE_VERSION,
         "key": key,
-        "n_events": len(table),
+        "n_events": len(events),
         "months": [m.isoformat() for m in months],
         "default_span": (
             [span.start.isoformat(), span.end.isoformat()] if span else None
@@ -377,8 +396,8 @@ def _meta(dataset: Dataset, key: str, table: pd.DataFrame) -> dict:
         "bounds": list(bounds) if bounds else None,
         "levels": list(summary_levels(dataset.regions)),
         "longest_days": (
-            int(pc.max(pc.subtract(table["day_end"], table["day_start"])).as_py())
-            if len(table)
+            int((_days(events["date_end"]) - _days(events["date_start"])).max())
+            if len(events)
             else 0
         ),
         "event_columns": [c for c in SOURCE_EVENT_COLUMNS if c in events],
@@ -526,29 +545,9 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     work = Path(tempfile.mkdtemp(dir=root, prefix=f".{key}."))
     try:
         order = row_order(dataset.events)
-        table = event_table(dataset, order)
-        meta = _meta(dataset, key, table)
-        # Arrow writes the Parquet without the interpreter's lock: the small
-        # files are made meanwhile, on the other core.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            written = pool.submit(
-                pq.write_table,
-                table,
-                work / EVENTS_FILE,
-                row_group_size=ROW_GROUP_ROWS,
-                compression="zstd",
-                write_statistics=True,
-            )
-            _write_geojson(dataset.places, work / PLACES_FILE)
-            _write_geojson(dataset.regions, work / REGIONS_FILE)
-            tables = vocabulary_tables(dataset.events)
-            (work / VOCABULARIES_FILE).write_text(
-                json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
-                encoding="utf-8",
-            )
-            written.result()
-        del table, written  # what follows needs only the events and the order
-        # Hand the table's pages back, so that they do not add to what follows.
+        meta = _meta(dataset, key)
+        _write_events(dataset, order, work)
+        # Hand the batches' pages back, so that they do not add to what follows.
         pa.default_memory_pool().release_unused()
         if dataset.source_columns is not None:
             _write_source_columns(dataset, work, order)
@@ -565,6 +564,53 @@ def write_store(dataset: Dataset, key: str, root: Path | None = None) -> Store:
     if store is None:
         raise OSError(f"the store {key} could not be written")
     return store
+
+
+# Batches made but not yet written, at most: each holds a row group's rows.
+_BATCHES_AHEAD = 2
+
+
+def _write_events(dataset: Dataset, order: np.ndarray, work: Path) -> None:
+    """Write the store's events file and its small files into ``work``.
+
+    Arrow encodes and compresses a row group without the interpreter's lock,
+    so one worker writes each batch of :func:`event_batches` while this thread
+    makes the next, and then the small files."""
+    writer: pq.ParquetWriter | None = None
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: deque = deque()
+            for batch in event_batches(dataset, order):
+                if writer is None:
+                    writer = pq.ParquetWriter(
+                        work / EVENTS_FILE,
+                        batch.schema,
+                        compression="zstd",
+                        write_statistics=True,
+                    )
+                if not batch.num_rows:
+                    continue  # no event: the file holds the columns alone
+                if len(pending) >= _BATCHES_AHEAD:
+                    pending.popleft().result()
+                pending.append(
+                    pool.submit(
+                        writer.write_batch, batch, row_group_size=ROW_GROUP_ROWS
+                    )
+                )
+            _write_geojson(dataset.places, work / PLACES_FILE)
+            _write_geojson(dataset.regions, work / REGIONS_FILE)
+            tables = vocabulary_tables(dataset.events)
+            (work / VOCABULARIES_FILE).write_text(
+                json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
+                encoding="utf-8",
+            )
+            for written in pending:
+                written.result()
+    finally:
+        # Every write has ended (the pool waits for them): the file is closed
+        # once, on success or failure alike.
+        if writer is not None:
+            writer.close()
 
 
 def _write_source_columns(dataset: Dataset, work: Path, order: np.ndarray) -> None:

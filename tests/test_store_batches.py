@@ -1,0 +1,76 @@
+"""The store's events file written a row group at a time.
+
+The store is written batch by batch (:func:`imu_geo.store.event_batches`), so
+the table sorted whole never exists. Here the row group is made a few rows
+long, so that the atlas's events span many batches, and the file is checked
+against pandas: the order, the ids, the row groups and each row's search text.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from imu_geo import store as store_module
+from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
+from imu_geo.filters import SEARCH_COLUMNS
+from imu_geo.store import content_key, write_store
+
+ROWS = 5
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    dataset = load_dataset(BUNDLED_DATA_DIR)
+    root = tmp_path_factory.mktemp("stores")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "ROW_GROUP_ROWS", ROWS)
+        store = write_store(dataset, content_key([b"batches"]), root)
+    return dataset, pq.ParquetFile(store.events_path)
+
+
+def test_every_row_group_but_the_last_is_full(written):
+    dataset, file = written
+    n = len(dataset.events)
+    sizes = [
+        file.metadata.row_group(g).num_rows for g in range(file.metadata.num_row_groups)
+    ]
+    full, rest = divmod(n, ROWS)
+    assert n > 8 * ROWS  # the atlas spans many batches, the last one short
+    assert rest
+    assert sizes == [ROWS] * full + ([rest] if rest else [])
+
+
+def test_rows_are_in_date_then_id_order_with_consecutive_ids(written):
+    dataset, file = written
+    table = file.read(columns=["row_id", "event_id", "day_start"]).to_pandas()
+    expected = dataset.events.sort_values(
+        ["date_start", "date_end", "event_id"], kind="stable"
+    )["event_id"]
+    assert table["event_id"].tolist() == expected.tolist()
+    assert table["row_id"].tolist() == list(range(len(expected)))
+
+
+def test_row_groups_do_not_overlap_in_days(written):
+    # What lets the engine skip a row group by date.
+    _, file = written
+    bounds = []
+    for group in range(file.metadata.num_row_groups):
+        column = file.metadata.row_group(group).column(
+            file.schema_arrow.get_field_index("day_start")
+        )
+        bounds.append((column.statistics.min, column.statistics.max))
+    for (_, high), (low, _) in zip(bounds, bounds[1:], strict=False):
+        assert high <= low
+
+
+def test_each_rows_search_text_joins_its_columns_casefolded(written):
+    dataset, file = written
+    table = file.read(columns=["event_id", "search"]).to_pandas()
+    events = dataset.events.set_index("event_id")
+    for event_id, search in zip(table["event_id"], table["search"], strict=True):
+        row = events.loc[event_id]
+        texts = [event_id if c == "event_id" else row[c] for c in SEARCH_COLUMNS]
+        cells = ["" if pd.isna(t) else str(t) for t in texts]
+        assert search == " ".join(cells).casefold()
