@@ -8,6 +8,7 @@ against pandas: the order, the ids, the row groups and each row's search text.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -74,3 +75,31 @@ def test_each_rows_search_text_joins_its_columns_casefolded(written):
         texts = [event_id if c == "event_id" else row[c] for c in SEARCH_COLUMNS]
         cells = ["" if pd.isna(t) else str(t) for t in texts]
         assert search == " ".join(cells).casefold()
+
+
+@pytest.mark.parametrize(
+    ("columns", "values", "codes"),
+    [
+        # Two aligned columns: positions 0 and 2 are one entry.
+        (
+            [["a", "b", "a", "c"], ["x", "y", "x", "x"]],
+            [["a", "b", "c"], ["x", "y", "x"]],
+            [0, 1, 0, 2],
+        ),
+        # A missing value and an empty one are different entries.
+        (
+            [[None, "", None, ""], ["u", "u", "u", "u"]],
+            [[None, ""], ["u", "u"]],
+            [0, 1, 0, 1],
+        ),
+        # Equal in one column is not enough.
+        ([["a", "a", "a"], ["1", "2", "1"]], [["a", "a"], ["1", "2"]], [0, 1, 0]),
+        # One column, every entry its own.
+        ([["p", "q", "r"]], [["p", "q", "r"]], [0, 1, 2]),
+    ],
+)
+def test_distinct_entries(columns, values, codes):
+    arrays = [np.array(column, dtype=object) for column in columns]
+    got_values, got_codes = store_module._distinct_entries(arrays)
+    assert [list(v) for v in got_values] == values
+    assert got_codes.tolist() == codes

@@ -373,10 +373,32 @@ def _unit_codes(
     values, rows = unit_key_codes(
         dataset.events, dataset.places, dataset.regions, level
     )
+    values, codes = _distinct_entries([values[key] for key in _UNIT_COLUMNS.values()])
     return {
-        name: pc.fill_null(pa.array(values[key], pa.string()), "")
-        for name, key in _UNIT_COLUMNS.items()
-    }, rows[order]
+        name: pc.fill_null(pa.array(column, pa.string()), "")
+        for name, column in zip(_UNIT_COLUMNS, values, strict=True)
+    }, codes[rows[order]]
+
+
+def _distinct_entries(
+    columns: list[np.ndarray],
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct entries of some aligned columns (an entry is a position,
+    its value the column's values there), and each position's distinct entry.
+
+    An event placed by its own point has an entry of its own in the unit keys,
+    so a million such events give a million entries, but only as many distinct
+    ones as there are units and coarser places: a batch then takes its rows'
+    values from a few, not from a million spread over memory."""
+    n = len(columns[0])
+    codes = np.zeros(n, dtype=np.int64)
+    for column in columns:
+        # Missing and empty values stay apart, as the columns have them.
+        own, distinct = pd.factorize(column, use_na_sentinel=False)
+        codes = pd.factorize(codes * len(distinct) + own)[0]
+    # The codes count up from 0: the first position of each, in code order.
+    first = np.unique(codes, return_index=True)[1]
+    return [column[first] for column in columns], codes
 
 
 def _meta(dataset: Dataset, key: str) -> dict:
