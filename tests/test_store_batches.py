@@ -8,6 +8,8 @@ against pandas: the order, the ids, the row groups and each row's search text.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -16,6 +18,7 @@ import pytest
 from imu_geo import store as store_module
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.filters import SEARCH_COLUMNS
+from imu_geo.importers import import_file, write_import
 from imu_geo.store import content_key, write_store
 
 ROWS = 5
@@ -103,3 +106,29 @@ def test_distinct_entries(columns, values, codes):
     got_values, got_codes = store_module._distinct_entries(arrays)
     assert [list(v) for v in got_values] == values
     assert got_codes.tolist() == codes
+
+
+def test_source_columns_are_written_in_store_order_a_group_at_a_time(tmp_path):
+    name = "acled_2016_api.csv"
+    payload = (Path(__file__).parent / "fixtures" / "layouts" / name).read_bytes()
+    write_import(import_file(name, payload), tmp_path / "folder")
+    dataset = load_dataset(tmp_path / "folder")
+    kept = dataset.source_columns
+    assert kept is not None and len(kept) > 2 * 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "ROW_GROUP_ROWS", 2)
+        store = write_store(dataset, content_key([b"source"]), tmp_path / "stores")
+    file = pq.ParquetFile(store.source_columns_path)
+    sizes = [
+        file.metadata.row_group(g).num_rows for g in range(file.metadata.num_row_groups)
+    ]
+    assert sizes[:-1] == [2] * (len(sizes) - 1) and sum(sizes) == len(kept)
+    source = file.read().to_pandas()
+    events = pq.read_table(store.events_path, columns=["row_id", "event_id"])
+    row_ids, event_ids = events["row_id"].to_pylist(), events["event_id"].to_pylist()
+    ids = dict(zip(row_ids, event_ids, strict=True))
+    position = {e: i for i, e in enumerate(dataset.events["event_id"])}
+    assert source["row_id"].tolist() == list(range(len(kept)))
+    for row in source.itertuples(index=False):
+        expected = kept.iloc[position[ids[row.row_id]]].tolist()
+        assert list(row)[1:] == expected

@@ -593,39 +593,54 @@ _BATCHES_AHEAD = 2
 
 
 def _write_events(dataset: Dataset, order: np.ndarray, work: Path) -> None:
-    """Write the store's events file and its small files into ``work``.
+    """Write the store's events file (:func:`event_batches`) and, meanwhile,
+    its small files into ``work``."""
+
+    def small_files() -> None:
+        _write_geojson(dataset.places, work / PLACES_FILE)
+        _write_geojson(dataset.regions, work / REGIONS_FILE)
+        tables = vocabulary_tables(dataset.events)
+        (work / VOCABULARIES_FILE).write_text(
+            json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
+            encoding="utf-8",
+        )
+
+    _write_batches(
+        work / EVENTS_FILE,
+        event_batches(dataset, order),
+        small_files,
+        compression="zstd",
+        write_statistics=True,
+    )
+
+
+def _write_batches(
+    path: Path,
+    batches: Iterator[pa.RecordBatch],
+    meanwhile: Callable[[], None] | None = None,
+    **options: object,
+) -> None:
+    """Write ``batches`` (the first one at least, empty when there is no row)
+    to the Parquet file ``path``, a row group each, with the writer's
+    ``options``; run ``meanwhile`` once the last batch is made.
 
     Arrow encodes and compresses a row group without the interpreter's lock,
-    so one worker writes each batch of :func:`event_batches` while this thread
-    makes the next, and then the small files."""
+    so one worker writes each batch while this thread makes the next."""
     writer: pq.ParquetWriter | None = None
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending: deque = deque()
-            for batch in event_batches(dataset, order):
+            for batch in batches:
                 if writer is None:
-                    writer = pq.ParquetWriter(
-                        work / EVENTS_FILE,
-                        batch.schema,
-                        compression="zstd",
-                        write_statistics=True,
-                    )
+                    writer = pq.ParquetWriter(path, batch.schema, **options)
                 if not batch.num_rows:
-                    continue  # no event: the file holds the columns alone
+                    continue  # no row: the file holds the columns alone
                 if len(pending) >= _BATCHES_AHEAD:
                     pending.popleft().result()
-                pending.append(
-                    pool.submit(
-                        writer.write_batch, batch, row_group_size=ROW_GROUP_ROWS
-                    )
-                )
-            _write_geojson(dataset.places, work / PLACES_FILE)
-            _write_geojson(dataset.regions, work / REGIONS_FILE)
-            tables = vocabulary_tables(dataset.events)
-            (work / VOCABULARIES_FILE).write_text(
-                json.dumps({k: v.to_dict("records") for k, v in tables.items()}),
-                encoding="utf-8",
-            )
+                write = writer.write_batch
+                pending.append(pool.submit(write, batch, row_group_size=ROW_GROUP_ROWS))
+            if meanwhile is not None:
+                meanwhile()
             for written in pending:
                 written.result()
     finally:
@@ -637,16 +652,21 @@ def _write_events(dataset: Dataset, order: np.ndarray, work: Path) -> None:
 
 def _write_source_columns(dataset: Dataset, work: Path, order: np.ndarray) -> None:
     """The file's own columns in the store's row order (``order``, as
-    :func:`row_order` gives it), with ``row_id``; each column is put in that
-    order as soon as it is made."""
+    :func:`row_order` gives it), with ``row_id``, written a row group at a
+    time as the events are (:func:`_write_batches`)."""
     kept = dataset.source_columns
-    indices = pa.array(order)
-    arrays = {"row_id": pa.array(np.arange(len(order), dtype=np.int64))}
-    for number, column in enumerate(kept.columns):
-        arrays[f"c{number}"] = _text(kept[column].reset_index(drop=True)).take(indices)
-    pq.write_table(
-        pa.table(arrays), work / SOURCE_COLUMNS_FILE, row_group_size=ROW_GROUP_ROWS
-    )
+    columns = [_single(_text(kept[c].reset_index(drop=True))) for c in kept.columns]
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for first in range(0, max(len(order), 1), ROW_GROUP_ROWS):
+            positions = order[first : first + ROW_GROUP_ROWS]
+            indices = pa.array(positions, pa.int64())
+            arrays = {"row_id": pa.array(np.arange(first, first + len(positions)))}
+            for number, column in enumerate(columns):
+                arrays[f"c{number}"] = column.take(indices)
+            yield pa.RecordBatch.from_pydict(arrays)
+
+    _write_batches(work / SOURCE_COLUMNS_FILE, batches())
 
 
 def remove_store(path: Path) -> None:
