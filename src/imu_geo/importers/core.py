@@ -344,13 +344,14 @@ def import_table(
             for _, old, new, first in sorted(changes)
         ],
     )
+    # The source's read copies are not needed again (only which columns were
+    # read): dropped before the events are made, not beside them.
+    source.release()
     events, places, place_changes = _assemble(
         fmt, name, raw.unit, cross, placed, gazetteer, event_id, rows, keep
     )
-    # The events hold what the crosswalk made; its columns and the source's
-    # read copies are not needed again (only which columns were read).
+    # The events hold what the crosswalk made; its columns are not needed again.
     del cross, placed
-    source.release()
     moved = np.zeros(n, dtype=bool)
     moved[[p for p, _ in place_changes]] = True
     issues.add(moved, "repaired", "place_id", [r for _, r in sorted(place_changes)])
