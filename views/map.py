@@ -11,6 +11,7 @@ from imu_geo.ui import (
     frame,
     loading,
     mapdeck,
+    mapview,
     player,
     regions,
     state,
@@ -46,6 +47,13 @@ with map_column:
         size = viewport.map_size("map", mapdeck.MAP_SIZE)
         mapdeck.fit_to_size(deck, data, size)
     map_key = mapdeck.map_key(data)
+    # The reader's view on the last visit of this page, once the browser says:
+    # a chart of its own, opened on that view (a chart already drawn may not
+    # take a new opening view while it is still being drawn).
+    view = mapview.kept(map_key)
+    if view:
+        mapdeck.open_on(deck, view)
+        map_key = f"{map_key}-kept"
     chosen = st.pydeck_chart(
         deck,
         # A click on an event selects it (below); on a province, filters to it.

@@ -165,3 +165,44 @@ def test_on_point_files_and_density_a_zoom_survives_and_reset_restores(
     expect(caption(page)).to_have_text(re.compile(r"^0 events"), timeout=30_000)
     _settled(page)
     assert _same(_view(page), zoomed)
+
+
+def _visit(page: Page, name: str, heading: str) -> None:
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible(
+        timeout=LOAD_TIMEOUT_MS
+    )
+    _settled(page)
+
+
+def test_the_view_survives_a_page_change_until_reset(page: Page, streamlit_server):
+    page.goto(f"{streamlit_server}/?start=1999-01-01&end=2004-12-31")
+    expect(page.get_by_text("Events in view")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    _settled(page)
+    initial = _still(page)
+    _zoom_in(page)
+    _step(page)  # the last wheel tick's zoom may wait for the deck's next render
+    zoomed = _still(page)
+    assert zoomed["zoom"] > initial["zoom"] + 0.5
+    page.wait_for_timeout(2_000)  # the browser keeps the view once a second
+
+    _visit(page, "Timeline", "The IMU over time, 1991–2015")
+    _visit(page, "Map", "The IMU on the map, 1991–2015")
+    # The map opens on the dataset's view, then (a chart of its own) on the
+    # kept one, once the browser has sent it and the page has run again.
+    back = None
+    for _ in range(40):
+        back = page.evaluate(VIEW_JS)  # None while the chart is being replaced
+        if back is not None and _same(back, zoomed):
+            break
+        page.wait_for_timeout(500)
+    assert back is not None and _same(back, zoomed), (back, zoomed, initial)
+    assert _same(_still(page), zoomed)
+
+    page.get_by_role("button", name="Reset view").click()
+    _settled(page)
+    assert _same(_still(page), initial)
+    page.wait_for_timeout(2_000)
+    _visit(page, "Regions", "Regions")
+    _visit(page, "Map", "The IMU on the map, 1991–2015")
+    assert _same(_still(page), initial)

@@ -22,6 +22,7 @@ __all__ = [
     "event_bounds",
     "fit_view",
     "frame_view",
+    "kept_view",
     "map_box",
 ]
 
@@ -136,3 +137,41 @@ def map_box(
     if near:
         width, height = designed
     return (float(width), float(height))
+
+
+# deck.gl's web-Mercator view: the latitudes it can show, its zoom levels, and
+# the pitch it allows.
+_VIEW_RANGES = {
+    "latitude": (-85.06, 85.06),
+    "zoom": (0.0, 24.0),
+    "pitch": (0.0, 85.0),
+}
+
+
+def kept_view(value: object) -> dict[str, float] | None:
+    """A view the reader's browser kept (``longitude``, ``latitude``, ``zoom``,
+    and ``pitch`` and ``bearing`` when given), checked; None when there is
+    none or it is not a view.
+
+    Every value must be a finite number; the latitude, zoom and pitch within
+    what the map can show. A longitude or bearing past a full turn (the map
+    panned or turned round the world) is brought back within one.
+    """
+    if not isinstance(value, dict):
+        return None
+    names = ("longitude", "latitude", "zoom", "pitch", "bearing")
+    view: dict[str, float] = {}
+    for name in names:
+        number = value.get(name, 0.0 if name in ("pitch", "bearing") else None)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            return None
+        number = float(number)
+        if not math.isfinite(number) or abs(number) > 1e6:
+            return None
+        low, high = _VIEW_RANGES.get(name, (-math.inf, math.inf))
+        if not low <= number <= high:
+            return None
+        view[name] = number
+    view["longitude"] = (view["longitude"] + 180.0) % 360.0 - 180.0
+    view["bearing"] = (view["bearing"] + 180.0) % 360.0 - 180.0
+    return view

@@ -99,6 +99,13 @@ def fit_to_size(deck, data: LoadedData, size: tuple[float, float]) -> None:
     deck.initial_view_state = pdk.ViewState(**view)
 
 
+def open_on(deck, view: dict[str, float]) -> None:
+    """Open the Map page's ``deck`` on ``view`` (the reader's, kept from an
+    earlier visit: :mod:`imu_geo.ui.mapview`), within the zoom range it has."""
+    opening = {k: v for k, v in vars(deck.initial_view_state).items() if v is not None}
+    deck.initial_view_state = pdk.ViewState(**(opening | view))
+
+
 FALLBACK_POINTS = 5_000
 
 

@@ -269,10 +269,20 @@ def note_measured() -> None:
 
 
 def begin_run() -> None:
-    """Say whether this run is the measure's alone (:func:`measure_run`); a page
-    calls it once per run, before it shows anything."""
+    """Say whether this run is the measure's alone (:func:`measure_run`), and
+    count it (:func:`run_number`); a page calls it once per run, before it
+    shows anything."""
     state = st.session_state
     state[_MEASURE_RUN_KEY] = bool(state.pop(_MEASURED_KEY, False))
+    state[_RUN_NUMBER_KEY] = int(state.get(_RUN_NUMBER_KEY, 0)) + 1
+
+
+_RUN_NUMBER_KEY = "_run_number"
+
+
+def run_number() -> int:
+    """How many page runs this session has had, this one included."""
+    return int(st.session_state.get(_RUN_NUMBER_KEY, 0))
 
 
 def measure_run() -> bool:
