@@ -60,6 +60,11 @@ MODULE_ENV = "IMU_GEO_MUTATION_MODULE"
 # examples written in the test, then the generated ones (no database to reuse).
 VERDICT_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 
+# The picture's modules (imu_geo.render.*) are tested together, through the
+# picture and its parts. Not test_render_cli.py, which reads through DuckDB:
+# mutmut forks each worker from the process that ran the tests, without
+# DuckDB's worker threads, and a query there waits for them for ever.
+_RENDER_TESTS = ("test_render.py", "test_render_parts.py", "test_animation.py")
 # Test files of a module that are not named after it.
 MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.text": ("test_security.py", "test_density.py", "test_world.py"),
@@ -78,6 +83,18 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.summaries.table": ("test_summaries.py", "test_event_points.py"),
     "imu_geo.summaries.text": ("test_summaries.py", "test_cli_engine.py"),
     "imu_geo.timeline": ("test_pointfiles.py",),
+    **{
+        f"imu_geo.render.{name}": _RENDER_TESTS
+        for name in (
+            "style",
+            "words",
+            "basemap",
+            "figure",
+            "legend",
+            "events",
+            "pictures",
+        )
+    },
     "imu_geo.world": ("test_world_maps.py", "test_import_world.py"),
 }
 # The tests of every importer module: they read files of every layout.
