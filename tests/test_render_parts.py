@@ -912,6 +912,224 @@ def test_a_selection_s_picture_reads_the_columns_it_needs(located, half, dense):
     assert len(found) == n
 
 
+# --- basemap: the dataset's map projected once -----------------------------
+
+LAEA = "+proj=laea +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m +no_defs"
+
+
+def to_laea(crs, lon, lat):
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+
+
+def regions_frame():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rows = [
+        # Out of order: drawn countries first, then admin-1 units, then valleys,
+        # each by region_id.
+        ("UZ-TK", "Tashkent   Region", "admin1", 41.0, 69.5, box(68, 40, 70, 42)),
+        ("UZ", "Uzbekistan", "country", 41.5, 64.0, box(60, 38, 70, 44)),
+        ("FV", "Ferghana Valley", "valley", 40.75, 71.0, box(70, 40, 72, 41.5)),
+        ("AF", "Afghanistan", "country", 34.0, 66.0, box(60, 29, 75, 38.5)),
+    ]
+    return gpd.GeoDataFrame(
+        rows,
+        columns=["region_id", "name", "level", "label_lat", "label_lon", "geometry"],
+        crs="EPSG:4326",
+    )
+
+
+def places_frame(with_camp=True):
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+
+    rows = [("tashkent", Point(69.25, 41.3)), ("nowhere", Point())]
+    if with_camp:
+        rows.append(("camp", box(66, 37, 67, 38)))
+    return gpd.GeoDataFrame(rows, columns=["place_id", "geometry"], crs="EPSG:4326")
+
+
+def corners(shape):
+    return sorted((round(x, 3), round(y, 3)) for x, y in shape.exterior.coords[:-1])
+
+
+def projected_corners(crs, lon0, lat0, lon1, lat1):
+    xs, ys = to_laea(crs, [lon0, lon1, lon1, lon0], [lat0, lat0, lat1, lat1])
+    return sorted((round(x, 3), round(y, 3)) for x, y in zip(xs, ys, strict=True))
+
+
+def padded(x0, y0, x1, y1):
+    """The extent by hand: at least 600 km a side, 6% more on each side."""
+    width, height = max(x1 - x0, 600_000) * 1.12, max(y1 - y0, 600_000) * 1.12
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "lon", "lat"),
+    [
+        ((66, 36.5, 71, 41.3), "68.5", "38.9"),
+        ((60, 36, 75.5, 45.123), "67.75", "40.56"),
+        ((-10, -20, -4, -2), "-7.0", "-11.0"),
+    ],
+)
+def test_the_projection_is_centred_on_the_bounds(bounds, lon, lat):
+    from imu_geo.render.basemap import projection_for
+
+    assert projection_for(bounds) == LAEA.format(lat=lat, lon=lon)
+
+
+def test_a_basemap_holds_the_dataset_s_map_projected():
+    import pandas as pd
+
+    from imu_geo.render.basemap import build_basemap
+
+    points = pd.DataFrame(
+        {"lat": [36.5, None, "x", 40.0], "lon": [71.0, 80.0, 80.0, None]}
+    )
+    basemap = build_basemap(regions_frame(), places_frame(), points)
+    # Centred on the places (66..69.25, 37..41.3) and the one whole point (71, 36.5).
+    crs = LAEA.format(lat="38.9", lon="68.5")
+    assert basemap.crs == crs
+
+    shapes = basemap.region_shapes
+    assert list(shapes) == ["country", "admin1", "valley"]
+    assert [corners(s) for s in shapes["country"]] == [
+        projected_corners(crs, 60, 29, 75, 38.5),
+        projected_corners(crs, 60, 38, 70, 44),
+    ]
+    assert [corners(s) for s in shapes["admin1"]] == [
+        projected_corners(crs, 68, 40, 70, 42)
+    ]
+    assert [corners(s) for s in shapes["valley"]] == [
+        projected_corners(crs, 70, 40, 72, 41.5)
+    ]
+
+    # The map's labels: size in metres, colour with its alpha, whitespace of the
+    # name made one space.
+    found = [(round(x, 3), round(y, 3), *rest) for x, y, *rest in basemap.labels]
+    expected = [
+        (69.5, 41.0, "Tashkent Region", 25_000.0, (130, 130, 130), 220),
+        (66.0, 34.0, "Afghanistan", 150_000.0, (60, 60, 60), 255),
+        (64.0, 41.5, "Uzbekistan", 150_000.0, (60, 60, 60), 255),
+        (71.0, 40.75, "Ferghana Valley", 60_000.0, (70, 110, 60), 255),
+    ]
+    assert len(found) == len(expected)
+    for label, (lon, lat, name, size, colour, alpha) in zip(
+        found, expected, strict=True
+    ):
+        x, y = to_laea(crs, lon, lat)
+        assert label[:2] == pytest.approx((x, y), abs=0.01)
+        assert label[2:4] == (name, size)
+        assert label[4] == pytest.approx(rgba(colour, alpha))
+        assert all(type(v) is float for v in label[:2] + label[3:4])
+
+    # Areas: the places that are polygons, not points nor empty ones.
+    assert list(basemap.area_shapes) == ["camp"]
+    assert corners(basemap.area_shapes["camp"]) == projected_corners(
+        crs, 66, 37, 67, 38
+    )
+    (camp,) = basemap.areas.values()
+    assert sorted(map(tuple, camp.vertices[:-1].round(3).tolist())) == (
+        projected_corners(crs, 66, 37, 67, 38)
+    )
+
+    # The extent: the places' and the point's box, projected and padded.
+    xs, ys = to_laea(crs, [69.25, 66, 67, 66, 67, 71.0], [41.3, 37, 37, 38, 38, 36.5])
+    assert basemap.extent == pytest.approx(padded(min(xs), min(ys), max(xs), max(ys)))
+
+    x, y = basemap.project([69.25, 71.0], [41.3, 36.5])
+    assert (x.tolist(), y.tolist()) == (
+        pytest.approx(xs[:1] + xs[5:]),
+        pytest.approx(ys[:1] + ys[5:]),
+    )
+
+
+def test_without_points_the_places_make_the_extent():
+    from imu_geo.render.basemap import build_basemap, store_basemap
+
+    basemap = build_basemap(regions_frame(), places_frame())
+    # Centred on Tashkent and the camp: (66 + 69.25) / 2, (37 + 41.3) / 2.
+    crs = LAEA.format(lat="39.15", lon="67.62")
+    assert basemap.crs == crs
+    xs, ys = to_laea(crs, [69.25, 66, 67, 66, 67], [41.3, 37, 37, 38, 38])
+    assert basemap.extent == pytest.approx(padded(min(xs), min(ys), max(xs), max(ys)))
+    assert store_basemap(regions_frame(), places_frame(), None).extent == basemap.extent
+
+    # The store's bounds of its events' points (west, south, east, north).
+    stored = store_basemap(regions_frame(), places_frame(), (60.0, 30.0, 70.0, 43.0))
+    assert stored.crs == LAEA.format(lat="36.5", lon="65.0")
+
+
+def test_without_places_or_points_the_regions_make_the_extent():
+    import geopandas as gpd
+
+    from imu_geo.render.basemap import build_basemap
+
+    no_places = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs="EPSG:4326")
+    basemap = build_basemap(regions_frame(), no_places)
+    # The regions span 60..75 E, 29..44 N.
+    crs = LAEA.format(lat="36.5", lon="67.5")
+    assert basemap.crs == crs
+    assert basemap.area_shapes == {}
+    xs, ys = to_laea(crs, [60, 75, 75, 60, 72, 70], [29, 29, 38.5, 44, 41.5, 44])
+    assert basemap.extent == pytest.approx(padded(min(xs), min(ys), max(xs), max(ys)))
+
+
+def test_a_small_dataset_is_shown_at_least_600_km_wide():
+    from imu_geo.render.basemap import _padded_extent
+
+    assert _padded_extent(np.array([0, 0, 1_000_000, 100_000])) == pytest.approx(
+        (-60_000, 1_060_000, 50_000 - 336_000, 50_000 + 336_000)
+    )
+    assert _padded_extent(np.array([10, 20, 10, 20])) == pytest.approx(
+        (10 - 336_000, 10 + 336_000, 20 - 336_000, 20 + 336_000)
+    )
+
+
+def test_an_outline_is_one_path_of_closed_rings_with_holes():
+    from matplotlib.path import Path
+    from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polygon
+
+    from imu_geo.render.basemap import _path
+
+    ring = [(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]
+    hole = [(1, 1), (2, 1), (2, 2), (1, 1)]
+    other = [(10, 10, 5), (11, 10, 5), (11, 11, 5), (10, 10, 5)]
+    shape = MultiPolygon([Polygon(ring, [hole]), Polygon(other)])
+    path = _path(shape)
+    move, line, close = Path.MOVETO, Path.LINETO, Path.CLOSEPOLY
+    assert path.vertices.tolist() == [
+        *map(list, ring),
+        *map(list, hole),
+        *([x, y] for x, y, _ in other),
+    ]
+    assert path.codes.tolist() == [
+        move,
+        line,
+        line,
+        line,
+        close,
+        move,
+        line,
+        line,
+        close,
+        move,
+        line,
+        line,
+        close,
+    ]
+    assert _path(Polygon(ring)).codes.tolist() == [move, line, line, line, close]
+    # Lines and empty parts have no area to draw.
+    mixed = GeometryCollection([LineString([(0, 0), (1, 1)]), Polygon(), Polygon(hole)])
+    assert _path(mixed).vertices.tolist() == list(map(list, hole))
+    nothing = _path(GeometryCollection([LineString([(0, 0), (1, 1)])]))
+    assert nothing.vertices.shape == (0, 2)
+
+
 # --- pictures: the whole picture and its bytes ------------------------------
 
 
@@ -1064,3 +1282,19 @@ def test_the_bytes_are_a_png_or_an_svg_of_the_picture_size():
 
     scene = draw_picture(selected, year_2001(), basemap, words(), size=(400, 300))
     assert Image.open(io.BytesIO(save(scene, "png"))).size == (400, 300)
+
+
+def test_a_store_s_extent_holds_the_four_corners_of_its_points_box():
+    import geopandas as gpd
+
+    from imu_geo.render.basemap import store_basemap
+
+    no_places = gpd.GeoDataFrame({"place_id": []}, geometry=[], crs="EPSG:4326")
+    basemap = store_basemap(regions_frame(), no_places, (60.0, 30.0, 80.0, 50.0))
+    crs = LAEA.format(lat="40.0", lon="70.0")
+    assert basemap.crs == crs
+    # Projected, the south-east corner lies east of the north-east one: the
+    # box of one diagonal would leave it out.
+    xs, ys = to_laea(crs, [60, 80, 80, 60], [30, 30, 50, 50])
+    assert xs[1] > xs[2]
+    assert basemap.extent == pytest.approx(padded(min(xs), min(ys), max(xs), max(ys)))

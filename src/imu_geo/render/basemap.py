@@ -112,6 +112,17 @@ def _path(geometry) -> MplPath:
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
+def _box(x, y) -> np.ndarray:
+    """The box (x0, y0, x1, y1) around the points ``x``, ``y``."""
+    return np.array([np.min(x), np.min(y), np.max(x), np.max(y)])
+
+
+def _union(boxes: list[np.ndarray]) -> np.ndarray:
+    """The box (x0, y0, x1, y1) around every box of ``boxes``."""
+    stacked = np.vstack(boxes)
+    return np.array([*stacked[:, :2].min(axis=0), *stacked[:, 2:].max(axis=0)])
+
+
 def _padded_extent(bounds: np.ndarray) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) for v in bounds)
     width = max(x1 - x0, MIN_EXTENT_M)
@@ -131,8 +142,12 @@ def store_basemap(
     north), as :func:`build_basemap` takes them from every event."""
     points = None
     if bounds is not None:
+        # The four corners: projected, the two of one diagonal can leave the
+        # other two outside their box.
         west, south, east, north = bounds
-        points = pd.DataFrame({"lon": [west, east], "lat": [south, north]})
+        points = pd.DataFrame(
+            {"lon": [west, east, east, west], "lat": [south, south, north, north]}
+        )
     return build_basemap(regions, places, points)
 
 
@@ -151,25 +166,15 @@ def build_basemap(
     places = places.to_crs("EPSG:4326")
     located = places[~places.geometry.is_empty & places.geometry.notna()]
     boxes = [located.total_bounds] if len(located) else []
+    own = None  # the points' longitudes and latitudes, where both are numbers
     if points is not None and len(points):
         lat = pd.to_numeric(points["lat"], errors="coerce").to_numpy(float)
         lon = pd.to_numeric(points["lon"], errors="coerce").to_numpy(float)
         finite = np.isfinite(lat) & np.isfinite(lon)
         if finite.any():
-            lon, lat = lon[finite], lat[finite]
-            boxes.append(np.array([lon.min(), lat.min(), lon.max(), lat.max()]))
-    if boxes:
-        stacked = np.vstack(boxes)
-        bounds = np.array(
-            [
-                stacked[:, 0].min(),
-                stacked[:, 1].min(),
-                stacked[:, 2].max(),
-                stacked[:, 3].max(),
-            ]
-        )
-    else:
-        bounds = regions.to_crs("EPSG:4326").total_bounds
+            own = lon[finite], lat[finite]
+            boxes.append(_box(*own))
+    bounds = _union(boxes) if boxes else regions.to_crs("EPSG:4326").total_bounds
     crs = projection_for(bounds)
     transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
 
@@ -210,12 +215,14 @@ def build_basemap(
             DISPLAY_TOLERANCE_DEG, preserve_topology=True
         ).to_crs(crs)
         areas = dict(zip(polygons["place_id"], outlines, strict=True))
-    x0, y0, x1, y1 = (
-        located.to_crs(crs).total_bounds if len(located) else (projected.total_bounds)
-    )
+    # The extent in metres: around the places and the points, each projected (a
+    # box in degrees is not one in metres), or the regions when there are neither.
+    extents = [located.to_crs(crs).total_bounds] if len(located) else []
+    if own is not None:
+        extents.append(_box(*transformer.transform(*own)))
     return Basemap(
         crs=crs,
-        extent=_padded_extent(np.array([x0, y0, x1, y1])),
+        extent=_padded_extent(_union(extents) if extents else projected.total_bounds),
         region_shapes=region_shapes,
         labels=labels,
         area_shapes=areas,
