@@ -41,6 +41,7 @@ __all__ = [
 
 EXTENT_PAD = 0.06
 MIN_EXTENT_M = 600_000
+LONLAT = "EPSG:4326"  # longitudes and latitudes in degrees (WGS 84)
 
 
 @dataclass
@@ -140,15 +141,15 @@ def store_basemap(
     """The basemap of a stored dataset: its regions and places, and as far as
     its events' own points reach (the store's ``bounds``: west, south, east,
     north), as :func:`build_basemap` takes them from every event."""
-    points = None
-    if bounds is not None:
-        # The four corners: projected, the two of one diagonal can leave the
-        # other two outside their box.
-        west, south, east, north = bounds
-        points = pd.DataFrame(
-            {"lon": [west, east, east, west], "lat": [south, south, north, north]}
-        )
-    return build_basemap(regions, places, points)
+    if bounds is None:
+        return build_basemap(regions, places)
+    # The four corners: projected, the two of one diagonal can leave the other
+    # two outside their box.
+    west, south, east, north = bounds
+    corners = pd.DataFrame(
+        {"lon": [west, east, east, west], "lat": [south, south, north, north]}
+    )
+    return build_basemap(regions, places, corners)
 
 
 def build_basemap(
@@ -163,7 +164,7 @@ def build_basemap(
     ``lat`` and ``lon``, such as the dataset's events), padded: the same for every
     window, so pictures of one dataset line up.
     """
-    places = places.to_crs("EPSG:4326")
+    places = places.to_crs(LONLAT)
     located = places[~places.geometry.is_empty & places.geometry.notna()]
     boxes = [located.total_bounds] if len(located) else []
     own = None  # the points' longitudes and latitudes, where both are numbers
@@ -174,28 +175,25 @@ def build_basemap(
         if finite.any():
             own = lon[finite], lat[finite]
             boxes.append(_box(*own))
-    bounds = _union(boxes) if boxes else regions.to_crs("EPSG:4326").total_bounds
+    # Each level's regions in the order of their ids; the levels are drawn one
+    # after the other (figure._draw_regions).
+    regions = regions.to_crs(LONLAT).sort_values("region_id")
+    bounds = _union(boxes) if boxes else regions.total_bounds
     crs = projection_for(bounds)
-    transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    transformer = Transformer.from_crs(LONLAT, crs, always_xy=True)
 
-    order = {"country": 0, "admin1": 1, "valley": 2}
-    ordered = regions.to_crs("EPSG:4326")
-    ordered = ordered.assign(_order=ordered["level"].map(order)).sort_values(
-        ["_order", "region_id"]
-    )
-    simplified = ordered.geometry.simplify(
+    projected = regions.geometry.simplify(
         BASEMAP_TOLERANCE_DEG, preserve_topology=True
-    )
-    projected = gpd.GeoSeries(simplified, crs="EPSG:4326").to_crs(crs)
+    ).to_crs(crs)
     region_shapes: dict[str, list] = {level: [] for level in LEVEL_STYLE}
-    for level, geometry in zip(ordered["level"], projected, strict=True):
+    for level, geometry in zip(regions["level"], projected, strict=True):
         if level in region_shapes:
             region_shapes[level].append(geometry)
 
     # The labels the map's static basemap shows (layers.label_records): size
     # in metres, colour with alpha.
     labels = []
-    for record in label_records(ordered):
+    for record in label_records(regions):
         x, y = transformer.transform(record["lon"], record["lat"])
         colour = record["colour"]
         labels.append(
