@@ -365,6 +365,7 @@ def test_the_page_is_laid_out_in_pixels():
     assert figure.dpi == 100
     assert figure.get_facecolor() == (1, 1, 1, 1)
     assert figure.canvas.get_width_height() == (1280, 800)
+    assert type(figure.canvas).__name__ == "FigureCanvasAgg"
 
     map_axes, legend_axes = figure.axes
     assert (scene.map_axes, scene.legend_axes) == (map_axes, legend_axes)
@@ -1298,3 +1299,138 @@ def test_a_store_s_extent_holds_the_four_corners_of_its_points_box():
     xs, ys = to_laea(crs, [60, 80, 80, 60], [30, 30, 50, 50])
     assert xs[1] > xs[2]
     assert basemap.extent == pytest.approx(padded(min(xs), min(ys), max(xs), max(ys)))
+
+
+def test_larger_dots_go_under_smaller_ones_and_ties_keep_their_date_order():
+    from imu_geo.render.events import draw_events
+
+    # 40 attacks a day apart, every other one with 9 killed (11 px, else 5 px).
+    rows = [
+        attack(
+            f"a{k:02}",
+            f"2001-01-{k + 1:02}" if k < 31 else f"2001-02-{k - 30:02}",
+            1000 * k,
+            0,
+            fatalities_best=9 * (k % 2),
+        )
+        for k in range(40)
+    ]
+    (dots,) = draw_events(flat_scene(), events_frame(rows))
+    xs = [x for x, _ in dots.get_offsets().tolist()]
+    assert xs == [1000 * k for k in range(1, 40, 2)] + [
+        1000 * k for k in range(0, 40, 2)
+    ]
+
+
+def test_the_density_grid_is_square_wherever_the_map_lies():
+    from imu_geo.render.events import _hexbin_grid
+
+    # The map's limits moved 1,000 km east: the grid is 70 x 29 still.
+    scene = flat_scene()
+    scene.map_axes.set_xlim(1_000_000, 1_962_000)
+    scene.map_axes.set_ylim(0, 684_000)
+    assert _hexbin_grid(scene) == (70, 29)
+
+
+def test_hexagons_lie_on_the_map_s_grid_and_the_scale_starts_at_one():
+    from imu_geo.render.events import draw_events
+
+    # Hexagon (15, 13) of the map's grid lies off any grid spanned by the
+    # events alone; no hexagon holds fewer than 2 events, yet the scale starts
+    # at 1, as the key's does.
+    points = [hex_point(10, 10)] * 2 + [hex_point(20, 20)] * 3 + [hex_point(15, 13)] * 2
+    rows = [attack(f"e{k}", "2001-01-01", x, y) for k, (x, y) in enumerate(points)]
+    (shading,) = draw_events(flat_scene(), events_frame(rows), shade_up_to=10)
+    counts = dict(
+        zip(
+            (tuple(np.round(o)) for o in shading.get_offsets()),
+            shading.get_array().tolist(),
+            strict=True,
+        )
+    )
+    assert counts == {
+        tuple(np.round(hex_point(10, 10))): 2,
+        tuple(np.round(hex_point(20, 20))): 3,
+        tuple(np.round(hex_point(15, 13))): 2,
+    }
+    assert (shading.norm.vmin, shading.norm.vmax) == (1, 10)
+
+
+def test_two_bases_make_one_arc_and_an_area_is_drawn_once():
+    from imu_geo.render.events import draw_events
+
+    camp = dict(layer="base", place_id="camp")
+    two = events_frame(
+        [
+            attack("b1", "1997-01-01", 50_000, 50_000, **camp),
+            attack("b2", "1998-01-01", 500_000, 300_000, layer="base", place_id="t"),
+        ]
+    )
+    area, town, arc = draw_events(flat_scene(areas={"camp": CAMP}), two)
+    assert arc._posA_posB == [(50_000, 50_000), (500_000, 300_000)]
+    # Two bases at the camp, a year apart: one outline, and no arc (no move).
+    stayed = events_frame(
+        [
+            attack("b1", "1997-01-01", 50_000, 50_000, **camp),
+            attack("b2", "1998-01-01", 50_000, 50_000, **camp),
+        ]
+    )
+    (area,) = draw_events(flat_scene(areas={"camp": CAMP}), stayed)
+    assert len(area.get_paths()) == 1
+
+
+def test_a_scale_up_to_the_fullest_hexagon_reaches_at_least_two():
+    from imu_geo.render.events import draw_events
+
+    # The fullest hexagon holds 2: the scale runs 1 to 2 (and so it would for 1).
+    rows = [attack(f"e{k}", "2001-01-01", *hex_point(10, 10)) for k in range(2)]
+    (shading,) = draw_events(flat_scene(), events_frame(rows), shade_up_to=0)
+    assert (shading.norm.vmin, shading.norm.vmax) == (1, 2)
+    (single,) = draw_events(flat_scene(), events_frame(rows[:1]), shade_up_to=0)
+    assert (single.norm.vmin, single.norm.vmax) == (1, 2)
+
+
+def test_points_alone_place_a_dataset_whose_places_have_no_geometry():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from imu_geo.render.basemap import build_basemap
+
+    shapeless = gpd.GeoDataFrame(
+        {"place_id": ["empty", "none"]}, geometry=[Point(), None], crs="EPSG:4326"
+    )
+    # Whole numbers with a gap (pandas' Int64), and a longitude that is no number.
+    points = pd.DataFrame(
+        {
+            "lat": pd.array([30, 40, None, 35], dtype="Int64"),
+            "lon": pd.Series([60, 70, 65, "y"], dtype=object),
+        }
+    )
+    basemap = build_basemap(regions_frame(), shapeless, points)
+    crs = LAEA.format(lat="35.0", lon="65.0")
+    assert basemap.crs == crs
+    assert basemap.area_shapes == {}
+    xs, ys = to_laea(crs, [60, 70], [30, 40])
+    assert basemap.extent == pytest.approx(padded(min(xs), min(ys), max(xs), max(ys)))
+
+
+def test_small_regions_and_areas_keep_their_shape_when_simplified():
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    from imu_geo.render.basemap import build_basemap
+
+    # A triangle smaller than the tolerance (0.02 degrees): simplified without
+    # keeping its topology it would vanish.
+    tiny = Polygon([(70, 40), (70.01, 40), (70.005, 40.004)])
+    regions = regions_frame()
+    regions.loc[regions["region_id"] == "FV", "geometry"] = tiny
+    places = gpd.GeoDataFrame({"place_id": ["spot"]}, geometry=[tiny], crs="EPSG:4326")
+    basemap = build_basemap(regions, places)
+    crs = basemap.crs
+    xs, ys = to_laea(crs, [70, 70.01, 70.005], [40, 40, 40.004])
+    expected = sorted((round(x, 3), round(y, 3)) for x, y in zip(xs, ys, strict=True))
+    (valley,) = basemap.region_shapes["valley"]
+    assert corners(valley) == expected
+    assert corners(basemap.area_shapes["spot"]) == expected
