@@ -1359,7 +1359,7 @@ def test_hexagons_lie_on_the_map_s_grid_and_the_scale_starts_at_one():
 def test_two_bases_make_one_arc_and_an_area_is_drawn_once():
     from imu_geo.render.events import draw_events
 
-    camp = dict(layer="base", place_id="camp")
+    camp = {"layer": "base", "place_id": "camp"}
     two = events_frame(
         [
             attack("b1", "1997-01-01", 50_000, 50_000, **camp),
@@ -1417,7 +1417,7 @@ def test_points_alone_place_a_dataset_whose_places_have_no_geometry():
 
 def test_small_regions_and_areas_keep_their_shape_when_simplified():
     import geopandas as gpd
-    from shapely.geometry import Polygon
+    from shapely.geometry import MultiPolygon, Polygon
 
     from imu_geo.render.basemap import build_basemap
 
@@ -1426,11 +1426,46 @@ def test_small_regions_and_areas_keep_their_shape_when_simplified():
     tiny = Polygon([(70, 40), (70.01, 40), (70.005, 40.004)])
     regions = regions_frame()
     regions.loc[regions["region_id"] == "FV", "geometry"] = tiny
-    places = gpd.GeoDataFrame({"place_id": ["spot"]}, geometry=[tiny], crs="EPSG:4326")
+    pair = MultiPolygon([square(66, 37, 0.5), square(67, 37, 0.5)])
+    places = gpd.GeoDataFrame(
+        {"place_id": ["spot", "pair"]}, geometry=[tiny, pair], crs="EPSG:4326"
+    )
     basemap = build_basemap(regions, places)
+    # A place of two polygons is an area too.
+    assert list(basemap.area_shapes) == ["spot", "pair"]
+    assert len(basemap.area_shapes["pair"].geoms) == 2
     crs = basemap.crs
     xs, ys = to_laea(crs, [70, 70.01, 70.005], [40, 40, 40.004])
     expected = sorted((round(x, 3), round(y, 3)) for x, y in zip(xs, ys, strict=True))
     (valley,) = basemap.region_shapes["valley"]
     assert corners(valley) == expected
     assert corners(basemap.area_shapes["spot"]) == expected
+
+
+def test_the_page_ignores_matplotlib_s_settings_for_its_size_and_paper():
+    import matplotlib
+
+    from imu_geo.render.figure import new_scene
+
+    # Someone's matplotlibrc (or another library) may change the defaults.
+    with matplotlib.rc_context({"figure.dpi": 72, "figure.facecolor": "black"}):
+        scene = new_scene(flat_basemap(WIDE), ("a", "b"), words())
+    assert scene.figure.dpi == 100
+    assert scene.figure.canvas.get_width_height() == (1280, 800)
+    assert scene.figure.get_facecolor() == (1, 1, 1, 1)
+
+
+def test_a_png_is_a_png_of_100_pixels_an_inch_whatever_matplotlib_s_settings():
+    import io
+
+    import matplotlib
+    from PIL import Image
+
+    from imu_geo.render.pictures import draw_picture, save
+
+    selected = events_frame([attack("a1", "2001-03-01", 100_000, 100_000)])
+    scene = draw_picture(selected, year_2001(), flat_basemap(WIDE), words())
+    with matplotlib.rc_context({"savefig.dpi": 72, "savefig.format": "svg"}):
+        png = save(scene, "png")
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (1280, 800)
