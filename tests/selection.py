@@ -215,13 +215,21 @@ def _stem(module: str) -> str:
 
 
 def tests_module(file_name: str, module: str) -> bool:
-    """Whether the test file ``file_name`` (``test_dates.py``) tests ``module``."""
+    """Whether the test file ``file_name`` (``test_dates.py``) tests ``module``:
+    its name holds the module's name or stem as one or more whole words
+    (``test_source_columns.py`` and ``test_source_column_cells.py`` test
+    ``imu_geo.source_columns``)."""
     if file_name in MODULE_TESTS.get(module, ()):
         return True
     if module.startswith("imu_geo.importers.") and file_name in IMPORTER_TESTS:
         return True
     words = file_name.removeprefix("test_").removesuffix(".py").split("_")
-    return bool({module.rpartition(".")[2], _stem(module)} & set(words))
+    runs = {
+        "_".join(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, len(words) + 1)
+    }
+    return bool({module.rpartition(".")[2], _stem(module)} & runs)
 
 
 def pytest_collection_modifyitems(
