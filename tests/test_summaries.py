@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -34,16 +33,6 @@ from imu_geo.summaries import (
     totals_line,
 )
 from imu_geo.summaries.table import _format_value, _percent
-from imu_geo.summaries.units import (
-    _code_of,
-    _has_point,
-    _point_place,
-    _units,
-    locate_xy,
-    point_place_keys,
-    point_units,
-    unit_keys,
-)
 from tests.helpers import make_events
 from tests.tiny_world import PLACES, REGIONS, TINY_TABLES, rows_of, tiny_events
 
@@ -57,35 +46,6 @@ def test_tiny_world_tables(level):
     assert rows_of(summary) == TINY_TABLES[level]
     assert summary["events"].sum() == 9  # every event on exactly one row
     assert set(summary["level"]) == {level}
-
-
-@pytest.mark.parametrize(
-    ("place_id", "level", "status", "region_id"),
-    [
-        ("in", "country", "unit", "AA"),
-        ("in", "admin1", "unit", "AA-1"),
-        ("in", "valley", "outside", ""),
-        ("edge", "admin1", "unit", "AA-1"),  # on the AA-1/AA-2 edge: counted once
-        ("border", "country", "unit", "AA"),  # on the AA/BB border
-        ("border", "admin1", "unit", "AA-2"),  # on the AA-2/BB-1 border
-        ("border", "valley", "unit", "vale"),
-        ("out", "country", "outside", ""),
-        ("p2", "admin1", "unit", "AA-2"),
-        ("p2", "country", "unit", "AA"),
-        ("p2", "valley", "coarser", ""),
-        ("aa", "country", "unit", "AA"),
-        ("aa", "admin1", "coarser", ""),
-        ("vale", "country", "coarser", ""),
-        ("vale", "valley", "unit", "vale"),
-        ("far", "admin1", "outside", ""),
-    ],
-)
-def test_place_units(place_id, level, status, region_id):
-    units = place_units(PLACES, REGIONS, level).set_index("place_id")
-    assert (units.loc[place_id, "status"], units.loc[place_id, "region_id"]) == (
-        status,
-        region_id,
-    )
 
 
 def test_a_point_on_an_edge_goes_to_the_same_unit_whatever_the_order():
@@ -1044,200 +1004,6 @@ def test_choropleth_deck_takes_the_view_basemap_and_layer_id():
     }
     assert default["mapStyle"] == "app/static/style.json"
     assert default["layers"][0]["id"] == "region-choropleth"
-
-
-# --- how a point finds its unit, on the tiny world ----------------------------------
-
-# The admin-1 units in REGIONS' order: AA-1 (x 0..1), AA-2 (x 1..2), BB-1 (x 2..4),
-# all y 0..2. A point on a shared edge goes to the first region_id.
-POINTS = [
-    ((0.25, 0.25), "AA-1"),
-    ((1.0, 1.0), "AA-1"),  # the AA-1/AA-2 edge
-    ((2.0, 1.0), "AA-2"),  # the AA-2/BB-1 edge
-    ((1.5, 2.0), "AA-2"),  # AA-2's top edge
-    ((3.0, 1.0), "BB-1"),
-    ((4.0, 0.0), "BB-1"),  # BB-1's corner
-    ((1.0, 1.5), "AA-1"),  # the same x as another point, higher
-    ((10.0, 10.0), ""),
-    ((-0.001, 1.0), ""),  # just left of AA-1
-    ((3.0, 2.001), ""),  # just above BB-1
-]
-
-
-@pytest.mark.parametrize("reverse", [False, True])
-def test_locate_xy_finds_each_points_unit(reverse):
-    units = _units(REGIONS, "admin1")
-    if reverse:
-        units = units.iloc[::-1].reset_index(drop=True)
-    x = np.array([p[0][0] for p in POINTS])
-    y = np.array([p[0][1] for p in POINTS])
-    found = locate_xy(x, y, units)
-    assert found.dtype == np.int64
-    ids = list(units["region_id"])
-    assert [ids[i] if i >= 0 else "" for i in found] == [p[1] for p in POINTS]
-    assert all(i == -1 for i, p in zip(found, POINTS, strict=True) if not p[1])
-
-
-def test_locate_xy_of_no_point_or_no_unit():
-    units = _units(REGIONS, "admin1")
-    assert locate_xy(np.array([]), np.array([]), units).tolist() == []
-    none = _units(REGIONS.iloc[0:0], "admin1")
-    assert locate_xy(np.array([0.5, 3.0]), np.array([0.5, 1.0]), none).tolist() == [
-        -1,
-        -1,
-    ]
-
-
-@pytest.mark.parametrize(
-    ("level", "expected"),
-    [
-        ("admin1", ["AA-1", "AA-2", "AA-1", "", "AA-1"]),
-        ("country", ["AA", "AA", "AA", "", "AA"]),
-        ("valley", ["", "vale", "vale", "", ""]),
-    ],
-)
-def test_point_units_keep_the_index_and_repeat_a_points_unit(level, expected):
-    index = [30, 10, 20, 40, 50]
-    lon = pd.Series([0.25, 2.0, 1.0, 10.0, 0.25], index=index)
-    lat = pd.Series([0.25, 1.0, 1.0, 10.0, 0.25], index=index)
-    units = point_units(lon, lat, REGIONS, level)
-    assert list(units.index) == index
-    assert list(units) == expected
-    assert units.dtype == object
-
-
-def test_point_units_of_no_point_or_no_unit():
-    empty = pd.Series([], dtype=float)
-    assert point_units(empty, empty, REGIONS, "admin1").tolist() == []
-    lon = pd.Series([0.25, 3.0], index=[7, 8])
-    none = point_units(lon, lon, REGIONS[REGIONS["level"] != "admin1"], "admin1")
-    assert (list(none.index), list(none), none.dtype) == ([7, 8], ["", ""], object)
-
-
-def test_point_place_keys_and_back():
-    events = pd.DataFrame(
-        {
-            "place_name": ["My town", None, "x"],
-            "country": ["AA", "BB", None],
-            "lat": [0.25, -1.5, 2.0],
-            "lon": [0.5, 3.0, 1.0],
-        }
-    )
-    keys = point_place_keys(events)
-    assert keys == [
-        "\x00point\x1fMy town\x1fAA\x1f0.25,0.5",
-        "\x00point\x1f\x1fBB\x1f-1.5,3.0",
-        "\x00point\x1fx\x1f\x1f2.0,1.0",
-    ]
-    assert [_point_place(k) for k in keys] == [("My town", "AA"), ("", "BB"), ("x", "")]
-    bare = point_place_keys(events[["lat", "lon"]])
-    assert bare[0] == "\x00point\x1f\x1f\x1f0.25,0.5"
-
-
-@pytest.mark.parametrize(
-    ("values", "value", "expected"),
-    [
-        (["a", "", "b"], "", 1),
-        (["", "", "b"], "", 0),
-        (["a", "b"], "", -2),
-        ([], "", -2),
-        (pd.Index(["p", "q"]), "q", 1),
-    ],
-)
-def test_code_of(values, value, expected):
-    assert _code_of(values, value) == expected
-
-
-@pytest.mark.parametrize(
-    ("columns", "expected"),
-    [
-        ({"lat": [1.0, None, 2.0], "lon": [1.0, 1.0, None]}, [True, False, False]),
-        ({"lat": [1.0, 1.0, 1.0]}, [False, False, False]),
-        ({"lon": [1.0, 1.0, 1.0]}, [False, False, False]),
-    ],
-)
-def test_has_point(columns, expected):
-    events = pd.DataFrame(columns, index=[5, 6, 7])
-    has = _has_point(events)
-    assert (list(has.index), list(has)) == ([5, 6, 7], expected)
-
-
-def _own_points(*rows):
-    """Events with a point of their own and no place: (precision, lon, lat)."""
-    return make_events(
-        [
-            {
-                "event_id": f"p{n}",
-                "date_start": "2000-01-01",
-                "date_end": "2000-01-01",
-                "place_id": "",
-                "geo_precision": precision,
-                "lon": lon,
-                "lat": lat,
-                "place_name": f"Town {n}",
-                "country": "AA",
-            }
-            for n, (precision, lon, lat) in enumerate(rows)
-        ]
-    )
-
-
-@pytest.mark.parametrize(
-    ("level", "expected"),
-    [
-        (
-            "admin1",
-            [
-                ("unit", "AA-1", "", ""),
-                ("coarser", "", "\x00point\x1fTown 1\x1fAA\x1f0.25,0.25", "region"),
-                ("outside", "", "", ""),
-                ("unit", "AA-2", "", ""),
-                ("coarser", "", "\x00point\x1fTown 4\x1fAA\x1f1.0,3.0", "country"),
-                ("no_place", "", "", ""),
-                ("unit", "AA-1", "", ""),
-            ],
-        ),
-        (
-            "country",
-            [
-                ("unit", "AA", "", ""),
-                ("unit", "AA", "", ""),
-                ("outside", "", "", ""),
-                ("unit", "AA", "", ""),
-                ("unit", "BB", "", ""),
-                ("no_place", "", "", ""),
-                ("unit", "AA", "", ""),
-            ],
-        ),
-        (
-            "valley",
-            [
-                ("outside", "", "", ""),
-                ("coarser", "", "\x00point\x1fTown 1\x1fAA\x1f0.25,0.25", "region"),
-                ("outside", "", "", ""),
-                ("coarser", "", "\x00point\x1fTown 3\x1fAA\x1f1.0,1.5", "province"),
-                ("coarser", "", "\x00point\x1fTown 4\x1fAA\x1f1.0,3.0", "country"),
-                ("no_place", "", "", ""),
-                ("outside", "", "", ""),
-            ],
-        ),
-    ],
-)
-def test_unit_keys_of_own_points(level, expected):
-    events = _own_points(
-        ("near", 0.25, 0.25),
-        ("region", 0.25, 0.25),
-        ("exact", 10.0, 10.0),
-        ("province", 1.5, 1.0),
-        ("country", 3.0, 1.0),
-        ("", None, None),  # no place and no point
-        ("", 0.5, 0.25),  # no coding: as fine as a point
-    )
-    events.index = [9, 8, 7, 6, 5, 4, 3]
-    keys = unit_keys(events, PLACES, REGIONS, level)
-    assert list(keys.columns) == ["status", "region_id", "_place", "_precision"]
-    assert list(keys.index) == [9, 8, 7, 6, 5, 4, 3]
-    assert [tuple(r) for r in keys.itertuples(index=False)] == expected
 
 
 def _point_event(n, precision, lon, lat, name="", start="2000-01-01"):
