@@ -120,7 +120,7 @@ def place_units(
     point_rows = pd.DataFrame(
         {
             "place_id": points["place_id"],
-            "region_id": points["region_id"].fillna(""),
+            "region_id": points["region_id"],
             "share": np.where(points["region_id"].notna(), 1.0, 0.0),
         }
     )
@@ -139,14 +139,14 @@ def place_units(
             pairs["place_id"], pairs["region_id"], pairs.geometry, strict=True
         )
     ]
+    # Each place's largest share; of equal ones, the first region_id.
     best = (
         pd.DataFrame(shares, columns=["place_id", "region_id", "share"])
-        .sort_values(["place_id", "share", "region_id"], ascending=[True, False, True])
+        .sort_values(["share", "region_id"], ascending=[False, True])
         .drop_duplicates("place_id")
     )
     area_rows = areas[["place_id"]].merge(best, on="place_id", how="left")
     area_rows["share"] = area_rows["share"].fillna(0.0)
-    area_rows["region_id"] = area_rows["region_id"].fillna("")
 
     result = pd.concat(
         [point_rows.assign(point=True), area_rows.assign(point=False)],
@@ -160,6 +160,7 @@ def place_units(
         ["unit", "coarser"],
         default="outside",
     )
+    # Only a unit has a region_id (a place in none has none to fill in either).
     result.loc[result["status"] != "unit", "region_id"] = ""
     return (
         result[["place_id", "point", "status", "region_id", "share"]]
@@ -352,9 +353,9 @@ def _named_place_keys(
     frame.loc[no_place, "status"] = "no_place"
     frame["status"] = frame["status"].fillna("outside")
     frame["region_id"] = frame["region_id"].fillna("")
-    frame["point"] = frame["point"].fillna(False).astype(bool)
-    # A point coded coarser than the units stands for more than the point.
-    vague_point = frame["point"] & (
+    # A point coded coarser than the units stands for more than the point. A
+    # place the places table lacks (left empty by the merge) is no point.
+    vague_point = frame["point"].eq(True) & (
         frame["geo_precision"].map(PRECISION_RANK).fillna(0)
         > POINT_PRECISION_LIMIT[level]
     )
