@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -45,6 +47,7 @@ from imu_geo.pointfiles import (
     plan_slices,
     point_file_bytes,
     point_records,
+    process_folder_name,
     remove_stale_folders,
     slice_numbers,
     sliced_point_files,
@@ -532,3 +535,290 @@ def test_the_sliced_deck_draws_only_the_slices_of_the_window():
     ]
     assert not is_event_layer("region-pick")
     assert is_event_layer("attacks")
+
+
+# --- the files, byte for byte, and the store's edges ----------------------------------
+
+
+def test_a_point_file_is_exactly_this_json():
+    events = pd.DataFrame(
+        {
+            "date_start": pd.to_datetime(["1999-02-16", "2001-03-01"]),
+            "date_end": pd.to_datetime(["1999-02-16", "2001-03-31"]),
+            # 61 characters: the tooltip keeps the first 60. A right-to-left
+            # override is shown as its code point, so it cannot turn the text.
+            "title": ["T" * 59 + "UV", "abc\u202egnp.exe"],
+            "lat": [41.123456, 36.7],
+            "lon": [69.25, -68.000049],
+        }
+    )
+    records = point_records(events, np.array([4, 2]), np.array([3, 0]), [9, 4.56])
+    # Days since 1970 by hand: 1999-02-16 is 29 years (7 leap days) and 46 days
+    # on, 29 * 365 + 7 + 46 = 10638; 2001-03-01 is 31 years (8 leap days, 2000's
+    # among them) and 59 days on, 31 * 365 + 8 + 59 = 11382; 2001-03-31 is 30
+    # days later. Coordinates to 4 decimals, radii to 1.
+    expected = (
+        '[{"i":4,"x":69.25,"y":41.1235,"s":10638,"e":10638,"c":3,"r":9.0,'
+        '"n":"' + "T" * 59 + 'U\\n1999-02-16"},'
+        '{"i":2,"x":-68.0,"y":36.7,"s":11382,"e":11412,"c":0,"r":4.6,'
+        '"n":"abc⟨U+202E⟩gnp.exe\\n2001-03-01 – 2001-03-31"}]'
+    )
+    assert point_file_bytes(records) == expected.encode("utf-8")
+
+
+def test_epoch_days_are_whole_numbers():
+    days = epoch_days(pd.Series(pd.to_datetime(["1970-01-02", "1969-12-31"])))
+    assert days.dtype == np.int64
+    assert days.tolist() == [1, -1]
+
+
+def test_a_sliced_file_is_exactly_this_json():
+    events = _events().iloc[[0]]
+    plan, files = sliced_point_files(
+        events, np.array([7]), np.array([[1, 2, 3, 4]]), np.array([9]), np.array([2])
+    )
+    assert plan == [PointSlice(0, 10638, 10638, 1)]
+    assert files == [
+        b'[{"i":7,"x":69.25,"y":41.3,"s":10638,"e":10638,"f":[1,2,3,4],"r":9.0,'
+        b'"w":2,"n":"Tashkent bombings\\n1999-02-16"}]'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        # Days 1000..1009 in 10 slices of one day.
+        ([1000, 1005, 1009], [1000, 1005, 1009], [0, 5, 9]),
+        # Long events (over 5 days) from day 1000 to 1099: 2 slices of 50 days.
+        (
+            [1000, 1030, 1049, 1050, 1099],
+            [1006, 1036, 1055, 1056, 1105],
+            [10] * 3 + [11] * 2,
+        ),
+        # Exactly 5 days long is short.
+        ([1000, 1099], [1005, 1099], [0, 9]),
+    ],
+)
+def test_slice_numbers_away_from_day_zero(first, last, expected):
+    numbers = slice_numbers(
+        np.array(first), np.array(last), slices=10, long_slices=2, long_days=5
+    )
+    assert numbers.tolist() == expected
+    assert numbers.dtype == np.int64
+
+
+def test_no_event_has_no_slice():
+    numbers = slice_numbers(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+    assert (numbers.tolist(), numbers.dtype) == ([], np.int64)
+    assert plan_slices(numbers, numbers, numbers) == []
+
+
+def test_the_process_folder_is_named_by_pid_and_16_hex_digits():
+    name = process_folder_name()
+    pid, _, random = name.partition("-")
+    assert pid == str(os.getpid())
+    assert len(random) == 16 and set(random) <= set("0123456789abcdef")
+    assert process_folder_name() != name
+
+
+def test_a_folder_is_held_however_deep_and_whether_it_exists(tmp_path):
+    deep = tmp_path / "a" / "b" / f"1-{'5' * 16}"
+    handle = hold_folder(deep)
+    existing = tmp_path / f"1-{'6' * 16}"
+    existing.mkdir()
+    second = hold_folder(existing)
+    try:
+        assert deep.is_dir() and (deep / ".lock").is_file()
+        assert remove_stale_folders(tmp_path / "a" / "b") == 0
+        assert remove_stale_folders(tmp_path) == 0
+    finally:
+        handle.close()
+        second.close()
+    assert remove_stale_folders(tmp_path / "a" / "b") == 1
+    assert remove_stale_folders(tmp_path) == 1
+
+
+def test_a_folder_whose_lock_cannot_be_opened_is_nobodys(tmp_path):
+    broken = tmp_path / f"1-{'7' * 16}"
+    (broken / ".lock").mkdir(parents=True)  # a folder where the lock file goes
+    assert remove_stale_folders(tmp_path) == 1
+    assert not broken.exists()
+
+
+def test_no_root_has_no_folder_to_remove(tmp_path):
+    assert remove_stale_folders(tmp_path / "missing") == 0
+
+
+def test_a_store_starts_with_no_holder_nor_sweeper(tmp_path):
+    store = PointStore(tmp_path / "p", "/app/static/points/p/")
+    assert (store.holder, store.sweeper) == (None, None)
+    assert store.url("x.json") == "/app/static/points/p/x.json"
+    assert PointStore(tmp_path / "p", "u//").url("y") == "u/y"
+
+
+def test_has_says_whether_the_file_is_written(tmp_path):
+    store = PointStore(tmp_path / "p", "u")
+    assert not store.has(("k",))
+    store.ensure(("k",), lambda: b"[]")
+    assert store.has(("k",))
+    assert not store.has(("other",))
+
+
+def test_a_units_file_keeps_its_suffix(tmp_path):
+    store = PointStore(tmp_path / "p", "u", secret=b"s" * 32)
+    url = store.ensure(("k",), lambda: b"{}", suffix=".geojson")
+    assert url == "u/" + store.name_for(("k",), ".geojson")
+    assert url.endswith(".geojson") and len(url) == len("u/") + 40 + len(".geojson")
+    assert (tmp_path / "p" / url.removeprefix("u/")).read_bytes() == b"{}"
+
+
+def test_a_file_at_the_cap_is_written_and_the_refusal_names_both_sizes(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_file_bytes=10)
+    assert store.ensure(("ten",), lambda: b"x" * 10).startswith("u/")
+    big = PointStore(tmp_path / "q", "u", max_file_bytes=1_500_000)
+    # 3.5 MB and 1.5 MB, rounded half to even: 4 and 2.
+    reason = "4 MB is over the 2 MB cap for one map layer"
+    for _ in range(2):  # refused at once the second time, with the same reason
+        with pytest.raises(PointFileTooLarge) as refused:
+            big.ensure(("big",), lambda: b"x" * 3_500_000)
+        assert str(refused.value) == reason
+
+
+def test_a_file_written_already_joins_the_group_that_asks_for_it(tmp_path):
+    store = PointStore(tmp_path / "p", "u")
+    store.ensure(("shared",), lambda: b"[]")
+    store.ensure(("shared",), lambda: b"[]", group="upload")
+    assert store.forget("upload") == 1
+    assert not store.has(("shared",))
+    assert store.forget("never") == 0
+
+
+def test_forgetting_a_file_already_gone_is_no_error(tmp_path):
+    store = PointStore(tmp_path / "p", "u")
+    url = store.ensure(("k",), lambda: b"[]", group="g")
+    (tmp_path / "p" / url.removeprefix("u/")).unlink()
+    assert store.forget("g") == 1
+
+
+def test_the_file_just_written_is_kept_over_the_caps(tmp_path):
+    # Larger than the whole cap, and idle at once: still the file asked for.
+    store = PointStore(tmp_path / "p", "u", max_total_bytes=5, max_idle_s=0)
+    url = store.ensure(("k",), lambda: b"x" * 10)
+    assert (tmp_path / "p" / url.removeprefix("u/")).read_bytes() == b"x" * 10
+
+
+def test_the_cap_is_reached_by_deleting_as_many_files_as_it_takes(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_total_bytes=25)
+    now = time.time()
+    for number, key in enumerate("xy"):
+        store.ensure((key,), lambda: b"x" * 10, group="old")
+        path = tmp_path / "p" / store.name_for((key,))
+        os.utime(path, (now - 100 + number, now - 100 + number))
+    store.ensure(("z",), lambda: b"x" * 20)  # 40 bytes: both older files go
+    assert [p.name for p in (tmp_path / "p").iterdir()] == [store.name_for(("z",))]
+    assert store.forget("old") == 0  # and are no longer the group's
+
+
+def test_a_folder_exactly_at_its_cap_keeps_every_file(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_total_bytes=20)
+    store.ensure(("a",), lambda: b"x" * 10)
+    store.ensure(("b",), lambda: b"x" * 10)
+    assert store.has(("a",)) and store.has(("b",))
+
+
+def test_a_file_used_later_than_the_one_written_can_still_go(tmp_path):
+    # A file touched in the future sorts after the one just written; the cap
+    # still deletes it, never the new one.
+    store = PointStore(tmp_path / "p", "u", max_total_bytes=15)
+    store.ensure(("future",), lambda: b"x" * 10)
+    later = time.time() + 100
+    os.utime(tmp_path / "p" / store.name_for(("future",)), (later, later))
+    store.ensure(("new",), lambda: b"x" * 10)
+    assert [p.name for p in (tmp_path / "p").iterdir()] == [store.name_for(("new",))]
+
+
+def test_a_sweep_of_no_folder_removes_nothing(tmp_path):
+    assert PointStore(tmp_path / "missing", "u").sweep() == 0
+
+
+def test_removing_the_folder_releases_it_and_deletes_everything(tmp_path):
+    folder = tmp_path / f"1-{'8' * 16}"
+    store = PointStore(folder, "u")
+    store.holder = hold_folder(folder)
+    store.ensure(("k",), lambda: b"[]", group="g")
+    store.remove_folder()
+    assert store.holder is None
+    assert not folder.exists()
+    assert store.forget("g") == 0
+    store.remove_folder()  # gone already: nothing to do
+    PointStore(tmp_path / "never", "u").remove_folder()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_sweeper_is_a_named_daemon_thread_that_logs_a_failed_sweep(
+    tmp_path, caplog
+):
+    store = PointStore(tmp_path / "p", "u")
+    calls = []
+
+    def failing():
+        calls.append(1)
+        raise OSError("disk gone")
+
+    store.sweep = failing
+    before = set(threading.enumerate())
+    with caplog.at_level(logging.ERROR, logger="imu_geo.pointfiles"):
+        stop = start_sweeper(store, interval_s=0.02)
+        try:
+            started = [t for t in threading.enumerate() if t not in before]
+            assert [(t.name, t.daemon) for t in started] == [
+                ("imu-geo-point-sweeper", True)
+            ]
+            assert _wait_until(lambda: len(calls) >= 2)  # tried again
+        finally:
+            stop.set()
+    records = [r for r in caplog.records if r.name == "imu_geo.pointfiles"]
+    assert records
+    assert records[0].getMessage() == "the point files could not be swept"
+    assert records[0].event == "sweep_error"
+    assert records[0].exc_info[1].args == ("disk gone",)
+
+
+def test_the_cap_deletes_by_last_use_not_by_name(tmp_path):
+    store = PointStore(tmp_path / "p", "u", max_total_bytes=25, secret=b"k" * 32)
+    now = time.time()
+    store.ensure(("p",), lambda: b"x" * 10)
+    store.ensure(("q",), lambda: b"x" * 10)
+    early, late = sorted([store.name_for(("p",)), store.name_for(("q",))])
+    # The file whose name sorts last was used first.
+    os.utime(tmp_path / "p" / late, (now - 100, now - 100))
+    os.utime(tmp_path / "p" / early, (now - 50, now - 50))
+    store.ensure(("r",), lambda: b"x" * 10)
+    left = {p.name for p in (tmp_path / "p").iterdir()}
+    assert left == {early, store.name_for(("r",))}
+
+
+def test_a_url_prefix_loses_only_its_trailing_slashes(tmp_path):
+    assert PointStore(tmp_path, "app/X/").url("y.json") == "app/X/y.json"
+    assert PointStore(tmp_path, "/a/XX").url("y.json") == "/a/XX/y.json"
+
+
+def test_a_folder_that_cannot_be_removed_does_not_stop_the_cleaning(
+    tmp_path, monkeypatch
+):
+    # Another process may still be removing a stopped server's folder, or hold
+    # a file in it: what cannot be removed now is left for the next sweep.
+    for digit in "12":
+        (tmp_path / f"1-{digit * 16}").mkdir()
+        (tmp_path / f"1-{digit * 16}" / "x.json").write_bytes(b"[]")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("busy")
+
+    monkeypatch.setattr(os, "rmdir", refuse)
+    assert remove_stale_folders(tmp_path) == 2
+    store = PointStore(tmp_path / f"1-{'1' * 16}", "u")
+    store.remove_folder()
+    monkeypatch.undo()
+    assert remove_stale_folders(tmp_path) == 2
+    assert list(tmp_path.iterdir()) == []
