@@ -238,9 +238,10 @@ def slice_numbers(
     if not len(first):
         return np.zeros(0, dtype=np.int64)
     low, high = first.min(), first.max()
-    width = max(int(high - low) + 1, 1)
-    short = np.minimum((first - low) * slices // width, slices - 1)
-    long = slices + np.minimum((first - low) * long_slices // width, long_slices - 1)
+    width = int(high - low) + 1
+    # first - low is below width, so each number is below its count of slices.
+    short = (first - low) * slices // width
+    long = slices + (first - low) * long_slices // width
     return np.where(last - first > long_days, long, short)
 
 
@@ -251,9 +252,7 @@ def plan_slices(
     (under the short ones), then the rest in time; ``slices`` as for
     :func:`slice_numbers`."""
     frame = pd.DataFrame({"k": numbers, "s": first, "e": last})
-    grouped = frame.groupby("k", sort=True).agg(
-        s=("s", "min"), e=("e", "max"), n=("s", "size")
-    )
+    grouped = frame.groupby("k").agg(s=("s", "min"), e=("e", "max"), n=("s", "size"))
     pieces = [
         PointSlice(int(k), int(row.s), int(row.e), int(row.n))
         for k, row in grouped.iterrows()
@@ -423,7 +422,7 @@ class PointStore:
         served until something else happens to be written.
         """
         with self._lock:
-            before = len(list(self.folder.glob(_FILES))) if self.folder.is_dir() else 0
+            before = len(list(self.folder.glob(_FILES)))  # none if no folder
             removed = before - len(self._remove_idle(keep=""))
             self._prune_groups()
         return removed
