@@ -15,6 +15,7 @@ affordable (``benchmarks/source_columns.py`` measures it).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Sequence
@@ -280,7 +281,9 @@ def _diagnose(raw: bytes, width: int) -> list[Finding]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        reason = f"is not UTF-8 text (undecodable byte at offset {error.start})"
+        # The codec counts from after a byte-order mark; the offset is the file's.
+        mark = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        reason = f"is not UTF-8 text (undecodable byte at offset {error.start + mark})"
         return [(None, None, reason)]
     return _row_findings(text, width) or [(None, None, "is not valid CSV")]
 
