@@ -116,14 +116,15 @@ def stack(parts: Sequence[tuple[pd.DataFrame | None, int]]) -> pd.DataFrame | No
         arrays = []
         for chunk, (_, n) in zip(chunks, parts, strict=True):
             if chunk is None:
-                arrays.append(pa.chunked_array([pa.nulls(n, kind)], kind))
+                arrays.append(pa.chunked_array([pa.nulls(n, kind)]))
             else:
-                arrays.append(chunk.cast(kind) if chunk.type != kind else chunk)
+                arrays.append(chunk.cast(kind))  # nothing to do when of that kind
         combined = pa.chunked_array(
             [piece for array in arrays for piece in array.chunks], kind
         )
         stacked[len(stacked)] = pd.Series(pd.arrays.ArrowExtensionArray(combined))
-    frame = pd.DataFrame(stacked, index=pd.RangeIndex(sum(n for _, n in parts)))
+    # Each column holds every dataset's rows: the frame is numbered from 0.
+    frame = pd.DataFrame(stacked)
     frame.columns = names
     return frame
 
@@ -262,9 +263,9 @@ def read_source_columns(
     if invalid or table.column_names != header:
         return _diagnose(path.read_bytes(), len(header)), None
     keys = pd.Series(pd.arrays.ArrowStringArray(table.column(0).cast(_TEXT)))
+    # Numbered from 0 by the columns, or by the ids when there is no other.
     frame = pd.DataFrame(
-        {i: compact_text(table.column(i)) for i in range(1, len(header))},
-        index=pd.RangeIndex(len(keys)),
+        {i: compact_text(table.column(i)) for i in range(1, len(header))}
     )
     frame.columns = header[1:]
     frame.insert(0, KEY_COLUMN, keys.astype("str"))
