@@ -108,8 +108,8 @@ STYLE_FILE = "style.json"
 
 def _rgba(name: str) -> list:
     """A Mapbox GL colour from a feature's ``[r, g, b, a]`` property (0-255)."""
-    part = [["at", i, ["get", name]] for i in range(4)]
-    return ["rgba", part[0], part[1], part[2], ["/", part[3], 255]]
+    red, green, blue, alpha = (["at", i, ["get", name]] for i in range(4))
+    return ["rgba", red, green, blue, ["/", alpha, 255]]
 
 
 def basemap_style(basemap: str = ATLAS_BASEMAP) -> dict:
@@ -227,6 +227,8 @@ def deck_on_basemap(
 # The basemap's outlines are simplified this much (degrees), in its static files
 # and in the pictures drawn of the map.
 BASEMAP_TOLERANCE_DEG = 0.02
+# In drawing order (basemap_geojson): countries filled, then admin-1 outlines
+# over them, then the valley.
 LEVEL_STYLE = {
     "country": {"fill": [246, 244, 239, 255], "line": [90, 90, 90, 255], "width": 1.6},
     "admin1": {"fill": [246, 244, 239, 0], "line": [170, 170, 170, 200], "width": 0.5},
@@ -241,13 +243,15 @@ def basemap_geojson(
 
     Countries are drawn first (filled), then admin-1 outlines, then the valley.
     """
-    order = {"country": 0, "admin1": 1, "valley": 2}
+    order = {level: k for k, level in enumerate(LEVEL_STYLE)}
     ordered = regions.assign(_order=regions["level"].map(order)).sort_values(
         ["_order", "region_id"]
     )
     features = []
-    for row in ordered.itertuples(index=False):
-        geometry = row.geometry.simplify(tolerance, preserve_topology=True)
+    for row in ordered.itertuples():
+        # Topology kept (shapely's default): a unit smaller than the tolerance
+        # keeps an outline instead of vanishing.
+        geometry = row.geometry.simplify(tolerance)
         features.append(
             {
                 "type": "Feature",
@@ -273,7 +277,7 @@ LABEL_STYLE: dict[str, tuple[int, list[int]]] = {
 def label_records(regions: gpd.GeoDataFrame) -> list[dict]:
     """Text labels: countries large and dark, admin-1 units small and grey."""
     records = []
-    for row in regions.sort_values(["level", "region_id"]).itertuples(index=False):
+    for row in regions.sort_values(["level", "region_id"]).itertuples():
         size, colour = LABEL_STYLE[row.level]
         records.append(
             {
@@ -307,9 +311,7 @@ def dataset_labels(
 
 def labels_bytes(records: list[dict]) -> bytes:
     """Label records as the file a text layer loads."""
-    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def basemap_files(regions: gpd.GeoDataFrame) -> dict[str, bytes]:
@@ -320,7 +322,7 @@ def basemap_files(regions: gpd.GeoDataFrame) -> dict[str, bytes]:
     """
 
     def compact(document: object) -> bytes:
-        return (json.dumps(document, separators=(",", ":")) + "\n").encode("utf-8")
+        return (json.dumps(document, separators=(",", ":")) + "\n").encode()
 
     return {
         BASEMAP_FILE: compact(basemap_geojson(regions)),
@@ -331,6 +333,4 @@ def basemap_files(regions: gpd.GeoDataFrame) -> dict[str, bytes]:
 
 def style_bytes(basemap: str) -> bytes:
     """:func:`basemap_style` as the static file the base map loads."""
-    return (json.dumps(basemap_style(basemap), separators=(",", ":")) + "\n").encode(
-        "utf-8"
-    )
+    return (json.dumps(basemap_style(basemap), separators=(",", ":")) + "\n").encode()
