@@ -73,6 +73,18 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.engine.queries": ("test_engine_parity.py", "test_scale.py"),
     "imu_geo.engine.source": ("test_engine_queries.py", "test_engine_parity.py"),
     "imu_geo.store": ("test_engine_queries.py", "test_cli_engine.py"),
+    "imu_geo.layers.basemap": (
+        "test_layers.py",
+        "test_world_maps.py",
+        "test_data.py",
+        "test_large_map.py",
+        "test_security.py",
+        "test_region_filter.py",
+        "test_pointfiles.py",
+        "test_density.py",
+        "test_summaries.py",
+        "test_render.py",
+    ),
     "imu_geo.layers.events": (
         "test_layers.py",
         "test_security.py",
