@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pydeck as pdk
 import pytest
 from hypothesis import given, settings
@@ -13,8 +14,10 @@ from imu_geo.layers import (
     HOLLOW_ALPHA,
     LAYER_IDS,
     SOLID_ALPHA,
+    base_layers,
     build_deck,
     compact_json,
+    format_dates,
     format_fatalities,
     map_legend_svg,
     marker_radius,
@@ -209,10 +212,36 @@ def test_tooltip_is_plain_text_template():
         (5, None, None, "at least 5"),
         (10, 12, 20, "12 (range 10–20)"),
         (None, None, None, "unknown"),
+        # A bound that is not given is taken as the best figure's, or shown "?".
+        (None, 7, None, "7"),
+        (None, 7, 7, "7"),
+        (7, 7, None, "7"),
+        (None, 7, 9, "7 (range ?–9)"),
+        (3, 7, None, "7 (range 3–?)"),
+        (pd.NA, 4, float("nan"), "4"),
+        (None, None, 30, "unknown"),
     ],
 )
 def test_format_fatalities(low, best, high, text):
     assert format_fatalities(low, best, high) == text
+
+
+@pytest.mark.parametrize(
+    ("best", "radius"),
+    [
+        (None, 5.0),
+        (pd.NA, 5.0),
+        (float("nan"), 5.0),
+        (0, 5.0),
+        (-4, 5.0),
+        # 5 + 2 * sqrt(2) = 7.828..., to two decimals.
+        (2, 7.83),
+        (16, 13.0),
+        (100, 25.0),
+    ],
+)
+def test_marker_radius_grows_with_the_square_root_of_the_toll(best, radius):
+    assert marker_radius(best) == radius
 
 
 def test_legend_names_every_attack_type_and_the_uncertainty_marks():
@@ -487,3 +516,412 @@ def test_event_bounds_read_text_numbers_and_need_both_coordinates():
     # "n/a" is no longitude, 75.0 has no latitude and "unknown" is none: only
     # rows 1 and 4 count.
     assert event_bounds(events) == (66.0, 37.5, 70.5, 38.0)
+
+
+# --- what each event layer tells deck.gl ------------------------------------------
+
+# Worked out from the design (layers/events.py's docstring, layers/common.py):
+# dots are sized in pixels and light up under the pointer, outlined 2 px for
+# attacks and 1.5 px for context; halos are grey discs in metres, faint (alpha
+# 22 of 255) with a clearer rim (110), and cannot be picked; base areas and
+# base points are purple, the points 11 px with a 3 px rim; the arcs go from
+# a faint purple (120) at the old base to a full one at the new.
+DOTS = {
+    "@@type": "ScatterplotLayer",
+    "getPosition": "@@=[lon, lat]",
+    "getRadius": "@@=radius",
+    "getFillColor": "@@=fill",
+    "getLineColor": "@@=line",
+    "radiusUnits": "pixels",
+    "stroked": True,
+    "filled": True,
+    "pickable": True,
+    "autoHighlight": True,
+}
+EVENT_LAYER_PROPS = {
+    "uncertainty-halos": {
+        "@@type": "ScatterplotLayer",
+        "id": "uncertainty-halos",
+        "getPosition": "@@=[lon, lat]",
+        "getRadius": "@@=radius",
+        "radiusUnits": "meters",
+        "getFillColor": [90, 90, 90, 22],
+        "getLineColor": [90, 90, 90, 110],
+        "lineWidthMinPixels": 1,
+        "stroked": True,
+        "pickable": False,
+    },
+    "base-areas": {
+        "@@type": "PolygonLayer",
+        "id": "base-areas",
+        "getPolygon": "@@=polygon",
+        "getFillColor": "@@=fill",
+        "getLineColor": [94, 60, 153, 220],
+        "lineWidthMinPixels": 2,
+        "stroked": True,
+        "filled": True,
+        "pickable": True,
+        "autoHighlight": True,
+    },
+    "base-points": {
+        **DOTS,
+        "id": "base-points",
+        "getRadius": 11,
+        "getLineColor": [94, 60, 153, 255],
+        "lineWidthMinPixels": 3,
+    },
+    "base-relocation": {
+        "@@type": "ArcLayer",
+        "id": "base-relocation",
+        "getSourcePosition": "@@=from",
+        "getTargetPosition": "@@=to",
+        "getSourceColor": [94, 60, 153, 120],
+        "getTargetColor": [94, 60, 153, 255],
+        "getWidth": 3,
+        "getHeight": 0.5,
+        "pickable": True,
+    },
+    "context-events": {**DOTS, "id": "context-events", "lineWidthMinPixels": 1.5},
+    "attacks": {**DOTS, "id": "attacks", "lineWidthMinPixels": 2},
+}
+
+
+def test_each_event_layer_tells_deck_gl_how_to_draw_its_records():
+    deck, _ = deck_layers()
+    # In drawing order, after the basemap's labels.
+    assert [layer["id"] for layer in deck["layers"]] == [
+        "labels",
+        *EVENT_LAYER_PROPS,
+    ]
+    props = [
+        {key: value for key, value in layer.items() if key != "data"}
+        for layer in deck["layers"][1:]
+    ]
+    assert props == list(EVENT_LAYER_PROPS.values())
+
+
+def test_a_dot_holds_its_place_colours_size_and_tooltip():
+    _, layers = deck_layers()
+    assert layers["attacks"]["data"][0] == {
+        "event_id": "a1",
+        "lon": 69.22,
+        "lat": 41.26,
+        # Okabe-Ito vermillion, solid for a date known to the month.
+        "fill": [213, 94, 0, 225],
+        "line": [213, 94, 0, 255],
+        # 5 + 2 * sqrt(16) pixels.
+        "radius": 13.0,
+        "tooltip": '<img src=x onerror="window.__xss=1">\n'
+        "1999-02-01 – 1999-02-28 (month)\n"
+        "Place: Tashkent (near)\n"
+        "Fatalities: 16\n"
+        "Attribution: attributed",
+    }
+
+
+def test_dots_without_both_coordinates_are_left_out_and_the_rest_kept():
+    events = make_events(
+        [
+            {
+                "event_id": "nowhere",
+                "date_start": "1999-01-01",
+                "date_end": "1999-01-01",
+            },
+            {
+                "event_id": "half",
+                "date_start": "1999-01-02",
+                "date_end": "1999-01-02",
+                "lat": 41.3,
+            },
+            {
+                "event_id": "tashkent",
+                "date_start": "1999-01-03",
+                "date_end": "1999-01-03",
+                "lat": 41.3,
+                "lon": 69.2,
+            },
+        ]
+    )
+    _, layers = deck_layers(events)
+    assert [dot["event_id"] for dot in layers["attacks"]["data"]] == ["tashkent"]
+
+
+def test_context_dots_are_small_and_grey_and_unknown_attack_types_grey():
+    events = make_events(
+        [
+            {
+                "event_id": "c",
+                "layer": "context",
+                "event_type": "crackdown",
+                "date_start": "2005-05-13",
+                "date_end": "2005-05-13",
+                "fatalities_best": "9",
+                "lat": 40.78,
+                "lon": 72.34,
+            },
+            {
+                "event_id": "a",
+                "event_type": "sabotage",
+                "date_start": "2005-05-13",
+                "date_end": "2005-05-13",
+                "fatalities_best": "9",
+                "lat": 40.78,
+                "lon": 72.34,
+            },
+        ]
+    )
+    _, layers = deck_layers(events)
+    (context,) = layers["context-events"]["data"]
+    # 5 px whatever the toll; the attack's 5 + 2 * sqrt(9).
+    assert (context["radius"], context["fill"], context["line"]) == (
+        5.0,
+        [110, 110, 110, 225],
+        [110, 110, 110, 255],
+    )
+    (attack,) = layers["attacks"]["data"]
+    assert (attack["radius"], attack["fill"], attack["line"]) == (
+        11.0,
+        [110, 110, 110, 225],
+        [110, 110, 110, 255],
+    )
+
+
+def test_halos_only_where_the_place_is_vague_and_known():
+    events = make_events(
+        [
+            # No point: no halo, and the events after it still get theirs.
+            {
+                "event_id": "x",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "geo_precision": "country",
+            },
+            # An exact place, and one whose precision is not given: no halo.
+            {
+                "event_id": "y",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "geo_precision": "exact",
+                "lat": 41.3,
+                "lon": 69.2,
+            },
+            {
+                "event_id": "z",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "lat": 40.5,
+                "lon": 70.9,
+            },
+            {
+                "event_id": "w",
+                "date_start": "2000-01-01",
+                "date_end": "2000-01-01",
+                "geo_precision": "district",
+                "lat": 40.1,
+                "lon": 71.7,
+            },
+        ]
+    )
+    assert build_deck(events, {}).layers[1].data == [
+        {"lon": 71.7, "lat": 40.1, "radius": 50_000}
+    ]
+
+
+def test_no_arc_to_or_from_a_base_without_a_point():
+    bases = make_events(
+        [
+            {
+                "event_id": "b1",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "1998-01-01",
+                "date_end": "1998-12-31",
+                "place_id": "afghanistan",
+                "place_name": "Afghanistan",
+                "lat": 34.0,
+                "lon": 66.0,
+            },
+            {
+                "event_id": "b2",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "1999-01-01",
+                "date_end": "1999-12-31",
+                "place_id": "somewhere",
+                "place_name": "Somewhere",
+            },
+            {
+                "event_id": "b3",
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "2000-01-01",
+                "date_end": "2000-12-31",
+                "place_id": "kunduz",
+                "place_name": "Kunduz",
+                "lat": 36.8,
+                "lon": 68.7,
+            },
+        ]
+    )
+    assert relocation_pairs(bases) == [("b1", "b2"), ("b2", "b3")]
+    assert relocation_layer(bases).data == []
+
+
+def _base(event_id: str, **fields) -> dict:
+    return {
+        "event_id": event_id,
+        "layer": "base",
+        "event_type": "group_base",
+        "date_start": "2001-01-01",
+        "date_end": "2001-12-31",
+        "date_precision": "year",
+        **fields,
+    }
+
+
+def test_bases_are_drawn_at_their_area_their_town_or_their_own_point():
+    bases = make_events(
+        [
+            # Neither a drawn place nor a point of its own: left out, and the
+            # bases after it are still drawn.
+            _base("gone", place_id="nowhere"),
+            _base("town", place_id="peshawar", date_precision="month"),
+            # Its own point, to 4 decimals: 68.654321 -> 68.6543.
+            _base("own", lat=36.123456, lon=68.654321),
+            # Half a point is no point.
+            _base("half", lat=36.1),
+            # An area drawn as the area, even with a point of its own.
+            _base("area", place_id="kunduz", lat=36.7, lon=68.9),
+        ]
+    )
+    geometry = {"peshawar": Point(71.56789, 34.01234), "kunduz": box(68, 36, 69, 37)}
+    areas, points = (layer.data for layer in base_layers(bases, geometry))
+    assert [
+        (p["event_id"], p["lon"], p["lat"], p["fill"], p["tooltip"].splitlines()[0])
+        for p in points
+    ] == [
+        ("town", 71.5679, 34.0123, [94, 60, 153, 225], "An event"),
+        ("own", 68.6543, 36.1235, [94, 60, 153, 40], "An event"),
+    ]
+    assert areas == [
+        {
+            "event_id": "area",
+            "polygon": [
+                [[69.0, 36.0], [69.0, 37.0], [68.0, 37.0], [68.0, 36.0], [69.0, 36.0]]
+            ],
+            # The area faint (45 of 255), its outline drawn by the layer.
+            "fill": [94, 60, 153, 45],
+            "tooltip": "An event\n2001-01-01 – 2001-12-31 (year)\n"
+            "Place: no place (no place)\nFatalities: unknown\n"
+            "Attribution: attributed",
+        }
+    ]
+
+
+def test_a_base_without_a_place_id_is_at_its_own_point():
+    # Place ids missing (None), as in data that names no place.
+    bases = make_events(
+        [
+            _base(
+                "p1",
+                date_start="1998-01-01",
+                date_end="1998-12-31",
+                place_id=None,
+                lat=34.0,
+                lon=66.0,
+            ),
+            # The same point a year later: no move.
+            _base(
+                "p2",
+                date_start="1999-01-01",
+                date_end="1999-12-31",
+                place_id=None,
+                lat=34.0,
+                lon=66.0,
+            ),
+            _base(
+                "p3",
+                date_start="2000-01-01",
+                date_end="2000-12-31",
+                place_id=None,
+                lat=36.8,
+                lon=68.7,
+            ),
+            # A named place at that point is another place.
+            _base(
+                "p4",
+                date_start="2001-01-01",
+                date_end="2001-12-31",
+                place_id="kunduz",
+                lat=36.8,
+                lon=68.7,
+            ),
+        ]
+    )
+    assert relocation_pairs(bases) == [("p2", "p3"), ("p3", "p4")]
+
+
+def test_bases_with_neither_place_nor_point_are_not_moves_between_each_other():
+    # Both at the same unknown place, so no move between them; a move to a
+    # known place is still a pair (the map draws no arc without both points).
+    bases = make_events(
+        [
+            _base("q1", date_start="1998-01-01", date_end="1998-12-31"),
+            _base("q2", date_start="1999-01-01", date_end="1999-12-31"),
+            _base(
+                "q3",
+                date_start="2000-01-01",
+                date_end="2000-12-31",
+                place_id="kunduz",
+            ),
+        ]
+    )
+    assert relocation_pairs(bases) == [("q2", "q3")]
+
+
+def test_one_day_is_written_once():
+    day = pd.Timestamp("1999-02-16")
+    assert format_dates(day, day, "day") == "1999-02-16 (day)"
+
+
+def test_the_tooltip_gives_the_fatality_range_and_cuts_a_long_attribution():
+    event = EVENTS.iloc[0].to_dict() | {
+        "fatalities_low": 10,
+        "fatalities_best": 12,
+        "fatalities_high": 20,
+        "attribution": "a" * 70,
+    }
+    lines = tooltip_text(event).splitlines()
+    assert lines[3] == "Fatalities: 12 (range 10–20)"
+    # 60 characters: 59 of the text and an ellipsis.
+    assert lines[4] == "Attribution: " + "a" * 59 + "…"
+
+
+def test_an_arc_is_drawn_for_each_pair_of_bases_with_points_and_names_cut():
+    # b0 has no point: its arc is left out, and b1's (same start) is drawn.
+    long_name = "Kunduz " + "k" * 63
+    bases = make_events(
+        [
+            _base("b0", date_start="1998-01-01", place_id="nowhere"),
+            _base(
+                "b1",
+                date_start="1998-01-01",
+                place_id="wana",
+                place_name=long_name,
+                lat=32.3,
+                lon=69.6,
+            ),
+            _base(
+                "b2",
+                date_start="1999-01-01",
+                place_id="takhar",
+                place_name=long_name,
+                lat=36.7,
+                lon=69.7,
+            ),
+        ]
+    )
+    cut_name = long_name[:59] + "…"
+    assert [
+        (arc["from"], arc["to"], arc["tooltip"]) for arc in relocation_layer(bases).data
+    ] == [([69.6, 32.3], [69.7, 36.7], f"Base moved: {cut_name} → {cut_name} (1999)")]
