@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pydeck as pdk
 import pytest
 from shapely.geometry import Point, box
 
@@ -18,9 +19,17 @@ from imu_geo.density import cells_layer
 from imu_geo.layers import (
     HALO_PRECISIONS,
     MapOptions,
+    as_tooltip,
     build_sliced_deck,
+    compact_json,
     detail_layers,
+    large_colour_codes,
+    large_fill_colours,
+    large_palettes,
+    large_point_layer,
+    large_radii,
     relocation_pairs,
+    slice_layer,
 )
 from imu_geo.pointfiles import PointSlice
 from tests.helpers import make_events
@@ -330,3 +339,146 @@ def test_bases_whose_arcs_pass_the_budget_are_left_out():
     assert len(relocation_pairs(bases)) == 69
     assert _detail_layers_within(bases, None, GEOMETRY, MapOptions()) is None
     assert _detail_layers_within(bases, None, GEOMETRY, MapOptions(relocation=False))
+
+
+# --- the point layers, value by value -------------------------------------------
+
+# What every large map's point layer tells deck.gl besides its colours: points
+# at the file's x and y, radius r in pixels, picked and lit under the pointer,
+# kept or dropped on the GPU by their first and last day (s, e).
+POINTS = {
+    "@@type": "ScatterplotLayer",
+    "getPosition": "@@=[x, y]",
+    "getRadius": "@@=r",
+    "radiusUnits": "pixels",
+    "stroked": True,
+    "filled": True,
+    "pickable": True,
+    "autoHighlight": True,
+    "extensions": [{"@@type": "DataFilterExtension", "filterSize": 2}],
+    "getFilterValue": "@@=[s, e]",
+    "filterRange": [[-5, 10], [0, 99]],
+}
+
+
+@pytest.mark.parametrize(
+    ("layer", "expected"),
+    [
+        # Purple, solid (225) for code 0 and faint (40) for code 1, outlined
+        # full in both; bases outlined 2 px, the rest 1 px.
+        (
+            "base",
+            {
+                "id": "base-points",
+                "getFillColor": "@@=c==0?[94,60,153,225]:[94,60,153,40]",
+                "getLineColor": "@@=c==0?[94,60,153,255]:[94,60,153,255]",
+                "lineWidthMinPixels": 2,
+            },
+        ),
+        (
+            "context",
+            {
+                "id": "context-events",
+                "getFillColor": "@@=c==0?[110,110,110,225]:[110,110,110,40]",
+                "getLineColor": "@@=c==0?[110,110,110,255]:[110,110,110,255]",
+                "lineWidthMinPixels": 1,
+            },
+        ),
+    ],
+)
+def test_a_point_file_layer_draws_its_palette_by_colour_code(layer, expected):
+    built = large_point_layer(layer, "app/static/points/p/x.json", [[-5, 10], [0, 99]])
+    assert json.loads(compact_json(built)) == {
+        **POINTS,
+        "data": "app/static/points/p/x.json",
+        **expected,
+    }
+
+
+def test_the_attack_palette_has_two_codes_per_type_in_order():
+    fill, line = large_palettes("attack")
+    # Okabe-Ito, in ATTACK_COLOURS' order: bombing, suicide bombing, hostage
+    # taking, hijacking, armed assault, armed incursion, foiled plot.
+    types = [
+        (213, 94, 0),
+        (204, 121, 167),
+        (230, 159, 0),
+        (86, 180, 233),
+        (0, 114, 178),
+        (0, 158, 115),
+        (240, 228, 66),
+    ]
+    assert fill == [[*c, alpha] for c in types for alpha in (225, 40)]
+    assert line == [[*c, 255] for c in types for _ in range(2)]
+
+
+def test_a_slice_layer_reads_each_points_colour_size_and_outline():
+    built = slice_layer(3, "app/static/points/p/3.json", False, [[-5, 10], [0, 99]])
+    assert json.loads(compact_json(built)) == {
+        **POINTS,
+        "data": "app/static/points/p/3.json",
+        "id": "events-3",
+        "visible": False,
+        # The fill as the point says, its outline the same colour opaque, as
+        # wide in pixels as the point says.
+        "getFillColor": "@@=f",
+        "getLineColor": "@@=[f[0], f[1], f[2], 255]",
+        "getLineWidth": "@@=w",
+        "lineWidthUnits": "pixels",
+    }
+
+
+def test_an_unknown_attack_type_takes_the_first_types_codes():
+    events = make_events(
+        [
+            {"event_type": "sabotage", "date_precision": "day"},
+            {"event_type": "sabotage", "date_precision": "year"},
+            {"event_type": "hijacking", "date_precision": "season"},
+        ]
+    )
+    # hijacking is the fourth type: 2 * 3 + 1 for a vague date.
+    assert list(large_colour_codes(events, "attack")) == [0, 1, 7]
+
+
+def test_large_radii_grow_with_the_square_root_up_to_20_pixels():
+    events = make_events(
+        [{"fatalities_best": best} for best in ("16", "", "0", "-4", "2", "150", "400")]
+    )
+    # 3 + 1.5 * sqrt(best): 16 -> 9; none, 0 or less -> 3; 2 -> 5.12 -> 5.1;
+    # 150 -> 21.37 and 400 -> 33, both cut to 20.
+    assert list(large_radii(events, "attack")) == [9.0, 3.0, 3.0, 3.0, 5.1, 20.0, 20.0]
+    # Every base 6 px, every context event 3 px.
+    assert list(large_radii(events.iloc[:2], "base")) == [6.0, 6.0]
+    assert list(large_radii(events.iloc[:3], "context")) == [3.0, 3.0, 3.0]
+
+
+def test_point_colours_are_whole_numbers_for_every_layer_present():
+    # No attacks: the bases and context events still get their colours.
+    events = make_events(
+        [
+            {"layer": "context", "event_type": "crackdown", "date_precision": "year"},
+            {"layer": "base", "event_type": "group_base", "date_precision": "day"},
+        ]
+    )
+    colours = large_fill_colours(events)
+    assert colours.tolist() == [[110, 110, 110, 40], [94, 60, 153, 225]]
+    assert colours.dtype.kind == "i"
+
+
+def test_a_layer_that_loads_a_url_keeps_it_as_its_tooltip_key_changes():
+    url = "app/static/points/p/units.json"
+    layer = pdk.Layer("ScatterplotLayer", data=url, id="t")
+    assert as_tooltip(layer, "n").data == url
+
+
+@pytest.mark.parametrize(
+    ("cumulative", "expected"),
+    [
+        (False, [[-1_000_000, 20], [10, 1_000_000]]),
+        (True, [[-1_000_000, 20], [-1_000_000, 1_000_000]]),
+    ],
+)
+def test_the_sliced_deck_filters_every_point_layer_by_its_window(cumulative, expected):
+    deck = build_sliced_deck([], (10, 20), cumulative, files=URLS)
+    for layer in ("attacks", "context-events"):
+        assert _layers(deck)[layer]["filterRange"] == expected
