@@ -92,6 +92,7 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "test_world_maps.py",
     ),
     "imu_geo.layers.large": ("test_pointfiles.py", "test_scale.py"),
+    "imu_geo.method": ("test_sources_page.py",),
     "imu_geo.summaries.maps": ("test_summaries.py", "test_security.py"),
     "imu_geo.summaries.table": ("test_summaries.py", "test_event_points.py"),
     "imu_geo.summaries.text": ("test_summaries.py", "test_cli_engine.py"),

@@ -1,5 +1,7 @@
 """The Sources & method page: every event's quote, the vocabularies, the credits."""
 
+import pandas as pd
+
 from imu_geo.data import load_dataset
 from imu_geo.method import DEFINITIONS, VOCABULARIES, vocabulary_table
 from tests.helpers import make_events, open_page
@@ -84,3 +86,31 @@ def test_page_lists_the_filtered_events_with_their_quotes():
         "Credits",
     ]
     assert "GeoNames (geonames.org), CC BY 4.0" in at.markdown[-1].value
+
+
+def test_a_vocabulary_table_reads_only_its_own_column():
+    # Only what the attribution table needs: no other vocabulary's column.
+    events = pd.DataFrame(
+        {
+            "event_id": ["s2", "c1", "s1"],
+            "date_start": pd.to_datetime(["2001-03-01", "2000-05-01", "2001-03-01"]),
+            "attribution": ["suspected", "claimed", "suspected"],
+            "title": ["Second", "Claimed", "First"],
+        }
+    )
+    table = vocabulary_table(events, "attribution")
+    # The meanings as tables/vocabulary.csv words them.
+    expected = pd.DataFrame(
+        {
+            "value": ["claimed", "attributed", "suspected"],
+            "meaning": [
+                "The IMU itself claimed or announced it.",
+                "The source states it as fact, or a government attributes it flatly.",
+                "Hedged ('believed', 'apparently', 'implicated'), or the IMU is not "
+                "named in the sentence.",
+            ],
+            "events": [1, 0, 2],
+            "example": ["c1: Claimed", "", "s1: First"],
+        }
+    )
+    pd.testing.assert_frame_equal(table, expected)
