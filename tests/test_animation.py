@@ -7,21 +7,29 @@ from datetime import date
 
 import imageio.v2 as imageio_v2
 import imageio.v3 as iio
+import numpy as np
 import pytest
 
 from imu_geo.animation import (
     MAX_FRAMES,
     AnimationJob,
     Cancelled,
+    _encode_gif,
+    _encode_mp4,
+    _frame_rows,
     animation_bytes,
+    animation_title,
     duration_words,
     frame_label,
     frame_specs,
+    gif_palette,
     plan_animation,
+    render_frames,
 )
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.filters import FilterSpec, apply_filters
 from imu_geo.render import RENDER_COLUMNS, build_basemap, picture_text
+from tests.helpers import make_events
 
 SIZE = (1024, 640)
 
@@ -85,6 +93,13 @@ def test_the_whole_atlas_by_year_is_25_frames():
         ("1999-01-01", "1999-03-31", "window", "Jan–Mar 1999"),
         ("1999-11-01", "2000-01-31", "window", "Nov 1999 – Jan 2000"),
         ("1991-01-01", "1999-03-31", "cumulative", "up to Mar 1999"),
+        # January to December, but not of one year; and of one year, but
+        # not from January or not to December.
+        ("1999-01-01", "2000-12-31", "window", "Jan 1999 – Dec 2000"),
+        ("1999-02-01", "1999-12-31", "window", "Feb–Dec 1999"),
+        ("1999-01-01", "1999-11-30", "window", "Jan–Nov 1999"),
+        # One month, but of two years.
+        ("1999-02-01", "2000-02-29", "window", "Feb 1999 – Feb 2000"),
     ],
 )
 def test_frame_labels(start, end, mode, label):
@@ -225,3 +240,200 @@ def test_a_job_reports_a_refusal_as_its_error():
     job = AnimationJob(("view",), refused).start()
     job.wait(10)
     assert job.error == "This window makes 312 frames" and job.result is None
+
+
+def test_a_format_it_cannot_write_is_refused():
+    frames, refusal = plan_animation(
+        spec_of("1999-01-01", "1999-12-31"), 12, "avi", SIZE
+    )
+    assert len(frames) == 1
+    assert refusal == "The format must be one of gif, mp4."
+
+
+def test_the_gif_cap_counts_the_larger_size_too():
+    # 1280 × 800 = 1,024,000 pixels a frame: 117 frames fit in 120 million,
+    # and 25 years of 3 months (100 frames) do, 300 months do not.
+    atlas_span = spec_of("1991-01-01", "2015-12-31")
+    assert plan_animation(atlas_span, 3, "gif", (1280, 800))[1] == ""
+    _, refusal = plan_animation(atlas_span, 1, "gif", (1280, 800))
+    assert refusal == (
+        "A GIF of 300 frames of 1280 × 800 pixels is 307 million pixels; a GIF "
+        "holds at most 120 million (117 frames at this size). Choose MP4, the "
+        "smaller size, a longer step or a shorter window."
+    )
+
+
+WINDOW_EVENTS = make_events(
+    [
+        # Began before the frame and lasted into its first day.
+        {"event_id": "into", "date_start": "1998-06-01", "date_end": "1999-01-01"},
+        # Began on the frame's last day.
+        {"event_id": "last", "date_start": "1999-03-31", "date_end": "1999-03-31"},
+        # Ended the day before the frame.
+        {"event_id": "before", "date_start": "1998-01-01", "date_end": "1998-12-31"},
+        # Began the day after it.
+        {"event_id": "after", "date_start": "1999-04-01", "date_end": "1999-04-01"},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("mode", "shown"),
+    [
+        ("window", ["into", "last"]),
+        # Everything that began by the frame's end.
+        ("cumulative", ["into", "last", "before"]),
+    ],
+)
+def test_a_frame_shows_what_overlaps_it_or_began_by_its_end(mode, shown):
+    frame = spec_of("1999-01-01", "1999-03-31", mode)
+    assert list(_frame_rows(WINDOW_EVENTS, frame)["event_id"]) == shown
+
+
+def test_every_frame_is_titled_with_the_span_and_the_step():
+    candidates = make_events(
+        [
+            {"date_start": "1999-02-16", "date_end": "1999-02-16"},
+            {"date_start": "1999-08-01", "date_end": "1999-08-31"},
+            {
+                "layer": "base",
+                "event_type": "group_base",
+                "date_start": "1999-01-01",
+                "date_end": "1999-12-31",
+            },
+        ]
+    )
+    spec = spec_of("1999-01-01", "1999-12-31")
+    assert animation_title("IMU", spec, 3, candidates) == (
+        "IMU, Jan 1999 to Dec 1999",
+        "3 events — 2 attacks, 1 base, 0 context — from Jan 1999 to Dec 1999 "
+        "· one frame per 3 months",
+    )
+
+
+@pytest.mark.parametrize("fps", [1, 12])
+def test_one_and_twelve_frames_a_second_are_allowed(atlas, fps):
+    # Cancelled before the first frame: the rate was accepted, nothing drawn.
+    with pytest.raises(Cancelled, match="after 0 of 1 frames"):
+        build(
+            atlas,
+            spec_of("1999-01-01", "1999-12-31"),
+            12,
+            "mp4",
+            fps=fps,
+            cancelled=lambda: True,
+        )
+
+
+@pytest.mark.parametrize("fps", [0, 13])
+def test_rates_outside_one_to_twelve_are_refused(atlas, fps):
+    with pytest.raises(ValueError, match="frame rate must be 1 to 12 frames a second"):
+        build(atlas, spec_of("1999-01-01", "1999-12-31"), 12, "mp4", fps=fps)
+
+
+def test_a_job_reports_any_other_failure_in_a_sentence():
+    def broken(progress, cancelled):
+        raise RuntimeError("no ffmpeg")
+
+    job = AnimationJob(("view",), broken).start()
+    job.wait(10)
+    assert not job.running
+    assert job.error == "The animation could not be built: no ffmpeg"
+    assert job.result is None and not job.was_cancelled
+
+
+def test_the_gif_palette_keeps_small_swatches_of_pure_colour():
+    # A picture like a frame: a plain background, 36,000 shades over the top,
+    # and the legend's seven attack colours (Okabe-Ito) in 6 x 6 swatches.
+    # Each swatch is one palette colour exactly; median cut, Pillow's default,
+    # merges three of them with the shades around.
+    swatches = [
+        (213, 94, 0),
+        (204, 121, 167),
+        (230, 159, 0),
+        (86, 180, 233),
+        (0, 114, 178),
+        (0, 158, 115),
+        (240, 228, 66),
+    ]
+    picture = np.zeros((200, 300, 3), np.uint8)
+    picture[:] = (246, 244, 239)
+    y, x = np.mgrid[0:120, 0:300]
+    picture[:120] = np.stack([x * 255 // 299, y * 2, np.full_like(x, 90)], -1)
+    for k, colour in enumerate(swatches):
+        picture[130:136, 10 + 20 * k : 16 + 20 * k] = colour
+    palette = np.array(gif_palette(picture).getpalette()[:768]).reshape(-1, 3)
+    for colour in swatches:
+        assert (palette == colour).all(axis=1).any(), colour
+
+
+def test_a_job_is_a_daemon_and_waits_only_as_long_as_asked():
+    release = threading.Event()
+
+    def blocked(progress, cancelled):
+        release.wait(10)
+        return b"GIF89a"
+
+    job = AnimationJob(("view",), blocked).start()
+    try:
+        # A build left running does not keep the server from stopping.
+        assert job._thread.daemon
+        job.wait(0.05)
+        assert job.running
+    finally:
+        release.set()
+    job.wait(10)
+    assert job.result == b"GIF89a"
+
+
+def test_gif_frames_keep_their_colours_through_the_shared_palette():
+    red, blue, dark, light = (213, 94, 0), (0, 114, 178), (90, 90, 90), (120, 120, 120)
+    probe = np.zeros((8, 8, 3), np.uint8)
+    probe[:4, :4], probe[:4, 4:], probe[4:, :4], probe[4:, 4:] = red, blue, dark, light
+    halves = np.zeros((8, 8, 3), np.uint8)
+    halves[:, :4], halves[:, 4:] = red, blue
+    # A grey the palette does not have: every pixel takes the nearest one,
+    # (90, 90, 90), undithered.
+    grey = np.full((8, 8, 3), 100, np.uint8)
+    gif = _encode_gif(iter([halves, grey]), 5, gif_palette(probe))
+    frames = iio.imread(gif, index=None, extension=".gif")[..., :3]
+    assert frames.shape == (2, 8, 8, 3)
+    assert (frames[0] == halves).all()
+    assert (frames[1] == dark).all()
+    # 1000 / 5 ms a frame, played in a loop.
+    assert iio.immeta(gif, index=0, extension=".gif")["duration"] == 200
+    assert iio.immeta(gif, index=0, extension=".gif")["loop"] == 0
+
+
+def test_the_mp4_names_no_muxer_version(tmp_path):
+    # Written bit-exact, so the muxer leaves its version ("Lavf...") out.
+    frames = [np.full((64, 64, 3), level, np.uint8) for level in (10, 200)]
+    mp4 = _encode_mp4(iter(frames), 2, (64, 64))
+    assert mp4[4:8] == b"ftyp"
+    assert b"Lavf" not in mp4
+    path = tmp_path / "two.mp4"
+    path.write_bytes(mp4)
+    reader = imageio_v2.get_reader(path, "ffmpeg")
+    try:
+        assert reader.count_frames() == 2
+    finally:
+        reader.close()
+
+
+def test_frames_differ_only_by_the_date_written_at_the_maps_top_left(atlas):
+    dataset, basemap = atlas
+    no_events = dataset.events[list(RENDER_COLUMNS)].iloc[0:0]
+    spec = spec_of("1999-01-01", "1999-02-28")  # Jan 1999, Feb 1999
+    probe, january, february = render_frames(
+        no_events, spec, basemap, picture_text("atlas"), 1, size=SIZE, probe=True
+    )
+    for image in (probe, january, february):
+        assert image.shape == (640, 1024, 3) and image.dtype == np.uint8
+    # The probe draws every candidate (none) under the longest label, the
+    # first of two as long: January's frame.
+    assert (probe == january).all()
+    # Nothing but the date changes, and it is written in the top quarter and
+    # the left third of the picture.
+    rows, columns = np.nonzero((january != february).any(axis=2))
+    assert len(rows) > 0
+    assert rows.max() < 640 / 4 and columns.max() < 1024 / 3
