@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date
 
 import imageio.v2 as imageio_v2
@@ -437,3 +438,123 @@ def test_frames_differ_only_by_the_date_written_at_the_maps_top_left(atlas):
     rows, columns = np.nonzero((january != february).any(axis=2))
     assert len(rows) > 0
     assert rows.max() < 640 / 4 and columns.max() < 1024 / 3
+    # Written large (the box it changes is over 40 px tall), in the ink of
+    # the picture's text (#333), on a white box that lets a little of the
+    # land (246, 244, 239) through, so lighter than the land.
+    assert rows.max() - rows.min() > 40
+    box = january[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1]
+    colours = box.reshape(-1, 3)
+    assert (colours == (51, 51, 51)).all(axis=1).any()
+    assert (np.median(colours, axis=0) > (250, 250, 250)).all()
+
+
+def test_by_default_a_gif_of_one_frame_per_three_months(atlas):
+    dataset, basemap = atlas
+    spec = spec_of("1999-01-01", "1999-12-31")
+    # No step and no format given: a GIF (its palette drawn first) of 4 frames.
+    with pytest.raises(Cancelled, match="after 0 of 4 frames"):
+        animation_bytes(
+            dataset.events[list(RENDER_COLUMNS)].iloc[0:0],
+            spec,
+            basemap,
+            picture_text("atlas"),
+            cancelled=lambda: True,
+        )
+
+
+def test_a_refused_animation_raises_the_refusals_sentence(atlas):
+    with pytest.raises(ValueError, match=r"^The format must be one of gif, mp4\.$"):
+        build(atlas, spec_of("1999-01-01", "1999-12-31"), 12, "avi")
+
+
+def test_the_larger_size_gives_larger_frames_and_progress_counts_them(atlas):
+    dataset, basemap = atlas
+    spec = spec_of("1999-01-01", "1999-12-31")
+    calls = []
+    gif = animation_bytes(
+        dataset.events[list(RENDER_COLUMNS)].iloc[0:0],
+        spec,
+        basemap,
+        picture_text("atlas"),
+        12,
+        size=(1280, 800),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert iio.imread(gif, index=None, extension=".gif").shape[:3] == (1, 800, 1280)
+    assert calls == [(1, 1)]
+
+
+def _one_frame(atlas, candidates, heading="The IMU"):
+    _, basemap = atlas
+    spec = spec_of("1999-01-01", "1999-12-31")
+    text = replace(picture_text("atlas"), heading=heading)
+    (frame,) = render_frames(candidates, spec, basemap, text, 12, size=SIZE)
+    return frame
+
+
+def test_every_frame_carries_the_heading(atlas):
+    dataset, _ = atlas
+    no_events = dataset.events[list(RENDER_COLUMNS)].iloc[0:0]
+    one = _one_frame(atlas, no_events, "The IMU")
+    other = _one_frame(atlas, no_events, "Another heading")
+    rows, _ = np.nonzero((one != other).any(axis=2))
+    # The heading is written above the map, at the top of the picture.
+    assert len(rows) > 0 and rows.max() < 640 / 4
+
+
+def test_a_note_says_when_events_without_a_place_are_not_drawn(atlas):
+    dataset, _ = atlas
+    columns = list(RENDER_COLUMNS)
+    events = dataset.events[columns]
+    in_1999 = events[(events["date_start"].dt.year == 1999) & events["lat"].notna()]
+    unplaced = in_1999.iloc[:1].assign(lat=float("nan"), lon=float("nan"))
+    with_note = _one_frame(atlas, unplaced)
+    without = _one_frame(atlas, events.iloc[0:0])
+    # Neither draws a dot. The unplaced event changes the title's sentence
+    # (at the top) and the count ("1 event", at the map's top left), and it
+    # adds the note, under the legend: the pictures differ below both.
+    rows, columns_ = np.nonzero((with_note != without).any(axis=2))
+    assert ((rows > 640 / 4) & (columns_ > 1024 / 3)).any()
+
+
+def test_the_count_under_the_date_says_how_many_events_the_frame_has(atlas):
+    dataset, _ = atlas
+    events = dataset.events[list(RENDER_COLUMNS)]
+    in_1999 = events[(events["date_start"].dt.year == 1999) & events["lat"].notna()]
+    # Events without a place: counted, not drawn, so only the words change.
+    unplaced = in_1999.iloc[:2].assign(lat=float("nan"), lon=float("nan"))
+    one = _one_frame(atlas, unplaced.iloc[:1])
+    two = _one_frame(atlas, unplaced)
+    rows, columns = np.nonzero((one != two).any(axis=2))
+    # Besides the title's sentence (above the map), "1 event" and "2 events"
+    # differ at the map's top left, under the date (rows 76 to 139 here).
+    under_the_date = (rows > 139) & (rows < 640 / 3)
+    assert under_the_date.any()
+    assert (columns[under_the_date] < 1024 / 3).all()
+
+
+def test_a_frame_of_more_events_than_can_be_drawn_is_shaded_with_its_scale(atlas):
+    _, basemap = atlas
+    rng = np.random.default_rng(7)
+
+    def crowd(n):
+        frame = make_events(
+            [
+                {
+                    "event_id": f"e{k}",
+                    "date_start": "1999-06-01",
+                    "date_end": "1999-06-01",
+                }
+                for k in range(n)
+            ]
+        )
+        frame["lat"] = 36 + rng.random(n)
+        frame["lon"] = 68 + rng.random(n)
+        return frame[list(RENDER_COLUMNS)]
+
+    # 20,000 events are drawn one by one, 20,001 shaded by density: the
+    # legend (right of the map) shows the attack types, or the density scale.
+    drawn = _one_frame(atlas, crowd(20_000))
+    shaded = _one_frame(atlas, crowd(20_001))
+    rows, columns = np.nonzero((drawn != shaded).any(axis=2))
+    assert ((columns > 740) & (rows > 640 / 4)).any()
