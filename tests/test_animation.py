@@ -558,3 +558,7 @@ def test_a_frame_of_more_events_than_can_be_drawn_is_shaded_with_its_scale(atlas
     shaded = _one_frame(atlas, crowd(20_001))
     rows, columns = np.nonzero((drawn != shaded).any(axis=2))
     assert ((columns > 740) & (rows > 640 / 4)).any()
+    # One event fewer, also drawn one by one: the same legend.
+    fewer = _one_frame(atlas, crowd(19_999))
+    rows, columns = np.nonzero((drawn != fewer).any(axis=2))
+    assert not ((columns > 740) & (rows > 640 / 4)).any()
