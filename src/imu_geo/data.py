@@ -98,12 +98,7 @@ def type_events(raw: pd.DataFrame) -> pd.DataFrame:
     for column in extra:
         if column == "source_row":
             # Text from events.csv; whole numbers straight from an import.
-            values = raw[column]
-            events[column] = (
-                values.astype("Int64")
-                if values.dtype.kind in "iu"
-                else _whole_numbers(values)
-            )
+            events[column] = _whole_numbers(raw[column])
         else:
             events[column] = events[column].fillna("").astype("str")
     return events
@@ -127,10 +122,9 @@ def _whole_numbers(values: pd.Series) -> pd.Series:
 
 
 def _anchor_points(places: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """One point per place: the point itself, or a point inside the area."""
-    return places.geometry.where(
-        places.geom_type == "Point", places.geometry.representative_point()
-    )
+    """One point per place: the point itself, or a point inside the area (a
+    point's representative point is the point)."""
+    return places.geometry.representative_point()
 
 
 def load_dataset(directory: Path | None = None) -> Dataset:
@@ -170,7 +164,6 @@ def read_geography(directory: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
         places = gpd.GeoDataFrame(
             {column: pd.Series(dtype="str") for column in PLACE_PROPERTIES},
             geometry=gpd.GeoSeries([], crs=CRS),
-            crs=CRS,
         )
     places = places.to_crs(CRS)
     regions = gpd.read_file(directory / REGIONS_FILE).to_crs(CRS)
