@@ -25,14 +25,16 @@ REAL_HEADER = ",".join([*GED_COLUMNS, "gwnoa", "gwnob"])
 N = 3_000
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ged")
+# Written again for each test (not once a module): a mutation run runs, for a
+# mutant, only the tests that reached the mutated function, and a shared
+# fixture reaches it in the first test alone.
+@pytest.fixture
+def written(tmp_path):
     # Chunks smaller than the file: uniqueness must hold across chunks.
-    return write_ged(folder / "ged.csv", N, seed=3, chunk_rows=1_000)
+    return write_ged(tmp_path / "ged.csv", N, seed=3, chunk_rows=1_000)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def rows(written):
     return pd.read_csv(written, dtype=str, keep_default_na=False)
 
