@@ -48,7 +48,8 @@ def _record_end(window: bytes) -> int | None:
     newlines = np.flatnonzero(a == 10)
     if not newlines.size:
         return None
-    quotes_before = np.cumsum(a == 34)[newlines] - (a[newlines] == 34)
+    # A line break is no quote, so the count up to it is the count before it.
+    quotes_before = np.cumsum(a == 34)[newlines]
     even = np.flatnonzero(quotes_before % 2 == 0)
     return int(newlines[even[0]]) if even.size else None
 
@@ -90,7 +91,8 @@ def _header(
         record = data[:record_end]
     with _CSV_LIMIT_LOCK:
         previous = csv.field_size_limit()
-        csv.field_size_limit(max(previous, len(record) + 1))
+        # No field is longer than the record that holds it.
+        csv.field_size_limit(max(previous, len(record)))
         try:
             stream = io.TextIOWrapper(io.BytesIO(record), encoding="utf-8", newline="")
             first = next(csv.reader(stream, delimiter=delimiter), [])
@@ -225,7 +227,7 @@ def _csv_module_layout(
     counts: list[int] = []
     with _CSV_LIMIT_LOCK:
         previous = csv.field_size_limit()
-        csv.field_size_limit(max(previous, len(data) + 1))
+        csv.field_size_limit(max(previous, len(data)))
         try:
             stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
             for record in csv.reader(stream, delimiter=delimiter):
