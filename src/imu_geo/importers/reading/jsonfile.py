@@ -81,7 +81,9 @@ def _json_shape(data: bytes, budget: int) -> _JsonShape:
         )
         quote = a == 34
         backslash = a == 92
-        if backslash.any():
+        # A run of backslashes that ended the previous chunk escapes a quote
+        # that starts this one, backslashes in this chunk or not.
+        if run or backslash.any():
             index = np.arange(a.size)
             last_other = np.maximum.accumulate(np.where(backslash, -1, index))
             runs = index - last_other
