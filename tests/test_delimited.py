@@ -58,6 +58,8 @@ def test_record_end(window, end):
         (b'"a,b",c\n1,2\n', ".csv", ",", ["a,b", "c"]),
         (b'"a\nb",c\n', ".csv", ",", ["a\nb", "c"]),
         (b'"abc', ".csv", ",", ["abc"]),  # a quote never closed, in a short file
+        # A CRLF inside a quoted name is kept as it is.
+        (b'"a\r\nb",c\n', ".csv", ",", ["a\r\nb", "c"]),
     ],
 )
 def test_header_delimiter_and_names(data, extension, delimiter, names):
@@ -156,6 +158,7 @@ def test_layout_counts_fields_per_record(data, delimiter, expected):
     "data",
     [
         b'a,b\nx"y,2\n',  # a quote inside a field
+        b'x"y"\n',  # ... in the file's second byte
         b'a,b\n"x"y,2\n',  # a quote closed before the field ends
         b'a,b\n"x" ,2\n',
         b"a,b\r1,2\r",  # lone CR line ends
