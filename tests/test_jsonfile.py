@@ -309,3 +309,85 @@ def test_the_column_limit_counts_the_keys_of_every_record():
     ]
     with pytest.raises(ImportFailure, match="columns"):
         _read(records, limits=Limits(max_columns=2))
+
+
+def test_the_json_budget_of_one_object_counted_in_part():
+    data = b"[{}" + b" " * _CHUNK + b"]"
+    with pytest.raises(ImportFailure) as caught:
+        _read(data, limits=Limits(max_memory=64 * 2**20))
+    assert "(at least 1 JSON object in its first 2.0 MB of 2.0 MB)" in str(caught.value)
+
+
+def test_the_budget_of_the_cells_is_refused_in_one_line_with_its_advice():
+    # [{"a":1}]: 1 object, 1 list, 1 separator in 9 bytes; 80 bytes for each of
+    # 1 record x (1 + 2) columns.
+    need = 67_108_864 + 6 * 9 + 128 * 2 + 64 * 1 + 80 * 3
+    assert _read(b'[{"a":1}]', limits=Limits(max_memory=need)).rows.tolist() == [1]
+    with pytest.raises(ImportFailure) as caught:
+        _read(b'[{"a":1}]', limits=Limits(max_memory=need - 1))
+    assert str(caught.value) == (
+        "f.json: importing it would take about 64.0 MB of memory (1 record × 1 "
+        "column from 9 bytes of JSON); one import may take 64 MB: save it as CSV, "
+        "which takes far less, or split it"
+    )
+
+
+def test_the_column_limit_counts_the_new_keys_of_a_record_one_by_one():
+    records = [{"a": 1, "b": 2}, {"c": 3, "d": 4}]
+    with pytest.raises(ImportFailure) as caught:
+        _read(records, limits=Limits(max_columns=3))
+    assert str(caught.value) == "f.json: has 4 columns; the limit is 3 columns"
+
+
+def test_json_keys_that_differ_only_in_case_or_spaces_are_refused():
+    with pytest.raises(ImportFailure) as caught:
+        _read([{"a": 1, "A ": 2}])
+    assert str(caught.value) == "f.json: the column 'A ' appears more than once"
+
+
+def test_the_json_row_limit_names_the_file():
+    with pytest.raises(ImportFailure) as caught:
+        _read([{"a": 1}, {"a": 2}], limits=Limits(max_rows=1))
+    assert str(caught.value) == "f.json: has 2 rows; the limit is 1 rows"
+
+
+def test_records_that_are_no_objects_leave_integer_rows():
+    table = _read([1, "x"])
+    assert table.rows.dtype == "int64"
+    assert table.rows.tolist() == []
+    assert table.bad_rows == (
+        (1, "record 1 is not a JSON object"),
+        (2, "record 2 is not a JSON object"),
+    )
+
+
+def test_a_long_json_field_is_named_by_its_record():
+    records = [5, {"a": "x"}, {"a": "xyz"}]
+    with pytest.raises(ImportFailure) as caught:
+        _read(records, limits=Limits(max_field_bytes=2))
+    assert str(caught.value) == (
+        "f.json: row 3 has a field longer than 2 bytes (column 'a'); that is the "
+        "limit for one field"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (RecursionError("deep"), "f.json: is not valid JSON (nested too deeply)"),
+        (ValueError("bad value.\nmore"), "f.json: is not valid JSON (bad value)"),
+        (
+            UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+            "f.json: is not valid JSON ('utf-8' codec can't decode byte 0xff in "
+            "position 0: invalid start byte)",
+        ),
+    ],
+)
+def test_an_error_of_the_json_parser_is_one_line(monkeypatch, error, message):
+    def fails(data):
+        raise error
+
+    monkeypatch.setattr(json, "loads", fails)
+    with pytest.raises(ImportFailure) as caught:
+        _read(b"[1]")
+    assert str(caught.value) == message
