@@ -391,3 +391,28 @@ def test_an_error_of_the_json_parser_is_one_line(monkeypatch, error, message):
     with pytest.raises(ImportFailure) as caught:
         _read(b"[1]")
     assert str(caught.value) == message
+
+
+def test_json_shape_carries_an_odd_run_only_to_the_first_byte_of_a_chunk():
+    # "\n" split after its backslash; then an escaped quote: all one string.
+    data = b'["' + b"x" * (_CHUNK - 3) + b"\\" + b'n\\",{}"]'
+    assert _shape(data)[:3] == (0, 1, 0)
+
+
+def test_json_shape_a_chunk_with_a_backslash_not_at_its_end_carries_no_run():
+    # The string ends in the first byte of the next chunk.
+    data = b'["\\n' + b"x" * (_CHUNK - 4) + b'",{}]'
+    assert _shape(data)[:3] == (1, 1, 1)
+
+
+def test_json_shape_a_chunk_without_a_backslash_carries_no_run():
+    data = b'["' + b"x" * (_CHUNK - 2) + b'",{}]'
+    assert _shape(data)[:3] == (1, 1, 1)
+    # ... and one with a backslash after it counts from nothing.
+    data = b'["' + b"x" * (_CHUNK - 2) + b'\\n",{}]'
+    assert _shape(data)[:3] == (1, 1, 1)
+
+
+def test_json_shape_adds_the_depth_of_every_chunk():
+    data = b"[" + b" " * (_CHUNK - 1) + b"[" + b" " * (_CHUNK - 1) + b"[]]]"
+    assert _shape(data)[:4] == (0, 3, 0, 3)
