@@ -187,3 +187,72 @@ def test_a_long_field_in_a_dictionary_is_refused_by_its_row():
         "f.parquet: row 2 has a field longer than 10 bytes (column 't'); that is the "
         "limit for one field"
     )
+
+
+def _uncompressed(payload: bytes) -> int:
+    metadata = pq.ParquetFile(io.BytesIO(payload)).metadata
+    return sum(
+        metadata.row_group(g).column(j).total_uncompressed_size
+        for g in range(metadata.num_row_groups)
+        for j in range(metadata.num_columns)
+    )
+
+
+def test_the_first_budget_counts_the_data_and_rows_times_columns():
+    payload = _parquet(pa.table({"a": ["x", "y", "z"], "b": [1, 2, 3]}))
+    total = _uncompressed(payload)
+    # 64 MiB, 6 bytes per byte of data, 80 per cell of 3 rows x 2 columns.
+    need = 64 * 2**20 + 6 * total + 80 * 6
+    with pytest.raises(ImportFailure) as caught:
+        _read_parquet("f.parquet", payload, Limits(max_memory=need - 1))
+    assert str(caught.value) == (
+        "f.parquet: importing it would take about 64.0 MB of memory (3 rows × 2 "
+        f"columns and {total} bytes of data); one import may take 64 MB: split the "
+        "file or leave out columns you do not need"
+    )
+
+
+def test_the_second_budget_counts_the_decoded_text():
+    # Two columns of 5 rows: 500 characters of text once decoded.
+    payload = _parquet(pa.table({"t": ["y" * 100] * 5, "u": [""] * 5}))
+    need = 64 * 2**20 + 6 * 500 + 80 * 10
+    assert 64 * 2**20 + 6 * _uncompressed(payload) + 80 * 10 < need
+    rows = _read_parquet("f.parquet", payload, Limits(max_memory=need)).rows
+    assert rows.tolist() == [1, 2, 3, 4, 5]
+    with pytest.raises(ImportFailure) as caught:
+        _read_parquet("f.parquet", payload, Limits(max_memory=need - 1))
+    assert str(caught.value) == (
+        "f.parquet: importing it would take about 64.0 MB of memory (5 rows × 2 "
+        "columns and 500 bytes of text); one import may take 64 MB: split the "
+        "file or leave out columns you do not need"
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "text"),
+    [
+        # Every kind of text is measured by its lengths: 500 characters.
+        ({"t": pa.array(["y" * 100] * 5, pa.large_string())}, 500),
+        ({"t": pa.array([b"y" * 100] * 5, pa.binary())}, 500),
+        ({"t": pa.array([b"y" * 100] * 5, pa.large_binary())}, 500),
+        # Empty text adds nothing; two columns add up.
+        ({"e": [""] * 5, "t": ["y" * 100] * 5}, 500),
+        ({"t": ["y" * 100] * 5, "u": ["z" * 100] * 5}, 1000),
+        # Other columns count their bytes: 5 int64 are 40, and a byte of the
+        # validity bitmap Arrow gives a column read from Parquet.
+        ({"t": ["y" * 100] * 5, "n": pa.array([1, 2, 3, 4, 5], pa.int64())}, 541),
+    ],
+)
+def test_the_text_limit_counts_every_column(columns, text):
+    payload = _parquet(pa.table(columns))
+    assert _uncompressed(payload) < text
+    rows = _read_parquet("f.parquet", payload, Limits(max_bytes=text)).rows
+    assert rows.tolist() == [1, 2, 3, 4, 5]
+    with pytest.raises(ImportFailure) as caught:
+        _read_parquet("f.parquet", payload, Limits(max_bytes=text - 1))
+    assert str(caught.value).startswith(f"f.parquet: its text is {text} bytes once")
+
+
+def test_parquet_columns_equal_but_for_case_are_refused():
+    payload = _parquet(pa.table({"a": ["x"], "A ": ["y"]}))
+    assert _refusal(payload) == "f.parquet: the column 'A ' appears more than once"
