@@ -256,3 +256,11 @@ def test_the_text_limit_counts_every_column(columns, text):
 def test_parquet_columns_equal_but_for_case_are_refused():
     payload = _parquet(pa.table({"a": ["x"], "A ": ["y"]}))
     assert _refusal(payload) == "f.parquet: the column 'A ' appears more than once"
+
+
+def test_a_long_field_in_a_column_of_numbers_is_refused_by_its_row():
+    payload = _parquet(pa.table({"n": pa.array([1, 12345], pa.int64())}))
+    assert _refusal(payload, Limits(max_field_bytes=2)) == (
+        "f.parquet: row 2 has a field longer than 2 bytes (column 'n'); that is the "
+        "limit for one field"
+    )
