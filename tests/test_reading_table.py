@@ -46,6 +46,7 @@ def test_extension(name, extension):
         ("  \n  ", ""),
         ("  first.\nsecond", "first"),
         ("Bad thing...", "Bad thing"),
+        ("Only dots go: TAX", "Only dots go: TAX"),
         ("x" * 200, "x" * 160),
         ("a." * 100, ("a." * 80)[:-1]),
     ],
