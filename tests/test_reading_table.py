@@ -175,3 +175,10 @@ def test_arrow_to_text_frame_of_no_columns():
     frame = _arrow_to_text_frame(pa.table({}))
     assert list(frame.columns) == []
     assert len(frame) == 0
+
+
+def test_arrow_to_text_frame_of_a_column_of_lists_that_are_all_missing():
+    table = pa.table({"l": pa.array([None, None], pa.list_(pa.int64()))})
+    frame = _arrow_to_text_frame(table)
+    assert frame.to_dict("list") == {"l": ["", ""]}
+    assert str(frame["l"].dtype) == "str"
