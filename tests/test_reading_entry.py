@@ -171,3 +171,16 @@ def test_read_file_checks_the_name_first(tmp_path):
     assert str(caught.value).startswith(
         "missing.doc: files ending in .doc are not read"
     )
+
+
+def test_a_workbook_goes_to_the_workbook_reader():
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["a"])
+    book.active.append(["x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table("f.xlsx", buffer.getvalue())
+    assert table.frame.to_dict("list") == {"a": ["x"]}
+    assert table.rows.tolist() == [2]
