@@ -1,13 +1,17 @@
 """The Map page's view as the reader's browser kept it (imu_geo.ui.mapview),
-checked before a map opens on it: hand-worked cases."""
+checked before a map opens on it, and the view a map opens on without it:
+hand-worked cases."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+import pydeck as pdk
 import pytest
 
 from imu_geo.layers import kept_view
+from imu_geo.ui.mapdeck import opening_view
 
 GOOD = {"longitude": 70.5, "latitude": 40.25, "zoom": 6.5, "pitch": 0, "bearing": 0}
 
@@ -71,3 +75,14 @@ def test_a_view_is_kept_as_a_map_can_show_it(value, expected):
 )
 def test_anything_else_is_no_view(value):
     assert kept_view(value) is None
+
+
+def test_the_opening_view_is_the_deck_s_initial_centre_and_zoom():
+    deck = pdk.Deck(
+        initial_view_state=pdk.ViewState(
+            longitude=np.float64(69.25), latitude=41.5, zoom=5, pitch=30
+        )
+    )
+    view = opening_view(deck)
+    assert view == {"longitude": 69.25, "latitude": 41.5, "zoom": 5.0}
+    assert all(type(value) is float for value in view.values())  # JSON as sent

@@ -50,7 +50,7 @@ with map_column:
     # The reader's view on the last visit of this page, once the browser says:
     # a chart of its own, opened on that view (a chart already drawn may not
     # take a new opening view while it is still being drawn).
-    view = mapview.kept(map_key)
+    view = mapview.kept(map_key, mapdeck.opening_view(deck))
     if view:
         mapdeck.open_on(deck, view)
         map_key = f"{map_key}-kept"

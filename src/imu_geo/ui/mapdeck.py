@@ -99,6 +99,16 @@ def fit_to_size(deck, data: LoadedData, size: tuple[float, float]) -> None:
     deck.initial_view_state = pdk.ViewState(**view)
 
 
+def opening_view(deck) -> dict[str, float]:
+    """Where ``deck`` opens: its initial centre and zoom."""
+    start = deck.initial_view_state
+    return {
+        "longitude": float(start.longitude),
+        "latitude": float(start.latitude),
+        "zoom": float(start.zoom),
+    }
+
+
 def open_on(deck, view: dict[str, float]) -> None:
     """Open the Map page's ``deck`` on ``view`` (the reader's, kept from an
     earlier visit: :mod:`imu_geo.ui.mapview`), within the zoom range it has."""

@@ -67,11 +67,12 @@ export default function ({ parentElement, data, setStateValue }) {
   try { storage = window.sessionStorage; } catch (e) { return; }
   if (host.imuGeoVisit !== data.visit) {
     // A new visit of the page: the view kept on the last one, once, unless
-    // the page already opens on it.
+    // the page already opens on it (kept from an earlier visit, or the
+    // dataset's own view, as after Reset view): no run, no new chart.
     host.imuGeoVisit = data.visit;
     let kept = null;
     try { kept = JSON.parse(storage.getItem(slot) || "null"); } catch (e) {}
-    if (kept && !same(kept, data.known)) {
+    if (kept && !same(kept, data.known) && !same(kept, data.opening)) {
       host.imuGeoSent = kept;
       setStateValue("view", kept);
     }
@@ -91,10 +92,11 @@ export default function ({ parentElement, data, setStateValue }) {
 _keeper = st.components.v2.component("imu_geo.map_view", js=_JS)
 
 
-def kept(scope: str) -> dict[str, float] | None:
+def kept(scope: str, opening: dict[str, float]) -> dict[str, float] | None:
     """The view the reader left the map ``scope`` (its chart key) at on an
-    earlier visit of the page, once the browser has sent it; else None. Call
-    it in the map's column, before the map is drawn."""
+    earlier visit of the page, once the browser has sent it; else None. A
+    kept view equal to ``opening``, the one the map opens on without it, is
+    not sent. Call it in the map's column, before the map is drawn."""
     state = st.session_state
     key = f"map-view-{scope}"
     view = kept_view((state.get(key) or {}).get("view"))
@@ -112,6 +114,7 @@ def kept(scope: str) -> dict[str, float] | None:
         data={
             "scope": f"{session}:{scope}",
             "known": view,
+            "opening": opening,
             "visit": state[_VISIT_KEY],
             "every": READ_EVERY_MS,
         },
