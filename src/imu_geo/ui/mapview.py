@@ -28,21 +28,15 @@ import secrets
 import streamlit as st
 
 from imu_geo.layers import kept_view
-from imu_geo.ui.state import note_measured, run_number
+from imu_geo.ui.state import note_measured, page_visit
+from imu_geo.ui.viewport import in_map_column
 
 # Milliseconds between two readings of the deck's view.
 READ_EVERY_MS = 1000
 _SESSION_KEY = "_map_view_session"
-_VISIT_KEY = "_map_view_visit"
-_LAST_RUN_KEY = "_map_view_last_run"
 
-_JS = """
-export default function ({ parentElement, data, setStateValue }) {
-  const host = parentElement.host || parentElement;
-  const column =
-    host.closest('[data-testid="stColumn"]') ||
-    host.closest('[data-testid="stVerticalBlock"]');
-  if (!column || !data) return;
+_JS = in_map_column("""\
+  if (!data) return;
   const slot = "imu-geo-map-view:" + data.scope;
   const read = () => {
     const canvases = column.querySelectorAll(
@@ -86,8 +80,7 @@ export default function ({ parentElement, data, setStateValue }) {
     if (view) { try { storage.setItem(slot, JSON.stringify(view)); } catch (e) {} }
   }, data.every);
   return () => clearInterval(host.imuGeoViewTimer);
-}
-"""
+""")
 
 _keeper = st.components.v2.component("imu_geo.map_view", js=_JS)
 
@@ -103,19 +96,15 @@ def kept(scope: str, opening: dict[str, float]) -> dict[str, float] | None:
     # A reload is a new session, and opens on the dataset's view as a link
     # does: the tab's storage is keyed by the session too.
     session = state.setdefault(_SESSION_KEY, secrets.token_hex(8))
-    # A visit is a run of this page after another page's (or the first): the
-    # browser is asked once per visit, not on each of its runs.
-    runs = run_number()
-    if state.get(_LAST_RUN_KEY) != runs - 1:
-        state[_VISIT_KEY] = int(state.get(_VISIT_KEY, 0)) + 1
-    state[_LAST_RUN_KEY] = runs
     _keeper(
         key=key,
         data={
             "scope": f"{session}:{scope}",
             "known": view,
             "opening": opening,
-            "visit": state[_VISIT_KEY],
+            # The browser sends the kept view once per visit of the page, not
+            # on each of its runs.
+            "visit": page_visit("map"),
             "every": READ_EVERY_MS,
         },
         default={"view": None},

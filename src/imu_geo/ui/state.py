@@ -285,6 +285,23 @@ def run_number() -> int:
     return int(st.session_state.get(_RUN_NUMBER_KEY, 0))
 
 
+_VISITS_KEY = "_page_visits"
+
+
+def page_visit(page: str) -> int:
+    """The number of this session's visit of ``page`` that this run belongs
+    to: 1 on the page's first run, one more whenever the page runs after a run
+    of another page, the same on the page's own reruns. Call it in ``page``'s
+    runs only, after :func:`begin_run`."""
+    visits = st.session_state.setdefault(_VISITS_KEY, {})
+    runs = run_number()
+    last_run, number = visits.get(page, (None, 0))
+    if last_run not in (runs, runs - 1):
+        number += 1
+    visits[page] = (runs, number)
+    return number
+
+
 def measure_run() -> bool:
     """True when the browser's measure alone asked for this run: a message shown
     once, on the run before, is to be shown again."""

@@ -33,13 +33,25 @@ from imu_geo.ui.state import note_measured
 # Smaller changes are a scroll bar or a rounding, not a new screen.
 WIDTH_SLACK_PX = 8
 
-_JS = """
+# The start of the script of an element drawn in a map's column: ``host`` is
+# the element, ``column`` the column it is drawn in (or the page's block).
+_IN_COLUMN = """
 export default function ({ parentElement, data, setStateValue }) {
   const host = parentElement.host || parentElement;
   const column =
     host.closest('[data-testid="stColumn"]') ||
     host.closest('[data-testid="stVerticalBlock"]');
   if (!column) return;
+"""
+
+
+def in_map_column(body: str) -> str:
+    """The script of a component drawn in a map's column, whose ``body`` runs
+    with ``host``, ``column``, ``data`` and ``setStateValue`` at hand."""
+    return f"{_IN_COLUMN}{body}}}\n"
+
+
+_JS = in_map_column("""\
   const width = Math.round(column.getBoundingClientRect().width);
   const screen = [window.innerWidth, window.innerHeight];
   const known = data && data.known;
@@ -48,8 +60,7 @@ export default function ({ parentElement, data, setStateValue }) {
     Math.abs(known.width - width) <= data.width_slack &&
     Math.abs(known.screen[0] - screen[0]) <= data.width_slack;
   if (width > 0 && !same) setStateValue("size", { width, screen });
-}
-"""
+""")
 
 _probe = st.components.v2.component("imu_geo.map_size", js=_JS)
 
