@@ -276,17 +276,14 @@ def event_batches(
     its rows from them: the table sorted whole never exists beside the events.
     """
     events = dataset.events
-    n = len(events)
     if order is None:
         order = row_order(events)
     columns = {k: _single(v) for k, v in _unsorted_columns(dataset).items()}
     # Only for the search text: the columns a search reads that are not stored.
     extra = {c: _single(_text(events[c])) for c in SEARCH_COLUMNS if c not in columns}
     units = {level: _unit_codes(dataset, level, order) for level in SUMMARY_LEVELS}
-    for first in range(0, max(n, 1), ROW_GROUP_ROWS):
-        positions = order[first : first + ROW_GROUP_ROWS]
-        indices = pa.array(positions, pa.int64())
-        batch = {"row_id": pa.array(np.arange(first, first + len(positions)))}
+    for rows, indices, row_ids in _row_groups(order):
+        batch = {"row_id": row_ids}
         batch |= {name: values.take(indices) for name, values in columns.items()}
         texts = [
             batch[c] if c in batch else extra[c].take(indices) for c in SEARCH_COLUMNS
@@ -295,12 +292,24 @@ def event_batches(
         for level, (values, codes) in units.items():
             # Every level, even one the regions have no unit of: its table
             # still has the rows for coarser places, places outside and no place.
-            taken = pa.array(codes[first : first + ROW_GROUP_ROWS])
+            taken = pa.array(codes[rows])
             for name, column in values.items():
                 batch[f"{level}_{name}"] = column.take(taken)
         yield pa.RecordBatch.from_pydict(
             {name: _single(values) for name, values in batch.items()}
         )
+
+
+def _row_groups(order: np.ndarray) -> Iterator[tuple[slice, pa.Array, pa.Array]]:
+    """Each row group of a store whose rows are the events at ``order``: its
+    slice of the store's rows, its events' positions (to take from a column in
+    the events' order) and its ``row_id`` values; one empty group when there
+    is no row."""
+    for first in range(0, max(len(order), 1), ROW_GROUP_ROWS):
+        rows = slice(first, first + ROW_GROUP_ROWS)
+        positions = order[rows]
+        row_ids = np.arange(first, first + len(positions))
+        yield rows, pa.array(positions, pa.int64()), pa.array(row_ids)
 
 
 def _single(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -658,10 +667,8 @@ def _write_source_columns(dataset: Dataset, work: Path, order: np.ndarray) -> No
     columns = [_single(_text(kept[c].reset_index(drop=True))) for c in kept.columns]
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for first in range(0, max(len(order), 1), ROW_GROUP_ROWS):
-            positions = order[first : first + ROW_GROUP_ROWS]
-            indices = pa.array(positions, pa.int64())
-            arrays = {"row_id": pa.array(np.arange(first, first + len(positions)))}
+        for _, indices, row_ids in _row_groups(order):
+            arrays = {"row_id": row_ids}
             for number, column in enumerate(columns):
                 arrays[f"c{number}"] = column.take(indices)
             yield pa.RecordBatch.from_pydict(arrays)
