@@ -13,6 +13,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from imu_geo.data import BUNDLED_DATA_DIR
 from imu_geo.pointfiles import INLINE_LIMIT
@@ -21,6 +22,7 @@ from tests.e2e.pages import LOAD_TIMEOUT_MS, caption, run_finished
 
 pytestmark = pytest.mark.browser
 LARGE_EVENTS = 2_000  # above INLINE_LIMIT: dots from point files
+VIEW_TIMEOUT_MS = 30_000
 
 # The chart holds two canvases, the base map's and deck.gl's; the view state
 # is found from deck.gl's.
@@ -45,9 +47,13 @@ def _settled(page: Page) -> None:
 
 
 def _view(page: Page) -> dict:
-    view = page.evaluate(VIEW_JS)
-    assert view is not None, "no deck.gl view state found on the page"
-    return view
+    """The deck's view, once there is a deck: under load the chart can still
+    be mounting after the run has finished and the page has settled."""
+    try:
+        found = page.wait_for_function(VIEW_JS, timeout=VIEW_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise AssertionError("no deck.gl view state found on the page") from None
+    return found.json_value()
 
 
 def _zoom_in(page: Page) -> None:
