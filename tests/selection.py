@@ -66,13 +66,25 @@ VERDICT_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 # mutmut forks each worker from the process that ran the tests, without
 # DuckDB's worker threads, and a query there waits for them for ever.
 _RENDER_TESTS = ("test_render.py", "test_render_parts.py", "test_animation.py")
+# The store's modules are tested together, through the stores they write.
+_STORE_TESTS = (
+    "test_store_batches.py",
+    "test_import_store.py",
+    "test_store_sweep.py",
+    "test_source_columns_store.py",
+    "test_engine_queries.py",
+    "test_cli_engine.py",
+)
 # Test files of a module that are not named after it.
 MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.text": ("test_security.py", "test_density.py", "test_world.py"),
     "imu_geo.views": ("test_security.py", "test_event_points.py"),
     "imu_geo.engine.queries": ("test_engine_parity.py", "test_scale.py"),
     "imu_geo.engine.source": ("test_engine_queries.py", "test_engine_parity.py"),
-    "imu_geo.store": ("test_engine_queries.py", "test_cli_engine.py"),
+    **{
+        f"imu_geo.store.{name}": _STORE_TESTS
+        for name in ("__init__", "keys", "table", "stores", "writing", "folders")
+    },
     "imu_geo.layers.basemap": (
         "test_layers.py",
         "test_world_maps.py",
@@ -117,6 +129,8 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
 # mutant of source_columns.text_cells). The module's direct tests stay.
 NOT_MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.source_columns": ("test_source_columns.py",),
+    # Named after the importers' table reader, not the store's table.
+    "imu_geo.store.table": ("test_reading_table.py",),
 }
 # The tests of every importer module: they read files of every layout.
 IMPORTER_TESTS = frozenset(

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from imu_geo import store as store_module
 from imu_geo.cli import main
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.engine.open import open_source
@@ -37,6 +36,7 @@ from imu_geo.filters import (
 )
 from imu_geo.importers import import_file, write_import
 from imu_geo.store import STORE_ENV_VAR, folder_store_key
+from imu_geo.store import folders as store_folders
 from imu_geo.summaries import format_text_table, summarise
 
 LAYOUTS = Path(__file__).resolve().parent / "fixtures" / "layouts"
@@ -246,7 +246,7 @@ def test_a_second_open_reads_no_events_csv(folder, tmp_path, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the folder was loaded again")
 
-    monkeypatch.setattr(store_module, "load_dataset", refuse)
+    monkeypatch.setattr(store_folders, "load_dataset", refuse)
     _spoil_keeping_the_stamp(folder / "events.csv")
     again = open_source(folder, root)
     assert again.store.path == first.store.path

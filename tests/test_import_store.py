@@ -75,7 +75,7 @@ def _no_loading(monkeypatch) -> None:
     def refuse(directory=None):
         raise AssertionError(f"{directory} was read again")
 
-    monkeypatch.setattr(store, "load_dataset", refuse)
+    monkeypatch.setattr(store.folders, "load_dataset", refuse)
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -129,7 +129,7 @@ def test_a_touched_file_is_not_trusted(tmp_path, monkeypatch):
         loaded.append(directory)
         return real(directory)
 
-    monkeypatch.setattr(store, "load_dataset", counted)
+    monkeypatch.setattr(store.folders, "load_dataset", counted)
     opened = open_folder(folder, tmp_path / "root")
     # Read and hashed again; the same bytes give the same key.
     assert loaded == [folder]

@@ -15,11 +15,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from imu_geo import store as store_module
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.filters import SEARCH_COLUMNS
 from imu_geo.importers import import_file, write_import
 from imu_geo.store import content_key, write_store
+from imu_geo.store import table as store_table
 
 ROWS = 5
 
@@ -29,7 +29,7 @@ def written(tmp_path_factory):
     dataset = load_dataset(BUNDLED_DATA_DIR)
     root = tmp_path_factory.mktemp("stores")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store_module, "ROW_GROUP_ROWS", ROWS)
+        patch.setattr(store_table, "ROW_GROUP_ROWS", ROWS)
         store = write_store(dataset, content_key([b"batches"]), root)
     return dataset, pq.ParquetFile(store.events_path)
 
@@ -103,7 +103,7 @@ def test_each_rows_search_text_joins_its_columns_casefolded(written):
 )
 def test_distinct_entries(columns, values, codes):
     arrays = [np.array(column, dtype=object) for column in columns]
-    got_values, got_codes = store_module._distinct_entries(arrays)
+    got_values, got_codes = store_table._distinct_entries(arrays)
     assert [list(v) for v in got_values] == values
     assert got_codes.tolist() == codes
 
@@ -116,7 +116,7 @@ def test_source_columns_are_written_in_store_order_a_group_at_a_time(tmp_path):
     kept = dataset.source_columns
     assert kept is not None and len(kept) > 2 * 2
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store_module, "ROW_GROUP_ROWS", 2)
+        patch.setattr(store_table, "ROW_GROUP_ROWS", 2)
         store = write_store(dataset, content_key([b"source"]), tmp_path / "stores")
     file = pq.ParquetFile(store.source_columns_path)
     sizes = [
