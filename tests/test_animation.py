@@ -8,6 +8,7 @@ from datetime import date
 
 import imageio.v2 as imageio_v2
 import imageio.v3 as iio
+import matplotlib
 import numpy as np
 import pytest
 
@@ -29,6 +30,7 @@ from imu_geo.animation import (
 )
 from imu_geo.data import BUNDLED_DATA_DIR, load_dataset
 from imu_geo.filters import FilterSpec, apply_filters
+from imu_geo.layers import MapOptions
 from imu_geo.render import RENDER_COLUMNS, build_basemap, picture_text
 from tests.helpers import make_events
 
@@ -562,3 +564,186 @@ def test_a_frame_of_more_events_than_can_be_drawn_is_shaded_with_its_scale(atlas
     fewer = _one_frame(atlas, crowd(19_999))
     rows, columns = np.nonzero((drawn != fewer).any(axis=2))
     assert not ((columns > 740) & (rows > 640 / 4)).any()
+
+
+# --- What each frame says, read from the drawing's own text artists ----------
+#
+# The tests below read the words, type sizes and weights matplotlib was given,
+# and what the events' drawing was asked for, by wrapping the render functions
+# render_frames calls (the wrappers call the real ones and keep their
+# arguments). The expected values are written out by hand.
+
+
+class _Drawn:
+    """What render_frames drew: its scene, and each draw_events call's options."""
+
+    def __init__(self):
+        self.scenes = []
+        self.event_calls = []
+
+    @property
+    def map_texts(self):
+        # The date and the count are the map's last two texts: they are added
+        # after the scene (its basemap labels) is made.
+        date_text, count_text = self.scenes[-1].map_axes.texts[-2:]
+        return date_text, count_text
+
+    def legend_words(self) -> str:
+        return " ".join(t.get_text() for t in self.scenes[-1].legend_axes.texts)
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    import imu_geo.animation as animation
+
+    record = _Drawn()
+    real_scene, real_events = animation.new_scene, animation.draw_events
+
+    def new_scene(*args, **kwargs):
+        scene = real_scene(*args, **kwargs)
+        record.scenes.append(scene)
+        return scene
+
+    def draw_events(scene, selected, options, **kwargs):
+        record.event_calls.append((options, kwargs))
+        return real_events(scene, selected, options, **kwargs)
+
+    monkeypatch.setattr(animation, "new_scene", new_scene)
+    monkeypatch.setattr(animation, "draw_events", draw_events)
+    return record
+
+
+def _placed(rows):
+    """Events at Tashkent (41.3 N, 69.3 E), inside the atlas's map."""
+    return make_events([{"lat": 41.3, "lon": 69.3} | row for row in rows])[
+        list(RENDER_COLUMNS)
+    ]
+
+
+def test_each_frame_writes_its_date_and_its_count_and_the_probe_comes_first(
+    atlas, drawn
+):
+    _, basemap = atlas
+    # Five frames of 3 months: "Nov 1999 – Jan 2000" (0 events), "Feb–Apr
+    # 2000" (1), "May–Jul 2000" (2), "Aug–Oct 2000" (1) and "Nov–Dec 2000" (1:
+    # the event of 15 Oct to 5 Nov 2000 is in both). The longest label is the
+    # first; sorted as text, "Nov–Dec 2000" would come last ("–" after " ").
+    candidates = _placed(
+        [
+            {"date_start": "2000-02-10", "date_end": "2000-02-10"},
+            {"date_start": "2000-05-03", "date_end": "2000-05-03"},
+            {"date_start": "2000-07-31", "date_end": "2000-07-31"},
+            {"date_start": "2000-10-15", "date_end": "2000-11-05"},
+        ]
+    )
+    spec = spec_of("1999-11-01", "2000-12-31")
+    written = []
+    for _ in render_frames(
+        candidates, spec, basemap, picture_text("atlas"), 3, size=SIZE, probe=True
+    ):
+        date_text, count_text = drawn.map_texts
+        written.append((date_text.get_text(), count_text.get_text()))
+    assert written == [
+        # The probe: every candidate, under the longest label.
+        ("Nov 1999 – Jan 2000", "4 events"),
+        ("Nov 1999 – Jan 2000", "0 events"),
+        ("Feb–Apr 2000", "1 event"),
+        ("May–Jul 2000", "2 events"),
+        ("Aug–Oct 2000", "1 event"),
+        ("Nov–Dec 2000", "1 event"),
+    ]
+
+
+def test_the_date_is_large_and_bold_and_the_count_small(atlas, drawn):
+    dataset, _ = atlas
+    _one_frame(atlas, dataset.events[list(RENDER_COLUMNS)].iloc[0:0])
+    date_text, count_text = drawn.map_texts
+    assert date_text.get_fontsize() == 30
+    assert date_text.get_fontweight() == "bold"
+    assert count_text.get_fontsize() == 11
+    assert count_text.get_fontweight() == "normal"
+
+
+def test_the_legend_says_in_words_that_unplaced_events_are_not_drawn(atlas, drawn):
+    unplaced = _placed([{"date_start": "1999-05-01", "date_end": "1999-05-01"}])
+    unplaced = unplaced.assign(lat=float("nan"), lon=float("nan"))
+    _one_frame(atlas, unplaced)
+    # The note is wrapped into the legend's last lines; joined, they are its
+    # words, a label of their own (after a space) and nothing more.
+    assert drawn.legend_words().endswith(
+        " Events without a place are counted under the date, not drawn."
+    )
+    _one_frame(atlas, _placed([{"date_start": "1999-05-01", "date_end": "1999-05-01"}]))
+    assert "Events without a place" not in drawn.legend_words()
+
+
+def test_a_frame_draws_with_the_layers_it_is_given(atlas, drawn):
+    _, basemap = atlas
+    spec = spec_of("1999-01-01", "1999-12-31")
+    options = MapOptions(relocation=False, halos=False)
+    candidates = _placed([{"date_start": "1999-05-01", "date_end": "1999-05-01"}])
+    list(
+        render_frames(
+            candidates, spec, basemap, picture_text("atlas"), 12, options, SIZE
+        )
+    )
+    # Drawn one by one (not shaded), with the layers asked for.
+    assert drawn.event_calls == [(options, {"shade_up_to": None})]
+    # The legend keys the dots by type, not a density scale.
+    words = drawn.legend_words()
+    assert "Attacks (colour: type)" in words
+    assert "Events per hexagon" not in words
+
+
+def test_a_shaded_frame_is_shaded_up_to_the_fullest_hexagon(atlas, drawn):
+    # 20,001 events (over the 20,000 drawn one by one), all at one point: the
+    # fullest hexagon holds all of them, the top of the scale.
+    crowd = _placed([{"date_start": "1999-06-01", "date_end": "1999-06-01"}] * 20_001)
+    _one_frame(atlas, crowd)
+    ((options, kwargs),) = drawn.event_calls
+    assert kwargs == {"shade_up_to": 20_001}
+    words = drawn.legend_words()
+    assert "Events per hexagon" in words and "20,001" in words
+    assert "Attacks (colour: type)" not in words
+
+
+def test_frames_do_not_depend_on_matplotlibs_settings_around_them(atlas):
+    # Someone's matplotlibrc (here: serif type) changes no pixel of a frame:
+    # the picture is drawn with its own settings.
+    dataset, _ = atlas
+    no_events = dataset.events[list(RENDER_COLUMNS)].iloc[0:0]
+    plain = _one_frame(atlas, no_events)
+    with matplotlib.rc_context({"font.family": "serif", "path.simplify": False}):
+        serif = _one_frame(atlas, no_events)
+    assert (plain == serif).all()
+
+
+def test_the_mp4_is_encoded_at_quality_8_of_imageio_ffmpegs_scale(tmp_path):
+    import imageio_ffmpeg
+
+    rng = np.random.default_rng(3)
+    frames = [rng.integers(0, 256, (64, 64, 3), dtype=np.uint8) for _ in range(3)]
+    mp4 = _encode_mp4(iter(frames), 2, (64, 64))
+    # imageio-ffmpeg gives x264 a constant rate factor of int((1 - q / 10) * 51):
+    # 10 for quality 8 (5 would be 25, its default, and x264's own is 23). x264
+    # writes its settings into the stream.
+    assert b" crf=10.0 " in mp4
+    # A lower quality (7, a rate factor of 15) makes a smaller file of
+    # the same noisy frames.
+    lower = tmp_path / "lower.mp4"
+    writer = imageio_ffmpeg.write_frames(
+        str(lower),
+        (64, 64),
+        fps=2,
+        codec="libx264",
+        pix_fmt_out="yuv420p",
+        quality=7,
+        macro_block_size=16,
+        ffmpeg_log_level="error",
+    )
+    writer.send(None)
+    for frame in frames:
+        writer.send(np.ascontiguousarray(frame))
+    writer.close()
+    assert b" crf=15.0 " in lower.read_bytes()
+    assert len(mp4) > lower.stat().st_size
