@@ -158,7 +158,7 @@ CHILD = r"""
 import json, os, sys
 from imu_geo.importers import Limits, import_file, limits, spreadsheet
 from imu_geo.importers.reading import delimited, jsonfile, parquet
-import imu_geo.importers.places as places
+import imu_geo.importers.places.gazetteer as places
 places._bundled_gazetteer(); places._bundled_countries()
 seen = []
 def record(name, need, limits, what, **options):

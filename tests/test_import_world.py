@@ -13,7 +13,7 @@ import json
 import pytest
 
 from imu_geo.importers import import_file, write_import
-from imu_geo.importers.places import _country_code
+from imu_geo.importers.places.gazetteer import _country_code
 from imu_geo.validate import validate_directory
 from tests.source_rows import (
     GEO,

@@ -37,14 +37,9 @@ from imu_geo.importers.crosswalk import (
 )
 from imu_geo.importers.gtd import _gtd
 from imu_geo.importers.native import _native, _native_place_rules
-from imu_geo.importers.places import (
-    Gazetteer,
-    _bundled_countries,
-    _bundled_gazetteer,
-    _place_rows,
-    _place_table,
-    _Placed,
-)
+from imu_geo.importers.places import Gazetteer
+from imu_geo.importers.places.gazetteer import _bundled_countries, _bundled_gazetteer
+from imu_geo.importers.places.placing import _place_rows, _place_table, _Placed
 from imu_geo.importers.reading import (
     ImportFailure,
     Limits,

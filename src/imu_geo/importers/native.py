@@ -14,7 +14,7 @@ from imu_geo.importers.crosswalk import (
     _Source,
     _text,
 )
-from imu_geo.importers.places import _Placed
+from imu_geo.importers.places.placing import _Placed
 from imu_geo.rules import (
     PLACED_LAYERS,
     RULES,

@@ -1,38 +1,21 @@
-"""Places: the gazetteer, the country polygons, the border check and the placing of
-rows.
-
-A row keeps its own point when it is usable and lies in its stated country (a swap
-of latitude and longitude that puts it there is a repair); otherwise it is placed by
-its place name from the gazetteer, or rejected. A row that keeps its own point keeps
-it as the event's own coordinates (``lat``/``lon`` in ``events.csv``); the named
-places the kept rows use (gazetteer places, and this project's own ``place_id``
-values) become the import's ``places.geojson``.
-
-Two geographies serve: the bundled data's (its ``regions.geojson`` countries and
-its gazetteer, for Central Asia, at their finer resolution and with their own
-tolerance) and the world's (:mod:`imu_geo.world`: Natural Earth countries and
-the GeoNames gazetteer), for every other country and for names the bundled
-gazetteer does not know.
-"""
+"""The placing of rows: each row's own point when it is usable and in its
+country (a swapped pair that lands there is a repair), else a named place from
+the gazetteer, else none; then the named places the kept rows use."""
 
 from __future__ import annotations
 
-import csv
-import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import shape
 
 from imu_geo import world
-from imu_geo.data import BUNDLED_DATA_DIR, CRS
+from imu_geo.data import CRS
 from imu_geo.importers.crosswalk import (
     EMPTY_MARKERS,
     FORMAT_LABELS,
@@ -40,360 +23,27 @@ from imu_geo.importers.crosswalk import (
     _Issues,
     _per_unique,
     _Source,
-    _table_rows,
     _text,
     slugify,
 )
+from imu_geo.importers.places.borders import (
+    REGIONS_BOUNDARY_KM,
+    _distances_outside,
+    _km,
+    border_tolerance_km,
+)
+from imu_geo.importers.places.gazetteer import (
+    PRECISION_KINDS,
+    Gazetteer,
+    _country_code,
+    _country_label,
+)
 from imu_geo.rules import SLUG
-from imu_geo.schema import (
-    COUNTRY_NAMES,
-    GEO_PRECISIONS,
-    PLACE_PROPERTIES,
-)
-from imu_geo.text import normalise_name
-from imu_geo.validate import (
-    PLACES_FILE,
-    REGIONS_FILE,
-    check_regions,
-    read_feature_collection,
-)
-
-GAZETTEER_FILE = "gazetteer.csv"
-
-# Country names as the three datasets spell them (compared in lower case), to ISO
-# 3166-1 alpha-2. A name not here gives a place without a country, whose point is
-# not checked against a border.
-COUNTRY_CODES: dict[str, str] = {
-    row["name"].lower(): row["iso2"] for row in _table_rows("country_codes.csv")
-}
-# Gazetteer kinds: the place kind written to places.geojson and the geo_precision a
-# place of that kind stands for.
-GAZETTEER_KINDS: dict[str, tuple[str, str]] = {
-    row["kind"]: (row["place_kind"], row["geo_precision"])
-    for row in _table_rows("gazetteer_kinds.csv")
-}
-# The place kind for a point a dataset gives, by the precision it codes.
-PRECISION_KINDS: dict[str, str] = {
-    row["geo_precision"]: row["place_kind"]
-    for row in _table_rows("precision_kinds.csv")
-}
+from imu_geo.schema import GEO_PRECISIONS
 
 _NON_FINITE_WORDS = frozenset(
     sign + word for sign in ("", "+", "-") for word in ("nan", "inf", "infinity")
 )
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """Named places to put a row without coordinates on the map.
-
-    ``places`` has one row per place: ``ref`` (``bundled:<place_id>`` for a place
-    of ``places.geojson``, else ``gazetteer:<row>``), ``name``, ``alt_names``,
-    ``kind``, ``country``, ``admin1``, ``precision``, ``lon``, ``lat`` (a point
-    inside the place), ``geometry`` and ``geometry_source``. ``index`` maps a
-    normalised name (:func:`normalise_name`) to ``(tier, position)`` pairs; a lower
-    tier wins: 1 a name or ``place_id`` of ``places.geojson``, 2 a name of
-    ``gazetteer.csv``, 3 an alternative name in ``places.geojson``, 4 one in
-    ``gazetteer.csv``. A name with a part in brackets (``Khanabad (Xonobod)``) is
-    also known without it.
-    """
-
-    places: pd.DataFrame
-    index: Mapping[str, tuple[tuple[int, int], ...]]
-
-    @classmethod
-    def build(
-        cls, bundled_features: Sequence[Mapping], rows: Sequence[Mapping[str, str]]
-    ) -> Gazetteer:
-        """Build from ``places.geojson`` features and ``gazetteer.csv`` rows.
-
-        Rows without coordinates, or of a kind not in :data:`GAZETTEER_KINDS`, are
-        left out: they cannot place anything.
-        """
-        records: list[dict] = []
-        keys: dict[str, list[tuple[int, int]]] = {}
-
-        def index(name: str, tier: int, position: int) -> None:
-            for variant in (name, re.sub(r"\s*\([^)]*\)", "", name)):
-                key = normalise_name(variant)
-                if key and (tier, position) not in keys.get(key, []):
-                    keys.setdefault(key, []).append((tier, position))
-
-        for feature in bundled_features:
-            properties = feature.get("properties") or {}
-            kind = str(properties.get("kind") or "")
-            if kind not in GAZETTEER_KINDS or not feature.get("geometry"):
-                continue
-            geometry = shape(feature["geometry"])
-            anchor = (
-                geometry
-                if geometry.geom_type == "Point"
-                else geometry.representative_point()
-            )
-            place_id = str(properties.get("place_id") or "")
-            position = len(records)
-            records.append(
-                {
-                    "ref": f"bundled:{place_id}",
-                    "place_id": place_id,
-                    "name": str(properties.get("name") or ""),
-                    "alt_names": str(properties.get("alt_names") or ""),
-                    "kind": kind,
-                    "country": str(properties.get("country") or ""),
-                    "admin1": str(properties.get("admin1") or ""),
-                    "precision": GAZETTEER_KINDS[kind][1],
-                    "lon": float(np.round(anchor.x, 4)),
-                    "lat": float(np.round(anchor.y, 4)),
-                    "geometry": geometry,
-                    "geometry_source": str(properties.get("geometry_source") or ""),
-                }
-            )
-            index(records[-1]["name"], 1, position)
-            index(place_id, 1, position)
-            for alternative in records[-1]["alt_names"].split("|"):
-                index(alternative, 3, position)
-
-        for number, row in enumerate(rows, start=2):
-            kind = str(row.get("kind") or "").strip()
-            try:
-                lat, lon = float(row.get("lat") or ""), float(row.get("lon") or "")
-            except ValueError:
-                continue
-            if kind not in GAZETTEER_KINDS or not (
-                math.isfinite(lat) and math.isfinite(lon)
-            ):
-                continue
-            position = len(records)
-            records.append(
-                {
-                    "ref": f"gazetteer:{number}",
-                    "place_id": "",
-                    "name": str(row.get("name") or "").strip(),
-                    "alt_names": str(row.get("alt_names") or "").strip(),
-                    "kind": GAZETTEER_KINDS[kind][0],
-                    "country": str(row.get("country_iso2") or "").strip(),
-                    "admin1": "",
-                    "precision": GAZETTEER_KINDS[kind][1],
-                    "lon": round(lon, 4),
-                    "lat": round(lat, 4),
-                    "geometry": shapely.Point(round(lon, 4), round(lat, 4)),
-                    "geometry_source": (
-                        f"{GAZETTEER_FILE} row {number} ({row.get('source_1') or ''})"
-                    ),
-                }
-            )
-            index(records[-1]["name"], 2, position)
-            for alternative in records[-1]["alt_names"].split("|"):
-                index(alternative, 4, position)
-
-        # A place's properties as places.geojson has them, and how to place it.
-        columns = [
-            "ref",
-            *PLACE_PROPERTIES,
-            "precision",
-            "lon",
-            "lat",
-            "geometry",
-            "geometry_source",
-        ]
-        places = pd.DataFrame(records, columns=columns)
-        return cls(places, {key: tuple(value) for key, value in keys.items()})
-
-    def lookup(self, name: str, country: str = "") -> tuple[int | None, str]:
-        """Find one place by name, within ``country`` when one is given.
-
-        Returns
-        -------
-        tuple
-            ``(position, "")`` for a hit; ``(None, why)`` otherwise, where ``why``
-            completes the sentence "'<name>' ..." for the report.
-        """
-        key = normalise_name(name)
-        candidates = list(self.index.get(key, ()))
-        if not candidates:
-            bare = re.sub(r"\s+(?:town|city|village)$", "", key)
-            candidates = list(self.index.get(bare, ())) if bare != key else []
-        if not candidates:
-            return None, "is not in the gazetteer"
-        if country:
-            inside = [
-                (tier, position)
-                for tier, position in candidates
-                if country in self.places.at[position, "country"].split("|")
-            ]
-            if not inside:
-                elsewhere = sorted(
-                    {
-                        f"{self.places.at[p, 'name']} "
-                        f"({self.places.at[p, 'country'] or 'no country'})"
-                        for _, p in candidates
-                    }
-                )
-                return None, (
-                    f"is in the gazetteer only outside "
-                    f"{COUNTRY_NAMES.get(country, country)}: {', '.join(elsewhere)}"
-                )
-            candidates = inside
-        best = min(tier for tier, _ in candidates)
-        chosen = sorted({p for tier, p in candidates if tier == best})
-        if len(chosen) > 1:
-            names = ", ".join(
-                f"{self.places.at[p, 'name']} ({self.places.at[p, 'country']})"
-                for p in chosen
-            )
-            return None, f"names more than one place in the gazetteer: {names}"
-        return chosen[0], ""
-
-
-def load_gazetteer(directory: Path = BUNDLED_DATA_DIR) -> Gazetteer:
-    """The gazetteer of a data directory (``places.geojson``, ``gazetteer.csv``)."""
-    directory = Path(directory)
-    features = read_feature_collection(directory / PLACES_FILE)
-    with (directory / GAZETTEER_FILE).open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return Gazetteer.build(features, rows)
-
-
-def load_countries(directory: Path = BUNDLED_DATA_DIR) -> dict[str, object]:
-    """Country polygons of a ``regions.geojson`` (level ``country``), by ISO alpha-2.
-
-    The polygons are prepared for fast point-in-polygon tests, and used once so
-    that the index GEOS builds lazily exists before several threads share them.
-    """
-    _, countries = check_regions(
-        read_feature_collection(Path(directory) / REGIONS_FILE)
-    )
-    for geometry in countries.values():
-        shapely.prepare(geometry)
-        shapely.contains_xy(geometry, 0.0, 0.0)
-    return countries
-
-
-@lru_cache(maxsize=1)
-def _bundled_gazetteer() -> Gazetteer:
-    return load_gazetteer(BUNDLED_DATA_DIR)
-
-
-@lru_cache(maxsize=1)
-def _bundled_countries() -> dict[str, object]:
-    return load_countries(BUNDLED_DATA_DIR)
-
-
-@lru_cache(maxsize=1)
-def world_country_codes() -> dict[str, str]:
-    """Every country name the importer knows, normalised (:func:`normalise_name`),
-    to ISO alpha-2: the world countries' own names (a name two codes share is left
-    out), then the datasets' variant spellings of ``tables/country_variants.csv``
-    and the names of ``tables/country_codes.csv``, which win."""
-    nations = world.countries().sort_values("country")
-    seen: dict[str, set[str]] = {}
-    for name, code in zip(nations["name"], nations["country"], strict=True):
-        seen.setdefault(normalise_name(name), set()).add(code)
-    codes = {name: min(found) for name, found in seen.items() if len(found) == 1}
-    for row in _table_rows("country_variants.csv"):
-        codes[normalise_name(row["name"])] = row["iso2"]
-    for name, code in COUNTRY_CODES.items():
-        codes[normalise_name(name)] = code
-    return codes
-
-
-def _country_code(name: str) -> tuple:
-    """A country as ISO alpha-2: given as a code, or a name in COUNTRY_CODES, the
-    world's country names or the datasets' variants (:func:`world_country_codes`)."""
-    text = " ".join(name.split())
-    if re.fullmatch(r"[A-Z]{2}", text):
-        return (text,)
-    code = COUNTRY_CODES.get(text.lower())
-    if code:
-        return (code,)
-    return (world_country_codes().get(normalise_name(text), ""),)
-
-
-def _country_label(code: str) -> str:
-    """A country's name for a message: the atlas's, else the world's."""
-    return COUNTRY_NAMES.get(code) or (world.country_name(code) if code else code)
-
-
-# How far, in km, the country outlines of the bundled regions.geojson may lie
-# from the true border. The sum of three figures: the outlines are simplified at
-# 0.01 degree (measured: the largest distance between each regions.geojson
-# country outline and the same country in places.geojson, which keeps the
-# reference resolution, is 0.0099-0.0100 degree, 1.1 km); the reference layer
-# is itself simplified at 0.005 degree (0.6 km, scripts/build_places.py); and
-# Natural Earth's 1:10m borders are generalised by up to about 2 km (the
-# figure behind the validator's BORDER_TOLERANCE_DEG). 1.1 + 0.6 + 2 = 3.7 km.
-REGIONS_BOUNDARY_KM = 3.7
-
-# How many outlines' worth of error a point of each precision may show: a point
-# standing for a region or a whole country may sit on a border line of the
-# coder's own map (tables/border_tolerance.csv says why, row by row).
-BORDER_MAPS: dict[str, int] = {
-    row["geo_precision"]: int(row["maps"])
-    for row in _table_rows("border_tolerance.csv")
-}
-
-_EARTH_RADIUS_KM = 6371.0088
-
-
-def border_tolerance_km(
-    geo_precision: str, boundary_km: float = REGIONS_BOUNDARY_KM
-) -> float:
-    """How far outside its country's outline a point may lie and still be kept.
-
-    ``boundary_km`` is the outline's own resolution (:data:`REGIONS_BOUNDARY_KM`
-    for the bundled ``regions.geojson``; another boundary layer passes its own
-    figure); the row's ``geo_precision`` multiplies it by :data:`BORDER_MAPS`
-    (2 for ``region`` and ``country``, 1 otherwise and for an unknown precision).
-    A point farther out than this is outside the country.
-    """
-    return boundary_km * BORDER_MAPS.get(geo_precision, 1)
-
-
-def haversine_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    """Great-circle distances in km between two arrays of points (degrees)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def distance_outside_km(polygon, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """How far each point lies outside ``polygon``, in km (0 inside or on it).
-
-    The nearest point of the outline is found in degrees, and the distance to it
-    measured on the sphere, which is exact enough at the few km that matter.
-    """
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    km = np.zeros(lon.size)
-    points = shapely.points(lon, lat)
-    outside = ~shapely.intersects(polygon, points)
-    if outside.any():
-        lines = shapely.shortest_line(polygon.boundary, points[outside])
-        nearest = shapely.get_coordinates(lines)[0::2]
-        km[outside] = haversine_km(
-            lat[outside], lon[outside], nearest[:, 1], nearest[:, 0]
-        )
-    return km
-
-
-def _km(distance: float) -> str:
-    """A distance for a message: one decimal, and never a misleading 0.0 km."""
-    return "less than 0.1 km" if distance < 0.05 else f"{distance:,.1f} km"
-
-
-def _distances_outside(
-    countries: Mapping[str, object], codes: np.ndarray, x: np.ndarray, y: np.ndarray
-) -> np.ndarray:
-    """How far each point lies outside its country's outline, in km."""
-    result = np.zeros(codes.size)
-    for code in np.unique(codes):
-        if code not in countries:
-            continue
-        rows = np.flatnonzero(codes == code)
-        result[rows] = distance_outside_km(countries[code], x[rows], y[rows])
-    return result
 
 
 def _coarser(first: str, second: str) -> str:
