@@ -121,7 +121,14 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
             "pictures",
         )
     },
-    "imu_geo.world": ("test_world_maps.py", "test_import_world.py"),
+    **{
+        f"imu_geo.world.{name}": (
+            "test_world.py",
+            "test_world_maps.py",
+            "test_import_world.py",
+        )
+        for name in ("__init__", "files", "points", "borders", "placenames", "regions")
+    },
 }
 # Test files named after a module that its mutation runs leave out: they reach
 # it through the command line's export on the DuckDB engine, and a forked worker
