@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from shapely.geometry import Point, box, mapping
 
 from imu_geo.importers import import_file
 from imu_geo.importers.places import normalise_name, world_country_codes
-from imu_geo.synthetic_ged import priogrid_gid, write_ged
+from imu_geo.synthetic_ged import _units, ged_countries, priogrid_gid, write_ged
 from tests.conftest import PROJECT_DIR
 from tests.source_rows import GED_COLUMNS
 
@@ -23,15 +27,96 @@ from tests.source_rows import GED_COLUMNS
 # iso3 column HDX inserts after country (LAYOUTS, UCDP GED 2.1).
 REAL_HEADER = ",".join([*GED_COLUMNS, "gwnoa", "gwnob"])
 N = 3_000
+# The countries' weights as tables/ged_countries.csv gives them (they add up to 200).
+TABLE_WEIGHTS = {
+    "AF": 30, "SY": 24, "IQ": 18, "PK": 14, "IN": 12, "SO": 11, "CD": 10, "NG": 9,
+    "CO": 8, "PH": 7, "MM": 7, "SD": 6, "YE": 6, "MX": 5, "UA": 5, "ML": 4, "ET": 4,
+    "BD": 3, "BF": 3, "LK": 3, "DZ": 2, "CM": 2, "MZ": 2, "UG": 2, "TJ": 1, "UZ": 1,
+    "KG": 1,
+}  # fmt: skip
+ISO2 = tuple(TABLE_WEIGHTS)
+# UCDP's spelling of each (the table's first column) to its code.
+TABLE_COUNTRY_CODES = {
+    "Afghanistan": "AF", "Syria": "SY", "Iraq": "IQ", "Pakistan": "PK", "India": "IN",
+    "Somalia": "SO", "DR Congo (Zaire)": "CD", "Nigeria": "NG", "Colombia": "CO",
+    "Philippines": "PH", "Myanmar (Burma)": "MM", "Sudan": "SD",
+    "Yemen (North Yemen)": "YE",
+    "Mexico": "MX", "Ukraine": "UA", "Mali": "ML", "Ethiopia": "ET", "Bangladesh": "BD",
+    "Burkina Faso": "BF", "Sri Lanka": "LK", "Algeria": "DZ", "Cameroon": "CM",
+    "Mozambique": "MZ", "Uganda": "UG", "Tajikistan": "TJ", "Uzbekistan": "UZ",
+    "Kyrgyzstan": "KG",
+}  # fmt: skip
+
+
+def west(i: int):
+    """The unit that fills the western third of the i-th country, wholly inside."""
+    return box(4 * i, 0, 4 * i + 1, 2)
+
+
+def east(i: int):
+    """The eastern unit of the i-th country as it lies inside the country: its
+    outline runs on past the country's edge, to x + 3.5 and y 2.5."""
+    return box(4 * i + 1, 0, 4 * i + 3, 2)
+
+
+# The speck of the first country: 0.01 by 0.01, an area of exactly 1e-4, kept.
+SPECK = box(0, 0, 0.01, 0.01)
+
+
+def tiny_world(directory: Path, admin1: bool = True) -> Path:
+    """A world folder of boxes: the i-th GED country of the table is x 4i..4i+3,
+    y 0..2; its admin-1 units are "West" (x 4i..4i+1, area 2), "East" (x
+    4i+1..4i+3.5, y 0..2.5, area 4 inside the country), "Sliver" (overlapping the
+    country by 0.005 x 0.005, too small, dropped) and "Beyond" (outside it,
+    dropped); the first country also has "Speck" (area 1e-4, kept). "Zed" (ZZ),
+    not a GED country, has a unit of its own. With ``admin1=False`` only Zed has
+    units."""
+    directory.mkdir(parents=True, exist_ok=True)
+    countries = [("ZZ", box(-10, 0, -8, 2))]
+    units = [("ZZ-1", "Zed One", "ZZ", box(-10, 0, -9, 2))]
+    for i, code in enumerate(ISO2):
+        x = 4 * i
+        countries.append((code, box(x, 0, x + 3, 2)))
+        if not admin1:
+            continue
+        units += [
+            (f"{code}-W", f"{code} West", code, west(i)),
+            (f"{code}-E", f"{code} East", code, box(x + 1, 0, x + 3.5, 2.5)),
+            (f"{code}-S", f"{code} Sliver", code, box(x + 2.995, 1.995, x + 3.5, 3)),
+            (f"{code}-B", f"{code} Beyond", code, box(x + 3.2, 0, x + 3.8, 2)),
+        ]
+    if admin1:
+        units.append(("AF-K", "AF Speck", "AF", SPECK))
+
+    def collection(features):
+        return {"type": "FeatureCollection", "features": features}
+
+    def feature(properties, shape):
+        return {"type": "Feature", "properties": properties, "geometry": mapping(shape)}
+
+    outlines = [feature({"region_id": c, "name": c}, g) for c, g in countries]
+    (directory / "countries.geojson").write_text(json.dumps(collection(outlines)))
+    admin = [
+        feature({"region_id": r, "name": name, "country": c}, g)
+        for r, name, c, g in units
+    ]
+    (directory / "admin1.geojson").write_text(json.dumps(collection(admin)))
+    return directory
 
 
 # Written again for each test (not once a module): a mutation run runs, for a
 # mutant, only the tests that reached the mutated function, and a shared
-# fixture reaches it in the first test alone.
+# fixture reaches it in the first test alone. The world of boxes keeps each
+# write short; the tests of real outlines and of the import use the bundled one.
 @pytest.fixture
-def written(tmp_path):
+def world(tmp_path):
+    return tiny_world(tmp_path / "world")
+
+
+@pytest.fixture
+def written(tmp_path, world):
     # Chunks smaller than the file: uniqueness must hold across chunks.
-    return write_ged(tmp_path / "ged.csv", N, seed=3, chunk_rows=1_000)
+    return write_ged(tmp_path / "ged.csv", N, seed=3, world=world, chunk_rows=1_000)
 
 
 @pytest.fixture
@@ -39,13 +124,20 @@ def rows(written):
     return pd.read_csv(written, dtype=str, keep_default_na=False)
 
 
+@pytest.fixture
+def real_rows(tmp_path):
+    """400 rows in the bundled world: enough to meet most countries and codes."""
+    path = write_ged(tmp_path / "real.csv", 400, seed=3, chunk_rows=150)
+    return path, pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def test_the_header_is_the_real_one(written):
     assert written.read_text(encoding="utf-8").split("\n", 1)[0] == REAL_HEADER
 
 
-def test_same_seed_same_bytes_other_seed_other_bytes(written, tmp_path):
-    again = write_ged(tmp_path / "again.csv", N, seed=3, chunk_rows=1_000)
-    other = write_ged(tmp_path / "other.csv", N, seed=4, chunk_rows=1_000)
+def test_same_seed_same_bytes_other_seed_other_bytes(written, tmp_path, world):
+    again = write_ged(tmp_path / "again.csv", N, seed=3, world=world, chunk_rows=1_000)
+    other = write_ged(tmp_path / "other.csv", N, seed=4, world=world, chunk_rows=1_000)
     assert again.read_bytes() == written.read_bytes()
     assert other.read_bytes() != written.read_bytes()
 
@@ -56,7 +148,8 @@ def test_ids_and_points_are_unique(rows):
     assert not rows.duplicated(["latitude", "longitude"]).any()
 
 
-def test_every_point_lies_inside_its_country(rows):
+def test_every_point_lies_inside_its_country(real_rows):
+    _, rows = real_rows
     codes = world_country_codes()
     countries = gpd.read_file(PROJECT_DIR / "data" / "world" / "countries.geojson")
     outline = countries.set_index("region_id").geometry
@@ -121,13 +214,155 @@ def test_codes_are_ged_codes(rows):
     assert (rows.loc[one_sided, "side_b"] == "Civilians").all()
 
 
-def test_the_importer_keeps_every_row(written):
-    # Not every row: 400 are enough to meet every country and code.
+def test_the_importer_keeps_every_row(real_rows):
+    written, _ = real_rows
     text = written.read_text(encoding="utf-8")
-    head = "".join(io.StringIO(text).readlines()[:401])
-    assert len(list(csv.reader(io.StringIO(head)))) == 401
-    result = import_file("ged.csv", head.encode("utf-8"))
+    assert len(list(csv.reader(io.StringIO(text)))) == 401
+    result = import_file("ged.csv", text.encode("utf-8"))
     assert result.n_rejected == 0
     assert result.n_rows == 400
     assert len(result.events) == 400
     assert result.n_repaired == 0
+
+
+def test_adm_1_names_the_unit_each_point_lies_in(rows):
+    lon = rows["longitude"].astype(float)
+    lat = rows["latitude"].astype(float)
+    for (code, name), x, y in zip(
+        zip(rows["country"].map(TABLE_COUNTRY_CODES), rows["adm_1"], strict=True),
+        lon,
+        lat,
+        strict=True,
+    ):
+        i = ISO2.index(code)
+        unit = {f"{code} West": west(i), f"{code} East": east(i), "AF Speck": SPECK}
+        assert name in unit, (code, name)
+        assert unit[name].contains(Point(x, y)), (name, x, y)
+    # Both units of the busy countries are met, not one name for all.
+    assert {"AF West", "AF East", "SY West", "SY East"} <= set(rows["adm_1"])
+
+
+def test_units_are_clipped_to_their_country_and_specks_dropped(world):
+    units = _units(ged_countries(), world, seed=3)
+    names = list(units.name)
+    expected = [name for code in ISO2 for name in (f"{code} West", f"{code} East")]
+    assert sorted(names) == sorted([*expected, "AF Speck"])
+    for name, country, shape, bounds in zip(
+        names, units.country, units.geometry, units.bounds, strict=True
+    ):
+        code, _, side = name.partition(" ")
+        i = ISO2.index(code)
+        assert country == i
+        hand = {"West": west(i), "East": east(i), "Speck": SPECK}[side]
+        assert shape.area == pytest.approx(hand.area, abs=1e-12)
+        assert shape.symmetric_difference(hand).area == pytest.approx(0, abs=1e-12)
+        assert tuple(bounds) == pytest.approx(hand.bounds)
+
+
+def test_unit_weights_are_shares_within_each_country(world):
+    units = _units(ged_countries(), world, seed=3)
+    assert (units.weight > 0).all()
+    for i in range(len(ISO2)):
+        assert units.weight[units.country == i].sum() == pytest.approx(1.0)
+
+
+def test_bigger_units_weigh_more_and_equal_units_differ(tmp_path):
+    """One country of 800 units of area 1 and 800 of area 4: the weight is a
+    random factor on the square root of the area, so the median weight of the
+    big units is twice that of the small ones (log 2 = 0.69). The median of n
+    draws of a Pareto (Lomax, shape 1.5) factor has a log with a standard error
+    of sqrt(3.25 / n): 0.064 at n = 800, 0.09 for the difference of two; the
+    bound 0.35 is almost four of them, and is far from no factor (log 1 = 0)
+    and from the area itself (log 4 = 1.39). Among equal units the factor's 90th
+    percentile is 6.2 times its median (3.64 / 0.587); well above 2."""
+    directory = tmp_path / "many"
+    directory.mkdir()
+    country = box(0, 0, 100, 40)
+    small = [box(x, y, x + 1, y + 1) for x in range(20) for y in range(40)]
+    big = [box(x, y, x + 2, y + 2) for x in range(20, 100, 2) for y in range(0, 40, 2)]
+    assert len(small) == len(big) == 800
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "region_id": f"AF-{k}",
+                "name": f"Unit {k}",
+                "country": "AF",
+            },
+            "geometry": mapping(shape),
+        }
+        for k, shape in enumerate(small + big)
+    ]
+    outline = {
+        "type": "Feature",
+        "properties": {"region_id": "AF", "name": "AF"},
+        "geometry": mapping(country),
+    }
+    (directory / "admin1.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features})
+    )
+    (directory / "countries.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [outline]})
+    )
+    one = ged_countries().iloc[:1]
+    assert one["iso2"].tolist() == ["AF"]
+    units = _units(one, directory, seed=3)
+    area = np.array([shape.area for shape in units.geometry])
+    weight_small, weight_big = units.weight[area < 2], units.weight[area > 2]
+    assert len(weight_small) == len(weight_big) == 800
+    ratio = np.log(np.median(weight_big) / np.median(weight_small))
+    assert abs(ratio - math.log(2)) < 0.35
+    assert np.quantile(weight_small, 0.9) / np.median(weight_small) > 2
+
+
+def test_a_world_without_units_for_the_ged_countries_is_refused(tmp_path):
+    world = tiny_world(tmp_path / "bare", admin1=False)
+    with pytest.raises(
+        ValueError, match=r"^no admin-1 unit found for the GED countries$"
+    ):
+        write_ged(tmp_path / "ged.csv", 10, world=world)
+    assert not (tmp_path / "ged.csv").exists()
+
+
+def test_countries_are_drawn_in_the_table_s_proportions(rows):
+    """Each country's share of N rows against its weight in the table (of 200):
+    within four standard errors of a binomial share, sqrt(p (1 - p) / N)."""
+    share = rows["country"].map(TABLE_COUNTRY_CODES).value_counts() / N
+    for code, weight in TABLE_WEIGHTS.items():
+        p = weight / 200
+        assert abs(share.get(code, 0.0) - p) < 4 * math.sqrt(p * (1 - p) / N), code
+
+
+def test_units_are_drawn_in_proportion_to_their_weights(rows, world):
+    """Within each country of 100 rows or more, the share of its western unit
+    against that unit's weight, within four binomial standard errors."""
+    units = _units(ged_countries(), world, seed=3)
+    weight = dict(zip(units.name, units.weight, strict=True))
+    codes = rows["country"].map(TABLE_COUNTRY_CODES)
+    checked = 0
+    for code in ISO2:
+        mine = rows.loc[codes == code, "adm_1"]
+        if len(mine) < 100:
+            continue
+        p = weight[f"{code} West"]
+        share = (mine == f"{code} West").mean()
+        assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / len(mine)) + 1e-9, code
+        checked += 1
+    assert checked >= 8
+
+
+def test_points_spread_evenly_over_their_unit(rows):
+    """In the eastern units (2 by 2), a point's place across the unit, from 0 to
+    1 each way, is uniform: mean 1/2 within four standard errors of
+    sqrt(1 / 12 / n), and half of the points on either side of the middle."""
+    codes = rows["country"].map(TABLE_COUNTRY_CODES)
+    east_rows = rows["adm_1"].str.endswith(" East")
+    first = codes[east_rows].map(ISO2.index) * 4 + 1
+    u = (rows.loc[east_rows, "longitude"].astype(float) - first) / 2
+    v = rows.loc[east_rows, "latitude"].astype(float) / 2
+    n = len(u)
+    assert n > 500
+    for part in (u, v):
+        assert part.between(0, 1).all()
+        assert abs(part.mean() - 0.5) < 4 * math.sqrt(1 / 12 / n)
+        assert abs((part < 0.5).mean() - 0.5) < 4 * math.sqrt(0.25 / n)
