@@ -20,7 +20,15 @@ from shapely.geometry import Point, box, mapping
 
 from imu_geo.importers import import_file
 from imu_geo.importers.places import normalise_name, world_country_codes
-from imu_geo.synthetic_ged import _units, ged_countries, priogrid_gid, write_ged
+from imu_geo.synthetic_ged import (
+    _active_days,
+    _point_keys,
+    _spans,
+    _units,
+    ged_countries,
+    priogrid_gid,
+    write_ged,
+)
 from tests.conftest import PROJECT_DIR
 from tests.source_rows import GED_COLUMNS
 
@@ -386,3 +394,64 @@ def test_points_spread_evenly_over_their_unit(rows):
         assert part.between(0, 1).all()
         assert abs(part.mean() - 0.5) < 4 * math.sqrt(1 / 12 / n)
         assert abs((part < 0.5).mean() - 0.5) < 4 * math.sqrt(0.25 / n)
+
+
+def test_point_keys_tell_points_apart_at_six_decimals():
+    # Corners of the world, neighbours a millionth of a degree apart each way,
+    # and a point given twice: equal keys exactly for equal six-decimal points.
+    lon = np.array([-180, 180, -180, 180, 10.0, 10.000001, 10.0, 10.0, 10.0000001])
+    lat = np.array([-90, -90, 90, 90, 5.0, 5.0, 5.000001, 5.0, 5.0])
+    keys = _point_keys(lon, lat)
+    assert keys.dtype == np.int64
+    assert len(set(keys[:7].tolist())) == 7
+    assert keys[7] == keys[4]
+    # 10.0000001 is 10.000000 at six decimals.
+    assert keys[8] == keys[4]
+
+
+def test_active_years_are_whole_years_of_six_or_more_from_1989_to_2023():
+    """Each country's active days run from the 1st of January of one year to
+    the 31st of December of a later one, at least six years in all, within
+    1989-2023; over many countries the spans differ, from six years to most of
+    the 35, and some run on to the end of 2023."""
+    first, last = _active_days(3_000, seed=5)
+    assert first.dtype == np.int64 and last.dtype == np.int64
+    start = first.astype("datetime64[D]")
+    stop = last.astype("datetime64[D]")
+    start_year = start.astype("datetime64[Y]").astype(int) + 1970
+    stop_year = stop.astype("datetime64[Y]").astype(int) + 1970
+    assert (start == start.astype("datetime64[Y]").astype("datetime64[D]")).all()
+    after = (stop + 1).astype("datetime64[Y]").astype("datetime64[D]")
+    assert (stop + 1 == after).all()  # the day after is a 1st of January
+    assert start_year.min() == 1989
+    assert stop_year.max() == 2023
+    years = stop_year - start_year + 1
+    assert years.min() == 6
+    assert years.max() >= 30
+    assert len(set(years.tolist())) >= 20
+
+
+def test_spans_start_within_the_active_days_and_keep_their_shapes():
+    """Per row, date_prec 1 starts on a day of its country's active days, and
+    over 3,000 rows every day of a three-day window is met; date_prec 2 spans
+    each of 1 to 5 days; date_prec 4 has both whole months (the 1st to the
+    last day) and parts of months starting on different days."""
+    rng = np.random.default_rng(9)
+    n = 3_000
+    first = np.full(n, 10_000, dtype=np.int64)  # 1997-05-19
+    last = first + 2
+    prec, start, end = _spans(rng, n, first, last)
+    days = start.astype(np.int64)
+    exact = prec == 1
+    assert days[exact].min() == 10_000
+    assert days[exact].max() == 10_002
+    assert set(days[exact].tolist()) == {10_000, 10_001, 10_002}
+    span = (end - start).astype(np.int64)
+    assert set(span[prec == 2].tolist()) == {1, 2, 3, 4, 5}
+    four = prec == 4
+    month_start = start[four].astype("datetime64[M]").astype("datetime64[D]")
+    month_end = (start[four].astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    whole = (start[four] == month_start) & (end[four] == month_end)
+    assert whole.any()
+    assert not whole.all()
+    assert len(set(start[four][~whole].tolist())) > 1
