@@ -455,3 +455,87 @@ def test_spans_start_within_the_active_days_and_keep_their_shapes():
     assert whole.any()
     assert not whole.all()
     assert len(set(start[four][~whole].tolist())) > 1
+
+
+def read_table() -> dict[str, dict[str, str]]:
+    """tables/ged_countries.csv by UCDP's country name, read as plain CSV."""
+    table = PROJECT_DIR / "src" / "imu_geo" / "tables" / "ged_countries.csv"
+    with table.open(encoding="utf-8") as handle:
+        return {row["country"]: row for row in csv.DictReader(handle)}
+
+
+def test_rows_carry_their_country_s_codes_and_ged_conventions(rows):
+    """Per row, against the country table and GED's conventions: its code,
+    region and relid prefix; the government's side and Gleditsch-Ward number
+    in state-based conflict (type 1); a dyad named after its sides; the
+    synthetic names; no source counted before 2005 (-1, fields empty)."""
+    table = read_table()
+    for row in rows.itertuples(index=False):
+        country = table[row.country]
+        assert row.country_id == country["country_id"]
+        assert row.region == country["region"]
+        assert row.relid.startswith(
+            f"{country['iso3']}-{row.year}-{row.type_of_violence}-"
+            f"{row.conflict_dset_id}-"
+        )
+        assert int(row.relid.rpartition("-")[2]) == int(row.id) % 997
+        assert row.conflict_new_id == row.conflict_dset_id
+        assert row.dyad_new_id == row.dyad_dset_id
+        assert row.side_a_new_id == row.side_a_dset_id
+        assert row.side_b_new_id == row.side_b_dset_id
+        assert row.conflict_name == (
+            f"{row.country}: synthetic conflict {row.conflict_dset_id}"
+        )
+        assert row.dyad_name == f"{row.side_a} - {row.side_b}"
+        if row.type_of_violence == "1":
+            assert row.side_a == f"Government of {row.country}"
+            assert row.side_a_dset_id == row.gwnoa == row.country_id
+            assert row.side_b.startswith("Synthetic group ")
+        else:
+            assert row.gwnoa == ""
+            assert row.side_a.startswith("Synthetic group ")
+        if row.type_of_violence == "2":
+            assert row.side_b.startswith("Synthetic militia ")
+        if row.type_of_violence == "3":
+            assert row.side_b_dset_id == "1"
+            assert row.deaths_civilians == row.best
+        assert row.where_coordinates == f"Synthetic place {row.id}"
+        assert row.where_description == f"Near Synthetic place {row.id}"
+        assert row.code_status == "Clear"
+        assert row.source_original == "Synthetic source"
+        assert row.adm_2 == "" and row.gwnob == ""
+        assert row.event_clarity in ("1", "2") and row.active_year in ("0", "1")
+        if int(row.year) < 2005:
+            assert row.number_of_sources == "-1"
+            assert row.source_article == f"S {row.id}"
+            assert row.source_office == row.source_date == row.source_headline == ""
+        else:
+            assert 1 <= int(row.number_of_sources) <= 4
+            assert row.source_office == "Synthetic News"
+            assert row.source_headline == f"Synthetic report {row.id}"
+            assert row.source_article == (
+                f'"Synthetic News,{row.source_date},Synthetic report {row.id}"'
+            )
+            days = (pd.Timestamp(row.source_date) - pd.Timestamp(row.date_end)).days
+            assert 0 <= days <= 3
+
+
+def test_codes_come_in_the_proportions_of_the_ged_extract(rows):
+    """where_prec and type_of_violence against their counts in the GED 19.1
+    extract (3,194 rows), within four binomial standard errors of N rows; and
+    a few sides per country and type (the conflict numbers)."""
+    for column, counts in (
+        ("where_prec", (559, 499, 514, 683, 572, 360, 7)),
+        ("type_of_violence", (1390, 284, 1520)),
+    ):
+        share = rows[column].astype(int).value_counts() / N
+        for code, count in enumerate(counts, start=1):
+            p = count / 3194
+            bound = 4 * math.sqrt(p * (1 - p) / N) + 1 / N
+            assert abs(share.get(code, 0.0) - p) < bound, (column, code)
+    # Estimates: some events with no death (7%), high above best for some.
+    best = rows["best"].astype(int)
+    assert 0.07 - 4 * math.sqrt(0.07 * 0.93 / N) < (best == 0).mean()
+    assert (best == 0).mean() < 0.07 + 4 * math.sqrt(0.07 * 0.93 / N)
+    assert (rows["high"].astype(int) > best).any()
+    assert (rows["low"].astype(int) < best).any()
