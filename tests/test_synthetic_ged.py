@@ -16,14 +16,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import Point, box, mapping
 
 from imu_geo.importers import import_file
 from imu_geo.importers.places import normalise_name, world_country_codes
 from imu_geo.synthetic_ged import (
     _active_days,
+    _chunk,
     _point_keys,
     _spans,
+    _Units,
     _units,
     ged_countries,
     priogrid_gid,
@@ -539,3 +542,39 @@ def test_codes_come_in_the_proportions_of_the_ged_extract(rows):
     assert (best == 0).mean() < 0.07 + 4 * math.sqrt(0.07 * 0.93 / N)
     assert (rows["high"].astype(int) > best).any()
     assert (rows["low"].astype(int) < best).any()
+
+
+def test_rows_drawn_again_until_no_two_share_a_point():
+    """One unit of 0.00001 by 0.00001 degrees holds 9 x 9 points at six
+    decimals inside it (its edges hold none): 50 rows drawn there, with 9 of
+    the 81 points taken already, meet on a point many times over, and must be
+    drawn again until all 50 are apart and none is on a point taken before."""
+    shape = box(0, 0, 0.00001, 0.00001)
+    shapely.prepare(shape)
+    units = _Units(
+        country=np.array([0]),
+        name=np.array(["Tiny"], dtype=object),
+        geometry=np.array([shape], dtype=object),
+        bounds=np.array([shape.bounds]),
+        weight=np.array([1.0]),
+    )
+    taken_lon = np.arange(1, 10) / 1e6
+    taken_lat = np.full(9, 0.000005)
+    taken = _point_keys(taken_lon, taken_lat)
+    day = np.array([10_000], dtype=np.int64)
+    frame, seen = _chunk(
+        1,
+        50,
+        np.random.default_rng(2),
+        ged_countries().iloc[:1],
+        units,
+        (day, day + 400),
+        np.sort(taken),
+    )
+    points = set(zip(frame["longitude"], frame["latitude"], strict=True))
+    assert len(points) == 50
+    micro = {(round(float(x) * 1e6), round(float(y) * 1e6)) for x, y in points}
+    assert all(1 <= x <= 9 and 1 <= y <= 9 for x, y in micro)
+    assert not micro & {(x, 5) for x in range(1, 10)}
+    assert len(seen) == 59
+    assert set(taken.tolist()) <= set(seen.tolist())
