@@ -578,3 +578,21 @@ def test_rows_drawn_again_until_no_two_share_a_point():
     assert not micro & {(x, 5) for x in range(1, 10)}
     assert len(seen) == 59
     assert set(taken.tolist()) <= set(seen.tolist())
+
+
+def test_a_few_conflicts_per_country_and_type_each_with_its_own_group(rows):
+    """Conflicts are whole numbers, each in one country and one type of
+    violence, four of them for a country and type (the chance that 60 rows
+    miss one of four is 4 x (3/4)^60, about 1e-7), each with one armed group
+    named "Synthetic group 1" to "4"."""
+    assert rows["conflict_dset_id"].str.fullmatch(r"\d+").all()
+    pairs = rows.groupby("conflict_dset_id")[["country", "type_of_violence"]]
+    assert (pairs.nunique() == 1).all().all()
+    per_pair = rows.groupby(["country", "type_of_violence"])["conflict_dset_id"]
+    assert per_pair.nunique().max() == 4
+    busy = per_pair.size() >= 60
+    assert busy.sum() >= 5
+    assert (per_pair.nunique()[busy] == 4).all()
+    group = rows["side_a"].where(rows["type_of_violence"] != "1", rows["side_b"])
+    assert group.str.fullmatch(r"Synthetic group [1-4]").all()
+    assert (group.groupby(rows["conflict_dset_id"]).nunique() == 1).all()
