@@ -596,3 +596,26 @@ def test_a_few_conflicts_per_country_and_type_each_with_its_own_group(rows):
     group = rows["side_a"].where(rows["type_of_violence"] != "1", rows["side_b"])
     assert group.str.fullmatch(r"Synthetic group [1-4]").all()
     assert (group.groupby(rows["conflict_dset_id"]).nunique() == 1).all()
+
+
+def test_dyads_militias_and_deaths(rows):
+    """A dyad id per conflict (positive whole numbers, one-to-one); in type 2
+    the militia carries its conflict's group number; deaths: a median of 2
+    among events with any, about 0.1% above 100 (a lognormal of mu 0.6 and
+    sigma 1.3: (ln 100 - 0.6) / 1.3 = 3.08 sigmas), bounded here by 1%, and
+    low estimates varied among events of one best estimate."""
+    assert rows["dyad_dset_id"].str.fullmatch(r"\d+").all()
+    by_conflict = rows.groupby("conflict_dset_id")["dyad_dset_id"].nunique()
+    by_dyad = rows.groupby("dyad_dset_id")["conflict_dset_id"].nunique()
+    assert (by_conflict == 1).all() and (by_dyad == 1).all()
+    two = rows[rows["type_of_violence"] == "2"]
+    assert len(two) > 100
+    number = two["side_a"].str.removeprefix("Synthetic group ")
+    assert (two["side_b"] == "Synthetic militia " + number).all()
+    best = rows["best"].astype(int)
+    assert best[best > 0].median() == 2
+    assert (best > 100).mean() < 0.01
+    # Events of equal best do not all have the same low estimate, within one
+    # chunk of rows (ids 1 to 1,000) as well as across chunks.
+    some = (best >= 10) & (rows["id"].astype(int) <= 1_000)
+    assert rows[some].groupby("best")["low"].nunique().max() > 1
