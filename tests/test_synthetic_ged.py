@@ -619,3 +619,38 @@ def test_dyads_militias_and_deaths(rows):
     # chunk of rows (ids 1 to 1,000) as well as across chunks.
     some = (best >= 10) & (rows["id"].astype(int) <= 1_000)
     assert rows[some].groupby("best")["low"].nunique().max() > 1
+
+
+def test_a_point_on_a_whole_degree_is_written_without_decimals():
+    """A unit that holds one six-decimal point inside it, (1, 1): written
+    1.000000 in latitude and longitude, and POINT (1 1) in geom_wkt, as GED
+    drops trailing zeros and the point."""
+    shape = box(0.999999, 0.999999, 1.000001, 1.000001)
+    shapely.prepare(shape)
+    units = _Units(
+        country=np.array([0]),
+        name=np.array(["Whole"], dtype=object),
+        geometry=np.array([shape], dtype=object),
+        bounds=np.array([shape.bounds]),
+        weight=np.array([1.0]),
+    )
+    day = np.array([10_000], dtype=np.int64)
+    frame, _ = _chunk(
+        1,
+        1,
+        np.random.default_rng(4),
+        ged_countries().iloc[:1],
+        units,
+        (day, day + 400),
+        np.empty(0, dtype=np.int64),
+    )
+    assert frame["longitude"].tolist() == ["1.000000"]
+    assert frame["latitude"].tolist() == ["1.000000"]
+    assert frame["geom_wkt"].tolist() == ["POINT (1 1)"]
+
+
+def test_most_events_are_clear(rows):
+    # GED's event_clarity: 1 for a clear event, 2 for a less clear one.
+    clarity = rows["event_clarity"]
+    assert set(clarity) == {"1", "2"}
+    assert (clarity == "1").mean() > 0.5
