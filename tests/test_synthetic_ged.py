@@ -175,6 +175,8 @@ def test_same_seed_same_bytes_other_seed_other_bytes(written, tmp_path, world):
 
 def test_ids_and_points_are_unique(rows):
     assert rows["id"].is_unique
+    # Numbered from 1, across chunks.
+    assert rows["id"].astype(int).tolist() == list(range(1, N + 1))
     assert len(rows) == N
     assert not rows.duplicated(["latitude", "longitude"]).any()
 
@@ -438,7 +440,8 @@ def test_spans_start_within_the_active_days_and_keep_their_shapes():
     """Per row, date_prec 1 starts on a day of its country's active days, and
     over 3,000 rows every day of a three-day window is met; date_prec 2 spans
     each of 1 to 5 days; date_prec 4 has both whole months (the 1st to the
-    last day) and parts of months starting on different days."""
+    last day) and parts of months starting on different days; date_prec 5
+    whole years and parts of years likewise."""
     rng = np.random.default_rng(9)
     n = 3_000
     first = np.full(n, 10_000, dtype=np.int64)  # 1997-05-19
@@ -458,6 +461,14 @@ def test_spans_start_within_the_active_days_and_keep_their_shapes():
     assert whole.any()
     assert not whole.all()
     assert len(set(start[four][~whole].tolist())) > 1
+    # date_prec 5 likewise: whole years (1 January to 31 December) and parts.
+    five = prec == 5
+    year_start = start[five].astype("datetime64[Y]").astype("datetime64[D]")
+    year_end = (start[five].astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    whole = (start[five] == year_start) & (end[five] == year_end)
+    assert whole.any()
+    assert not whole.all()
+    assert len(set(start[five][~whole].tolist())) > 1
 
 
 def read_table() -> dict[str, dict[str, str]]:
