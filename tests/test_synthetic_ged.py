@@ -219,7 +219,9 @@ def test_priogrid_of_a_real_ged_row():
     # Pakistan file, id 59553: POINT (74.355544 34.821865), priogrid_gid 179789.
     # Row 250 from the south (34.82 + 90 = 124.82 -> 249 whole half-degrees),
     # column 509 (74.36 + 180 = 254.36 -> 508 whole, counted from 1).
-    assert priogrid_gid(np.array([74.355544]), np.array([34.821865]))[0] == 179789
+    cell = priogrid_gid(np.array([74.355544]), np.array([34.821865]))
+    assert cell.dtype == np.int64
+    assert cell[0] == 179789
 
 
 def test_estimates_are_ordered_and_deaths_add_up(rows):
