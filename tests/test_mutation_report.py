@@ -83,3 +83,19 @@ def test_a_stopped_run_scores_what_it_checked_and_says_so():
     assert "| `filters` | 3 / 4 checked of 6 (partial) | 75.0% ✗ |" in report.table(
         {"filters": result}
     )
+
+
+@pytest.mark.parametrize(
+    ("caught", "checked", "shown"),
+    [
+        (1112, 1236, "89.9%"),  # 89.97: rounded, it would read as the target
+        (9, 10, "90.0%"),
+        (2, 3, "66.6%"),
+        (1, 1000, "0.1%"),
+        (0, 7, "0.0%"),
+        (7, 7, "100.0%"),
+        (0, 0, "100.0%"),  # nothing checked: nothing missed
+    ],
+)
+def test_a_score_is_shown_rounded_down_to_a_tenth(caught, checked, shown):
+    assert report.percent(caught, checked) == shown
