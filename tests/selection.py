@@ -62,10 +62,13 @@ MODULE_ENV = "IMU_GEO_MUTATION_MODULE"
 VERDICT_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 
 # The picture's modules (imu_geo.render.*) are tested together, through the
-# picture and its parts. Not test_render_cli.py, which reads through DuckDB:
-# mutmut forks each worker from the process that ran the tests, without
-# DuckDB's worker threads, and a query there waits for them for ever.
-_RENDER_TESTS = ("test_render.py", "test_render_parts.py", "test_animation.py")
+# picture and its parts, and through the command that writes it.
+_RENDER_TESTS = (
+    "test_render.py",
+    "test_render_parts.py",
+    "test_render_cli.py",
+    "test_animation.py",
+)
 # The store's modules are tested together, through the stores they write.
 _STORE_TESTS = (
     "test_store_batches.py",
@@ -130,12 +133,8 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         for name in ("__init__", "files", "points", "borders", "placenames", "regions")
     },
 }
-# Test files named after a module that its mutation runs leave out: they reach
-# it through the command line's export on the DuckDB engine, and a forked worker
-# running them waited on an inherited lock until it was stopped (seen on a
-# mutant of source_columns.text_cells). The module's direct tests stay.
+# Test files named after a module that do not test it.
 NOT_MODULE_TESTS: dict[str, tuple[str, ...]] = {
-    "imu_geo.source_columns": ("test_source_columns.py",),
     # Named after the importers' table reader, not the store's table.
     "imu_geo.store.table": ("test_reading_table.py",),
 }
