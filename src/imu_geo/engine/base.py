@@ -81,11 +81,12 @@ def _column_type(kind: pa.DataType) -> pa.DataType:
 def normalise(table: pa.Table) -> pd.DataFrame:
     """An engine's Arrow result as the frame every engine gives."""
     if any(pa.types.is_timestamp(f.type) and f.type.tz for f in table.schema):
-        # Spark sends timestamps in its session's zone, which is UTC.
+        # Spark sends timestamps in its session's zone, which is UTC; they are
+        # given as naive times in UTC, like every other date and time.
         table = pa.table(
             {
                 f.name: (
-                    table[f.name].cast(pa.timestamp("ns", tz="UTC")).cast(pa.int64())
+                    table[f.name].cast(pa.timestamp("ns"))
                     if pa.types.is_timestamp(f.type) and f.type.tz
                     else table[f.name]
                 )
