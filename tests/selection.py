@@ -84,6 +84,12 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.views": ("test_security.py", "test_event_points.py"),
     "imu_geo.engine.queries": ("test_engine_parity.py", "test_scale.py"),
     "imu_geo.engine.source": ("test_engine_queries.py", "test_engine_parity.py"),
+    "imu_geo.engine.base": ("test_engine_portability.py",),
+    "imu_geo.engine.duckdb": (
+        "test_engine_fork.py",
+        "test_engine_queries.py",
+        "test_engine_portability.py",
+    ),
     **{
         f"imu_geo.store.{name}": _STORE_TESTS
         for name in ("__init__", "keys", "table", "stores", "writing", "folders")

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import imu_geo.engine.duckdb as duckdb_engine
 from imu_geo.engine.duckdb import DuckDBEngine
 
 ALARM_SECONDS = 30
@@ -110,5 +111,24 @@ def test_a_view_whose_file_went_is_registered_again_in_the_child(tmp_path):
             return total_and_rows(engine, 0)
 
         assert in_child(again) == (11, 2)  # 5 + 6
+    finally:
+        engine.close()
+
+
+def test_the_child_opens_its_connection_once(tmp_path):
+    engine = DuckDBEngine()
+    try:
+        engine.register("numbers", write_numbers(tmp_path / "n.parquet", [1, 2, 3, 4]))
+
+        def kept_after_each_query() -> list[int]:
+            # The inherited connection is kept once, at the first use; the
+            # child's own connection serves every query after it.
+            kept = [len(duckdb_engine._INHERITED)]
+            for low in (0, 1, 2):
+                total_and_rows(engine, low)
+                kept.append(len(duckdb_engine._INHERITED))
+            return [after - kept[0] for after in kept[1:]]
+
+        assert in_child(kept_after_each_query) == [1, 1, 1]
     finally:
         engine.close()

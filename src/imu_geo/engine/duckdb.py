@@ -54,7 +54,8 @@ class DuckDBEngine:
             self._config["threads"] = threads
         if memory_limit:
             self._config["memory_limit"] = memory_limit
-        self._connection = duckdb.connect(":memory:", config=self._config)
+        # An in-memory database (DuckDB's default): the data stay in the files.
+        self._connection = duckdb.connect(config=self._config)
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._views: dict[str, str] = {}
@@ -73,7 +74,7 @@ class DuckDBEngine:
             with self._lock:
                 if self._pid != os.getpid():
                     _INHERITED.append(self._connection)
-                    self._connection = duckdb.connect(":memory:", config=self._config)
+                    self._connection = duckdb.connect(config=self._config)
                     self._pid = os.getpid()
                     for table, path in list(self._views.items()):
                         try:
