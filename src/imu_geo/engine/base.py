@@ -72,6 +72,8 @@ def _column_type(kind: pa.DataType) -> pa.DataType:
     if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return pa.float64()
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        # A zoned time (Spark sends its session's zone, which is UTC) is cast
+        # to a naive one in UTC, like every other date and time.
         return pa.timestamp("ns")
     if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         return pa.string()
@@ -80,21 +82,6 @@ def _column_type(kind: pa.DataType) -> pa.DataType:
 
 def normalise(table: pa.Table) -> pd.DataFrame:
     """An engine's Arrow result as the frame every engine gives."""
-    if any(pa.types.is_timestamp(f.type) and f.type.tz for f in table.schema):
-        # Spark sends timestamps in its session's zone, which is UTC; they are
-        # given as naive times in UTC, like every other date and time.
-        table = pa.table(
-            {
-                f.name: (
-                    table[f.name].cast(pa.timestamp("ns"))
-                    if pa.types.is_timestamp(f.type) and f.type.tz
-                    else table[f.name]
-                )
-                for f in table.schema
-            }
-        )
     schema = pa.schema([pa.field(f.name, _column_type(f.type)) for f in table.schema])
-    table = table.cast(schema)
-    return table.to_pandas(
-        types_mapper={pa.int64(): pd.Int64Dtype()}.get, ignore_metadata=True
-    )
+    # The cast leaves no pandas metadata: the frame has a plain index.
+    return table.cast(schema).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
