@@ -256,6 +256,14 @@ def test_a_second_open_reads_no_events_csv(folder, tmp_path, monkeypatch):
     assert out.getvalue() == expected
 
 
+def test_the_store_is_written_under_the_root_given(folder, tmp_path):
+    root = tmp_path / "elsewhere"
+    source = open_source(folder, root)
+    # A store is a folder named by its key, directly under the root.
+    assert source.store.path == root / source.store.key
+    assert source.store.path.is_dir()
+
+
 def test_the_command_reuses_the_store_after_a_restart(folder, tmp_path, capsysbinary):
     assert run(["export", "--data", str(folder)], capsysbinary)[0] == 0
     stores = {p.name for p in Path(os.environ[STORE_ENV_VAR]).iterdir()}
