@@ -148,13 +148,15 @@ def _report_csv(report: pd.DataFrame) -> bytes:
     dashboard's downloads; a plain number (``-999``) is left as it is.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer)  # its default line end is RFC 4180's CRLF
     writer.writerow([neutralise_formula(str(c)) for c in report.columns])
     # Column by column, each distinct value once: a million-row import can
     # have tens of thousands of reported rows with their source fields.
     columns = [_safe_cells(report.iloc[:, i]) for i in range(report.shape[1])]
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue().encode("utf-8")
+    # Not mutated: the columns are all the report's, of one length, so no
+    # value of ``strict`` changes anything.
+    writer.writerows(zip(*columns, strict=True))  # pragma: no mutate
+    return buffer.getvalue().encode()  # UTF-8
 
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -167,7 +169,7 @@ def _safe_cell(value: object) -> str:
 
 def _safe_cells(column: pd.Series) -> list[str]:
     """A column's cells as :func:`_report_csv` writes them."""
-    codes, uniques = pd.factorize(column.to_numpy(object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(column.to_numpy(object))  # a missing value: -1
     safe = [_safe_cell(value) for value in uniques]
     safe.append("")  # the sentinel -1: a missing value
     return [safe[code] for code in codes]
@@ -188,7 +190,7 @@ def rejects_csv(result: ImportResult) -> bytes:
             for c in originals.columns[1:]
         }
         originals = originals.rename(columns=renamed)
-        first = report.drop_duplicates("row", keep="first").index
+        first = report.drop_duplicates("row").index  # the first of each row
         attach = report.loc[first, ["row"]].merge(originals, on="row", how="left")
         attach.index = first
         report = report.join(attach.drop(columns="row"))
