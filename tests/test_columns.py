@@ -107,3 +107,19 @@ def test_kept_columns_when_nothing_is_kept():
     table = kept_columns(frame, column_map("acled", frame), np.array([1]))
     assert list(table.columns) == []
     assert table.index.equals(pd.RangeIndex(1))
+
+
+def test_kept_columns_are_numbered_from_0_whatever_the_frame_index():
+    # The rows are numbered from 0 in the order of positions, whatever the
+    # index of the frame they are taken from.
+    frame = FRAME.set_axis([10, 11], axis="index")
+    table = kept_columns(frame, column_map("acled", frame), np.array([0, 1]))
+    assert table.index.equals(pd.RangeIndex(2))
+    assert table["notes_x"].tolist() == ["a", "b"]
+
+
+def test_the_column_map_of_a_file_without_columns_is_text():
+    columns = column_map("acled", pd.DataFrame(index=pd.RangeIndex(3)))
+    assert list(columns.columns) == ["column", "what"]
+    assert len(columns) == 0
+    assert [str(dtype) for dtype in columns.dtypes] == ["str", "str"]
