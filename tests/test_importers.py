@@ -1724,6 +1724,24 @@ def test_rejects_csv_lists_each_issue_with_the_rejected_row(tmp_path):
     ]
 
 
+def test_a_file_with_its_own_row_column_reports_its_rejected_rows(tmp_path):
+    # A column named ``row`` is the file's own: the report's ``row`` is the row
+    # number, and the file's value goes beside it as ``source_row``.
+    payload = acled(
+        row(latitude="-999", row="r-1"),
+        row(event_id_cnty="UZB2", row="r-2"),
+        columns=(*ACLED_COLUMNS, "row"),
+    )
+    result = import_file("acled.csv", payload)
+    assert len(result.events) == 1
+    write_import(result, tmp_path)
+    with (tmp_path / "row-problems.csv").open(newline="", encoding="utf-8") as handle:
+        records = list(csv.DictReader(handle))
+    assert [(r["row"], r["action"], r["source_row"]) for r in records] == [
+        ("2", "rejected", "r-1")
+    ]
+
+
 def test_run_import_exit_codes_and_one_line_messages(tmp_path):
     clean = tmp_path / "clean.csv"
     clean.write_bytes(acled(ANDIJAN, KHANABAD))

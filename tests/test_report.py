@@ -182,6 +182,14 @@ def test_rejects_csv_renames_every_source_column_named_like_a_report_column():
     )
 
 
+def test_rejects_csv_keeps_a_source_column_named_row_beside_the_row_number():
+    originals = pd.DataFrame([[2, "r-1", "=x"]], columns=["row", "row", "x"])
+    result = _result([(2, "rejected", "", "bad")], rejected_rows=originals)
+    assert rejects_csv(result) == (
+        b"row,action,column,reason,source_row,x\r\n2,rejected,,bad,r-1,'=x\r\n"
+    )
+
+
 def test_rejects_csv_without_rejected_rows_is_the_report():
     result = _result([(4, "repaired", "d", "fixed d")])
     assert rejects_csv(result) == (

@@ -365,7 +365,8 @@ def import_table(
     report = report[["row", "action", "column", "reason"]].reset_index(drop=True)
     report["row"] = report["row"].astype(np.int64)
     rejected_rows = source.frame.loc[rejected].copy()
-    rejected_rows.insert(0, "row", rows[rejected])
+    # The file may have a column of its own named ``row``: this one is first.
+    rejected_rows.insert(0, "row", rows[rejected], allow_duplicates=True)
     # Every column the rules read is in source.read by now.
     columns = column_map(fmt, source.frame, source.read)
     return ImportResult(

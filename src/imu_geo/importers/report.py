@@ -185,11 +185,13 @@ def rejects_csv(result: ImportResult) -> bytes:
     report = result.report_frame()
     originals = result.rejected_rows
     if len(originals):
-        renamed = {
-            c: (f"source_{c}" if c in ("row", "action", "column", "reason") else c)
+        # By position: the first column is the row number, and a column of the
+        # file's own may have the same name.
+        names = [
+            f"source_{c}" if c in ("row", "action", "column", "reason") else c
             for c in originals.columns[1:]
-        }
-        originals = originals.rename(columns=renamed)
+        ]
+        originals = originals.set_axis(["row", *names], axis=1)
         first = report.drop_duplicates("row").index  # the first of each row
         attach = report.loc[first, ["row"]].merge(originals, on="row", how="left")
         attach.index = first
