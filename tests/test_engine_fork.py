@@ -132,3 +132,15 @@ def test_the_child_opens_its_connection_once(tmp_path):
         assert in_child(kept_after_each_query) == [1, 1, 1]
     finally:
         engine.close()
+
+
+def test_a_lock_held_at_the_fork_does_not_stop_the_child(tmp_path):
+    engine = DuckDBEngine()
+    try:
+        engine.register("numbers", write_numbers(tmp_path / "n.parquet", [5, 6]))
+        # As if another thread were registering a view when the process forked.
+        with engine._lock:
+            assert in_child(lambda: total_and_rows(engine, 0)) == (11, 2)  # 5 + 6
+        assert total_and_rows(engine, 5) == (6, 1)
+    finally:
+        engine.close()

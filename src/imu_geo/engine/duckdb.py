@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import weakref
 from collections.abc import Mapping
 
 import duckdb
@@ -43,6 +44,20 @@ def duckdb_sql(sql: str) -> str:
 _INHERITED: list[duckdb.DuckDBPyConnection] = []
 
 
+# Every engine of this process, for the fork hook below.
+_ENGINES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """Give each engine a new lock in a forked child: one held at the fork by a
+    thread the fork did not copy would never be released."""
+    for engine in list(_ENGINES):
+        engine._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class DuckDBEngine:
     """The engine of one process: DuckDB over Parquet views."""
 
@@ -59,6 +74,7 @@ class DuckDBEngine:
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._views: dict[str, str] = {}
+        _ENGINES.add(self)
 
     def _create_view(self, table: str, path: str) -> None:
         literal = path.replace("'", "''")
