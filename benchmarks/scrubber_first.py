@@ -7,8 +7,9 @@ measures, CPU time and wall time:
 
 - ``import``: ``import imu_geo.ui.player`` (the Map page's Play and scrubber),
   and whether it loaded Altair;
-- ``first``: the first :func:`imu_geo.scrubber.scrubber_spec` of a table of
-  25 years of three layers (900 rows, the most the scrubber sends);
+- ``first``: the first :func:`imu_geo.scrubber.scrubber_data` (as the text
+  the page sends, :func:`imu_geo.scrubber.scrubber_text`) of a table of 25
+  years of three layers (900 rows, the most the scrubber sends);
 - ``next``: the same rows with another window (a Play or slider step).
 
 The median of the runs is printed, with every run's figures as JSON. It is a
@@ -42,7 +43,7 @@ out["import"]["altair"] = "altair" in sys.modules
 from datetime import date
 import pandas as pd
 from imu_geo.filters import FilterSpec
-from imu_geo.scrubber import SCRUB_LABEL, scrubber_rows, scrubber_spec
+from imu_geo.scrubber import SCRUB_LABEL, scrubber_data, scrubber_rows, scrubber_text
 
 months = pd.date_range("1991-01-01", "2015-12-01", freq="MS")
 counts = pd.DataFrame(
@@ -56,11 +57,11 @@ rows = scrubber_rows(counts)
 whole = FilterSpec(start=date(1991, 1, 1), end=date(2015, 12, 31))
 window = FilterSpec(start=date(1999, 1, 1), end=date(2004, 12, 31))
 start = clocks()
-scrubber_spec(rows, window, whole, SCRUB_LABEL)
+scrubber_text(scrubber_data(rows, window, whole, SCRUB_LABEL))
 out["first"] = since(start)
 step = FilterSpec(start=date(1999, 4, 1), end=date(2005, 3, 31))
 start = clocks()
-scrubber_spec(rows, step, whole, SCRUB_LABEL)
+scrubber_text(scrubber_data(rows, step, whole, SCRUB_LABEL))
 out["next"] = since(start)
 out["import"]["altair_after_first"] = "altair" in sys.modules
 print(json.dumps(out))

@@ -128,6 +128,7 @@ def _path_group(url: str) -> str:
 KIND_LABELS = {
     "dataframe": "table",
     "vega_lite_chart": "chart",
+    "bidi_component": "scrubber",
     "deck_gl_json_chart": "map",
     "imgs": "image",
     "ref_hash": "unchanged elements (hash only)",

@@ -201,7 +201,9 @@ def test_markup_in_every_field_is_inert_on_every_page(page: Page, every_field_se
         ).to_be_visible(timeout=30_000)
         run_finished(page)
         for chart in page.locator(
-            '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"]'
+            '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"], '
+            # The scrubber (its chart is in the component's shadow root).
+            'svg[aria-label^="Events per month"]'
         ).all():
             chart.scroll_into_view_if_needed()
             hover_across(page, chart)

@@ -242,7 +242,9 @@ def test_hostile_text_in_every_field_leaves_every_page_readable(
         ).to_be_visible(timeout=30_000)
         _assert_readable(page, hostile_server, outside, readable, deck=deck)
         for chart in page.locator(
-            '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"]'
+            '[data-testid="stDeckGlJsonChart"], [data-testid="stVegaLiteChart"], '
+            # The scrubber (its chart is in the component's shadow root).
+            'svg[aria-label^="Events per month"]'
         ).all():
             chart.scroll_into_view_if_needed()
             hover_across(page, chart)

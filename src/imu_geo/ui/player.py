@@ -3,21 +3,25 @@ under a map, whose brush is the window."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
+from imu_geo.data import PROJECT_DIR
 from imu_geo.engine.source import EventSource
 from imu_geo.filters import (
     FilterSpec,
     play_position,
 )
+from imu_geo.layers.basemap import STATIC_URL
 from imu_geo.scrubber import (
     SCRUB_LABEL,
-    SCRUB_MODES,
+    scrubber_data,
     scrubber_rows,
-    scrubber_spec,
+    scrubber_text,
     window_from_scrub,
 )
 from imu_geo.ui.loading import LoadedData, dataset_tag
@@ -98,35 +102,75 @@ def _scrubber_rows(key: tuple, facets: tuple, _counts):
     return scrubber_rows(_counts)
 
 
+# The scrubber's chart is drawn in the browser by ``static/scrubber.js``, which
+# Streamlit serves as a static file: the browser fetches it once, and a step
+# sends only the chart's data. Its address carries a hash of its content, so a
+# new version is never taken from a cache. What is sent with every run is only
+# this loader, and the style sheet.
+SCRIPT = PROJECT_DIR / "static" / "scrubber.js"
+_SCRIPT_HASH = hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:12]
+SCRIPT_URL = f"{STATIC_URL}/{SCRIPT.name}?v={_SCRIPT_HASH}"
+_LOADER = """
+export default function (component) {
+  const host = component.parentElement;
+  const data = JSON.parse(component.data);
+  host.imuLatest = { ...component, data };
+  if (!host.imuLoading) {
+    host.imuLoading = import(new URL(data.script, document.baseURI).href)
+      .then((module) => { host.imuDraw = module.default; })
+      .catch(() => {
+        const note = document.createElement("p");
+        note.textContent = "The chart of events per month could not be loaded: "
+          + "move the time window with the slider in the sidebar.";
+        host.appendChild(note);
+      });
+  }
+  host.imuLoading.then(() => {
+    if (host.imuDraw) host.imuCleanup = host.imuDraw(host.imuLatest);
+  });
+  return () => { if (host.imuCleanup) host.imuCleanup(); };
+}
+"""
+# Registered once, when the module loads (Streamlit's advice for a component
+# mounted at every run).
+_SCRUBBER = st.components.v2.component(
+    "imu_geo_scrubber",
+    js=_LOADER,
+    css=Path(__file__).with_name("scrubber.css").read_text(),
+)
+
+
 def _on_scrub(data: LoadedData, key: str) -> None:
-    """A drag or click on the scrubber becomes the shared time window."""
+    """A drag, click or key press on the scrubber becomes the shared time window."""
     chosen = st.session_state.get(key)
     window = window_from_scrub(
-        chosen["selection"] if chosen else None, tuple(_value("window")), data.months
+        getattr(chosen, "window", None), tuple(_value("window")), data.months
     )
     if window:
         set_window(data, *window)
 
 
-def scrubber(data: LoadedData, spec: FilterSpec, where=st) -> None:
+def scrubber(data: LoadedData, spec: FilterSpec) -> None:
     """The events per month over the whole span, under a page's map, with the
     time window as a brush (:mod:`imu_geo.scrubber`).
 
     The brush is drawn from ``spec`` at every run, so the slider, Play and the
-    URL move it; a drag or click on it sets the window from its callback,
-    before the slider is drawn, so all of them follow.
+    URL move it; a drag, click or key press on it sets the window from its
+    callback, before the slider is drawn, so all of them follow. The key is the
+    dataset's: the chart stays mounted from one window to the next and only its
+    data changes.
     """
     facets = (_facet_key(spec), tuple(spec.layers))
     rows = _scrubber_rows(data.key, facets, monthly_counts(data, spec))
-    chart = scrubber_spec(rows, spec, data.default_spec, SCRUB_LABEL)
-    # A new key for each window: a brush left from an earlier window must not be
-    # read again, and the new chart starts from the window as it is.
-    key = f"scrub-{dataset_tag(data)}-{spec.start:%Y-%m}-{spec.end:%Y-%m}"
-    where.vega_lite_chart(
-        spec=chart,
-        width="stretch",
+    key = f"scrub-{dataset_tag(data)}"
+    _SCRUBBER(
+        data=scrubber_text(
+            {
+                **scrubber_data(rows, spec, data.default_spec, SCRUB_LABEL),
+                "script": SCRIPT_URL,
+            }
+        ),
         key=key,
-        on_select=partial(_on_scrub, data, key),
-        selection_mode=list(SCRUB_MODES),
+        on_window_change=partial(_on_scrub, data, key),
     )
-    where.caption(SCRUB_LABEL)
+    st.caption(SCRUB_LABEL)
