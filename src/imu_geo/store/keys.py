@@ -103,6 +103,8 @@ def folder_key(directory: Path, root: Path | None = None) -> str:
         known = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
+    if not isinstance(known, dict):
+        known = {}  # a memo of another shape: hashed again, and written anew
     entry = known.get(str(directory))
     if isinstance(entry, dict) and entry.get("stamp") == stamp:
         return str(entry["key"])
