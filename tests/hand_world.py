@@ -48,14 +48,14 @@ def _collection(features: list[dict]) -> str:
 
 
 def _feature(region_id, name, level, country, shape) -> dict:
-    centre = shape.centroid
+    west, south, east, north = shape.bounds  # the label at the box's centre
     properties = {
         "region_id": region_id,
         "name": name,
         "level": level,
         "country": country,
-        "label_lat": centre.y,
-        "label_lon": centre.x,
+        "label_lat": (south + north) / 2,
+        "label_lon": (west + east) / 2,
     }
     return {"type": "Feature", "properties": properties, "geometry": mapping(shape)}
 
