@@ -208,6 +208,9 @@ DISTANCES = [
     # A country without an outline: not measured, 0.
     (["ZZ"], [50.0], [50.0], [0.0]),
     (["", "ZZ"], [50.0, 0.5], [50.0, 3.0], [0.0, 0.0]),
+    # One without an outline before one with (codes are taken in sorted order).
+    (["", "AA"], [50.0, 0.5], [50.0, 2.0], [0.0, DEGREE_KM]),
+    (["AB", "BB"], [0.5, 10.5], [2.0, 2.0], [0.0, DEGREE_KM]),
     # The same point against each country's outline.
     (["AA", "BB"], [10.5, 10.5], [2.0, 2.0], [arc_km(2.0, 10.5, 1.0, 1.0), DEGREE_KM]),
     # Codes mixed: each row keeps its own answer.
