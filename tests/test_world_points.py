@@ -102,6 +102,21 @@ def test_locate_points_of_several_points(hand_world, lon, lat, expected):
     assert [tuple(row) for row in found.itertuples(index=False)] == expected
 
 
+def test_locate_points_of_missing_and_whole_number_coordinates(hand_world):
+    # None, as a list read from JSON holds a missing value, is no coordinate;
+    # whole numbers are degrees like any other.
+    found = locate_points([None, 3, 0.5], [1, None, 1], hand_world)
+    assert [tuple(row) for row in found.itertuples(index=False)] == [
+        NOWHERE,
+        NOWHERE,
+        ("AA", "AA-1", "Ay One"),
+    ]
+    found = locate_points([3], [1], hand_world)
+    assert [tuple(row) for row in found.itertuples(index=False)] == [
+        ("BB", "BB-1", "Bee One")
+    ]
+
+
 def test_locate_points_of_no_point(hand_world):
     found = locate_points([], [], hand_world)
     assert list(found.columns) == ["country", "admin1", "admin1_name"]
