@@ -116,6 +116,9 @@ POINT_COUNTRIES = [
     # A stated country without a boundary.
     ([11.5], [1.5], ["ZZ"], {"CC"}),
     ([0.5], [1.95], ["ZZ"], {"AA"}),
+    # A missing coordinate (None, as JSON gives it) is no point.
+    ([None, 3.0], [1.0, None], ["AA", "BB"], set()),
+    ([None, 3.0], [1.0, 1.0], [None, None], {"BB"}),
     # At sea, or not a point: nowhere.
     ([5.0], [1.0], [""], set()),
     ([5.0], [1.0], ["AA"], set()),
@@ -215,8 +218,9 @@ def test_regions_for_places_of_no_points(hand_world):
 
 # --- a dataset's regions completed with the world's ----------------------------
 
-# A dataset's own regions: its country "AA" (an outline of its own, smaller than
-# the world's: x 0..1.5) and one unit of it.
+# A dataset's own regions: its country "AA", with an outline of its own that
+# reaches past the world's AA into the world's BB (x 0..2.5), and one unit of
+# it (x 0..1).
 OWN = gpd.GeoDataFrame(
     {
         "region_id": ["AA", "own-1"],
@@ -224,9 +228,9 @@ OWN = gpd.GeoDataFrame(
         "level": ["country", "admin1"],
         "country": ["AA", "AA"],
         "label_lat": [1.0, 1.0],
-        "label_lon": [0.75, 0.75],
+        "label_lon": [1.25, 0.5],
     },
-    geometry=[box(0, 0, 1.5, 2), box(0, 0, 1.5, 2)],
+    geometry=[box(0, 0, 2.5, 2), box(0, 0, 1, 2)],
     crs="EPSG:4326",
 )
 
@@ -237,7 +241,12 @@ COMPLETE = [
     ([], [], None),
     ([("AA", Point(0.5, 1.0))], None, None),
     # On the outline of OWN's country: inside.
-    ([("", Point(1.5, 1.0))], None, None),
+    ([("", Point(2.5, 1.0))], None, None),
+    # In OWN's country, outside its unit, where the world has BB: inside, as
+    # only the dataset's countries count.
+    ([("", Point(2.2, 1.0))], None, None),
+    ([], [(1.0, 2.2, "")], None),
+    ([], [("1.0", "2.2", "BB")], None),
     ([("AA", Point(0.5, 1.0))], [(1.0, 0.5, "AA")], None),
     # Outside OWN's country, in the world's BB or CC: their regions come.
     ([("", Point(3.0, 1.0))], None, ids_of("BB")),
@@ -245,10 +254,6 @@ COMPLETE = [
     ([], [(1.0, 3.0, "")], ids_of("BB")),
     ([], [("1.0", "11.5", "")], ids_of("CC")),
     ([("", Point(0.5, 1.0))], [(1.0, 3.0, ""), (1.0, 0.5, "")], ids_of("BB")),
-    # Outside OWN's outline but in the world's AA (x 1.5..2): OWN has AA
-    # already, and nothing of it is added.
-    ([("", Point(1.8, 1.0))], None, None),
-    ([], [(1.0, 1.8, "AA")], None),
     # Naming AA outside AA: BB is added, AA is not again.
     ([("AA", Point(3.0, 1.0))], None, ids_of("BB")),
     # At sea, or rows without a point: nothing.
