@@ -252,9 +252,7 @@ class EventSource:
         starts = [_month_start(int(m)) for m in found["month"]]
         frame = pd.DataFrame(
             {
-                "start": pd.to_datetime(starts)
-                if starts
-                else pd.Series(dtype="datetime64[ns]"),
+                "start": pd.to_datetime(starts),
                 "layer": found["layer"].astype(str).to_numpy(),
                 "vague": found["vague"].astype(int).to_numpy() == 1,
                 "count": found["count"].astype("int64").to_numpy(),
