@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,22 @@ def test_folder_key_remembers_the_key_by_stamp_in_the_root(tmp_path):
         str(folder.resolve()): {"stamp": stamp(folder, ["a.csv", "b.csv"]), "key": key}
     }
     # Only the memo is left in the root: no temporary file beside it.
+    assert [p.name for p in root.iterdir()] == ["keys.json"]
+
+
+def test_folder_key_writes_its_memo_beside_it_not_in_the_temporary_folder(
+    tmp_path, monkeypatch
+):
+    # The memo is written to a file in the root and renamed over keys.json: a
+    # file of the system's temporary folder could not be renamed across file
+    # systems. With that folder missing, the memo is written all the same.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    folder = tmp_path / "data"
+    write_files(folder, {"a.csv": b"1"})
+    root = tmp_path / "store"
+    key = folder_key(folder, root)
+    memo = json.loads((root / "keys.json").read_text(encoding="utf-8"))
+    assert memo[str(folder.resolve())]["key"] == key
     assert [p.name for p in root.iterdir()] == ["keys.json"]
 
 
