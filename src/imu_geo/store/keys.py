@@ -99,12 +99,7 @@ def folder_key(directory: Path, root: Path | None = None) -> str:
     stamp = _stamp(files)
     root = Path(root) if root is not None else default_root()
     memo = root / "keys.json"
-    try:
-        known = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if not isinstance(known, dict):
-        known = {}  # a memo of another shape: hashed again, and written anew
+    known = _read_memo(memo)
     entry = known.get(str(directory))
     if isinstance(entry, dict) and entry.get("stamp") == stamp:
         return str(entry["key"])
@@ -116,6 +111,16 @@ def folder_key(directory: Path, root: Path | None = None) -> str:
     except OSError:
         pass  # only a shortcut: the key is hashed again next time
     return key
+
+
+def _read_memo(memo: Path) -> dict:
+    """The keys remembered in ``memo``: none when it is missing, cannot be read
+    or is not a mapping (it is then written anew)."""
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
