@@ -252,13 +252,16 @@ COMPLETE = [
     ([("", Point(3.0, 1.0))], None, ids_of("BB")),
     ([("", Point(0.5, 1.0)), ("", Point(11.5, 1.0))], None, ids_of("CC")),
     ([], [(1.0, 3.0, "")], ids_of("BB")),
+    # A point's stated country counts as well as the one it lies in.
+    ([], [(1.0, 11.5, "BB")], ids_of("BB", "CC")),
     ([], [("1.0", "11.5", "")], ids_of("CC")),
     ([("", Point(0.5, 1.0))], [(1.0, 3.0, ""), (1.0, 0.5, "")], ids_of("BB")),
     # Naming AA outside AA: BB is added, AA is not again.
     ([("AA", Point(3.0, 1.0))], None, ids_of("BB")),
     # At sea, or rows without a point: nothing.
     ([("", Point(5.0, 1.0))], None, None),
-    ([], [(NAN, 3.0, "BB"), ("", "", "CC")], None),
+    ([], [(NAN, 3.0, "BB"), ("", "", "CC"), ("x", "y", "CC")], None),
+    ([], [("x", 3.0, "BB"), (1.0, "east", "BB"), (1.0, 3.0, "")], ids_of("BB")),
     ([], [(None, None, "BB")], None),
 ]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from imu_geo.world.files import CRS, WORLD_DIR, admin1, countries
+from imu_geo.world.files import WORLD_DIR, admin1, countries
 from imu_geo.world.points import locate_points
 
 REGION_COLUMNS = ("region_id", "name", "level", "country", "label_lat", "label_lon")
@@ -54,8 +54,10 @@ def regions_for(
         nations[nations["country"].isin(codes)].sort_values("region_id"),
         units[units["country"].isin(codes)].sort_values("region_id"),
     ]
+    # The world's frames are in EPSG:4326 with their outlines in "geometry":
+    # their rows concatenated are a GeoDataFrame of both.
     frame = pd.concat([p[[*REGION_COLUMNS, "geometry"]] for p in parts])
-    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry", crs=CRS)
+    return frame.reset_index(drop=True)
 
 
 def point_countries(
@@ -74,26 +76,16 @@ def point_countries(
     """
     x = np.asarray(lon, dtype=float)
     y = np.asarray(lat, dtype=float)
-    codes = (
-        np.asarray(stated, dtype=object)
-        if stated is not None
-        else np.full(x.size, "", dtype=object)
-    )
-    finite = np.isfinite(x) & np.isfinite(y)
-    if not finite.any():
+    codes = "" if stated is None else list(stated)
+    frame = pd.DataFrame({"x": x, "y": y, "code": codes})
+    # Positions, not labels, are used below, so the index need not be renumbered.
+    frame = frame[np.isfinite(x) & np.isfinite(y)].drop_duplicates()
+    if frame.empty:
         return set()
-    frame = pd.DataFrame({"x": x[finite], "y": y[finite], "code": codes[finite]})
-    frame = frame.drop_duplicates(ignore_index=True)
     found: set[str] = set()
     rest = np.ones(len(frame), dtype=bool)
-    areas = dict(
-        zip(
-            countries(directory)["country"],
-            countries(directory).geometry,
-            strict=True,
-        )
-    )
-    for code, rows in frame.groupby("code", sort=True).indices.items():
+    areas = countries(directory).set_index("country")["geometry"].to_dict()
+    for code, rows in frame.groupby("code").indices.items():
         if code not in areas:
             continue
         inside = shapely.intersects_xy(
@@ -191,8 +183,9 @@ def complete_regions(
     )
     if not keep.any():
         return regions
-    frame = pd.concat([regions, extra[keep]], ignore_index=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=regions.crs or CRS)
+    # A GeoDataFrame, in the CRS of both (or of the world's rows, when the
+    # dataset's regions have none).
+    return pd.concat([regions, extra[keep]], ignore_index=True)
 
 
 def regions_feature_collection(regions: gpd.GeoDataFrame) -> dict:
