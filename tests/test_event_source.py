@@ -27,7 +27,8 @@ from imu_geo.store import Store
 KEY = "k0123456789abcdef012"
 TABLE = f"events_{KEY}"
 SOURCE_TABLE = f"source_{KEY}"
-SPEC = FilterSpec(start=date(2000, 1, 1), end=date(2000, 12, 31), mode="cumulative")
+# A window: the queries then bound the events' start by the longest event.
+SPEC = FilterSpec(start=date(2000, 1, 1), end=date(2000, 12, 31), mode="window")
 
 
 class ScriptedEngine:
