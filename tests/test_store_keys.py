@@ -150,7 +150,7 @@ def test_folder_key_leaves_out_subfolders_and_their_files(tmp_path):
     assert key == expected_key("folder", [("events.csv", b"e")])
 
 
-def test_folder_key_remembers_the_key_by_stamp_in_the_root(tmp_path):
+def test_folder_key_keeps_the_key_by_stamp_in_the_root(tmp_path):
     folder = tmp_path / "data"
     write_files(folder, {"b.csv": b"2", "a.csv": b"1"})
     root = tmp_path / "store"
@@ -189,7 +189,7 @@ def test_folder_key_makes_a_root_that_does_not_exist(tmp_path):
     assert memo[str(folder.resolve())]["key"] == key
 
 
-def test_folder_key_takes_the_remembered_key_while_the_stamp_holds(tmp_path):
+def test_folder_key_gives_the_remembered_key_while_the_stamp_holds(tmp_path):
     folder = tmp_path / "data"
     write_files(folder, {"a.csv": b"1"})
     root = tmp_path / "store"
@@ -205,7 +205,7 @@ def test_folder_key_takes_the_remembered_key_while_the_stamp_holds(tmp_path):
     assert folder_key(Path("data/./"), root) == "remembered"
 
 
-def test_folder_key_hashes_again_when_the_stamp_changes(tmp_path):
+def test_folder_key_hashes_anew_when_the_stamp_changes(tmp_path):
     folder = tmp_path / "data"
     write_files(folder, {"a.csv": b"1"})
     root = tmp_path / "store"
@@ -257,7 +257,7 @@ def test_folder_key_keeps_other_folders_keys(tmp_path):
         '{"DATA": {"stamp": "wrong", "key": "remembered"}}',
     ],
 )
-def test_folder_key_hashes_past_a_memo_it_cannot_use(tmp_path, memo_text):
+def test_folder_key_passes_over_a_memo_it_cannot_use(tmp_path, memo_text):
     folder = tmp_path / "data"
     write_files(folder, {"a.csv": b"1"})
     root = tmp_path / "store"
