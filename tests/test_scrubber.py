@@ -387,6 +387,20 @@ def test_no_counts_give_typed_empty_rows():
     assert [str(t) for t in rows.dtypes] == ["int32", "category", "int32"]
 
 
+def test_rows_have_the_same_types_with_counts_as_without():
+    counts = pd.DataFrame(
+        {
+            "start": ["2003-03-01", "2003-04-01"],
+            "layer": ["base", "attack"],
+            "count": [7, 2],
+        }
+    )
+    rows = scrubber_rows(counts)
+    assert [str(t) for t in rows.dtypes] == ["int32", "category", "int32"]
+    assert rows["m"].tolist() == [m("2003-03"), m("2003-04")]
+    assert rows["n"].tolist() == [7, 2]
+
+
 def test_rows_are_sorted_by_month_and_layer_whatever_the_order_of_the_counts():
     counts = pd.DataFrame(
         {

@@ -101,9 +101,9 @@ def scrubber_rows(counts: pd.DataFrame) -> pd.DataFrame:
         # Equivalent mutant (None): pandas takes any false value as False.
         as_index=False,  # pragma: no mutate
     )["n"].sum()
+    # Small types, as for no counts: the table is kept for each dataset and
+    # filters (a layer's name once, as a category).
     summed["n"] = summed["n"].astype("int32")
-    # A category: Streamlit sends the table as Arrow, where a category's text is
-    # sent once (a 25-year table of three layers: about 10 kB instead of 21 kB).
     summed["layer"] = summed["layer"].astype("category")
     return summed.reset_index(drop=True)
 
