@@ -380,3 +380,16 @@ def test_sides_place_and_ids_go_to_their_columns():
 )
 def test_around_wraps_only_values_that_are_there(values, expected):
     assert _around(" at ", pd.Series(values, dtype="str"), "!").tolist() == expected
+
+
+def test_a_copy_without_where_prec_says_once_how_its_points_are_taken():
+    # The import asks a UCDP file for where_prec; the crosswalk itself says in
+    # one file note, not on every row, what a copy without it gives.
+    rows = [{k: v for k, v in BASE.items() if k != "where_prec"}] * 2
+    cross, issues = walk(*rows)
+    assert issues == []
+    assert cross.geo_precision.tolist() == ["country", "country"]
+    assert cross.file_notes == [
+        "has no where_prec column; every point is taken to be of country "
+        "precision, the coarsest its codebook gives"
+    ]
