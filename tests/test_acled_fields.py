@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from imu_geo.importers import acled
-from imu_geo.importers.acled import _acled, _classify, _interval
+from imu_geo.importers.acled import _acled, _acled_types, _classify, _interval
 
 from .crosswalk_rows import walk as walk_crosswalk
 
@@ -149,6 +149,42 @@ def test_old_alternatives_count_only_when_they_agree(monkeypatch):
         "pre-2019",
         "Battles or Violence against civilians",
     )
+
+
+# The tables of docs/import.md (ACLED), keys in lower case as they are compared.
+SUB_EVENT_TYPES = {
+    "suicide bomb": ("attack", "suicide_bombing"),
+    "remote explosive/landmine/ied": ("attack", "bombing"),
+    "grenade": ("attack", "bombing"),
+    "shelling/artillery/missile attack": ("attack", "bombing"),
+    "air/drone strike": ("attack", "bombing"),
+    "armed clash": ("attack", "armed_assault"),
+    "government regains territory": ("attack", "armed_assault"),
+    "non-state actor overtakes territory": ("attack", "armed_assault"),
+    "attack": ("attack", "armed_assault"),
+    "sexual violence": ("attack", "armed_assault"),
+    "abduction/forced disappearance": ("attack", "hostage_taking"),
+    "disrupted weapons use": ("attack", "foiled_plot"),
+    "headquarters or base established": ("base", "group_base"),
+    "agreement": ("context", "alliance"),
+    "arrests": ("context", "crackdown"),
+}
+EVENT_TYPES = {
+    "battles": ("attack", "armed_assault"),
+    "violence against civilians": ("attack", "armed_assault"),
+    "explosions/remote violence": ("attack", "bombing"),
+    "protests": ("context", "statement"),
+    "riots": ("context", "statement"),
+    "strategic developments": ("context", "statement"),
+}
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [("sub_event_type", SUB_EVENT_TYPES), ("event_type", EVENT_TYPES), ("notes", {})],
+)
+def test_the_type_tables_are_those_of_the_docs(column, expected):
+    assert _acled_types(column) == expected
 
 
 # --- time_precision ---------------------------------------------------------------
