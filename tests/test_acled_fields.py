@@ -620,3 +620,35 @@ def test_rows_are_merged_only_in_the_monadic_layout(rows):
     cross, found = walk(*rows)
     assert cross.merged_into is None
     assert [i for i in found if i[2] == "event_id_cnty"] == []
+
+
+def test_a_time_precision_outside_the_codebook_is_noted_without_words():
+    cross, _ = walk(BASE | {"event_type": "Battles", "time_precision": "4"})
+    assert cross.notes.tolist() == [
+        "Imported from ACLED: event_id_cnty UZB1. ACLED type: Battles. "
+        "time_precision 4; geo_precision 1 (near)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [(None, date(2009, 4, 3)), ("dmy", date(2009, 4, 3)), ("mdy", date(2009, 3, 4))],
+)
+def test_the_users_order_reads_event_date(order, expected):
+    # ACLED's codebook writes the day first; an order given wins.
+    row = BASE | {"event_type": "Battles", "event_date": "03/04/2009"}
+    cross, _ = walk_crosswalk(_acled, row, date_order=order)
+    assert list(cross.date_start) == [expected]
+
+
+def test_a_copy_without_geo_precision_says_once_how_its_points_are_taken():
+    # The import asks an ACLED file for geo_precision; the crosswalk itself
+    # says in one file note, not on every row, what a copy without it gives.
+    row = {k: v for k, v in BASE.items() if k != "geo_precision"}
+    cross, issues = walk(row | {"event_type": "Battles"}, row | {"event_type": "Riots"})
+    assert issues == []
+    assert cross.geo_precision.tolist() == ["province", "province"]
+    assert cross.file_notes == [
+        "has no geo_precision column; every point is taken to be of province "
+        "precision, the coarsest its codebook gives"
+    ]
