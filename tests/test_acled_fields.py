@@ -622,11 +622,17 @@ def test_rows_are_merged_only_in_the_monadic_layout(rows):
     assert [i for i in found if i[2] == "event_id_cnty"] == []
 
 
-def test_a_time_precision_outside_the_codebook_is_noted_without_words():
-    cross, _ = walk(BASE | {"event_type": "Battles", "time_precision": "4"})
+@pytest.mark.parametrize(
+    ("codes", "said"),
+    [
+        ({"time_precision": "4"}, "time_precision 4; geo_precision 1 (near)."),
+        ({"geo_precision": "4"}, "time_precision 1 (the day); geo_precision 4."),
+    ],
+)
+def test_a_code_outside_the_codebook_is_noted_without_words(codes, said):
+    cross, _ = walk(BASE | {"event_type": "Battles"} | codes)
     assert cross.notes.tolist() == [
-        "Imported from ACLED: event_id_cnty UZB1. ACLED type: Battles. "
-        "time_precision 4; geo_precision 1 (near)."
+        "Imported from ACLED: event_id_cnty UZB1. ACLED type: Battles. " + said
     ]
 
 
