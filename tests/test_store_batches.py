@@ -4,6 +4,8 @@ The store is written batch by batch (:func:`imu_geo.store.event_batches`), so
 the table sorted whole never exists. Here the row group is made a few rows
 long, so that the atlas's events span many batches, and the file is checked
 against pandas: the order, the ids, the row groups and each row's search text.
+The sample that decides which text columns are taken through a dictionary is
+made a few rows long too, so that both ways of taking rows are written.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -22,6 +25,10 @@ from imu_geo.store import content_key, write_store
 from imu_geo.store import table as store_table
 
 ROWS = 5
+SAMPLE = 10
+# Of a sample of about ten rows: a column of three layers is taken through a
+# dictionary, one of a title per event is not.
+SHARE = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +37,8 @@ def written(tmp_path_factory):
     root = tmp_path_factory.mktemp("stores")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store_table, "ROW_GROUP_ROWS", ROWS)
+        patch.setattr(store_table, "_SAMPLE_ROWS", SAMPLE)
+        patch.setattr(store_table, "DICTIONARY_SHARE", SHARE)
         store = write_store(dataset, content_key([b"batches"]), root)
     return dataset, pq.ParquetFile(store.events_path)
 
@@ -67,6 +76,74 @@ def test_row_groups_do_not_overlap_in_days(written):
         bounds.append((column.statistics.min, column.statistics.max))
     for (_, high), (low, _) in zip(bounds, bounds[1:], strict=False):
         assert high <= low
+
+
+def test_each_text_column_holds_the_events_values_in_date_order(written):
+    dataset, file = written
+    expected = dataset.events.sort_values(
+        ["date_start", "date_end", "event_id"], kind="stable"
+    )
+    table = file.read().to_pandas()
+    columns = ["layer", "event_type", "date_precision", "geo_precision", "title"]
+    columns += ["actors", "place_id", "place_name", "country", "description"]
+    for column in columns:
+        want = ["" if pd.isna(v) else str(v) for v in expected[column]]
+        assert table[column].tolist() == want, column
+        # Plain text in the file, whichever way its rows were taken.
+        assert file.schema_arrow.field(column).type == pa.string(), column
+    # Both ways of taking rows were used: a column of few values, and one of
+    # a value per event.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_table, "_SAMPLE_ROWS", SAMPLE)
+        patch.setattr(store_table, "DICTIONARY_SHARE", SHARE)
+        layer = store_table._gatherable(store_table._text(expected["layer"]))
+        title = store_table._gatherable(store_table._text(expected["title"]))
+    assert pa.types.is_dictionary(layer.type)
+    assert pa.types.is_string(title.type)
+
+
+def _cells(n: int, distinct: int, nulls: bool = False) -> list[str | None]:
+    # Rows 2j and 2j + 1 hold the same value, so the sample of every second
+    # row below sees every one of the ``distinct`` values.
+    cells: list[str | None] = [f"v{(i // 2) % distinct}" for i in range(n)]
+    if nulls:
+        cells[::7] = [None] * len(cells[::7])
+    return cells
+
+
+@pytest.mark.parametrize(
+    ("cells", "dictionary"),
+    [
+        # 40,000 rows, a sample of every second one: 20,000, of which 5% is
+        # 1,000 distinct values, the most taken through a dictionary.
+        (_cells(40_000, 1_000), True),
+        (_cells(40_000, 1_001), False),
+        (_cells(40_000, 3, nulls=True), True),
+        # A missing value counts as a value of its own: 999 and it make 1,000.
+        (_cells(40_000, 999, nulls=True), True),
+        (_cells(40_000, 1_000, nulls=True), False),
+        # Too short to be worth it.
+        (_cells(39_999, 2), False),
+        ([str(i) for i in range(50_000)], False),
+    ],
+)
+def test_which_text_columns_are_taken_through_a_dictionary(cells, dictionary):
+    values = pa.array(cells, pa.string())
+    made = store_table._gatherable(values)
+    assert pa.types.is_dictionary(made.type) is dictionary
+    if not dictionary:
+        assert made is values
+    positions = np.random.default_rng(5).permutation(len(cells))[:3_000]
+    taken = store_table.take_rows(made, pa.array(positions))
+    assert taken.type == pa.string()
+    assert taken.to_pylist() == [cells[p] for p in positions]
+
+
+def test_columns_other_than_text_are_taken_as_they_are():
+    numbers = pa.array(np.arange(60_000) % 3, pa.int64())
+    assert store_table._gatherable(numbers) is numbers
+    taken = store_table.take_rows(numbers, pa.array([5, 0, 59_999]))
+    assert taken.to_pylist() == [2, 0, 2]  # 59,999 = 3 × 19,999 + 2
 
 
 def test_each_rows_search_text_joins_its_columns_casefolded(written):
@@ -117,6 +194,8 @@ def test_source_columns_are_written_in_store_order_a_group_at_a_time(tmp_path):
     assert kept is not None and len(kept) > 2 * 2
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store_table, "ROW_GROUP_ROWS", 2)
+        patch.setattr(store_table, "_SAMPLE_ROWS", 2)
+        patch.setattr(store_table, "DICTIONARY_SHARE", 1.0)
         store = write_store(dataset, content_key([b"source"]), tmp_path / "stores")
     file = pq.ParquetFile(store.source_columns_path)
     sizes = [

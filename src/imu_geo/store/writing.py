@@ -38,12 +38,14 @@ from imu_geo.store.stores import Store, open_store, sweep_partial_stores
 from imu_geo.store.table import (
     ROW_GROUP_ROWS,
     _days,
+    _gatherable,
     _row_groups,
     _single,
     _text,
     event_batches,
     row_order,
     summary_levels,
+    take_rows,
 )
 
 
@@ -186,13 +188,16 @@ def _write_source_columns(dataset: Dataset, work: Path, order: np.ndarray) -> No
     :func:`row_order` gives it), with ``row_id``, written a row group at a
     time as the events are (:func:`_write_batches`)."""
     kept = dataset.source_columns
-    columns = [_single(_text(kept[c].reset_index(drop=True))) for c in kept.columns]
+    columns = [
+        _gatherable(_single(_text(kept[c].reset_index(drop=True))))
+        for c in kept.columns
+    ]
 
     def batches() -> Iterator[pa.RecordBatch]:
         for _, indices, row_ids in _row_groups(order):
             arrays = {"row_id": row_ids}
             for number, column in enumerate(columns):
-                arrays[f"c{number}"] = column.take(indices)
+                arrays[f"c{number}"] = take_rows(column, indices)
             yield pa.RecordBatch.from_pydict(arrays)
 
     _write_batches(work / SOURCE_COLUMNS_FILE, batches())
