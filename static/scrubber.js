@@ -12,6 +12,9 @@ const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
 const HEIGHT = 96;
 const MARGIN = { left: 34, right: 8, top: 6, bottom: 18 };
 const HANDLE = 10;  // width of an edge's grip, in pixels
+// Narrower than this, the band is held by an invisible hold of this width and
+// its edges' grips sit outside it, so a short window can still be moved.
+const MIN_HOLD = 3 * HANDLE;
 const DRAG = 3;  // a press moved less than this is a click
 const KEY_WAIT = 350;  // keys pressed within this many ms are sent as one step
 const KEY_STEPS = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1,
@@ -51,6 +54,9 @@ function makeView(root) {
   const brush = el("g", { class: "brush" }, svg);
   const body = el("rect", { class: "band", "data-part": "body", tabindex: 0,
     role: "slider" }, brush);
+  // Where the band is held when it is narrower than MIN_HOLD.
+  const hold = el("rect", { class: "hold", "data-part": "body", "aria-hidden": "true" },
+    brush);
   const left = el("rect", { class: "edge", "data-part": "left", tabindex: 0,
     role: "slider" }, brush);
   const right = el("rect", { class: "edge", "data-part": "right", tabindex: 0,
@@ -70,7 +76,6 @@ function makeView(root) {
     return { x0, x1, mw: (x1 - x0) / count, count, first: span[0], last: span[1] };
   };
   const monthAt = (p, x) => p.first + clamp(Math.floor((x - p.x0) / p.mw), 0, p.count - 1);
-  const edgeAt = (p, x) => clamp(Math.round((x - p.x0) / p.mw), 0, p.count);
 
   function drawBars() {
     const d = view.data;
@@ -126,11 +131,22 @@ function makeView(root) {
     const h = HEIGHT - MARGIN.bottom - y;
     body.setAttribute("x", xa.toFixed(1));
     body.setAttribute("width", Math.max(xb - xa, 1).toFixed(1));
-    left.setAttribute("x", (xa - HANDLE / 2).toFixed(1));
-    right.setAttribute("x", (xb - HANDLE / 2).toFixed(1));
-    for (const node of [body, left, right]) {
+    // A wide band's edges are held across its sides; a narrow one is held
+    // whole, and its edges just outside that hold.
+    const half = Math.max(xb - xa, MIN_HOLD) / 2;
+    const mid = (xa + xb) / 2;
+    const narrow = xb - xa < MIN_HOLD;
+    const la = narrow ? mid - half - HANDLE : xa - HANDLE / 2;
+    const rb = narrow ? mid + half : xb - HANDLE / 2;
+    hold.setAttribute("x", (mid - half).toFixed(1));
+    hold.setAttribute("width", narrow ? (2 * half).toFixed(1) : 0);
+    left.setAttribute("x", la.toFixed(1));
+    right.setAttribute("x", rb.toFixed(1));
+    for (const node of [body, hold, left, right]) {
       node.setAttribute("y", y);
       node.setAttribute("height", h);
+    }
+    for (const node of [body, left, right]) {
       node.setAttribute("aria-valuemin", p.first);
       node.setAttribute("aria-valuemax", p.last);
     }
@@ -141,7 +157,7 @@ function makeView(root) {
     left.style.fill = d.brush;
     right.style.fill = d.brush;
     grips.forEach((grip, i) => {
-      grip.setAttribute("x", ((i ? xb : xa) - 2).toFixed(1));
+      grip.setAttribute("x", ((i ? rb : la) + HANDLE / 2 - 2).toFixed(1));
       grip.setAttribute("y", (y + h / 2 - 9).toFixed(1));
       grip.setAttribute("width", 4);
       grip.setAttribute("height", 18);
@@ -217,13 +233,16 @@ function makeView(root) {
     if (!drag.moved && Math.abs(x - drag.x) < DRAG) return;
     drag.moved = true;
     const [a, b] = drag.win;
+    // The band and its edges move by the months dragged over, wherever they
+    // were held (a narrow band's edges are held beside it).
+    const months = Math.round((x - drag.x) / p.mw);
     if (drag.part === "body") {
-      const shift = clamp(Math.round((x - drag.x) / p.mw), p.first - a, p.last - b);
+      const shift = clamp(months, p.first - a, p.last - b);
       view.win = [a + shift, b + shift];
     } else if (drag.part === "left") {
-      view.win = [clamp(p.first + edgeAt(p, x), p.first, b), b];
+      view.win = [clamp(a + months, p.first, b), b];
     } else if (drag.part === "right") {
-      view.win = [a, clamp(p.first + edgeAt(p, x) - 1, a, p.last)];
+      view.win = [a, clamp(b + months, a, p.last)];
     } else {
       const m = monthAt(p, x);
       view.win = [Math.min(drag.anchor, m), Math.max(drag.anchor, m)];

@@ -183,3 +183,36 @@ def test_a_click_on_a_month_moves_the_window_keeping_its_length(
     # Twelve months centred on January 2010: five before it, six after.
     assert first == 2010 * 12 - 5
     assert _url_months(page) == (first, last)
+
+
+def test_a_one_month_window_can_be_moved_and_resized(page: Page, streamlit_server):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_app(page, f"{streamlit_server}/?start=2003-06-01&end=2003-06-30")
+    band = _band(page)
+    expect(band).to_have_attribute("aria-valuetext", "Jun 2003 to Jun 2003")
+    brush = band.bounding_box()
+    # A month's width on the axis, from the years 2000 and 2010 labelled on it.
+    labels = [
+        page.locator("svg text", has_text=re.compile(rf"^{year}$")).first.bounding_box()
+        for year in (2000, 2010)
+    ]
+    per_month = (labels[1]["x"] - labels[0]["x"]) / 120
+    # A month is a few pixels wide, narrower than an edge's grip: the band is
+    # still moved, not resized, when held in its middle.
+    assert per_month < 10
+    _drag(page, brush, 12 * per_month)
+    expect(caption(page)).not_to_have_text(
+        re.compile(r"from Jun 2003 to Jun 2003$"), timeout=20_000
+    )
+    first, last = _settled(page)
+    assert first == last
+    assert abs(first - (2004 * 12 + 5)) <= 1
+    assert _url_months(page) == (first, last)
+    # Its last month's edge, held just right of the band, still resizes it.
+    moved = caption(page).inner_text()
+    _drag(page, _edge(page, "last").bounding_box(), 5 * per_month)
+    expect(caption(page)).not_to_have_text(moved, timeout=20_000)
+    first_again, longer = _settled(page)
+    assert first_again == first
+    assert 4 <= longer - first <= 6
+    assert _url_months(page) == (first, longer)
