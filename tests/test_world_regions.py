@@ -7,6 +7,7 @@ at its box's centre).
 from __future__ import annotations
 
 import math
+import warnings
 
 import geopandas as gpd
 import pandas as pd
@@ -341,9 +342,17 @@ def test_complete_regions_keeps_the_datasets_crs_or_gives_the_worlds(hand_world)
     places = places_frame([("", Point(3.0, 1.0))])
     found = complete_regions(OWN, places, hand_world)
     assert found.crs == "EPSG:4326"
-    no_crs = gpd.GeoDataFrame(pd.DataFrame(OWN), geometry="geometry", crs=None)
-    found = complete_regions(no_crs, places, hand_world)
+    # Shapes of their own, not OWN's column: that would bring OWN's CRS along.
+    no_crs = gpd.GeoDataFrame(
+        pd.DataFrame(OWN).assign(geometry=list(OWN.geometry)), geometry="geometry"
+    )
+    assert no_crs.crs is None
+    # Given the world's CRS, said nowhere: a GeoJSON file's is always WGS 84.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = complete_regions(no_crs, places, hand_world)
     assert found.crs == "EPSG:4326"
+    assert no_crs.crs is None  # the dataset's own frame is left as it was
 
 
 def test_complete_regions_reads_only_the_points_columns(hand_world):

@@ -183,8 +183,14 @@ def complete_regions(
     )
     if not keep.any():
         return regions
-    # A GeoDataFrame, in the CRS of both (or of the world's rows, when the
-    # dataset's regions have none).
+    if regions.crs is None:
+        # A GeoJSON file's coordinates are WGS 84, as the world's are: the
+        # dataset's regions take the world's CRS, said instead of warned.
+        # On a copy: setting it would reach the caller's frame through the
+        # geometry column the two share.
+        regions = regions.copy()
+        regions.set_crs(extra.crs, inplace=True)
+    # A GeoDataFrame, in the CRS of both.
     return pd.concat([regions, extra[keep]], ignore_index=True)
 
 
