@@ -121,18 +121,6 @@ ADMIN1_PROPERTIES = (
     "label_lon",
 )
 COUNTRY_PROPERTIES = ("region_id", "name", "level", "country", "label_lat", "label_lon")
-GAZETTEER_COLUMNS = (
-    "geonameid",
-    "name",
-    "alt_names",
-    "country",
-    "admin1",
-    "admin1_name",
-    "gn_admin1",
-    "lat",
-    "lon",
-    "population",
-)
 
 
 class BuildError(Exception):
@@ -419,6 +407,9 @@ def gazetteer_rows(payload: bytes, units: gpd.GeoDataFrame) -> pd.DataFrame:
             frame.at[i, "admin1"] = same["region_id"].iloc[int(distance.argmin())]
     names = units.set_index("region_id")["name"]
     frame["admin1_name"] = frame["admin1"].map(names).fillna("")
+    # The columns the package reads the gazetteer with, in its order.
+    from imu_geo.world.files import GAZETTEER_COLUMNS
+
     return frame[list(GAZETTEER_COLUMNS)]
 
 
