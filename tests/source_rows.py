@@ -1,7 +1,8 @@
 """Rows in the layouts of ACLED, UCDP GED and GTD, written for the tests (none
-is taken from the datasets, whose terms forbid it for ACLED and GTD), and the
-bytes of a file that holds them. Shared by the importer, source-column,
-source-type, world-import and event-point tests."""
+is taken from the datasets, whose terms forbid it for ACLED and GTD), a row in
+this project's own columns, and the bytes of a file that holds them. Shared by
+the importer, native-field, source-column, source-type, world-import and
+event-point tests."""
 
 from __future__ import annotations
 
@@ -269,3 +270,38 @@ GTD_TASHKENT = {
     "nkill": "16",
     "nwound": "128",
 }
+
+
+# --- this project's own columns ----------------------------------------------------
+
+
+def native_row(**overrides) -> dict:
+    """A row in this project's columns (the Andijan bombing), with ``overrides``."""
+    row = {
+        "event_id": "2009-05-26-andijan-bombing",
+        "date_start": "2009-05-26",
+        "date_end": "2009-05-26",
+        "date_precision": "day",
+        "date_origin": "source",
+        "layer": "attack",
+        "event_type": "suicide_bombing",
+        "place_id": "andijan",
+        "geo_precision": "near",
+        "place_origin": "source",
+        "actors": "IMU",
+        "target": "police post",
+        "fatalities_low": "3",
+        "fatalities_best": "3",
+        "fatalities_high": "3",
+        "attribution": "suspected",
+        "title": "Suicide bombing in Andijan",
+        "description": "A suicide bomber attacked a police post.",
+        "source_quote": "A suicide bomber attacked a police post in Andijan.",
+        "source": "A source text.",
+        "notes": "",
+        "lat": "40.7834",
+        "lon": "72.3507",
+        "place_name": "Andijan",
+    }
+    row.update(overrides)
+    return row

@@ -44,6 +44,7 @@ from .source_rows import (
     UCDP_TAVILDARA,
     acled,
     issue,
+    native_row,
     row,
     table_bytes,
 )
@@ -193,37 +194,6 @@ GTD_KARACHI = GTD_TASHKENT | {
     "target1": "Jinnah International Airport",
     "nkill": "36",
 }
-
-
-def native_row(**overrides) -> dict:
-    row = {
-        "event_id": "2009-05-26-andijan-bombing",
-        "date_start": "2009-05-26",
-        "date_end": "2009-05-26",
-        "date_precision": "day",
-        "date_origin": "source",
-        "layer": "attack",
-        "event_type": "suicide_bombing",
-        "place_id": "andijan",
-        "geo_precision": "near",
-        "place_origin": "source",
-        "actors": "IMU",
-        "target": "police post",
-        "fatalities_low": "3",
-        "fatalities_best": "3",
-        "fatalities_high": "3",
-        "attribution": "suspected",
-        "title": "Suicide bombing in Andijan",
-        "description": "A suicide bomber attacked a police post.",
-        "source_quote": "A suicide bomber attacked a police post in Andijan.",
-        "source": "A source text.",
-        "notes": "",
-        "lat": "40.7834",
-        "lon": "72.3507",
-        "place_name": "Andijan",
-    }
-    row.update(overrides)
-    return row
 
 
 NATIVE_COLUMNS = [*EVENT_COLUMNS, "lat", "lon", "place_name"]

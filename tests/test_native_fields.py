@@ -18,33 +18,9 @@ from imu_geo.importers.native import _native, _native_place_rules
 from imu_geo.importers.places.placing import _Placed
 
 from .crosswalk_rows import walk as walk_crosswalk
+from .source_rows import native_row
 
-ROW = {
-    "event_id": "2009-05-26-andijan-bombing",
-    "date_start": "2009-05-26",
-    "date_end": "2009-05-26",
-    "date_precision": "day",
-    "date_origin": "source",
-    "layer": "attack",
-    "event_type": "suicide_bombing",
-    "place_id": "",
-    "geo_precision": "near",
-    "place_origin": "source",
-    "actors": "IMU",
-    "target": "police post",
-    "fatalities_low": "3",
-    "fatalities_best": "3",
-    "fatalities_high": "3",
-    "attribution": "suspected",
-    "title": "Suicide bombing in Andijan",
-    "description": "A suicide bomber attacked a police post.",
-    "source_quote": "A suicide bomber attacked a police post in Andijan.",
-    "source": "A source text.",
-    "notes": "",
-    "lat": "40.7834",
-    "lon": "72.3507",
-    "place_name": "Andijan",
-}
+ROW = native_row(place_id="")
 
 
 def walk(*rows: dict):
