@@ -460,6 +460,15 @@ def scrub(at: AppTest, value: dict) -> AppTest:
     return at
 
 
+def _opened(page: str, start: str, end: str) -> AppTest:
+    """``page`` (the app or the Map page alone) run once at the window from
+    ``start`` to ``end`` (days, as the URL gives them)."""
+    at = AppTest.from_file(page, default_timeout=TIMEOUT)
+    at.query_params["start"] = start
+    at.query_params["end"] = end
+    return at.run()
+
+
 def test_the_map_page_shows_the_scrubber_with_its_label():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -482,10 +491,7 @@ def test_the_map_page_shows_the_scrubber_with_its_label():
 
 
 def test_a_drag_on_the_scrubber_sets_the_window_the_slider_and_the_url():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["start"] = "1999-01-01"
-    at.query_params["end"] = "2004-12-31"
-    at.run()
+    at = _opened(APP, "1999-01-01", "2004-12-31")
     assert _caption(at).endswith("from Jan 1999 to Dec 2004")
     at = scrub(at, {"first": m("2001-09"), "last": m("2001-12")})
     assert at.session_state["v_window"] == (date(2001, 9, 1), date(2001, 12, 1))
@@ -506,10 +512,7 @@ def test_a_drag_on_the_scrubber_sets_the_window_the_slider_and_the_url():
 
 
 def test_a_click_on_the_scrubber_moves_the_window_keeping_its_length():
-    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
-    at.query_params["start"] = "1999-01-01"
-    at.query_params["end"] = "1999-12-31"
-    at.run()
+    at = _opened(MAP_PAGE, "1999-01-01", "1999-12-31")
     at = scrub(at, {"jump": m("2014-06")})
     # 12 months centred on June 2014: five before it, six after.
     assert at.session_state["v_window"] == (date(2014, 1, 1), date(2014, 12, 1))
@@ -519,10 +522,7 @@ def test_a_click_on_the_scrubber_moves_the_window_keeping_its_length():
 
 
 def test_an_unreadable_report_leaves_the_window_as_it_was():
-    at = AppTest.from_file(MAP_PAGE, default_timeout=TIMEOUT)
-    at.query_params["start"] = "1999-01-01"
-    at.query_params["end"] = "1999-12-31"
-    at.run()
+    at = _opened(MAP_PAGE, "1999-01-01", "1999-12-31")
     at = scrub(at, {"first": "<b>1999</b>", "last": None})
     assert at.session_state["v_window"] == (date(1999, 1, 1), date(1999, 12, 1))
     assert not at.error
@@ -535,10 +535,7 @@ def test_an_unreadable_report_leaves_the_window_as_it_was():
 def test_play_steps_through_full_reruns_without_an_error():
     """A full run after a timer step of Play used to write the slider's value
     after the slider was drawn (StreamlitWidgetAlreadyInstantiatedError)."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["start"] = "1999-01-01"
-    at.query_params["end"] = "2001-12-31"
-    at.run()
+    at = _opened(APP, "1999-01-01", "2001-12-31")
     play = next(b for b in at.button if b.label == "▶ Play")
     at = play.click().run()
     assert not at.exception, [e.value for e in at.exception]
