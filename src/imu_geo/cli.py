@@ -10,6 +10,7 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -68,6 +69,22 @@ RENDER_FORMATS = ("png", "svg", *animation.FORMATS)
 
 def _write(text: str, stream=None) -> None:
     (stream or sys.stdout).write(text + "\n")
+
+
+def _progress(stream=None) -> Callable[[str], None] | None:
+    """Each step of a long command on a line of its own, with the seconds since
+    it began, when ``stream`` (standard error) is a terminal; None when it is a
+    file or a pipe, whose reader wants the results alone."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        return None
+    started = time.monotonic()
+
+    def say(text: str) -> None:
+        _write(f"imu-geo: {time.monotonic() - started:4.0f} s  {text}", stream)
+        stream.flush()
+
+    return say
 
 
 def command_validate(arguments: argparse.Namespace) -> int:
@@ -295,18 +312,25 @@ def command_import(arguments: argparse.Namespace) -> int:
     """
     path = Path(arguments.file)
     limits = Limits().with_max_bytes(arguments.max_size)
+    progress = _progress()
     try:
         payload = read_file(path, limits)
+        if progress is not None:
+            progress(f"Reading {path.name}…")
         raw = read_table(path.name, payload, limits)
         # The bytes are a table now; a large file's are not kept for the import.
         del payload
-        result = import_raw(path.name, raw, arguments.format, arguments.date_order)
+        result = import_raw(
+            path.name, raw, arguments.format, arguments.date_order, progress
+        )
     except ImportFailure as failure:
         _write(str(failure), sys.stderr)
         return EXIT_UNREADABLE
     del raw
     try:
-        written = write_import(result, Path(arguments.output), store=True)
+        written = write_import(
+            result, Path(arguments.output), store=True, progress=progress
+        )
         lines = command_lines(result, list(written))
         if arguments.report:
             report = Path(arguments.report)

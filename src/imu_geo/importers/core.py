@@ -5,7 +5,7 @@ and the command line's entry point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePath
 
 import geopandas as gpd
@@ -74,6 +74,14 @@ def detect_format(columns: Iterable[str]) -> str | None:
 
 
 _CROSSWALKS = {"acled": _acled, "ucdp": _ucdp, "gtd": _gtd, "native": _native}
+
+# Told, in a short sentence, what an import is about to do: for a bar or a line
+# on the terminal while a large file is imported.
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """A :data:`Progress` that tells no one."""
 
 
 def _duplicates(frame: pd.DataFrame) -> np.ndarray:
@@ -164,6 +172,7 @@ def import_table(
     gazetteer: Gazetteer | None = None,
     countries: Mapping[str, object] | None = None,
     date_order: str = "auto",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Apply a format's crosswalk and the row rules to a table read as text.
 
@@ -181,6 +190,9 @@ def import_table(
         How numbers in date columns are read: ``"auto"`` (each column decides,
         with its layout's documented order as the default), or ``"dmy"``,
         ``"mdy"`` or ``"ymd"`` for every date column of the file.
+    progress
+        Told before each slow step, in a sentence that names it and the number
+        of rows (:data:`Progress`).
 
     Raises
     ------
@@ -189,6 +201,7 @@ def import_table(
         ``date_order`` is not one of :data:`DATE_ORDERS`, or a date column reads
         both day first and month first (the message names the candidates).
     """
+    say = progress or _quiet
     raw = skip_hxl_row(raw)
     name = raw.name
     gazetteer = gazetteer if gazetteer is not None else _bundled_gazetteer()
@@ -258,6 +271,8 @@ def import_table(
         raise ImportFailure(
             f"{name}: date order {date_order!r} is not one of {', '.join(DATE_ORDERS)}"
         )
+    label = "this project's columns" if fmt == "native" else FORMAT_LABELS[fmt]
+    say(f"Crosswalking {_count(n, 'row')} from {label}…")
     try:
         if fmt == "native":
             cross = _native(source, issues)
@@ -267,6 +282,7 @@ def import_table(
     except DateColumnError as error:
         raise ImportFailure(f"{name}: {error}") from None
     notes.extend(f"{name}: {note}" for note in cross.file_notes)
+    say(f"Placing {_count(n, 'row')} on the map…")
     placed = _place_rows(cross, source, issues, gazetteer, countries, notes, name)
     # With the world gazetteer's places some rows were placed at.
     gazetteer = placed.gazetteer or gazetteer
@@ -292,6 +308,7 @@ def import_table(
                 f"{name}: has no {cross.id_column} column; each event's id is made "
                 f"from its row number ({fmt}-row-N)"
             )
+    say("Looking for repeated rows and ids…")
     merged = (
         cross.merged_into >= 0
         if cross.merged_into is not None
@@ -342,6 +359,7 @@ def import_table(
     # The source's read copies are not needed again (only which columns were
     # read): dropped before the events are made, not beside them.
     source.release()
+    say(f"Making {_count(int(keep.sum()), 'event')}…")
     events, places, place_changes = _assemble(
         fmt, name, raw.unit, cross, placed, gazetteer, event_id, rows, keep
     )
@@ -380,6 +398,11 @@ def import_table(
         source_columns=kept_columns(source.frame, columns, np.flatnonzero(keep)),
         column_map=columns,
     )
+
+
+def _count(n: int, word: str) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1: "1 row", "2 rows"."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _assemble(
@@ -480,11 +503,17 @@ def _assemble(
 
 
 @one_line_failures
-def import_raw(name: str, raw: RawTable, fmt: str, date_order: str) -> ImportResult:
+def import_raw(
+    name: str,
+    raw: RawTable,
+    fmt: str,
+    date_order: str,
+    progress: Progress | None = None,
+) -> ImportResult:
     """:func:`import_table` with the bundled places, failures in one line that
     names the file ``name``: :func:`import_file` for a table already read, so
     that the caller can drop the file's bytes first."""
-    return import_table(raw, fmt, date_order=date_order)
+    return import_table(raw, fmt, date_order=date_order, progress=progress)
 
 
 @one_line_failures
@@ -493,6 +522,7 @@ def import_file(
     payload: bytes,
     fmt: str = "auto",
     limits: Limits | None = None,
+    progress: Progress | None = None,
     **options: object,
 ) -> ImportResult:
     """Read and import one file.
@@ -507,6 +537,8 @@ def import_file(
         ``"auto"`` or one of :data:`FORMATS`.
     limits
         Size, row and field limits; :class:`Limits` defaults when None.
+    progress
+        Told before each slow step (:data:`Progress`), from the reading on.
     options
         ``gazetteer``, ``countries`` and ``date_order``, keywords as for
         :func:`import_table`.
@@ -517,9 +549,11 @@ def import_file(
         When the file cannot be read at all; the message is one line.
     """
     _check_format(fmt, PurePath(name).name)
+    (progress or _quiet)(f"Reading {PurePath(name).name}…")
     return import_table(
         read_table(name, payload, limits),
         fmt,
+        progress=progress,
         **options,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +107,7 @@ def write_import(
     out_dir: Path,
     regions: Path | None = None,
     store: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write an import as a data directory, plus its report.
 
@@ -123,16 +124,19 @@ def write_import(
 
     With ``store``, the folder's store is written too, inside it
     (:func:`write_store_copy`), so that the dashboard opens the folder without
-    reading its events again.
+    reading its events again. ``progress``, when given, is told in a sentence
+    before each slow step.
 
     Returns
     -------
     dict
         The path of each file written, by file name.
     """
+    say = progress or (lambda _: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
+    say(f"Writing {len(result.events):,} events to {EVENTS_FILE}…")
     events_path = out_dir / EVENTS_FILE
     # The event's own point, its place in its source file, and the source's own
     # types, go with it.
@@ -165,6 +169,7 @@ def write_import(
     )
     paths[PLACES_FILE] = places_path
 
+    say("Writing the places, the regions and the report…")
     regions_path = out_dir / REGIONS_FILE
     if regions is not None:
         shutil.copyfile(regions, regions_path)
@@ -182,6 +187,7 @@ def write_import(
     paths[ROW_PROBLEMS_FILE] = problems_path
     paths |= write_source_columns_files(result, out_dir)
     if store:
+        say("Checking the events as a data folder is checked, and writing its store…")
         write_store_copy(result, written_events, out_dir)
     else:
         # A store from an earlier import would not match these files anyway.

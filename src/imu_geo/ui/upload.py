@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -109,10 +110,36 @@ DATE_ORDER_LABELS = {
 }
 
 
+# The steps an upload's bar counts: the reading, the four of the import
+# (imu_geo.importers.import_table) and the store.
+IMPORT_STEPS = 6
+
+
+def progress_bar(bar, steps: int = IMPORT_STEPS) -> Callable[[str], None]:
+    """Tell ``bar`` (an ``st.progress``) each step of an import: its sentence,
+    inert and cut short (it may quote the file's name), and one more of
+    ``steps`` done."""
+    done = [0]
+
+    def say(text: str) -> None:
+        bar.progress(
+            min(done[0] / steps, 1.0), text=escape_markdown(plain(text, FAILURE_CHARS))
+        )
+        done[0] += 1
+
+    return say
+
+
 def _import_upload(
-    name: str, read, fmt: str, key: tuple, date_order: str = "auto"
+    name: str,
+    read,
+    fmt: str,
+    key: tuple,
+    date_order: str = "auto",
+    progress: Callable[[str], None] | None = None,
 ) -> Upload:
-    """Read (``read()`` gives the bytes), import and prepare one uploaded file.
+    """Read (``read()`` gives the bytes), import and prepare one uploaded file;
+    ``progress`` is told before each slow step.
 
     Whatever goes wrong becomes a one-line reason in ``Upload.failure``: the
     importer's own refusal as it words it; anything else as a short reason with
@@ -123,7 +150,9 @@ def _import_upload(
         payload = read()
         stage = "import"
         try:
-            result = import_file(name, payload, fmt, date_order=date_order)
+            result = import_file(
+                name, payload, fmt, date_order=date_order, progress=progress
+            )
         except InternalImportError as failure:
             # Not the file's fault: the importer's one line, with a reference to
             # the log line that has the original error and its trace.
@@ -153,6 +182,8 @@ def _import_upload(
                 [payload, repr((fmt, date_order)).encode()], "upload"
             )
             remove_stale_stores(upload_store_root(), UPLOAD_STORE_MAX_AGE_S)
+            if progress is not None:
+                progress(f"Writing {len(result.events):,} events to the store…")
             upload.data = prepare(
                 _upload_dataset(name, result),
                 upload.store_key,
@@ -213,8 +244,12 @@ def upload_controls() -> None:
     upload = st.session_state.get(_UPLOAD_KEY)
     key = (getattr(file, "file_id", None), fmt, date_order)
     if file is not None and (upload is None or upload.key != key):
-        with box, st.spinner("Reading and checking every row…"):
-            upload = _import_upload(file.name, file.getvalue, fmt, key, date_order)
+        # A bar that names each step, for a large file's import takes a while.
+        bar = box.progress(0.0, text="Receiving the file…")
+        upload = _import_upload(
+            file.name, file.getvalue, fmt, key, date_order, progress_bar(bar)
+        )
+        bar.empty()
         previous = st.session_state.get(_UPLOAD_KEY)
         if previous is not None:
             _forget_point_files(previous)
