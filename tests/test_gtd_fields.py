@@ -70,6 +70,11 @@ GTD_DATES = [
     (("", "2", "16", ""), (None, None, "", "iyear", "'' is not a year")),
     (("0", "2", "16", ""), (None, None, "", "iyear", "'0' is not a year")),
     (("-5", "2", "16", ""), (None, None, "", "iyear", "'-5' is not a year")),
+    # A year above 0 is a year, but the dates read run from 1000 to 2999.
+    (
+        ("1", "2", "16", ""),
+        (None, None, "", "iyear", "year 0001 is outside 1000-2999"),
+    ),
     (("19x9", "2", "16", ""), (None, None, "", "iyear", "'19x9' is not a year")),
     (
         ("1999", "x", "16", ""),
@@ -191,6 +196,14 @@ APPROXDATES = [
     ("5, 1999", None),
     ("June - 5", None),
     ("1999 - June 5", (D(1999, 6, 1), D(1999, 6, 5))),
+    # A month's abbreviation with its full stop, at either end of a range (the
+    # project's own date parser reads none of these).
+    ("Sept. 3 - 5, 1993", (D(1993, 9, 3), D(1993, 9, 5))),
+    ("Sept.-Oct. 1993", (D(1993, 9, 1), D(1993, 10, 31))),
+    ("Jan. 5 - Feb. 2, 1999", (D(1999, 1, 5), D(1999, 2, 2))),
+    # A day without a month, at either end, is not read.
+    ("5 - 1999", None),
+    ("1999 - 5", None),
 ]
 
 
@@ -424,14 +437,52 @@ def test_a_resolution_column_of_both_orders_is_read_month_first():
     rows = [
         BASE | {"extended": "1", "resolution": "10/25/1999"},
         BASE | {"extended": "1", "resolution": "25/10/1999"},
+        # Not an extended incident: its resolution is not read, so its
+        # two-digit year is not repaired.
+        BASE | {"extended": "0", "resolution": "10/26/99"},
     ]
     cross, found = walk(*rows)
-    assert list(cross.date_end) == [D(1999, 10, 25), D(1999, 10, 20)]
+    assert list(cross.date_end) == [D(1999, 10, 25), D(1999, 10, 20), D(1999, 10, 20)]
     assert [issue[:3] for issue in found] == [(1, "repaired", "resolution")]
     assert found[0][3].startswith("'25/10/1999' is not a date read as M/D/YYYY")
     assert found[0][3].endswith("; the event's interval is iyear/imonth/iday's")
     assert cross.file_notes[0].startswith("resolution: some values read only as")
     assert cross.file_notes[0].endswith("; read month first, as GTD writes dates")
+
+
+def test_only_an_extended_incidents_resolution_is_read():
+    # GTD's codebook: resolution is the end of an extended incident (extended
+    # 1). Another row's resolution is not read, so it neither decides the
+    # column's day/month order nor is repaired.
+    rows = [
+        BASE | {"extended": "0", "resolution": "25/10/1999"},
+        BASE | {"extended": "1", "resolution": "10/11/1999"},
+    ]
+    cross, found = walk(*rows)
+    # 10/11/1999 alone reads both ways: month first, as GTD writes it, is 11
+    # October, before the incident began on 20 October.
+    assert list(cross.date_end) == [D(1999, 10, 20), D(1999, 10, 20)]
+    assert found == [
+        (
+            1,
+            "repaired",
+            "resolution",
+            "1999-10-11 is before the incident began (1999-10-20); the event's "
+            "interval is iyear/imonth/iday's",
+        )
+    ]
+    assert len(cross.file_notes) == 1
+    assert cross.file_notes[0].startswith(
+        "resolution: every value reads both as D/M/YYYY and as M/D/YYYY"
+    )
+    rows = [
+        BASE | {"extended": "0", "resolution": "10/25/99"},
+        BASE | {"extended": "1", "resolution": "10/25/1999"},
+    ]
+    cross, found = walk(*rows)
+    # A two-digit year not read is not repaired.
+    assert found == []
+    assert list(cross.date_end) == [D(1999, 10, 20), D(1999, 10, 25)]
 
 
 def test_the_users_order_reads_the_resolution():
@@ -477,6 +528,19 @@ def test_specificity_follows_the_codebook(code, geo, issues):
     cross, found = walk(BASE | {"specificity": code})
     assert found == issues
     assert cross.geo_precision.tolist() == [geo]
+
+
+def test_a_copy_without_specificity_says_once_how_its_points_are_taken():
+    # A reduced copy without the column: one file note, not a repair per row;
+    # 5 (the country) is the coarsest specificity GTD's codebook gives.
+    rows = [{k: v for k, v in BASE.items() if k != "specificity"}] * 2
+    cross, found = walk(*rows)
+    assert found == []
+    assert cross.geo_precision.tolist() == ["country", "country"]
+    assert cross.file_notes == [
+        "has no specificity column; every point is taken to be of country "
+        "precision, the coarsest its codebook gives"
+    ]
 
 
 # (attack cells, suicide) -> (event_type, source_event_type, title).
