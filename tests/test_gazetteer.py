@@ -43,7 +43,7 @@ def row(**cells) -> dict:
         "name": "Osh",
         "alt_names": "",
         "lat": "40.52828",
-        "lon": "72.7985",
+        "lon": "72.79853",
         "kind": "city",
         "country_iso2": "KG",
         "source_1": "GeoNames",
@@ -129,6 +129,22 @@ def test_a_bundled_area_is_placed_at_a_point_inside_it():
     }
 
 
+def test_a_bundled_place_without_a_name_or_a_place_id_has_them_empty():
+    built = Gazetteer.build(
+        [
+            feature(place_id="no-name", kind="city"),
+            feature(name="No Id", kind="city"),
+        ],
+        [],
+    )
+    assert built.places[["ref", "place_id", "name"]].values.tolist() == [
+        ["bundled:no-name", "no-name", ""],
+        ["bundled:", "", "No Id"],
+    ]
+    # normalise_name: a hyphen is a space.
+    assert dict(built.index) == {"no name": ((1, 0),), "no id": ((1, 1),)}
+
+
 # Features that cannot place anything: no geometry, no kind, a kind the table
 # does not know, no properties at all.
 LEFT_OUT = [
@@ -204,6 +220,13 @@ def test_a_gazetteer_row_is_numbered_by_its_line_in_the_file():
         "osh city": ((4, 0),),
         "ishkashim": ((2, 1),),
     }
+
+
+def test_a_gazetteer_row_without_a_name_is_kept_and_found_by_no_name():
+    built = Gazetteer.build([], [row(name="", alt_names="Oš")])
+    assert built.places["name"].tolist() == [""]
+    assert dict(built.index) == {"os": ((4, 0),)}
+    assert built.lookup("Oš") == (0, "")
 
 
 # A row's kind -> (the place kind, the precision): tables/gazetteer_kinds.csv.
@@ -305,6 +328,8 @@ LOOKUPS = [
     # A name the index holds with "town" in it is not cut.
     ("Kara town", "", (1, "")),
     ("Oshkent", "", (None, "is not in the gazetteer")),
+    ("Oshkent town", "", (None, "is not in the gazetteer")),
+    ("Oshkent city", "KG", (None, "is not in the gazetteer")),
     # Its country among several, "|"-separated.
     ("Batken", "KG", (2, "")),
     ("Batken", "TJ", (2, "")),
@@ -436,6 +461,20 @@ def test_load_gazetteer_reads_a_data_directorys_places_and_gazetteer(tmp_path):
         "bundled:namangan",
         "gazetteer:2",
         "gazetteer:3",
+    ]
+
+
+def test_load_gazetteer_keeps_a_line_break_inside_a_quoted_cell(tmp_path):
+    # RFC 4180: a quoted cell may hold a line break, which is the cell's own
+    # text, kept as written (here CR LF), while the file's rows end in CR LF.
+    write_data(tmp_path, [], [])
+    (tmp_path / "gazetteer.csv").write_bytes(
+        b"name,alt_names,lat,lon,kind,country_iso2,source_1\r\n"
+        b'Osh,,40.5,72.8,city,KG,"GeoNames\r\nsecond line"\r\n'
+    )
+    built = load_gazetteer(tmp_path)
+    assert built.places["geometry_source"].tolist() == [
+        "gazetteer.csv row 2 (GeoNames\r\nsecond line)"
     ]
 
 
