@@ -9,6 +9,7 @@ control is shown as ``⟨U+XXXX⟩``).
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from imu_geo.text import (
@@ -151,6 +152,21 @@ def test_controls_are_shown_in_text_cells_of_any_kind_and_nowhere_else():
     # The frame given is left as it was.
     assert frame.loc[1, "object"] == "a\u202eb"
     assert frame.loc[2, "string"] == "\u200fy"
+
+
+def test_controls_are_shown_in_arrow_text_too():
+    frame = pd.DataFrame(
+        {"arrow": pd.Series(["\u2066a", "b"], dtype=pd.ArrowDtype(pa.string()))}
+    )
+    assert show_controls_in(frame)["arrow"].tolist() == ["⟨U+2066⟩a", "b"]
+
+
+def test_controls_are_shown_in_the_rows_they_are_in_whatever_the_index():
+    # Rows left over from a filter keep their labels, not 0, 1, 2 ...
+    frame = pd.DataFrame({"text": ["a", "\u202eb", "c"]}, index=[7, 3, 9])
+    shown = show_controls_in(frame)
+    assert shown["text"].tolist() == ["a", "⟨U+202E⟩b", "c"]
+    assert shown.index.tolist() == [7, 3, 9]
 
 
 def test_a_frame_without_controls_is_the_frame_itself_whatever_its_columns():
