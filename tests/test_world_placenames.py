@@ -93,6 +93,9 @@ ROWS = [
         for i in range(9)
     ],
     (699, "Newton", "", "US", "", "", "", 41.0, -80.0, 5000),
+    # Two places of one name in one unit.
+    (801, "Twin", "", "US", "US-IL", "Illinois", "US.IL", 40.1, -88.0, 100),
+    (802, "Twin", "", "US", "US-IL", "Illinois", "US.IL", 40.2, -88.1, 200),
 ]
 
 
@@ -186,6 +189,8 @@ SPRINGFIELDS = (
         ("Nowhere", "", "", "is not in the world gazetteer", ()),
         # A suffix is dropped only at the end, after a space.
         ("Kunduzcity", "", "", "is not in the world gazetteer", ()),
+        # Nor is the name without its suffix.
+        ("Nowhere town", "", "", "is not in the world gazetteer", ()),
         ("city Kunduz", "", "", "is not in the world gazetteer", ()),
         # Several places at the best tier: listed by population.
         (
@@ -226,6 +231,23 @@ SPRINGFIELDS = (
             "is in the world gazetteer only outside United States of America: "
             "Kunduz (Kunduz, AF)",
             (201,),
+        ),
+        # Several in the country and the unit given: both named in the reason.
+        (
+            "Twin",
+            "US",
+            "illinois",
+            "names 2 places in United States of America in illinois: "
+            "Twin (Illinois), Twin (Illinois); give the admin-1",
+            (801, 802),
+        ),
+        (
+            "Twin",
+            "",
+            "US-IL",
+            "names 2 places in US-IL: Twin (Illinois, US), Twin (Illinois, US); "
+            "give the country or admin-1",
+            (801, 802),
         ),
         # In the country, not in the unit given.
         (
@@ -328,6 +350,8 @@ def test_a_frame_with_its_own_index_is_numbered_from_zero():
     assert _found(found.lookup("Kunduz")) == 201
     assert _found(found.lookup("Springfeld")) == 102
     assert list(found.places.index) == [0, 1, 2, 3]
+    # The gazetteer's columns only: the frame's own index is not kept as one.
+    assert list(found.places.columns) == list(GAZETTEER_COLUMNS)
 
 
 def test_a_name_missing_from_the_frame_is_left_out_of_the_index():
