@@ -15,12 +15,14 @@ import pytest
 from imu_geo.filters import (
     FilterSpec,
     Unit,
+    Window,
     apply_filters,
     describe_counts,
     filter_mask,
     play_position,
     source_type_mask,
     spec_from_query,
+    split_list,
 )
 from imu_geo.schema import SOURCE_TYPE_COLUMNS
 from tests.helpers import make_events
@@ -300,3 +302,117 @@ def test_a_list_with_no_choices_given_refuses_every_value():
     spec, warnings = spec_from_query({"source_types": "Riots"}, ALL, CHOICES)
     assert spec.source_types == ()
     assert warnings == ["Unknown source_types in the link: Riots; showing all."]
+
+
+@pytest.mark.parametrize(
+    ("times", "message"),
+    [
+        (
+            {"start": date(2001, 2, 1), "end": date(2001, 1, 31)},
+            "the window ends before it starts",
+        ),
+        (
+            {"start": date(2001, 1, 1), "end": date(2001, 1, 31), "mode": "moving"},
+            "mode must be one of window, cumulative",
+        ),
+    ],
+)
+def test_a_window_refuses_an_end_before_its_start_and_an_unknown_mode(times, message):
+    with pytest.raises(ValueError) as refused:
+        Window(**times)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("IMU;Taliban", ["IMU", "Taliban"]),
+        (" IMU ; ;Taliban; ", ["IMU", "Taliban"]),
+        ("IMU,Taliban", ["IMU,Taliban"]),
+        ("", []),
+    ],
+)
+def test_a_list_cell_splits_on_semicolons_by_default(cell, expected):
+    assert split_list(cell) == expected
+
+
+# Every search column of an event spelt out, so that a search can be checked
+# against what the event says (and a match across two fields ruled out).
+SEARCHED = make_events(
+    [
+        {
+            "event_id": "e-dot",
+            "date_start": "2001-05-01",
+            "date_end": "2001-05-01",
+            "title": "Raid in Osh",
+            "description": "Three held (one released).",
+            "source_quote": "U.S. officials said",
+            "place_name": "Osh",
+            "actors": "IMU",
+            "target": "police",
+            "notes": "",
+        },
+        {
+            "event_id": "e-plain",
+            "date_start": "2001-06-01",
+            "date_end": "2001-06-01",
+            "title": "Ambush near Batken",
+            "description": "Soldiers killed",
+            "source_quote": "officials said",
+            "place_name": "Batken",
+            "actors": "IMU",
+            "target": "army",
+            "notes": "",
+        },
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Searched as written, not as a pattern: a dot is a dot.
+        ("U.S.", ["e-dot"]),
+        (".", ["e-dot"]),
+        ("(one", ["e-dot"]),
+        ("released)", ["e-dot"]),
+        ("a+", []),
+        ("officials said", ["e-dot", "e-plain"]),
+        # Letters that no field of either event holds.
+        ("xx", []),
+        ("qz", []),
+    ],
+)
+def test_a_search_matches_the_words_as_written(text, expected):
+    spec = FilterSpec(start=date(2001, 1, 1), end=date(2001, 12, 31), text=text)
+    assert apply_filters(SEARCHED, spec)["event_id"].tolist() == expected
+
+
+def test_the_selected_events_keep_their_columns_under_a_new_index():
+    spec = FilterSpec(start=date(2001, 6, 1), end=date(2001, 12, 31))
+    shown = apply_filters(SEARCHED, spec)
+    assert list(shown.columns) == list(SEARCHED.columns)
+    assert shown.index.tolist() == [0]
+    assert shown["event_id"].tolist() == ["e-plain"]
+
+
+@pytest.mark.parametrize(
+    ("length", "warnings"),
+    [
+        (199, []),
+        (200, []),
+        (
+            201,
+            [
+                "The search in the link is longer than 200 characters; "
+                "searching for its first 200."
+            ],
+        ),
+    ],
+)
+def test_a_search_longer_than_two_hundred_characters_is_cut_with_a_warning(
+    length, warnings
+):
+    spec, said = spec_from_query({"q": "k" * length}, ALL, CHOICES)
+    assert spec.text == "k" * min(length, 200)
+    assert said == warnings
