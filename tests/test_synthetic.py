@@ -262,3 +262,29 @@ def test_writing_again_into_a_folder_replaces_its_files(tmp_path):
     assert write_synthetic(tmp_path, 30, BUNDLED_DATA_DIR, seed=2) == tmp_path
     events = pd.read_csv(tmp_path / "events.csv", dtype=str, keep_default_na=False)
     assert len(events) == 30
+
+
+def test_the_default_seed_is_zero(places):
+    # The signatures promise seed=0: called without a seed, each function gives
+    # what it gives for seed 0.
+    assert synthetic_places(BUNDLED_DATA_DIR).geometry.equals(places.geometry)
+    pd.testing.assert_frame_equal(
+        synthetic_events(places, 500), synthetic_events(places, 500, seed=0)
+    )
+
+
+def test_the_seed_of_a_written_folder_chooses_its_places_and_events(tmp_path):
+    def written(folder, **seed):
+        write_synthetic(folder, 200, BUNDLED_DATA_DIR, **seed)
+        return (
+            (folder / "places.geojson").read_bytes(),
+            (folder / "events.csv").read_bytes(),
+        )
+
+    default = written(tmp_path / "default")
+    assert written(tmp_path / "zero", seed=0) == default
+    places, events = written(tmp_path / "one", seed=1)
+    # Place ids do not depend on the seed, so the events differ only if the
+    # seed reaches them too.
+    assert places != default[0]
+    assert events != default[1]
