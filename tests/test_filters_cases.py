@@ -416,3 +416,19 @@ def test_a_search_longer_than_two_hundred_characters_is_cut_with_a_warning(
     spec, said = spec_from_query({"q": "k" * length}, ALL, CHOICES)
     assert spec.text == "k" * min(length, 200)
     assert said == warnings
+
+
+@pytest.mark.parametrize(
+    "times",
+    [{}, {"start": date(2001, 1, 1)}, {"end": date(2001, 1, 31)}, {"mode": "window"}],
+)
+def test_a_spec_without_a_window_needs_both_its_start_and_its_end(times):
+    with pytest.raises(TypeError) as refused:
+        FilterSpec(**times)
+    assert str(refused.value) == "a FilterSpec needs a window, or its start and end"
+
+
+def test_a_spec_names_an_attribute_it_does_not_have():
+    with pytest.raises(AttributeError) as refused:
+        _ = ALL.colour
+    assert str(refused.value) == "FilterSpec has no attribute 'colour'"
