@@ -1031,6 +1031,19 @@ def _parts(record: dict) -> str:
     return ", ".join(shown)
 
 
+# Chromium's kinds of process as the browser table names them.
+CPU_KINDS = (("renderer", "page"), ("gpu-process", "GPU"), ("server", "server"))
+
+
+def _cpu(record: dict) -> str:
+    """CPU seconds of a median step: the page's renderer, the GPU process
+    (WebGL drawn in software), and the server; older saved runs have none."""
+    spent = record.get("cpu_median_s")
+    if not spent:
+        return "–"
+    return " / ".join(f"{spent.get(kind, 0.0):.2f}" for kind, _ in CPU_KINDS)
+
+
 def browser_section(records: list[dict]) -> list[str]:
     """The browser check as a table, one row per size, page and window (and
     saved run, when the records come from several)."""
@@ -1048,12 +1061,18 @@ def browser_section(records: list[dict]) -> list[str]:
         "and 0.5 s after the map was redrawn: the server's websocket messages, "
         "the browser's, and any HTTP response (`benchmarks/wire.py`); the parts "
         "are the server's messages by what they carry (Streamlit's `ForwardMsg`, "
-        "decoded), in kB, for the median step.",
+        "decoded), in kB, for the median step. *CPU per step*: the CPU time "
+        "(user and system) spent in the same span by the page's renderer, by "
+        "Chromium's GPU process (which draws the WebGL in software here) and by "
+        "the server, medians over the steps (`benchmarks/proc_cpu.py`); unlike "
+        "the wall times, it changes little with the machine's load.",
         "",
         "| events | page | window | page ready (s) | to rerun finished, median "
-        "(s) | to map redrawn, median / max (s) | bytes per step, median / max "
+        "(s) | to map redrawn, median / max (s) | CPU per step, median: "
+        + " / ".join(label for _, label in CPU_KINDS)
+        + " (s) | bytes per step, median / max "
         "(kB) | largest parts of a step (kB) | load (1 min) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     runs = any("run" in r for r in records)
     if runs:
@@ -1063,14 +1082,14 @@ def browser_section(records: list[dict]) -> list[str]:
         first = f"| {r.get('run', '')} " if runs else ""
         if r.get("failed"):
             lines.append(
-                f"{first}| {r['n']:,} | {r['variant']} | – | {r['failed']} | | | | | "
+                f"{first}| {r['n']:,} | {r['variant']} | – | {r['failed']} | | | | | | "
                 f"{r['load_before']:.1f} / {r['load_after']:.1f} |"
             )
             continue
         lines.append(
             f"{first}| {r['n']:,} | {r['variant']} | {r['window']} | "
             f"{r['page_ready_s']:.1f} | {r['median_s']:.2f} | "
-            f"{r['drawn_median_s']:.2f} / {r['drawn_max_s']:.2f} | "
+            f"{r['drawn_median_s']:.2f} / {r['drawn_max_s']:.2f} | {_cpu(r)} | "
             f"{_kb(r['step_bytes_median'])} / {_kb(r['step_bytes_max'])} | "
             f"{_parts(r)} | {r['load_before']:.1f} / {r['load_after']:.1f} |"
         )

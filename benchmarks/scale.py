@@ -253,10 +253,15 @@ def _serve(script: Path, folder: Path, log: Path) -> tuple[subprocess.Popen, str
     raise RuntimeError(f"the server did not start; see {log}")
 
 
-def browser_steps(url: str, presses: int, chromium: str) -> dict:
+def browser_steps(
+    url: str, presses: int, chromium: str, server_pid: int | None = None
+) -> dict:
     """Key presses on the window slider: the time to the rerun finished and to
-    the map redrawn, and every byte each step moved (:mod:`wire`)."""
+    the map redrawn, every byte each step moved (:mod:`wire`), and the CPU time
+    the browser's processes and the server (``server_pid``) spent on it
+    (:mod:`proc_cpu`)."""
     from playwright.sync_api import sync_playwright
+    from proc_cpu import cpu_by_kind, process_seconds, spent
     from wire import Wire
 
     wait_done = (
@@ -282,10 +287,12 @@ def browser_steps(url: str, presses: int, chromium: str) -> dict:
         first_paint = time.perf_counter() - started
         first_bytes = wire.since(0.0)
         page.get_by_role("slider").first.focus()
-        seconds, drawn, steps, busy = [], [], [], []
+        seconds, drawn, steps, busy, spending = [], [], [], [], []
         for _ in range(presses):
             before = page.locator("[data-testid=stCaptionContainer]").first.inner_text()
             cpu = _page_busy(cdp)
+            processes = cpu_by_kind()
+            server = process_seconds(server_pid) if server_pid else 0.0
             started = wire.mark()
             page.keyboard.press("ArrowRight")
             page.wait_for_function(wait_done, arg=before, timeout=180_000)
@@ -299,6 +306,10 @@ def browser_steps(url: str, presses: int, chromium: str) -> dict:
             page.wait_for_timeout(STEP_SETTLE_MS)
             steps.append(wire.since(started))
             busy.append({k: v - cpu.get(k, 0.0) for k, v in _page_busy(cdp).items()})
+            step_cpu = spent(processes, cpu_by_kind())
+            if server_pid:
+                step_cpu["server"] = process_seconds(server_pid) - server
+            spending.append(step_cpu)
         browser.close()
     totals = [s["total_bytes"] for s in steps]
     return {
@@ -316,6 +327,12 @@ def browser_steps(url: str, presses: int, chromium: str) -> dict:
         "http_by_path_median": _median_by(steps, "http_by_path"),
         "page_busy_median_s": {
             k: statistics.median(b[k] for b in busy) for k in busy[0]
+        },
+        # CPU seconds per step by process (Chromium's kinds and the server),
+        # medians over the steps: far steadier under load than the wall time.
+        "cpu_median_s": {
+            kind: statistics.median(s.get(kind, 0.0) for s in spending)
+            for kind in sorted({k for s in spending for k in s})
         },
     }
 
@@ -398,7 +415,7 @@ def run_browser(
             try:
                 for scenario, query in scenarios.items():
                     results[(variant, scenario)] = browser_steps(
-                        url + "/" + query, presses, chromium
+                        url + "/" + query, presses, chromium, process.pid
                     )
             finally:
                 process.terminate()
