@@ -306,7 +306,7 @@ def _read_sheet(name: str, workbook, limits: Limits) -> SheetTable:
     if not with_data:
         raise ImportFailure(f"{name}: has no sheet with data")
     sheet = with_data[0]
-    notes = [f"{name}: read sheet {sheet.title!r}" + _which(sheet, sheets, with_data)]
+    notes = [f"{name}: read sheet {sheet.title!r}" + _which(sheets, with_data)]
     header: list[str] | None = None
     columns: list[list[str]] = []
     rows: list[int] = []
@@ -358,7 +358,9 @@ def _read_sheet(name: str, workbook, limits: Limits) -> SheetTable:
     return SheetTable(header or [], columns, rows, bad, notes)
 
 
-def _which(sheet, sheets: list, with_data: list) -> str:
+def _which(sheets: list, with_data: list) -> str:
+    """The end of the note that says which sheet was read: the only sheet, the
+    only one with data, or the first of ``with_data`` (up to three others named)."""
     if len(sheets) == 1:
         return ", the only sheet"
     if len(with_data) == 1:
