@@ -9,13 +9,16 @@ The whole reader, on workbooks written with openpyxl, is tested in
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
+import zipfile
 
 import pytest
 
 from imu_geo.importers import ImportFailure, Limits, read_table
 from imu_geo.importers.spreadsheet import (
     EXCEL_MAX_ROW,
+    _CellCounter,
     _column_letter,
     _has_data,
     _read_sheet,
@@ -169,3 +172,230 @@ def test_excels_last_row_is_read():
     table = read_table("tall.xlsx", payload)
     assert list(table.frame["id"]) == ["last"]
     assert list(table.rows) == [EXCEL_MAX_ROW]
+
+
+def test_a_zip_without_a_workbooks_parts_gives_the_parsers_reason():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("content.xml", b"<document/>")
+    with pytest.raises(ImportFailure) as caught:
+        read_table("other.xlsx", buffer.getvalue())
+    assert str(caught.value) == (
+        'other.xlsx: is not a readable Excel workbook (KeyError: "There is no item '
+        "named '[Content_Types].xml' in the archive\"); open it in a spreadsheet and "
+        "save it again as .xlsx or CSV"
+    )
+
+
+def _inline(ref: str, text: str) -> bytes:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+def test_a_formula_is_read_as_the_value_it_last_showed():
+    body = b'<row r="1">' + _inline("A1", "total") + b"</row>"
+    body += b'<row r="2"><c r="A2"><f>1+2</f><v>3</v></c></row>'
+    payload = with_part(workbook(("S", [["x"]])), SHEET, _sheet_xml(body))
+    assert list(read_table("sums.xlsx", payload).frame["total"]) == ["3"]
+
+
+def test_a_header_cell_left_empty_is_named_by_its_column_number():
+    table = read_table(
+        "h.xlsx", workbook(("S", [["id", None, " ", "x"], [1, 2, 3, 4]]))
+    )
+    assert list(table.frame.columns) == ["id", "(column 2)", "(column 3)", "x"]
+    assert table.frame.iloc[0].tolist() == ["1", "2", "3", "4"]
+
+
+def test_a_header_on_the_second_row_is_said():
+    table = read_table("h.xlsx", workbook(("S", [[], ["id"], ["a"]])))
+    assert table.notes[1:] == (
+        "h.xlsx: the header is row 2; the rows above it are empty",
+    )
+    assert list(table.rows) == [3]
+
+
+def test_a_header_on_the_first_row_needs_no_word():
+    table = read_table("h.xlsx", workbook(("S", [["id"], ["a"]])))
+    assert table.notes == ("h.xlsx: read sheet 'S', the only sheet",)
+
+
+def test_a_short_row_is_filled_with_empty_values():
+    table = read_table(
+        "short.xlsx", workbook(("S", [["id", "name", "note"], ["a"], ["b", "Osh"]]))
+    )
+    assert table.frame.to_dict("records") == [
+        {"id": "a", "name": "", "note": ""},
+        {"id": "b", "name": "Osh", "note": ""},
+    ]
+
+
+def test_rows_after_an_empty_row_are_read():
+    rows = [["id"], ["a"], [], ["b"], [None], ["c"]]
+    table = read_table("gaps.xlsx", workbook(("S", rows)))
+    assert list(table.frame["id"]) == ["a", "b", "c"]
+    assert list(table.rows) == [2, 4, 6]
+    assert table.notes[1:] == ("gaps.xlsx: 2 empty rows were skipped (row 3, 5)",)
+
+
+def test_more_than_ten_empty_rows_are_said_with_the_first_ten():
+    rows = [["id"], ["a"], *([[]] * 11), ["b"]]
+    table = read_table("gaps.xlsx", workbook(("S", rows)))
+    assert list(table.rows) == [2, 14]
+    assert table.notes[1:] == (
+        "gaps.xlsx: 11 empty rows were skipped (row 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, "
+        "...)",
+    )
+
+
+def test_exactly_ten_empty_rows_are_all_named():
+    rows = [["id"], ["a"], *([[]] * 10), ["b"]]
+    table = read_table("gaps.xlsx", workbook(("S", rows)))
+    assert table.notes[1:] == (
+        "gaps.xlsx: 10 empty rows were skipped (row 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "refused"),
+    [(2, False), (3, False), (4, True)],
+)
+def test_a_header_as_wide_as_the_limit_is_read(columns, refused):
+    payload = workbook(("S", [[f"c{i}" for i in range(columns)], ["x"]]))
+    limits = Limits(max_columns=3)
+    if refused:
+        with pytest.raises(ImportFailure) as caught:
+            read_table("w.xlsx", payload, limits)
+        assert str(caught.value) == (
+            "w.xlsx: sheet 'S' has 4 columns; the limit is 3 columns"
+        )
+    else:
+        assert read_table("w.xlsx", payload, limits).frame.shape == (1, columns)
+
+
+def test_as_many_rows_as_the_limit_are_read_and_one_more_is_refused():
+    rows = [["id"], ["a"], ["b"], ["c"]]
+    assert (
+        len(read_table("r.xlsx", workbook(("S", rows)), Limits(max_rows=3)).frame) == 3
+    )
+    with pytest.raises(ImportFailure) as caught:
+        read_table("r.xlsx", workbook(("S", rows)), Limits(max_rows=2))
+    assert str(caught.value) == "r.xlsx: has more than 2 rows; the limit is 2 rows"
+
+
+@pytest.mark.parametrize(
+    ("sheets", "note"),
+    [
+        (
+            4,
+            ", the first of 4 sheets with data; not read: 'S2', 'S3', 'S4'",
+        ),
+        (
+            5,
+            ", the first of 5 sheets with data; not read: 'S2', 'S3', 'S4' and others",
+        ),
+        (
+            7,
+            ", the first of 7 sheets with data; not read: 'S2', 'S3', 'S4' and others",
+        ),
+    ],
+)
+def test_up_to_three_other_sheets_with_data_are_named(sheets, note):
+    payload = workbook(*((f"S{i}", [["id"], [i]]) for i in range(1, sheets + 1)))
+    assert read_table("many.xlsx", payload).notes == (
+        "many.xlsx: read sheet 'S1'" + note,
+    )
+
+
+# --- counting a worksheet's rows and cells as its XML streams past -------------
+
+_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+# Two rows: three cells, then one (a self-closed cell and an open one); a
+# column list and a "cols" element that are no cells.
+_PLAIN = (
+    b'<?xml version="1.0"?><worksheet ' + _NS + b'><cols><col min="1"/></cols>'
+    b'<sheetData><row r="1"><c r="A1"/><c r="B1"><v>2</v></c><c>x</c></row>'
+    b'<row r="2"><c r="A2" t="s"><v>0</v></c></row></sheetData></worksheet>'
+)
+_PREFIXED = (
+    _PLAIN.replace(b"<", b"<x:")
+    .replace(b"</", b"</x:")
+    .replace(b"<x:?xml", b"<?xml")
+    .replace(b"</x:x:", b"</x:")
+)
+
+
+def _count(xml: bytes, size: int | None = None) -> tuple[int, int, int, bool, bool]:
+    """Feed ``xml`` in chunks of ``size`` bytes (whole when None): cells, rows,
+    widest row, comments seen, document type seen."""
+    counter = _CellCounter()
+    size = size or max(len(xml), 1)
+    for start in range(0, len(xml), size):
+        counter(xml[start : start + size])
+    counter.finish()
+    return (
+        counter.cells,
+        counter.rows,
+        counter.widest,
+        counter.comments,
+        counter.doctype,
+    )
+
+
+@pytest.mark.parametrize("size", [None, 1, 2, 3, 7, 16, 17, 64])
+@pytest.mark.parametrize(
+    ("xml", "counted"),
+    [
+        (_PLAIN, (4, 2, 3, False, False)),
+        # The root's prefix names the rows; any prefix names a cell.
+        (_PREFIXED, (4, 2, 3, False, False)),
+        # Rows with no cell: the widest has none.
+        (
+            b'<worksheet><sheetData><row r="1"/><row/></sheetData></worksheet>',
+            (0, 2, 0, False, False),
+        ),
+        # Markup in a comment is counted too (a cell more here), and a comment
+        # may hide rows: the widest row is taken to be every cell.
+        (
+            b"<worksheet><!-- <c/> --><row><c/><c/></row><row><c/><c/></row>"
+            b"</worksheet>",
+            (5, 2, 5, True, False),
+        ),
+        (
+            b"<worksheet><![CDATA[x]]><row><c/></row></worksheet>",
+            (1, 1, 1, True, False),
+        ),
+        # No worksheet root: no row is counted, every cell in one row.
+        (b"<sheet><row><c/></row><row><c/></row></sheet>", (2, 0, 2, False, False)),
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>', (0, 0, 0, True, True)),
+        (b"<worksheet/><!DOCTYPE x>", (0, 0, 0, True, True)),
+        (b"<worksheet>&a;<!ENTITY a 'b'></worksheet>", (0, 0, 0, True, True)),
+        (b"<worksheet><!doctype x></worksheet>", (0, 0, 0, True, False)),
+    ],
+)
+def test_a_sheets_cells_and_rows_are_counted_in_any_chunks(xml, counted, size):
+    assert _count(xml, size) == counted
+
+
+def test_the_last_cells_are_counted_when_the_stream_ends():
+    # The stream's last bytes are only counted at its end (the tail kept for
+    # a tag cut between chunks).
+    xml = b"<worksheet><row><c/><c/><c/></row><row><c/>"
+    assert _count(xml) == (4, 2, 3, False, False)
+
+
+@pytest.mark.parametrize(
+    ("preamble", "found"),
+    [
+        # The root is looked for in the first 64 KiB only.
+        (65536 - len(b"<worksheet>") - 1, True),
+        (65536 - len(b"<worksheet>"), True),
+        (65536 - len(b"<worksheet>") + 1, False),
+        (70000, False),
+    ],
+)
+@pytest.mark.parametrize("size", [None, 40000, 4096])
+def test_the_root_is_looked_for_in_the_first_64_kib(preamble, found, size):
+    xml = b" " * preamble + b"<worksheet><row><c/></row><row><c/><c/></row></worksheet>"
+    rows = 2 if found else 0
+    widest = 2 if found else 3
+    assert _count(xml, size) == (3, rows, widest, False, False)
