@@ -399,3 +399,91 @@ def test_the_root_is_looked_for_in_the_first_64_kib(preamble, found, size):
     rows = 2 if found else 0
     widest = 2 if found else 3
     assert _count(xml, size) == (3, rows, widest, False, False)
+
+
+def _with_member(payload: bytes, member: str, content: bytes) -> bytes:
+    """The workbook with one more part."""
+    source = zipfile.ZipFile(io.BytesIO(payload))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+        out.writestr(member, content)
+    return buffer.getvalue()
+
+
+def test_shared_text_counts_ten_times_its_size_in_the_estimate():
+    shared = b"<sst>" + b"x" * 289 + b"</sst>"
+    assert len(shared) == 300
+    payload = _with_member(
+        workbook(("S", [["id"], [7]])), "xl/sharedStrings.xml", shared
+    )
+    # By hand: 64 MiB, ten times the 300 bytes of shared text, 224 bytes for
+    # each of 2 cells, 200 for each of 2 rows, 400 for the widest row's cell.
+    need = 64 * 2**20 + 10 * 300 + 224 * 2 + 200 * 2 + 400 * 1
+    assert need == 67_113_112
+    with pytest.raises(ImportFailure) as caught:
+        read_table("s.xlsx", payload, Limits(max_memory=need - 1))
+    assert str(caught.value) == (
+        "s.xlsx: importing it would take about 64.0 MB of memory (2 cells in 2 rows "
+        "and 300 bytes of shared text); one import may take 64 MB: split the file or "
+        "leave out columns you do not need"
+    )
+    assert read_table("s.xlsx", payload, Limits(max_memory=need)).frame[
+        "id"
+    ].tolist() == ["7"]
+
+
+def test_one_cell_is_said_in_the_singular():
+    with pytest.raises(ImportFailure) as caught:
+        read_table("one.xlsx", workbook(("S", [[5]])), Limits(max_memory=2**20))
+    assert str(caught.value) == (
+        "one.xlsx: importing it would take about 64.0 MB of memory (1 cell in 1 row "
+        "and 0 bytes of shared text); one import may take 1 MB: split the file or "
+        "leave out columns you do not need"
+    )
+
+
+def test_a_zip_with_no_xml_part_costs_the_base_alone_and_is_no_workbook():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", b"not a workbook")
+    # Nothing to count: the estimate is the base alone, which the budget allows.
+    with pytest.raises(ImportFailure) as caught:
+        read_table("txt.xlsx", buffer.getvalue(), Limits(max_memory=64 * 2**20))
+    assert str(caught.value).startswith(
+        "txt.xlsx: is not a readable Excel workbook (KeyError: "
+    )
+
+
+def test_rows_after_a_row_too_wide_for_the_header_are_read():
+    rows = [["id", "n"], ["a", 1, "extra"], ["b", 2]]
+    table = read_table("wide.xlsx", workbook(("S", rows)))
+    assert list(table.frame["id"]) == ["b"]
+    assert table.bad_rows == (
+        (2, "has a value in column C, beyond the header's 2 columns"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("xml", "counted"),
+    [
+        # Elements whose names begin with "row" or "c" are no rows or cells.
+        (
+            b'<worksheet><row><c/></row><rowBreaks count="1"><brk/></rowBreaks>'
+            b"<colBreaks/></worksheet>",
+            (1, 1, 1, False, False),
+        ),
+        # A stream cut inside a tag: what is cut is not counted.
+        (b"<worksheet><row><c/></row><ro", (1, 1, 1, False, False)),
+        (b"<worksheet><row><c/></row><row", (1, 1, 1, False, False)),
+        (b"<worksheet><row><c/></row><row>", (1, 2, 1, False, False)),
+        (b"<worksheet><row><c/></row><row><c", (1, 2, 1, False, False)),
+        (b"<worksheet><row><c/></row><row><c>", (2, 2, 1, False, False)),
+    ],
+)
+@pytest.mark.parametrize("size", [None, 1, 5])
+def test_names_that_only_begin_like_a_row_and_cut_tags_are_not_counted(
+    xml, counted, size
+):
+    assert _count(xml, size) == counted
