@@ -487,3 +487,14 @@ def test_names_that_only_begin_like_a_row_and_cut_tags_are_not_counted(
     xml, counted, size
 ):
     assert _count(xml, size) == counted
+
+
+def test_only_xml_parts_other_than_the_shared_text_are_counted_as_cells():
+    # A picture whose bytes happen to hold "<c ", and shared text written with
+    # a cell's markup: neither is a worksheet's cells.
+    payload = workbook(("S", [["id"], [7]]))
+    payload = _with_member(payload, "xl/media/image1.png", b"\x89PNG<c <row>")
+    payload = _with_member(payload, "xl/sharedStrings.xml", b"<sst><c/><c/></sst>")
+    with pytest.raises(ImportFailure) as caught:
+        read_table("p.xlsx", payload, Limits(max_memory=2**20))
+    assert "(2 cells in 2 rows and 19 bytes of shared text)" in str(caught.value)
