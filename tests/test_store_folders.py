@@ -480,6 +480,46 @@ def test_adopt_takes_a_store_another_process_put_there_first(places, tmp_path):
     assert not (theirs / "events.parquet").exists()
 
 
+def no_removal(monkeypatch):
+    """Files and folders can no longer be removed (a disk gone read-only)."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    monkeypatch.setattr(os, "rmdir", refuse)
+
+
+def test_adopt_takes_theirs_when_its_own_copy_cannot_be_removed(
+    places, tmp_path, monkeypatch
+):
+    source = _source(tmp_path, KEY)
+    root = tmp_path / "root"
+    theirs = hand_store(root, KEY)
+    no_removal(monkeypatch)
+    store = folders._adopt(source, KEY, root)
+    monkeypatch.undo()
+    assert store is not None and store.path == theirs
+    # What could not be removed is left, under its temporary name.
+    left = sorted(p.name for p in root.iterdir() if p.name != KEY)
+    assert len(left) == 1 and left[0].startswith(f".{KEY}.")
+
+
+def test_adopt_gives_up_quietly_when_nothing_can_be_removed(
+    places, tmp_path, monkeypatch
+):
+    source = _source(tmp_path, KEY)
+    root = tmp_path / "root"
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(folders.os, "link", fail)
+    monkeypatch.setattr(folders.shutil, "copyfile", fail)
+    no_removal(monkeypatch)
+    assert folders._adopt(source, KEY, root) is None
+
+
 def test_adopt_gives_up_when_it_cannot_copy(places, tmp_path, monkeypatch):
     source = _source(tmp_path, KEY)
     root = tmp_path / "root"
@@ -551,6 +591,11 @@ def test_open_folder_loads_and_writes_a_new_store(
 
     result = folders.open_folder(folder, root, progress if with_progress else None)
     assert result == ("written", key)
+    memo = json.loads((root / "keys.json").read_text(encoding="utf-8"))
+    assert sorted(memo) == sorted(
+        [str(folder.resolve()), str(places["world"].resolve())]
+    )
+    assert not places["default"].exists()
     steps = [step[0] for step in noted]
     if with_progress:
         assert steps == ["progress", "load", "complete", "progress", "write"]
@@ -590,6 +635,11 @@ def test_open_folder_takes_the_folders_own_store(places, tmp_path, monkeypatch):
         root / key / "meta.json", folder / ".store" / key / "meta.json"
     )
     assert messages == []
+    # Nothing is hashed again: only the world's key is remembered, in the root
+    # given, and the folder's own files are not keyed.
+    memo = json.loads((root / "keys.json").read_text(encoding="utf-8"))
+    assert list(memo) == [str(places["world"].resolve())]
+    assert not places["default"].exists()
 
 
 def test_open_folder_opens_an_adopted_store_again(places, tmp_path, monkeypatch):
