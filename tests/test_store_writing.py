@@ -130,6 +130,22 @@ def test_meta_data_of_three_events(dataset, tmp_path):
     assert text.splitlines()[:2] == ["{", ' "version": 2,']
 
 
+def test_written_is_in_utc_whatever_the_local_time(dataset, tmp_path, monkeypatch):
+    # Five hours east of Greenwich all year: a local time would be off by 5 h.
+    monkeypatch.setenv("TZ", "Asia/Tashkent")
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(microsecond=0)
+        writing.write_store(dataset, KEY, tmp_path)
+        after = datetime.now(UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    written = _meta(tmp_path / KEY)["written"]
+    stamp = datetime.strptime(written, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= stamp <= after
+
+
 def test_meta_data_of_no_event(dataset, tmp_path):
     empty = replace(dataset, events=dataset.events.iloc[0:0])
     writing.write_store(empty, KEY, tmp_path)
@@ -291,6 +307,19 @@ def test_an_existing_store_is_opened_not_written(dataset, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [KEY]
 
 
+def test_an_existing_store_is_opened_without_reading_the_dataset(dataset, tmp_path):
+    writing.write_store(dataset, KEY, tmp_path)
+    # A write's leftovers are swept only by a write: this one is kept.
+    left = tmp_path / f".{OTHER}.abandoned"
+    left.mkdir()
+    then = time.time() - 7 * 3600
+    os.utime(left, (then, then))
+    unreadable = replace(dataset, events=None, places=None, regions=None)
+    store = writing.write_store(unreadable, KEY, tmp_path)
+    assert store.path == tmp_path / KEY and store.meta["n_events"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([KEY, left.name])
+
+
 def test_a_write_sweeps_what_a_killed_write_left(dataset, tmp_path):
     left = tmp_path / f".{OTHER}.abandoned"
     left.mkdir()
@@ -350,6 +379,46 @@ def test_a_failed_write_leaves_nothing(dataset, tmp_path, monkeypatch, error):
     with pytest.raises(error):
         writing.write_store(with_source(dataset), KEY, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def no_removal(monkeypatch):
+    """Files and folders can no longer be removed (a disk gone read-only)."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    monkeypatch.setattr(os, "rmdir", refuse)
+
+
+def test_theirs_is_taken_when_this_copy_cannot_be_removed(
+    dataset, tmp_path, monkeypatch
+):
+    real_rename = os.rename
+
+    def rename(old, new):
+        shutil.copytree(old, new)
+        real_rename(old, new)
+
+    monkeypatch.setattr(writing.os, "rename", rename)
+    no_removal(monkeypatch)
+    store = writing.write_store(dataset, KEY, tmp_path)
+    monkeypatch.undo()
+    assert store.path == tmp_path / KEY
+    left = [p.name for p in tmp_path.iterdir() if p.name != KEY]
+    assert len(left) == 1 and left[0].startswith(f".{KEY}.")
+
+
+def test_a_failure_is_raised_as_it_is_when_nothing_can_be_removed(
+    dataset, tmp_path, monkeypatch
+):
+    def fail(*args):
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(writing, "_write_source_columns", fail)
+    no_removal(monkeypatch)
+    with pytest.raises(RuntimeError, match="^stopped$"):
+        writing.write_store(with_source(dataset), KEY, tmp_path)
 
 
 def test_a_store_that_cannot_be_opened_after_writing(dataset, tmp_path, monkeypatch):
