@@ -191,6 +191,26 @@ def test_unit_columns_of_each_level(dataset):
         assert stored[f"{level}_precision"] == precision, level
 
 
+def test_missing_unit_values_are_stored_empty(dataset, monkeypatch):
+    def unit_key_codes(events, places, regions, level):
+        # Two entries: a unit, and a row without one whose other keys are missing.
+        values = {
+            "status": np.array(["unit", "no_place"], dtype=object),
+            "region_id": np.array(["UZ", None], dtype=object),
+            "_place": np.array([None, None], dtype=object),
+            "_precision": np.array([None, None], dtype=object),
+        }
+        return values, np.array([0, 1, 0, 1])
+
+    monkeypatch.setattr(table, "unit_key_codes", unit_key_codes)
+    stored = table.event_table(dataset).to_pydict()
+    # Events b, a, c, d are entries 0, 1, 0, 1; stored as d, a, c, b.
+    assert stored["country_status"] == ["no_place", "no_place", "unit", "unit"]
+    assert stored["country_region"] == ["", "", "UZ", "UZ"]
+    assert stored["country_place"] == ["", "", "", ""]
+    assert stored["country_precision"] == ["", "", "", ""]
+
+
 def test_column_names_and_types(dataset):
     schema = table.event_table(dataset).schema
     names = schema.names
@@ -235,6 +255,18 @@ def test_source_columns_of_an_import(dataset):
     assert stored["source_sub_event_type"] == ["", "", "", ""]
 
 
+def test_whole_numbers_past_float_precision_are_kept(dataset):
+    # 2**53 + 1 is the first whole number a float64 cannot hold.
+    big = 2**53 + 1
+    events = dataset.events.assign(
+        fatalities_high=pd.array([big, None, 16, 16], dtype="Int64"),
+        source_row=pd.array([big + 2, 1, None, 2], dtype="Int64"),
+    )
+    stored = table.event_table(replace(dataset, events=events)).to_pydict()
+    assert stored["fatalities_high"] == [16, None, 16, 9007199254740993]
+    assert stored["source_row"] == [2, 1, None, 9007199254740995]
+
+
 def test_no_event_gives_one_empty_batch(dataset):
     empty = type(dataset)(
         dataset.directory, dataset.events.iloc[0:0], dataset.places, dataset.regions
@@ -243,6 +275,19 @@ def test_no_event_gives_one_empty_batch(dataset):
     assert len(batches) == 1
     assert batches[0].num_rows == 0
     assert "country_status" in batches[0].schema.names
+    # Typed as a store with events is, source columns and all.
+    schema = batches[0].schema
+    for name in ("source_id", "source_event_type", "title", "country_status"):
+        assert schema.field(name).type == pa.string(), name
+    for name, kind in (
+        ("source_row", pa.int64()),
+        ("fatalities_best", pa.int64()),
+        ("date_start", pa.date32()),
+        ("day_start", pa.int32()),
+        ("month", pa.int32()),
+        ("lat", pa.float64()),
+    ):
+        assert schema.field(name).type == kind, name
 
 
 def test_batches_of_a_row_group_each_in_store_order(dataset, monkeypatch):
@@ -279,6 +324,7 @@ def test_an_order_given_is_followed(dataset):
         (["1969-12-31"], [-1]),
         (["1969-12-31T23:59:59"], [-1]),
         (["2000-01-01T23:00"], [10957]),
+        (["2000-01-01T23:59:59.999999999"], [10957]),
         (["2001-03-10", "1900-01-01"], [11391, -25567]),
     ],
 )
@@ -286,6 +332,12 @@ def test_days(stamps, expected):
     result = table._days(pd.Series(pd.to_datetime(stamps)))
     assert result.tolist() == expected
     assert result.dtype == np.int32
+
+
+def test_keys_of_missing_cells_as_the_pandas_filter_reads_them():
+    # imu_geo.filters.split_list reads a cell as str(cell): NaN is "nan".
+    column = pd.Series(["IMU", float("nan"), "IMU", float("nan")], dtype=object)
+    assert table._keys(column, ";").tolist() == [";IMU;", ";nan;", ";IMU;", ";nan;"]
 
 
 @pytest.mark.parametrize(
@@ -327,6 +379,17 @@ def test_text(values, expected):
     assert text.to_pylist() == expected
 
 
+@pytest.mark.parametrize("dtype", ["str", pd.ArrowDtype(pa.string())])
+def test_text_of_an_arrow_column_is_not_copied(dtype):
+    values = pd.Series(["abc", "de", "abc"], dtype=dtype)
+    source = values.array.__arrow_array__()
+    source = source.chunk(0) if isinstance(source, pa.ChunkedArray) else source
+    text = table._text(values)
+    assert text.to_pylist() == ["abc", "de", "abc"]
+    # The characters are the column's own, not a copy of them.
+    assert text.buffers()[2].address == source.buffers()[2].address
+
+
 def test_search_text_uses_the_columns_given(dataset, monkeypatch):
     events = dataset.events
     given = {"title": pa.array(["T1", "T2", "T3", "ÉTÉ"], pa.string())}
@@ -344,6 +407,29 @@ def test_search_text_uses_the_columns_given(dataset, monkeypatch):
     pieces = table.search_text(events, given)
     assert [len(chunk) for chunk in pieces.chunks] == [3, 1]
     assert pieces.to_pylist() == searched.to_pylist()
+
+
+def test_search_text_of_no_event(dataset):
+    searched = table.search_text(dataset.events.iloc[0:0])
+    assert searched.type == pa.string()
+    assert searched.to_pylist() == []
+
+
+def test_a_searched_column_the_store_does_not_keep(dataset, monkeypatch):
+    searched = (*table.SEARCH_COLUMNS, "alias")
+    monkeypatch.setattr(table, "SEARCH_COLUMNS", searched)
+    events = dataset.events.assign(alias=["Bee", "Ay", None, "Dee"])
+    batches = list(
+        table.event_batches(replace(dataset, events=events), np.array([3, 1, 2, 0]))
+    )
+    [batch] = batches
+    assert "alias" not in batch.schema.names
+    assert batch.column("search").to_pylist() == [
+        "σίσυφοσ  q  imu   d dee",
+        "at osh d q osh imu t  a ay",
+        "far  q far    c ",
+        "strasse  at tashkent. tashkent  imu ; taliban  n b bee",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -391,6 +477,13 @@ def test_row_order():
     )
     order = table.row_order(events)
     assert events["event_id"].iloc[order].tolist() == ["e", "a2", "c", "d", "a", "b"]
+
+
+def test_row_group_positions_are_int64_for_any_order(monkeypatch):
+    monkeypatch.setattr(table, "ROW_GROUP_ROWS", 2)
+    groups = list(table._row_groups(np.array([2, 0, 1], dtype=np.int32)))
+    assert [positions.to_pylist() for _, positions, _ in groups] == [[2, 0], [1]]
+    assert [positions.type for _, positions, _ in groups] == [pa.int64()] * 2
 
 
 @pytest.mark.parametrize(
@@ -486,6 +579,22 @@ def test_single():
             [np.array(["", None, "", None], dtype=object)],
             [["", None]],
             [0, 1, 0, 1],
+        ),
+        # A missing value is an entry of its own, never the last value of
+        # the column before it.
+        (
+            [np.array(["a", "b"], dtype=object), np.array(["y", None], dtype=object)],
+            [["a", "b"], ["y", None]],
+            [0, 1],
+        ),
+        # Three values then two: (c, x) and (a, y) are different entries.
+        (
+            [
+                np.array(["a", "b", "c", "a"], dtype=object),
+                np.array(["x", "x", "x", "y"], dtype=object),
+            ],
+            [["a", "b", "c", "a"], ["x", "x", "x", "y"]],
+            [0, 1, 2, 3],
         ),
         (
             [np.array(["u", "u"], dtype=object), np.array(["p", "q"], dtype=object)],
