@@ -540,3 +540,49 @@ def test_the_day_numbers_of_the_table_match_its_dates():
     assert ((table["date_start"] - epoch).dt.days == table["day_start"]).all()
     assert ((table["date_end"] - epoch).dt.days == table["day_end"]).all()
     assert math.isnan(table["lat"].iloc[3])
+
+
+# Each query that takes the longest event, over 14-15 January: b (4-14 January,
+# the longest event at 10 days) is in; with a bound shorter than b it is left
+# out, as a store whose longest event is shorter would have no such event.
+LONGEST = [
+    (
+        lambda longest: queries.layer_counts(TABLE, spec(14, 15), longest),
+        lambda found: dict(zip(found["layer"], found["events"], strict=True)),
+        {"attack": 1, "context": 1},
+        {"context": 1},
+    ),
+    (
+        lambda longest: queries.region_groups(TABLE, spec(14, 15), "country", longest),
+        lambda found: found["region_id"].tolist(),
+        ["", "AF"],
+        [""],
+    ),
+    (
+        lambda longest: queries.density(TABLE, spec(14, 15), 1.0, longest),
+        lambda found: found[["cx", "cy"]].values.tolist(),
+        [[-1, 0]],
+        [],
+    ),
+    (
+        lambda longest: queries.place_halos(TABLE, spec(14, 15), VAGUE, 10, longest),
+        lambda found: found[["lon", "lat"]].values.tolist(),
+        [[-0.5, 0.5]],
+        [],
+    ),
+    (
+        lambda longest: queries.place_count(TABLE, spec(14, 15), VAGUE, 10, longest),
+        lambda found: found["places"].tolist(),
+        [1],
+        [0],
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "read", "with_b", "without_b"), LONGEST)
+def test_each_query_bounds_the_start_by_the_longest_event(
+    query, read, with_b, without_b
+):
+    assert read(run(query(None))) == with_b
+    assert read(run(query(10))) == with_b
+    assert read(run(query(9))) == without_b
