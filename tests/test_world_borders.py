@@ -166,6 +166,18 @@ CASES = [
         "the point lies 30.0 km outside Aland's drawn boundary, within "
         f"{_allowance(30, 'near', 25)}; kept",
     ),
+    # 0.0849 degrees east: 9.451068 km on the plane, within the 10 km limit
+    # (tolerance + 5 km), so measured there; the great circle would give 9.440.
+    (
+        1.0849,
+        0.0,
+        "AA",
+        "exact",
+        OUTSIDE,
+        9.5,
+        5.0,
+        f"the point lies 9 km outside Aland, more than {_allowance(5)}",
+    ),
     # 2 degrees west of AA: farther than the limit (tolerance + 5 km), so the
     # great-circle distance along the equator to AA's nearest point (0, 0).
     (
@@ -188,6 +200,19 @@ CASES = [
         5.6,
         5.0,
         f"the point lies 6 km outside Northland, more than {_allowance(5)}",
+    ),
+    # 0.1698 degrees east of NN at 60 degrees north: 9.451068 km on the plane,
+    # which reaches 10 km / 111.32 / cos 60 = 0.1797 degrees of longitude each
+    # side of the point; the great circle would give 9.440.
+    (
+        1.1698,
+        60.0,
+        "NN",
+        "exact",
+        OUTSIDE,
+        9.5,
+        5.0,
+        f"the point lies 9 km outside Northland, more than {_allowance(5)}",
     ),
     (
         1.1,
@@ -275,6 +300,24 @@ def test_many_points_of_one_precision_given_once(folder):
     table = check_borders([1.1], [0.0], ["AA"], directory=folder)
     assert table["status"].tolist() == [OUTSIDE]
     assert table["tolerance_km"].tolist() == [5.0]
+
+
+def test_a_missing_precision_counts_as_exact(folder):
+    # None, as a column of the importer's holds where no precision was given,
+    # next to a precision that is there: each row keeps its own tolerance.
+    table = check_borders(
+        [1.04, 1.1, 1.1, 1.04],
+        [0.0, 0.0, 0.0, 0.0],
+        ["AA"] * 4,
+        [None, "near", None, "exact"],
+        folder,
+    )
+    assert table["tolerance_km"].tolist() == [5.0, 30.0, 5.0, 5.0]
+    assert table["status"].tolist() == [NEAR_BORDER, NEAR_BORDER, OUTSIDE, NEAR_BORDER]
+    assert table["distance_km"].tolist() == [4.5, 11.1, 11.1, 4.5]
+    table = check_borders([1.1], [0.0], ["AA"], [None], folder)
+    assert table["tolerance_km"].tolist() == [5.0]
+    assert table["status"].tolist() == [OUTSIDE]
 
 
 def test_no_point(folder):
