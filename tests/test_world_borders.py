@@ -320,6 +320,19 @@ def test_a_missing_precision_counts_as_exact(folder):
     assert table["status"].tolist() == [OUTSIDE]
 
 
+def test_many_points_given_as_text_read_as_numbers(folder):
+    # As check_border reads "69.27": the same rows, the coordinates as text.
+    table = check_borders(
+        ["0.5", "1.04", "1.1", "nan"],
+        ("0", "0.0", "60", "0"),
+        ["AA", "AA", "NN", "AA"],
+        "exact",
+        folder,
+    )
+    assert table["status"].tolist() == [INSIDE, NEAR_BORDER, OUTSIDE, UNCHECKED]
+    assert table["distance_km"].tolist()[:3] == [0.0, 4.5, 5.6]
+
+
 def test_no_point(folder):
     table = check_borders([], [], [], [], folder)
     assert list(table.columns) == ["status", "distance_km", "tolerance_km", "note"]
