@@ -490,6 +490,15 @@ def test_distances_to_one_area_each_in_its_row():
     assert np.isnan(found[1])  # two degrees away: nothing within the limit
     assert found[2] == pytest.approx(0.1 * DEGREE)
     assert np.isnan(found[3])  # 0.1 * 111.32 km > 5 km
+    # Diagonally off AA's corner (1, 1): the square clipped around the point
+    # (0.0898 degrees each side for 10 km) holds the corner, but the corner is
+    # 0.08 * sqrt(2) degrees away, 12.6 km, past the limit: left to the caller.
+    corner = borders._distances_km(
+        box(0, -1, 1, 1), np.array([1.08, 1.05]), np.array([1.08, 1.0]),
+        np.array([10.0, 10.0]),
+    )  # fmt: skip
+    assert np.isnan(corner[0])
+    assert corner[1] == pytest.approx(0.05 * math.cos(math.radians(1.0)) * DEGREE)
     none = borders._distances_km(
         area, np.array([5.0]), np.array([0.0]), np.array([9.0])
     )
