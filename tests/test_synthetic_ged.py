@@ -166,6 +166,13 @@ def test_the_header_is_the_real_one(written):
     assert written.read_text(encoding="utf-8").split("\n", 1)[0] == REAL_HEADER
 
 
+def test_the_default_seed_is_0(tmp_path, world):
+    unseeded = write_ged(tmp_path / "unseeded.csv", 300, world=world, chunk_rows=100)
+    zero = write_ged(tmp_path / "zero.csv", 300, seed=0, world=world, chunk_rows=100)
+    one = write_ged(tmp_path / "one.csv", 300, seed=1, world=world, chunk_rows=100)
+    assert unseeded.read_bytes() == zero.read_bytes() != one.read_bytes()
+
+
 def test_same_seed_same_bytes_other_seed_other_bytes(written, tmp_path, world):
     again = write_ged(tmp_path / "again.csv", N, seed=3, world=world, chunk_rows=1_000)
     other = write_ged(tmp_path / "other.csv", N, seed=4, world=world, chunk_rows=1_000)
