@@ -1,10 +1,11 @@
 """A data folder's store (``imu_geo.store.folders``), on folders, world folders
 and store folders written here by hand.
 
-The expected keys are hashed here with ``hashlib`` from the definition in
+The expected keys are hashed with ``hashlib`` from the definition in
 ``imu_geo.store.keys`` (the SHA-256 of ``imu-geo-store <version> <label>``,
 then ``\\0file <name>\\0`` and the file's bytes, or ``\\0bytes\\0`` and the
-bytes, for each part, cut to 20 hex digits), never by the code under test.
+bytes, for each part, cut to 20 hex digits; ``expected_key`` of
+``tests/test_store_keys.py``), never by the code under test.
 Loading a folder, completing its regions with the world's and writing a store
 are replaced by stand-ins that note how they were called, so each test sees
 exactly what the module asked of them.
@@ -12,7 +13,6 @@ exactly what the module asked of them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -26,24 +26,12 @@ from imu_geo import world
 from imu_geo.data import Dataset
 from imu_geo.store import folders
 from imu_geo.store.keys import STORE_ENV_VAR, STORE_VERSION
+from tests.test_store_keys import VERSION, expected_key
 
-VERSION = 2
 assert STORE_VERSION == VERSION
 
 FOLDER_FILES = {"events.csv": b"event_id\n1\n", "places.geojson": b"{}", "z.txt": b""}
 WORLD_FILES = {"countries.csv": b"UZ,Uzbekistan\n", "admin1.geojson": b"[]"}
-
-
-def expected_key(label: str, parts: list[tuple[str, bytes] | bytes]) -> str:
-    """The definition, written out: a part is bytes, or (file name, its bytes)."""
-    digest = hashlib.sha256(f"imu-geo-store {VERSION} {label}".encode())
-    for part in parts:
-        if isinstance(part, tuple):
-            name, data = part
-            digest.update(b"\0file " + name.encode() + b"\0" + data)
-        else:
-            digest.update(b"\0bytes\0" + part)
-    return digest.hexdigest()[:20]
 
 
 def files_key(files: dict[str, bytes]) -> str:
