@@ -240,6 +240,56 @@ def test_column_names_and_types(dataset):
     assert schema.field("country_status").type == pa.string()
 
 
+# The store's columns that are not text, and their types: day numbers and
+# months in 32 bits, counts and row numbers in 64, coordinates as doubles.
+# Every other column is text.
+NOT_TEXT = {
+    "row_id": pa.int64(),
+    "date_start": pa.date32(),
+    "date_end": pa.date32(),
+    "fatalities_low": pa.int64(),
+    "fatalities_best": pa.int64(),
+    "fatalities_high": pa.int64(),
+    "source_row": pa.int64(),
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+    "day_start": pa.int32(),
+    "day_end": pa.int32(),
+    "month": pa.int32(),
+}
+
+
+@pytest.mark.parametrize("rows", [slice(None), slice(0, 0)], ids=["events", "none"])
+def test_every_column_has_the_stores_type(dataset, rows):
+    some = replace(dataset, events=dataset.events.iloc[rows])
+    schema = table.event_table(some).schema
+    assert set(NOT_TEXT) <= set(schema.names)
+    for field in schema:
+        assert field.type == NOT_TEXT.get(field.name, pa.string()), field.name
+
+
+def test_schema_in_the_order_given():
+    assert table._schema(["title", "month", "lat", "country_region"]) == pa.schema(
+        [
+            ("title", pa.string()),
+            ("month", pa.int32()),
+            ("lat", pa.float64()),
+            ("country_region", pa.string()),
+        ]
+    )
+
+
+def test_coordinates_given_as_text_are_cast_and_a_word_is_refused(dataset):
+    given = {"a": "41.25", "b": None, "c": "40.5", "d": "39"}
+    events = dataset.events.assign(lat=dataset.events["event_id"].map(given))
+    stored = table.event_table(replace(dataset, events=events)).to_pydict()
+    by_id = dict(zip(stored["event_id"], stored["lat"], strict=True))
+    assert by_id == {"a": 41.25, "b": None, "c": 40.5, "d": 39.0}
+    events = events.assign(lat=events["lat"].fillna("north"))
+    with pytest.raises(pa.ArrowInvalid):
+        table.event_table(replace(dataset, events=events))
+
+
 def test_source_columns_of_an_import(dataset):
     events = dataset.events.assign(
         source_row=pd.array([4, None, 2, 3], dtype="Int64"),

@@ -4,7 +4,7 @@ made a row group at a time (:func:`event_batches`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +27,29 @@ _SAMPLE_ROWS = 20_000
 
 
 _DAY_NS = 86_400 * 10**9
+
+# The Arrow type of each of the store's columns that is not text; every other
+# column (the event and source columns, the facet keys, the search text and
+# the summary levels' columns) is text. A batch is made with these types
+# (:func:`_schema`), so each column is cast to its type there, safely: a value
+# that does not fit is an error, never a changed number.
+COLUMN_TYPES: dict[str, pa.DataType] = {
+    "row_id": pa.int64(),
+    "date_start": pa.date32(),
+    "date_end": pa.date32(),
+    **dict.fromkeys(FATALITY_COLUMNS, pa.int64()),
+    "source_row": pa.int64(),
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+    "day_start": pa.int32(),
+    "day_end": pa.int32(),
+    "month": pa.int32(),
+}
+
+
+def _schema(names: Iterable[str]) -> pa.Schema:
+    """The store's schema for the columns ``names``, in that order."""
+    return pa.schema([(name, COLUMN_TYPES.get(name, pa.string())) for name in names])
 
 
 def _days(column: pd.Series) -> np.ndarray:
@@ -178,8 +201,8 @@ def event_batches(
             taken = pa.array(codes[rows])
             for name, column in values.items():
                 batch[f"{level}_{name}"] = column.take(taken)
-        yield pa.RecordBatch.from_pydict(
-            {name: _single(values) for name, values in batch.items()}
+        yield pa.RecordBatch.from_arrays(
+            [_single(values) for values in batch.values()], schema=_schema(batch)
         )
 
 
@@ -233,37 +256,34 @@ def _unsorted_columns(dataset: Dataset) -> dict[str, pa.Array | pa.ChunkedArray]
     n = len(events)
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     start, end = _days(events["date_start"]), _days(events["date_end"])
+    # Each column as its values come; _schema gives it the store's type.
     for column in EVENT_COLUMNS:
         if column in ("date_start", "date_end"):
-            days = start if column == "date_start" else end
-            columns[column] = pa.array(days, pa.int32()).cast(pa.date32())
+            columns[column] = pa.array(start if column == "date_start" else end)
         elif column in FATALITY_COLUMNS:
-            columns[column] = pa.array(
-                events[column].astype("Int64"), pa.int64(), from_pandas=True
-            )
+            columns[column] = pa.array(events[column].astype("Int64"))
         else:
             columns[column] = _text(events[column])
     for column in SOURCE_EVENT_COLUMNS:
         if column == "source_row":
-            values = (
-                events[column].astype("Int64")
+            columns[column] = (
+                pa.array(events[column].astype("Int64"))
                 if column in events
-                else pd.Series(pd.NA, index=events.index, dtype="Int64")
+                else pa.nulls(n)
             )
-            columns[column] = pa.array(values, pa.int64(), from_pandas=True)
         elif column in events:
             columns[column] = _text(events[column])
         else:
-            columns[column] = pa.array([""] * n, pa.string())
+            columns[column] = pa.array([""] * n)
     for column in ("place_name", "country"):
         columns[column] = _text(events[column])
     for column in ("lat", "lon"):
-        values = pd.to_numeric(events[column], errors="coerce").astype(float)
-        columns[column] = pa.array(values.to_numpy(), pa.float64(), from_pandas=True)
-    columns["day_start"] = pa.array(start, pa.int32())
-    columns["day_end"] = pa.array(end, pa.int32())
+        # A missing coordinate (NaN) is stored as null.
+        columns[column] = pa.array(events[column], from_pandas=True)
+    columns["day_start"] = pa.array(start)
+    columns["day_end"] = pa.array(end)
     month = events["date_start"].dt.year * 12 + events["date_start"].dt.month - 1
-    columns["month"] = pa.array(month.to_numpy(dtype=np.int32), pa.int32())
+    columns["month"] = pa.array(month)
     for facet in FACETS:
         # Each key starts and ends with the facet's separator (events.csv's).
         if facet.separator:
@@ -288,7 +308,7 @@ def _unit_codes(
     row's code into them in the store's row order (``order``): a batch takes
     its rows' values by code, never from a million strings."""
     if not len(order):
-        empty = pa.array([""], pa.string())
+        empty = pa.array([""])
         return dict.fromkeys(_UNIT_COLUMNS, empty), np.zeros(0, dtype=np.int64)
     values, rows = unit_key_codes(
         dataset.events, dataset.places, dataset.regions, level
