@@ -268,6 +268,26 @@ def test_every_column_has_the_stores_type(dataset, rows):
         assert field.type == NOT_TEXT.get(field.name, pa.string()), field.name
 
 
+def test_dates_with_a_time_of_day_are_stored_as_their_day(dataset):
+    # The last minute of a day is still that day, before 1970 too.
+    late = {
+        "a": "2000-11-05 23:59",
+        "b": "2001-03-10 12:00",
+        "c": "2001-03-10 00:01",
+        "d": "1969-12-31 23:59",
+    }
+    ids = dataset.events["event_id"]
+    events = dataset.events.assign(
+        date_start=pd.to_datetime(ids.map(late)),
+        date_end=pd.to_datetime(ids.map(late)),
+    )
+    stored = table.event_table(replace(dataset, events=events)).to_pydict()
+    days = [date(1969, 12, 31), date(2000, 11, 5), date(2001, 3, 10), date(2001, 3, 10)]
+    assert stored["date_start"] == days
+    assert stored["date_end"] == days
+    assert stored["day_start"] == [-1, 11266, 11391, 11391]
+
+
 def test_schema_in_the_order_given():
     assert table._schema(["title", "month", "lat", "country_region"]) == pa.schema(
         [
