@@ -393,6 +393,15 @@ def test_source_rows_are_the_files_row_numbers():
     assert given_rows.rows.dtype == np.int64
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.uint16, np.float64])
+def test_source_rows_are_64_bit_integers_whatever_they_were_given_as(dtype):
+    # A row number past 2**31 (a file of billions of rows is refused long
+    # before) still fits, and a number never prints as 7.0.
+    source = _Source(frame(a=["1", "2"]), rows=np.array([7, 12], dtype=dtype))
+    assert source.rows.dtype == np.int64
+    assert [str(row) for row in source.rows] == ["7", "12"]
+
+
 def test_source_reads_a_column_as_written_and_stripped():
     source = _Source(frame(Actor1=[" Taliban ", "IMU", ""], other=["a", "b", "c"]))
     assert texts(source.get("actor1")) == [" Taliban ", "IMU", ""]
@@ -464,6 +473,19 @@ def test_a_column_is_read_once():
     assert source.markers == {"Actor2": {"NA": 2}}
     assert source.read == {"Actor2"}
     assert source._columns == {} and source._stripped == {}
+
+
+def test_a_column_read_again_after_release_is_not_counted_twice():
+    source = _Source(frame(Actor2=["NA", "x", "NA"], actor1=["NaN", "x", "y"]))
+    source.get("actor2")
+    source.release()
+    assert texts(source.get("actor2")) == ["", "x", ""]
+    source.stripped("actor1")
+    assert source.markers == {"Actor2": {"NA": 2}, "actor1": {"NaN": 1}}
+    assert source.marker_note("f.csv") == (
+        "f.csv: 3 cells hold a marker for an empty value and were read as empty: "
+        "'NA' (Actor2 2); 'NaN' (actor1 1)"
+    )
 
 
 def test_the_marker_note_counts_per_marker_and_column_in_the_files_order():
@@ -978,13 +1000,20 @@ def test_more_than_ten_unmapped_types_are_shown_cut():
     assert len(issues_of(issues)) == 78
 
 
-def test_exactly_ten_unmapped_types_are_all_shown():
+@pytest.mark.parametrize(
+    ("types", "ending"),
+    [(10, "T01 (2), T00 (1)"), (11, "T02 (3), T01 (2), ..."), (9, "T00 (1)")],
+)
+def test_ten_unmapped_types_are_shown_and_no_more(types, ending):
     issues = _Issues()
-    values = [f"T{k}" for k in range(10) for _ in range(k + 1)]
+    # Type k appears k + 1 times: the rarest, T00, is the one left out of 11.
+    values = [f"T{k:02d}" for k in range(types) for _ in range(k + 1)]
     described = pd.Series(values, dtype="str")
     mask = np.ones(len(values), dtype=bool)
     (note,) = _unmapped(issues, mask, "event_type", described, "x", "GTD")
-    assert note.endswith("T1 (2), T0 (1)")
+    assert note.endswith(ending)
+    # Each type shown with its count, and "(unmapped)".
+    assert note.count(" (") == min(types, 10) + 1
 
 
 def test_thousands_of_unmapped_rows():

@@ -283,9 +283,11 @@ class _Source:
         stripped = values.str.strip()
         marked = stripped.isin(EMPTY_MARKERS).to_numpy(bool)
         if marked.any() and column not in self.literal:
+            # Set, not added: a column read again after release() holds the
+            # same cells, which were counted the first time.
             counts = self.markers.setdefault(str(self.names[column]), {})
             for marker, count in stripped[marked].value_counts().items():
-                counts[marker] = counts.get(marker, 0) + int(count)
+                counts[marker] = int(count)
             values = values.where(~marked, "")
             stripped = stripped.where(~marked, "")
         self._columns[column], self._stripped[column] = values, stripped
@@ -312,8 +314,9 @@ class _Source:
             return ""
         per_marker: dict[str, list[str]] = {}
         total = 0
+        # Every column counted is one of the frame's, named as there.
         position = {str(c): i for i, c in enumerate(self.frame.columns)}
-        for column in sorted(self.markers, key=lambda c: position.get(c, 0)):
+        for column in sorted(self.markers, key=position.__getitem__):
             counts = self.markers[column]
             for marker, count in counts.items():
                 per_marker.setdefault(marker, []).append(f"{column} {count:,}")
