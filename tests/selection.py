@@ -114,6 +114,8 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "imu_geo.layers.large": ("test_pointfiles.py", "test_scale.py"),
     "imu_geo.method": ("test_sources_page.py",),
+    # Which rows repeat, tested alone beside the whole import's tests.
+    "imu_geo.importers.core": ("test_import_duplicates.py",),
     # The reader's parts in test_spreadsheet.py, the whole reader in these.
     "imu_geo.importers.spreadsheet": ("test_xlsx.py", "test_workbook.py"),
     "imu_geo.summaries.maps": ("test_summaries.py", "test_security.py"),
