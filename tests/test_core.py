@@ -10,6 +10,8 @@ from the rows the test writes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -1298,3 +1300,50 @@ def test_an_output_that_is_a_file_cannot_be_written(tmp_path):
     code, message = run_import(source, out_dir=tmp_path / "taken")
     assert code == 2
     assert message == f"cannot write to {tmp_path / 'taken'}: File exists"
+
+
+def test_the_command_writes_to_the_working_folder_by_default(tmp_path, monkeypatch):
+    source = tmp_path / "x.csv"
+    source.write_bytes(table_bytes([UCDP_BATKEN], UCDP_COLUMNS))
+    seen = []
+    monkeypatch.setattr(
+        core,
+        "write_import",
+        lambda result, out_dir, store=False: seen.append(out_dir) or {},
+    )
+    assert run_import(source)[0] == 0
+    assert seen == [Path(".")]
+
+
+def test_the_command_reads_within_the_limits_given(tmp_path):
+    source = tmp_path / "x.csv"
+    rows = [UCDP_BATKEN, UCDP_TAVILDARA, UCDP_BATKEN | {"id": "4003"}]
+    source.write_bytes(table_bytes(rows, UCDP_COLUMNS))
+    code, message = run_import(
+        source, out_dir=tmp_path / "out", limits=Limits(max_rows=2)
+    )
+    assert code == 2
+    assert message == "x.csv: has 3 rows; the limit is 2 rows"
+
+
+def test_an_error_in_the_importer_names_the_file(tmp_path, monkeypatch):
+    source = tmp_path / "x.csv"
+    source.write_bytes(table_bytes([UCDP_BATKEN], UCDP_COLUMNS))
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("boom\nmore")
+
+    monkeypatch.setattr(core, "import_table", fail)
+    expected = (
+        "x.csv: could not be imported because of an error in the importer "
+        "(RuntimeError: boom)"
+    )
+    assert run_import(source, out_dir=tmp_path / "out") == (2, expected)
+    raw = raw_table([UCDP_BATKEN], UCDP_COLUMNS, "x.csv")
+    for call in (
+        lambda: import_raw("folder/x.csv", raw, "auto", "auto"),
+        lambda: import_file("folder/x.csv", source.read_bytes()),
+    ):
+        with pytest.raises(ImportFailure) as caught:
+            call()
+        assert str(caught.value) == expected
