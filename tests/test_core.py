@@ -913,6 +913,11 @@ def test_native_rows_keep_their_fields_places_and_points():
         "windhoek",
     ]
     assert result.places["country"].tolist() == ["UZ", "UZ", "UZ", "NA"]
+    # A point place of the file says which file its point comes from.
+    assert (
+        result.places["geometry_source"].tolist()[1:]
+        == ["IMU Geo events coordinates in ours.csv"] * 3
+    )
 
 
 # --- import_table: what the reader gives besides rows --------------------------------
@@ -1347,3 +1352,40 @@ def test_an_error_in_the_importer_names_the_file(tmp_path, monkeypatch):
         with pytest.raises(ImportFailure) as caught:
             call()
         assert str(caught.value) == expected
+
+
+def test_na_in_a_datasets_country_column_is_a_marker_for_an_empty_cell():
+    # Only this project's own country column takes NA as Namibia's code.
+    result = import_table(
+        raw_table([UCDP_BATKEN | {"country": "NA"}], UCDP_COLUMNS, "ged.csv")
+    )
+    assert result.events["event_id"].tolist() == ["ucdp-4001"]
+    assert result.events["country"].tolist() == [""]
+    assert report_rows(result) == []
+    assert result.file_notes[2:] == [
+        "ged.csv: 1 cell holds a marker for an empty value and was read as empty: "
+        "'NA' (country 1)"
+    ]
+
+
+def test_monadic_rows_are_named_by_their_numbers_in_the_file():
+    rows = [ANDIJAN, ANDIJAN | {"actor1": "Other"}]
+    result = import_table(raw_table(rows, MONADIC_COLUMNS, "m.csv", numbers=[5, 9]))
+    assert report_rows(result) == [
+        (
+            9,
+            "repaired",
+            "event_id_cnty",
+            "the same event as row 5 (ACLED's monadic layout lists an event once "
+            "per actor); this row's actor joins that event's actors",
+        )
+    ]
+    assert (
+        result.events["notes"]
+        .iloc[0]
+        .endswith(
+            "ACLED's monadic layout lists this event once per actor (rows 5, 9); "
+            "their actors are joined."
+        )
+    )
+    assert result.events["source"].tolist() == ["ACLED (m.csv, row 5)"]
