@@ -1389,3 +1389,37 @@ def test_monadic_rows_are_named_by_their_numbers_in_the_file():
         )
     )
     assert result.events["source"].tolist() == ["ACLED (m.csv, row 5)"]
+
+
+def test_a_native_row_that_breaks_a_rule_of_its_own_is_rejected():
+    rows = [native_row(), native_row(event_id="b", fatalities_best="-1")]
+    result = import_table(raw_table(rows, NATIVE_COLUMNS, "ours.csv"))
+    assert result.events["event_id"].tolist() == ["2009-05-26-andijan-bombing"]
+    assert report_rows(result) == [
+        (
+            3,
+            "rejected",
+            "fatalities_best",
+            "'-1' is not a whole number of people (0 or more)",
+        )
+    ]
+    assert result.rejected_rows["row"].tolist() == [3]
+
+
+def test_an_empty_table_without_bad_rows_reports_rows_as_integers():
+    frame = pd.DataFrame(columns=GTD_COLUMNS, dtype="str")
+    result = import_table(RawTable("gtd.csv", frame, np.arange(0)))
+    assert result.format == "gtd"
+    assert result.n_rows == 0
+    assert len(result.report) == 0
+    assert result.report["row"].dtype == np.int64
+
+
+def test_row_numbers_given_in_any_integer_type_come_out_as_int64():
+    raw = raw_table([UCDP_BATKEN, UCDP_BATKEN], UCDP_COLUMNS, "ged.csv")
+    raw = RawTable(raw.name, raw.frame, np.array([2, 3], dtype=np.int32))
+    result = import_table(raw)
+    assert result.events["source_row"].tolist() == [2]
+    assert result.events["source_row"].dtype == np.int64
+    assert result.report["row"].tolist() == [3]
+    assert result.rejected_rows["row"].dtype == np.int64
