@@ -1423,3 +1423,13 @@ def test_row_numbers_given_in_any_integer_type_come_out_as_int64():
     assert result.events["source_row"].dtype == np.int64
     assert result.report["row"].tolist() == [3]
     assert result.rejected_rows["row"].dtype == np.int64
+
+
+def test_a_country_no_code_is_known_for_is_said_in_a_note_naming_the_file():
+    row = UCDP_BATKEN | {"country": "Atlantis"}
+    result = import_table(raw_table([row], UCDP_COLUMNS, "ged.csv"))
+    assert result.events["event_id"].tolist() == ["ucdp-4001"]
+    assert result.file_notes[2:] == [
+        "ged.csv: country names not mapped to an ISO code, so their places have "
+        "no country and are not checked against a border: Atlantis"
+    ]
