@@ -143,11 +143,6 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         for name in ("__init__", "files", "points", "borders", "placenames", "regions")
     },
 }
-# Test files named after a module that do not test it.
-NOT_MODULE_TESTS: dict[str, tuple[str, ...]] = {
-    # Named after the importers' table reader, not the store's table.
-    "imu_geo.store.table": ("test_reading_table.py",),
-}
 # The tests of every importer module: they read files of every layout.
 IMPORTER_TESTS = frozenset(
     {
@@ -162,6 +157,20 @@ IMPORTER_TESTS = frozenset(
         "test_source_types.py",
     }
 )
+# Test files taken for a module (named after it, or an importer's) that its
+# mutants do not run.
+NOT_MODULE_TESTS: dict[str, tuple[str, ...]] = {
+    # Named after the importers' table reader, not the store's table.
+    "imu_geo.store.table": ("test_reading_table.py",),
+    # Delimited text is read piece by piece in test_delimited.py and held to the
+    # limits in test_reading_limits.py. The importers' other tests reach it only
+    # through whole imports of every layout, or draw hundreds of files of every
+    # format (test_layouts_hypothesis.py, test_reading_fuzz.py): a minute or more
+    # for each mutant of its parser.
+    "imu_geo.importers.reading.delimited": tuple(
+        sorted(IMPORTER_TESTS - {"test_reading_limits.py"})
+    ),
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
