@@ -403,3 +403,57 @@ def test_the_memory_budget_counts_the_rows_times_the_columns():
     assert _read(text, limits=Limits(max_memory=need)).rows.tolist() == [2, 3, 4]
     with pytest.raises(ImportFailure, match=r"3 rows × 2 columns and 16 bytes of text"):
         _read(text, limits=Limits(max_memory=need - 1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'a,b\nNA,null\n"N/A",NaN\n',  # regular: Arrow reads it
+        b'a,b\nNA,null\n"N/A",NaN\nx"y,z\n',  # a stray quote: pandas reads it
+    ],
+)
+def test_text_that_reads_as_missing_elsewhere_is_kept_as_text(text):
+    table = _read(text)
+    assert table.frame["a"].tolist()[:2] == ["NA", "N/A"]
+    assert table.frame["b"].tolist()[:2] == ["null", "NaN"]
+    assert table.rows.tolist()[:2] == [2, 3]
+
+
+def test_a_long_row_beside_irregular_quoting_is_reported_and_left_out():
+    table = _read(b'a,b\nx"y,2\n3,4,5\n6,7\n')
+    assert table.frame.to_dict("list") == {"a": ['x"y', "6"], "b": ["2", "7"]}
+    assert table.rows.tolist() == [2, 4]
+    assert table.bad_rows == ((3, "has 3 fields where the header has 2"),)
+    assert table.notes == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"a,b\n1,2,\n3,4,\n",
+        b'a,b\n1,2,\n"3""",4,\n',  # regular quotes
+        b'a,b\n1,2,\nx"y,4,\n',  # a stray quote: read by pandas
+    ],
+)
+def test_a_trailing_delimiter_on_every_data_row_is_dropped_with_a_note(text):
+    table = _read(text)
+    assert list(table.frame.columns) == ["a", "b"]
+    assert table.frame["a"].tolist()[0] == "1"
+    assert table.frame["b"].tolist() == ["2", "4"]
+    assert table.rows.tolist() == [2, 3]
+    assert table.bad_rows == ()
+    assert table.notes == (
+        "f.csv: every data row ends with a delimiter the header does not have; "
+        "that last field is empty on every row and was dropped",
+    )
+
+
+def test_a_trailing_delimiter_and_an_empty_unnamed_column_are_noted_apart():
+    table = _read(b"a,,b\n1,,2,\n3,,4,\n")
+    assert table.frame.to_dict("list") == {"a": ["1", "3"], "b": ["2", "4"]}
+    assert table.notes == (
+        "f.csv: every data row ends with a delimiter the header does not have; "
+        "that last field is empty on every row and was dropped",
+        "f.csv: 1 column has no name in the header and nothing in any row; "
+        "dropped (column 2)",
+    )
