@@ -194,6 +194,12 @@ def test_blank_lines_only_inside_quotes_keep_the_fast_reader(tmp_path, case):
         (b'a,b\n"x\n\ny",1\n', False),
         (b'a,b\n"x",1\n\n', True),
         (b"a,b\n1,2\n", False),
+        (b"\na,b\n1,2\n", True),  # a blank first line, LF
+        (b"\ra,b\n", True),  # ... CR
+        (b'a"b",c\n1,2\n', True),  # a quote opened at byte 1, after a letter
+        (b'a,b\nx"y",1\n', True),  # ... inside an unquoted field
+        (b'"a"x,b\n', True),  # text after a closing quote
+        (b'"a",b\n1,"2"', False),  # a closing quote on the last byte
     ],
 )
 def test_the_byte_scan_alone(block, raw, needs):
