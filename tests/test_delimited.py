@@ -457,3 +457,39 @@ def test_a_trailing_delimiter_and_an_empty_unnamed_column_are_noted_apart():
         "f.csv: 1 column has no name in the header and nothing in any row; "
         "dropped (column 2)",
     )
+
+
+def test_numbers_are_read_as_written_even_under_a_header_of_numbers():
+    # A header Arrow could read as numbers too: the cells stay the text written.
+    table = _read(b"2014,2015\n007,0.50\n1e3,-0\n")
+    assert table.frame.to_dict("list") == {
+        "2014": ["007", "1e3"],
+        "2015": ["0.50", "-0"],
+    }
+
+
+def test_a_record_longer_than_two_of_arrows_usual_blocks_is_read_whole():
+    # The reader parses in blocks of at least 16 MiB (2**24 bytes), and Arrow
+    # refuses a record that spans more than two blocks ("straddling object").
+    # This one is 33 MiB long: the block must be sized from the longest record.
+    size = 2**25 + 2**20
+    text = b"a,b\n1," + b"x" * size + b"\n2,y\n"
+    table = _read(text, limits=Limits(max_field_bytes=2**26))
+    assert table.frame["a"].tolist() == ["1", "2"]
+    assert table.frame["b"].str.len().tolist() == [size, 1]
+    assert table.rows.tolist() == [2, 3]
+
+
+def test_line_breaks_in_quoted_fields_are_kept_across_arrows_blocks():
+    # 16,400 rows of 1,024 bytes, each a quoted field that opens with a line
+    # break: the reader's first block of 16 MiB (2**24 bytes) ends inside the
+    # 16,384th row, after its quoted line break. Split there, as at a line end,
+    # the rows would not be read.
+    row = b'"\n' + b"x" * 1018 + b'",1\n'
+    assert len(row) == 1024
+    assert 4 + 16_383 * 1024 + 2 < 2**24 < 4 + 16_384 * 1024
+    table = _read(b"a,b\n" + row * 16_400)
+    assert table.rows.tolist() == list(range(2, 16_402))
+    assert table.bad_rows == ()
+    assert set(table.frame["a"]) == {"\n" + "x" * 1018}
+    assert set(table.frame["b"]) == {"1"}
