@@ -38,6 +38,9 @@ READ = [
     (BOM + '"a",b\n1,2\n', [["a", "b"], ["1", "2"]]),
     ('a,b\n"x\n\n",1', [["a", "b"], ["x\n\n", "1"]]),
     ('"a\n\nb",c\n1,2\r\n', [["a\n\nb", "c"], ["1", "2"]]),
+    # A CRLF or a CR inside a quoted column name is kept as written.
+    ('"a\r\nb",c\n1,2\n', [["a\r\nb", "c"], ["1", "2"]]),
+    ('"a\rb",c\n1,2\n', [["a\rb", "c"], ["1", "2"]]),
     ("a,b\n", [["a", "b"]]),
     ("a\n1\n2", [["a"], ["1"], ["2"]]),
     ('a,b\n"1,\n\n2",3\n4,"\n\n"\n', [["a", "b"], ["1,\n\n2", "3"], ["4", "\n\n"]]),
