@@ -153,6 +153,8 @@ def _layout(data: bytes, delimiter: str = ",", limits: Limits | None = None):
         (b'a,b\n"",2\n"x"', ",", ([2, 2, 1], [False, False, False], 4, False)),
         (b"a,b\n,\n", ",", ([2, 2], [False, False], 3, False)),
         (b"\r\n", ",", ([1], [True], 0, False)),
+        # A quote closed just before a CRLF line end.
+        (b'a\r\n"x"\r\n', ",", ([1, 1], [False, False], 3, False)),
     ],
 )
 def test_layout_counts_fields_per_record(data, delimiter, expected):
@@ -168,6 +170,7 @@ def test_layout_counts_fields_per_record(data, delimiter, expected):
         b'a,b\n"x" ,2\n',
         b"a,b\r1,2\r",  # lone CR line ends
         b"a,b\n1,2\r",  # a lone CR at the very end
+        b'a\n"b"x',  # text after a quote closed in the last byte but one
     ],
 )
 def test_layout_leaves_irregular_files_to_the_csv_module(data):
@@ -207,6 +210,16 @@ def test_layout_carries_fields_and_quotes_across_chunks():
     assert blank == [False, False, False]
     assert multiline
     assert longest == len(first) + len(b'q,\nr",z')
+
+
+def test_a_line_break_in_quotes_in_an_early_chunk_makes_the_file_multiline():
+    # The quoted line break is in the first chunk; the last chunk has none.
+    data = b'a,b\n"x\ny",1\n' + b"1,2\n" * (_CHUNK // 4 + 1)
+    fields, blank, longest, multiline = _layout(data)
+    assert len(data) > _CHUNK
+    assert multiline
+    assert fields == [2] * (_CHUNK // 4 + 3)
+    assert longest == 7
 
 
 def test_layout_counts_a_quote_at_a_chunks_first_byte_as_opened():

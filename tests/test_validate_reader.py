@@ -42,6 +42,7 @@ READ = [
     ('"a\r\nb",c\n1,2\n', [["a\r\nb", "c"], ["1", "2"]]),
     ('"a\rb",c\n1,2\n', [["a\rb", "c"], ["1", "2"]]),
     ("a,b\n", [["a", "b"]]),
+    ("a,X", [["a", "X"]]),  # a header alone, without a line end
     ("a\n1\n2", [["a"], ["1"], ["2"]]),
     ('a,b\n"1,\n\n2",3\n4,"\n\n"\n', [["a", "b"], ["1,\n\n2", "3"], ["4", "\n\n"]]),
 ]
@@ -97,6 +98,21 @@ def test_line_breaks_inside_quotes_keep_the_fast_reader(tmp_path, block, text, r
     assert all(isinstance(value, str) for value in frame.to_numpy().ravel())
     header, body = read_csv_rows(path)  # the row reader agrees with the table
     assert [header, *body] == rows
+
+
+def test_line_breaks_in_quotes_are_kept_across_arrows_blocks(tmp_path):
+    # 1,100 rows of 1,024 bytes, each a quoted field that opens with a line
+    # break: Arrow's first block of 1 MiB (2**20 bytes) ends inside the 1,024th
+    # row, after its quoted line break. Split there, as at a line end, the rows
+    # would not be read.
+    row = '"\n' + "x" * 1018 + '",1\n'
+    assert len(row) == 1024
+    assert 4 + 1023 * 1024 + 2 < 2**20 < 4 + 1024 * 1024
+    frame = read_events_frame(_write(tmp_path, "a,b\n" + row * 1100))
+    assert frame is not None
+    assert len(frame) == 1100
+    assert set(frame["a"]) == {"\n" + "x" * 1018}
+    assert set(frame["b"]) == {"1"}
 
 
 @pytest.mark.parametrize("text", REFUSED)
