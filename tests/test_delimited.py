@@ -170,6 +170,7 @@ def test_layout_counts_fields_per_record(data, delimiter, expected):
         b'a,b\n"x" ,2\n',
         b"a,b\r1,2\r",  # lone CR line ends
         b"a,b\n1,2\r",  # a lone CR at the very end
+        b"a,b\r1,2\n",  # ... before an LF that ends the file
         b'a\n"b"x',  # text after a quote closed in the last byte but one
     ],
 )
