@@ -136,7 +136,11 @@ def test_a_nul_byte_past_the_first_4096_is_read_as_text(tmp_path):
     path = tmp_path / "events.csv"
     path.write_bytes(b"a\n" + b"x" * 4094 + b"\x00\n")
     assert read_csv_rows(path) == (["a"], [["x" * 4094 + "\x00"]])
-    # The fast reader looks at the same 4,096 bytes.
+
+
+def test_the_fast_reader_looks_for_nul_bytes_in_the_same_4096_bytes(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"a\n" + b"x" * 4094 + b"\x00\n")
     frame = read_events_frame(path)
     assert frame is not None
     assert frame.to_dict("list") == {"a": ["x" * 4094 + "\x00"]}
