@@ -162,6 +162,10 @@ IMPORTER_TESTS = frozenset(
 NOT_MODULE_TESTS: dict[str, tuple[str, ...]] = {
     # Named after the importers' table reader, not the store's table.
     "imu_geo.store.table": ("test_reading_table.py",),
+    # Named after the importers' writing of a data folder, not the store's.
+    "imu_geo.store.writing": ("test_import_writing.py",),
+    # Named after the store's writing, not the importers'.
+    "imu_geo.importers.writing": ("test_store_writing.py",),
     # Delimited text is read piece by piece in test_delimited.py and held to the
     # limits in test_reading_limits.py. The importers' other tests reach it only
     # through whole imports of every layout, or draw hundreds of files of every
