@@ -235,6 +235,14 @@ def test_events_of_several_rows_keep_their_own_points_apart():
     assert [r["place_name"] for r in rows] == ["", "Andijan", ""]
 
 
+def test_a_lone_event_without_coordinates_has_none_written():
+    # One row whose lat and lon are None: a column of objects, not floats.
+    (row,) = _table_rows([ANDIJAN | {"lat": None, "lon": None}])
+    assert tuple(row[c] for c in POINT_OF) == ("", "", "", "")
+    (row,) = _table_rows([ANDIJAN | {"lon": None}])
+    assert tuple(row[c] for c in POINT_OF) == ("40.7834", "", "Andijan", "UZ")
+
+
 def test_no_events_is_a_table_of_no_rows():
     frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in EVENT_COLUMNS})
     table = events_table(frame)
