@@ -417,6 +417,13 @@ def test_a_decimal_comma_is_read_and_said():
             "the point lies 2.2 km outside Uzbekistan's outline, within the 3.7 km "
             "allowed for a somewhere-precision point; kept",
         ),
+        # A precision the tables do not know, said as it is, with its article.
+        (
+            "46.02",
+            "XL",
+            "the point lies 2.2 km outside Uzbekistan's outline, within the 3.7 km "
+            "allowed for a XL-precision point; kept",
+        ),
     ],
 )
 def test_a_point_just_over_the_border_is_kept_and_said(lat, precision, reason):
@@ -547,6 +554,15 @@ def test_the_range_without_a_country(lat, lon, kept):
     assert placed.has_place.tolist() == [kept]
     assert len(reported) == (not kept)
     assert placed.country.tolist() == [""]
+
+
+def test_one_coordinate_at_zero_is_a_location():
+    placed, reported, _ = _place(
+        [{"latitude": "0", "longitude": "10"}, {"latitude": "10", "longitude": "0"}]
+    )
+    assert reported == []
+    assert placed.has_place.tolist() == [True, True]
+    assert placed.lat.tolist() == [0.0, 10.0]
 
 
 def test_a_country_without_an_outline_or_a_code_is_not_checked():
@@ -786,14 +802,16 @@ def test_a_name_only_the_world_knows_is_placed_from_it():
 
 
 def test_two_world_places_are_added_once_each():
+    # After a name neither gazetteer holds, which does not stop the others.
     rows = [
+        {"location": "Nowhere Town Xyz", "country": "KG"},
         {"location": "Uzgen", "country": "KG"},
         {"location": "Osh", "country": "KG"},
         {"location": "Uzgen", "country": "KG"},
     ]
     placed, _, _ = _place(rows)
     n = len(GAZETTEER.places)
-    assert placed.gazetteer_position.tolist() == [n, n + 1, n]
+    assert placed.gazetteer_position.tolist() == [-1, n, n + 1, n]
     assert placed.gazetteer.places["name"].tolist()[n:] == ["Uzgen", "Osh"]
     assert placed.gazetteer.places["ref"].tolist()[n:] == [
         "geonames:1527513",
@@ -1264,3 +1282,41 @@ def test_place_ids_are_unique_and_each_row_is_at_its_place(rows):
         place = table.places.iloc[index]
         assert place.geometry.y == 40.0 + at
         assert place["name"] == (name or f"{40.0 + at:.4f}, 70.0000")
+
+
+def test_a_gazetteer_csv_place_takes_its_id_in_its_turn():
+    # Places of gazetteer.csv have no place_id of their own: one is made from
+    # the name, after the ids of the places before it.
+    rows = [{"location": "Somewhere"}, {"location": "Andijan"}]
+    native = _native(["andijan", ""])
+    table = _table(
+        rows,
+        lat=[39.0, 40.7834],
+        lon=[70.0, 72.3507],
+        position=[-1, 1],
+        country=["UZ", "UZ"],
+        precision=["near", "near"],
+        native=native,
+        fmt="native",
+    )
+    assert table.places["place_id"].tolist() == ["andijan", "andijan_2"]
+    assert table.places["name"].tolist() == ["Somewhere", "Andijan"]
+    assert table.changes == []
+
+
+def test_changes_name_the_rows_of_the_file_not_of_those_kept():
+    rows = [{"location": "A"}, {"location": "B"}, {"location": "C"}]
+    native = _native(["a", "Not Slug", "a"])
+    table = _table(
+        rows,
+        lat=[40.0, 41.0, 42.0],
+        lon=[70.0, 70.0, 70.0],
+        position=[-1, -1, -1],
+        country=["UZ"] * 3,
+        precision=["near"] * 3,
+        native=native,
+        keep=[1, 2],
+        fmt="native",
+    )
+    assert table.places["place_id"].tolist() == ["b", "a"]
+    assert table.changes == [(1, "'Not Slug' is not a slug; this row's place is b")]
