@@ -17,6 +17,7 @@ import unicodedata
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
@@ -243,6 +244,18 @@ def test_a_lone_event_without_coordinates_has_none_written():
     assert tuple(row[c] for c in POINT_OF) == ("40.7834", "", "Andijan", "UZ")
 
 
+def test_every_column_is_arrow_text():
+    # Arrow's string type (32-bit offsets), whatever the frame's columns hold.
+    event = ANDIJAN | {"source_row": 2, "fatalities_best": 3}
+    for events in (
+        [event],
+        [TASHKENT],
+        [{c: v for c, v in event.items() if c not in POINT_OF}],
+    ):
+        table = events_table(pd.DataFrame(events))
+        assert table.schema.types == [pa.string()] * table.num_columns
+
+
 def test_no_events_is_a_table_of_no_rows():
     frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in EVENT_COLUMNS})
     table = events_table(frame)
@@ -275,9 +288,11 @@ def test_own_points_without_coordinates_or_countries():
     points = own_points(pd.DataFrame([uncountried, placed]))
     assert points["country"].tolist() == [""]
     assert points["lat"].tolist() == [40.78341]
+    # A column of None (objects): still floats, missing.
     missing = own_points(pd.DataFrame([ANDIJAN | {"lat": None, "lon": None}]))
-    assert np.isnan(missing["lat"].to_numpy(float)).all()
-    assert np.isnan(missing["lon"].to_numpy(float)).all()
+    assert (missing["lat"].dtype, missing["lon"].dtype) == (np.float64, np.float64)
+    assert np.isnan(missing["lat"].to_numpy()).all()
+    assert np.isnan(missing["lon"].to_numpy()).all()
 
 
 # --- the data folder ------------------------------------------------------------
