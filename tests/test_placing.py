@@ -1320,3 +1320,44 @@ def test_changes_name_the_rows_of_the_file_not_of_those_kept():
     )
     assert table.places["place_id"].tolist() == ["b", "a"]
     assert table.changes == [(1, "'Not Slug' is not a slug; this row's place is b")]
+
+
+def test_a_world_place_is_rounded_to_four_places(monkeypatch):
+    # A world gazetteer written in the test, whose point has more figures
+    # than the bundled file's four: the place added is rounded as those are.
+    from imu_geo import world
+    from imu_geo.importers.places.placing import _world_lookup
+
+    small = world.WorldGazetteer.from_frame(
+        pd.DataFrame(
+            {
+                "geonameid": ["1114"],
+                "name": ["Qarshi"],
+                "alt_names": [""],
+                "country": ["UZ"],
+                "admin1": ["UZ-QA"],
+                "admin1_name": ["Qashqadaryo"],
+                "gn_admin1": ["UZ.03"],
+                "lat": [38.86012345],
+                "lon": [65.78987654],
+                "population": [100],
+            }
+        )
+    )
+    monkeypatch.setattr(world, "gazetteer", lambda directory=None: small)
+    gazetteer, found, why = _world_lookup(
+        GAZETTEER,
+        np.array([None], dtype=object),
+        np.array(["is not in the gazetteer"], dtype=object),
+        np.array([True]),
+        _text(["Qarshi"]),
+        _text(["UZ"]),
+        _text([""]),
+    )
+    n = len(GAZETTEER.places)
+    assert found.tolist() == [n]
+    assert why.tolist() == [""]
+    added = gazetteer.places.iloc[n]
+    assert (added["lon"], added["lat"]) == (65.7899, 38.8601)
+    assert (added["geometry"].x, added["geometry"].y) == (65.7899, 38.8601)
+    assert added["where"] == "Qashqadaryo, UZ"
