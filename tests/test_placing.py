@@ -1361,3 +1361,57 @@ def test_a_world_place_is_rounded_to_four_places(monkeypatch):
     assert (added["lon"], added["lat"]) == (65.7899, 38.8601)
     assert (added["geometry"].x, added["geometry"].y) == (65.7899, 38.8601)
     assert added["where"] == "Qashqadaryo, UZ"
+
+
+def _bundled(place_id: str, lon: float, lat: float) -> dict:
+    return {
+        "type": "Feature",
+        "properties": {"place_id": place_id, "name": place_id.title(), "kind": "city"},
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    }
+
+
+def _native_table(gazetteer, ids, lat, lon, position):
+    n = len(ids)
+    source = _Source(_rows([{"location": "P"}] * n))
+    cross = _cross(source, ["near"] * n, native=_native(ids))
+    placed = _Placed(
+        lat=np.array(lat, dtype=float),
+        lon=np.array(lon, dtype=float),
+        gazetteer_position=np.array(position, dtype=np.int64),
+        geo_precision=np.array(["near"] * n, dtype=object),
+        country=np.array(["UZ"] * n, dtype=object),
+        has_place=np.ones(n, dtype=bool),
+    )
+    return _place_table("native", "a.csv", cross, placed, gazetteer, np.arange(n))
+
+
+def test_a_bundled_place_within_2e_4_degrees_counts_the_bound():
+    # At 0.0002 N 0.0002 E, so that the differences are exactly 2e-4.
+    gazetteer = Gazetteer.build([_bundled("post", 0.0002, 0.0002)], [])
+    table = _native_table(
+        gazetteer,
+        ["post", "post", "post"],
+        lat=[0.0, 0.0002, 0.0002],
+        lon=[0.0002, 0.0, 0.0002],
+        position=[-1, -1, -1],
+    )
+    assert table.places["place_id"].tolist() == ["post"]
+    assert table.index.tolist() == [0, 0, 0]
+    assert table.changes == []
+
+
+def test_a_row_placed_from_the_gazetteer_stays_at_that_place():
+    # Two bundled places at one point: the row found the first by name, and
+    # names the second; it stays where the gazetteer placed it.
+    gazetteer = Gazetteer.build(
+        [_bundled("tashkent", 69.2163, 41.2647), _bundled("shahar", 69.2163, 41.2647)],
+        [],
+    )
+    table = _native_table(
+        gazetteer, ["shahar"], lat=[41.2647], lon=[69.2163], position=[0]
+    )
+    assert table.places["place_id"].tolist() == ["tashkent"]
+    assert table.changes == [
+        (0, "'shahar' also names another place; this row's place is tashkent")
+    ]
