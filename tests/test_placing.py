@@ -1415,3 +1415,42 @@ def test_a_row_placed_from_the_gazetteer_stays_at_that_place():
     assert table.changes == [
         (0, "'shahar' also names another place; this row's place is tashkent")
     ]
+
+
+def test_places_without_a_gazetteer():
+    table = _native_table(
+        Gazetteer.build([], []),
+        ["a", "a", ""],
+        lat=[40.0, 41.0, 42.0],
+        lon=[70.0, 70.0, 70.0],
+        position=[-1, -1, -1],
+    )
+    assert _properties(table) == [
+        {
+            "place_id": place_id,
+            "name": "P",
+            "alt_names": "",
+            "kind": "city",
+            "country": "UZ",
+            "admin1": "",
+            "geometry_source": "IMU Geo events coordinates in a.csv",
+            "note": "",
+        }
+        for place_id in ("a", "a_2")
+    ]
+    assert table.point.tolist() == [False, False, True]
+
+
+def test_a_bundled_place_keeps_its_own_id_whatever_its_name():
+    feature = _bundled("tsh", 69.2163, 41.2647)
+    feature["properties"]["name"] = "Tashkent"
+    gazetteer = Gazetteer.build([feature], [])
+    table = _native_table(
+        gazetteer,
+        ["", "other"],
+        lat=[41.2647, 40.0],
+        lon=[69.2163, 70.0],
+        position=[0, -1],
+    )
+    assert table.places["place_id"].tolist() == ["tsh", "other"]
+    assert table.places["name"].tolist() == ["Tashkent", "P"]
