@@ -435,6 +435,20 @@ def test_a_point_just_over_the_border_is_kept_and_said(lat, precision, reason):
     assert placed.lat[0] == float(lat)
 
 
+def test_the_outlines_resolution_sets_the_tolerance():
+    # Outlines drawn to 1 km: a near point 2.2 km out (0.02 degrees) is over.
+    source = _Source(_rows([{"latitude": "46.02", "longitude": "65", "country": "UZ"}]))
+    issues = _Issues()
+    placed = _place_rows(
+        _cross(source), source, issues, GAZETTEER, COUNTRIES, [], "a.csv", 1.0
+    )
+    assert placed.has_place.tolist() == [False]
+    assert issues.frame()["reason"].tolist() == [
+        "latitude 46.02, longitude 65 lies 2.2 km outside Uzbekistan (more than the "
+        "1 km allowed), and swapping them does not put it inside"
+    ]
+
+
 def test_a_point_over_the_tolerance_is_rejected():
     # 0.05 degrees north: 5.6 km, more than the 3.7 km of a near point; swapped,
     # the point is at 65 N, far outside.
@@ -550,7 +564,9 @@ def test_out_of_range_is_rejected(lat, lon):
     ],
 )
 def test_the_range_without_a_country(lat, lon, kept):
-    placed, reported, _ = _place([{"latitude": lat, "longitude": lon}])
+    placed, reported, notes = _place([{"latitude": lat, "longitude": lon}])
+    # No country named: none to say is unmapped.
+    assert notes == []
     assert placed.has_place.tolist() == [kept]
     assert len(reported) == (not kept)
     assert placed.country.tolist() == [""]
