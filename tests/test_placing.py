@@ -1470,3 +1470,47 @@ def test_a_bundled_place_keeps_its_own_id_whatever_its_name():
     )
     assert table.places["place_id"].tolist() == ["tsh", "other"]
     assert table.places["name"].tolist() == ["Tashkent", "P"]
+
+
+def _south_of_tajikistan(degrees: float) -> tuple[float, float]:
+    """The world outline of Tajikistan's southernmost corner, moved south."""
+    from imu_geo import world
+
+    outline = world.countries().set_index("country").loc["TJ", "geometry"]
+    lon, lat = min(shapely.get_coordinates(outline.boundary), key=lambda p: p[1])
+    return round(lat - degrees, 4), round(lon, 4)
+
+
+def test_the_worlds_check_takes_the_rows_precision():
+    # 0.1 degrees (11 km) south of the outline: within the world's 30 km for
+    # a near point, over its 5 km for an exact one.
+    lat, lon = _south_of_tajikistan(0.1)
+    row = {"latitude": str(lat), "longitude": str(lon), "country": "TJ"}
+    placed, reported, _ = _place([row, row], precision=["near", "exact"])
+    assert placed.has_place.tolist() == [True, False]
+    assert [r[:2] for r in reported] == [(0, "repaired"), (1, "rejected")]
+
+
+def test_a_swapped_pair_near_the_worlds_border_keeps_its_note():
+    lat, lon = _south_of_tajikistan(0.01)
+    placed, reported, _ = _place(
+        [{"latitude": str(lon), "longitude": str(lat), "country": "TJ"}]
+    )
+    assert placed.has_place.tolist() == [True]
+    assert (placed.lat[0], placed.lon[0]) == (lat, lon)
+    first, second = (r[3] for r in reported)
+    assert first.startswith("latitude and longitude were swapped")
+    assert "Tajikistan's drawn boundary" in second
+
+
+def test_a_point_inside_either_way_is_not_swapped():
+    # A box whose latitudes and longitudes overlap (as Georgia's, 41-43.6 N,
+    # 40-46.7 E): 42 N 42.5 E is inside, and so would 42.5 N 42 E be.
+    countries = COUNTRIES | {"GE": box(40.0, 41.0, 46.7, 43.6)}
+    source = _Source(_rows([{"latitude": "42", "longitude": "42.5", "country": "GE"}]))
+    issues = _Issues()
+    placed = _place_rows(
+        _cross(source), source, issues, GAZETTEER, countries, [], "a.csv"
+    )
+    assert len(issues.frame()) == 0
+    assert (placed.lat[0], placed.lon[0]) == (42.0, 42.5)
