@@ -189,6 +189,9 @@ def test_coarser(first, second, coarser):
         ("+7,5", 7.5, True, False, False, False),
         ("41,2,5", None, False, False, True, False),
         ("1,000.5", None, False, False, True, False),
+        # Only a whole number, a comma and digits is read with a decimal comma.
+        ("1,5e3", None, False, False, True, False),
+        (",5", None, False, False, True, False),
         ("", None, False, True, False, False),
         ("abc", None, False, False, True, False),
         ("nan", None, False, False, False, True),
