@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from imu_geo.importers import ImportFailure, Limits, read_table
+from imu_geo.importers.reading import delimited
 from imu_geo.importers.reading.delimited import (
     _MAX_HEADER_BYTES,
     _csv_layout,
@@ -507,3 +509,121 @@ def test_line_breaks_in_quoted_fields_are_kept_across_arrows_blocks():
     assert table.bad_rows == ()
     assert set(table.frame["a"]) == {"\n" + "x" * 1018}
     assert set(table.frame["b"]) == {"1"}
+
+
+@pytest.mark.parametrize(
+    ("data", "names"),
+    [
+        # A delimiter in the first byte counts toward the sniffing like any other.
+        (b";b\n", ["(column 1)", "b"]),
+        (b";a,b;c\n", ["(column 1)", "a,b", "c"]),
+    ],
+)
+def test_a_delimiter_at_the_files_first_byte_is_counted(data, names):
+    assert _header("f.csv", data, ".csv", Limits()) == (";", names)
+
+
+@pytest.mark.parametrize("data", [b"\na,b,c\n", b"\ra,b,c\r"])
+def test_a_line_break_at_the_files_first_byte_ends_an_empty_header(data):
+    # The header is the empty first line, not the three columns after it: it is
+    # refused as blank, not as wider than the limit of two columns.
+    with pytest.raises(ImportFailure, match=r"^f\.csv: the first line is blank; it"):
+        _header("f.csv", data, ".csv", Limits(max_columns=2))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "limits", "message"),
+    [
+        (
+            b"a,A\n1,2\n",
+            "e.csv",
+            None,
+            "e.csv: the column 'A' appears more than once",
+        ),
+        (
+            b"a\n1\n2\n3\n",
+            "e.csv",
+            Limits(max_rows=2),
+            "e.csv: has 3 rows; the limit is 2 rows",
+        ),
+        # A stray quote leaves the count to the csv module, which is bounded by
+        # twice the row limit: 5 records where 2 * 1 + 2 = 4 are allowed.
+        (
+            b'a\nx"y\n1\n2\n3\n',
+            "e.csv",
+            Limits(max_rows=1),
+            "e.csv: has more than 2 lines; the limit is 1 rows",
+        ),
+        (
+            b"a,b\n1,2\n3,xyzw\n",
+            "e.csv",
+            Limits(max_field_bytes=3),
+            "e.csv: row 3 has a field longer than 3 bytes (column 'b'); that is the "
+            "limit for one field",
+        ),
+        (
+            b'a,b\n1,2\n3,"xy\n',
+            "e.csv",
+            None,
+            "e.csv: row 3 opens a quoted field that is never closed",
+        ),
+    ],
+)
+def test_a_whole_reads_refusals_name_the_file(text, name, limits, message):
+    with pytest.raises(ImportFailure) as caught:
+        _read(text, name=name, limits=limits)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_whole_read_names_its_table_and_the_encoding_note_its_file():
+    table = _read(b"a\n\xe9\n", name="e.csv")
+    assert table.name == "e.csv"
+    assert table.notes == (
+        "e.csv: is not UTF-8; it was read as Windows-1252 (Western European) text",
+    )
+    assert table.frame.to_dict("list") == {"a": ["\u00e9"]}
+
+
+def test_a_tsv_file_is_split_at_tabs_even_with_as_many_commas():
+    # One tab and one comma per line: a tie that goes to the tab in a .tsv file.
+    table = _read(b"a\tb,c\n1\t2,3\n", name="e.tsv")
+    assert table.frame.to_dict("list") == {"a": ["1"], "b,c": ["2,3"]}
+    assert table.notes == ("e.tsv: columns are separated by tabs",)
+
+
+def test_irregular_quoting_is_split_at_the_delimiter_of_the_header():
+    # The stray quote sends the file to the csv module and its parser, which
+    # must split at ';' too.
+    table = _read(b'a;b\nx"y;2\n3;4\n')
+    assert table.frame.to_dict("list") == {"a": ['x"y', "3"], "b": ["2", "4"]}
+    assert table.notes == ("f.csv: columns are separated by ';'",)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (ValueError("bad block\nmore detail"), "bad block"),
+        (ValueError(""), "unknown"),
+    ],
+)
+def test_a_parsers_error_is_one_line_or_unknown(monkeypatch, error, reason):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(delimited, "_parse_with_arrow", fail)
+    with pytest.raises(ImportFailure) as caught:
+        _read(b"a,b\n1,2\n", name="e.csv")
+    assert str(caught.value) == f"e.csv: is not valid CSV ({reason})"
+
+
+def test_a_parser_that_loses_a_row_is_refused(monkeypatch):
+    def one_row(*args, **kwargs):
+        # The header and one of the two data rows.
+        return pd.DataFrame({"f0": ["a", "1"], "f1": ["b", "2"]})
+
+    monkeypatch.setattr(delimited, "_parse_with_arrow", one_row)
+    with pytest.raises(ImportFailure) as caught:
+        _read(b"a,b\n1,2\n3,4\n", name="e.csv")
+    assert str(caught.value) == (
+        "e.csv: is not valid CSV (its rows could not be counted consistently)"
+    )
