@@ -627,3 +627,19 @@ def test_a_parser_that_loses_a_row_is_refused(monkeypatch):
     assert str(caught.value) == (
         "e.csv: is not valid CSV (its rows could not be counted consistently)"
     )
+
+
+def test_layout_bounds_the_lines_of_every_chunk_together():
+    # Lines of 2 bytes: the first chunk holds _CHUNK / 2 of them, just the
+    # 2 * max_rows + 2 allowed; one more line in the next chunk is too many.
+    max_rows = _CHUNK // 4 - 1
+    assert 2 * max_rows + 2 == _CHUNK // 2
+    limits = Limits(max_rows=max_rows)
+    assert len(_csv_layout("f.csv", b"1\n" * (_CHUNK // 2), ",", limits).fields) == (
+        _CHUNK // 2
+    )
+    with pytest.raises(
+        ImportFailure,
+        match=r"^f\.csv: has more than 1,048,574 lines; the limit is 524,287 rows$",
+    ):
+        _csv_layout("f.csv", b"1\n" * (_CHUNK // 2 + 1), ",", limits)
