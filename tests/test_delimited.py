@@ -643,3 +643,24 @@ def test_layout_bounds_the_lines_of_every_chunk_together():
         match=r"^f\.csv: has more than 1,048,574 lines; the limit is 524,287 rows$",
     ):
         _csv_layout("f.csv", b"1\n" * (_CHUNK // 2 + 1), ",", limits)
+
+
+def test_a_quoted_header_in_a_file_over_1_mb_may_be_1_mb_long_and_no_longer():
+    # The quoted header of 2**20 bytes ends at the line break at byte 2**20; one
+    # byte longer, the header is refused. The rows after it make the file
+    # longer than 1 MB, so the header's end must be found within it.
+    rows = b"1\n" * 1000
+    name = b'"' + b"a" * (_MAX_HEADER_BYTES - 2) + b'"'
+    assert _header("f.csv", name + b"\n" + rows, ".csv", Limits()) == (
+        ",",
+        ["a" * (2**20 - 2)],
+    )
+    with pytest.raises(
+        ImportFailure, match=r"longer than 1 MB, or opens a quote it never closes$"
+    ):
+        _header("f.csv", b"a" + name + b"\n" + rows, ".csv", Limits())
+
+
+def test_a_short_quoted_header_in_a_file_over_1_mb_is_read():
+    rows = b"1,2\n" * 300_000  # 1,200,000 bytes
+    assert _header("f.csv", b'"a",b\n' + rows, ".csv", Limits()) == (",", ["a", "b"])
