@@ -96,6 +96,13 @@ def test_a_large_file_with_cr_line_ends_is_read_from_its_first_line():
     assert table.frame.loc[299_999, "event_id"] == "e299999"
 
 
+def test_a_limit_of_one_row_is_said_in_the_singular():
+    payload = b"event_id\n" + b"\n" * 3 + b"x\n"
+    assert refusal("blank.csv", payload, Limits(max_rows=1)) == (
+        "blank.csv: has more than 2 lines; the limit is 1 row"
+    )
+
+
 def test_a_quote_that_never_closes_in_the_header_of_a_large_file():
     payload = b'"event_id,date\n' + b"x,y\n" * 300_000
     assert refusal("open.csv", payload) == (
@@ -390,6 +397,18 @@ def test_unique_columns(columns, refusal_text):
             11,
             Limits(max_rows=10),
             "t.csv: has 11 rows; the limit is 10 rows",
+        ),
+        (
+            checks.width,
+            2,
+            Limits(max_columns=1),
+            "t.csv: has 2 columns; the limit is 1 column",
+        ),
+        (
+            checks.row_count,
+            2,
+            Limits(max_rows=1),
+            "t.csv: has 2 rows; the limit is 1 row",
         ),
         (
             checks.row_count,

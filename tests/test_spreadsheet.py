@@ -280,6 +280,9 @@ def test_as_many_rows_as_the_limit_are_read_and_one_more_is_refused():
     with pytest.raises(ImportFailure) as caught:
         read_table("r.xlsx", workbook(("S", rows)), Limits(max_rows=2))
     assert str(caught.value) == "r.xlsx: has more than 2 rows; the limit is 2 rows"
+    with pytest.raises(ImportFailure) as caught:
+        read_table("r.xlsx", workbook(("S", rows)), Limits(max_rows=1))
+    assert str(caught.value) == "r.xlsx: has more than 1 row; the limit is 1 row"
 
 
 @pytest.mark.parametrize(

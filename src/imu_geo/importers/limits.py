@@ -87,6 +87,11 @@ def plural(count: int, noun: str) -> str:
     return noun if count == 1 else noun + "s"
 
 
+def counted(count: int, noun: str) -> str:
+    """A count and its noun: ``1 row``, ``1,000 rows``."""
+    return f"{count:,} {plural(count, noun)}"
+
+
 def table_text(rows: int, columns: int) -> str:
     """The size of a table as an estimate names it: ``412,000 rows × 31 columns``."""
     return f"{rows:,} {plural(rows, 'row')} × {columns:,} {plural(columns, 'column')}"

@@ -27,6 +27,7 @@ from imu_geo.importers.limits import (
     ImportFailure,
     Limits,
     check_budget,
+    counted,
     plural,
     size_text,
 )
@@ -344,8 +345,8 @@ def _read_sheet(name: str, workbook, limits: Limits) -> SheetTable:
             continue
         if len(rows) >= limits.max_rows:
             raise ImportFailure(
-                f"{name}: has more than {limits.max_rows:,} rows; the limit is "
-                f"{limits.max_rows:,} rows"
+                f"{name}: has more than {counted(limits.max_rows, 'row')}; the limit "
+                f"is {counted(limits.max_rows, 'row')}"
             )
         rows.append(number)
         for i, column in enumerate(columns):

@@ -29,6 +29,7 @@ from imu_geo.data import (
     assemble_dataset,
     read_geography,
 )
+from imu_geo.importers.limits import counted
 from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
@@ -354,12 +355,16 @@ def command_lines(
         rest = breakdown.iloc[len(kept) :]
         if len(rest):
             lines.append(
-                f"{len(rest):,} more {'kind' if len(rest) == 1 else 'kinds'} of "
-                f"reason ({int(rest['count'].sum()):,} repairs and rejections); "
+                f"{counted(len(rest), 'more kind')} of reason "
+                f"({_repairs_text(int(rest['count'].sum()))}); "
                 "--report FILE writes them all"
             )
         lines.append(f"{ROW_PROBLEMS_FILE} has every repaired and rejected row")
     return lines
+
+
+def _repairs_text(n: int) -> str:
+    return "1 repair or rejection" if n == 1 else f"{n:,} repairs and rejections"
 
 
 def report_text(result: ImportResult, written: Sequence[str]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from imu_geo.importers.limits import ImportFailure, Limits, limit_text
+from imu_geo.importers.limits import ImportFailure, Limits, counted, limit_text
 
 
 def unique_columns(name: str, columns: Sequence[str]) -> None:
@@ -27,14 +27,16 @@ def unique_columns(name: str, columns: Sequence[str]) -> None:
 def width(name: str, n: int, limits: Limits) -> None:
     if n > limits.max_columns:
         raise ImportFailure(
-            f"{name}: has {n:,} columns; the limit is {limits.max_columns:,} columns"
+            f"{name}: has {counted(n, 'column')}; the limit is "
+            f"{counted(limits.max_columns, 'column')}"
         )
 
 
 def row_count(name: str, n: int, limits: Limits) -> None:
     if n > limits.max_rows:
         raise ImportFailure(
-            f"{name}: has {n:,} rows; the limit is {limits.max_rows:,} rows"
+            f"{name}: has {counted(n, 'row')}; the limit is "
+            f"{counted(limits.max_rows, 'row')}"
         )
 
 

@@ -21,6 +21,7 @@ from imu_geo.importers.limits import (
     ImportFailure,
     Limits,
     check_budget,
+    counted,
     estimate,
     limit_text,
     plural,
@@ -122,8 +123,8 @@ class _Layout:
 
 def _too_many_lines(name: str, limits: Limits) -> ImportFailure:
     return ImportFailure(
-        f"{name}: has more than {2 * limits.max_rows:,} lines; the limit is "
-        f"{limits.max_rows:,} rows"
+        f"{name}: has more than {counted(2 * limits.max_rows, 'line')}; the limit is "
+        f"{counted(limits.max_rows, 'row')}"
     )
 
 
