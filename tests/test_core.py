@@ -531,11 +531,13 @@ def test_a_ucdp_file_with_repeats_empty_ids_and_a_place_from_the_gazetteer():
         "fatalities_best": "3",
         "fatalities_high": "3",
         "title": "State-based conflict in Tavildara",
-        "description": "UCDP GED id : Government of Uzbekistan - IMU at Tavildara "
-        "town.",
+        "description": "UCDP GED, with no id: Government of Uzbekistan - IMU at "
+        "Tavildara town.",
         "source_quote": "[no text in the source row]",
         "source": "UCDP GED (ged.csv, row 5)",
-        "notes": UCDP_NOTES.format(id="", date_prec=1, where_prec=2, precision="near")
+        "notes": UCDP_NOTES.format(
+            id="", date_prec=1, where_prec=2, precision="near"
+        ).replace(": id . ", ", with no id. ")
         + " Placed from the gazetteer: Tavildara.",
         # The gazetteer's point of Tavildara, and its country.
         "lat": 38.6953,
@@ -683,10 +685,12 @@ def test_an_acled_row_without_actors_or_id_and_one_placed_from_the_gazetteer():
             "actors": "[no actor in the source row]",
             "target": "",
             "title": "Suicide bomb in Andijan",
-            "description": "ACLED event_id_cnty : Political violence / "
+            "description": "ACLED, with no event_id_cnty: Political violence / "
             "Explosions/Remote violence / Suicide bomb at Andijan.",
             "source": "ACLED (acled.csv, record 2)",
-            "notes": notes.format(id=""),
+            "notes": notes.format(id="").replace(
+                "ACLED: event_id_cnty . ", "ACLED, with no event_id_cnty. "
+            ),
             "lat": 40.7834,
             "lon": 72.3507,
             "place_name": "Andijan",
@@ -753,6 +757,54 @@ def test_a_gtd_copy_without_eventid_keeps_identical_rows_and_says_so():
         )
     ]
     assert len(result.rejected_rows) == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "columns", "description", "notes"),
+    [
+        (
+            UCDP_BATKEN | {"id": ""},
+            UCDP_COLUMNS,
+            "UCDP GED, with no id: Government of Uzbekistan - IMU at Batken province.",
+            "Imported from UCDP GED, with no id. type_of_violence 1 ",
+        ),
+        (
+            ANDIJAN | {"event_id_cnty": " "},
+            ACLED_COLUMNS,
+            "ACLED, with no event_id_cnty: Political violence / Explosions/Remote "
+            "violence / Suicide bomb at Andijan.",
+            "Imported from ACLED, with no event_id_cnty. ACLED type: ",
+        ),
+        (
+            GTD_TASHKENT | {"eventid": ""},
+            GTD_COLUMNS,
+            "GTD, with no eventid: ",
+            "Imported from GTD, with no eventid. ",
+        ),
+        (
+            GTD_TASHKENT,
+            GTD_NO_ID,
+            "GTD, with no eventid: ",
+            "Imported from GTD, with no eventid. ",
+        ),
+        (
+            GTD_TASHKENT,
+            GTD_COLUMNS,
+            "GTD eventid 199902160001: ",
+            "Imported from GTD: eventid 199902160001. ",
+        ),
+    ],
+)
+def test_a_row_without_an_id_says_so_in_its_description_and_notes(
+    row, columns, description, notes
+):
+    (event,) = import_table(raw_table([row], columns, "f.csv")).events.to_dict(
+        "records"
+    )
+    assert event["notes"].startswith(notes)
+    # The whole description where it is short; its start where it is GTD's.
+    assert event["description"].startswith(description)
+    assert description.endswith(": ") or event["description"] == description
 
 
 def test_gtd_with_eventid_rejects_an_identical_row():

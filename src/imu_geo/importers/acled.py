@@ -234,9 +234,7 @@ def _acled(
     )
     merged_into, actors, monadic_note = _monadic(source, actors, issues)
     notes = (
-        "Imported from ACLED: event_id_cnty "
-        + source.stripped("event_id_cnty")
-        + ". "
+        cw._imported_from("ACLED", "event_id_cnty", source.stripped("event_id_cnty"))
         + cw._compose(
             note,
             disorder,

@@ -469,15 +469,18 @@ def _assemble(
     else:
         label = FORMAT_LABELS[fmt]
         actors = take(cross.actors)
+        ids = take(cross.source_id)
         from_gazetteer = placed.gazetteer_position[k] >= 0
         columns |= {
             "place_origin": _when(has, _text("source", k.size)),
             "actors": actors.where(actors != "", NO_ACTOR),
             "attribution": _text("attributed", k.size),
             "title": take(cross.title) + _labelled(" in ", where, ""),
-            "description": f"{label} {cross.id_column} "
-            + take(cross.source_id)
-            + ": "
+            "description": _when(
+                (ids != "").to_numpy(bool),
+                f"{label} {cross.id_column} " + ids + ": ",
+                f"{label}, with no {cross.id_column}: ",
+            )
             + take(cross.description)
             + ".",
             "source_quote": take(cross.source_quote),

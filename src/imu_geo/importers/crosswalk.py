@@ -473,6 +473,17 @@ def _labelled(label: str, values: pd.Series, end: str = ". ") -> pd.Series:
     return _when((values != "").to_numpy(bool), label + values + end)
 
 
+def _imported_from(label: str, column: str, ids: pd.Series) -> pd.Series:
+    """The first sentence of an imported event's notes: which dataset, and the
+    row's id in it, or that it has none (``Imported from GTD, with no eventid. ``)."""
+    has = (ids != "").to_numpy(bool)
+    return (
+        f"Imported from {label}"
+        + _when(has, f": {column} " + ids, f", with no {column}")
+        + ". "
+    )
+
+
 def _compose(function, *columns) -> pd.Series:
     """Text made by ``function`` once per distinct combination of ``columns``."""
     (text,) = _per_unique(lambda *values: (function(*values),), *columns)

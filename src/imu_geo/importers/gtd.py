@@ -413,21 +413,18 @@ def _gtd(source: _Source, issues: _Issues, date_order: str | None = None) -> _Cr
         ]
         return " ".join(part for part in parts if part)
 
-    notes = (
-        "Imported from GTD: eventid "
-        + source.stripped("eventid")
-        + ". "
-        + cw._compose(
-            note,
-            attack,
-            suicide,
-            spec_raw,
-            geo,
-            approx,
-            approx_read,
-            date_notes,
-            source.stripped("provstate"),
-        )
+    notes = cw._imported_from(
+        "GTD", "eventid", source.stripped("eventid")
+    ) + cw._compose(
+        note,
+        attack,
+        suicide,
+        spec_raw,
+        geo,
+        approx,
+        approx_read,
+        date_notes,
+        source.stripped("provstate"),
     )
     empty = cw._text("", n)
     return cw._dataset_crosswalk(

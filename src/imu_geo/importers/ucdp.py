@@ -129,9 +129,7 @@ def _ucdp(
     place = source.stripped("where_coordinates")
 
     notes = (
-        "Imported from UCDP GED: id "
-        + source.stripped("id")
-        + ". "
+        cw._imported_from("UCDP GED", "id", source.stripped("id"))
         + _notes(
             violence_raw,
             violence,
