@@ -10,6 +10,7 @@ from the rows the test writes.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -1485,3 +1486,19 @@ def test_a_country_no_code_is_known_for_is_said_in_a_note_naming_the_file():
         "ged.csv: country names not mapped to an ISO code, so their places have "
         "no country and are not checked against a border: Atlantis"
     ]
+
+
+def test_a_coordinate_that_rounds_to_zero_is_written_without_a_minus(tmp_path):
+    # Tema, Ghana, just west of the prime meridian: -0.00004 rounds to -0.0.
+    tema = UCDP_BATKEN | {
+        "latitude": "5.66",
+        "longitude": "-0.00004",
+        "country": "Ghana",
+        "where_coordinates": "Tema",
+    }
+    source = tmp_path / "ged.csv"
+    source.write_bytes(table_bytes([tema], UCDP_COLUMNS))
+    assert run_import(source, out_dir=tmp_path / "out")[0] == 0
+    with (tmp_path / "out" / "events.csv").open(encoding="utf-8", newline="") as f:
+        (event,) = csv.DictReader(f)
+    assert (event["lat"], event["lon"]) == ("5.66", "0")

@@ -491,8 +491,9 @@ def _assemble(
     events = pd.DataFrame({column: columns[column] for column in EVENT_COLUMNS})
     anchor_lat = table.anchor_lat[safe] if at_place.any() else np.nan
     anchor_lon = table.anchor_lon[safe] if at_place.any() else np.nan
-    events["lat"] = np.where(at_place, anchor_lat, table.lat).round(4)
-    events["lon"] = np.where(at_place, anchor_lon, table.lon).round(4)
+    # Adding zero turns a -0.0 left by rounding (-0.00004) into 0.0, written "0".
+    events["lat"] = np.where(at_place, anchor_lat, table.lat).round(4) + 0.0
+    events["lon"] = np.where(at_place, anchor_lon, table.lon).round(4) + 0.0
     events["place_name"] = where
     events["country"] = _text(
         np.where(point, table.country, of_place("country").to_numpy(object))
