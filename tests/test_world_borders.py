@@ -519,3 +519,12 @@ def test_many_points_in_the_bundled_world_by_default():
         pd.Series([69.27, 0.5]), pd.Series([41.3, 0.0]), pd.Series(["UZ", "AA"])
     )
     assert table["status"].tolist() == [INSIDE, UNCHECKED]
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [(math.nan, 40.0), (70.0, math.nan), (math.inf, 40.0), (70.0, -math.inf)],
+)
+def test_a_point_that_is_not_a_finite_number_has_no_distance(lon, lat):
+    # NaN as a longitude once sent the measure into a loop with no end.
+    assert math.isnan(borders._distance_km(box(60, 35, 65, 45), lon, lat, 10.0))

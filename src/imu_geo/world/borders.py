@@ -74,7 +74,10 @@ def _distance_km(area, lon: float, lat: float, limit_km: float) -> float:
     the latitude), accurate to well under 1% at these distances. Only the part of
     the area within ``limit_km`` of the point is looked at; farther than that,
     the distance is estimated from the nearest point in degrees (an upper bound).
+    A point that is not a finite number has no distance: NaN.
     """
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return math.nan
     shrink = max(math.cos(math.radians(lat)), 0.01)
     reach_lat = limit_km / KM_PER_DEGREE
     reach_lon = min(reach_lat / shrink, 360.0)
