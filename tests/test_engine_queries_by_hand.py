@@ -357,11 +357,6 @@ def test_rows_give_the_row_id_first_and_each_column_once():
     assert found["row_id"].tolist() == [0, 1, 3]
 
 
-def test_a_further_condition_narrows_the_rows():
-    query = queries.rows(TABLE, spec(), ["event_id"], extra="layer = 'attack'")
-    assert ids(query) == ["a", "b"]
-
-
 def test_one_event_by_its_id():
     found = run(queries.event(TABLE, "d", ["event_id", "layer", "row_id"]))
     assert found.to_dict("records") == [

@@ -143,17 +143,13 @@ def rows(
     *,
     time: bool = True,
     longest: int | None = None,
-    extra: str = "",
 ) -> Query:
     """The selected events' ``columns`` in date order (``row_id``), at most
     ``limit`` of them, from the first with a ``row_id`` above ``after``: a
-    page of rows, or one batch of an export. ``extra`` is a further condition
-    made by this module."""
+    page of rows, or one batch of an export."""
     params, where = _selection(spec, time=time, longest=longest)
     if after is not None:
         where += f" AND row_id > {params.add(int(after))}"
-    if extra:
-        where += f" AND {extra}"
     names = ", ".join(dict.fromkeys(["row_id", *columns]))
     sql = f"SELECT {names} FROM {check_table_name(table)} WHERE {where} ORDER BY row_id"
     if limit is not None:
