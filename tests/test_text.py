@@ -161,6 +161,24 @@ def test_controls_are_shown_in_arrow_text_too():
     assert show_controls_in(frame)["arrow"].tolist() == ["⟨U+2066⟩a", "b"]
 
 
+def test_controls_are_shown_in_categorical_text_too():
+    frame = pd.DataFrame(
+        {
+            "layer": pd.Categorical(["abc\u202egnp.exe", "x", "abc\u202egnp.exe"]),
+            "plain": pd.Categorical(["a", "b", "a"]),
+            "codes": pd.Categorical([1, 2, 1]),
+        }
+    )
+    shown = show_controls_in(frame)
+    assert shown["layer"].tolist() == ["abc⟨U+202E⟩gnp.exe", "x", "abc⟨U+202E⟩gnp.exe"]
+    # Columns without a control keep their kind.
+    assert shown["plain"].dtype == "category"
+    assert shown["codes"].tolist() == [1, 2, 1]
+    assert frame["layer"].tolist()[0] == "abc\u202egnp.exe"
+    clean = frame.drop(columns="layer")
+    assert show_controls_in(clean) is clean
+
+
 def test_controls_are_shown_in_the_rows_they_are_in_whatever_the_index():
     # Rows left over from a filter keep their labels, not 0, 1, 2 ...
     frame = pd.DataFrame({"text": ["a", "\u202eb", "c"]}, index=[7, 3, 9])

@@ -111,8 +111,15 @@ def show_controls_in(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame
     for number in range(frame.shape[1]):
         values = frame.iloc[:, number]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Searched in its few categories; shown as plain text where found.
+            if not any(
+                isinstance(c, str) and _BIDI.search(c) for c in values.cat.categories
+            ):
+                continue
+            values = values.astype(object)
         # Object columns, and text of any kind (Python's, Arrow's).
-        if not pd.api.types.is_string_dtype(values.dtype):
+        elif not pd.api.types.is_string_dtype(values.dtype):
             continue
         found = [
             isinstance(value, str) and _BIDI.search(value) is not None
@@ -122,7 +129,7 @@ def show_controls_in(frame: pd.DataFrame) -> pd.DataFrame:
             if shown is frame:
                 shown = frame.copy()
             mask = pd.Series(found, index=values.index)
-            shown.iloc[:, number] = values.where(~mask, values[mask].map(show_controls))
+            shown.isetitem(number, values.where(~mask, values[mask].map(show_controls)))
     return shown
 
 
