@@ -347,8 +347,14 @@ def test_world_place_refusals():
     assert why.startswith("names no place in Kyrgyzstan in the admin-1 unit 'Batken'")
     place, why = _world_place("Nowhere Town Xyz", "KG", "")
     assert (place, why) == (None, "is not in the world gazetteer")
-    # No country: the admin-1 is not looked for, and nothing is said of it.
+    # No country: the admin-1 is not looked for, and the note says so.
     place, why = _world_place("Osh", "", "Nowhere")
+    assert (place.geonameid, why) == (
+        1527534,
+        "; the row names no country, so its admin-1 'Nowhere' was not used and the "
+        "name was looked up in the whole world",
+    )
+    place, why = _world_place("Osh", "", " ")
     assert (place.geonameid, why) == (1527534, "")
 
 

@@ -398,7 +398,9 @@ def _world_place(name: str, country: str, admin1: str) -> tuple:
     province the gazetteer does not know by that spelling (GTD's ``Nineveh`` for
     GeoNames' ``Ninawa``) cannot narrow it, so the name is looked up in the
     country alone and the note says so; nothing is guessed,
-    since a name two places share in the country is still refused.
+    since a name two places share in the country is still refused. Without a
+    country the admin-1 is not used either (a unit's name alone says little),
+    and the note says that too.
     """
     gazetteer = world.gazetteer()
     admin1 = admin1.strip()
@@ -411,12 +413,18 @@ def _world_place(name: str, country: str, admin1: str) -> tuple:
     found = gazetteer.lookup(name, country, known[0].strip() if known else "")
     if isinstance(found, world.Refusal):
         return None, found.reason
-    note = (
-        f"; the admin-1 {admin1!r} is not a unit the world gazetteer knows in "
-        f"{_country_label(country)}, so the name was looked up in the country alone"
-        if unknown_unit
-        else ""
-    )
+    note = ""
+    if unknown_unit:
+        note = (
+            f"; the admin-1 {admin1!r} is not a unit the world gazetteer knows in "
+            f"{_country_label(country)}, so the name was looked up in the country "
+            "alone"
+        )
+    elif admin1 and not country:
+        note = (
+            f"; the row names no country, so its admin-1 {admin1!r} was not used "
+            "and the name was looked up in the whole world"
+        )
     return found, note
 
 
