@@ -18,6 +18,7 @@ from imu_geo.filters import (
     Window,
     apply_filters,
     describe_counts,
+    facet_choices,
     filter_mask,
     play_position,
     source_type_mask,
@@ -330,10 +331,24 @@ def test_a_window_refuses_an_end_before_its_start_and_an_unknown_mode(times, mes
         (" IMU ; ;Taliban; ", ["IMU", "Taliban"]),
         ("IMU,Taliban", ["IMU,Taliban"]),
         ("", []),
+        (None, []),
+        (float("nan"), []),
+        (pd.NA, []),
+        ("nan", ["nan"]),
     ],
 )
 def test_a_list_cell_splits_on_semicolons_by_default(cell, expected):
     assert split_list(cell) == expected
+
+
+def test_a_missing_actors_cell_is_no_actor_to_choose_or_match():
+    day = {"date_start": "2001-05-01", "date_end": "2001-05-01"}
+    events = make_events([day, day, day])
+    events["actors"] = pd.Series(["IMU;Taliban", None, float("nan")], dtype=object)
+    assert facet_choices(events)["actors"] == ("IMU", "Taliban")
+    for wanted in (("nan",), ("None",)):
+        spec = FilterSpec(start=date(1991, 1, 1), end=date(2015, 12, 31), actors=wanted)
+        assert filter_mask(events, spec).tolist() == [False, False, False]
 
 
 # Every search column of an event spelt out, so that a search can be checked

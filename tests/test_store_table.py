@@ -404,10 +404,9 @@ def test_days(stamps, expected):
     assert result.dtype == np.int32
 
 
-def test_keys_of_missing_cells_as_the_pandas_filter_reads_them():
-    # imu_geo.filters.split_list reads a cell as str(cell): NaN is "nan".
-    column = pd.Series(["IMU", float("nan"), "IMU", float("nan")], dtype=object)
-    assert table._keys(column, ";").tolist() == [";IMU;", ";nan;", ";IMU;", ";nan;"]
+def test_keys_of_missing_cells_hold_no_item_as_the_pandas_filter_reads_them():
+    column = pd.Series(["IMU", float("nan"), "IMU", None], dtype=object)
+    assert table._keys(column, ";").tolist() == [";IMU;", ";;", ";IMU;", ";;"]
 
 
 @pytest.mark.parametrize(

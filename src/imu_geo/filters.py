@@ -293,7 +293,12 @@ class FilterSpec:
 
 
 def split_list(value: str, separator: str = ";") -> list[str]:
-    """Split a multi-valued cell (``IMU;Taliban``) into trimmed, non-empty items."""
+    """Split a multi-valued cell (``IMU;Taliban``) into trimmed, non-empty items.
+
+    A missing cell (None, NaN, ``pd.NA``) holds none, as an empty one: the
+    store's keys and the index read it so too."""
+    if not isinstance(value, str) and pd.isna(value):
+        return []
     return [item.strip() for item in str(value).split(separator) if item.strip()]
 
 
