@@ -780,8 +780,7 @@ def test_the_command_shows_twenty_kinds_unless_told():
     assert lines[2] == "        1  rejected  c00: r (first: row 1)"
     assert lines[21] == "        1  rejected  c19: r (first: row 20)"
     assert lines[22:] == [
-        "1 more kind of reason (1 repair or rejection); --report FILE "
-        "writes them all",
+        "1 more kind of reason (1 repair or rejection); --report FILE writes them all",
         EVERY_ROW,
     ]
 

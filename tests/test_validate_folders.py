@@ -690,6 +690,11 @@ def _region_with(**properties):
         ),
         ([_region("fergana", "UZ", SQUARE_UZ, "valley")], []),
         (
+            # A missing id is missing, not a duplicate of any id a region has.
+            [_region_with(region_id="XXXX"), _region_with(region_id=None)],
+            ["feature 2, column region_id: is missing"],
+        ),
+        (
             ["UZ", _region_with(level="oblast")],
             [
                 "feature 1: is not a JSON object",

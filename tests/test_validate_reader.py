@@ -219,6 +219,9 @@ def test_blank_lines_only_inside_quotes_keep_the_fast_reader(tmp_path, case):
         (b'a,b\nx"y",1\n', True),  # ... inside an unquoted field
         (b'"a"x,b\n', True),  # text after a closing quote
         (b'"a",b\n1,"2"', False),  # a closing quote on the last byte
+        (b'"a",b\n"1"x', True),  # text on the last byte after a closing quote
+        (b'"a",b\n"1""', True),  # an escaped quote on the last bytes, left open
+        (b'"a",b\n"1"\n', False),
     ],
 )
 def test_the_byte_scan_alone(block, raw, needs):
