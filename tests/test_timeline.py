@@ -21,8 +21,6 @@ from imu_geo.timeline import (
     SECTION_ROWS,
     SPAN_PARAM,
     Era,
-    _as_day,
-    _epoch_ms,
     base_lanes,
     build_timeline_chart,
     build_volume_chart,
@@ -36,6 +34,8 @@ from imu_geo.timeline import (
     timeline_events,
     window_from_selection,
 )
+from imu_geo.timeline.bars import _as_day
+from imu_geo.timeline.chart import _epoch_ms
 from tests.conftest import DATA_DIR
 from tests.helpers import make_events, open_page, window_caption
 
