@@ -121,7 +121,11 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "imu_geo.summaries.maps": ("test_summaries.py", "test_security.py"),
     "imu_geo.summaries.table": ("test_summaries.py", "test_event_points.py"),
     "imu_geo.summaries.text": ("test_summaries.py", "test_cli_engine.py"),
-    "imu_geo.timeline": ("test_pointfiles.py",),
+    # The timeline's parts are tested together, through the chart and its data.
+    **{
+        f"imu_geo.timeline.{name}": ("test_timeline.py", "test_pointfiles.py")
+        for name in ("eras", "bars", "chart")
+    },
     **{
         f"imu_geo.render.{name}": _RENDER_TESTS
         for name in (

@@ -177,6 +177,11 @@ def test_controls_are_shown_in_categorical_text_too():
     assert frame["layer"].tolist()[0] == "abc\u202egnp.exe"
     clean = frame.drop(columns="layer")
     assert show_controls_in(clean) is clean
+    # A categorical column without a control does not end the search.
+    later = pd.DataFrame(
+        {"plain": pd.Categorical(["a", "b"]), "text": ["x", "\u202ey"]}
+    )
+    assert show_controls_in(later)["text"].tolist() == ["x", "⟨U+202E⟩y"]
 
 
 def test_controls_are_shown_in_the_rows_they_are_in_whatever_the_index():
