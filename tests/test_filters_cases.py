@@ -335,10 +335,30 @@ def test_a_window_refuses_an_end_before_its_start_and_an_unknown_mode(times, mes
         (float("nan"), []),
         (pd.NA, []),
         ("nan", ["nan"]),
+        (12, ["12"]),  # a cell that is a number is read as its text
     ],
 )
 def test_a_list_cell_splits_on_semicolons_by_default(cell, expected):
     assert split_list(cell) == expected
+
+
+def test_the_choices_of_each_kind_of_facet():
+    day = {"date_start": "2001-05-01", "date_end": "2001-05-01"}
+    events = make_events(
+        [
+            day | {"event_type": "bombing", "country": "UZ|KG"},
+            day | {"event_type": "raid", "country": "TJ"},
+        ]
+    )
+    events["source_sub_event_type"] = ["Suicide bomb", "Armed clash"]
+    choices = facet_choices(events)
+    # One column, no separator: its values as they are.
+    assert choices["types"] == ("bombing", "raid")
+    # Countries split on their own separator, "|".
+    assert choices["countries"] == ("KG", "TJ", "UZ")
+    # Source types from the sub-type column alone: the type column is absent.
+    assert "source_event_type" not in events
+    assert choices["source_types"] == ("Armed clash", "Suicide bomb")
 
 
 def test_a_missing_actors_cell_is_no_actor_to_choose_or_match():
