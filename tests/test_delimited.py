@@ -195,7 +195,7 @@ def test_layout_bounds_the_lines_by_twice_the_row_limit():
     # max_rows=1: at most 2 * 1 + 2 = 4 lines.
     assert _layout(b"a\n" * 4, limits=Limits(max_rows=1))[0] == [1] * 4
     with pytest.raises(
-        ImportFailure, match=r"^f\.csv: has more than 2 lines; the limit is 1 rows$"
+        ImportFailure, match=r"^f\.csv: has more than 2 lines; the limit is 1 row$"
     ):
         _csv_layout("f.csv", b"a\n" * 5, ",", Limits(max_rows=1))
 
@@ -283,7 +283,7 @@ def test_an_error_of_the_csv_module_is_one_line(monkeypatch):
 def test_the_csv_modules_count_is_bounded_by_twice_the_row_limit():
     assert _module_layout(b'x"\n' * 4, Limits(max_rows=1))[0] == [1] * 4
     with pytest.raises(
-        ImportFailure, match=r"^f\.csv: has more than 2 lines; the limit is 1 rows$"
+        ImportFailure, match=r"^f\.csv: has more than 2 lines; the limit is 1 row$"
     ):
         _csv_module_layout("f.csv", b'x"\n' * 5, ",", Limits(max_rows=1))
 
@@ -552,7 +552,7 @@ def test_a_line_break_at_the_files_first_byte_ends_an_empty_header(data):
             b'a\nx"y\n1\n2\n3\n',
             "e.csv",
             Limits(max_rows=1),
-            "e.csv: has more than 2 lines; the limit is 1 rows",
+            "e.csv: has more than 2 lines; the limit is 1 row",
         ),
         (
             b"a,b\n1,2\n3,xyzw\n",

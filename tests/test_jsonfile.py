@@ -348,7 +348,7 @@ def test_json_keys_that_differ_only_in_case_or_spaces_are_refused():
 def test_the_json_row_limit_names_the_file():
     with pytest.raises(ImportFailure) as caught:
         _read([{"a": 1}, {"a": 2}], limits=Limits(max_rows=1))
-    assert str(caught.value) == "f.json: has 2 rows; the limit is 1 rows"
+    assert str(caught.value) == "f.json: has 2 rows; the limit is 1 row"
 
 
 def test_records_that_are_no_objects_leave_integer_rows():
