@@ -695,6 +695,16 @@ def _region_with(**properties):
             ["feature 2, column region_id: is missing"],
         ),
         (
+            # Regions without an id: each is missing, none a duplicate.
+            [
+                _region_with(region_id=None),
+                _region_with(region_id=""),
+                _region_with(region_id=" "),
+                _region_with(region_id=" "),
+            ],
+            [f"feature {i}, column region_id: is missing" for i in range(1, 5)],
+        ),
+        (
             ["UZ", _region_with(level="oblast")],
             [
                 "feature 1: is not a JSON object",

@@ -530,7 +530,8 @@ def check_regions(features: list) -> tuple[list[Problem], dict[str, object]]:
                     Problem(REGIONS_FILE, index, name, "is missing", "feature")
                 )
         region_id = str(properties.get("region_id") or "")
-        if region_id in seen:
+        # A missing id is reported as missing above, not as a duplicate.
+        if region_id.strip() and region_id in seen:
             problems.append(
                 Problem(REGIONS_FILE, index, "region_id", "is a duplicate", "feature")
             )
