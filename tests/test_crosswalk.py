@@ -235,6 +235,11 @@ def test_slugify_default_separator_and_a_mixed_column():
     assert list(slugify(column)) == ["urgut", "tashkent-city", "urgut", "khost"]
 
 
+def test_slugify_gives_an_empty_slug_for_a_missing_value():
+    column = pd.Series(["Khost", None, np.nan, pd.NA], dtype="object")
+    assert list(slugify(column)) == ["khost", "", "", ""]
+
+
 @settings(max_examples=40)
 @given(st.text(max_size=30))
 def test_slugify_gives_lower_ascii_without_separators_at_the_ends(text):

@@ -138,8 +138,9 @@ def _when(mask: np.ndarray, values: pd.Series, otherwise: str = "") -> pd.Series
 
 
 def slugify(values: pd.Series, separator: str = "-") -> pd.Series:
-    """Lower-case ASCII slugs: accents dropped, other characters ``separator``."""
-    text = values.astype("str")
+    """Lower-case ASCII slugs: accents dropped, other characters ``separator``;
+    a missing value gives an empty slug."""
+    text = values.astype("str").fillna("")
     wide = text.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(bool)
     if wide.any():
         folded = text[wide].str.normalize("NFKD")
