@@ -341,8 +341,9 @@ def test_cell_tooltip(counts, cell_deg, expected):
             1_234_567,
             0.5,
             500_000,
-            "1,234,567 events pass the filters, more than the 500,000 the map draws "
-            "one by one, so it shows how many fall in each 0.5° grid cell (about "
+            "1,234,567 events pass the filters over the whole span, more than the "
+            "500,000 the map draws one by one, so it shows how many of the window's "
+            "events fall in each 0.5° grid cell (about "
             "56 km from south to north): the darker the cell, the more events. "
             "Hover a cell for its counts. Events without a place are not on the "
             "map; the table and the downloads hold every event.",
@@ -351,8 +352,9 @@ def test_cell_tooltip(counts, cell_deg, expected):
             1,
             0.001,
             0,
-            "1 event passes the filters, more than the 0 the map draws one by one, "
-            "so it shows how many fall in each 0.001° grid cell (about 110 m from "
+            "1 event passes the filters over the whole span, more than the 0 the map "
+            "draws one by one, so it shows how many of the window's events fall in "
+            "each 0.001° grid cell (about 110 m from "
             "south to north): the darker the cell, the more events. Hover a cell "
             "for its counts. Events without a place are not on the map; the table "
             "and the downloads hold every event.",

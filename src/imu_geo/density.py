@@ -257,8 +257,9 @@ def cell_tooltip(cell: Mapping[str, object], cell_deg: float) -> str:
 def density_notice(n_events: int, cell_deg: float, budget: int) -> str:
     """The caption beside a density map: why there are cells and what one means."""
     return (
-        f"{_count(n_events, 'event passes', 'events pass')} the filters, more than "
-        f"the {budget:,} the map draws one by one, so it shows how many fall in each "
+        f"{_count(n_events, 'event passes', 'events pass')} the filters over the whole "
+        f"span, more than the {budget:,} the map draws one by one, so it shows how "
+        "many of the window's events fall in each "
         f"{format_degrees(cell_deg)} grid cell ({cell_span_text(cell_deg)} from "
         "south to north): the darker the cell, the more events. Hover a cell for "
         "its counts. Events without a place are not on the map; the table and the "
