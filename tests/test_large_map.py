@@ -413,16 +413,31 @@ def test_the_attack_palette_has_two_codes_per_type_in_order():
 
 
 def test_a_slice_layer_reads_each_points_colour_size_and_outline():
+    built = slice_layer(3, "app/static/points/p/3.json", True, [[-5, 10], [0, 99]])
+    assert json.loads(compact_json(built)) == {
+        **POINTS,
+        "data": "app/static/points/p/3.json",
+        "id": "events-3",
+        "visible": True,
+        # The fill as the point says, its outline the same colour opaque, as
+        # wide in pixels as the point says.
+        "getFillColor": "@@=f",
+        "getLineColor": "@@=[f[0], f[1], f[2], 255]",
+        "getLineWidth": "@@=w",
+        "lineWidthUnits": "pixels",
+    }
+
+
+def test_a_hidden_slice_has_a_constant_outline():
+    # Not drawn, so its outline colours are not computed at each rerun.
     built = slice_layer(3, "app/static/points/p/3.json", False, [[-5, 10], [0, 99]])
     assert json.loads(compact_json(built)) == {
         **POINTS,
         "data": "app/static/points/p/3.json",
         "id": "events-3",
         "visible": False,
-        # The fill as the point says, its outline the same colour opaque, as
-        # wide in pixels as the point says.
         "getFillColor": "@@=f",
-        "getLineColor": "@@=[f[0], f[1], f[2], 255]",
+        "getLineColor": [0, 0, 0, 0],
         "getLineWidth": "@@=w",
         "lineWidthUnits": "pixels",
     }

@@ -249,10 +249,21 @@ def large_line_widths(events: pd.DataFrame) -> np.ndarray:
     return np.where(events["layer"].to_numpy() == "base", 2, 1)
 
 
+# A slice's outline: each point's own colour, opaque. A hidden slice has one
+# constant outline instead. Streamlit's map, when it takes selections, adds the
+# selection to the update triggers of a ScatterplotLayer's outline colours, so
+# deck.gl computes them again for every point of every slice in the deck at
+# each rerun (about 400 kB sent to WebGL per slider step at 100,000 events,
+# docs/performance.md); a hidden slice is not drawn, so its constant costs
+# nothing, and only the slices shown are computed again.
+SLICE_OUTLINE = "[f[0], f[1], f[2], 255]"
+HIDDEN_OUTLINE = [0, 0, 0, 0]
+
+
 def slice_layer(number: int, url: str, visible: bool, filter_range: list):
     """One time slice of the large map's points, from its file: dots coloured,
     sized and outlined as each point says, filtered by date on the GPU; drawn
-    only when ``visible``."""
+    only when ``visible`` (:data:`SLICE_OUTLINE`)."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=url,
@@ -261,7 +272,7 @@ def slice_layer(number: int, url: str, visible: bool, filter_range: list):
         get_position=["x", "y"],
         get_radius="r",
         get_fill_color="f",
-        get_line_color="[f[0], f[1], f[2], 255]",
+        get_line_color=SLICE_OUTLINE if visible else HIDDEN_OUTLINE,
         get_line_width="w",
         line_width_units='"pixels"',
         **PIXEL_DOTS,
