@@ -529,11 +529,11 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         return deck, density_switch_notice(drawn) + left_out
     notice = (
         f"{candidates:,} events pass the filters over the whole span, so the map "
-        "draws each as a dot and filters them by date in your browser; base areas, relocation "
-        "arcs and place halos are drawn as for fewer events. Hollow dots still "
-        "mark vague dates; each event's place precision is in the table and the "
-        "details. Switch the density on to count the window's events per grid "
-        "cell." + left_out
+        "draws each as a dot and filters them by date in your browser; base "
+        "areas, relocation arcs and place halos are drawn as for fewer events. "
+        "Hollow dots still mark vague dates; each event's place precision is in "
+        "the table and the details. Switch the density on to count the window's "
+        "events per grid cell." + left_out
     )
     return deck, notice
 
