@@ -1044,6 +1044,17 @@ def _cpu(record: dict) -> str:
     return " / ".join(f"{spent.get(kind, 0.0):.2f}" for kind, _ in CPU_KINDS)
 
 
+def _webgl(record: dict) -> str:
+    """A median step's WebGL draw calls and buffer bytes; older saved runs
+    have none."""
+    if "webgl_draws_median" not in record:
+        return "–"
+    return (
+        f"{record['webgl_draws_median']:.0f} / "
+        f"{_kb(record['webgl_upload_bytes_median'])}"
+    )
+
+
 def browser_section(records: list[dict]) -> list[str]:
     """The browser check as a table, one row per size, page and window (and
     saved run, when the records come from several)."""
@@ -1065,14 +1076,16 @@ def browser_section(records: list[dict]) -> list[str]:
         "(user and system) spent in the same span by the page's renderer, by "
         "Chromium's GPU process (which draws the WebGL in software here) and by "
         "the server, medians over the steps (`benchmarks/proc_cpu.py`); unlike "
-        "the wall times, it changes little with the machine's load.",
+        "the wall times, it changes little with the machine's load. *WebGL per "
+        "step*: the page's WebGL draw calls, and the bytes it gave WebGL's "
+        "buffers, in the same span (medians).",
         "",
         "| events | page | window | page ready (s) | to rerun finished, median "
         "(s) | to map redrawn, median / max (s) | CPU per step, median: "
         + " / ".join(label for _, label in CPU_KINDS)
-        + " (s) | bytes per step, median / max "
-        "(kB) | largest parts of a step (kB) | load (1 min) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        + " (s) | WebGL per step: draws / buffers (kB) | bytes per step, median / "
+        "max (kB) | largest parts of a step (kB) | load (1 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     runs = any("run" in r for r in records)
     if runs:
@@ -1082,7 +1095,8 @@ def browser_section(records: list[dict]) -> list[str]:
         first = f"| {r.get('run', '')} " if runs else ""
         if r.get("failed"):
             lines.append(
-                f"{first}| {r['n']:,} | {r['variant']} | – | {r['failed']} | | | | | | "
+                f"{first}| {r['n']:,} | {r['variant']} | – | {r['failed']} "
+                "| | | | | | | "
                 f"{r['load_before']:.1f} / {r['load_after']:.1f} |"
             )
             continue
@@ -1090,6 +1104,7 @@ def browser_section(records: list[dict]) -> list[str]:
             f"{first}| {r['n']:,} | {r['variant']} | {r['window']} | "
             f"{r['page_ready_s']:.1f} | {r['median_s']:.2f} | "
             f"{r['drawn_median_s']:.2f} / {r['drawn_max_s']:.2f} | {_cpu(r)} | "
+            f"{_webgl(r)} | "
             f"{_kb(r['step_bytes_median'])} / {_kb(r['step_bytes_max'])} | "
             f"{_parts(r)} | {r['load_before']:.1f} / {r['load_after']:.1f} |"
         )

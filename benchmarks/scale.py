@@ -277,6 +277,7 @@ def browser_steps(
         browser = p.chromium.launch(**options)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         wire = Wire().attach(page)
+        page.add_init_script(WEBGL_COUNTER)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Performance.enable")
         started = time.perf_counter()
@@ -287,12 +288,13 @@ def browser_steps(
         first_paint = time.perf_counter() - started
         first_bytes = wire.since(0.0)
         page.get_by_role("slider").first.focus()
-        seconds, drawn, steps, busy, spending = [], [], [], [], []
+        seconds, drawn, steps, busy, spending, webgl = [], [], [], [], [], []
         for _ in range(presses):
             before = page.locator("[data-testid=stCaptionContainer]").first.inner_text()
             cpu = _page_busy(cdp)
             processes = cpu_by_kind()
             server = process_seconds(server_pid) if server_pid else 0.0
+            page.evaluate(WEBGL_RESET)
             started = wire.mark()
             page.keyboard.press("ArrowRight")
             page.wait_for_function(wait_done, arg=before, timeout=180_000)
@@ -305,6 +307,7 @@ def browser_steps(
             # rerun) still belongs to the step.
             page.wait_for_timeout(STEP_SETTLE_MS)
             steps.append(wire.since(started))
+            webgl.append(page.evaluate(WEBGL_READ))
             busy.append({k: v - cpu.get(k, 0.0) for k, v in _page_busy(cdp).items()})
             step_cpu = spent(processes, cpu_by_kind())
             if server_pid:
@@ -328,6 +331,10 @@ def browser_steps(
         "page_busy_median_s": {
             k: statistics.median(b[k] for b in busy) for k in busy[0]
         },
+        # What the page handed WebGL per step: draw calls, and bytes copied
+        # into buffers (data the GPU process must take in before it draws).
+        "webgl_draws_median": statistics.median(w["draws"] for w in webgl),
+        "webgl_upload_bytes_median": statistics.median(w["bytes"] for w in webgl),
         # CPU seconds per step by process (Chromium's kinds and the server),
         # medians over the steps: far steadier under load than the wall time.
         "cpu_median_s": {
@@ -336,6 +343,42 @@ def browser_steps(
         },
     }
 
+
+# Counts, in every frame of the page, the WebGL draw calls and the bytes given
+# to bufferData and bufferSubData (a size alone, for an empty buffer, counts as
+# its bytes): what a step asks the GPU process to take in and draw.
+WEBGL_COUNTER = """
+(() => {
+  const counts = {draws: 0, bytes: 0};
+  window.__webglCounts = counts;
+  const size = (data) =>
+    typeof data === "number" ? data : (data && data.byteLength) || 0;
+  for (const Context of [WebGLRenderingContext, WebGL2RenderingContext]) {
+    const proto = Context.prototype;
+    const bufferData = proto.bufferData;
+    proto.bufferData = function (target, data, ...rest) {
+      counts.bytes += size(data);
+      return bufferData.call(this, target, data, ...rest);
+    };
+    const bufferSubData = proto.bufferSubData;
+    proto.bufferSubData = function (target, offset, data, ...rest) {
+      counts.bytes += size(data);
+      return bufferSubData.call(this, target, offset, data, ...rest);
+    };
+    for (const name of ["drawArrays", "drawElements", "drawArraysInstanced",
+                        "drawElementsInstanced"]) {
+      const draw = proto[name];
+      if (!draw) continue;
+      proto[name] = function (...args) {
+        counts.draws += 1;
+        return draw.apply(this, args);
+      };
+    }
+  }
+})();
+"""
+WEBGL_RESET = "() => { Object.assign(window.__webglCounts, {draws: 0, bytes: 0}); }"
+WEBGL_READ = "() => ({...window.__webglCounts})"
 
 # Added after the map is redrawn before a step's bytes are closed; no step waits
 # less before the next key press.
