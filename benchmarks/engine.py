@@ -78,6 +78,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 import load  # noqa: E402 - the websocket client of the load benchmark
+import procfs  # noqa: E402 - memory read from /proc
 import scale  # noqa: E402 - the naive page, the browser check, the machine
 import wire  # noqa: E402 - what a step moves between server and browser
 
@@ -203,18 +204,8 @@ def _group_rss_mb(group: int) -> float:
         except OSError:
             continue
         if int(fields[2]) == group:  # pgrp
-            total += _rss_mb(int(stat.parent.name))
+            total += procfs.resident_mb(int(stat.parent.name))
     return total
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def run_measured(command, timeout: float, env=None, log: Path | None = None) -> dict:
@@ -237,7 +228,7 @@ def run_measured(command, timeout: float, env=None, log: Path | None = None) -> 
         elapsed = time.perf_counter() - started
         if elapsed > timeout:
             reason = f"did not finish in {timeout:.0f} s"
-        elif _rss_mb(process.pid) > RSS_LIMIT_MB:
+        elif procfs.resident_mb(process.pid) > RSS_LIMIT_MB:
             reason = f"stopped above {RSS_LIMIT_MB / 1024:.0f} GB"
         if reason:
             os.killpg(process.pid, signal.SIGKILL)

@@ -24,21 +24,14 @@ import threading
 import time
 from pathlib import Path
 
+from procfs import resident_mb
+
 from imu_geo.importers import Limits, parse_size
 from imu_geo.importers.core import import_raw
 from imu_geo.importers.reading import read_table
 from imu_geo.importers.writing import write_import
 
 SAMPLE_SECONDS = 0.02
-
-
-def resident_mb() -> float:
-    """This process's resident memory (``VmRSS``), in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Steps:

@@ -48,7 +48,9 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
+import procfs
 import websockets
+from proc_cpu import process_seconds
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
@@ -104,22 +106,18 @@ class Server:
         return self.process.pid
 
     def memory_kb(self) -> tuple[int, int]:
-        """The process's resident memory now and its peak so far, in kB."""
-        fields: dict[str, int] = {}
-        status = Path(f"/proc/{self.pid}/status").read_text(encoding="utf-8")
-        for line in status.splitlines():
-            name, _, value = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                fields[name] = int(value.split()[0])
-        return fields.get("VmRSS", 0), fields.get("VmHWM", 0)
+        """The process's resident memory now and its peak so far, in kB.
+        Raises ProcessLookupError once the process is gone."""
+        figures = procfs.memory_kb(self.pid)
+        if not figures:
+            raise ProcessLookupError(f"the server (process {self.pid}) is gone")
+        return figures.get("VmRSS", 0), figures.get("VmHWM", 0)
 
     def cpu_seconds(self) -> float:
-        """The CPU time (user and system) the process has used so far."""
-        stat = Path(f"/proc/{self.pid}/stat").read_text(encoding="utf-8")
-        # Fields after the command name (which may hold spaces) start at state.
-        after_name = stat.rsplit(")", 1)[1].split()
-        user, system = int(after_name[11]), int(after_name[12])
-        return (user + system) / os.sysconf("SC_CLK_TCK")
+        """The CPU time (user and system) the process has used so far.
+        Raises ProcessLookupError once the process is gone."""
+        self.memory_kb()
+        return process_seconds(self.pid)
 
 
 def machine_busy_seconds() -> float:
@@ -669,21 +667,9 @@ def queueing_note(results: Sequence[ScenarioResult], plan: Plan) -> str:
 
 def machine(load_before: float) -> list[str]:
     """Cores, CPU model, memory and software, one Markdown list item each."""
-    model = "unknown CPU"
-    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory_kb = 0
-    with open("/proc/meminfo", encoding="utf-8") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory_kb = int(line.split()[1])
-                break
     return [
-        f"- CPU: {model}, {os.cpu_count()} cores; memory "
-        f"{memory_kb / 1024 / 1024:.0f} GB",
+        f"- CPU: {procfs.cpu_model()}, {os.cpu_count()} cores; memory "
+        f"{procfs.memory_total_kb() / 1024 / 1024:.0f} GB",
         f"- Linux {platform.release()}, Python {platform.python_version()}, "
         f"streamlit {version('streamlit')}, websockets {version('websockets')}",
         f"- Load average (1 min) before the run: {load_before:.2f}; the server "

@@ -168,16 +168,10 @@ def ensure_data(work: Path, n: int, seed: int) -> Path:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    import procfs
+
     return {
-        "cpu": cpu,
+        "cpu": procfs.cpu_model(platform.processor() or platform.machine()),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",

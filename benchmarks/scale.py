@@ -501,21 +501,11 @@ def measure(variant: str, folder: Path, steps: int) -> dict:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
-    except OSError:
-        pass
+    import procfs
+
+    cpu = procfs.cpu_model(platform.processor() or platform.machine())
+    memory_kb = procfs.memory_total_kb()
+    memory = f"{memory_kb / 1024 / 1024:.0f} GB" if memory_kb else ""
     packages = {
         name: version(name)
         for name in ("streamlit", "pydeck", "pandas", "pyarrow", "numpy", "geopandas")

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import procfs
 
 
 def _say(text: str) -> None:
@@ -45,13 +46,9 @@ def _say(text: str) -> None:
 
 def _rss_mb() -> tuple[float, float]:
     """This process's resident memory now and at its peak, in MiB (Linux)."""
-    values = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                name, amount, _ = line.split()
-                values[name] = int(amount) / 1024
-    return values.get("VmRSS:", float("nan")), values.get("VmHWM:", float("nan"))
+    figures = procfs.memory_kb()
+    nan = float("nan")
+    return figures.get("VmRSS", nan) / 1024, figures.get("VmHWM", nan) / 1024
 
 
 def _mix(n_columns: int) -> list[str]:

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import procfs
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -176,14 +177,8 @@ def _free_port() -> int:
 
 def _status(pid: int, key: str) -> int | None:
     """A ``VmRSS``/``VmHWM`` figure of a process, in bytes (None once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
+    kb = procfs.memory_kb(pid).get(key)
+    return None if kb is None else kb * 1024
 
 
 @contextlib.contextmanager
