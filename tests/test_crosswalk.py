@@ -30,6 +30,7 @@ from imu_geo.importers.crosswalk import (
     _counts,
     _dataset_crosswalk,
     _estimate_order,
+    _imported_from,
     _isoformat,
     _Issues,
     _join_parts,
@@ -233,6 +234,17 @@ def test_slugify(text, separator, expected):
 def test_slugify_default_separator_and_a_mixed_column():
     column = pd.Series(["Ürgüt", "Tashkent City", "Ürgüt", "Khost"], index=[3, 1, 7, 2])
     assert list(slugify(column)) == ["urgut", "tashkent-city", "urgut", "khost"]
+
+
+def test_the_notes_say_the_dataset_and_the_rows_id_or_that_it_has_none():
+    ids = pd.Series(["77", "", "XXXX"], index=[4, 9, 2])
+    notes = _imported_from("UCDP GED", "id", ids)
+    assert list(notes) == [
+        "Imported from UCDP GED: id 77. ",
+        "Imported from UCDP GED, with no id. ",
+        "Imported from UCDP GED: id XXXX. ",
+    ]
+    assert list(notes.index) == [4, 9, 2]
 
 
 def test_slugify_gives_an_empty_slug_for_a_missing_value():
