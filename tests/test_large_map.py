@@ -412,32 +412,26 @@ def test_the_attack_palette_has_two_codes_per_type_in_order():
     assert line == [[*c, 255] for c in types for _ in range(2)]
 
 
-def test_a_slice_layer_reads_each_points_colour_size_and_outline():
-    built = slice_layer(3, "app/static/points/p/3.json", True, [[-5, 10], [0, 99]])
+@pytest.mark.parametrize(
+    ("visible", "outline"),
+    [
+        # Shown: the fill as the point says, its outline the same colour
+        # opaque, as wide in pixels as the point says.
+        (True, "@@=[f[0], f[1], f[2], 255]"),
+        # Hidden: not drawn, so its outline colours are not computed at each
+        # rerun.
+        (False, [0, 0, 0, 0]),
+    ],
+)
+def test_a_slice_layer_reads_each_points_colour_size_and_outline(visible, outline):
+    built = slice_layer(3, "app/static/points/p/3.json", visible, [[-5, 10], [0, 99]])
     assert json.loads(compact_json(built)) == {
         **POINTS,
         "data": "app/static/points/p/3.json",
         "id": "events-3",
-        "visible": True,
-        # The fill as the point says, its outline the same colour opaque, as
-        # wide in pixels as the point says.
+        "visible": visible,
         "getFillColor": "@@=f",
-        "getLineColor": "@@=[f[0], f[1], f[2], 255]",
-        "getLineWidth": "@@=w",
-        "lineWidthUnits": "pixels",
-    }
-
-
-def test_a_hidden_slice_has_a_constant_outline():
-    # Not drawn, so its outline colours are not computed at each rerun.
-    built = slice_layer(3, "app/static/points/p/3.json", False, [[-5, 10], [0, 99]])
-    assert json.loads(compact_json(built)) == {
-        **POINTS,
-        "data": "app/static/points/p/3.json",
-        "id": "events-3",
-        "visible": False,
-        "getFillColor": "@@=f",
-        "getLineColor": [0, 0, 0, 0],
+        "getLineColor": outline,
         "getLineWidth": "@@=w",
         "lineWidthUnits": "pixels",
     }
