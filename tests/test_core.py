@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from imu_geo.importers import Gazetteer, ImportFailure, Limits, core
 from imu_geo.importers.core import (
     _check_format,
-    _count,
     _row_keys,
     _unique_ids,
     detect_format,
@@ -129,20 +128,6 @@ def test_detect_format(columns, expected):
 
 
 # --- small helpers ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("n", "word", "expected"),
-    [
-        (0, "row", "0 rows"),
-        (1, "row", "1 row"),
-        (2, "event", "2 events"),
-        (1234, "row", "1,234 rows"),
-        (1, "event", "1 event"),
-    ],
-)
-def test_count(n, word, expected):
-    assert _count(n, word) == expected
 
 
 FORMAT_LIST = "auto, native, acled, ucdp, gtd"

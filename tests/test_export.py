@@ -375,7 +375,7 @@ def test_write_csv_refuses_a_batch_without_the_headers_kept_columns(batch):
 
 
 def test_csv_rows_refuses_source_columns_of_another_length():
-    with pytest.raises(ValueError, match="^1 rows of source columns for 2 events$"):
+    with pytest.raises(ValueError, match="^1 row of source columns for 2 events$"):
         csv_rows(SECOND, SMALL, KEPT.iloc[:1])
 
 

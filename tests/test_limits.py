@@ -21,7 +21,6 @@ from imu_geo.importers.limits import (
     limit_text,
     one_line_failures,
     parse_size,
-    plural,
     size_text,
     table_text,
 )
@@ -48,13 +47,6 @@ def test_another_size_limit_keeps_the_other_limits():
     assert changed.max_memory == 4_404_019_200  # 14 × 300 MB
     # 200 MB exactly gives the default budget either way.
     assert Limits().with_max_bytes(200 * MB).max_memory == 2_936_012_800
-
-
-@pytest.mark.parametrize(
-    ("count", "expected"), [(0, "rows"), (1, "row"), (2, "rows"), (-1, "rows")]
-)
-def test_a_noun_is_plural_unless_there_is_one(count, expected):
-    assert plural(count, "row") == expected
 
 
 @pytest.mark.parametrize(

@@ -879,7 +879,7 @@ def _unit(name="North A", events=1, attacks=1, bases=1, context=1, value=1):
             _unit(name="Two\nlines", events=1500, bases=1234, value=1234),
             "bases",
             "Two lines\nBases active: 1,234\n"
-            "1500 events — 1 attack, 1234 bases, 1 context",
+            "1,500 events — 1 attack, 1,234 bases, 1 context",
         ),
         (
             # Cut to 60 characters, the last an ellipsis.

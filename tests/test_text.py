@@ -14,12 +14,14 @@ import pytest
 
 from imu_geo.text import (
     MARK,
+    counted,
     cut,
     deck_text,
     escape_markdown,
     from_deck_text,
     normalise_name,
     plain,
+    plural,
     show_controls,
     show_controls_in,
 )
@@ -212,3 +214,24 @@ def test_a_frame_without_controls_is_the_frame_itself_whatever_its_columns():
 )
 def test_a_name_with_accents_loses_its_extra_spaces_too(name, expected):
     assert normalise_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "one", "many", "expected"),
+    [
+        (0, "row", None, "0 rows"),
+        (1, "row", None, "1 row"),
+        (2, "row", None, "2 rows"),
+        (-1, "row", None, "-1 rows"),
+        (1_000, "event", None, "1,000 events"),
+        (1_234_567, "event", None, "1,234,567 events"),
+        (1, "event passes", "events pass", "1 event passes"),
+        (3, "event passes", "events pass", "3 events pass"),
+        (2, "country", "countries", "2 countries"),
+        (1, "country", "countries", "1 country"),
+        (0, "valley", "", "0 "),
+    ],
+)
+def test_a_count_says_its_number_and_the_word_for_that_many(count, one, many, expected):
+    assert counted(count, one, many) == expected
+    assert plural(count, one, many) == expected.split(" ", 1)[1]

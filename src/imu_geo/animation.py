@@ -57,6 +57,7 @@ from imu_geo.render import (
     new_scene,
     window_words,
 )
+from imu_geo.text import counted, plural
 
 FORMATS = ("gif", "mp4")
 STEPS = (1, 3, 12)
@@ -234,7 +235,7 @@ def render_frames(
             artists = draw_events(scene, selected, options, shade_up_to=top)
             date_text.set_text(label)
             n = len(selected)
-            count_text.set_text(f"{n:,} event{'' if n == 1 else 's'}")
+            count_text.set_text(counted(n, "event"))
             for artist in (*artists, date_text, count_text):
                 axes.draw_artist(artist)
             image = np.asarray(canvas.buffer_rgba())[..., :3].copy()
@@ -365,9 +366,8 @@ def animation_bytes(
 def duration_words(n_frames: int, fps: int) -> str:
     """``25 frames, 12.5 s at 2 frames a second``."""
     shown = f"{round(n_frames / fps, 1):g}"
-    return f"{n_frames:,} frame{'' if n_frames == 1 else 's'}, {shown} s at {fps} " + (
-        "frame a second" if fps == 1 else "frames a second"
-    )
+    rate = f"{fps} {plural(fps, 'frame')} a second"
+    return f"{counted(n_frames, 'frame')}, {shown} s at {rate}"
 
 
 @dataclass

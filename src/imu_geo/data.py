@@ -24,6 +24,7 @@ from imu_geo.schema import (
     POINT_COLUMNS,
     SOURCE_EVENT_COLUMNS,
 )
+from imu_geo.text import counted
 from imu_geo.validate import (
     EVENTS_FILE,
     PLACES_FILE,
@@ -186,8 +187,8 @@ def assemble_dataset(
     if source_columns is not None:
         if len(source_columns) != len(raw_events):
             raise ValueError(
-                f"{len(source_columns)} rows of source columns for "
-                f"{len(raw_events)} events"
+                f"{counted(len(source_columns), 'row')} of source columns for "
+                f"{counted(len(raw_events), 'event')}"
             )
         if len(source_columns.columns):
             source_columns = source_columns.reset_index(drop=True)

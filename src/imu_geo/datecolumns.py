@@ -100,6 +100,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.dates import MAX_YEAR, MIN_YEAR, MONTHS
+from imu_geo.text import counted
 
 ORDERS = ("dmy", "mdy", "ymd")
 DEFAULT_ORDERS = ("dmy", "mdy")
@@ -367,10 +368,6 @@ def _as_series(values: object) -> pd.Series:
     # Equivalent if dtype=object is dropped: pandas then infers its str dtype from
     # an object array only when every value is text, and reads the same texts.
     return pd.Series(array, dtype=object)  # pragma: no mutate
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _has(count: int) -> str:
@@ -801,7 +798,7 @@ def _notes(
     if timed:
         rows = _rows(timed, counts)
         note = (
-            f"{name}: {_plural(rows, 'value')} {'carries' if rows == 1 else 'carry'} "
+            f"{name}: {counted(rows, 'value')} {'carries' if rows == 1 else 'carry'} "
             "a time of day "
             f"(e.g. {texts[timed[0]]!r}); only the day is kept"
         )
@@ -812,7 +809,7 @@ def _notes(
     rows = _rows(repaired, counts)
     if rows and coverage is not None:
         notes.append(
-            f"{name}: {_plural(rows, 'value')} {_has(rows)} a two-digit year, given "
+            f"{name}: {counted(rows, 'value')} {_has(rows)} a two-digit year, given "
             f"its century by the dataset's coverage {coverage[0]}–{coverage[1]} "
             "and counted as repaired"
         )

@@ -32,6 +32,7 @@ from imu_geo.layers import (
     palette_expression,
 )
 from imu_geo.summaries import CHOROPLETH_ALPHA, SEQUENTIAL_STOPS
+from imu_geo.text import counted
 
 DENSITY_LAYER_ID = "event-density"
 
@@ -238,18 +239,14 @@ def cell_span_text(cell_deg: float) -> str:
     return f"about {float(f'{km * 1000:.2g}'):.0f} m"
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n:,} {singular if n == 1 else plural}"
-
-
 def cell_tooltip(cell: Mapping[str, object], cell_deg: float) -> str:
     """What one cell holds, e.g. ``12 events in this 0.5° cell: 10 attacks,
     1 base, 1 context``. Only counts: a cell has no text of its own."""
     events = int(cell["events"])
     return (
-        f"{_count(events, 'event', 'events')} in this {format_degrees(cell_deg)} "
-        f"cell: {_count(int(cell['attacks']), 'attack', 'attacks')}, "
-        f"{_count(int(cell['bases']), 'base', 'bases')}, "
+        f"{counted(events, 'event')} in this {format_degrees(cell_deg)} "
+        f"cell: {counted(int(cell['attacks']), 'attack')}, "
+        f"{counted(int(cell['bases']), 'base')}, "
         f"{int(cell['context']):,} context"
     )
 
@@ -257,9 +254,9 @@ def cell_tooltip(cell: Mapping[str, object], cell_deg: float) -> str:
 def density_notice(n_events: int, cell_deg: float, budget: int) -> str:
     """The caption beside a density map: why there are cells and what one means."""
     return (
-        f"{_count(n_events, 'event passes', 'events pass')} the filters over the whole "
-        f"span, more than the {budget:,} the map draws one by one, so it shows how "
-        "many of the window's events fall in each "
+        f"{counted(n_events, 'event passes', 'events pass')} the filters over the "
+        f"whole span, more than the {budget:,} the map draws one by one, so it shows "
+        "how many of the window's events fall in each "
         f"{format_degrees(cell_deg)} grid cell ({cell_span_text(cell_deg)} from "
         "south to north): the darker the cell, the more events. Hover a cell for "
         "its counts. Events without a place are not on the map; the table and the "

@@ -21,6 +21,7 @@ import pandas as pd
 
 from imu_geo.schema import EVENT_COLUMNS, FATALITY_COLUMNS, SOURCE_EVENT_COLUMNS
 from imu_geo.source_columns import SOURCE_PREFIX, text_cells
+from imu_geo.text import counted
 
 if TYPE_CHECKING:
     from imu_geo.engine.source import EventSource
@@ -125,7 +126,8 @@ def csv_rows(
     if source_columns is not None and len(source_columns.columns):
         if len(source_columns) != len(events):
             raise ValueError(
-                f"{len(source_columns)} rows of source columns for {len(events)} events"
+                f"{counted(len(source_columns), 'row')} of source columns for "
+                f"{counted(len(events), 'event')}"
             )
         extra = [
             _neutralised(text_cells(source_columns.iloc[:, i]))

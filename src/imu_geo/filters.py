@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from imu_geo.facets import FACETS, FACETS_BY_NAME, Facet
-from imu_geo.text import QUOTE_CHARS, plain
+from imu_geo.text import QUOTE_CHARS, counted, plain
 
 # The levels of the region tables (:mod:`imu_geo.summaries`), finest last; a
 # region filter names a unit of one of them.
@@ -388,10 +388,6 @@ def apply_filters(
     return events.iloc[positions].reset_index(drop=True)
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n:,} {singular if n == 1 else plural}"
-
-
 def describe(selected: pd.DataFrame, spec: FilterSpec) -> str:
     """Say in words what is shown.
 
@@ -408,13 +404,13 @@ def describe_counts(total: int, counts: Mapping[str, int], spec: FilterSpec) -> 
     for layer in spec.layers:
         n = int(counts.get(layer, 0))
         singular, plural = LAYER_NAMES.get(layer, (layer, layer))
-        parts.append(_count(n, singular, plural))
+        parts.append(counted(n, singular, plural))
     period = (
         f"up to {month_label(spec.end)}"
         if spec.mode == "cumulative"
         else f"from {month_label(spec.start)} to {month_label(spec.end)}"
     )
-    text = _count(total, "event", "events")
+    text = counted(total, "event")
     if parts:
         text += " — " + ", ".join(parts) + " —"
     text += " " + period

@@ -154,3 +154,15 @@ def normalise_name(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_MARKS))
     bare = decomposed.translate(_COMBINING).casefold()
     return " ".join(bare.split())
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The word for ``count`` things: ``one`` for exactly one, else ``many``
+    (``one`` with an ``s`` when not given)."""
+    return one if count == 1 else (many if many is not None else one + "s")
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """A count and its words, the count with thousands separators: ``1 row``,
+    ``1,000 rows``, ``2 events pass`` (:func:`plural`)."""
+    return f"{count:,} {plural(count, one, many)}"

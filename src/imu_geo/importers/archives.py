@@ -27,9 +27,9 @@ from imu_geo.importers.limits import (
     ImportFailure,
     Limits,
     check_unpacked,
-    plural,
     size_text,
 )
+from imu_geo.text import plural
 
 # Archives this package does not unpack, by extension.
 OTHER_ARCHIVE_EXTENSIONS: frozenset[str] = frozenset(

@@ -57,6 +57,7 @@ from imu_geo.schema import (
     FATALITY_COLUMNS,
     PLACE_PROPERTIES,
 )
+from imu_geo.text import counted
 
 
 def detect_format(columns: Iterable[str]) -> str | None:
@@ -272,7 +273,7 @@ def import_table(
             f"{name}: date order {date_order!r} is not one of {', '.join(DATE_ORDERS)}"
         )
     label = "this project's columns" if fmt == "native" else FORMAT_LABELS[fmt]
-    say(f"Crosswalking {_count(n, 'row')} from {label}…")
+    say(f"Crosswalking {counted(n, 'row')} from {label}…")
     try:
         if fmt == "native":
             cross = _native(source, issues)
@@ -282,7 +283,7 @@ def import_table(
     except DateColumnError as error:
         raise ImportFailure(f"{name}: {error}") from None
     notes.extend(f"{name}: {note}" for note in cross.file_notes)
-    say(f"Placing {_count(n, 'row')} on the map…")
+    say(f"Placing {counted(n, 'row')} on the map…")
     placed = _place_rows(cross, source, issues, gazetteer, countries, notes, name)
     # With the world gazetteer's places some rows were placed at.
     gazetteer = placed.gazetteer or gazetteer
@@ -359,7 +360,7 @@ def import_table(
     # The source's read copies are not needed again (only which columns were
     # read): dropped before the events are made, not beside them.
     source.release()
-    say(f"Making {_count(int(keep.sum()), 'event')}…")
+    say(f"Making {counted(int(keep.sum()), 'event')}…")
     events, places, place_changes = _assemble(
         fmt, name, raw.unit, cross, placed, gazetteer, event_id, rows, keep
     )
@@ -398,11 +399,6 @@ def import_table(
         source_columns=kept_columns(source.frame, columns, np.flatnonzero(keep)),
         column_map=columns,
     )
-
-
-def _count(n: int, word: str) -> str:
-    """``n`` and ``word``, in the plural unless ``n`` is 1: "1 row", "2 rows"."""
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _assemble(

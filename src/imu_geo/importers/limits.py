@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from imu_geo.text import plural
+
 # The estimate of an import's peak memory over the whole import (reading,
 # crosswalk, places): what any import takes, then bytes per byte of text and
 # per cell (a row times a column).
@@ -81,15 +83,6 @@ class Limits:
             max_bytes=max_bytes,
             max_memory=max(MEMORY_PER_BYTE_ALLOWED * max_bytes, Limits().max_memory),
         )
-
-
-def plural(count: int, noun: str) -> str:
-    return noun if count == 1 else noun + "s"
-
-
-def counted(count: int, noun: str) -> str:
-    """A count and its noun: ``1 row``, ``1,000 rows``."""
-    return f"{count:,} {plural(count, noun)}"
 
 
 def table_text(rows: int, columns: int) -> str:

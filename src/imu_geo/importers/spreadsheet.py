@@ -27,10 +27,9 @@ from imu_geo.importers.limits import (
     ImportFailure,
     Limits,
     check_budget,
-    counted,
-    plural,
     size_text,
 )
+from imu_geo.text import counted, plural
 
 # Excel's last row; row numbers past it mean a damaged or hostile sheet.
 EXCEL_MAX_ROW = 1_048_576

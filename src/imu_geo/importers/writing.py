@@ -29,7 +29,6 @@ from imu_geo.data import (
     assemble_dataset,
     read_geography,
 )
-from imu_geo.importers.limits import counted
 from imu_geo.importers.report import ImportResult, column_map_csv, rejects_csv
 from imu_geo.schema import (
     EVENT_COLUMNS,
@@ -39,6 +38,7 @@ from imu_geo.schema import (
 )
 from imu_geo.source_columns import SOURCE_COLUMNS_FILE, write_source_columns
 from imu_geo.store import FOLDER_STORE_DIR, write_folder_store
+from imu_geo.text import counted
 from imu_geo.validate import validate_read_events
 
 # Every repaired and every rejected row, with its reason.

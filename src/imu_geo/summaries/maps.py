@@ -26,13 +26,12 @@ from imu_geo.layers import (
 )
 from imu_geo.summaries.table import (
     COUNT_COLUMNS,
-    _count,
     _format_value,
 )
 from imu_geo.summaries.units import (
     _units,
 )
-from imu_geo.text import plain
+from imu_geo.text import counted, plain
 
 __all__ = [
     "CHOROPLETH_ALPHA",
@@ -84,9 +83,9 @@ def sequential_colour(value: float, maximum: float) -> list[int]:
 def _tooltip(unit: Mapping[str, object], measure: str) -> str:
     """Plain text for hovering a unit: its name, the measure, the counts."""
     counts = (
-        f"{_count(int(unit['events']), 'event', 'events')} — "
-        f"{_count(int(unit['attacks']), 'attack', 'attacks')}, "
-        f"{_count(int(unit['bases']), 'base', 'bases')}, "
+        f"{counted(int(unit['events']), 'event')} — "
+        f"{counted(int(unit['attacks']), 'attack')}, "
+        f"{counted(int(unit['bases']), 'base')}, "
         f"{int(unit['context'])} context"
     )
     lines = [plain(unit["name"], TOOLTIP_PLACE_CHARS)]

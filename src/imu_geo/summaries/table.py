@@ -15,6 +15,7 @@ from imu_geo.summaries.units import (
     place_units,
     unit_keys,
 )
+from imu_geo.text import counted
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -347,7 +348,7 @@ def totals_line(summary: pd.DataFrame, level: str) -> str:
     total = int(summary["events"].sum())
     singular, plural = UNIT_NOUNS[level]
     in_units = int(units["events"].sum())
-    where = plural if level == "valley" else _count(len(units), singular, plural)
+    where = plural if level == "valley" else counted(len(units), singular, plural)
     parts = [f"{in_units:,} in {where}"]
     for label, wanted in (
         ("coded at a coarser level", marked["coded_at"] != ""),
@@ -359,10 +360,6 @@ def totals_line(summary: pd.DataFrame, level: str) -> str:
             parts.append(f"{n:,} {label}")
     word = "event" if total == 1 else "events"
     return f"{total:,} {word}: " + ", ".join(parts) + "."
-
-
-def _events(n: int) -> str:
-    return f"{n:,} event" if n == 1 else f"{n:,} events"
 
 
 def killed_line(summary: pd.DataFrame) -> str:
@@ -378,7 +375,7 @@ def killed_line(summary: pd.DataFrame) -> str:
     low_events = int(summary["events_low_only"].sum())
     none = int(summary["events_no_figure"].sum())
     no_figure = (
-        f"{_events(none)} {'gives' if none == 1 else 'give'} no figure"
+        f"{counted(none, 'event gives', 'events give')} no figure"
         if none
         else "every event gives a figure"
     )
@@ -389,18 +386,15 @@ def killed_line(summary: pd.DataFrame) -> str:
     from_low = int(summary["killed_low_only"].sum())
     parts = []
     if best_events:
-        parts.append(f"{from_best:,} from best estimates ({_events(best_events)})")
+        best = counted(best_events, "event")
+        parts.append(f"{from_best:,} from best estimates ({best})")
     if low_events:
         parts.append(
             f"{from_low:,} from low figures where no best estimate is given "
-            f"({_events(low_events)})"
+            f"({counted(low_events, 'event')})"
         )
     return f"Killed: {from_best + from_low:,} — " + ", ".join(parts) + f"; {no_figure}."
 
 
 def _format_value(value: object) -> str:
     return "no figure" if value is None or pd.isna(value) else f"{int(value):,}"
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from imu_geo.importers.limits import ImportFailure, Limits, counted, limit_text
+from imu_geo.importers.limits import ImportFailure, Limits, limit_text
+from imu_geo.text import counted
 
 
 def unique_columns(name: str, columns: Sequence[str]) -> None:

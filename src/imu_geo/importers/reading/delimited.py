@@ -21,10 +21,8 @@ from imu_geo.importers.limits import (
     ImportFailure,
     Limits,
     check_budget,
-    counted,
     estimate,
     limit_text,
-    plural,
     size_text,
     table_text,
 )
@@ -36,6 +34,7 @@ from imu_geo.importers.reading.table import (
     _first_line,
 )
 from imu_geo.importers.reading.text import _decode, _has_text
+from imu_geo.text import counted, plural
 
 # The header line may be at most this long (1,000 long column names fit).
 _MAX_HEADER_BYTES = 2**20

@@ -19,7 +19,6 @@ from imu_geo.importers.limits import (
     ImportFailure,
     Limits,
     check_budget,
-    plural,
     size_text,
 )
 from imu_geo.importers.reading import checks
@@ -29,6 +28,7 @@ from imu_geo.importers.reading.table import (
     _first_line,
 )
 from imu_geo.importers.reading.text import _decode, _has_text
+from imu_geo.text import plural
 
 # JSON nested deeper than this is not a table of events (GeoJSON polygons need 7).
 _MAX_JSON_DEPTH = 64
