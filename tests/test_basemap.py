@@ -46,6 +46,8 @@ def test_the_labels_layer_reads_the_static_file_and_sizes_names_in_metres(basema
         "getTextAnchor": "middle",
         "getAlignmentBaseline": "center",
         "fontFamily": "Helvetica Neue, Arial, sans-serif",
+        # The font holds every character the labels use, not only ASCII.
+        "characterSet": "auto",
         "pickable": False,
     }
 

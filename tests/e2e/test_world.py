@@ -88,6 +88,8 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     page: Page, world_server, world_folder, artifacts_dir
 ):
     static = []
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.on(
         "response",
         lambda r: (
@@ -106,6 +108,9 @@ def test_syria_and_iraq_on_the_world_map_and_in_regions(
     deck_ready(page)  # a click finds only what deck.gl has drawn
     assert "basemap.geojson" not in static  # not the atlas's region
     page.screenshot(path=str(artifacts_dir / "world-map.png"), full_page=True)
+    # Every label's letters are drawn ("Curaçao", "Côte d'Ivoire"), not only
+    # ASCII: deck.gl names each character its font lacks.
+    assert [m for m in console if "Missing character" in m] == []
 
     # The map opens on the events: Mosul is where the framed view puts it.
     data = loading.from_store(open_folder(world_folder), anywhere=True)

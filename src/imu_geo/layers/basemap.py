@@ -91,6 +91,9 @@ def basemap_layers(basemap: str = ATLAS_BASEMAP) -> list[pdk.Layer]:
             get_text_anchor='"middle"',
             get_alignment_baseline='"center"',
             font_family='"Helvetica Neue, Arial, sans-serif"',
+            # The glyphs of every character the labels use, not only ASCII
+            # (deck.gl's default): "Aqtöbe", "Curaçao".
+            character_set='"auto"',
             pickable=False,
         )
     ]
