@@ -83,8 +83,8 @@ if many:
         "the chart counts them per month, stacked by layer. An event counts in the "
         "month of its first possible day; pale segments are events dated only to a "
         "season, a year or a range, which may lie later in their span. The time "
-        "window is the clear part between the blue lines: drag across the chart "
-        "to choose another."
+        "window lies between the two blue lines; outside them the chart is faded. "
+        "Drag across the chart to choose another window."
     )
 else:
     st.caption(
@@ -92,9 +92,9 @@ else:
         "bar (pale fill, coloured outline) has a vague date: season, year, range or "
         "approximate; a solid one is dated to the day or month. The lanes at the "
         "bottom are the bases, one per place, in the order the group reached them; "
-        "dashed lines join each base to the next. The time window is the clear part "
-        "between the blue lines, and what lies outside it is veiled: drag across "
-        "the chart to choose another window, or pick an era above."
+        "dashed lines join each base to the next. The time window lies between the "
+        "two blue lines; outside them the era bands and the bars are faded. Drag "
+        "across the chart to choose another window, or pick an era above."
     )
 
 if eras:
