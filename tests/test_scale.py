@@ -119,7 +119,18 @@ def test_pages_summarise_large_data_instead_of_listing_it(folders, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120).run()
     texts = [c.value for c in at.caption]
     passing = "pass the filters over the whole span, so the map draws each as a dot"
-    assert any(passing in t for t in texts)
+    (notice,) = [t for t in texts if passing in t]
+    # What is drawn in full is said with its limit, and a kind over the limit
+    # says so after it: the two sentences cannot read as a contradiction.
+    assert (
+        "As for fewer events, up to 300 bases in the window are drawn with their "
+        "areas and relocation arcs, and up to as many roughly known places with "
+        "halos." in notice
+    )
+    assert notice.endswith(
+        "The window holds 810 bases, more than the 300 drawn with their areas and "
+        "relocation arcs: they are dots."
+    )
     assert any(
         "Showing the data folder “n10000” (10,000 events)" in i.value for i in at.info
     )

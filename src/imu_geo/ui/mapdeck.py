@@ -529,9 +529,10 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         return deck, density_switch_notice(drawn) + left_out
     notice = (
         f"{candidates:,} events pass the filters over the whole span, so the map "
-        "draws each as a dot and filters them by date in your browser; base "
-        "areas, relocation arcs and place halos are drawn as for fewer events. "
-        "Hollow dots still mark vague dates; each event's place precision is in "
+        "draws each as a dot and filters them by date in your browser. As for "
+        f"fewer events, up to {DETAIL_LIMIT:,} bases in the window are drawn with "
+        "their areas and relocation arcs, and up to as many roughly known places "
+        "with halos. Hollow dots still mark vague dates; each event's place precision is in "
         "the table and the details. Switch the density on to count the window's "
         "events per grid cell." + left_out
     )
