@@ -532,9 +532,9 @@ def _events_deck(data: LoadedData, spec: FilterSpec, rows: Selection):
         "draws each as a dot and filters them by date in your browser. As for "
         f"fewer events, up to {DETAIL_LIMIT:,} bases in the window are drawn with "
         "their areas and relocation arcs, and up to as many roughly known places "
-        "with halos. Hollow dots still mark vague dates; each event's place precision is in "
-        "the table and the details. Switch the density on to count the window's "
-        "events per grid cell." + left_out
+        "with halos. Hollow dots still mark vague dates; each event's place "
+        "precision is in the table and the details. Switch the density on to count "
+        "the window's events per grid cell." + left_out
     )
     return deck, notice
 
