@@ -4,6 +4,7 @@ import pandas as pd
 
 from imu_geo.data import load_dataset
 from imu_geo.method import DEFINITIONS, VOCABULARIES, vocabulary_table
+from imu_geo.text import escape_markdown
 from tests.helpers import make_events, open_page
 
 
@@ -86,6 +87,23 @@ def test_page_lists_the_filtered_events_with_their_quotes():
         "Credits",
     ]
     assert "GeoNames (geonames.org), CC BY 4.0" in at.markdown[-1].value
+    # The vocabularies and the other datasets are static tables, read in full
+    # (their cells wrap, never cut); the counts are the whole dataset's.
+    precision = at.table[0].value
+    assert list(precision.columns) == [
+        "Value",
+        "Meaning",
+        "Events in the dataset",
+        "First example",
+    ]
+    events = load_dataset().events
+    assert precision["Events in the dataset"].sum() == len(events) > len(quotes)
+    assert precision["Meaning"].iloc[0] == escape_markdown(
+        DEFINITIONS["date_precision"]["day"]
+    )
+    others = at.table[-1].value
+    assert list(others.columns) == ["Dataset", "Covers", "Silent here"]
+    assert others["Dataset"].iloc[0] == "ACLED"
 
 
 def test_a_vocabulary_table_reads_only_its_own_column():

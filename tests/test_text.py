@@ -19,6 +19,7 @@ from imu_geo.text import (
     deck_text,
     escape_markdown,
     from_deck_text,
+    markdown_table,
     normalise_name,
     plain,
     plural,
@@ -235,3 +236,27 @@ def test_a_name_with_accents_loses_its_extra_spaces_too(name, expected):
 def test_a_count_says_its_number_and_the_word_for_that_many(count, one, many, expected):
     assert counted(count, one, many) == expected
     assert plural(count, one, many) == expected.split(" ", 1)[1]
+
+
+def test_a_markdown_table_shows_each_text_cell_as_it_is_and_keeps_numbers():
+    frame = pd.DataFrame(
+        {
+            "value": ["day", "*bold*"],
+            "events": [3, 0],
+            "example": ["e-1: Car bombs [in](http://x) Tashkent", ""],
+            "unused": ["x", "y"],
+        }
+    )
+    shown = markdown_table(
+        frame, {"value": "Value", "events": "Events", "example": "Ex"}
+    )
+    assert list(shown.columns) == ["Value", "Events", "Ex"]
+    assert shown["Events"].tolist() == [3, 0]
+    assert shown["Events"].dtype == frame["events"].dtype
+    assert shown["Value"].tolist() == ["day", r"\*bold\*"]
+    assert shown["Ex"].tolist() == [
+        r"e\-1\: Car bombs \[in\]\(http\:" + MARK + r"//x\) Tashkent",
+        "",
+    ]
+    # The frame given is not changed.
+    assert frame["value"].tolist() == ["day", "*bold*"]

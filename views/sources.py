@@ -60,14 +60,27 @@ if details:
     widgets.event_panel(details)
 
 st.header("How sure: the vocabularies")
+st.caption(
+    "Each value's events are counted over the whole dataset, not the window or "
+    "the filters; the example is the first event to use the value."
+)
 for column in VOCABULARIES:
     st.subheader(column.replace("_", " ").capitalize())
-    widgets.table(
-        loading.vocabulary_tables(data)[column], hide_index=True, width="stretch"
+    widgets.reference_table(
+        loading.vocabulary_tables(data)[column],
+        {
+            "value": "Value",
+            "meaning": "Meaning",
+            "events": "Events in the dataset",
+            "example": "First example",
+        },
     )
 
 st.header("What other datasets cover")
-st.dataframe(OTHER_DATASETS, hide_index=True, width="stretch")
+widgets.reference_table(
+    OTHER_DATASETS,
+    {"dataset": "Dataset", "covers": "Covers", "silent here": "Silent here"},
+)
 
 st.header("Credits")
 st.markdown(f"- {SOURCE_CITATION}\n- {CREDITS}")

@@ -133,6 +133,19 @@ def show_controls_in(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def markdown_table(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
+    """``frame``'s columns named in ``headers``, renamed to them, for a static
+    table whose cells are Markdown (``st.table``): each text cell shows exactly
+    its text (:func:`escape_markdown`); numbers stay numbers."""
+    shown = frame[list(headers)].rename(columns=headers)
+    for number in range(shown.shape[1]):
+        values = shown.iloc[:, number]
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            continue
+        shown.isetitem(number, values.map(escape_markdown))
+    return shown
+
+
 # Translation tables for normalise_name: C-level work, a few microseconds a name.
 _COMBINING = {code: None for code in range(0x30000) if unicodedata.combining(chr(code))}
 _MARKS = str.maketrans(

@@ -13,6 +13,7 @@ from imu_geo.filters import (
 )
 from imu_geo.text import (
     escape_markdown,
+    markdown_table,
     plain,
     show_controls_in,
 )
@@ -49,6 +50,13 @@ def table(frame: pd.DataFrame, where=st, **kwargs):
     """``st.dataframe`` for a table holding data: bidirectional controls in its
     text are shown (see :func:`imu_geo.text.show_controls`), never obeyed."""
     return where.dataframe(show_controls_in(frame), **kwargs)
+
+
+def reference_table(frame: pd.DataFrame, headers: dict[str, str], where=st):
+    """A small table to be read in full (definitions, coverage): every cell's
+    text wraps instead of being cut, as :func:`imu_geo.text.markdown_table`
+    shows it, under the ``headers`` given for its columns."""
+    return where.table(markdown_table(frame, headers), hide_index=True)
 
 
 def describe_selection(
