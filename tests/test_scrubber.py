@@ -536,7 +536,7 @@ def test_play_steps_through_full_reruns_without_an_error():
     """A full run after a timer step of Play used to write the slider's value
     after the slider was drawn (StreamlitWidgetAlreadyInstantiatedError)."""
     at = _opened(APP, "1999-01-01", "2001-12-31")
-    play = next(b for b in at.button if b.label == "▶ Play")
+    play = next(b for b in at.button if b.label == "Play")
     at = play.click().run()
     assert not at.exception, [e.value for e in at.exception]
     time.sleep(2.6)  # two steps of 1.2 s

@@ -71,7 +71,8 @@ forward.button(
     args=(data, tour, number + 1),
 )
 auto.button(
-    "⏸ Stop advancing" if story.tour_auto_on() else "Auto-advance",
+    "Stop advancing" if story.tour_auto_on() else "Auto-advance",
+    icon=":material/pause:" if story.tour_auto_on() else ":material/play_arrow:",
     width="stretch",
     on_click=story.toggle_tour_auto,
     args=(number,),

@@ -167,12 +167,14 @@ def test_play_steps_the_window_and_pause_stops_it(page: Page, streamlit_server):
     open_app(page, f"{streamlit_server}/?start=1999-01-01&end=1999-12-31")
     expect(caption(page)).to_have_text(re.compile(r"from Jan 1999 to Dec 1999$"))
     start = window_months(caption(page).inner_text())
-    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     expect(caption(page)).not_to_have_text(
         re.compile(r"from Jan 1999 to Dec 1999$"), timeout=20_000
     )
-    page.get_by_role("button", name="⏸ Pause").click()
-    expect(page.get_by_role("button", name="▶ Play")).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(
+        timeout=20_000
+    )
     page.wait_for_timeout(1500)
     stopped_at = caption(page).inner_text()
     first, last = window_months(stopped_at)

@@ -99,7 +99,13 @@ def filter_controls(data: LoadedData) -> FilterSpec:
     )
     play, step = sidebar.columns([1, 1])
     playing = st.session_state.get(_STATE_KEYS["playing"], False)
-    if play.button("⏸ Pause" if playing else "▶ Play", width="stretch"):
+    # Material icons come with the page's fonts; a pause sign in the label
+    # needs an emoji font, which many systems lack (it showed as a box).
+    if play.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        width="stretch",
+    ):
         st.session_state[_STATE_KEYS["playing"]] = not playing
         st.session_state["_play_origin"] = None
         st.rerun()
