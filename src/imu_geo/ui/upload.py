@@ -103,7 +103,7 @@ _DATE_ORDER_HINT = "with --date-order dmy|mdy"
 
 
 DATE_ORDER_LABELS = {
-    "auto": "Decide from each date column",
+    "auto": "Detect per date column",
     "dmy": "Day first (D/M/Y)",
     "mdy": "Month first (M/D/Y)",
     "ymd": "Year first (Y/M/D)",
