@@ -243,7 +243,7 @@ def test_a_markdown_table_shows_each_text_cell_as_it_is_and_keeps_numbers():
         {
             "value": ["day", "*bold*"],
             "events": [3, 0],
-            "example": ["e-1: Car bombs [in](http://x) Tashkent", ""],
+            "example": ["e-1: Car bombs [in](http://x) Tashkent", None],
             "unused": ["x", "y"],
         }
     )

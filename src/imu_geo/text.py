@@ -136,13 +136,18 @@ def show_controls_in(frame: pd.DataFrame) -> pd.DataFrame:
 def markdown_table(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
     """``frame``'s columns named in ``headers``, renamed to them, for a static
     table whose cells are Markdown (``st.table``): each text cell shows exactly
-    its text (:func:`escape_markdown`); numbers stay numbers."""
+    its text (:func:`escape_markdown`), a missing one nothing; numbers stay
+    numbers."""
     shown = frame[list(headers)].rename(columns=headers)
     for number in range(shown.shape[1]):
         values = shown.iloc[:, number]
         if pd.api.types.is_numeric_dtype(values.dtype):
             continue
-        shown.isetitem(number, values.map(escape_markdown))
+        cells = [
+            "" if pd.isna(value) else escape_markdown(value)
+            for value in values.to_numpy(dtype=object)
+        ]
+        shown.isetitem(number, pd.Series(cells, index=values.index, dtype=object))
     return shown
 
 
