@@ -798,8 +798,7 @@ def _notes(
     if timed:
         rows = _rows(timed, counts)
         note = (
-            f"{name}: {counted(rows, 'value')} {'carries' if rows == 1 else 'carry'} "
-            "a time of day "
+            f"{name}: {counted(rows, 'value carries', 'values carry')} a time of day "
             f"(e.g. {texts[timed[0]]!r}); only the day is kept"
         )
         if any(shapes[i].offset for i in timed):
@@ -809,8 +808,8 @@ def _notes(
     rows = _rows(repaired, counts)
     if rows and coverage is not None:
         notes.append(
-            f"{name}: {counted(rows, 'value')} {_has(rows)} a two-digit year, given "
-            f"its century by the dataset's coverage {coverage[0]}–{coverage[1]} "
+            f"{name}: {counted(rows, 'value has', 'values have')} a two-digit year, "
+            f"given its century by the dataset's coverage {coverage[0]}–{coverage[1]} "
             "and counted as repaired"
         )
     return notes

@@ -28,6 +28,7 @@ from imu_geo.schema import (
     EVENT_COLUMNS,
     GEO_PRECISIONS,
 )
+from imu_geo.text import counted
 
 
 @cache
@@ -619,7 +620,7 @@ def _unmapped(
     more = ", ..." if len(counts) > 10 else ""
     rows = int(mask.sum())
     return [
-        f"{rows:,} {'row has' if rows == 1 else 'rows have'} {article} {label} type "
+        f"{counted(rows, 'row has', 'rows have')} {article} {label} type "
         f"that no crosswalk table knows (unmapped), read as {fallback}: {shown}{more}"
     ]
 

@@ -16,6 +16,7 @@ from imu_geo.datecolumns import DateColumnError
 from imu_geo.dates import MONTHS, DateParseError, parse_partial_date
 from imu_geo.importers import crosswalk as cw
 from imu_geo.importers.crosswalk import _Crosswalk, _Issues, _Source
+from imu_geo.text import counted
 
 GTD_SPECIFICITY = cw._codebook("gtd", "specificity")
 # attacktype1_txt (compared in lower case) to our event_type; anything else is an
@@ -314,7 +315,7 @@ def _widen(
         more = ", ..." if len(set(unread)) > 5 else ""
         count = len(unread)
         file_notes.append(
-            f"{count:,} {'row has' if count == 1 else 'rows have'} an approxdate that "
+            f"{counted(count, 'row has', 'rows have')} an approxdate that "
             f"is not read as dates ({shown}{more}); "
             f"{'its' if count == 1 else 'their'} interval is iyear/imonth/iday's, "
             "marked approximate"

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from imu_geo.export import neutralise_formula
+from imu_geo.text import counted
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,9 @@ class ImportResult:
         crosswalked = int(what.str.startswith("crosswalked").sum())
         kept = int(what.str.startswith("kept").sum())
         neither = len(what) - crosswalked - kept
-        noun = "column" if len(what) == 1 else "columns"
         text = (
-            f"{len(what):,} {noun}: {crosswalked:,} crosswalked, {kept:,} kept verbatim"
+            f"{counted(len(what), 'column')}: {crosswalked:,} crosswalked, "
+            f"{kept:,} kept verbatim"
         )
         if neither:
             text += f", {neither:,} without a name or a value"
@@ -134,10 +135,10 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line, e.g. ``acled: 120 rows — 115 accepted, 3 repaired, 2 rejected``."""
-        noun = "row" if self.n_rows == 1 else "rows"
         return (
-            f"{self.format}: {self.n_rows:,} {noun} — {self.n_accepted:,} accepted, "
-            f"{self.n_repaired:,} repaired, {self.n_rejected:,} rejected"
+            f"{self.format}: {counted(self.n_rows, 'row')} — "
+            f"{self.n_accepted:,} accepted, {self.n_repaired:,} repaired, "
+            f"{self.n_rejected:,} rejected"
         )
 
 

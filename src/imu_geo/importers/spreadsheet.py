@@ -353,8 +353,8 @@ def _read_sheet(name: str, workbook, limits: Limits) -> SheetTable:
     if blank:
         shown = ", ".join(str(r) for r in blank[:10])
         more = ", ..." if len(blank) > 10 else ""
-        noun = "row was" if len(blank) == 1 else "rows were"
-        notes.append(f"{name}: {len(blank):,} empty {noun} skipped (row {shown}{more})")
+        empty = counted(len(blank), "empty row was", "empty rows were")
+        notes.append(f"{name}: {empty} skipped (row {shown}{more})")
     return SheetTable(header or [], columns, rows, bad, notes)
 
 

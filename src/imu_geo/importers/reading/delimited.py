@@ -322,10 +322,8 @@ def _read_csv(name: str, payload: bytes, limits: Limits, extension: str) -> RawT
     if blank_rows.size:
         shown = ", ".join(str(r) for r in blank_rows[:10])
         more = ", ..." if blank_rows.size > 10 else ""
-        noun = "line was" if blank_rows.size == 1 else "lines were"
-        notes.append(
-            f"{name}: {blank_rows.size:,} blank {noun} skipped (row {shown}{more})"
-        )
+        blank = counted(blank_rows.size, "blank line was", "blank lines were")
+        notes.append(f"{name}: {blank} skipped (row {shown}{more})")
     frame = _drop_empty_unnamed(name, frame, trailing, notes)
     checks.field_sizes(name, frame, good_rows, limits)
     return RawTable(name, frame, good_rows, tuple(bad), tuple(notes))
