@@ -29,7 +29,9 @@ def test_the_tour_from_first_stop_to_last_then_the_picture(
         "() => new URLSearchParams(location.search).get('tour') === '1'",
         timeout=20_000,
     )
-    expect(page.get_by_role("button", name="◀ Back")).to_be_disabled()
+    # Setting tour=1 in the link reruns the page; under load its buttons may
+    # take longer than expect's default 5 s to come back.
+    expect(page.get_by_role("button", name="◀ Back")).to_be_disabled(timeout=20_000)
     for number in range(2, len(ERAS) + 1):
         page.get_by_role("button", name="Next ▶").click()
         expect(page.get_by_role("heading", name=era_heading(number))).to_be_visible(
